@@ -1,0 +1,786 @@
+/*
+ * compile.c -- turns parsed rules (and questions' ask_if lines) into the
+ * match network that rete.c runs.
+ *
+ * For each pattern: an alpha memory holding the facts of its relation and
+ * arity that pass its constant tests, its repeated-variable tests and the
+ * tests that use only its own variables; then a join (or not / exists)
+ * node that combines tokens from the previous node with those facts,
+ * hashed on the variables the two sides share.  Tests that span patterns
+ * are attached to the node of the last pattern they need, as early as they
+ * can run.  Alpha memories and nodes are shared between rules whose
+ * leading patterns agree (found by a canonical signature), so a thousand
+ * rules that start with the same answer test cost one node.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "eng_int.h"
+
+typedef struct var {
+    const char *name;
+    uint16_t slot, pos;     /* where its value is: token slot, fact field */
+    uint8_t isfact;         /* bound with ?f <- */
+    uint8_t local;          /* inside the current not/exists pattern */
+} var;
+
+typedef struct scope {
+    var v[256];
+    size_t n;
+    size_t nouter;          /* vars before the current pattern's locals */
+} scope;
+
+typedef struct plan {       /* one pattern CE, before nodes are built */
+    pce *ce;
+    int type;               /* N_JOIN, N_NEG, N_EXISTS */
+    uint16_t slot;          /* token slot of its fact (JOIN) */
+    ctest ct[ENG_MAX_ARITY]; size_t nct;
+    eqtest eq[ENG_MAX_ARITY]; size_t neq;
+    uint16_t keypos[ENG_MAX_ARITY];
+    keyref keys[ENG_MAX_ARITY]; size_t nkey;
+    pvec alpha;             /* expr* with CAND refs only */
+    pvec beta;              /* expr* */
+} plan;
+
+typedef struct cctx {
+    eng_engine *e;
+    const char *path;
+    const char *what;       /* "rule" or "question" for messages */
+    scope sc;
+    int errors;
+} cctx;
+
+static var *lookup(scope *sc, const char *name)
+{
+    for (size_t i = sc->n; i-- > 0;)
+        if (!strcmp(sc->v[i].name, name))
+            return &sc->v[i];
+    return NULL;
+}
+
+static void cerr(cctx *c, int line, int col, int span, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static void cerr(cctx *c, int line, int col, int span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    eng_diagv(c->e, ENG_ERROR, c->path, line, col, span, NULL, fmt, ap);
+    va_end(ap);
+    c->errors++;
+}
+
+static void unbound(cctx *c, const char *name, int line, int col, int span)
+{
+    const char *cands[256];
+    size_t n = 0;
+    for (size_t i = 0; i < c->sc.n; i++)
+        if (!c->sc.v[i].local)
+            cands[n++] = c->sc.v[i].name;
+    const char *dash = strchr(name, '-');
+    if (dash) {
+        char head[128];
+        size_t hl = (size_t)(dash - name);
+        if (hl < sizeof head) {
+            memcpy(head, name, hl);
+            head[hl] = '\0';
+            var *v = lookup(&c->sc, head);
+            if (v && !v->local) {
+                cerr(c, line, col, span,
+                     "variable ?%s is not bound; to subtract, write '?%s - %s' with spaces",
+                     name, head, dash + 1);
+                return;
+            }
+        }
+    }
+    const char *dym = eng_did_you_mean(name, cands, n);
+    if (dym)
+        cerr(c, line, col, span,
+             "variable ?%s is used before any pattern binds it (did you mean ?%s?)",
+             name, dym);
+    else
+        cerr(c, line, col, span,
+             "variable ?%s is used before any pattern binds it (bind it in a positive pattern first)",
+             name);
+}
+
+/* Resolves a parsed expression against the scope.  CUR is the slot of the
+ * pattern being matched (its refs become SLOT_CAND); *MAXSLOT receives the
+ * highest outer slot used (or -1). */
+static expr *resolve(cctx *c, const pexpr *px, int cur, int *maxslot,
+                     int *usescand)
+{
+    if (!px)
+        return NULL;
+    expr *x = eng_arena(c->e, sizeof *x);
+    if (!x)
+        return NULL;
+    x->op = px->op;
+    x->isbool = px->isbool;
+    x->line = px->line;
+    x->col = px->col;
+    x->k = px->k;
+    x->re = px->re;
+    if (px->op == X_REF) {
+        var *v = lookup(&c->sc, px->var);
+        if (!v) {
+            unbound(c, px->var, px->line, px->col, px->span);
+            return NULL;
+        }
+        if (v->isfact) {
+            cerr(c, px->line, px->col, px->span,
+                 "?%s is bound to a whole fact with '<-'; it can only be retracted, not used as a value",
+                 px->var);
+            return NULL;
+        }
+        if (v->local || (int)v->slot == cur) {
+            x->slot = SLOT_CAND;
+            *usescand = 1;
+        } else {
+            x->slot = v->slot;
+            if ((int)v->slot > *maxslot)
+                *maxslot = v->slot;
+        }
+        x->pos = v->pos;
+        return x;
+    }
+    if (px->a && !(x->a = resolve(c, px->a, cur, maxslot, usescand)))
+        return NULL;
+    if (px->b && !(x->b = resolve(c, px->b, cur, maxslot, usescand)))
+        return NULL;
+    if (px->nset) {
+        x->set = eng_arena(c->e, px->nset * sizeof *x->set);
+        if (!x->set)
+            return NULL;
+        for (size_t i = 0; i < px->nset; i++)
+            if (!(x->set[i] = resolve(c, px->set[i], cur, maxslot, usescand)))
+                return NULL;
+        x->nset = px->nset;
+    }
+    return x;
+}
+
+/* Rewrites refs to slot S as refs to the candidate fact (for a test that
+ * only reads one pattern and so can run in its alpha memory). */
+static void to_cand(expr *x, int s)
+{
+    if (!x)
+        return;
+    if (x->op == X_REF && x->slot == s)
+        x->slot = SLOT_CAND;
+    to_cand(x->a, s);
+    to_cand(x->b, s);
+    for (size_t i = 0; i < x->nset; i++)
+        to_cand(x->set[i], s);
+}
+
+/* ------------------------------------------------------------ signatures */
+
+static void canon_value(const eng_engine *e, ebuf *b, eng_value v,
+                        eng_engine *me)
+{
+    char tmp[64];
+    if (v.type == ENG_SYMBOL || v.type == ENG_STRING)
+        snprintf(tmp, sizeof tmp, "%c%u", v.type == ENG_SYMBOL ? 's' : 'q',
+                 v.u.atom);
+    else
+        eng_value_format(e, v, tmp, sizeof tmp);
+    ebuf_puts(me, b, tmp);
+}
+
+void eng_expr_canon(const eng_engine *e, ebuf *b, const expr *x,
+                    eng_engine *me)
+{
+    static const char *ops[] = {"k", "$", "+", "-", "*", "/", "neg", "=",
+                                "!=", "<", "<=", ">", ">=", "in", "~",
+                                "and", "or", "not"};
+    ebuf_printf(me, b, "(%s", ops[x->op]);
+    if (x->op == X_CONST) {
+        ebuf_puts(me, b, " ");
+        canon_value(e, b, x->k, me);
+    } else if (x->op == X_REF) {
+        if (x->slot == SLOT_CAND)
+            ebuf_printf(me, b, " c.%u", x->pos);
+        else
+            ebuf_printf(me, b, " %u.%u", x->slot, x->pos);
+    }
+    if (x->a) { ebuf_puts(me, b, " "); eng_expr_canon(e, b, x->a, me); }
+    if (x->b) { ebuf_puts(me, b, " "); eng_expr_canon(e, b, x->b, me); }
+    for (size_t i = 0; i < x->nset; i++) {
+        ebuf_puts(me, b, " ");
+        eng_expr_canon(e, b, x->set[i], me);
+    }
+    if (x->re)
+        ebuf_printf(me, b, " %s", x->re->src);
+    ebuf_puts(me, b, ")");
+}
+
+/* ------------------------------------------------------------ alpha */
+
+static reldisp *disp_get(eng_engine *e, eng_value rel, uint16_t arity)
+{
+    uint32_t h = eng_hash_mix(eng_hash_value(rel), arity);
+    if (!e->ndisp) {
+        e->disp = eng_calloc(e, 1024 * sizeof *e->disp);
+        if (!e->disp)
+            return NULL;
+        e->ndisp = 1024;
+    }
+    reldisp **slot = &e->disp[h & (e->ndisp - 1)];
+    for (reldisp *d = *slot; d; d = d->next)
+        if (d->arity == arity && eng_value_equal(d->rel, rel))
+            return d;
+    reldisp *d = eng_arena(e, sizeof *d);
+    if (!d)
+        return NULL;
+    d->rel = rel;
+    d->arity = arity;
+    d->next = *slot;
+    *slot = d;
+    return d;
+}
+
+static void append_amem(amem **head, amem *am)
+{
+    while (*head)
+        head = &(*head)->dnext;
+    *head = am;
+}
+
+static int amem_register(eng_engine *e, amem *am)
+{
+    reldisp *d = disp_get(e, am->rel, am->arity);
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < am->nct; i++)
+        if (am->ct[i].pos == 1) {
+            eng_value k = am->ct[i].k;
+            char key[16];
+            key[0] = (char)k.type;
+            memcpy(key + 1, &k.u, 8);
+            amem *head = smap_get(&d->byval, key, 9);
+            if (!head)
+                return smap_put(e, &d->byval, key, 9, am);
+            append_amem(&head, am);
+            return 0;
+        }
+    append_amem(&d->rest, am);
+    return 0;
+}
+
+static amem *amem_get(eng_engine *e, plan *pl, int arity)
+{
+    ebuf b = {0};
+    ebuf_printf(e, &b, "%u/%d", pl->ce->rel.u.atom, arity);
+    for (size_t i = 0; i < pl->nct; i++) {
+        ebuf_printf(e, &b, "|c%u=", pl->ct[i].pos);
+        canon_value(e, &b, pl->ct[i].k, e);
+    }
+    for (size_t i = 0; i < pl->neq; i++)
+        ebuf_printf(e, &b, "|e%u=%u", pl->eq[i].pos, pl->eq[i].pos0);
+    for (size_t i = 0; i < pl->alpha.n; i++) {
+        ebuf_puts(e, &b, "|x");
+        eng_expr_canon(e, &b, pl->alpha.v[i], e);
+    }
+    ebuf_puts(e, &b, "|k");
+    for (size_t i = 0; i < pl->nkey; i++)
+        ebuf_printf(e, &b, "%u,", pl->keypos[i]);
+    if (b.oom) {
+        ebuf_free(e, &b);
+        return NULL;
+    }
+    amem *am = smap_get(&e->amems, b.p, b.len);
+    if (am) {
+        ebuf_free(e, &b);
+        return am;
+    }
+    am = eng_arena(e, sizeof *am);
+    if (!am)
+        goto fail;
+    am->id = ++e->namems;
+    am->rel = pl->ce->rel;
+    am->arity = (uint16_t)arity;
+    am->ct = eng_arena(e, (pl->nct + 1) * sizeof *am->ct);
+    am->eq = eng_arena(e, (pl->neq + 1) * sizeof *am->eq);
+    am->xt = eng_arena(e, (pl->alpha.n + 1) * sizeof *am->xt);
+    am->keypos = eng_arena(e, (pl->nkey + 1) * sizeof *am->keypos);
+    am->sig = eng_arena_str(e, b.p, b.len);
+    if (!am->ct || !am->eq || !am->xt || !am->keypos || !am->sig)
+        goto fail;
+    memcpy(am->ct, pl->ct, pl->nct * sizeof *am->ct);
+    am->nct = pl->nct;
+    memcpy(am->eq, pl->eq, pl->neq * sizeof *am->eq);
+    am->neq = pl->neq;
+    for (size_t i = 0; i < pl->alpha.n; i++)
+        am->xt[i] = pl->alpha.v[i];
+    am->nxt = pl->alpha.n;
+    memcpy(am->keypos, pl->keypos, pl->nkey * sizeof *am->keypos);
+    am->nkey = pl->nkey;
+    if (smap_put(e, &e->amems, b.p, b.len, am) || amem_register(e, am))
+        goto fail;
+    ebuf_free(e, &b);
+    return am;
+fail:
+    ebuf_free(e, &b);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ nodes */
+
+static int add_kid(eng_engine *e, node *parent, node *kid)
+{
+    if (parent->nkids == parent->capkids) {
+        size_t cap = parent->capkids ? parent->capkids * 2 : 4;
+        node **k = eng_mem(e, parent->kids, cap * sizeof *k);
+        if (!k) {
+            e->oom = 1;
+            return -1;
+        }
+        parent->kids = k;
+        parent->capkids = cap;
+    }
+    parent->kids[parent->nkids++] = kid;
+    return 0;
+}
+
+static node *node_new(eng_engine *e, int type, node *parent)
+{
+    node *n = eng_arena(e, sizeof *n);
+    if (!n)
+        return NULL;
+    n->type = (uint8_t)type;
+    n->parent = parent;
+    if (parent && add_kid(e, parent, n))
+        return NULL;
+    /* nodes that own all the kids arrays: kept for eng_free */
+    if (pvec_push(e, &e->allnodes, n))
+        return NULL;
+    e->nnodes++;
+    return n;
+}
+
+static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
+                      uint16_t depth)
+{
+    ebuf b = {0};
+    ebuf_printf(e, &b, "%p|%d|%u|", (void *)parent, pl->type, am->id);
+    for (size_t i = 0; i < pl->nkey; i++)
+        ebuf_printf(e, &b, "%u.%u,", pl->keys[i].slot, pl->keys[i].pos);
+    for (size_t i = 0; i < pl->beta.n; i++) {
+        ebuf_puts(e, &b, "|t");
+        eng_expr_canon(e, &b, pl->beta.v[i], e);
+    }
+    if (b.oom) {
+        ebuf_free(e, &b);
+        return NULL;
+    }
+    node *n = smap_get(&e->nodes, b.p, b.len);
+    if (n) {
+        ebuf_free(e, &b);
+        return n;
+    }
+    n = node_new(e, pl->type, parent);
+    if (!n)
+        goto fail;
+    n->am = am;
+    n->depth = depth;
+    n->keys = eng_arena(e, (pl->nkey + 1) * sizeof *n->keys);
+    n->tests = eng_arena(e, (pl->beta.n + 1) * sizeof *n->tests);
+    if (!n->keys || !n->tests)
+        goto fail;
+    memcpy(n->keys, pl->keys, pl->nkey * sizeof *n->keys);
+    n->nkey = pl->nkey;
+    for (size_t i = 0; i < pl->beta.n; i++)
+        n->tests[i] = pl->beta.v[i];
+    n->ntests = pl->beta.n;
+    /* newest successor first: a node is always made after its ancestors,
+     * so descendants are right-activated before ancestors and a fact that
+     * feeds two patterns of one rule is paired with itself exactly once */
+    n->rnext = am->succ;
+    am->succ = n;
+    if (smap_put(e, &e->nodes, b.p, b.len, n))
+        goto fail;
+    ebuf_free(e, &b);
+    return n;
+fail:
+    ebuf_free(e, &b);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ rules */
+
+/* Analyses one pattern CE into PL, binding its new variables. */
+static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
+{
+    eng_engine *e = c->e;
+    int neg = ce->kind != CE_PATTERN;
+    pl->ce = ce;
+    pl->type = ce->kind == CE_PATTERN ? N_JOIN
+             : ce->kind == CE_NOT ? N_NEG : N_EXISTS;
+    pl->slot = slot;
+    c->sc.nouter = c->sc.n;
+    if (ce->factvar) {
+        var *v = lookup(&c->sc, ce->factvar);
+        if (v) {
+            cerr(c, ce->fline, ce->fcol, (int)strlen(ce->factvar) + 1,
+                 "?%s is already bound; a fact variable must be new", ce->factvar);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < ce->nterms; i++) {
+        pterm *t = &ce->terms[i];
+        uint16_t pos = (uint16_t)(i + 1);
+        if (t->kind == TERM_CONST) {
+            pl->ct[pl->nct].pos = pos;
+            pl->ct[pl->nct++].k = t->k;
+        } else if (t->kind == TERM_VAR) {
+            var *v = lookup(&c->sc, t->var);
+            if (v && v->isfact) {
+                cerr(c, t->line, t->col, t->span,
+                     "?%s is bound to a whole fact with '<-'; it cannot be matched as a value",
+                     t->var);
+                return -1;
+            }
+            if (v && (v->local || (!neg && v->slot == slot))) {
+                /* seen earlier in this same pattern */
+                pl->eq[pl->neq].pos = pos;
+                pl->eq[pl->neq++].pos0 = v->pos;
+            } else if (v) {
+                pl->keypos[pl->nkey] = pos;
+                pl->keys[pl->nkey].slot = v->slot;
+                pl->keys[pl->nkey++].pos = v->pos;
+            } else {
+                if (c->sc.n >= 256) {
+                    cerr(c, t->line, t->col, t->span, "too many variables in one %s",
+                         c->what);
+                    return -1;
+                }
+                var *nv = &c->sc.v[c->sc.n++];
+                nv->name = t->var;
+                nv->slot = slot;
+                nv->pos = pos;
+                nv->isfact = 0;
+                nv->local = (uint8_t)neg;
+            }
+        }
+    }
+    for (size_t i = 0; i < ce->ncons; i++) {
+        int maxslot = -1, usescand = 0;
+        expr *x = resolve(c, ce->cons[i], neg ? -2 : slot, &maxslot, &usescand);
+        if (!x)
+            return -1;
+        if (maxslot < 0) {
+            if (pvec_push(e, &pl->alpha, x))
+                return -1;
+        } else if (pvec_push(e, &pl->beta, x)) {
+            return -1;
+        }
+    }
+    if (neg) {
+        c->sc.n = c->sc.nouter;     /* its variables stay inside */
+    } else if (ce->factvar) {
+        var *nv = &c->sc.v[c->sc.n++];
+        nv->name = ce->factvar;
+        nv->slot = slot;
+        nv->pos = 0;
+        nv->isfact = 1;
+        nv->local = 0;
+    }
+    return 0;
+}
+
+static void plans_free(eng_engine *e, plan *pl, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        pvec_free(e, &pl[i].alpha);
+        pvec_free(e, &pl[i].beta);
+    }
+    eng_release(e, pl);
+}
+
+/* Builds the network for CES under a terminal of TYPE; returns it. */
+static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
+                   int *never)
+{
+    eng_engine *e = c->e;
+    size_t npat = 0;
+    for (size_t i = 0; i < nces; i++)
+        if (ces[i]->kind != CE_TEST)
+            npat++;
+    plan *pl = eng_calloc(e, (npat + 1) * sizeof *pl);
+    int *slotplan = eng_calloc(e, (npat + 1) * sizeof *slotplan);
+    node *term = NULL;
+    if (!pl || !slotplan)
+        goto done;
+    size_t k = 0;
+    uint16_t slot = 0;
+    for (size_t i = 0; i < nces; i++) {
+        pce *ce = ces[i];
+        if (ce->kind == CE_TEST) {
+            int maxslot = -1, usescand = 0;
+            expr *x = resolve(c, ce->cons[0], -1, &maxslot, &usescand);
+            if (!x)
+                continue;
+            if (maxslot < 0) {
+                /* no variables: the same answer every time */
+                int r = eng_test_expr(e, x, NULL, NULL);
+                if (!r) {
+                    eng_diagf(e, ENG_WARNING, c->path, ce->line, ce->col, 1,
+                              NULL, "this test is always false: the %s can never %s",
+                              c->what, type == N_TERM ? "fire" : "be asked");
+                    *never = 1;
+                }
+                continue;
+            }
+            /* does it read a single pattern?  then it filters that
+             * pattern's alpha memory; else it joins at its last slot */
+            int single = 1;
+            {
+                int lo = maxslot;
+                expr *stack[ENG_MAX_DEPTH * 4];
+                size_t sp = 0;
+                stack[sp++] = x;
+                while (sp) {
+                    expr *y = stack[--sp];
+                    if (y->op == X_REF && y->slot != maxslot)
+                        single = 0;
+                    (void)lo;
+                    if (y->a && sp < sizeof stack / sizeof *stack) stack[sp++] = y->a;
+                    if (y->b && sp < sizeof stack / sizeof *stack) stack[sp++] = y->b;
+                    for (size_t j = 0; j < y->nset && sp < sizeof stack / sizeof *stack; j++)
+                        stack[sp++] = y->set[j];
+                }
+            }
+            plan *target = &pl[slotplan[maxslot]];
+            if (single) {
+                to_cand(x, maxslot);
+                if (pvec_push(e, &target->alpha, x))
+                    goto done;
+            } else {
+                to_cand(x, maxslot);
+                if (pvec_push(e, &target->beta, x))
+                    goto done;
+            }
+            continue;
+        }
+        if (plan_pattern(c, ce, &pl[k], slot))
+            goto next;
+        if (ce->kind == CE_PATTERN) {
+            slotplan[slot] = (int)k;
+            slot++;
+        }
+    next:
+        k++;
+    }
+    *npos = slot;
+    if (c->errors)
+        goto done;
+    node *parent = e->top;
+    uint16_t depth = 0;
+    for (size_t i = 0; i < k; i++) {
+        amem *am = amem_get(e, &pl[i], (int)pl[i].ce->nterms + 1);
+        if (!am)
+            goto done;
+        node *n = node_get(e, parent, &pl[i], am, depth);
+        if (!n)
+            goto done;
+        if (pl[i].type == N_JOIN)
+            depth++;
+        parent = n;
+    }
+    if (*never)
+        goto done;
+    term = node_new(e, type, parent);
+    if (term)
+        term->depth = depth;
+done:
+    if (pl)
+        plans_free(e, pl, npat + 1);
+    eng_release(e, slotplan);
+    return term;
+}
+
+static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
+                           const char *s, size_t n)
+{
+    eng_engine *e = c->e;
+    btpl parts[256];
+    size_t np = 0, lit = 0;
+    r->has_because = 1;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && !(s[i] == '{' && i + 1 < n && s[i + 1] == '?'))
+            continue;
+        if (i > lit && np < 256) {
+            parts[np].text = s + lit;
+            parts[np++].len = i - lit;
+        }
+        if (i == n)
+            break;
+        size_t j = i + 2;
+        while (j < n && s[j] != '}')
+            j++;
+        int line, col;
+        eng_srcmap_pos(bmap, i, &line, &col, NULL);
+        if (j >= n) {
+            cerr(c, line, col, 2, "'{?' without a closing '}' in 'because'");
+            return -1;
+        }
+        char name[128];
+        size_t nl = j - i - 2;
+        if (nl == 0 || nl >= sizeof name) {
+            cerr(c, line, col, (int)(j - i + 1), "expected a variable name inside '{?...}'");
+            return -1;
+        }
+        memcpy(name, s + i + 2, nl);
+        name[nl] = '\0';
+        var *v = lookup(&c->sc, name);
+        if (!v || v->local) {
+            unbound(c, name, line, col + 1, (int)nl + 1);
+            return -1;
+        }
+        if (v->isfact) {
+            cerr(c, line, col, (int)nl + 3,
+                 "?%s is a whole fact; 'because' can show the values a pattern binds",
+                 name);
+            return -1;
+        }
+        if (np < 256) {
+            parts[np].text = NULL;
+            parts[np].slot = v->slot;
+            parts[np++].pos = v->pos;
+        }
+        lit = j + 1;
+        i = j;
+    }
+    r->because = eng_arena(e, (np + 1) * sizeof *r->because);
+    if (!r->because)
+        return -1;
+    for (size_t i = 0; i < np; i++) {
+        r->because[i] = parts[i];
+        if (parts[i].text) {
+            r->because[i].text = eng_arena_str(e, parts[i].text, parts[i].len);
+            if (!r->because[i].text)
+                return -1;
+        }
+    }
+    r->nbecause = np;
+    return 0;
+}
+
+static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
+{
+    eng_engine *e = c->e;
+    r->acts = eng_arena(e, (nacts + 1) * sizeof *r->acts);
+    if (!r->acts)
+        return -1;
+    for (size_t i = 0; i < nacts; i++) {
+        pact *pa = acts[i];
+        cact *ca = &r->acts[i];
+        ca->kind = pa->kind;
+        ca->rel = pa->rel;
+        ca->line = pa->line;
+        ca->col = pa->col;
+        if (pa->kind == ACT_HALT)
+            continue;
+        ca->terms = eng_arena(e, (pa->nterms + 1) * sizeof *ca->terms);
+        if (!ca->terms)
+            return -1;
+        ca->nterms = pa->nterms;
+        for (size_t j = 0; j < pa->nterms; j++) {
+            pterm *t = &pa->terms[j];
+            cterm *ct = &ca->terms[j];
+            if (pa->kind == ACT_RETRACT) {
+                var *v = lookup(&c->sc, t->var);
+                if (!v) {
+                    unbound(c, t->var, t->line, t->col, t->span);
+                } else if (!v->isfact) {
+                    cerr(c, t->line, t->col, t->span,
+                         "?%s is a value, not a fact: bind the fact to retract with '?%s <- pattern'",
+                         t->var, t->var);
+                } else {
+                    ct->kind = TERM_VAR;
+                    ct->x = NULL;
+                    ct->k.type = 0;
+                    ct->k.u.i = v->slot;
+                }
+                continue;
+            }
+            if (t->kind == TERM_CONST) {
+                ct->kind = TERM_CONST;
+                ct->k = t->k;
+                continue;
+            }
+            pexpr tmp, *px = t->x;
+            if (t->kind == TERM_VAR) {
+                memset(&tmp, 0, sizeof tmp);
+                tmp.op = X_REF;
+                tmp.var = t->var;
+                tmp.line = t->line;
+                tmp.col = t->col;
+                tmp.span = t->span;
+                px = &tmp;
+            }
+            int maxslot = -1, usescand = 0;
+            ct->kind = TERM_EXPR;
+            ct->x = resolve(c, px, -1, &maxslot, &usescand);
+        }
+    }
+    r->nacts = nacts;
+    return 0;
+}
+
+int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
+                     const srcmap *bmap, const char *because, size_t blen,
+                     pact **acts, size_t nacts)
+{
+    cctx c;
+    memset(&c, 0, sizeof c);
+    c.e = e;
+    c.path = r->path;
+    c.what = "rule";
+    int never = 0;
+    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never);
+    if (!c.errors && e->oom)
+        return ENG_ENOMEM;
+    /* actions and because are checked even when the CEs had errors, so
+     * that one pass reports everything it can */
+    if (compile_actions(&c, r, acts, nacts))
+        return ENG_ENOMEM;
+    if (because && compile_because(&c, r, bmap, because, blen) && !c.errors)
+        return ENG_ENOMEM;
+    if (c.errors)
+        return ENG_EINVAL;
+    if (never)
+        return ENG_OK;
+    if (!term)
+        return ENG_ENOMEM;
+    term->rule = r;
+    r->term = term;
+    return ENG_OK;
+}
+
+int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
+{
+    cctx c;
+    memset(&c, 0, sizeof c);
+    c.e = e;
+    c.path = q->path;
+    c.what = "question";
+    int never = 0;
+    uint16_t npos = 0;
+    node *term = build(&c, ces, n, N_QUERY, &npos, &never);
+    if (c.errors)
+        return ENG_EINVAL;
+    if (never) {
+        q->never = 1;
+        return ENG_OK;
+    }
+    if (!term)
+        return ENG_ENOMEM;
+    term->q = q;
+    q->query = term;
+    return ENG_OK;
+}

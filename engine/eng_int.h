@@ -1,0 +1,519 @@
+/*
+ * eng_int.h -- internals shared between the engine's files.  Nothing here
+ * is part of the public contract (engine.h).
+ *
+ * Files: value.c (atoms, values, numbers, diagnostics, memory),
+ * parse.c (lexer and parser of CE / action / expression text),
+ * compile.c (rules -> match network), rete.c (working memory, matching,
+ * agenda, firing), load.c (INI files, questions, facts, tests, answers).
+ */
+#ifndef LDT_ENG_INT_H
+#define LDT_ENG_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "engine.h"
+
+#define ENG_MAX_ARITY 255           /* values in one fact, relation included */
+#define ENG_DEFAULT_FIRINGS 100000L
+#define ENG_MAX_DIAGS 500           /* then one "too many" note */
+#define ENG_MAX_DEPTH 200           /* expression nesting */
+#define ENG_MAX_SALIENCE 10000
+
+/* ------------------------------------------------------------ memory */
+
+void *eng_mem(eng_engine *e, void *p, size_t n);   /* realloc; n==0 frees */
+void *eng_malloc(eng_engine *e, size_t n);
+void *eng_calloc(eng_engine *e, size_t n);
+void eng_release(eng_engine *e, void *p);
+char *eng_strndup(eng_engine *e, const char *s, size_t n);
+
+/* A growable byte buffer. */
+typedef struct ebuf {
+    char *p;            /* NUL-terminated when len > 0 or after ebuf_str */
+    size_t len, cap;
+    int oom;            /* an append failed: contents are incomplete */
+} ebuf;
+void ebuf_add(eng_engine *e, ebuf *b, const char *s, size_t n);
+void ebuf_puts(eng_engine *e, ebuf *b, const char *s);
+void ebuf_printf(eng_engine *e, ebuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void ebuf_free(eng_engine *e, ebuf *b);
+
+/* A growable array of pointers. */
+typedef struct pvec {
+    void **v;
+    size_t n, cap;
+} pvec;
+int pvec_push(eng_engine *e, pvec *pv, void *p);   /* 0 ok, -1 oom */
+void pvec_free(eng_engine *e, pvec *pv);
+
+/* A string -> pointer hash map (keys copied). */
+typedef struct smap_ent {
+    struct smap_ent *next;
+    uint32_t hash;
+    void *val;
+    char key[];
+} smap_ent;
+typedef struct smap {
+    smap_ent **b;
+    size_t nb, n;
+} smap;
+void *smap_get(const smap *m, const char *key, size_t len);
+int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val);
+void smap_free(eng_engine *e, smap *m);
+
+uint32_t eng_hash_bytes(const char *s, size_t n);
+uint32_t eng_hash_value(eng_value v);
+static inline uint32_t eng_hash_mix(uint32_t h, uint32_t x)
+{
+    h ^= x + 0x9e3779b9u + (h << 6) + (h >> 2);
+    return h;
+}
+
+/* ------------------------------------------------------------ atoms */
+
+typedef struct atom {
+    uint32_t hash, len, id;
+    struct atom *next;      /* hash chain */
+    char text[];
+} atom;
+
+const char *eng_atom(const eng_engine *e, uint32_t id, size_t *len);
+int eng_intern_sym(eng_engine *e, const char *s, eng_value *out); /* NUL-terminated */
+
+/* numbers */
+eng_value eng_num_real(double d);   /* normalises integral values to ints */
+static inline eng_value eng_num_int(int64_t i)
+{
+    eng_value v;
+    v.type = ENG_INT;
+    v.u.i = i;
+    return v;
+}
+static inline int eng_is_num(eng_value v)
+{
+    return v.type == ENG_INT || v.type == ENG_REAL;
+}
+static inline double eng_num_d(eng_value v)
+{
+    return v.type == ENG_INT ? (double)v.u.i : v.u.r;
+}
+/* Parses a number literal of N bytes; 0 ok, -1 not a number. */
+int eng_parse_number(const char *s, size_t n, eng_value *out);
+/* Compares numbers or texts: <0, 0, >0; *ok=0 when kinds do not compare. */
+int eng_value_cmp(const eng_engine *e, eng_value a, eng_value b, int *ok);
+
+/* ------------------------------------------------------------ diagnostics */
+
+void eng_diagv(eng_engine *e, eng_severity sev, const char *path, int line,
+               int col, int span, const char *src, const char *fmt,
+               va_list ap);
+void eng_diagf(eng_engine *e, eng_severity sev, const char *path, int line,
+               int col, int span, const char *src, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 8, 9)))
+#endif
+    ;
+const char *eng_path_intern(eng_engine *e, const char *path);
+/* The closest of CANDS to WORD within a small edit distance, or NULL. */
+const char *eng_did_you_mean(const char *word, const char *const *cands,
+                             size_t n);
+
+/* ------------------------------------------------------------ expressions */
+
+enum {
+    X_CONST, X_REF, X_ADD, X_SUB, X_MUL, X_DIV, X_NEG,
+    X_EQ, X_NE, X_LT, X_LE, X_GT, X_GE, X_IN, X_MATCH,
+    X_AND, X_OR, X_NOT
+};
+
+#define SLOT_CAND 0xffff    /* X_REF slot meaning "the fact being matched" */
+
+typedef struct regex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    char *src;                  /* the /pattern/flags text, for messages */
+    const char *path;           /* where it was written */
+    int line, col;
+    int warned;                 /* a limit warning was already given */
+} regex;
+
+typedef struct expr {
+    uint8_t op;
+    uint8_t isbool;             /* yields true/false rather than a value */
+    uint16_t slot, pos;         /* X_REF: pattern slot, field index */
+    int line, col;              /* for runtime error messages */
+    eng_value k;                /* X_CONST */
+    struct expr *a, *b;         /* operands */
+    struct expr **set;          /* X_IN: members */
+    size_t nset;
+    regex *re;                  /* X_MATCH */
+} expr;
+
+/* ------------------------------------------------------------ parse trees */
+
+enum { TERM_CONST, TERM_VAR, TERM_WILD, TERM_EXPR };
+
+typedef struct pterm {
+    int kind;
+    eng_value k;                /* TERM_CONST */
+    const char *var;            /* TERM_VAR: name without '?' (arena) */
+    struct pexpr *x;            /* TERM_EXPR */
+    int line, col, span;
+} pterm;
+
+/* Expression as parsed, with variable names still unresolved. */
+typedef struct pexpr {
+    uint8_t op;
+    uint8_t isbool;
+    const char *var;            /* X_REF: name */
+    eng_value k;
+    struct pexpr *a, *b;
+    struct pexpr **set;
+    size_t nset;
+    regex *re;
+    int line, col, span;
+} pexpr;
+
+enum { CE_PATTERN, CE_NOT, CE_EXISTS, CE_TEST };
+
+typedef struct pce {
+    int kind;
+    const char *factvar;        /* ?f <- ... (name), or NULL */
+    int fline, fcol;
+    eng_value rel;
+    int rline, rcol, rspan;
+    pterm *terms;               /* after the relation */
+    size_t nterms;
+    pexpr **cons;               /* trailing (EXPR) constraints / the test */
+    size_t ncons;
+    int line, col;
+} pce;
+
+enum { ACT_ASSERT, ACT_RETRACT, ACT_ADD, ACT_HALT };
+
+typedef struct pact {
+    int kind;
+    eng_value rel;
+    pterm *terms;
+    size_t nterms;
+    int line, col;
+} pact;
+
+/* Where parsed text came from: maps byte offsets of a (possibly joined)
+ * value back to file positions. */
+typedef struct seg {
+    size_t off;                 /* offset in the joined value */
+    int line, col;
+    const char *text;           /* the physical line (for carets) */
+} seg;
+
+typedef struct srcmap {
+    const char *path;
+    const seg *segs;
+    size_t nsegs;
+} srcmap;
+
+void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
+                    const char **text);
+
+/* An arena: many small allocations freed together with the engine. */
+void *eng_arena(eng_engine *e, size_t n);
+char *eng_arena_str(eng_engine *e, const char *s, size_t n);
+
+/* Parsers: return NULL after reporting a diagnostic through M. */
+pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n);
+pact *eng_parse_action(eng_engine *e, const srcmap *m, const char *s,
+                       size_t n);
+/* A fact's values (constants only): returns count or -1 (diagnostic when
+ * M is non-NULL). */
+long eng_parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
+                    eng_value *out, size_t max);
+void eng_regex_free(eng_engine *e, regex *re);
+
+/* ------------------------------------------------------------ network */
+
+typedef struct fact_ent fact_ent;
+typedef struct tok tok;
+typedef struct node node;
+typedef struct amem amem;
+
+struct eng_fact {
+    uint64_t id;                /* time tag, 1.. since reset */
+    uint32_t hash;              /* of all values */
+    uint32_t phash;             /* of all values but the last (for add) */
+    eng_fact *hnext;            /* fact set chain */
+    eng_fact *pnext;            /* prefix index chain */
+    eng_fact *lnext, *lprev;    /* live list in assertion order */
+    eng_fact *anext;            /* every fact since reset (to free) */
+    fact_ent *ents;             /* alpha memory entries holding this fact */
+    tok *toks;                  /* tokens whose newest fact is this one */
+    const eng_rule *rule;       /* deriving rule (ENG_FROM_RULE) */
+    eng_fact **support;         /* matched facts (ENG_FROM_RULE) */
+    const char *src;            /* source path (ENG_FROM_FACTS) */
+    int srcline;
+    uint16_t nsupport;
+    uint8_t origin;             /* eng_origin */
+    uint8_t live;
+    uint16_t n;                 /* values, relation included */
+    eng_value v[];
+};
+
+/* An alpha memory entry: one fact in one alpha memory's hash bucket. */
+struct fact_ent {
+    eng_fact *f;
+    amem *am;
+    fact_ent *bnext, *bprev;    /* bucket */
+    fact_ent *fnext;            /* next entry of the same fact */
+    uint32_t key;               /* hash of the join key fields */
+};
+
+typedef struct ctest {          /* constant test on a field */
+    uint16_t pos;
+    eng_value k;
+} ctest;
+
+typedef struct eqtest {         /* two fields of one fact are equal */
+    uint16_t pos, pos0;
+} eqtest;
+
+/* Facts of one relation and arity that pass constant tests, local
+ * equality tests and local expressions; hashed on KEYPOS fields. */
+struct amem {
+    uint32_t id;
+    eng_value rel;
+    uint16_t arity;
+    ctest *ct;  size_t nct;
+    eqtest *eq; size_t neq;
+    expr **xt;  size_t nxt;     /* tests with refs to SLOT_CAND only */
+    uint16_t *keypos; size_t nkey;
+    fact_ent **b;               /* buckets */
+    size_t nb, count;
+    node *succ;                 /* successors, newest (deepest) first */
+    amem *dnext;                /* next in the dispatch list */
+    char *sig;
+};
+
+enum { N_TOP, N_JOIN, N_NEG, N_EXISTS, N_TERM, N_QUERY };
+
+typedef struct keyref {         /* join key: left value <-> fact field */
+    uint16_t slot, pos;         /* in the token */
+} keyref;
+
+struct node {
+    uint8_t type;
+    uint16_t depth;             /* facts in tokens held by this node */
+    node *parent;
+    node **kids; size_t nkids, capkids;
+    amem *am;                   /* JOIN/NEG/EXISTS */
+    node *rnext;                /* next successor of am */
+    keyref *keys; size_t nkey;  /* same order as am->keypos */
+    expr **tests; size_t ntests;    /* beta tests */
+    tok **b; size_t nb, count;  /* left memory (hashed on keys) */
+    eng_rule *rule;             /* TERM */
+    eng_question *q;            /* QUERY */
+    char *sig;
+};
+
+struct tok {
+    tok *parent;                /* token this one extends */
+    node *node;                 /* node whose left memory holds it */
+    tok *kid, *knext, *kprev;   /* children tokens */
+    tok *fnext, *fprev;         /* tokens of the same newest fact */
+    tok *bnext, *bprev;         /* left memory bucket / terminal list */
+    tok *anext, *aprev;         /* agenda (TERM, unfired) */
+    eng_fact *f;                /* newest fact (NULL for NEG/EXISTS/TOP) */
+    uint64_t stamp;             /* activation time tag */
+    uint32_t hash;              /* key hash in node's memory */
+    int32_t count;              /* NEG/EXISTS: matching facts */
+    uint8_t onagenda;
+    uint16_t n;
+    eng_fact *facts[];          /* facts of the positive patterns */
+};
+
+/* ------------------------------------------------------------ rules */
+
+typedef struct cterm {          /* compiled action term */
+    uint8_t kind;               /* TERM_CONST, TERM_EXPR (with refs) */
+    eng_value k;
+    expr *x;
+} cterm;
+
+typedef struct cact {
+    int kind;
+    eng_value rel;
+    cterm *terms; size_t nterms;
+    uint16_t slot;              /* ACT_RETRACT: fact slot */
+    int line, col;
+} cact;
+
+typedef struct btpl {           /* because template piece */
+    const char *text; size_t len;   /* literal, or NULL for a ref */
+    uint16_t slot, pos;
+} btpl;
+
+typedef struct level level;
+
+struct eng_rule {
+    const char *name, *path;
+    int line;
+    int salience;
+    level *lvl;
+    cact *acts; size_t nacts;
+    btpl *because; size_t nbecause;
+    int has_because;
+    uint16_t npos;              /* positive patterns */
+    long fired;                 /* since eng_new */
+    long run_fired;             /* in the current run */
+    uint32_t run_gen;
+    node *term;
+    size_t index;
+};
+
+struct level {
+    int salience;
+    tok *head, *tail;           /* activations, in firing order */
+};
+
+typedef struct qopt {
+    const char *value, *label;
+} qopt;
+
+struct eng_question {
+    const char *id, *group, *text, *help, *path;
+    int line;
+    eng_qtype type;
+    qopt *opts; size_t nopts;
+    int has_min, has_max;
+    double min, max;
+    regex *pattern;
+    node *query;                /* ask_if network, or NULL */
+    int never;                  /* ask_if can never hold */
+    long matches;               /* tokens at the query node */
+    eng_value idv;              /* the id as a symbol */
+};
+
+typedef struct tanswer {
+    const eng_question *q;
+    eng_value *vals; size_t nvals;
+    int line;
+} tanswer;
+
+typedef struct texpect {
+    int negate;
+    const char *text;           /* the pattern as written */
+    int line;
+} texpect;
+
+struct eng_test {
+    const char *name, *path;
+    int line;
+    tanswer *ans; size_t nans;
+    texpect *exp; size_t nexp;
+};
+
+typedef struct rfact {          /* a fact asserted at reset */
+    eng_value *v;
+    size_t n;
+    const char *path;
+    int line;
+} rfact;
+
+typedef struct reldisp {        /* alpha dispatch for one relation/arity */
+    eng_value rel;
+    uint16_t arity;
+    smap byval;                 /* formatted field-1 constant -> amem list */
+    amem *rest;                 /* amems without a constant in field 1 */
+    struct reldisp *next;
+} reldisp;
+
+struct eng_engine {
+    eng_config cfg;
+    /* atoms */
+    atom **atoms; size_t natoms, capatoms;
+    atom **abuckets; size_t nabuckets;
+    /* arena */
+    char *arena, *arena_end;
+    void *arena_chunks;
+    /* diagnostics */
+    eng_diag *diags; size_t ndiags, capdiags, nerrors;
+    int diag_overflow;
+    smap paths;
+    /* knowledge base */
+    pvec rules, questions, tests, entries;
+    smap rule_names, question_names, test_names, fact_names, entry_names;
+    smap kinds;
+    pvec kindlist;              /* declared catalogue kinds, in order */
+    pvec pending_tests;         /* tests whose answers await checking */
+    pvec rfacts;                /* rfact* */
+    pvec levels;                /* level*, salience descending */
+    node *top;
+    pvec allnodes;              /* node*, for freeing their arrays */
+    smap amems, nodes;          /* sharing by signature */
+    reldisp **disp; size_t ndisp;   /* hash table of reldisp chains */
+    uint32_t namems, nnodes;
+    pvec regexes;               /* regex*, freed with the engine */
+    pcre2_general_context *gctx;
+    pcre2_compile_context *cctx;
+    pcre2_match_context *mctx;
+    /* working memory */
+    int ready;                  /* eng_reset has run */
+    eng_fact **fset; size_t nfset, nfacts;
+    eng_fact **pset;            /* prefix index, same size as fset */
+    eng_fact *lhead, *ltail;    /* live facts */
+    eng_fact *all;              /* all facts since reset */
+    uint64_t next_id;
+    tok *root;
+    tok *tokpool[24];           /* free tokens by fact count */
+    uint64_t stamp;
+    size_t nagenda;
+    eng_strategy strategy;
+    int halted;
+    uint32_t run_gen;
+    pvec run_rules;             /* rules fired in this run */
+    eng_listener listener;
+    void *listener_ud;
+    int runtime_error;          /* set by actions; checked by eng_run */
+    int oom;                    /* an allocation failed during propagation */
+    eng_value sym_answer;
+};
+
+/* compile.c */
+int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
+                     const srcmap *bmap, const char *because, size_t blen,
+                     pact **acts, size_t nacts);
+int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n);
+void eng_expr_canon(const eng_engine *e, ebuf *b, const expr *x, eng_engine *me);
+/* expressions */
+int eng_eval(eng_engine *e, const expr *x, eng_fact *const *facts,
+             const eng_fact *cand, eng_value *out);
+int eng_test_expr(eng_engine *e, const expr *x, eng_fact *const *facts,
+                  const eng_fact *cand);    /* 1 true, 0 false/error */
+int eng_amem_match(eng_engine *e, const amem *am, const eng_fact *f);
+void eng_amem_register(eng_engine *e, amem *am);   /* into dispatch */
+
+/* rete.c */
+void eng_wm_free(eng_engine *e);
+int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
+                    eng_origin origin, const eng_rule *r,
+                    eng_fact *const *support, size_t nsupport,
+                    const eng_fact *extra, const char *src, int srcline,
+                    const eng_fact **out);
+void eng_retract_fact(eng_engine *e, eng_fact *f);
+void eng_node_left(eng_engine *e, node *n, tok *t);
+void eng_rule_runtime_error(eng_engine *e, const eng_rule *r, int line,
+                            int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * engine.h -- the ldt-advisor inference engine: its whole public contract.
+ *
+ * A forward-chaining production system for the knowledge-base language of
+ * spec/RULES.md (v1).  The pipeline is
+ *
+ *     load (INI) -> compile (match network) -> reset -> assert answers
+ *       -> match (incremental) -> agenda -> fire -> provenance
+ *
+ * The engine knows nothing of Local Digital Twins, SQLite or terminals: it
+ * never prints and never exits.  Functions that can fail return an
+ * eng_status; problems in a knowledge-base or answers file are collected as
+ * diagnostics (file, line, column, message) and loading carries on to find
+ * the next one.
+ *
+ * Ownership: every pointer returned by an eng_* function is owned by the
+ * engine (or by the eng_answers it came from) and stays valid until the
+ * call named in its comment; callers never free them.  Facts stay valid
+ * until the next eng_reset or eng_free, even after they are retracted, so
+ * that explanations can walk old derivations.
+ */
+#ifndef LDT_ENGINE_H
+#define LDT_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ENG_VERSION "0.1.0"
+
+typedef struct eng_engine eng_engine;       /* one knowledge base + working memory */
+typedef struct eng_fact eng_fact;           /* a fact in (or once in) working memory */
+typedef struct eng_rule eng_rule;           /* a compiled [rule] */
+typedef struct eng_question eng_question;   /* a compiled [question] */
+typedef struct eng_test eng_test;           /* a compiled [test] scenario */
+typedef struct eng_answers eng_answers;     /* a parsed answers file */
+
+typedef enum eng_status {
+    ENG_OK = 0,
+    ENG_ENOMEM,     /* an allocation failed; the engine is still usable */
+    ENG_EINVAL,     /* bad input: see the diagnostics */
+    ENG_EIO,        /* a file or directory could not be read */
+    ENG_ELIMIT,     /* the firing limit was reached (likely a loop) */
+    ENG_ERUNTIME,   /* a rule's action failed (e.g. arithmetic on a symbol) */
+    ENG_ESTATE      /* the call is not allowed now (e.g. loading after reset) */
+} eng_status;
+
+/* Human-readable name of a status, e.g. "out of memory".  Static string. */
+const char *eng_status_text(int status);
+
+/* ---------------------------------------------------------------- values */
+
+typedef enum eng_type {
+    ENG_SYMBOL = 1, /* interned, printed bare */
+    ENG_STRING,     /* interned, printed in double quotes with escapes */
+    ENG_INT,        /* 64-bit integer */
+    ENG_REAL        /* double; never integral (those are stored as ENG_INT) */
+} eng_type;
+
+typedef struct eng_value {
+    uint8_t type;           /* an eng_type */
+    union {
+        int64_t i;          /* ENG_INT */
+        double r;           /* ENG_REAL */
+        uint32_t atom;      /* ENG_SYMBOL, ENG_STRING: index of interned text */
+    } u;
+} eng_value;
+
+/* Interns TEXT (LEN bytes) as a symbol or string.  Returns ENG_OK or
+ * ENG_ENOMEM.  The text is copied. */
+int eng_intern(eng_engine *e, const char *text, size_t len, eng_type type,
+               eng_value *out);
+
+/* The text of a symbol or string value, NUL-terminated; *LEN (may be NULL)
+ * receives its length.  NULL for numbers.  Valid until eng_free. */
+const char *eng_value_text(const eng_engine *e, eng_value v, size_t *len);
+
+/* 1 if A and B are the same value (type and content), else 0. */
+int eng_value_equal(eng_value a, eng_value b);
+
+/* Writes V in the language's syntax (symbols bare, strings quoted with
+ * escapes, integers without a decimal point, other numbers in the shortest
+ * form that reads back the same).  snprintf semantics: returns the length
+ * the full text needs. */
+size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
+                        size_t size);
+
+/* Parses one value in the language's syntax from TEXT (a symbol, number or
+ * quoted string, surrounding blanks allowed).  ENG_OK, ENG_EINVAL if TEXT is
+ * not exactly one value, ENG_ENOMEM. */
+int eng_value_parse(eng_engine *e, const char *text, eng_value *out);
+
+/* ----------------------------------------------------------- diagnostics */
+
+typedef enum eng_severity { ENG_ERROR, ENG_WARNING, ENG_NOTE } eng_severity;
+
+typedef struct eng_diag {
+    eng_severity severity;
+    const char *path;       /* file the problem is in ("" if none) */
+    int line, col;          /* 1-based; 0 when not known */
+    int span;               /* length of the culprit in bytes (>= 1) */
+    const char *message;    /* without location or severity prefix */
+    const char *source;     /* the source line (no newline), or NULL */
+} eng_diag;
+
+/* Diagnostics collected since the engine was made or last cleared, in the
+ * order found.  Pointers valid until eng_diag_clear or eng_free. */
+size_t eng_diag_count(const eng_engine *e);
+const eng_diag *eng_diag_at(const eng_engine *e, size_t i);
+size_t eng_error_count(const eng_engine *e);   /* ENG_ERROR ones only */
+void eng_diag_clear(eng_engine *e);
+
+/* -------------------------------------------------------------- the engine */
+
+typedef enum eng_strategy { ENG_DEPTH = 0, ENG_BREADTH = 1 } eng_strategy;
+
+/* Allocator in the style of Lua's lua_Alloc: with NSIZE 0 frees PTR and
+ * returns NULL; otherwise behaves as realloc.  May return NULL (the engine
+ * then fails the call cleanly with ENG_ENOMEM). */
+typedef void *(*eng_alloc_fn)(void *ud, void *ptr, size_t nsize);
+
+typedef struct eng_config {
+    eng_alloc_fn alloc;         /* NULL: the C library's */
+    void *alloc_ud;             /* passed to ALLOC */
+    long max_firings;           /* default firing limit; 0: 100000 */
+    uint32_t regex_match_limit; /* PCRE2 match limit; 0: 100000 */
+    uint32_t regex_depth_limit; /* PCRE2 depth limit; 0: 1000 */
+    size_t max_line;            /* longest line in a file; 0: 4096 bytes */
+} eng_config;
+
+/* Makes an empty engine.  CFG may be NULL for defaults.  NULL when out of
+ * memory.  Free with eng_free. */
+eng_engine *eng_new(const eng_config *cfg);
+/* Frees the engine and everything it returned.  Accepts NULL. */
+void eng_free(eng_engine *e);
+
+/* ------------------------------------------------------------------ loading */
+
+/* Declares a catalogue section kind (e.g. "unit") that this engine's user
+ * understands; sections of kinds not declared are reported as errors.  Call
+ * before loading.  ENG_OK or ENG_ENOMEM. */
+int eng_kind_allow(eng_engine *e, const char *kind);
+
+/* Loads PATH: one .ini file, or a directory whose *.ini files (recursively)
+ * are read in sorted path order.  Every problem becomes a diagnostic.
+ * Returns ENG_OK, ENG_EINVAL (some file had errors), ENG_EIO (PATH, or a
+ * file in it, could not be read; also a diagnostic), ENG_ENOMEM, or
+ * ENG_ESTATE after the first eng_reset. */
+int eng_load_path(eng_engine *e, const char *path);
+
+/* Loads the KB text TEXT of LEN bytes as if it were the file PATH. */
+int eng_load_buffer(eng_engine *e, const char *path, const char *text,
+                    size_t len);
+
+/* A catalogue section of a declared kind, kept for the engine's user. */
+typedef struct eng_field {
+    const char *key, *value;    /* continuation lines joined with a space */
+    int line, col;              /* where the value starts */
+} eng_field;
+
+typedef struct eng_entry {
+    const char *kind, *name;    /* [KIND NAME] */
+    const char *path;
+    int line;                   /* of the section header */
+    size_t nfields;
+    const eng_field *fields;    /* in file order */
+} eng_entry;
+
+/* Catalogue entries in load order.  Valid until eng_free. */
+size_t eng_entry_count(const eng_engine *e);
+const eng_entry *eng_entry_at(const eng_engine *e, size_t i);
+
+/* Adds a fact to those asserted at every reset (as a [facts] line would),
+ * remembering PATH:LINE as its source.  Before the first reset only.
+ * ENG_OK, ENG_EINVAL (N < 1 or VALS[0] not a symbol), ENG_ENOMEM,
+ * ENG_ESTATE. */
+int eng_facts_add(eng_engine *e, const eng_value *vals, size_t n,
+                  const char *path, int line);
+
+/* Adds a diagnostic of the engine user's own (e.g. a catalogue check) so
+ * that it is reported with the others.  ENG_OK or ENG_ENOMEM. */
+int eng_diag_add(eng_engine *e, eng_severity sev, const char *path, int line,
+                 int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* ------------------------------------------------------------------ running */
+
+/* Empties working memory and the agenda, then asserts the [facts] of the
+ * knowledge base.  Rules without positive patterns become active.  Must be
+ * called once before asserting.  ENG_OK or ENG_ENOMEM. */
+int eng_reset(eng_engine *e);
+
+/* Strategy for activations of equal salience; only while the agenda is
+ * empty (else ENG_ESTATE). */
+int eng_set_strategy(eng_engine *e, eng_strategy s);
+
+/* Asserts the fact VALS[0..N-1] (VALS[0] a symbol).  *OUT (may be NULL)
+ * receives the fact, or the equal fact already present (facts are a set).
+ * ENG_OK, ENG_EINVAL, ENG_ENOMEM, ENG_ESTATE (before eng_reset). */
+int eng_assert(eng_engine *e, const eng_value *vals, size_t n,
+               const eng_fact **out);
+
+/* Parses TEXT ("rel a 1 \"s\"") and asserts it.  ENG_EINVAL if TEXT is not
+ * a fact (no diagnostic is recorded). */
+int eng_assert_text(eng_engine *e, const char *text, const eng_fact **out);
+
+/* Retracts F if it is still in working memory.  ENG_OK or ENG_ENOMEM. */
+int eng_retract(eng_engine *e, const eng_fact *f);
+
+/* Fires activations until the agenda is empty, a rule halts, or MAX_FIRINGS
+ * (0: the configured limit) is reached.  *FIRED (may be NULL) receives the
+ * number of firings.  Returns ENG_OK (also after halt), ENG_ELIMIT with a
+ * diagnostic naming the rules that fired most, ENG_ERUNTIME with a
+ * diagnostic at the failing action, or ENG_ENOMEM. */
+int eng_run(eng_engine *e, long max_firings, long *fired);
+
+/* 1 if the last eng_run stopped at a halt action. */
+int eng_halted(const eng_engine *e);
+
+/* Number of activations waiting on the agenda. */
+size_t eng_agenda_count(const eng_engine *e);
+
+/* ---------------------------------------------------------------- watching */
+
+typedef enum eng_event_kind {
+    ENG_EV_ASSERT,      /* FACT entered working memory */
+    ENG_EV_RETRACT,     /* FACT left working memory */
+    ENG_EV_ACTIVATE,    /* RULE got an activation for FACTS */
+    ENG_EV_DEACTIVATE,  /* an unfired activation of RULE was withdrawn */
+    ENG_EV_FIRE         /* RULE fires on FACTS (its positive patterns) */
+} eng_event_kind;
+
+typedef struct eng_event {
+    eng_event_kind kind;
+    const eng_fact *fact;           /* ASSERT, RETRACT */
+    const eng_rule *rule;           /* ACTIVATE, DEACTIVATE, FIRE */
+    const eng_fact *const *facts;   /* ACTIVATE, DEACTIVATE, FIRE */
+    size_t nfacts;
+} eng_event;
+
+typedef void (*eng_listener)(void *ud, const eng_event *ev);
+
+/* Calls FN for every event from now on (NULL to stop).  FN must not call
+ * back into the engine except for read-only accessors. */
+void eng_set_listener(eng_engine *e, eng_listener fn, void *ud);
+
+/* ------------------------------------------------------------------- facts */
+
+typedef enum eng_origin {
+    ENG_FROM_ASSERT,    /* eng_assert / answers */
+    ENG_FROM_FACTS,     /* a [facts] line or eng_facts_add, at reset */
+    ENG_FROM_RULE       /* a rule's assert or add action */
+} eng_origin;
+
+/* Live facts in assertion order: pass NULL for the first.  A fact retracted
+ * during iteration ends it; collect first when acting on them. */
+const eng_fact *eng_fact_next(const eng_engine *e, const eng_fact *prev);
+size_t eng_fact_count(const eng_engine *e);     /* live facts */
+
+/* The live fact equal to VALS[0..N-1], or NULL. */
+const eng_fact *eng_fact_find(const eng_engine *e, const eng_value *vals,
+                              size_t n);
+
+uint64_t eng_fact_id(const eng_fact *f);        /* 1, 2, ... since reset */
+size_t eng_fact_size(const eng_fact *f);        /* values incl. relation */
+eng_value eng_fact_value(const eng_fact *f, size_t i);
+int eng_fact_live(const eng_fact *f);           /* still in working memory */
+size_t eng_fact_format(const eng_engine *e, const eng_fact *f, char *buf,
+                       size_t size);            /* snprintf semantics */
+
+/* Provenance.  For ENG_FROM_RULE: the rule and the facts that matched its
+ * positive patterns, in pattern order (for an `add`, the previous total is
+ * the last one).  For ENG_FROM_FACTS: the source file and line. */
+eng_origin eng_fact_origin(const eng_fact *f);
+const eng_rule *eng_fact_rule(const eng_fact *f);          /* or NULL */
+size_t eng_fact_support_count(const eng_fact *f);
+const eng_fact *eng_fact_support(const eng_fact *f, size_t i);
+const char *eng_fact_source(const eng_fact *f, int *line); /* or NULL */
+
+/* The `because` sentence of the rule that derived F, with {?var} filled in
+ * from F's supports (snprintf semantics).  0 and an empty BUF when F was not
+ * derived or the rule has no `because`. */
+size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
+                        size_t size);
+
+/* Calls FN for every live fact matching PATTERN ("situation score ?s ?n",
+ * variables and ? wildcards allowed), in assertion order; FN returns
+ * nonzero to stop.  Returns the number of matches seen, or -1 when PATTERN
+ * is not a valid pattern (no diagnostic). */
+long eng_query(eng_engine *e, const char *pattern,
+               int (*fn)(void *ud, const eng_fact *f), void *ud);
+
+/* ------------------------------------------------------------------- rules */
+
+size_t eng_rule_count(const eng_engine *e);
+const eng_rule *eng_rule_at(const eng_engine *e, size_t i);  /* load order */
+const eng_rule *eng_rule_find(const eng_engine *e, const char *name);
+const char *eng_rule_name(const eng_rule *r);
+const char *eng_rule_path(const eng_rule *r);
+int eng_rule_line(const eng_rule *r);
+int eng_rule_salience(const eng_rule *r);
+long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
+
+/* --------------------------------------------------------------- questions */
+
+typedef enum eng_qtype {
+    ENG_Q_ONE, ENG_Q_MANY, ENG_Q_NUMBER, ENG_Q_YESNO, ENG_Q_TEXT
+} eng_qtype;
+
+size_t eng_question_count(const eng_engine *e);
+const eng_question *eng_question_at(const eng_engine *e, size_t i);
+const eng_question *eng_question_find(const eng_engine *e, const char *id);
+const char *eng_question_id(const eng_question *q);
+const char *eng_question_group(const eng_question *q);  /* "" if none */
+const char *eng_question_text(const eng_question *q);
+const char *eng_question_help(const eng_question *q);   /* "" if none */
+eng_qtype eng_question_type(const eng_question *q);
+size_t eng_question_option_count(const eng_question *q);
+const char *eng_question_option(const eng_question *q, size_t i,
+                                const char **label);
+const char *eng_question_path(const eng_question *q);
+int eng_question_line(const eng_question *q);
+
+/* 1 if Q's ask_if conditions hold in working memory now (always 1 without
+ * ask_if lines). */
+int eng_question_askable(const eng_engine *e, const eng_question *q);
+
+/* Checks TEXT as an answer to Q and converts it into values (several for a
+ * `many` answer, comma-separated).  Options and yes/no are matched without
+ * regard to case and surrounding blanks.  On ENG_EINVAL, ERR receives what
+ * was expected.  *N receives the number of values (at most MAX). */
+int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
+                     eng_value *vals, size_t max, size_t *n, char *err,
+                     size_t errsize);
+
+/* ---------------------------------------------------------- answers files */
+
+/* Reads an answers file ([answers NAME] sections, keys are question IDs).
+ * Problems become diagnostics; a respondent with any error is marked
+ * invalid, the others stay usable.  NULL when the file cannot be read (a
+ * diagnostic says why) or on out of memory.  Free with eng_answers_free. */
+eng_answers *eng_answers_read(eng_engine *e, const char *path);
+void eng_answers_free(eng_answers *a);
+size_t eng_answers_count(const eng_answers *a);
+const char *eng_answers_name(const eng_answers *a, size_t i);
+int eng_answers_valid(const eng_answers *a, size_t i);
+
+/* Asserts `answer ID VALUE` for each answer of respondent I (after the
+ * caller's eng_reset).  ENG_EINVAL if the respondent is invalid. */
+int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i);
+
+/* ------------------------------------------------------------------- tests */
+
+size_t eng_test_count(const eng_engine *e);
+const eng_test *eng_test_at(const eng_engine *e, size_t i);
+const char *eng_test_name(const eng_test *t);
+const char *eng_test_path(const eng_test *t);
+int eng_test_line(const eng_test *t);
+
+/* Resets, asserts T's answers, runs, and checks its expectations.  FN (may
+ * be NULL) is called for each failed expectation with a message saying
+ * what was expected and what was found.  Returns 1 if T passed, 0 if it
+ * failed, or a negative -eng_status on error. */
+int eng_test_run(eng_engine *e, const eng_test *t,
+                 void (*fn)(void *ud, const eng_test *t, int line,
+                            const char *message),
+                 void *ud);
+
+#endif

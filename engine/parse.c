@@ -1,0 +1,1057 @@
+/*
+ * parse.c -- lexer and parser for the text of `when`, `then`, `ask_if`,
+ * `fact` and `expect` lines.  Produces parse trees (pce, pact, pexpr) with
+ * byte offsets mapped back to file:line:col through a srcmap; compile.c
+ * resolves variables and builds the match network from them.
+ *
+ * Grammar (one line each):
+ *   ce      := [VAR '<-'] ['not'|'exists'] SYMBOL term* ('(' expr ')')*
+ *            | ['test'] expr
+ *   action  := 'assert' SYMBOL aterm* | 'add' SYMBOL aterm+ | 'retract' VAR+
+ *            | 'halt'
+ *   term    := SYMBOL | NUMBER | STRING | VAR | '?'
+ *   aterm   := SYMBOL | NUMBER | STRING | VAR | '(' expr ')'
+ *   expr    := and ('or' and)*          and := not ('and' not)*
+ *   not     := 'not' not | cmp
+ *   cmp     := sum [('='|'!='|'<'|'<='|'>'|'>=') sum
+ *                  | 'in' '{' sum (',' sum)* '}' | '~' REGEX]
+ *   sum     := prod (('+'|'-') prod)*   prod := unary (('*'|'/') unary)*
+ *   unary   := '-' unary | SYMBOL | NUMBER | STRING | VAR | '(' expr ')'
+ * A '-' written directly before a digit after a blank, '(', '{' or ',' is
+ * the sign of a number; so `?n - 1` subtracts while `?n -1` is an error
+ * with a hint, and `?n-1` is a variable named n-1 (symbols may hold '-').
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "eng_int.h"
+
+enum {
+    K_END, K_SYM, K_NUM, K_STR, K_VAR, K_WILD, K_ARROW,
+    K_EQ, K_NE, K_LT, K_LE, K_GT, K_GE,
+    K_PLUS, K_MINUS, K_STAR, K_SLASH, K_TILDE, K_REGEX,
+    K_LBRACE, K_RBRACE, K_COMMA, K_LPAREN, K_RPAREN, K_ERR
+};
+
+typedef struct ltok {
+    int k;
+    size_t off, len;
+    eng_value v;            /* K_SYM, K_NUM, K_STR */
+    const char *name;       /* K_VAR (arena copy, without '?') */
+    regex *re;              /* K_REGEX */
+} ltok;
+
+typedef struct parser {
+    eng_engine *e;
+    const srcmap *m;        /* NULL: report nothing */
+    const char *s;
+    size_t n, pos;
+    ltok cur, next;         /* one token of lookahead */
+    int failed;
+    int depth;
+    int prevk;
+} parser;
+
+void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
+                    const char **text)
+{
+    size_t i = 0;
+    while (i + 1 < m->nsegs && m->segs[i + 1].off <= off)
+        i++;
+    const seg *sg = &m->segs[i];
+    *line = sg->line;
+    *col = sg->col + (int)(off - sg->off);
+    if (text)
+        *text = sg->text;
+}
+
+static void perr(parser *p, size_t off, size_t span, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void perr(parser *p, size_t off, size_t span, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = 1;
+    if (!p->m)
+        return;
+    int line, col;
+    const char *text;
+    eng_srcmap_pos(p->m, off, &line, &col, &text);
+    va_list ap;
+    va_start(ap, fmt);
+    eng_diagv(p->e, ENG_ERROR, p->m->path, line, col, (int)(span ? span : 1),
+              text, fmt, ap);
+    va_end(ap);
+}
+
+static int is_letter(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           c >= 0x80;
+}
+
+static int is_symch(unsigned char c)
+{
+    return is_letter(c) || (c >= '0' && c <= '9') || c == '.' || c == ':' ||
+           c == '-';
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static const char *kname(int k)
+{
+    static const char *names[] = {
+        "end of line", "symbol", "number", "string", "variable", "'?'",
+        "'<-'", "'='", "'!='", "'<'", "'<='", "'>'", "'>='", "'+'", "'-'",
+        "'*'", "'/'", "'~'", "regular expression", "'{'", "'}'", "','",
+        "'('", "')'", "invalid text"
+    };
+    return names[k];
+}
+
+static void lex_regex(parser *p, ltok *t)
+{
+    const char *s = p->s;
+    size_t i = p->pos;
+    while (i < p->n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    t->off = i;
+    if (i >= p->n || s[i] != '/') {
+        perr(p, i, 1, "expected a regular expression /pattern/flags after '~'");
+        t->k = K_ERR;
+        return;
+    }
+    size_t start = ++i;
+    while (i < p->n && s[i] != '/') {
+        if (s[i] == '\\' && i + 1 < p->n)
+            i++;
+        i++;
+    }
+    if (i >= p->n) {
+        perr(p, t->off, p->n - t->off,
+             "unterminated regular expression: expected a closing '/'");
+        t->k = K_ERR;
+        return;
+    }
+    size_t end = i++;
+    uint32_t opts = 0;
+    while (i < p->n && is_letter((unsigned char)s[i])) {
+        switch (s[i]) {
+        case 'i': opts |= PCRE2_CASELESS; break;
+        case 'x': opts |= PCRE2_EXTENDED; break;
+        case 'u': opts |= PCRE2_UTF | PCRE2_UCP; break;
+        default:
+            perr(p, i, 1, "unknown regular expression flag '%c' (expected i, x or u)",
+                 s[i]);
+            t->k = K_ERR;
+            return;
+        }
+        i++;
+    }
+    t->len = i - t->off;
+    p->pos = i;
+    t->k = K_REGEX;
+    if (p->failed)
+        return;
+    int err;
+    PCRE2_SIZE eoff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(s + start), end - start,
+                                     opts, &err, &eoff, p->e->cctx);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        perr(p, start + eoff, 1, "invalid regular expression: %s", (char *)msg);
+        t->k = K_ERR;
+        return;
+    }
+    /* JIT where available; the match limit still applies to it. */
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    regex *re = eng_arena(p->e, sizeof *re);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code,
+                                                                p->e->gctx);
+    if (!re || !md) {
+        pcre2_code_free(code);
+        pcre2_match_data_free(md);
+        perr(p, t->off, 1, "out of memory");
+        t->k = K_ERR;
+        return;
+    }
+    re->code = code;
+    re->md = md;
+    re->src = eng_arena_str(p->e, s + t->off, t->len);
+    if (p->m) {
+        re->path = p->m->path;
+        eng_srcmap_pos(p->m, t->off, &re->line, &re->col, NULL);
+    }
+    if (pvec_push(p->e, &p->e->regexes, re)) {
+        pcre2_code_free(code);
+        pcre2_match_data_free(md);
+        perr(p, t->off, 1, "out of memory");
+        t->k = K_ERR;
+        return;
+    }
+    t->re = re;
+}
+
+static void lex(parser *p, ltok *t)
+{
+    const char *s = p->s;
+    memset(t, 0, sizeof *t);
+    if (p->prevk == K_TILDE) {
+        lex_regex(p, t);
+        p->prevk = t->k;
+        return;
+    }
+    size_t i = p->pos;
+    while (i < p->n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    int after_blank = i > p->pos || i == 0;
+    t->off = i;
+    if (i >= p->n) {
+        t->k = K_END;
+        p->pos = i;
+        p->prevk = t->k;
+        return;
+    }
+    unsigned char c = (unsigned char)s[i];
+    size_t st = i;
+    if (c == '-' && i + 1 < p->n && is_digit((unsigned char)s[i + 1]) &&
+        (after_blank || p->prevk == K_LPAREN || p->prevk == K_LBRACE ||
+         p->prevk == K_COMMA || p->prevk == K_END) &&
+        !(p->prevk >= K_SYM && p->prevk <= K_WILD && !after_blank)) {
+        c = '0';    /* fall into the number case below, sign included */
+    }
+    if (is_digit(c) || ((c == '+' || c == '.') && i + 1 < p->n &&
+                        is_digit((unsigned char)s[i + 1]) && after_blank)) {
+        i++;
+        while (i < p->n && (is_digit((unsigned char)s[i]) || s[i] == '.' ||
+                            s[i] == 'e' || s[i] == 'E' ||
+                            ((s[i] == '+' || s[i] == '-') &&
+                             (s[i - 1] == 'e' || s[i - 1] == 'E'))))
+            i++;
+        if (i < p->n && is_symch((unsigned char)s[i])) {
+            while (i < p->n && is_symch((unsigned char)s[i]))
+                i++;
+            perr(p, st, i - st,
+                 "'%.*s' is neither a number nor a symbol (symbols start with a letter or '_')",
+                 (int)(i - st), s + st);
+            t->k = K_ERR;
+        } else if (eng_parse_number(s + st, i - st, &t->v)) {
+            perr(p, st, i - st, "invalid number '%.*s'", (int)(i - st), s + st);
+            t->k = K_ERR;
+        } else {
+            t->k = K_NUM;
+        }
+    } else if (is_letter(c)) {
+        while (i < p->n && is_symch((unsigned char)s[i]))
+            i++;
+        if (eng_intern(p->e, s + st, i - st, ENG_SYMBOL, &t->v)) {
+            perr(p, st, 1, "out of memory");
+            t->k = K_ERR;
+        } else {
+            t->k = K_SYM;
+        }
+    } else if (c == '?') {
+        i++;
+        if (i < p->n && is_letter((unsigned char)s[i])) {
+            size_t ns = i;
+            while (i < p->n && is_symch((unsigned char)s[i]))
+                i++;
+            t->name = eng_arena_str(p->e, s + ns, i - ns);
+            t->k = t->name ? K_VAR : K_ERR;
+        } else if (i < p->n && is_symch((unsigned char)s[i])) {
+            perr(p, st, 2, "a variable name must start with a letter or '_' after '?'");
+            t->k = K_ERR;
+        } else {
+            t->k = K_WILD;
+        }
+    } else if (c == '"') {
+        ebuf b = {0};
+        i++;
+        for (;;) {
+            if (i >= p->n) {
+                perr(p, st, i - st, "unterminated string: expected a closing '\"'");
+                t->k = K_ERR;
+                break;
+            }
+            char ch = s[i];
+            if (ch == '"') {
+                i++;
+                t->k = K_STR;
+                break;
+            }
+            if (ch == '\\') {
+                char x = i + 1 < p->n ? s[i + 1] : '\0';
+                char out;
+                if (x == '"' || x == '\\') out = x;
+                else if (x == 'n') out = '\n';
+                else if (x == 't') out = '\t';
+                else if (x == 'r') out = '\r';
+                else {
+                    perr(p, i, 2, "unknown escape '\\%c' in a string (expected \\\" or \\\\)",
+                         x ? x : ' ');
+                    t->k = K_ERR;
+                    break;
+                }
+                ebuf_add(p->e, &b, &out, 1);
+                i += 2;
+                continue;
+            }
+            ebuf_add(p->e, &b, &ch, 1);
+            i++;
+        }
+        if (t->k == K_STR &&
+            eng_intern(p->e, b.p ? b.p : "", b.len, ENG_STRING, &t->v)) {
+            perr(p, st, 1, "out of memory");
+            t->k = K_ERR;
+        }
+        ebuf_free(p->e, &b);
+    } else {
+        i++;
+        switch (c) {
+        case '<':
+            if (i < p->n && s[i] == '-') { i++; t->k = K_ARROW; }
+            else if (i < p->n && s[i] == '=') { i++; t->k = K_LE; }
+            else t->k = K_LT;
+            break;
+        case '>':
+            if (i < p->n && s[i] == '=') { i++; t->k = K_GE; }
+            else t->k = K_GT;
+            break;
+        case '!':
+            if (i < p->n && s[i] == '=') { i++; t->k = K_NE; }
+            else {
+                perr(p, st, 1, "unexpected '!' (did you mean '!=' or 'not'?)");
+                t->k = K_ERR;
+            }
+            break;
+        case '=':
+            if (i < p->n && s[i] == '=') i++;   /* '==' reads as '=' */
+            t->k = K_EQ;
+            break;
+        case '+': t->k = K_PLUS; break;
+        case '-': t->k = K_MINUS; break;
+        case '*': t->k = K_STAR; break;
+        case '/': t->k = K_SLASH; break;
+        case '~': t->k = K_TILDE; break;
+        case '{': t->k = K_LBRACE; break;
+        case '}': t->k = K_RBRACE; break;
+        case ',': t->k = K_COMMA; break;
+        case '(': t->k = K_LPAREN; break;
+        case ')': t->k = K_RPAREN; break;
+        default:
+            perr(p, st, 1, "unexpected character '%c'", c);
+            t->k = K_ERR;
+        }
+    }
+    t->len = i - st;
+    p->pos = i;
+    p->prevk = t->k;
+}
+
+static void advance(parser *p)
+{
+    p->cur = p->next;
+    if (p->cur.k == K_END || p->cur.k == K_ERR) {
+        p->next = p->cur;
+        return;
+    }
+    lex(p, &p->next);
+}
+
+static void pinit(parser *p, eng_engine *e, const srcmap *m, const char *s,
+                  size_t n)
+{
+    memset(p, 0, sizeof *p);
+    p->e = e;
+    p->m = m;
+    p->s = s;
+    p->n = n;
+    p->prevk = K_END;
+    lex(p, &p->cur);
+    if (p->cur.k == K_END || p->cur.k == K_ERR)
+        p->next = p->cur;
+    else
+        lex(p, &p->next);
+}
+
+static int is_kw(const parser *p, const ltok *t, const char *kw)
+{
+    if (t->k != K_SYM)
+        return 0;
+    size_t len;
+    const char *s = eng_atom(p->e, t->v.u.atom, &len);
+    return len == strlen(kw) && !memcmp(s, kw, len);
+}
+
+/* ------------------------------------------------------------ expressions */
+
+static pexpr *newx(parser *p, int op, const ltok *at)
+{
+    pexpr *x = eng_arena(p->e, sizeof *x);
+    if (!x) {
+        perr(p, at->off, 1, "out of memory");
+        return NULL;
+    }
+    x->op = (uint8_t)op;
+    x->line = (int)at->off;     /* byte offsets until resolved below */
+    x->span = (int)(at->len ? at->len : 1);
+    int line, col;
+    if (p->m) {
+        eng_srcmap_pos(p->m, at->off, &line, &col, NULL);
+        x->line = line;
+        x->col = col;
+    }
+    return x;
+}
+
+static pexpr *p_expr(parser *p);
+
+static pexpr *need_value(parser *p, pexpr *x, const ltok *at)
+{
+    if (x && x->isbool) {
+        perr(p, at->off, at->len,
+             "expected a value here, but this is a condition (true or false)");
+        return NULL;
+    }
+    return x;
+}
+
+static pexpr *need_bool(parser *p, pexpr *x, const ltok *at)
+{
+    if (x && !x->isbool) {
+        perr(p, at->off, at->len,
+             "expected a condition (a comparison, 'in' or '~'), found a value");
+        return NULL;
+    }
+    return x;
+}
+
+static pexpr *p_primary(parser *p)
+{
+    ltok t = p->cur;
+    pexpr *x;
+    switch (t.k) {
+    case K_NUM: case K_SYM: case K_STR:
+        if (t.k == K_SYM && (is_kw(p, &t, "and") || is_kw(p, &t, "or") ||
+                             is_kw(p, &t, "in"))) {
+            perr(p, t.off, t.len, "expected a value before '%.*s'",
+                 (int)t.len, p->s + t.off);
+            return NULL;
+        }
+        x = newx(p, X_CONST, &t);
+        if (x)
+            x->k = t.v;
+        advance(p);
+        return x;
+    case K_VAR:
+        x = newx(p, X_REF, &t);
+        if (x)
+            x->var = t.name;
+        advance(p);
+        return x;
+    case K_WILD:
+        perr(p, t.off, 1, "'?' matches anything in a pattern; in a test, name a variable");
+        return NULL;
+    case K_LPAREN: {
+        advance(p);
+        x = p_expr(p);
+        if (!x)
+            return NULL;
+        if (p->cur.k != K_RPAREN) {
+            perr(p, p->cur.off, p->cur.len, "expected ')' to close the '(' at column %d, found %s",
+                 p->m ? (int)t.off + 1 : 0, kname(p->cur.k));
+            return NULL;
+        }
+        advance(p);
+        return x;
+    }
+    case K_ERR:
+        return NULL;
+    default:
+        perr(p, t.off, t.len, "expected a value, a variable or '(', found %s",
+             kname(t.k));
+        return NULL;
+    }
+}
+
+static pexpr *p_unary(parser *p)
+{
+    if (p->cur.k == K_MINUS) {
+        ltok t = p->cur;
+        advance(p);
+        if (++p->depth > ENG_MAX_DEPTH) {
+            perr(p, t.off, 1, "expression nested too deeply (more than %d levels)",
+                 ENG_MAX_DEPTH);
+            return NULL;
+        }
+        pexpr *a = need_value(p, p_unary(p), &t);
+        p->depth--;
+        if (!a)
+            return NULL;
+        pexpr *x = newx(p, X_NEG, &t);
+        if (x)
+            x->a = a;
+        return x;
+    }
+    return p_primary(p);
+}
+
+static pexpr *p_binary(parser *p, int lvl);
+
+static pexpr *p_prod(parser *p)
+{
+    return p_binary(p, 0);
+}
+
+/* level 0: * /   level 1: + - */
+static pexpr *p_binary(parser *p, int lvl)
+{
+    pexpr *a = lvl == 0 ? p_unary(p) : p_prod(p);
+    while (a) {
+        int k = p->cur.k, op;
+        if (lvl == 0 && k == K_STAR) op = X_MUL;
+        else if (lvl == 0 && k == K_SLASH) op = X_DIV;
+        else if (lvl == 1 && k == K_PLUS) op = X_ADD;
+        else if (lvl == 1 && k == K_MINUS) op = X_SUB;
+        else break;
+        ltok t = p->cur;
+        if (!need_value(p, a, &t))
+            return NULL;
+        advance(p);
+        pexpr *b = need_value(p, lvl == 0 ? p_unary(p) : p_prod(p), &t);
+        if (!b)
+            return NULL;
+        pexpr *x = newx(p, op, &t);
+        if (!x)
+            return NULL;
+        x->a = a;
+        x->b = b;
+        a = x;
+    }
+    return a;
+}
+
+static pexpr *p_sum(parser *p)
+{
+    pexpr *a = p_binary(p, 1);
+    if (a && p->cur.k == K_NUM && p->s[p->cur.off] == '-')
+        perr(p, p->cur.off, p->cur.len,
+             "expected an operator before '%.*s' (to subtract, write '- %.*s')",
+             (int)p->cur.len, p->s + p->cur.off, (int)p->cur.len - 1,
+             p->s + p->cur.off + 1);
+    return a;
+}
+
+static pexpr *p_cmp(parser *p)
+{
+    pexpr *a = p_sum(p);
+    if (!a)
+        return NULL;
+    ltok t = p->cur;
+    int op = -1;
+    switch (t.k) {
+    case K_EQ: op = X_EQ; break;
+    case K_NE: op = X_NE; break;
+    case K_LT: op = X_LT; break;
+    case K_LE: op = X_LE; break;
+    case K_GT: op = X_GT; break;
+    case K_GE: op = X_GE; break;
+    case K_TILDE: op = X_MATCH; break;
+    case K_ARROW:
+        perr(p, t.off, t.len,
+             "'<-' binds a fact to a variable at the start of a pattern; to compare with a negative number write '< -'");
+        return NULL;
+    default:
+        if (is_kw(p, &t, "in"))
+            op = X_IN;
+    }
+    if (op < 0)
+        return a;
+    if (!need_value(p, a, &t))
+        return NULL;
+    advance(p);
+    pexpr *x = newx(p, op, &t);
+    if (!x)
+        return NULL;
+    x->isbool = 1;
+    x->a = a;
+    if (op == X_MATCH) {
+        if (p->cur.k != K_REGEX) {
+            if (p->cur.k != K_ERR)
+                perr(p, p->cur.off, p->cur.len,
+                     "expected a regular expression /pattern/flags after '~'");
+            return NULL;
+        }
+        x->re = p->cur.re;
+        advance(p);
+    } else if (op == X_IN) {
+        if (p->cur.k != K_LBRACE) {
+            perr(p, p->cur.off, p->cur.len, "expected '{' after 'in', found %s",
+                 kname(p->cur.k));
+            return NULL;
+        }
+        ltok lb = p->cur;
+        advance(p);
+        pvec items = {0};
+        for (;;) {
+            if (p->cur.k == K_RBRACE && !items.n) {
+                perr(p, p->cur.off, 1, "empty set: list at least one value between '{' and '}'");
+                break;
+            }
+            ltok it = p->cur;
+            pexpr *m = need_value(p, p_sum(p), &it);
+            if (!m)
+                break;
+            pvec_push(p->e, &items, m);
+            if (p->cur.k == K_COMMA) {
+                advance(p);
+                continue;
+            }
+            if (p->cur.k == K_RBRACE) {
+                advance(p);
+                break;
+            }
+            perr(p, p->cur.off, p->cur.len,
+                 "expected ',' or '}' in the set opened at column %d, found %s",
+                 x->col ? x->col + (int)(lb.off - t.off) : (int)lb.off + 1,
+                 kname(p->cur.k));
+            break;
+        }
+        if (!p->failed) {
+            x->set = eng_arena(p->e, items.n * sizeof *x->set);
+            if (x->set) {
+                memcpy(x->set, items.v, items.n * sizeof *x->set);
+                x->nset = items.n;
+            }
+        }
+        pvec_free(p->e, &items);
+        if (p->failed)
+            return NULL;
+    } else {
+        ltok bt = p->cur;
+        pexpr *b = need_value(p, p_sum(p), &bt);
+        if (!b)
+            return NULL;
+        x->b = b;
+    }
+    switch (p->cur.k) {
+    case K_EQ: case K_NE: case K_LT: case K_LE: case K_GT: case K_GE:
+    case K_TILDE:
+        perr(p, p->cur.off, p->cur.len,
+             "comparisons do not chain: join them with 'and'");
+        return NULL;
+    default:
+        break;
+    }
+    return x;
+}
+
+static pexpr *p_not(parser *p)
+{
+    if (is_kw(p, &p->cur, "not")) {
+        ltok t = p->cur;
+        advance(p);
+        if (++p->depth > ENG_MAX_DEPTH) {
+            perr(p, t.off, 1, "expression nested too deeply (more than %d levels)",
+                 ENG_MAX_DEPTH);
+            return NULL;
+        }
+        pexpr *a = need_bool(p, p_not(p), &t);
+        p->depth--;
+        if (!a)
+            return NULL;
+        pexpr *x = newx(p, X_NOT, &t);
+        if (x) {
+            x->a = a;
+            x->isbool = 1;
+        }
+        return x;
+    }
+    return p_cmp(p);
+}
+
+static pexpr *p_logic(parser *p, int op, const char *kw)
+{
+    pexpr *a = op == X_AND ? p_not(p) : p_logic(p, X_AND, "and");
+    while (a && is_kw(p, &p->cur, kw)) {
+        ltok t = p->cur;
+        if (!need_bool(p, a, &t))
+            return NULL;
+        advance(p);
+        pexpr *b = need_bool(p, op == X_AND ? p_not(p) : p_logic(p, X_AND, "and"),
+                             &t);
+        if (!b)
+            return NULL;
+        pexpr *x = newx(p, op, &t);
+        if (!x)
+            return NULL;
+        x->a = a;
+        x->b = b;
+        x->isbool = 1;
+        a = x;
+    }
+    return a;
+}
+
+static pexpr *p_expr(parser *p)
+{
+    if (++p->depth > ENG_MAX_DEPTH) {
+        perr(p, p->cur.off, 1, "expression nested too deeply (more than %d levels)",
+             ENG_MAX_DEPTH);
+        return NULL;
+    }
+    pexpr *x = p_logic(p, X_OR, "or");
+    p->depth--;
+    return x;
+}
+
+/* ------------------------------------------------------------ CEs */
+
+static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
+{
+    pvec v = {0};
+    int ok = 1;
+    while (p->cur.k != K_END && !(p->cur.k == K_LPAREN && !actions)) {
+        ltok t = p->cur;
+        pterm *pt = eng_arena(p->e, sizeof *pt);
+        if (!pt) {
+            perr(p, t.off, 1, "out of memory");
+            ok = 0;
+            break;
+        }
+        pt->span = (int)t.len;
+        if (p->m)
+            eng_srcmap_pos(p->m, t.off, &pt->line, &pt->col, NULL);
+        if (t.k == K_SYM || t.k == K_NUM || t.k == K_STR) {
+            pt->kind = TERM_CONST;
+            pt->k = t.v;
+            advance(p);
+        } else if (t.k == K_VAR) {
+            pt->kind = TERM_VAR;
+            pt->var = t.name;
+            advance(p);
+        } else if (t.k == K_WILD && !actions) {
+            pt->kind = TERM_WILD;
+            advance(p);
+        } else if (t.k == K_LPAREN && actions) {
+            advance(p);
+            ltok in = p->cur;
+            pt->kind = TERM_EXPR;
+            pt->x = need_value(p, p_expr(p), &in);
+            if (!pt->x) {
+                ok = 0;
+                break;
+            }
+            if (p->cur.k != K_RPAREN) {
+                perr(p, p->cur.off, p->cur.len, "expected ')' to close the expression, found %s",
+                     kname(p->cur.k));
+                ok = 0;
+                break;
+            }
+            advance(p);
+        } else {
+            if (t.k != K_ERR) {
+                if (actions && t.k == K_WILD)
+                    perr(p, t.off, 1, "'?' cannot be asserted: name a bound variable or a value");
+                else
+                    perr(p, t.off, t.len,
+                         actions ? "expected a value, a variable or '(expression)', found %s"
+                                 : "expected a value, a variable or '?', found %s",
+                         kname(t.k));
+            }
+            ok = 0;
+            break;
+        }
+        pvec_push(p->e, &v, pt);
+    }
+    if (ok && !p->failed) {
+        *out = eng_arena(p->e, (v.n ? v.n : 1) * sizeof **out);
+        if (*out) {
+            for (size_t i = 0; i < v.n; i++)
+                (*out)[i] = *(pterm *)v.v[i];
+            *nout = v.n;
+        } else {
+            ok = 0;
+        }
+    }
+    pvec_free(p->e, &v);
+    return ok && !p->failed;
+}
+
+static int starts_expr_op(const parser *p, const ltok *t)
+{
+    switch (t->k) {
+    case K_EQ: case K_NE: case K_LT: case K_LE: case K_GT: case K_GE:
+    case K_TILDE: case K_PLUS: case K_STAR: case K_SLASH: case K_MINUS:
+        return 1;
+    default:
+        return is_kw(p, t, "in") || is_kw(p, t, "and") || is_kw(p, t, "or");
+    }
+}
+
+pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
+{
+    parser p;
+    pinit(&p, e, m, s, n);
+    pce *c = eng_arena(e, sizeof *c);
+    if (!c)
+        return NULL;
+    if (m)
+        eng_srcmap_pos(m, p.cur.off, &c->line, &c->col, NULL);
+    if (p.cur.k == K_END) {
+        perr(&p, 0, 1, "empty condition: expected a pattern or a test");
+        return NULL;
+    }
+    if (p.cur.k == K_VAR && p.next.k == K_ARROW) {
+        c->factvar = p.cur.name;
+        if (m)
+            eng_srcmap_pos(m, p.cur.off, &c->fline, &c->fcol, NULL);
+        advance(&p);
+        advance(&p);
+        if (is_kw(&p, &p.cur, "not") || is_kw(&p, &p.cur, "exists")) {
+            perr(&p, p.cur.off, p.cur.len,
+                 "'<-' binds a fact that exists; it cannot bind a '%.*s' pattern",
+                 (int)p.cur.len, s + p.cur.off);
+            return NULL;
+        }
+        if (p.cur.k != K_SYM) {
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected a relation name (a symbol) after '<-', found %s",
+                 kname(p.cur.k));
+            return NULL;
+        }
+        c->kind = CE_PATTERN;
+    } else if ((is_kw(&p, &p.cur, "not") || is_kw(&p, &p.cur, "exists")) &&
+               p.next.k == K_SYM && !is_kw(&p, &p.next, "not")) {
+        c->kind = is_kw(&p, &p.cur, "not") ? CE_NOT : CE_EXISTS;
+        advance(&p);
+    } else if (is_kw(&p, &p.cur, "exists")) {
+        perr(&p, p.next.off, p.next.len,
+             "expected a relation name (a symbol) after 'exists', found %s",
+             kname(p.next.k));
+        return NULL;
+    } else if (p.cur.k == K_SYM && !is_kw(&p, &p.cur, "test") &&
+               !is_kw(&p, &p.cur, "not") && !starts_expr_op(&p, &p.next)) {
+        c->kind = CE_PATTERN;
+    } else {
+        c->kind = CE_TEST;
+        if (is_kw(&p, &p.cur, "test"))
+            advance(&p);
+        ltok t = p.cur;
+        pexpr *x = need_bool(&p, p_expr(&p), &t);
+        if (!x)
+            return NULL;
+        if (p.cur.k != K_END) {
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected the end of the condition, found %s (join conditions with 'and')",
+                 kname(p.cur.k));
+            return NULL;
+        }
+        c->cons = eng_arena(e, sizeof *c->cons);
+        if (!c->cons)
+            return NULL;
+        c->cons[0] = x;
+        c->ncons = 1;
+        return c;
+    }
+    /* a pattern: relation, terms, then (EXPR) constraints */
+    c->rel = p.cur.v;
+    if (m)
+        eng_srcmap_pos(m, p.cur.off, &c->rline, &c->rcol, NULL);
+    c->rspan = (int)p.cur.len;
+    advance(&p);
+    if (!p_terms(&p, &c->terms, &c->nterms, 0))
+        return NULL;
+    if (c->nterms + 1 > ENG_MAX_ARITY) {
+        perr(&p, 0, 1, "pattern has more than %d values", ENG_MAX_ARITY);
+        return NULL;
+    }
+    pvec cons = {0};
+    while (p.cur.k == K_LPAREN) {
+        advance(&p);
+        ltok t = p.cur;
+        pexpr *x = need_bool(&p, p_expr(&p), &t);
+        if (!x)
+            break;
+        if (p.cur.k != K_RPAREN) {
+            perr(&p, p.cur.off, p.cur.len, "expected ')' to close the constraint, found %s",
+                 kname(p.cur.k));
+            break;
+        }
+        advance(&p);
+        pvec_push(e, &cons, x);
+        if (p.cur.k != K_LPAREN && p.cur.k != K_END)
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected '(' or the end of the pattern after a constraint, found %s",
+                 kname(p.cur.k));
+    }
+    if (!p.failed && cons.n) {
+        c->cons = eng_arena(e, cons.n * sizeof *c->cons);
+        if (c->cons) {
+            memcpy(c->cons, cons.v, cons.n * sizeof *c->cons);
+            c->ncons = cons.n;
+        }
+    }
+    pvec_free(e, &cons);
+    return p.failed ? NULL : c;
+}
+
+static const char *const action_names[] = {"assert", "retract", "add", "halt"};
+
+pact *eng_parse_action(eng_engine *e, const srcmap *m, const char *s, size_t n)
+{
+    parser p;
+    pinit(&p, e, m, s, n);
+    pact *a = eng_arena(e, sizeof *a);
+    if (!a)
+        return NULL;
+    if (m)
+        eng_srcmap_pos(m, p.cur.off, &a->line, &a->col, NULL);
+    if (p.cur.k != K_SYM) {
+        if (p.cur.k != K_ERR)
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected an action (assert, retract, add or halt), found %s",
+                 kname(p.cur.k));
+        return NULL;
+    }
+    size_t len;
+    const char *verb = eng_atom(e, p.cur.v.u.atom, &len);
+    int kind = -1;
+    for (int i = 0; i < 4; i++)
+        if (strlen(action_names[i]) == len && !memcmp(action_names[i], verb, len))
+            kind = i;
+    if (kind < 0) {
+        const char *dym = eng_did_you_mean(verb, action_names, 4);
+        if (dym)
+            perr(&p, p.cur.off, p.cur.len,
+                 "unknown action '%s' (did you mean '%s'?)", verb, dym);
+        else
+            perr(&p, p.cur.off, p.cur.len,
+                 "unknown action '%s' (expected assert, retract, add or halt)",
+                 verb);
+        return NULL;
+    }
+    a->kind = kind == 0 ? ACT_ASSERT : kind == 1 ? ACT_RETRACT
+            : kind == 2 ? ACT_ADD : ACT_HALT;
+    ltok vt = p.cur;
+    advance(&p);
+    switch (a->kind) {
+    case ACT_HALT:
+        if (p.cur.k != K_END) {
+            perr(&p, p.cur.off, p.cur.len, "'halt' takes nothing after it, found %s",
+                 kname(p.cur.k));
+            return NULL;
+        }
+        return a;
+    case ACT_RETRACT:
+        if (p.cur.k == K_END) {
+            perr(&p, vt.off + vt.len, 1,
+                 "expected a fact variable after 'retract' (bind it with '?f <- pattern')");
+            return NULL;
+        }
+        if (!p_terms(&p, &a->terms, &a->nterms, 1))
+            return NULL;
+        for (size_t i = 0; i < a->nterms; i++)
+            if (a->terms[i].kind != TERM_VAR) {
+                int line = a->terms[i].line, col = a->terms[i].col;
+                if (m) {
+                    const char *text = NULL;
+                    for (size_t j = 0; j < m->nsegs; j++)
+                        if (m->segs[j].line == line)
+                            text = m->segs[j].text;
+                    eng_diagf(e, ENG_ERROR, m->path, line, col,
+                              a->terms[i].span, text,
+                              "'retract' takes fact variables bound with '?f <- pattern'");
+                }
+                return NULL;
+            }
+        return a;
+    default:
+        if (p.cur.k != K_SYM) {
+            perr(&p, p.cur.k == K_END ? vt.off + vt.len : p.cur.off, p.cur.len,
+                 "expected a relation name (a symbol) after '%s', found %s",
+                 verb, kname(p.cur.k));
+            return NULL;
+        }
+        a->rel = p.cur.v;
+        advance(&p);
+        if (!p_terms(&p, &a->terms, &a->nterms, 1))
+            return NULL;
+        if (a->nterms + 1 > ENG_MAX_ARITY) {
+            perr(&p, 0, 1, "fact has more than %d values", ENG_MAX_ARITY);
+            return NULL;
+        }
+        if (a->kind == ACT_ADD) {
+            if (a->nterms == 0) {
+                perr(&p, p.cur.off, 1,
+                     "'add' needs the number to add as its last value, e.g. 'add score arena 2'");
+                return NULL;
+            }
+            pterm *last = &a->terms[a->nterms - 1];
+            if (last->kind == TERM_CONST && !eng_is_num(last->k)) {
+                if (m) {
+                    const char *text = NULL;
+                    for (size_t j = 0; j < m->nsegs; j++)
+                        if (m->segs[j].line == last->line)
+                            text = m->segs[j].text;
+                    eng_diagf(e, ENG_ERROR, m->path, last->line, last->col,
+                              last->span, text,
+                              "'add' needs a number as its last value, found a %s",
+                              last->k.type == ENG_STRING ? "string" : "symbol");
+                }
+                return NULL;
+            }
+        }
+        return a;
+    }
+}
+
+long eng_parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
+                    eng_value *out, size_t max)
+{
+    parser p;
+    pinit(&p, e, m, s, n);
+    size_t k = 0;
+    if (p.cur.k != K_SYM) {
+        if (p.cur.k != K_ERR)
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected a fact starting with a relation name (a symbol), found %s",
+                 kname(p.cur.k));
+        return -1;
+    }
+    while (p.cur.k == K_SYM || p.cur.k == K_NUM || p.cur.k == K_STR) {
+        if (k == max) {
+            perr(&p, p.cur.off, 1, "a fact has at most %zu values", max);
+            return -1;
+        }
+        out[k++] = p.cur.v;
+        advance(&p);
+    }
+    if (p.cur.k != K_END) {
+        if (p.cur.k != K_ERR)
+            perr(&p, p.cur.off, p.cur.len,
+                 "expected a value (symbol, number or string) in the fact, found %s",
+                 kname(p.cur.k));
+        return -1;
+    }
+    return (long)k;
+}
+
+int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
+{
+    parser p;
+    pinit(&p, e, NULL, text, strlen(text));
+    if (p.cur.k != K_SYM && p.cur.k != K_NUM && p.cur.k != K_STR)
+        return e->oom ? ENG_ENOMEM : ENG_EINVAL;
+    *out = p.cur.v;
+    advance(&p);
+    return p.cur.k == K_END ? ENG_OK : ENG_EINVAL;
+}

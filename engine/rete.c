@@ -1,0 +1,1083 @@
+/*
+ * rete.c -- working memory, incremental matching, the agenda and firing.
+ *
+ * A fact enters the alpha memories its relation, arity and field-1
+ * constant dispatch it to; each memory right-activates its join nodes,
+ * which look up partner tokens in their left memory by the hash of the
+ * shared variables only.  Tokens form a tree (a token extends its parent
+ * by one fact), so retracting a fact deletes exactly the tokens built on
+ * it; `not`/`exists` nodes keep a count of matching facts per token.
+ * Tokens reaching a rule's terminal are activations on the agenda: a list
+ * per salience, newest first (depth) or oldest first (breadth).  A fired
+ * activation stays in the terminal's memory until its facts go, which is
+ * refraction.  Reset deletes the root token, and with it every token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_int.h"
+
+#define TOKPOOL 24      /* free lists for tokens of 0..TOKPOOL-1 facts */
+
+/* ------------------------------------------------------------ tokens */
+
+static tok *tok_alloc(eng_engine *e, size_t n)
+{
+    tok *t;
+    if (n < TOKPOOL && e->tokpool[n]) {
+        t = e->tokpool[n];
+        e->tokpool[n] = t->parent;
+    } else {
+        t = eng_malloc(e, sizeof *t + n * sizeof(eng_fact *));
+        if (!t)
+            return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->n = (uint16_t)n;
+    return t;
+}
+
+static void tok_release(eng_engine *e, tok *t)
+{
+    if (t->n < TOKPOOL) {
+        t->parent = e->tokpool[t->n];
+        e->tokpool[t->n] = t;
+    } else {
+        eng_release(e, t);
+    }
+}
+
+static tok *tok_new(eng_engine *e, tok *parent, eng_fact *f, node *n)
+{
+    size_t pn = parent ? parent->n : 0;
+    tok *t = tok_alloc(e, pn + (f != NULL));
+    if (!t)
+        return NULL;
+    if (pn)
+        memcpy(t->facts, parent->facts, pn * sizeof *t->facts);
+    if (f) {
+        t->facts[pn] = f;
+        t->f = f;
+        t->fnext = f->toks;
+        if (f->toks)
+            f->toks->fprev = t;
+        f->toks = t;
+    }
+    t->parent = parent;
+    t->node = n;
+    if (parent) {
+        t->knext = parent->kid;
+        if (parent->kid)
+            parent->kid->kprev = t;
+        parent->kid = t;
+    }
+    return t;
+}
+
+static void emit(eng_engine *e, const eng_event *ev)
+{
+    if (e->listener)
+        e->listener(e->listener_ud, ev);
+}
+
+static void agenda_remove(eng_engine *e, tok *t)
+{
+    level *lv = t->node->rule->lvl;
+    if (t->aprev) t->aprev->anext = t->anext; else lv->head = t->anext;
+    if (t->anext) t->anext->aprev = t->aprev; else lv->tail = t->aprev;
+    t->onagenda = 0;
+    e->nagenda--;
+}
+
+static void mem_unlink(node *n, tok *t)
+{
+    tok **head = &n->b[t->hash & (n->nb - 1)];
+    if (t->bprev) t->bprev->bnext = t->bnext; else *head = t->bnext;
+    if (t->bnext) t->bnext->bprev = t->bprev;
+    n->count--;
+}
+
+static void tok_delete(eng_engine *e, tok *t)
+{
+    while (t->kid)
+        tok_delete(e, t->kid);
+    node *n = t->node;
+    if (n->type != N_TOP)
+        mem_unlink(n, t);
+    if (n->type == N_TERM && t->onagenda) {
+        agenda_remove(e, t);
+        if (e->listener) {
+            eng_event ev = {ENG_EV_DEACTIVATE, NULL, n->rule,
+                            (const eng_fact *const *)t->facts, t->n};
+            emit(e, &ev);
+        }
+    } else if (n->type == N_QUERY) {
+        n->q->matches--;
+    }
+    if (t->parent) {
+        if (t->kprev) t->kprev->knext = t->knext; else t->parent->kid = t->knext;
+        if (t->knext) t->knext->kprev = t->kprev;
+    }
+    if (t->f) {
+        if (t->fprev) t->fprev->fnext = t->fnext; else t->f->toks = t->fnext;
+        if (t->fnext) t->fnext->fprev = t->fprev;
+    }
+    tok_release(e, t);
+}
+
+/* ------------------------------------------------------------ memories */
+
+static uint32_t left_key(const node *n, const tok *t)
+{
+    uint32_t h = 0;
+    for (size_t i = 0; i < n->nkey; i++)
+        h = eng_hash_mix(h, eng_hash_value(t->facts[n->keys[i].slot]->v[n->keys[i].pos]));
+    return h;
+}
+
+static uint32_t right_key(const amem *am, const eng_fact *f)
+{
+    uint32_t h = 0;
+    for (size_t i = 0; i < am->nkey; i++)
+        h = eng_hash_mix(h, eng_hash_value(f->v[am->keypos[i]]));
+    return h;
+}
+
+static int keys_equal(const node *n, const tok *t, const eng_fact *f)
+{
+    for (size_t i = 0; i < n->nkey; i++)
+        if (!eng_value_equal(t->facts[n->keys[i].slot]->v[n->keys[i].pos],
+                             f->v[n->am->keypos[i]]))
+            return 0;
+    return 1;
+}
+
+static int beta_ok(eng_engine *e, const node *n, const tok *t,
+                   const eng_fact *f)
+{
+    if (!keys_equal(n, t, f))
+        return 0;
+    for (size_t i = 0; i < n->ntests; i++)
+        if (!eng_test_expr(e, n->tests[i], t->facts, f))
+            return 0;
+    return 1;
+}
+
+static int mem_insert(eng_engine *e, node *n, tok *t)
+{
+    if (n->count >= n->nb * 2 && n->nkey) {
+        size_t nb = n->nb ? n->nb * 4 : 8;
+        tok **b = eng_calloc(e, nb * sizeof *b);
+        if (!b)
+            return -1;
+        for (size_t i = 0; i < n->nb; i++) {
+            tok *x = n->b[i], *nx;
+            for (; x; x = nx) {
+                nx = x->bnext;
+                tok **h = &b[x->hash & (nb - 1)];
+                x->bprev = NULL;
+                x->bnext = *h;
+                if (*h)
+                    (*h)->bprev = x;
+                *h = x;
+            }
+        }
+        eng_release(e, n->b);
+        n->b = b;
+        n->nb = nb;
+    }
+    if (!n->nb) {
+        n->b = eng_calloc(e, sizeof *n->b);
+        if (!n->b)
+            return -1;
+        n->nb = 1;
+    }
+    tok **h = &n->b[t->hash & (n->nb - 1)];
+    t->bprev = NULL;
+    t->bnext = *h;
+    if (*h)
+        (*h)->bprev = t;
+    *h = t;
+    n->count++;
+    return 0;
+}
+
+static void emit_kids(eng_engine *e, node *n, tok *t, eng_fact *f)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        node *kid = n->kids[i];
+        tok *k = tok_new(e, t, f, kid);
+        if (!k)
+            return;
+        eng_node_left(e, kid, k);
+    }
+}
+
+static void activate(eng_engine *e, node *n, tok *t)
+{
+    eng_rule *r = n->rule;
+    level *lv = r->lvl;
+    t->stamp = ++e->stamp;
+    t->onagenda = 1;
+    e->nagenda++;
+    if (e->strategy == ENG_DEPTH) {
+        t->aprev = NULL;
+        t->anext = lv->head;
+        if (lv->head) lv->head->aprev = t; else lv->tail = t;
+        lv->head = t;
+    } else {
+        t->anext = NULL;
+        t->aprev = lv->tail;
+        if (lv->tail) lv->tail->anext = t; else lv->head = t;
+        lv->tail = t;
+    }
+    if (e->listener) {
+        eng_event ev = {ENG_EV_ACTIVATE, NULL, r,
+                        (const eng_fact *const *)t->facts, t->n};
+        emit(e, &ev);
+    }
+}
+
+void eng_node_left(eng_engine *e, node *n, tok *t)
+{
+    switch (n->type) {
+    case N_JOIN: {
+        t->hash = left_key(n, t);
+        if (mem_insert(e, n, t))
+            return;
+        amem *am = n->am;
+        if (!am->nb)
+            return;
+        for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
+            if (x->key == t->hash && beta_ok(e, n, t, x->f))
+                emit_kids(e, n, t, x->f);
+        return;
+    }
+    case N_NEG: case N_EXISTS: {
+        t->hash = left_key(n, t);
+        if (mem_insert(e, n, t))
+            return;
+        amem *am = n->am;
+        int32_t c = 0;
+        if (am->nb)
+            for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
+                if (x->key == t->hash && beta_ok(e, n, t, x->f))
+                    c++;
+        t->count = c;
+        if ((n->type == N_NEG) == (c == 0))
+            emit_kids(e, n, t, NULL);
+        return;
+    }
+    case N_TERM:
+        t->hash = 0;
+        if (mem_insert(e, n, t))
+            return;
+        activate(e, n, t);
+        return;
+    case N_QUERY:
+        t->hash = 0;
+        if (mem_insert(e, n, t))
+            return;
+        n->q->matches++;
+        return;
+    default:
+        return;
+    }
+}
+
+static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
+{
+    if (!n->nb)
+        return;
+    tok *x = n->b[key & (n->nb - 1)], *nx;
+    for (; x; x = nx) {
+        nx = x->bnext;
+        if (x->hash != key || !beta_ok(e, n, x, f))
+            continue;
+        if (n->type == N_JOIN) {
+            emit_kids(e, n, x, f);
+        } else if (++x->count == 1) {
+            if (n->type == N_NEG)
+                while (x->kid)
+                    tok_delete(e, x->kid);
+            else
+                emit_kids(e, n, x, NULL);
+        }
+    }
+}
+
+static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
+{
+    if (!n->nb)
+        return;
+    tok *x = n->b[key & (n->nb - 1)], *nx;
+    for (; x; x = nx) {
+        nx = x->bnext;
+        if (x->hash != key || !beta_ok(e, n, x, f))
+            continue;
+        if (--x->count == 0) {
+            if (n->type == N_NEG)
+                emit_kids(e, n, x, NULL);
+            else
+                while (x->kid)
+                    tok_delete(e, x->kid);
+        }
+    }
+}
+
+static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
+{
+    if (am->count >= am->nb * 2 && (am->nkey || !am->nb)) {
+        size_t nb = am->nb ? am->nb * 4 : (am->nkey ? 8 : 1);
+        fact_ent **b = eng_calloc(e, nb * sizeof *b);
+        if (!b)
+            return -1;
+        for (size_t i = 0; i < am->nb; i++) {
+            fact_ent *x = am->b[i], *nx;
+            for (; x; x = nx) {
+                nx = x->bnext;
+                fact_ent **h = &b[x->key & (nb - 1)];
+                x->bprev = NULL;
+                x->bnext = *h;
+                if (*h)
+                    (*h)->bprev = x;
+                *h = x;
+            }
+        }
+        eng_release(e, am->b);
+        am->b = b;
+        am->nb = nb;
+    }
+    fact_ent *x = eng_malloc(e, sizeof *x);
+    if (!x)
+        return -1;
+    x->f = f;
+    x->am = am;
+    x->key = right_key(am, f);
+    fact_ent **h = &am->b[x->key & (am->nb - 1)];
+    x->bprev = NULL;
+    x->bnext = *h;
+    if (*h)
+        (*h)->bprev = x;
+    *h = x;
+    x->fnext = f->ents;
+    f->ents = x;
+    am->count++;
+    for (node *n = am->succ; n; n = n->rnext)
+        right_activate(e, n, f, x->key);
+    return 0;
+}
+
+static void ent_unlink(fact_ent *x)
+{
+    amem *am = x->am;
+    fact_ent **h = &am->b[x->key & (am->nb - 1)];
+    if (x->bprev) x->bprev->bnext = x->bnext; else *h = x->bnext;
+    if (x->bnext) x->bnext->bprev = x->bprev;
+    am->count--;
+}
+
+/* ------------------------------------------------------------ facts */
+
+static uint32_t hash_vals(const eng_value *v, size_t n)
+{
+    uint32_t h = (uint32_t)n;
+    for (size_t i = 0; i < n; i++)
+        h = eng_hash_mix(h, eng_hash_value(v[i]));
+    return h;
+}
+
+static uint32_t hash_prefix(const eng_value *v, size_t n)
+{
+    return eng_hash_mix(hash_vals(v, n - 1), 0x51ed27u);
+}
+
+static int vals_equal(const eng_value *a, const eng_value *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!eng_value_equal(a[i], b[i]))
+            return 0;
+    return 1;
+}
+
+static eng_fact *fset_find(const eng_engine *e, const eng_value *v, size_t n,
+                           uint32_t h)
+{
+    if (!e->nfset)
+        return NULL;
+    for (eng_fact *f = e->fset[h & (e->nfset - 1)]; f; f = f->hnext)
+        if (f->hash == h && f->n == n && vals_equal(f->v, v, n))
+            return f;
+    return NULL;
+}
+
+static int fset_grow(eng_engine *e)
+{
+    size_t nb = e->nfset ? e->nfset * 2 : 256;
+    eng_fact **fs = eng_calloc(e, nb * sizeof *fs);
+    eng_fact **ps = eng_calloc(e, nb * sizeof *ps);
+    if (!fs || !ps) {
+        eng_release(e, fs);
+        eng_release(e, ps);
+        return -1;
+    }
+    for (eng_fact *f = e->lhead; f; f = f->lnext) {
+        f->hnext = fs[f->hash & (nb - 1)];
+        fs[f->hash & (nb - 1)] = f;
+        f->pnext = ps[f->phash & (nb - 1)];
+        ps[f->phash & (nb - 1)] = f;
+    }
+    eng_release(e, e->fset);
+    eng_release(e, e->pset);
+    e->fset = fs;
+    e->pset = ps;
+    e->nfset = nb;
+    return 0;
+}
+
+static void chain_remove(eng_fact **head, eng_fact *f, int prefix)
+{
+    for (eng_fact **p = head; *p; p = prefix ? &(*p)->pnext : &(*p)->hnext)
+        if (*p == f) {
+            *p = prefix ? f->pnext : f->hnext;
+            return;
+        }
+}
+
+int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
+                    eng_origin origin, const eng_rule *r,
+                    eng_fact *const *support, size_t nsupport,
+                    const eng_fact *extra, const char *src, int srcline,
+                    const eng_fact **out)
+{
+    if (n < 1 || n > ENG_MAX_ARITY || v[0].type != ENG_SYMBOL)
+        return ENG_EINVAL;
+    uint32_t h = hash_vals(v, n);
+    eng_fact *f = fset_find(e, v, n, h);
+    if (f) {
+        if (out)
+            *out = f;
+        return ENG_OK;
+    }
+    if (e->nfacts + 1 > e->nfset && fset_grow(e))
+        return ENG_ENOMEM;
+    f = eng_malloc(e, sizeof *f + n * sizeof *v);
+    if (!f)
+        return ENG_ENOMEM;
+    memset(f, 0, sizeof *f);
+    size_t ns = nsupport + (extra != NULL);
+    if (ns) {
+        f->support = eng_malloc(e, ns * sizeof *f->support);
+        if (!f->support) {
+            eng_release(e, f);
+            return ENG_ENOMEM;
+        }
+        if (nsupport)
+            memcpy(f->support, support, nsupport * sizeof *support);
+        if (extra)
+            f->support[nsupport] = (eng_fact *)extra;
+        f->nsupport = (uint16_t)ns;
+    }
+    memcpy(f->v, v, n * sizeof *v);
+    f->n = (uint16_t)n;
+    f->hash = h;
+    f->phash = n > 1 ? hash_prefix(v, n) : 0;
+    f->id = ++e->next_id;
+    f->origin = (uint8_t)origin;
+    f->rule = r;
+    f->src = src;
+    f->srcline = srcline;
+    f->live = 1;
+    f->hnext = e->fset[h & (e->nfset - 1)];
+    e->fset[h & (e->nfset - 1)] = f;
+    f->pnext = e->pset[f->phash & (e->nfset - 1)];
+    e->pset[f->phash & (e->nfset - 1)] = f;
+    f->lprev = e->ltail;
+    if (e->ltail) e->ltail->lnext = f; else e->lhead = f;
+    e->ltail = f;
+    f->anext = e->all;
+    e->all = f;
+    e->nfacts++;
+    if (out)
+        *out = f;
+    if (e->listener) {
+        eng_event ev = {ENG_EV_ASSERT, f, NULL, NULL, 0};
+        emit(e, &ev);
+    }
+    reldisp *d = NULL;
+    if (e->ndisp) {
+        uint32_t dh = eng_hash_mix(eng_hash_value(v[0]), (uint32_t)n);
+        for (d = e->disp[dh & (e->ndisp - 1)]; d; d = d->next)
+            if (d->arity == n && eng_value_equal(d->rel, v[0]))
+                break;
+    }
+    if (d) {
+        if (n > 1) {
+            char key[16];
+            key[0] = (char)v[1].type;
+            memcpy(key + 1, &v[1].u, 8);
+            for (amem *am = smap_get(&d->byval, key, 9); am; am = am->dnext)
+                if (eng_amem_match(e, am, f) && amem_insert(e, am, f))
+                    return ENG_ENOMEM;
+        }
+        for (amem *am = d->rest; am; am = am->dnext)
+            if (eng_amem_match(e, am, f) && amem_insert(e, am, f))
+                return ENG_ENOMEM;
+    }
+    return e->oom ? ENG_ENOMEM : ENG_OK;
+}
+
+void eng_retract_fact(eng_engine *e, eng_fact *f)
+{
+    if (!f->live)
+        return;
+    f->live = 0;
+    chain_remove(&e->fset[f->hash & (e->nfset - 1)], f, 0);
+    chain_remove(&e->pset[f->phash & (e->nfset - 1)], f, 1);
+    if (f->lprev) f->lprev->lnext = f->lnext; else e->lhead = f->lnext;
+    if (f->lnext) f->lnext->lprev = f->lprev; else e->ltail = f->lprev;
+    f->lnext = f->lprev = NULL;
+    e->nfacts--;
+    if (e->listener) {
+        eng_event ev = {ENG_EV_RETRACT, f, NULL, NULL, 0};
+        emit(e, &ev);
+    }
+    while (f->toks)
+        tok_delete(e, f->toks);
+    fact_ent *x = f->ents, *nx;
+    f->ents = NULL;
+    for (; x; x = nx) {
+        nx = x->fnext;
+        ent_unlink(x);
+        for (node *n = x->am->succ; n; n = n->rnext)
+            if (n->type != N_JOIN)
+                right_retract(e, n, f, x->key);
+        eng_release(e, x);
+    }
+}
+
+/* Frees working memory: every token, every fact, the agenda. */
+void eng_wm_free(eng_engine *e)
+{
+    if (e->root) {
+        tok_delete(e, e->root);
+        e->root = NULL;
+    }
+    for (eng_fact *f = e->lhead; f; f = f->lnext) {
+        fact_ent *x = f->ents, *nx;
+        for (; x; x = nx) {
+            nx = x->fnext;
+            ent_unlink(x);
+            eng_release(e, x);
+        }
+        f->ents = NULL;
+    }
+    eng_fact *f = e->all, *nf;
+    for (; f; f = nf) {
+        nf = f->anext;
+        eng_release(e, f->support);
+        eng_release(e, f);
+    }
+    e->all = e->lhead = e->ltail = NULL;
+    if (e->nfset) {
+        memset(e->fset, 0, e->nfset * sizeof *e->fset);
+        memset(e->pset, 0, e->nfset * sizeof *e->pset);
+    }
+    e->nfacts = 0;
+    e->next_id = 0;
+    e->nagenda = 0;
+    for (size_t i = 0; i < e->levels.n; i++) {
+        level *lv = e->levels.v[i];
+        lv->head = lv->tail = NULL;
+    }
+}
+
+int eng_reset(eng_engine *e)
+{
+    eng_wm_free(e);
+    e->oom = 0;
+    e->halted = 0;
+    e->ready = 1;
+    e->root = tok_alloc(e, 0);
+    if (!e->root)
+        return ENG_ENOMEM;
+    e->root->node = e->top;
+    emit_kids(e, e->top, e->root, NULL);
+    if (e->oom)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < e->rfacts.n; i++) {
+        rfact *rf = e->rfacts.v[i];
+        int rc = eng_assert_fact(e, rf->v, rf->n, ENG_FROM_FACTS, NULL, NULL, 0,
+                                 NULL, rf->path, rf->line, NULL);
+        if (rc)
+            return rc;
+    }
+    return ENG_OK;
+}
+
+/* ------------------------------------------------------------ running */
+
+void eng_rule_runtime_error(eng_engine *e, const eng_rule *r, int line,
+                            int col, const char *fmt, ...)
+{
+    char msg[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    eng_diagf(e, ENG_ERROR, r->path, line, col, 1, NULL, "in rule '%s': %s",
+              r->name, msg);
+    e->runtime_error = 1;
+}
+
+static const char *ev_error(int err)
+{
+    switch (err) {
+    case 2: return "division by zero";
+    case 3: return "the result is out of range";
+    default: return "arithmetic needs numbers";
+    }
+}
+
+static int build_values(eng_engine *e, const eng_rule *r, const cact *a,
+                        eng_fact *const *facts, eng_value *vals)
+{
+    vals[0] = a->rel;
+    for (size_t i = 0; i < a->nterms; i++) {
+        const cterm *t = &a->terms[i];
+        if (t->kind == TERM_CONST) {
+            vals[i + 1] = t->k;
+            continue;
+        }
+        int err = eng_eval(e, t->x, facts, NULL, &vals[i + 1]);
+        if (err) {
+            eng_rule_runtime_error(e, r, t->x->line, t->x->col, "%s",
+                                   ev_error(err));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int do_add(eng_engine *e, const eng_rule *r, const cact *a,
+                  eng_fact *const *facts, size_t nf, eng_value *vals)
+{
+    size_t n = a->nterms + 1;
+    eng_value delta = vals[n - 1];
+    if (!eng_is_num(delta)) {
+        char tmp[64];
+        eng_value_format(e, delta, tmp, sizeof tmp);
+        eng_rule_runtime_error(e, r, a->line, a->col,
+                               "'add' needs a number to add, found %s", tmp);
+        return ENG_ERUNTIME;
+    }
+    /* the oldest live fact with the same leading values and a number last */
+    uint32_t ph = hash_prefix(vals, n);
+    eng_fact *old = NULL;
+    if (e->nfset)
+        for (eng_fact *f = e->pset[ph & (e->nfset - 1)]; f; f = f->pnext)
+            if (f->phash == ph && f->n == n && vals_equal(f->v, vals, n - 1) &&
+                eng_is_num(f->v[n - 1]) && (!old || f->id < old->id))
+                old = f;
+    if (old) {
+        eng_value sum;
+        if (delta.type == ENG_INT && old->v[n - 1].type == ENG_INT &&
+            !__builtin_add_overflow(old->v[n - 1].u.i, delta.u.i, &sum.u.i))
+            sum.type = ENG_INT;
+        else
+            sum = eng_num_real(eng_num_d(old->v[n - 1]) + eng_num_d(delta));
+        vals[n - 1] = sum;
+        eng_retract_fact(e, old);
+    }
+    return eng_assert_fact(e, vals, n, ENG_FROM_RULE, r, facts, nf, old, NULL,
+                           0, NULL);
+}
+
+static int fire(eng_engine *e, tok *t)
+{
+    eng_rule *r = t->node->rule;
+    eng_fact *local[32];
+    eng_fact **facts = local;
+    size_t nf = t->n;
+    int rc = ENG_OK;
+    if (nf > 32) {
+        facts = eng_malloc(e, nf * sizeof *facts);
+        if (!facts)
+            return ENG_ENOMEM;
+    }
+    /* the token may die during the actions (retract): work on a copy */
+    memcpy(facts, t->facts, nf * sizeof *facts);
+    agenda_remove(e, t);
+    r->fired++;
+    if (r->run_gen != e->run_gen) {
+        r->run_gen = e->run_gen;
+        r->run_fired = 0;
+        if (pvec_push(e, &e->run_rules, r)) {
+            rc = ENG_ENOMEM;
+            goto done;
+        }
+    }
+    r->run_fired++;
+    if (e->listener) {
+        eng_event ev = {ENG_EV_FIRE, NULL, r, (const eng_fact *const *)facts, nf};
+        emit(e, &ev);
+    }
+    eng_value vals[ENG_MAX_ARITY];
+    for (size_t i = 0; i < r->nacts && rc == ENG_OK; i++) {
+        const cact *a = &r->acts[i];
+        switch (a->kind) {
+        case ACT_ASSERT:
+            if (build_values(e, r, a, facts, vals)) {
+                rc = ENG_ERUNTIME;
+                break;
+            }
+            rc = eng_assert_fact(e, vals, a->nterms + 1, ENG_FROM_RULE, r,
+                                 facts, nf, NULL, NULL, 0, NULL);
+            break;
+        case ACT_ADD:
+            if (build_values(e, r, a, facts, vals)) {
+                rc = ENG_ERUNTIME;
+                break;
+            }
+            rc = do_add(e, r, a, facts, nf, vals);
+            break;
+        case ACT_RETRACT:
+            for (size_t j = 0; j < a->nterms; j++)
+                eng_retract_fact(e, facts[a->terms[j].k.u.i]);
+            break;
+        case ACT_HALT:
+            e->halted = 1;
+            break;
+        }
+        if (e->oom && rc == ENG_OK)
+            rc = ENG_ENOMEM;
+    }
+done:
+    if (facts != local)
+        eng_release(e, facts);
+    return rc;
+}
+
+static int cmp_fired(const void *a, const void *b)
+{
+    const eng_rule *x = *(const eng_rule *const *)a;
+    const eng_rule *y = *(const eng_rule *const *)b;
+    if (x->run_fired != y->run_fired)
+        return x->run_fired > y->run_fired ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void report_limit(eng_engine *e, long limit)
+{
+    qsort(e->run_rules.v, e->run_rules.n, sizeof *e->run_rules.v, cmp_fired);
+    char list[600];
+    size_t o = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < e->run_rules.n && i < 3; i++) {
+        const eng_rule *r = e->run_rules.v[i];
+        int w = snprintf(list + o, sizeof list - o, "%s'%s' (%ld times, %s:%d)",
+                         i ? ", " : "", r->name, r->run_fired, r->path, r->line);
+        if (w < 0 || (size_t)w >= sizeof list - o)
+            break;
+        o += (size_t)w;
+    }
+    const eng_rule *top = e->run_rules.n ? e->run_rules.v[0] : NULL;
+    eng_diagf(e, ENG_ERROR, top ? top->path : NULL, top ? top->line : 0, 0, 1,
+              NULL,
+              "firing limit of %ld reached: this is almost always a loop in the knowledge base; the rules that fired most: %s",
+              limit, list);
+}
+
+int eng_run(eng_engine *e, long max_firings, long *fired)
+{
+    long n = 0;
+    int rc = ENG_OK;
+    if (!e->ready)
+        return ENG_ESTATE;
+    if (max_firings <= 0)
+        max_firings = e->cfg.max_firings;
+    e->halted = 0;
+    e->runtime_error = 0;
+    e->run_gen++;
+    e->run_rules.n = 0;
+    while (e->nagenda) {
+        if (n >= max_firings) {
+            report_limit(e, max_firings);
+            rc = ENG_ELIMIT;
+            break;
+        }
+        tok *t = NULL;
+        for (size_t i = 0; i < e->levels.n && !t; i++)
+            t = ((level *)e->levels.v[i])->head;
+        rc = fire(e, t);
+        n++;
+        if (rc != ENG_OK || e->halted)
+            break;
+    }
+    if (fired)
+        *fired = n;
+    return rc;
+}
+
+int eng_halted(const eng_engine *e)
+{
+    return e->halted;
+}
+
+size_t eng_agenda_count(const eng_engine *e)
+{
+    return e->nagenda;
+}
+
+int eng_set_strategy(eng_engine *e, eng_strategy s)
+{
+    if (e->nagenda)
+        return ENG_ESTATE;
+    e->strategy = s;
+    return ENG_OK;
+}
+
+void eng_set_listener(eng_engine *e, eng_listener fn, void *ud)
+{
+    e->listener = fn;
+    e->listener_ud = ud;
+}
+
+int eng_assert(eng_engine *e, const eng_value *vals, size_t n,
+               const eng_fact **out)
+{
+    if (!e->ready)
+        return ENG_ESTATE;
+    return eng_assert_fact(e, vals, n, ENG_FROM_ASSERT, NULL, NULL, 0, NULL,
+                           NULL, 0, out);
+}
+
+int eng_assert_text(eng_engine *e, const char *text, const eng_fact **out)
+{
+    eng_value vals[ENG_MAX_ARITY];
+    long n = eng_parse_fact(e, NULL, text, strlen(text), vals, ENG_MAX_ARITY);
+    if (n < 1)
+        return e->oom ? ENG_ENOMEM : ENG_EINVAL;
+    return eng_assert(e, vals, (size_t)n, out);
+}
+
+int eng_retract(eng_engine *e, const eng_fact *f)
+{
+    if (!e->ready)
+        return ENG_ESTATE;
+    eng_retract_fact(e, (eng_fact *)f);
+    return e->oom ? ENG_ENOMEM : ENG_OK;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+const eng_fact *eng_fact_next(const eng_engine *e, const eng_fact *prev)
+{
+    return prev ? prev->lnext : e->lhead;
+}
+
+size_t eng_fact_count(const eng_engine *e) { return e->nfacts; }
+
+const eng_fact *eng_fact_find(const eng_engine *e, const eng_value *vals,
+                              size_t n)
+{
+    if (n < 1)
+        return NULL;
+    return fset_find(e, vals, n, hash_vals(vals, n));
+}
+
+uint64_t eng_fact_id(const eng_fact *f) { return f->id; }
+size_t eng_fact_size(const eng_fact *f) { return f->n; }
+int eng_fact_live(const eng_fact *f) { return f->live; }
+eng_origin eng_fact_origin(const eng_fact *f) { return (eng_origin)f->origin; }
+const eng_rule *eng_fact_rule(const eng_fact *f) { return f->rule; }
+size_t eng_fact_support_count(const eng_fact *f) { return f->nsupport; }
+
+eng_value eng_fact_value(const eng_fact *f, size_t i)
+{
+    if (i < f->n)
+        return f->v[i];
+    eng_value none;
+    memset(&none, 0, sizeof none);
+    return none;
+}
+
+const eng_fact *eng_fact_support(const eng_fact *f, size_t i)
+{
+    return i < f->nsupport ? f->support[i] : NULL;
+}
+
+const char *eng_fact_source(const eng_fact *f, int *line)
+{
+    if (line)
+        *line = f->srcline;
+    return f->src;
+}
+
+size_t eng_fact_format(const eng_engine *e, const eng_fact *f, char *buf,
+                       size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (i) {
+            if (o + 1 < size)
+                buf[o] = ' ';
+            o++;
+        }
+        o += eng_value_format(e, f->v[i], o < size ? buf + o : NULL,
+                              o < size ? size - o : 0);
+    }
+    if (size)
+        buf[o < size ? o : size - 1] = '\0';
+    return o;
+}
+
+size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
+                        size_t size)
+{
+    size_t o = 0;
+    if (size)
+        buf[0] = '\0';
+    const eng_rule *r = f->rule;
+    if (!r || !r->has_because)
+        return 0;
+    for (size_t i = 0; i < r->nbecause; i++) {
+        const btpl *p = &r->because[i];
+        const char *s;
+        size_t len;
+        char tmp[64];
+        if (p->text) {
+            s = p->text;
+            len = p->len;
+        } else if (p->slot < f->nsupport) {
+            eng_value v = f->support[p->slot]->v[p->pos];
+            if (v.type == ENG_SYMBOL || v.type == ENG_STRING) {
+                s = eng_atom(e, v.u.atom, &len);
+            } else {
+                len = eng_value_format(e, v, tmp, sizeof tmp);
+                s = tmp;
+            }
+        } else {
+            continue;
+        }
+        if (o < size) {
+            size_t c = len < size - o - 1 ? len : size - o - 1;
+            memcpy(buf + o, s, c);
+            buf[o + c] = '\0';
+        }
+        o += len;
+    }
+    return o;
+}
+
+size_t eng_rule_count(const eng_engine *e) { return e->rules.n; }
+
+const eng_rule *eng_rule_at(const eng_engine *e, size_t i)
+{
+    return i < e->rules.n ? e->rules.v[i] : NULL;
+}
+
+const eng_rule *eng_rule_find(const eng_engine *e, const char *name)
+{
+    return smap_get(&e->rule_names, name, strlen(name));
+}
+
+const char *eng_rule_name(const eng_rule *r) { return r->name; }
+const char *eng_rule_path(const eng_rule *r) { return r->path; }
+int eng_rule_line(const eng_rule *r) { return r->line; }
+int eng_rule_salience(const eng_rule *r) { return r->salience; }
+long eng_rule_fired(const eng_rule *r) { return r->fired; }
+
+/* ------------------------------------------------------------ query */
+
+typedef struct qterm {
+    int kind;               /* TERM_CONST, TERM_VAR, TERM_WILD */
+    eng_value k;
+    char name[64];
+} qterm;
+
+/* Splits a query pattern into terms; -1 if it is not one. */
+static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
+{
+    size_t n = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        if (n == max)
+            return -1;
+        const char *st = s;
+        if (*s == '"') {
+            s++;
+            while (*s && *s != '"') {
+                if (*s == '\\' && s[1])
+                    s++;
+                s++;
+            }
+            if (*s != '"')
+                return -1;
+            s++;
+        } else {
+            while (*s && *s != ' ' && *s != '\t')
+                s++;
+        }
+        size_t len = (size_t)(s - st);
+        qterm *q = &out[n++];
+        if (st[0] == '?' && len == 1) {
+            q->kind = TERM_WILD;
+        } else if (st[0] == '?') {
+            if (len - 1 >= sizeof q->name)
+                return -1;
+            q->kind = TERM_VAR;
+            memcpy(q->name, st + 1, len - 1);
+            q->name[len - 1] = '\0';
+        } else {
+            char tmp[1024];
+            if (len >= sizeof tmp)
+                return -1;
+            memcpy(tmp, st, len);
+            tmp[len] = '\0';
+            q->kind = TERM_CONST;
+            if (eng_value_parse(e, tmp, &q->k))
+                return -1;
+        }
+    }
+    if (n == 0 || out[0].kind != TERM_CONST || out[0].k.type != ENG_SYMBOL)
+        return -1;
+    return (long)n;
+}
+
+static int qmatch(const qterm *q, size_t n, const eng_fact *f)
+{
+    if (f->n != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (q[i].kind == TERM_CONST && !eng_value_equal(q[i].k, f->v[i]))
+            return 0;
+        if (q[i].kind == TERM_VAR)
+            for (size_t j = 0; j < i; j++)
+                if (q[j].kind == TERM_VAR && !strcmp(q[j].name, q[i].name) &&
+                    !eng_value_equal(f->v[j], f->v[i]))
+                    return 0;
+    }
+    return 1;
+}
+
+long eng_query(eng_engine *e, const char *pattern,
+               int (*fn)(void *ud, const eng_fact *f), void *ud)
+{
+    qterm q[64];
+    long n = qparse(e, pattern, q, 64);
+    if (n < 0)
+        return -1;
+    long seen = 0;
+    for (const eng_fact *f = e->lhead; f; f = f->lnext)
+        if (qmatch(q, (size_t)n, f)) {
+            seen++;
+            if (fn && fn(ud, f))
+                break;
+        }
+    return seen;
+}

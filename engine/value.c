@@ -1,0 +1,676 @@
+/*
+ * value.c -- the engine's ground floor: memory (through the configured
+ * allocator), small containers, interned atoms, numbers, value formatting,
+ * and the diagnostics list.  Everything above builds on these.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_int.h"
+
+/* ------------------------------------------------------------ memory */
+
+void *eng_mem(eng_engine *e, void *p, size_t n)
+{
+    if (e->cfg.alloc)
+        return e->cfg.alloc(e->cfg.alloc_ud, p, n);
+    if (n == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, n);
+}
+
+void *eng_malloc(eng_engine *e, size_t n)
+{
+    void *p = eng_mem(e, NULL, n ? n : 1);
+    if (!p)
+        e->oom = 1;
+    return p;
+}
+
+void *eng_calloc(eng_engine *e, size_t n)
+{
+    void *p = eng_malloc(e, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+void eng_release(eng_engine *e, void *p)
+{
+    if (p)
+        eng_mem(e, p, 0);
+}
+
+char *eng_strndup(eng_engine *e, const char *s, size_t n)
+{
+    char *p = eng_malloc(e, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* The arena holds everything that lives as long as the knowledge base:
+ * parse trees, compiled rules, names.  Chunks are chained through their
+ * first word and freed by eng_free. */
+#define ARENA_CHUNK 65536
+
+void *eng_arena(eng_engine *e, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if ((size_t)(e->arena_end - e->arena) < n) {
+        size_t sz = n + 16 > ARENA_CHUNK ? n + 16 : ARENA_CHUNK;
+        char *c = eng_malloc(e, sz);
+        if (!c)
+            return NULL;
+        *(void **)c = e->arena_chunks;
+        e->arena_chunks = c;
+        e->arena = c + 16;
+        e->arena_end = c + sz;
+    }
+    void *p = e->arena;
+    e->arena += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *eng_arena_str(eng_engine *e, const char *s, size_t n)
+{
+    char *p = eng_arena(e, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* ------------------------------------------------------------ containers */
+
+void ebuf_add(eng_engine *e, ebuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = eng_mem(e, b->p, cap);
+        if (!p) {
+            e->oom = 1;
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void ebuf_puts(eng_engine *e, ebuf *b, const char *s)
+{
+    ebuf_add(e, b, s, strlen(s));
+}
+
+void ebuf_printf(eng_engine *e, ebuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        ebuf_add(e, b, tmp, (size_t)n);
+        return;
+    }
+    char *big = eng_malloc(e, (size_t)n + 1);
+    if (!big) {
+        b->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    ebuf_add(e, b, big, (size_t)n);
+    eng_release(e, big);
+}
+
+void ebuf_free(eng_engine *e, ebuf *b)
+{
+    eng_release(e, b->p);
+    memset(b, 0, sizeof *b);
+}
+
+int pvec_push(eng_engine *e, pvec *pv, void *p)
+{
+    if (pv->n == pv->cap) {
+        size_t cap = pv->cap ? pv->cap * 2 : 8;
+        void **v = eng_mem(e, pv->v, cap * sizeof *v);
+        if (!v) {
+            e->oom = 1;
+            return -1;
+        }
+        pv->v = v;
+        pv->cap = cap;
+    }
+    pv->v[pv->n++] = p;
+    return 0;
+}
+
+void pvec_free(eng_engine *e, pvec *pv)
+{
+    eng_release(e, pv->v);
+    memset(pv, 0, sizeof *pv);
+}
+
+uint32_t eng_hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+uint32_t eng_hash_value(eng_value v)
+{
+    uint64_t x;
+    switch (v.type) {
+    case ENG_INT: x = (uint64_t)v.u.i; break;
+    case ENG_REAL: memcpy(&x, &v.u.r, sizeof x); break;
+    default: x = v.u.atom; break;
+    }
+    x ^= (uint64_t)v.type << 56;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
+void *smap_get(const smap *m, const char *key, size_t len)
+{
+    if (!m->nb)
+        return NULL;
+    uint32_t h = eng_hash_bytes(key, len);
+    for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
+        if (x->hash == h && strlen(x->key) == len && !memcmp(x->key, key, len))
+            return x->val;
+    return NULL;
+}
+
+int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
+{
+    if (m->n + 1 > m->nb) {
+        size_t nb = m->nb ? m->nb * 2 : 16;
+        smap_ent **b = eng_calloc(e, nb * sizeof *b);
+        if (!b)
+            return -1;
+        for (size_t i = 0; i < m->nb; i++) {
+            smap_ent *x = m->b[i], *nx;
+            for (; x; x = nx) {
+                nx = x->next;
+                x->next = b[x->hash & (nb - 1)];
+                b[x->hash & (nb - 1)] = x;
+            }
+        }
+        eng_release(e, m->b);
+        m->b = b;
+        m->nb = nb;
+    }
+    uint32_t h = eng_hash_bytes(key, len);
+    for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
+        if (x->hash == h && strlen(x->key) == len && !memcmp(x->key, key, len)) {
+            x->val = val;
+            return 0;
+        }
+    smap_ent *x = eng_malloc(e, sizeof *x + len + 1);
+    if (!x)
+        return -1;
+    x->hash = h;
+    x->val = val;
+    memcpy(x->key, key, len);
+    x->key[len] = '\0';
+    x->next = m->b[h & (m->nb - 1)];
+    m->b[h & (m->nb - 1)] = x;
+    m->n++;
+    return 0;
+}
+
+void smap_free(eng_engine *e, smap *m)
+{
+    for (size_t i = 0; i < m->nb; i++) {
+        smap_ent *x = m->b[i], *nx;
+        for (; x; x = nx) {
+            nx = x->next;
+            eng_release(e, x);
+        }
+    }
+    eng_release(e, m->b);
+    memset(m, 0, sizeof *m);
+}
+
+/* ------------------------------------------------------------ atoms */
+
+const char *eng_atom(const eng_engine *e, uint32_t id, size_t *len)
+{
+    const atom *a = e->atoms[id];
+    if (len)
+        *len = a->len;
+    return a->text;
+}
+
+static int atoms_grow(eng_engine *e)
+{
+    size_t nb = e->nabuckets ? e->nabuckets * 2 : 256;
+    atom **b = eng_calloc(e, nb * sizeof *b);
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < e->natoms; i++) {
+        atom *a = e->atoms[i];
+        a->next = b[a->hash & (nb - 1)];
+        b[a->hash & (nb - 1)] = a;
+    }
+    eng_release(e, e->abuckets);
+    e->abuckets = b;
+    e->nabuckets = nb;
+    return 0;
+}
+
+int eng_intern(eng_engine *e, const char *s, size_t len, eng_type type,
+               eng_value *out)
+{
+    uint32_t h = eng_hash_bytes(s, len);
+    if (e->nabuckets) {
+        for (atom *a = e->abuckets[h & (e->nabuckets - 1)]; a; a = a->next)
+            if (a->hash == h && a->len == len && !memcmp(a->text, s, len)) {
+                out->type = (uint8_t)type;
+                out->u.atom = a->id;
+                return ENG_OK;
+            }
+    }
+    if (len > UINT32_MAX - 16 || e->natoms >= UINT32_MAX - 1)
+        return ENG_ENOMEM;
+    if (e->natoms + 1 > e->nabuckets && atoms_grow(e))
+        return ENG_ENOMEM;
+    if (e->natoms == e->capatoms) {
+        size_t cap = e->capatoms ? e->capatoms * 2 : 256;
+        atom **v = eng_mem(e, e->atoms, cap * sizeof *v);
+        if (!v) {
+            e->oom = 1;
+            return ENG_ENOMEM;
+        }
+        e->atoms = v;
+        e->capatoms = cap;
+    }
+    atom *a = eng_malloc(e, sizeof *a + len + 1);
+    if (!a)
+        return ENG_ENOMEM;
+    uint32_t id = (uint32_t)e->natoms;
+    a->hash = h;
+    a->len = (uint32_t)len;
+    memcpy(a->text, s, len);
+    a->text[len] = '\0';
+    a->id = id;
+    a->next = e->abuckets[h & (e->nabuckets - 1)];
+    e->abuckets[h & (e->nabuckets - 1)] = a;
+    e->atoms[e->natoms++] = a;
+    out->type = (uint8_t)type;
+    out->u.atom = id;
+    return ENG_OK;
+}
+
+int eng_intern_sym(eng_engine *e, const char *s, eng_value *out)
+{
+    return eng_intern(e, s, strlen(s), ENG_SYMBOL, out);
+}
+
+const char *eng_value_text(const eng_engine *e, eng_value v, size_t *len)
+{
+    if (v.type != ENG_SYMBOL && v.type != ENG_STRING)
+        return NULL;
+    return eng_atom(e, v.u.atom, len);
+}
+
+int eng_value_equal(eng_value a, eng_value b)
+{
+    if (a.type != b.type)
+        return 0;
+    switch (a.type) {
+    case ENG_INT: return a.u.i == b.u.i;
+    case ENG_REAL: return a.u.r == b.u.r;
+    default: return a.u.atom == b.u.atom;
+    }
+}
+
+/* ------------------------------------------------------------ numbers */
+
+eng_value eng_num_real(double d)
+{
+    eng_value v;
+    /* Integral values within range are integers, so that 3 and 3.0 are one
+     * value (facts are a set) and print as "3". */
+    if (d >= -9.2233720368547758e18 && d < 9.2233720368547758e18 &&
+        d == floor(d)) {
+        v.type = ENG_INT;
+        v.u.i = (int64_t)d;
+    } else {
+        v.type = ENG_REAL;
+        v.u.r = d;
+    }
+    return v;
+}
+
+int eng_parse_number(const char *s, size_t n, eng_value *out)
+{
+    char buf[64];
+    size_t i = 0;
+    int digits = 0, frac = 0, expo = 0;
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.') {
+        i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            frac++;
+        if (!frac)
+            return -1;
+    }
+    if (!digits && !frac)
+        return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            expo++;
+        if (!expo)
+            return -1;
+    }
+    if (i != n)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (!frac && !expo) {
+        errno = 0;
+        long long ll = strtoll(buf, NULL, 10);
+        if (errno != ERANGE) {
+            *out = eng_num_int(ll);
+            return 0;
+        }
+    }
+    errno = 0;
+    double d = strtod(buf, NULL);
+    if (errno == ERANGE || !isfinite(d))
+        return -1;
+    *out = eng_num_real(d);
+    return 0;
+}
+
+int eng_value_cmp(const eng_engine *e, eng_value a, eng_value b, int *ok)
+{
+    *ok = 1;
+    if (eng_is_num(a) && eng_is_num(b)) {
+        if (a.type == ENG_INT && b.type == ENG_INT)
+            return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+        double x = eng_num_d(a), y = eng_num_d(b);
+        return (x > y) - (x < y);
+    }
+    if (eng_is_num(a) || eng_is_num(b)) {
+        *ok = 0;
+        return eng_is_num(a) ? -1 : 1;
+    }
+    /* Symbols and strings compare by their bytes. */
+    size_t la, lb;
+    const char *sa = eng_atom(e, a.u.atom, &la);
+    const char *sb = eng_atom(e, b.u.atom, &lb);
+    int c = memcmp(sa, sb, la < lb ? la : lb);
+    if (c)
+        return c < 0 ? -1 : 1;
+    return (la > lb) - (la < lb);
+}
+
+static size_t fmt_real(double d, char *out)
+{
+    /* Shortest %.Ng that reads back to the same double. */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, 40, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            break;
+    }
+    /* "1e+20" reads back; make sure an integral-looking real keeps a
+     * point so that it is not mistaken for an integer literal. */
+    if (!strpbrk(out, ".eEn"))
+        strcat(out, ".0");
+    return strlen(out);
+}
+
+size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
+                        size_t size)
+{
+    char tmp[48];
+    size_t n = 0;
+    const char *src = tmp;
+    switch (v.type) {
+    case ENG_INT:
+        n = (size_t)snprintf(tmp, sizeof tmp, "%lld", (long long)v.u.i);
+        break;
+    case ENG_REAL:
+        n = fmt_real(v.u.r, tmp);
+        break;
+    case ENG_SYMBOL:
+        src = eng_atom(e, v.u.atom, &n);
+        break;
+    case ENG_STRING: {
+        size_t len;
+        const char *s = eng_atom(e, v.u.atom, &len);
+        size_t need = 2;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            need += (c == '"' || c == '\\' || c == '\n' || c == '\t' ||
+                     c == '\r') ? 2 : (c < 0x20 || c == 0x7f) ? 4 : 1;
+        }
+        size_t o = 0;
+#define PUT(ch) do { if (o + 1 < size) buf[o] = (char)(ch); o++; } while (0)
+        PUT('"');
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '"' || c == '\\') { PUT('\\'); PUT(c); }
+            else if (c == '\n') { PUT('\\'); PUT('n'); }
+            else if (c == '\t') { PUT('\\'); PUT('t'); }
+            else if (c == '\r') { PUT('\\'); PUT('r'); }
+            else if (c < 0x20 || c == 0x7f) {
+                static const char hx[] = "0123456789abcdef";
+                PUT('\\'); PUT('x'); PUT(hx[c >> 4]); PUT(hx[c & 15]);
+            } else PUT(c);
+        }
+        PUT('"');
+#undef PUT
+        if (size)
+            buf[o < size ? o : size - 1] = '\0';
+        return need;
+    }
+    default:
+        n = (size_t)snprintf(tmp, sizeof tmp, "<bad value>");
+    }
+    if (size) {
+        size_t c = n < size - 1 ? n : size - 1;
+        memcpy(buf, src, c);
+        buf[c] = '\0';
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ diagnostics */
+
+const char *eng_path_intern(eng_engine *e, const char *path)
+{
+    size_t len = strlen(path);
+    const char *p = smap_get(&e->paths, path, len);
+    if (p)
+        return p;
+    char *c = eng_arena_str(e, path, len);
+    if (!c)
+        return "";
+    if (smap_put(e, &e->paths, path, len, c))
+        return c;
+    return c;
+}
+
+void eng_diagv(eng_engine *e, eng_severity sev, const char *path, int line,
+               int col, int span, const char *src, const char *fmt,
+               va_list ap)
+{
+    if (sev == ENG_ERROR)
+        e->nerrors++;
+    if (e->ndiags >= ENG_MAX_DIAGS) {
+        e->diag_overflow = 1;
+        return;
+    }
+    if (e->ndiags == e->capdiags) {
+        size_t cap = e->capdiags ? e->capdiags * 2 : 16;
+        eng_diag *d = eng_mem(e, e->diags, cap * sizeof *d);
+        if (!d) {
+            e->oom = 1;
+            return;
+        }
+        e->diags = d;
+        e->capdiags = cap;
+    }
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    eng_diag *d = &e->diags[e->ndiags];
+    d->severity = sev;
+    d->path = path ? eng_path_intern(e, path) : "";
+    d->line = line;
+    d->col = col;
+    d->span = span > 0 ? span : 1;
+    d->message = eng_strndup(e, msg, strlen(msg));
+    d->source = NULL;
+    if (!d->message)
+        return;
+    if (src) {
+        size_t n = strcspn(src, "\r\n");
+        if (n > 1000)
+            n = 1000;       /* a caret under a huge line helps nobody */
+        d->source = eng_strndup(e, src, n);
+    }
+    e->ndiags++;
+}
+
+void eng_diagf(eng_engine *e, eng_severity sev, const char *path, int line,
+               int col, int span, const char *src, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    eng_diagv(e, sev, path, line, col, span, src, fmt, ap);
+    va_end(ap);
+}
+
+int eng_diag_add(eng_engine *e, eng_severity sev, const char *path, int line,
+                 int col, const char *fmt, ...)
+{
+    size_t before = e->ndiags;
+    va_list ap;
+    va_start(ap, fmt);
+    eng_diagv(e, sev, path, line, col, 1, NULL, fmt, ap);
+    va_end(ap);
+    return (e->ndiags > before || e->diag_overflow) ? ENG_OK : ENG_ENOMEM;
+}
+
+size_t eng_diag_count(const eng_engine *e)
+{
+    return e->ndiags;
+}
+
+const eng_diag *eng_diag_at(const eng_engine *e, size_t i)
+{
+    return i < e->ndiags ? &e->diags[i] : NULL;
+}
+
+size_t eng_error_count(const eng_engine *e)
+{
+    return e->nerrors;
+}
+
+void eng_diag_clear(eng_engine *e)
+{
+    for (size_t i = 0; i < e->ndiags; i++) {
+        eng_release(e, (void *)e->diags[i].message);
+        eng_release(e, (void *)e->diags[i].source);
+    }
+    e->ndiags = 0;
+    e->nerrors = 0;
+    e->diag_overflow = 0;
+}
+
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return limit + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best;
+        row[0] = i;
+        best = row[0];
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t c = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < c) c = up + 1;
+            if (row[j - 1] + 1 < c) c = row[j - 1] + 1;
+            row[j] = c;
+            diag = up;
+            if (c < best) best = c;
+        }
+        if (best > limit)
+            return limit + 1;
+    }
+    return row[lb];
+}
+
+const char *eng_did_you_mean(const char *word, const char *const *cands,
+                             size_t n)
+{
+    const char *best = NULL;
+    size_t len = strlen(word);
+    size_t bestd = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, cands[i], bestd);
+        if (d <= bestd && d > 0 && (!best || d < bestd)) {
+            best = cands[i];
+            bestd = d;
+        }
+    }
+    return best;
+}
+
+const char *eng_status_text(int status)
+{
+    switch (status) {
+    case ENG_OK: return "success";
+    case ENG_ENOMEM: return "out of memory";
+    case ENG_EINVAL: return "invalid input";
+    case ENG_EIO: return "input/output error";
+    case ENG_ELIMIT: return "firing limit reached";
+    case ENG_ERUNTIME: return "runtime error in a rule";
+    case ENG_ESTATE: return "not allowed in the engine's current state";
+    default: return "unknown status";
+    }
+}

@@ -1,0 +1,240 @@
+/*
+ * kb.c -- loading an LDT knowledge base: declares the catalogue kinds to
+ * the engine, loads the directory, and turns each catalogue entry
+ * `[KIND NAME]` into facts asserted at every reset:
+ *
+ *     KIND NAME                  e.g.  unit EDU-101
+ *     KIND.KEY NAME VALUE        e.g.  unit.eqf EDU-101 4
+ *                                      unit.personas EDU-101 data_steward
+ *
+ * Each key has a type in the schema below: text keys give strings, symbol
+ * and number keys give that value, list keys (comma-separated symbols)
+ * give one fact per item.  Keys outside the schema are errors, so that a
+ * misspelt key is found instead of silently ignored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb.h"
+
+enum { F_TEXT, F_SYMBOL, F_NUMBER, F_LIST };
+
+typedef struct fdef {
+    const char *key;
+    int type;
+    int required;
+} fdef;
+
+typedef struct kdef {
+    const char *kind;
+    const fdef *fields;
+} kdef;
+
+static const fdef f_titled[] = {
+    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {NULL, 0, 0}};
+static const fdef f_module[] = {
+    {"track", F_SYMBOL, 1}, {"title", F_TEXT, 1}, {"summary", F_TEXT, 0},
+    {NULL, 0, 0}};
+static const fdef f_unit[] = {
+    {"title", F_TEXT, 1}, {"module", F_SYMBOL, 1}, {"loop", F_NUMBER, 1},
+    {"eqf", F_NUMBER, 1}, {"minutes", F_NUMBER, 1}, {"personas", F_LIST, 0},
+    {"situations", F_LIST, 0}, {"dimensions", F_LIST, 0},
+    {"requires", F_LIST, 0}, {"rank", F_NUMBER, 0}, {"summary", F_TEXT, 0},
+    {NULL, 0, 0}};
+static const fdef f_persona[] = {
+    {"title", F_TEXT, 1}, {"eqf", F_NUMBER, 0}, {"group", F_SYMBOL, 0},
+    {"does", F_TEXT, 0}, {"needs", F_TEXT, 0}, {NULL, 0, 0}};
+static const fdef f_situation[] = {
+    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {"challenges", F_TEXT, 0},
+    {"decisions", F_TEXT, 0}, {"pitfalls", F_TEXT, 0}, {NULL, 0, 0}};
+static const fdef f_model[] = {
+    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {"fits", F_TEXT, 0},
+    {NULL, 0, 0}};
+static const fdef f_finance[] = {
+    {"title", F_TEXT, 1}, {"kind", F_SYMBOL, 0}, {"summary", F_TEXT, 0},
+    {NULL, 0, 0}};
+static const fdef f_advice[] = {
+    {"title", F_TEXT, 1}, {"text", F_TEXT, 1}, {"who", F_LIST, 0},
+    {"units", F_LIST, 0}, {"dimension", F_SYMBOL, 0},
+    {"situation", F_LIST, 0}, {"priority", F_NUMBER, 0}, {NULL, 0, 0}};
+
+static const kdef kinds[] = {
+    {"track", f_titled},
+    {"module", f_module},
+    {"unit", f_unit},
+    {"persona", f_persona},
+    {"situation", f_situation},
+    {"dimension", f_titled},
+    {"band", f_titled},
+    {"model", f_model},
+    {"finance", f_finance},
+    {"advice", f_advice},
+};
+
+#define NKINDS (sizeof kinds / sizeof *kinds)
+
+struct kb {
+    eng_engine *e;
+};
+
+const char *const *kb_kinds(void)
+{
+    static const char *names[NKINDS + 1];
+    for (size_t i = 0; i < NKINDS; i++)
+        names[i] = kinds[i].kind;
+    return names;
+}
+
+static const kdef *kind_find(const char *kind)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (!strcmp(kinds[i].kind, kind))
+            return &kinds[i];
+    return NULL;
+}
+
+static int add_fact(eng_engine *e, const eng_entry *en, int line,
+                    eng_value rel, eng_value name, const eng_value *v)
+{
+    eng_value f[3] = {rel, name, v ? *v : name};
+    return eng_facts_add(e, f, v ? 3 : 2, en->path, line);
+}
+
+/* Converts one catalogue entry; returns ENG_OK, ENG_EINVAL or ENG_ENOMEM. */
+static int convert(eng_engine *e, const eng_entry *en)
+{
+    const kdef *kd = kind_find(en->kind);
+    eng_value rel, name;
+    int bad = 0;
+    if (!kd)
+        return ENG_OK;
+    if (eng_intern(e, en->kind, strlen(en->kind), ENG_SYMBOL, &rel) ||
+        eng_intern(e, en->name, strlen(en->name), ENG_SYMBOL, &name))
+        return ENG_ENOMEM;
+    if (add_fact(e, en, en->line, rel, name, NULL))
+        return ENG_ENOMEM;
+    for (const fdef *fd = kd->fields; fd->key; fd++) {
+        size_t n = 0;
+        for (size_t i = 0; i < en->nfields; i++)
+            n += !strcmp(en->fields[i].key, fd->key);
+        if (fd->required && !n) {
+            eng_diag_add(e, ENG_ERROR, en->path, en->line, 1,
+                         "%s '%s' has no '%s' (every %s needs one)", en->kind,
+                         en->name, fd->key, en->kind);
+            bad = 1;
+        }
+    }
+    for (size_t i = 0; i < en->nfields; i++) {
+        const eng_field *fl = &en->fields[i];
+        const fdef *fd = kd->fields;
+        while (fd->key && strcmp(fd->key, fl->key))
+            fd++;
+        if (!fd->key) {
+            char list[300] = "";
+            for (const fdef *x = kd->fields; x->key; x++) {
+                strncat(list, x == kd->fields ? "" : ", ", sizeof list - strlen(list) - 1);
+                strncat(list, x->key, sizeof list - strlen(list) - 1);
+            }
+            eng_diag_add(e, ENG_ERROR, en->path, fl->line, 1,
+                         "unknown key '%s' in a %s entry (expected %s)", fl->key,
+                         en->kind, list);
+            bad = 1;
+            continue;
+        }
+        char relname[128];
+        snprintf(relname, sizeof relname, "%s.%s", en->kind, fl->key);
+        eng_value krel, v;
+        if (eng_intern(e, relname, strlen(relname), ENG_SYMBOL, &krel))
+            return ENG_ENOMEM;
+        if (fd->type == F_TEXT) {
+            if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
+                add_fact(e, en, fl->line, krel, name, &v))
+                return ENG_ENOMEM;
+            continue;
+        }
+        /* symbols, numbers and lists of symbols */
+        const char *p = fl->value;
+        int items = 0;
+        for (;;) {
+            const char *c = fd->type == F_LIST ? strchr(p, ',') : NULL;
+            size_t len = c ? (size_t)(c - p) : strlen(p);
+            char item[256];
+            while (len && (*p == ' ' || *p == '\t')) { p++; len--; }
+            while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+            if (len >= sizeof item)
+                len = sizeof item - 1;
+            memcpy(item, p, len);
+            item[len] = '\0';
+            int rc = len ? eng_value_parse(e, item, &v) : ENG_EINVAL;
+            if (rc == ENG_ENOMEM)
+                return rc;
+            int ok = rc == ENG_OK &&
+                     (fd->type == F_NUMBER ? (v.type == ENG_INT || v.type == ENG_REAL)
+                                           : v.type == ENG_SYMBOL);
+            if (!ok && !(fd->type == F_LIST && !len && !c && items == 0 && 0)) {
+                eng_diag_add(e, ENG_ERROR, en->path, fl->line, fl->col,
+                             "%s '%s', key '%s': expected %s, found '%s'", en->kind,
+                             en->name, fl->key,
+                             fd->type == F_NUMBER ? "a number"
+                             : fd->type == F_LIST ? "a comma-separated list of names"
+                                                  : "a name (a symbol)",
+                             item);
+                bad = 1;
+            } else if (add_fact(e, en, fl->line, krel, name, &v)) {
+                return ENG_ENOMEM;
+            }
+            items++;
+            if (!c)
+                break;
+            p = c + 1;
+        }
+    }
+    return bad ? ENG_EINVAL : ENG_OK;
+}
+
+kb *kb_open(const char *path, const eng_config *cfg, int *status)
+{
+    kb *k = calloc(1, sizeof *k);
+    int rc = ENG_ENOMEM;
+    if (!k)
+        goto done;
+    k->e = eng_new(cfg);
+    if (!k->e) {
+        free(k);
+        k = NULL;
+        goto done;
+    }
+    for (size_t i = 0; i < NKINDS; i++)
+        if ((rc = eng_kind_allow(k->e, kinds[i].kind)))
+            goto done;
+    rc = eng_load_path(k->e, path);
+    if (rc == ENG_ENOMEM || rc == ENG_EIO)
+        goto done;
+    for (size_t i = 0; i < eng_entry_count(k->e); i++) {
+        int r2 = convert(k->e, eng_entry_at(k->e, i));
+        if (r2 == ENG_ENOMEM) {
+            rc = r2;
+            goto done;
+        }
+        if (r2 && !rc)
+            rc = r2;
+    }
+done:
+    if (status)
+        *status = rc;
+    return k;
+}
+
+void kb_close(kb *k)
+{
+    if (!k)
+        return;
+    eng_free(k->e);
+    free(k);
+}
+
+eng_engine *kb_engine(kb *k)
+{
+    return k->e;
+}
