@@ -503,7 +503,7 @@ static void plans_free(eng_engine *e, plan *pl, size_t n)
 
 /* Builds the network for CES under a terminal of TYPE; returns it. */
 static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
-                   int *never)
+                   int *never, int check_only)
 {
     eng_engine *e = c->e;
     size_t npat = 0;
@@ -576,7 +576,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         k++;
     }
     *npos = slot;
-    if (c->errors)
+    if (c->errors || check_only)
         goto done;
     node *parent = e->top;
     uint16_t depth = 0;
@@ -734,7 +734,7 @@ static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
 
 int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
                      const srcmap *bmap, const char *because, size_t blen,
-                     pact **acts, size_t nacts)
+                     pact **acts, size_t nacts, int check_only)
 {
     cctx c;
     memset(&c, 0, sizeof c);
@@ -742,7 +742,7 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     c.path = r->path;
     c.what = "rule";
     int never = 0;
-    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never);
+    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never, check_only);
     if (!c.errors && e->oom)
         return ENG_ENOMEM;
     /* actions and because are checked even when the CEs had errors, so
@@ -753,7 +753,7 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
         return ENG_ENOMEM;
     if (c.errors)
         return ENG_EINVAL;
-    if (never)
+    if (never || check_only)
         return ENG_OK;
     if (!term)
         return ENG_ENOMEM;
@@ -771,7 +771,7 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
     c.what = "question";
     int never = 0;
     uint16_t npos = 0;
-    node *term = build(&c, ces, n, N_QUERY, &npos, &never);
+    node *term = build(&c, ces, n, N_QUERY, &npos, &never, 0);
     if (c.errors)
         return ENG_EINVAL;
     if (never) {

@@ -489,7 +489,7 @@ struct eng_engine {
 /* compile.c */
 int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
                      const srcmap *bmap, const char *because, size_t blen,
-                     pact **acts, size_t nacts);
+                     pact **acts, size_t nacts, int check_only);
 int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n);
 void eng_expr_canon(const eng_engine *e, ebuf *b, const expr *x, eng_engine *me);
 /* expressions */

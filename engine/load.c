@@ -302,6 +302,7 @@ static void do_rule(rdr *r, sect *s)
     pce **ces = eng_calloc(e, (nwhen + 1) * sizeof *ces);
     pact **acts = eng_calloc(e, (nthen + 1) * sizeof *acts);
     size_t nc = 0, na = 0;
+    int cebad = 0;
     if (!ces || !acts)
         goto done;
     for (size_t i = 0; i < s->nkvs; i++) {
@@ -310,22 +311,24 @@ static void do_rule(rdr *r, sect *s)
         const char *t = k->val.p ? k->val.p : "";
         if (!strcmp(k->key, "when")) {
             pce *c = eng_parse_ce(e, &m, t, k->val.len);
-            if (c) ces[nc++] = c; else bad = 1;
+            if (c) ces[nc++] = c; else bad = cebad = 1;
         } else if (!strcmp(k->key, "then")) {
             pact *a = eng_parse_action(e, &m, t, k->val.len);
             if (a) acts[na++] = a; else bad = 1;
         }
     }
-    if (bad || dup)
+    if (cebad)
         goto done;
-    rule->lvl = level_get(e, rule->salience);
-    if (!rule->lvl)
+    /* with other errors, still check variables to report all in one pass,
+     * but build nothing */
+    int check_only = bad || dup;
+    if (!check_only && !(rule->lvl = level_get(e, rule->salience)))
         goto done;
     srcmap bm = {r->path, bec ? bec->segs : NULL, bec ? bec->nsegs : 0};
     int rc = eng_compile_rule(e, rule, ces, nc, &bm,
                               bec ? (bec->val.p ? bec->val.p : "") : NULL,
-                              bec ? bec->val.len : 0, acts, na);
-    if (rc == ENG_OK) {
+                              bec ? bec->val.len : 0, acts, na, check_only);
+    if (rc == ENG_OK && !check_only) {
         rule->index = e->rules.n;
         pvec_push(e, &e->rules, rule);
     }
@@ -638,7 +641,8 @@ static void sect_finish(rdr *r)
     if (!r->insect)
         return;
     r->insect = 0;
-    if (s->valid && !s->nkvs)
+    if (s->valid && !s->nkvs && strcmp(s->kind, "rule") &&
+        strcmp(s->kind, "question"))
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
@@ -812,6 +816,21 @@ static long utf8_bad(const unsigned char *s, size_t n)
     return -1;
 }
 
+/* A header line that cannot be read still ends the section before it, so
+ * that the keys after it are not blamed on the wrong section. */
+static void skip_header(rdr *r, const char *line, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i < len && line[i] == '[') {
+        sect_finish(r);
+        memset(&r->s, 0, sizeof r->s);
+        r->insect = 1;
+        r->haskey = 0;
+    }
+}
+
 /* inih's reader: hands it one checked line at a time. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -836,6 +855,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
+            skip_header(r, line, len);
             continue;
         }
         long bad = utf8_bad((const unsigned char *)line, len);
@@ -843,6 +863,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
                  (unsigned char)line[bad]);
+            skip_header(r, line, len);
             continue;
         }
         size_t lead = 0;
@@ -981,6 +1002,47 @@ static int handler(void *user, const char *section, const char *name,
     return 1;
 }
 
+/* Gives diagnostics made without their source line (by the compiler,
+ * which sees parse trees, not text) the line from the file. */
+static void fill_sources(eng_engine *e, size_t first, const char *path,
+                         const char *buf, size_t len)
+{
+    for (size_t i = first; i < e->ndiags; i++) {
+        eng_diag *d = &e->diags[i];
+        if (d->source || d->line <= 0 || d->path != path)
+            continue;
+        const char *p = buf, *end = buf + len;
+        for (int ln = 1; ln < d->line && p < end; ln++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+        }
+        if (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if (n > 1000)
+                n = 1000;
+            d->source = eng_strndup(e, p, n);
+        }
+    }
+}
+
+/* Diagnostics of one file in line and column order (insertion sort keeps
+ * it stable; the lists are short). */
+static void sort_diags(eng_engine *e, size_t first)
+{
+    for (size_t i = first + 1; i < e->ndiags; i++) {
+        eng_diag d = e->diags[i];
+        size_t j = i;
+        while (j > first && (e->diags[j - 1].line > d.line ||
+                             (e->diags[j - 1].line == d.line &&
+                              e->diags[j - 1].col > d.col))) {
+            e->diags[j] = e->diags[j - 1];
+            j--;
+        }
+        e->diags[j] = d;
+    }
+}
+
 static int parse_text(eng_engine *e, const char *path, const char *buf,
                       size_t len, int mode, eng_answers *ans)
 {
@@ -1016,10 +1078,13 @@ static int parse_text(eng_engine *e, const char *path, const char *buf,
     ini_allow_inline_comments = 0;
     ini_allow_multiline = 1;
     ini_stop_on_first_error = 0;
+    size_t first = e->ndiags;
     ini_parse_stream(reader, &r, handler, &r);
     sect_finish(&r);
     sect_clear(e, &r.s);
     eng_release(e, r.out);
+    fill_sources(e, first, r.path, buf, len);
+    sort_diags(e, first);
     if (e->oom)
         return ENG_ENOMEM;
     return e->nerrors > nerr ? ENG_EINVAL : ENG_OK;

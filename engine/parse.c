@@ -466,8 +466,11 @@ static pexpr *p_primary(parser *p)
         if (!x)
             return NULL;
         if (p->cur.k != K_RPAREN) {
+            int line = 0, col = (int)t.off + 1;
+            if (p->m)
+                eng_srcmap_pos(p->m, t.off, &line, &col, NULL);
             perr(p, p->cur.off, p->cur.len, "expected ')' to close the '(' at column %d, found %s",
-                 p->m ? (int)t.off + 1 : 0, kname(p->cur.k));
+                 col, kname(p->cur.k));
             return NULL;
         }
         advance(p);
