@@ -258,9 +258,8 @@ static int amem_register(eng_engine *e, amem *am)
     for (size_t i = 0; i < am->nct; i++)
         if (am->ct[i].pos == 1) {
             eng_value k = am->ct[i].k;
-            char key[16];
-            key[0] = (char)k.type;
-            memcpy(key + 1, &k.u, 8);
+            char key[9];
+            eng_value_key(k, key);
             amem *head = smap_get(&d->byval, key, 9);
             if (!head)
                 return smap_put(e, &d->byval, key, 9, am);

@@ -59,6 +59,7 @@ void pvec_free(eng_engine *e, pvec *pv);
 typedef struct smap_ent {
     struct smap_ent *next;
     uint32_t hash;
+    size_t len;                 /* keys may hold NUL bytes */
     void *val;
     char key[];
 } smap_ent;
@@ -71,6 +72,16 @@ int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val);
 void smap_free(eng_engine *e, smap *m);
 
 uint32_t eng_hash_bytes(const char *s, size_t n);
+/* Writes a 9-byte key that identifies V (type + payload, padding zeroed). */
+static inline void eng_value_key(eng_value v, char key[9])
+{
+    uint64_t x = 0;
+    if (v.type == ENG_INT) x = (uint64_t)v.u.i;
+    else if (v.type == ENG_REAL) __builtin_memcpy(&x, &v.u.r, 8);
+    else x = v.u.atom;
+    key[0] = (char)v.type;
+    __builtin_memcpy(key + 1, &x, 8);
+}
 uint32_t eng_hash_value(eng_value v);
 static inline uint32_t eng_hash_mix(uint32_t h, uint32_t x)
 {
@@ -335,6 +346,7 @@ struct tok {
     uint32_t hash;              /* key hash in node's memory */
     int32_t count;              /* NEG/EXISTS: matching facts */
     uint8_t onagenda;
+    uint8_t inmem;              /* linked into node's memory */
     uint16_t n;
     eng_fact *facts[];          /* facts of the positive patterns */
 };

@@ -349,6 +349,10 @@ static regex *compile_pattern(rdr *r, kv *k)
                                      e->cctx);
     if (!code) {
         PCRE2_UCHAR msg[256];
+        if (err == PCRE2_ERROR_HEAP_FAILED) {
+            e->oom = 1;
+            return NULL;
+        }
         pcre2_get_error_message(err, msg, sizeof msg);
         kv_err(r, k, eoff, 1, "invalid regular expression: %s", (char *)msg);
         return NULL;
@@ -359,6 +363,7 @@ static regex *compile_pattern(rdr *r, kv *k)
     if (!re || !md || pvec_push(e, &e->regexes, re)) {
         pcre2_code_free(code);
         pcre2_match_data_free(md);
+        e->oom = 1;
         return NULL;
     }
     re->code = code;
@@ -646,7 +651,7 @@ static void sect_finish(rdr *r)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
-    if (s->valid) {
+    if (s->valid && !r->e->oom) {
         if (r->mode == MODE_ANSWERS) {
             do_answers(r, s);
         } else if (!strcmp(s->kind, "rule")) {
@@ -1121,7 +1126,13 @@ static void check_tests(eng_engine *e)
                 eng_value vals[64];
                 size_t n;
                 char err[512];
-                if (eng_answer_parse(e, q, v, vals, 64, &n, err, sizeof err)) {
+                int rc = eng_answer_parse(e, q, v, vals, 64, &n, err, sizeof err);
+                if (rc == ENG_ENOMEM) {
+                    e->oom = 1;
+                    bad = 1;
+                    break;
+                }
+                if (rc) {
                     kv_err(&r, k, 0, (int)k->val.len, "question '%s': %s", q->id, err);
                     bad = 1;
                     continue;
@@ -1445,6 +1456,8 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
     size_t len = strlen(text);
     char opts[600];
     *n = 0;
+    if (errsize)
+        err[0] = '\0';
     trim(&s, &len);
     if (!len) {
         snprintf(err, errsize, "the answer is empty; leave the question out when the answer is not known");

@@ -56,6 +56,12 @@ void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
                     const char **text)
 {
     size_t i = 0;
+    if (!m->nsegs) {
+        *line = *col = 0;
+        if (text)
+            *text = NULL;
+        return;
+    }
     while (i + 1 < m->nsegs && m->segs[i + 1].off <= off)
         i++;
     const seg *sg = &m->segs[i];
@@ -166,6 +172,8 @@ static void lex_regex(parser *p, ltok *t)
                                      opts, &err, &eoff, p->e->cctx);
     if (!code) {
         PCRE2_UCHAR msg[256];
+        if (err == PCRE2_ERROR_HEAP_FAILED)
+            p->e->oom = 1;
         pcre2_get_error_message(err, msg, sizeof msg);
         perr(p, start + eoff, 1, "invalid regular expression: %s", (char *)msg);
         t->k = K_ERR;
@@ -179,6 +187,7 @@ static void lex_regex(parser *p, ltok *t)
     if (!re || !md) {
         pcre2_code_free(code);
         pcre2_match_data_free(md);
+        p->e->oom = 1;
         perr(p, t->off, 1, "out of memory");
         t->k = K_ERR;
         return;
@@ -193,6 +202,7 @@ static void lex_regex(parser *p, ltok *t)
     if (pvec_push(p->e, &p->e->regexes, re)) {
         pcre2_code_free(code);
         pcre2_match_data_free(md);
+        p->e->oom = 1;
         perr(p, t->off, 1, "out of memory");
         t->k = K_ERR;
         return;

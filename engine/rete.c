@@ -103,7 +103,7 @@ static void tok_delete(eng_engine *e, tok *t)
     while (t->kid)
         tok_delete(e, t->kid);
     node *n = t->node;
-    if (n->type != N_TOP)
+    if (t->inmem)
         mem_unlink(n, t);
     if (n->type == N_TERM && t->onagenda) {
         agenda_remove(e, t);
@@ -112,7 +112,7 @@ static void tok_delete(eng_engine *e, tok *t)
                             (const eng_fact *const *)t->facts, t->n};
             emit(e, &ev);
         }
-    } else if (n->type == N_QUERY) {
+    } else if (n->type == N_QUERY && t->inmem) {
         n->q->matches--;
     }
     if (t->parent) {
@@ -199,6 +199,7 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
     if (*h)
         (*h)->bprev = t;
     *h = t;
+    t->inmem = 1;
     n->count++;
     return 0;
 }
@@ -514,9 +515,8 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     }
     if (d) {
         if (n > 1) {
-            char key[16];
-            key[0] = (char)v[1].type;
-            memcpy(key + 1, &v[1].u, 8);
+            char key[9];
+            eng_value_key(v[1], key);
             for (amem *am = smap_get(&d->byval, key, 9); am; am = am->dnext)
                 if (eng_amem_match(e, am, f) && amem_insert(e, am, f))
                     return ENG_ENOMEM;

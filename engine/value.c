@@ -205,7 +205,7 @@ void *smap_get(const smap *m, const char *key, size_t len)
         return NULL;
     uint32_t h = eng_hash_bytes(key, len);
     for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
-        if (x->hash == h && strlen(x->key) == len && !memcmp(x->key, key, len))
+        if (x->hash == h && x->len == len && !memcmp(x->key, key, len))
             return x->val;
     return NULL;
 }
@@ -231,7 +231,7 @@ int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
     }
     uint32_t h = eng_hash_bytes(key, len);
     for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
-        if (x->hash == h && strlen(x->key) == len && !memcmp(x->key, key, len)) {
+        if (x->hash == h && x->len == len && !memcmp(x->key, key, len)) {
             x->val = val;
             return 0;
         }
@@ -239,6 +239,7 @@ int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
     if (!x)
         return -1;
     x->hash = h;
+    x->len = len;
     x->val = val;
     memcpy(x->key, key, len);
     x->key[len] = '\0';
