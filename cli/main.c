@@ -49,7 +49,7 @@ static void print_diag_list(eng_engine *e, size_t from)
         if (d->path[0])
             fprintf(stderr, "%s%s: ", d->path, loc);
         fprintf(stderr, "%s%s:%s %s\n", on, sev, off, d->message);
-        if (d->source && d->col > 0) {
+        if (d->source && d->col > 0 && (size_t)d->col <= strlen(d->source) + 1) {
             fprintf(stderr, "    %s\n    ", d->source);
             for (int c = 1; c < d->col; c++)
                 fputc(d->source[c - 1] == '\t' ? '\t' : ' ', stderr);

@@ -147,8 +147,15 @@ static void sect_clear(eng_engine *e, sect *s)
 static int is_symbol(const char *s)
 {
     unsigned char c = (unsigned char)*s;
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
+    eng_value num;
+    /* a letter or '_' first; or a digit, when the word is not a number
+     * (the extension that makes option values such as 2_to_8 symbols) */
+    if (c >= '0' && c <= '9') {
+        if (!eng_parse_number(s, strlen(s), &num))
+            return 0;
+    } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80)) {
         return 0;
+    }
     for (s++; *s; s++) {
         c = (unsigned char)*s;
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||

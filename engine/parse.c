@@ -249,10 +249,21 @@ static void lex(parser *p, ltok *t)
         if (i < p->n && is_symch((unsigned char)s[i])) {
             while (i < p->n && is_symch((unsigned char)s[i]))
                 i++;
-            perr(p, st, i - st,
-                 "'%.*s' is neither a number nor a symbol (symbols start with a letter or '_')",
-                 (int)(i - st), s + st);
-            t->k = K_ERR;
+            if (is_digit((unsigned char)s[st])) {
+                /* Extension: a word that starts with a digit but is not a
+                 * number, such as the option value 2_to_8, is a symbol. */
+                if (eng_intern(p->e, s + st, i - st, ENG_SYMBOL, &t->v)) {
+                    perr(p, st, 1, "out of memory");
+                    t->k = K_ERR;
+                } else {
+                    t->k = K_SYM;
+                }
+            } else {
+                perr(p, st, i - st,
+                     "'%.*s' is neither a number nor a symbol (symbols start with a letter or '_')",
+                     (int)(i - st), s + st);
+                t->k = K_ERR;
+            }
         } else if (eng_parse_number(s + st, i - st, &t->v)) {
             perr(p, st, i - st, "invalid number '%.*s'", (int)(i - st), s + st);
             t->k = K_ERR;

@@ -4,10 +4,18 @@
  * diagnostics and facts, and recording firings through the listener.
  *
  * Everything is static inline so that a test file that does not use a
- * helper gets no unused-function warning.  Include after <cmocka.h>.
+ * helper gets no unused-function warning.  The header includes cmocka
+ * itself, so that it also compiles on its own (the Makefile's test rule
+ * passes every prerequisite, headers included, to the compiler).
  */
 #ifndef LDT_TEST_UTIL_H
 #define LDT_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -222,12 +222,10 @@ static void format_reals_read_back(void **state)
 {
     eng_engine *e = ENG(state);
     const double ds[] = {0.1, 1.5, -2.25, 1e300, -1e-300, 2.5e-7, 1e20,
-                         123456.789, 0.1 + 0.2, 1.0 / 3.0, 5e-324,
-                         1.7976931348623157e308};
+                         123456.789, 0.1 + 0.2, 1.0 / 3.0,
+                         1.7976931348623157e308, 2.2250738585072014e-308};
     for (size_t i = 0; i < sizeof ds / sizeof *ds; i++) {
-        eng_value v = eng_value_parse(e, fmt(e, rval(ds[i])), &(eng_value){0}) == ENG_OK
-                          ? parse(e, fmt(e, rval(ds[i])))
-                          : ival(0);
+        eng_value v = parse(e, fmt(e, rval(ds[i])));
         if (v.type != ENG_REAL || v.u.r != ds[i])
             fprintf(stderr, "%.17g formatted as '%s' does not read back\n", ds[i],
                     fmt(e, rval(ds[i])));
@@ -345,7 +343,22 @@ static void format_then_parse_round_trips(void **state)
     }
 }
 
-#if 0 /* ENGINE BUG: eng_value_format writes control characters other than
+#if 1 /* ENGINE BUG: a subnormal real (reachable by arithmetic, e.g.
+       * 1e-300 / 1e10) formats as "1e-310", which eng_value_parse rejects
+       * because strtod reports ERANGE for subnormals: the value does not
+       * read back.  Repro: eng_value_parse(e, "5e-324", &v) -> ENG_EINVAL. */
+static void format_subnormal_reads_back(void **state)
+{
+    eng_engine *e = ENG(state);
+    eng_value back;
+    assert_int_equal(eng_value_parse(e, fmt(e, rval(5e-324)), &back), ENG_OK);
+    assert_true(eng_value_equal(back, rval(5e-324)));
+    assert_int_equal(eng_value_parse(e, fmt(e, rval(1e-310)), &back), ENG_OK);
+    assert_true(eng_value_equal(back, rval(1e-310)));
+}
+#endif
+
+#if 1 /* ENGINE BUG: eng_value_format writes control characters other than
        * \n \t \r as "\xNN", which eng_value_parse (and the KB lexer) reject
        * as an unknown escape: such a string does not read back.  Repro:
        * intern "a\x01b" as a string, format it -> "\"a\\x01b\"",
@@ -448,7 +461,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(parse_strings, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(parse_rejects_non_values, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(format_then_parse_round_trips, tu_setup, tu_teardown),
-#if 0
+#if 1 /* ENGINE BUGS, see above */
+        cmocka_unit_test_setup_teardown(format_subnormal_reads_back, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(format_control_chars_round_trip, tu_setup, tu_teardown),
 #endif
         cmocka_unit_test_setup_teardown(integral_numbers_are_integers, tu_setup, tu_teardown),
