@@ -57,7 +57,7 @@ $(BIN): $(CLI_OBJ) $(BUILD)/libldtkb.a $(BUILD)/libldtengine.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libldtkb.a $(BUILD)/libldtengine.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TESTPKGS)) -o $@ $^ $(LIBS) $(TESTLIBS)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TESTPKGS)) -o $@ $(filter %.c %.a,$^) $(LIBS) $(TESTLIBS)
 
 # Installs what the build and the tests need on Debian 12 (run as root).
 setup:
@@ -69,7 +69,7 @@ setup:
 	else echo "all build packages present"; fi
 
 unit: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) ./$$t; done
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) $$t; done
 
 check: all unit
 	@sh tests/run_cli_tests.sh $(BIN)

@@ -502,7 +502,7 @@ static void plans_free(eng_engine *e, plan *pl, size_t n)
 
 /* Builds the network for CES under a terminal of TYPE; returns it. */
 static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
-                   int *never, int check_only)
+                   int *never, int check_only, cond *conds)
 {
     eng_engine *e = c->e;
     size_t npat = 0;
@@ -586,6 +586,9 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         node *n = node_get(e, parent, &pl[i], am, depth);
         if (!n)
             goto done;
+        for (size_t j = 0; j < nces; j++)
+            if (ces[j] == pl[i].ce)
+                conds[j].am = am;
         if (pl[i].type == N_JOIN)
             depth++;
         parent = n;
@@ -741,7 +744,17 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     c.path = r->path;
     c.what = "rule";
     int never = 0;
-    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never, check_only);
+    r->conds = eng_arena(e, (nces + 1) * sizeof *r->conds);
+    r->pacts = eng_arena(e, (nacts + 1) * sizeof *r->pacts);
+    if (!r->conds || !r->pacts)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < nces; i++)
+        r->conds[i].ce = ces[i];
+    r->nconds = nces;
+    for (size_t i = 0; i < nacts; i++)
+        r->pacts[i] = acts[i];
+    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never, check_only,
+                       r->conds);
     if (!c.errors && e->oom)
         return ENG_ENOMEM;
     /* actions and because are checked even when the CEs had errors, so
@@ -770,7 +783,13 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
     c.what = "question";
     int never = 0;
     uint16_t npos = 0;
-    node *term = build(&c, ces, n, N_QUERY, &npos, &never, 0);
+    q->conds = eng_arena(e, (n + 1) * sizeof *q->conds);
+    if (!q->conds)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        q->conds[i].ce = ces[i];
+    q->nconds = n;
+    node *term = build(&c, ces, n, N_QUERY, &npos, &never, 0, q->conds);
     if (c.errors)
         return ENG_EINVAL;
     if (never) {
@@ -782,4 +801,104 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
     term->q = q;
     q->query = term;
     return ENG_OK;
+}
+
+/* ------------------------------------------------------------ introspection */
+
+static int cond_info(const cond *cs, size_t n, size_t i, eng_cond_info *out)
+{
+    if (i >= n)
+        return ENG_EINVAL;
+    const pce *ce = cs[i].ce;
+    out->kind = ce->kind == CE_PATTERN ? ENG_CE_PATTERN
+              : ce->kind == CE_NOT ? ENG_CE_NOT
+              : ce->kind == CE_EXISTS ? ENG_CE_EXISTS : ENG_CE_TEST;
+    out->text = ce->text;
+    out->line = ce->line;
+    out->col = ce->col;
+    out->size = ce->kind == CE_TEST ? 0 : ce->nterms + 1;
+    out->alpha = cs[i].am ? (long)cs[i].am->count : -1;
+    return ENG_OK;
+}
+
+static int cond_const(const cond *cs, size_t n, size_t i, size_t pos,
+                      eng_value *out)
+{
+    if (i >= n || cs[i].ce->kind == CE_TEST || pos > cs[i].ce->nterms)
+        return 0;
+    if (pos == 0) {
+        *out = cs[i].ce->rel;
+        return 1;
+    }
+    const pterm *t = &cs[i].ce->terms[pos - 1];
+    if (t->kind != TERM_CONST)
+        return 0;
+    *out = t->k;
+    return 1;
+}
+
+size_t eng_rule_cond_count(const eng_rule *r) { return r->nconds; }
+
+int eng_rule_cond(const eng_rule *r, size_t i, eng_cond_info *out)
+{
+    return cond_info(r->conds, r->nconds, i, out);
+}
+
+int eng_rule_cond_const(const eng_rule *r, size_t i, size_t pos,
+                        eng_value *out)
+{
+    return cond_const(r->conds, r->nconds, i, pos, out);
+}
+
+size_t eng_question_cond_count(const eng_question *q) { return q->nconds; }
+
+int eng_question_cond(const eng_question *q, size_t i, eng_cond_info *out)
+{
+    return cond_info(q->conds, q->nconds, i, out);
+}
+
+int eng_question_cond_const(const eng_question *q, size_t i, size_t pos,
+                            eng_value *out)
+{
+    return cond_const(q->conds, q->nconds, i, pos, out);
+}
+
+size_t eng_rule_action_count(const eng_rule *r) { return r->nacts; }
+
+eng_act_kind eng_rule_action_kind(const eng_rule *r, size_t i)
+{
+    switch (r->acts[i].kind) {
+    case ACT_ASSERT: return ENG_ACT_ASSERT;
+    case ACT_RETRACT: return ENG_ACT_RETRACT;
+    case ACT_ADD: return ENG_ACT_ADD;
+    default: return ENG_ACT_HALT;
+    }
+}
+
+int eng_rule_action_line(const eng_rule *r, size_t i)
+{
+    return i < r->nacts ? r->acts[i].line : 0;
+}
+
+size_t eng_rule_action_size(const eng_rule *r, size_t i)
+{
+    if (i >= r->nacts || (r->acts[i].kind != ACT_ASSERT && r->acts[i].kind != ACT_ADD))
+        return 0;
+    return r->acts[i].nterms + 1;
+}
+
+int eng_rule_action_const(const eng_rule *r, size_t i, size_t pos,
+                          eng_value *out)
+{
+    if (i >= r->nacts || pos >= eng_rule_action_size(r, i))
+        return 0;
+    if (pos == 0) {
+        *out = r->acts[i].rel;
+        return 1;
+    }
+    const cterm *t = &r->acts[i].terms[pos - 1];
+    if (t->kind != TERM_CONST)
+        return 0;
+    *out = t->k;
+    return 1;
 }

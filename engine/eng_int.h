@@ -207,7 +207,13 @@ typedef struct pce {
     pexpr **cons;               /* trailing (EXPR) constraints / the test */
     size_t ncons;
     int line, col;
+    const char *text;           /* as written */
 } pce;
+
+typedef struct cond {           /* a rule's or question's condition, kept */
+    pce *ce;
+    struct amem *am;            /* patterns: the alpha memory it reads */
+} cond;
 
 enum { ACT_ASSERT, ACT_RETRACT, ACT_ADD, ACT_HALT };
 
@@ -383,6 +389,8 @@ struct eng_rule {
     btpl *because; size_t nbecause;
     int has_because;
     uint16_t npos;              /* positive patterns */
+    cond *conds; size_t nconds; /* the when lines, for introspection */
+    pact **pacts;               /* the then lines as parsed */
     long fired;                 /* since eng_new */
     long run_fired;             /* in the current run */
     uint32_t run_gen;
@@ -408,6 +416,7 @@ struct eng_question {
     double min, max;
     regex *pattern;
     node *query;                /* ask_if network, or NULL */
+    cond *conds; size_t nconds; /* the ask_if lines */
     int never;                  /* ask_if can never hold */
     long matches;               /* tokens at the query node */
     eng_value idv;              /* the id as a symbol */
@@ -484,6 +493,7 @@ struct eng_engine {
     eng_fact *all;              /* all facts since reset */
     uint64_t next_id;
     tok *root;
+    pvec inputs;                /* eng_fact* asserted by eng_assert */
     tok *tokpool[24];           /* free tokens by fact count */
     uint64_t stamp;
     size_t nagenda;

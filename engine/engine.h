@@ -206,8 +206,19 @@ int eng_assert(eng_engine *e, const eng_value *vals, size_t n,
  * a fact (no diagnostic is recorded). */
 int eng_assert_text(eng_engine *e, const char *text, const eng_fact **out);
 
-/* Retracts F if it is still in working memory.  ENG_OK or ENG_ENOMEM. */
+/* Retracts F if it is still in working memory.  What rules derived from F
+ * stays (there is no truth maintenance: rules may retract their own
+ * triggers).  ENG_OK or ENG_ENOMEM. */
 int eng_retract(eng_engine *e, const eng_fact *f);
+
+/* Withdraws the input F (a fact asserted with eng_assert since the last
+ * reset) together with everything derived from it: working memory becomes
+ * that of a reset followed by the other inputs, in their order, so that
+ * asserting a changed answer and running gives exactly the conclusions of
+ * a fresh run with the new answers.  The agenda holds the activations of
+ * that state; call eng_run.  ENG_OK, ENG_EINVAL (F is not an input), or
+ * ENG_ENOMEM.  F and every fact pointer taken before are invalid after. */
+int eng_input_retract(eng_engine *e, const eng_fact *f);
 
 /* Fires activations until the agenda is empty, a rule halts, or MAX_FIRINGS
  * (0: the configured limit) is reached.  *FIRED (may be NULL) receives the
@@ -302,6 +313,51 @@ const char *eng_rule_path(const eng_rule *r);
 int eng_rule_line(const eng_rule *r);
 int eng_rule_salience(const eng_rule *r);
 long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
+
+/* ----------------------------------------------------------- introspection */
+
+/* A rule's `when` lines and a question's `ask_if` lines, and a rule's
+ * `then` lines, as tools see them (next question, why, why-not, lint). */
+
+typedef enum eng_ce_kind {
+    ENG_CE_PATTERN, ENG_CE_NOT, ENG_CE_EXISTS, ENG_CE_TEST
+} eng_ce_kind;
+
+typedef struct eng_cond_info {
+    eng_ce_kind kind;
+    const char *text;       /* the condition as written */
+    int line, col;
+    size_t size;            /* patterns: values, relation included; else 0 */
+    long alpha;             /* patterns: live facts that pass the pattern's
+                               own tests (constants, repeated variables,
+                               tests on its own variables); else -1 */
+} eng_cond_info;
+
+size_t eng_rule_cond_count(const eng_rule *r);
+/* Fills *OUT for condition I; ENG_OK or ENG_EINVAL (I out of range). */
+int eng_rule_cond(const eng_rule *r, size_t i, eng_cond_info *out);
+/* 1 and *OUT when place POS (0: the relation) of pattern I holds a
+ * constant; 0 for a variable, a wildcard, a test or POS out of range. */
+int eng_rule_cond_const(const eng_rule *r, size_t i, size_t pos,
+                        eng_value *out);
+
+size_t eng_question_cond_count(const eng_question *q);
+int eng_question_cond(const eng_question *q, size_t i, eng_cond_info *out);
+int eng_question_cond_const(const eng_question *q, size_t i, size_t pos,
+                            eng_value *out);
+
+typedef enum eng_act_kind {
+    ENG_ACT_ASSERT, ENG_ACT_RETRACT, ENG_ACT_ADD, ENG_ACT_HALT
+} eng_act_kind;
+
+size_t eng_rule_action_count(const eng_rule *r);
+eng_act_kind eng_rule_action_kind(const eng_rule *r, size_t i);
+int eng_rule_action_line(const eng_rule *r, size_t i);
+/* Values of an assert or add action, relation included (0 otherwise). */
+size_t eng_rule_action_size(const eng_rule *r, size_t i);
+/* 1 and *OUT when place POS of action I is a constant. */
+int eng_rule_action_const(const eng_rule *r, size_t i, size_t pos,
+                          eng_value *out);
 
 /* --------------------------------------------------------------- questions */
 

@@ -603,6 +603,14 @@ static void do_test(rdr *r, sect *s)
     rt->t = t;
     rt->s = *s;             /* takes over the section's memory */
     memset(s, 0, sizeof *s);
+    /* its answers are checked after the whole directory is read, when the
+     * file's text is gone: keep copies of the lines for the diagnostics */
+    for (size_t i = 0; i < rt->s.nkvs; i++)
+        for (size_t j = 0; j < rt->s.kvs[i].nsegs; j++) {
+            seg *sg = &rt->s.kvs[i].segs[j];
+            if (sg->text)
+                sg->text = eng_arena_str(e, sg->text, strcspn(sg->text, "\r\n"));
+        }
     if (pvec_push(e, &e->pending_tests, rt)) {
         sect_clear(e, &rt->s);
         eng_release(e, rt);
@@ -1329,10 +1337,13 @@ int eng_load_buffer(eng_engine *e, const char *path, const char *text,
 {
     if (e->ready)
         return ENG_ESTATE;
+    size_t nerr = e->nerrors;
     int rc = parse_text(e, path, text, len, MODE_KB, NULL);
     check_tests(e);
     if (e->oom)
         return ENG_ENOMEM;
+    if (rc == ENG_OK && e->nerrors > nerr)
+        rc = ENG_EINVAL;
     return rc;
 }
 
@@ -1443,6 +1454,17 @@ static int ieq(const char *a, size_t an, const char *b)
     return 1;
 }
 
+/* A bound as people write it: 10000000, not 1e+07. */
+static const char *num_text(double d, char *buf, size_t size)
+{
+    eng_value v = eng_num_real(d);
+    if (v.type == ENG_INT)
+        snprintf(buf, size, "%lld", (long long)v.u.i);
+    else
+        snprintf(buf, size, "%g", d);
+    return buf;
+}
+
 static void options_list(const eng_question *q, char *buf, size_t size)
 {
     size_t o = 0;
@@ -1482,26 +1504,29 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
         return ENG_EINVAL;
     case ENG_Q_NUMBER: {
         eng_value v;
+        char lo[48], hi[48];
         if (eng_parse_number(s, len, &v)) {
             snprintf(err, errsize, "expected a number%s, found '%.*s'",
                      q->has_min || q->has_max ? " in range" : "",
                      (int)(len > 80 ? 80 : len), s);
             if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %g to %g, found '%.*s'",
-                         q->min, q->max, (int)(len > 80 ? 80 : len), s);
+                snprintf(err, errsize, "expected a number from %s to %s, found '%.*s'",
+                         num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
+                         (int)(len > 80 ? 80 : len), s);
             return ENG_EINVAL;
         }
         double d = eng_num_d(v);
         if ((q->has_min && d < q->min) || (q->has_max && d > q->max)) {
             if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %g to %g, found %.*s",
-                         q->min, q->max, (int)len, s);
+                snprintf(err, errsize, "expected a number from %s to %s, found %.*s",
+                         num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
+                         (int)(len > 80 ? 80 : len), s);
             else if (q->has_min)
-                snprintf(err, errsize, "expected a number of at least %g, found %.*s",
-                         q->min, (int)len, s);
+                snprintf(err, errsize, "expected a number of at least %s, found %.*s",
+                         num_text(q->min, lo, sizeof lo), (int)(len > 80 ? 80 : len), s);
             else
-                snprintf(err, errsize, "expected a number of at most %g, found %.*s",
-                         q->max, (int)len, s);
+                snprintf(err, errsize, "expected a number of at most %s, found %.*s",
+                         num_text(q->max, hi, sizeof hi), (int)(len > 80 ? 80 : len), s);
             return ENG_EINVAL;
         }
         vals[0] = v;
@@ -1863,6 +1888,7 @@ void eng_free(eng_engine *e)
 {
     if (!e)
         return;
+    e->listener = NULL;     /* no events from the teardown */
     eng_wm_free(e);
     for (size_t i = 0; i < 24; i++) {
         tok *t = e->tokpool[i], *nt;
@@ -1897,7 +1923,8 @@ void eng_free(eng_engine *e)
     }
     pvec_free(e, &e->pending_tests);
     pvec *vecs[] = {&e->rules, &e->questions, &e->tests, &e->entries,
-                    &e->rfacts, &e->levels, &e->run_rules, &e->kindlist};
+                    &e->rfacts, &e->levels, &e->run_rules, &e->kindlist,
+                    &e->inputs};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         pvec_free(e, vecs[i]);
     smap *maps[] = {&e->rule_names, &e->question_names, &e->test_names,

@@ -122,6 +122,14 @@ static const char *kname(int k)
     return names[k];
 }
 
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 static void lex_regex(parser *p, ltok *t)
 {
     const char *s = p->s;
@@ -315,8 +323,14 @@ static void lex(parser *p, ltok *t)
                 else if (x == 'n') out = '\n';
                 else if (x == 't') out = '\t';
                 else if (x == 'r') out = '\r';
-                else {
-                    perr(p, i, 2, "unknown escape '\\%c' in a string (expected \\\" or \\\\)",
+                else if (x == 'x' && i + 3 < p->n && hexval(s[i + 2]) >= 0 &&
+                         hexval(s[i + 3]) >= 0) {
+                    out = (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+                    ebuf_add(p->e, &b, &out, 1);
+                    i += 4;
+                    continue;
+                } else {
+                    perr(p, i, 2, "unknown escape '\\%c' in a string (expected \\\", \\\\, \\n, \\t, \\r or \\xHH)",
                          x ? x : ' ');
                     t->k = K_ERR;
                     break;
@@ -826,7 +840,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
     parser p;
     pinit(&p, e, m, s, n);
     pce *c = eng_arena(e, sizeof *c);
-    if (!c)
+    if (!c || !(c->text = eng_arena_str(e, s, n)))
         return NULL;
     if (m)
         eng_srcmap_pos(m, p.cur.off, &c->line, &c->col, NULL);

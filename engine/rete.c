@@ -20,6 +20,26 @@
 
 #define TOKPOOL 24      /* free lists for tokens of 0..TOKPOOL-1 facts */
 
+/* Bucket lists keep insertion order, so that memories are walked oldest
+ * first and the activations made from the newest facts are made last (on
+ * top, under the depth strategy).  The head's bprev points at the tail. */
+#define LIST_APPEND(head, x) do {                                       \
+        if (!(head)) { (head) = (x); (x)->bprev = (x); }                \
+        else { (x)->bprev = (head)->bprev; (head)->bprev->bnext = (x);  \
+               (head)->bprev = (x); }                                   \
+        (x)->bnext = NULL;                                              \
+    } while (0)
+#define LIST_UNLINK(head, x) do {                                       \
+        if ((x) == (head)) {                                            \
+            (head) = (x)->bnext;                                        \
+            if (head) (head)->bprev = (x)->bprev;                       \
+        } else {                                                        \
+            (x)->bprev->bnext = (x)->bnext;                             \
+            if ((x)->bnext) (x)->bnext->bprev = (x)->bprev;             \
+            else (head)->bprev = (x)->bprev;                            \
+        }                                                               \
+    } while (0)
+
 /* ------------------------------------------------------------ tokens */
 
 static tok *tok_alloc(eng_engine *e, size_t n)
@@ -92,9 +112,7 @@ static void agenda_remove(eng_engine *e, tok *t)
 
 static void mem_unlink(node *n, tok *t)
 {
-    tok **head = &n->b[t->hash & (n->nb - 1)];
-    if (t->bprev) t->bprev->bnext = t->bnext; else *head = t->bnext;
-    if (t->bnext) t->bnext->bprev = t->bprev;
+    LIST_UNLINK(n->b[t->hash & (n->nb - 1)], t);
     n->count--;
 }
 
@@ -175,12 +193,7 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
             tok *x = n->b[i], *nx;
             for (; x; x = nx) {
                 nx = x->bnext;
-                tok **h = &b[x->hash & (nb - 1)];
-                x->bprev = NULL;
-                x->bnext = *h;
-                if (*h)
-                    (*h)->bprev = x;
-                *h = x;
+                LIST_APPEND(b[x->hash & (nb - 1)], x);
             }
         }
         eng_release(e, n->b);
@@ -193,20 +206,18 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
             return -1;
         n->nb = 1;
     }
-    tok **h = &n->b[t->hash & (n->nb - 1)];
-    t->bprev = NULL;
-    t->bnext = *h;
-    if (*h)
-        (*h)->bprev = t;
-    *h = t;
+    LIST_APPEND(n->b[t->hash & (n->nb - 1)], t);
     t->inmem = 1;
     n->count++;
     return 0;
 }
 
+/* Kids are visited newest first: when one change activates several rules
+ * through a shared node, the rule written first gets its activation made
+ * last, so under the depth strategy it fires first. */
 static void emit_kids(eng_engine *e, node *n, tok *t, eng_fact *f)
 {
-    for (size_t i = 0; i < n->nkids; i++) {
+    for (size_t i = n->nkids; i-- > 0;) {
         node *kid = n->kids[i];
         tok *k = tok_new(e, t, f, kid);
         if (!k)
@@ -338,12 +349,7 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
             fact_ent *x = am->b[i], *nx;
             for (; x; x = nx) {
                 nx = x->bnext;
-                fact_ent **h = &b[x->key & (nb - 1)];
-                x->bprev = NULL;
-                x->bnext = *h;
-                if (*h)
-                    (*h)->bprev = x;
-                *h = x;
+                LIST_APPEND(b[x->key & (nb - 1)], x);
             }
         }
         eng_release(e, am->b);
@@ -356,12 +362,7 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
     x->f = f;
     x->am = am;
     x->key = right_key(am, f);
-    fact_ent **h = &am->b[x->key & (am->nb - 1)];
-    x->bprev = NULL;
-    x->bnext = *h;
-    if (*h)
-        (*h)->bprev = x;
-    *h = x;
+    LIST_APPEND(am->b[x->key & (am->nb - 1)], x);
     x->fnext = f->ents;
     f->ents = x;
     am->count++;
@@ -373,9 +374,7 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
 static void ent_unlink(fact_ent *x)
 {
     amem *am = x->am;
-    fact_ent **h = &am->b[x->key & (am->nb - 1)];
-    if (x->bprev) x->bprev->bnext = x->bnext; else *h = x->bnext;
-    if (x->bnext) x->bnext->bprev = x->bprev;
+    LIST_UNLINK(am->b[x->key & (am->nb - 1)], x);
     am->count--;
 }
 
@@ -580,6 +579,7 @@ void eng_wm_free(eng_engine *e)
         eng_release(e, f);
     }
     e->all = e->lhead = e->ltail = NULL;
+    e->inputs.n = 0;
     if (e->nfset) {
         memset(e->fset, 0, e->nfset * sizeof *e->fset);
         memset(e->pset, 0, e->nfset * sizeof *e->pset);
@@ -849,8 +849,56 @@ int eng_assert(eng_engine *e, const eng_value *vals, size_t n,
 {
     if (!e->ready)
         return ENG_ESTATE;
-    return eng_assert_fact(e, vals, n, ENG_FROM_ASSERT, NULL, NULL, 0, NULL,
-                           NULL, 0, out);
+    const eng_fact *f = NULL;
+    uint64_t before = e->next_id;
+    int rc = eng_assert_fact(e, vals, n, ENG_FROM_ASSERT, NULL, NULL, 0, NULL,
+                             NULL, 0, &f);
+    if (out)
+        *out = f;
+    /* a new fact (not one that was there already) is an input */
+    if (f && f->id > before && pvec_push(e, &e->inputs, (void *)f))
+        return ENG_ENOMEM;
+    return rc;
+}
+
+static long input_index(const eng_engine *e, const eng_fact *f)
+{
+    for (size_t i = 0; i < e->inputs.n; i++)
+        if (e->inputs.v[i] == f)
+            return (long)i;
+    return -1;
+}
+
+int eng_input_retract(eng_engine *e, const eng_fact *f)
+{
+    long at = input_index(e, f);
+    if (at < 0)
+        return ENG_EINVAL;
+    /* copy the other inputs' values: reset frees the facts */
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < e->inputs.n; i++)
+        if ((long)i != at)
+            total += ((eng_fact *)e->inputs.v[i])->n + 1;
+    eng_value *buf = eng_malloc(e, (total + 1) * sizeof *buf);
+    if (!buf)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < e->inputs.n; i++) {
+        const eng_fact *x = e->inputs.v[i];
+        if ((long)i == at)
+            continue;
+        buf[n].type = ENG_INT;
+        buf[n++].u.i = x->n;
+        memcpy(&buf[n], x->v, x->n * sizeof *buf);
+        n += x->n;
+    }
+    int rc = eng_reset(e);
+    for (size_t i = 0; i < n && rc == ENG_OK;) {
+        size_t k = (size_t)buf[i].u.i;
+        rc = eng_assert(e, &buf[i + 1], k, NULL);
+        i += k + 1;
+    }
+    eng_release(e, buf);
+    return rc;
 }
 
 int eng_assert_text(eng_engine *e, const char *text, const eng_fact **out)
@@ -866,6 +914,12 @@ int eng_retract(eng_engine *e, const eng_fact *f)
 {
     if (!e->ready)
         return ENG_ESTATE;
+    long at = input_index(e, f);
+    if (at >= 0) {
+        memmove(&e->inputs.v[at], &e->inputs.v[at + 1],
+                (e->inputs.n - (size_t)at - 1) * sizeof *e->inputs.v);
+        e->inputs.n--;
+    }
     eng_retract_fact(e, (eng_fact *)f);
     return e->oom ? ENG_ENOMEM : ENG_OK;
 }
@@ -980,7 +1034,12 @@ const eng_rule *eng_rule_at(const eng_engine *e, size_t i)
 
 const eng_rule *eng_rule_find(const eng_engine *e, const char *name)
 {
-    return smap_get(&e->rule_names, name, strlen(name));
+    for (size_t i = 0; i < e->rules.n; i++) {
+        const eng_rule *rule = e->rules.v[i];
+        if (!strcmp(rule->name, name))
+            return rule;
+    }
+    return NULL;
 }
 
 const char *eng_rule_name(const eng_rule *r) { return r->name; }

@@ -416,7 +416,9 @@ int eng_parse_number(const char *s, size_t n, eng_value *out)
     }
     errno = 0;
     double d = strtod(buf, NULL);
-    if (errno == ERANGE || !isfinite(d))
+    /* underflow (a subnormal, or a value too small that reads as 0) is
+     * fine; overflow is not a number we can hold */
+    if (!isfinite(d) || (errno == ERANGE && fabs(d) >= 1.0))
         return -1;
     *out = eng_num_real(d);
     return 0;

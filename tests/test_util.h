@@ -36,6 +36,10 @@ static inline int tu_setup(void **state)
 
 static inline int tu_teardown(void **state)
 {
+    /* a test's recorder (tu_rec) lives on its stack: stop listening before
+     * eng_free, which withdraws the remaining activations */
+    if (*state)
+        eng_set_listener(*state, NULL, NULL);
     eng_free(*state);
     *state = NULL;
     return 0;
@@ -121,6 +125,16 @@ static inline void tu_load_ok(eng_engine *e, const char *text, const char *file,
     }
     _assert_int_equal(rc, ENG_OK, file, line);
     _assert_int_equal(eng_reset(e), ENG_OK, file, line);
+}
+
+/* The loaded rule named NAME, found by walking eng_rule_at (so that tests
+ * not about eng_rule_find do not depend on it), or NULL. */
+static inline const eng_rule *tu_rule(const eng_engine *e, const char *name)
+{
+    for (size_t i = 0; i < eng_rule_count(e); i++)
+        if (!strcmp(eng_rule_name(eng_rule_at(e, i)), name))
+            return eng_rule_at(e, i);
+    return NULL;
 }
 
 /* ------------------------------------------------------------ facts */

@@ -1,0 +1,1047 @@
+/*
+ * test_load.c -- reading knowledge-base and answers files (engine/load.c):
+ * INI-level problems (unknown section kinds, duplicates, empty sections,
+ * over-long lines, bytes that are not UTF-8, lines without '=', indented
+ * keys, NUL bytes), directories (sorted order, empty, missing), catalogue
+ * entries, questions (types, options, bounds, patterns, ask_if), answers
+ * files read with eng_answers_read, and [test] scenarios run with
+ * eng_test_run.
+ *
+ * Files on disk live in a fresh temporary directory per test, removed by
+ * the teardown.
+ */
+#define _XOPEN_SOURCE 700
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+/* ------------------------------------------------------------ fixture */
+
+typedef struct fx {
+    eng_engine *e;
+    char dir[64];           /* a temporary directory */
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->e = eng_new(NULL);
+    strcpy(f->dir, "/tmp/ldt-test-load-XXXXXX");
+    if (!f->e || !mkdtemp(f->dir)) {
+        eng_free(f->e);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    eng_free(f->e);
+    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+#define FX(state) ((fx *)*(state))
+
+/* Writes TEXT to DIR/NAME (sub-directories must exist); returns the path
+ * in a static buffer. */
+static const char *write_file(fx *f, const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    fclose(fp);
+    return path;
+}
+
+static void make_dir(fx *f, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+
+/* ------------------------------------------------------------ sections */
+
+static void unknown_kind_with_suggestion(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[rul x]\n"
+        "then = halt\n"), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 1, 2, "unknown section kind 'rul'");
+    assert_non_null(strstr(tu_find_diag(e, "'rul'")->message, "did you mean 'rule'"));
+    assert_int_equal(eng_rule_count(e), 0);
+}
+
+static void unknown_kind_lists_declared_kinds(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(eng_kind_allow(e, "unit"), ENG_OK);
+    assert_int_equal(eng_kind_allow(e, "advice"), ENG_OK);
+    assert_int_equal(tu_load(e,
+        "[unti EDU-101]\n"
+        "title = x\n"
+        "\n"
+        "[widget w]\n"
+        "a = b\n"), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 2);
+    assert_diag(e, ENG_ERROR, 1, 2, "unknown section kind 'unti'");
+    assert_non_null(strstr(tu_find_diag(e, "'unti'")->message, "did you mean 'unit'"));
+    assert_diag(e, ENG_ERROR, 4, 2, "unknown section kind 'widget'");
+    const char *m = tu_find_diag(e, "'widget'")->message;
+    assert_non_null(strstr(m, "rule"));
+    assert_non_null(strstr(m, "unit"));
+    assert_non_null(strstr(m, "advice"));
+    assert_int_equal(eng_entry_count(e), 0);
+}
+
+static void undeclared_kind_is_an_error(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    /* without eng_kind_allow, [unit X] is unknown */
+    assert_int_equal(tu_load(e, "[unit EDU-101]\ntitle = Data\n"), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 1, 2, "unknown section kind 'unit'");
+}
+
+static void catalogue_entries(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(eng_kind_allow(e, "unit"), ENG_OK);
+    assert_int_equal(tu_load(e,
+        "[unit EDU-101]\n"
+        "title = Intro\n"
+        "  to data\n"
+        "tag = a\n"
+        "tag = b\n"
+        "[unit EDU-102]\n"
+        "title = Next\n"), ENG_OK);
+    assert_int_equal(eng_entry_count(e), 2);
+    const eng_entry *en = eng_entry_at(e, 0);
+    assert_string_equal(en->kind, "unit");
+    assert_string_equal(en->name, "EDU-101");
+    assert_string_equal(en->path, "t.ini");
+    assert_int_equal(en->line, 1);
+    assert_int_equal(en->nfields, 3);
+    assert_string_equal(en->fields[0].key, "title");
+    /* continuation lines are joined with a space */
+    assert_string_equal(en->fields[0].value, "Intro to data");
+    assert_int_equal(en->fields[0].line, 2);
+    assert_int_equal(en->fields[0].col, 9);
+    /* repeated keys are kept, in order */
+    assert_string_equal(en->fields[1].value, "a");
+    assert_string_equal(en->fields[2].value, "b");
+    assert_string_equal(eng_entry_at(e, 1)->name, "EDU-102");
+    assert_null(eng_entry_at(e, 2));
+}
+
+static void duplicate_rule_names_both_places(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    const char *a = "[rule dup]\nthen = halt\n";
+    const char *b = "; another file\n\n[rule dup]\nthen = halt\n";
+    assert_int_equal(eng_load_buffer(e, "a.ini", a, strlen(a)), ENG_OK);
+    assert_int_equal(eng_load_buffer(e, "b.ini", b, strlen(b)), ENG_EINVAL);
+    const eng_diag *d = tu_find_diag(e, "duplicate rule 'dup'");
+    assert_non_null(d);
+    /* reported at the second, naming the first */
+    assert_string_equal(d->path, "b.ini");
+    assert_int_equal(d->line, 3);
+    assert_int_equal(d->col, 7);
+    assert_non_null(strstr(d->message, "a.ini:1"));
+    assert_int_equal(eng_rule_count(e), 1);
+}
+
+static void duplicates_of_other_kinds(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(eng_kind_allow(e, "unit"), ENG_OK);
+    assert_int_equal(tu_load(e,
+        "[question q]\ntext = Q?\ntype = yesno\n"      /* 1 */
+        "[question q]\ntext = Q?\ntype = yesno\n"      /* 4 */
+        "[unit U]\nt = 1\n"                            /* 7 */
+        "[unit U]\nt = 2\n"                            /* 9 */
+        "[facts f]\nfact = a 1\n"                      /* 11 */
+        "[facts f]\nfact = a 2\n"                      /* 13 */
+        "[rule r]\nthen = halt\n"                      /* 15 */
+        "[test r]\nexpect = a 1\n"                     /* 17: other kind, same name */
+        ), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 3);
+    assert_diag(e, ENG_ERROR, 4, 11, "duplicate question 'q' (first defined at t.ini:1)");
+    assert_diag(e, ENG_ERROR, 9, 7, "duplicate unit 'U' (first defined at t.ini:7)");
+    assert_diag(e, ENG_ERROR, 13, 8, "first defined at t.ini:11");
+    assert_int_equal(eng_question_count(e), 1);
+    assert_int_equal(eng_entry_count(e), 1);
+    assert_int_equal(eng_test_count(e), 1);
+}
+
+static void empty_section_warning(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[facts nothing]\n"
+        "; only a comment\n"
+        "\n"
+        "[rule r]\n"
+        "then = halt\n"), ENG_OK);
+    assert_int_equal(eng_error_count(e), 0);
+    assert_diag(e, ENG_WARNING, 1, 1, "empty section [facts nothing]");
+    assert_int_equal(eng_rule_count(e), 1);
+}
+
+static void over_long_line(void **state)
+{
+    (void)state;
+    eng_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_line = 40;
+    eng_engine *e = eng_new(&cfg);
+    assert_non_null(e);
+    int rc = tu_load(e,
+        "[rule r]\n"
+        "then = halt\n"
+        "because = this sentence is much longer than forty bytes\n"
+        "salience = 1\n");
+    assert_int_equal(rc, ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 3, 41, "line is 55 bytes long; the limit is 40");
+    /* the lines around it were read */
+    assert_int_equal(eng_rule_count(e), 1);
+    assert_int_equal(eng_rule_salience(eng_rule_at(e, 0)), 1);
+    eng_free(e);
+}
+
+static void line_of_exactly_max_length_is_fine(void **state)
+{
+    (void)state;
+    eng_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_line = 20;
+    eng_engine *e = eng_new(&cfg);
+    assert_non_null(e);
+    /* "because = 0123456789" is 20 bytes */
+    assert_int_equal(tu_load(e, "[rule r]\nthen = halt\nbecause = 0123456789\n"), ENG_OK);
+    eng_free(e);
+}
+
+static void default_max_line_is_4096(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    char *text = malloc(6000);
+    assert_non_null(text);
+    strcpy(text, "[rule r]\nthen = halt\nbecause = ");
+    size_t o = strlen(text);
+    memset(text + o, 'x', 4100);
+    strcpy(text + o + 4100, "\n");
+    assert_int_equal(tu_load(e, text), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 3, 4097, "limit is 4096");
+    free(text);
+}
+
+static void invalid_utf8_byte(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[rule r]\n"
+        "then = halt\n"
+        "because = caf\xe9 au lait\n"), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 3, 14, "invalid UTF-8 byte 0xe9");
+    /* valid multi-byte UTF-8 is fine; an overlong encoding is not */
+    eng_diag_clear(e);
+    assert_int_equal(tu_load(e,
+        "[rule s]\n"
+        "then = halt\n"
+        "because = caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n"
+        "[rule t]\n"
+        "then = halt\n"
+        "because = \xc0\xaf\n"), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 1);
+    assert_diag(e, ENG_ERROR, 6, 11, "invalid UTF-8 byte 0xc0");
+}
+
+static void line_without_equals(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[rule r]\n"
+        "when answer q\n"
+        "then = halt\n"), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 2, 1, "expected 'key = value' or a '[section]' header");
+}
+
+static void missing_key_and_key_before_section(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "orphan = 1\n"
+        "[rule r]\n"
+        "  = value\n"
+        "then = halt\n"), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 1, 1, "before any [section] header");
+    assert_diag(e, ENG_ERROR, 3, 3, "missing key before '='");
+}
+
+static void bad_section_headers(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[rule r\n"
+        "[rule]\n"
+        "[rule a b]\n"
+        "[]\n"
+        "[rule 1.5]\n"
+        "[rule ok] trailing\n"), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 6);
+    assert_diag(e, ENG_ERROR, 1, 8, "expected ']'");
+    assert_diag(e, ENG_ERROR, 2, 6, "expected a name after 'rule'");
+    assert_diag(e, ENG_ERROR, 3, 9, "cannot contain blanks");
+    assert_diag(e, ENG_ERROR, 4, 1, "empty section header");
+    assert_diag(e, ENG_ERROR, 5, 7, "invalid name '1.5'");
+    assert_diag(e, ENG_ERROR, 6, 11, "unexpected text after ']'");
+}
+
+static void indented_key_warning(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[rule r]\n"
+        "when = go\n"
+        "then = assert done\n"
+        "because = it is time\n"
+        "  salience = 5\n"), ENG_OK);
+    assert_diag(e, ENG_WARNING, 5, 3, "continues the previous value");
+    assert_non_null(strstr(tu_find_diag(e, "continues")->message, "'salience'"));
+    /* inih joined it to `because`: the salience did not change */
+    assert_int_equal(eng_rule_salience(eng_rule_at(e, 0)), 0);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "go");
+    run(e);
+    char buf[128];
+    eng_fact_because(e, tu_find(e, "done"), buf, sizeof buf);
+    assert_string_equal(buf, "it is time salience = 5");
+}
+
+static void continuation_lines_join(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    /* a long `when` continued on an indented line: no warning */
+    load_ok(e,
+        "[rule r]\n"
+        "when = answer q ?n\n"
+        "when = ?n > 1 and\n"
+        "    ?n < 10\n"
+        "then = assert mid ?n\n");
+    assert_int_equal(eng_diag_count(e), 0);
+    fact(e, "answer q 5");
+    fact(e, "answer q 50");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "mid 5"));
+}
+
+static void nul_byte(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    static const char text[] = "[rule r]\nwhen = a\0b\nthen = halt\n";
+    assert_int_equal(eng_load_buffer(e, "t.ini", text, sizeof text - 1), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 2, 9, "NUL byte");
+}
+
+static void comments_and_crlf(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "; comment\r\n"
+        "  # an indented comment\r\n"
+        "[rule r]\r\n"
+        "when = answer q ?n\r\n"
+        "then = assert got ?n\r\n"
+        "because = got {?n}; really # not a comment\r\n");
+    fact(e, "answer q 1");
+    assert_int_equal(run(e), 1);
+    /* ';' and '#' inside a value are part of it; CR is not */
+    char buf[64];
+    eng_fact_because(e, tu_find(e, "got 1"), buf, sizeof buf);
+    assert_string_equal(buf, "got 1; really # not a comment");
+}
+
+/* ------------------------------------------------------------ paths */
+
+static void directory_in_sorted_order(void **state)
+{
+    fx *f = FX(state);
+    make_dir(f, "sub");
+    write_file(f, "b.ini", "[rule mmm]\nthen = halt\n");
+    write_file(f, "a.ini", "[rule zzz]\nthen = halt\n");
+    write_file(f, "sub/c.ini", "[rule aaa]\nthen = halt\n");
+    write_file(f, "notes.txt", "this is not an ini file\n");
+    write_file(f, ".hidden.ini", "garbage\n");
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_OK);
+    assert_int_equal(eng_rule_count(f->e), 3);
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 0)), "zzz");
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 1)), "mmm");
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 2)), "aaa");
+    char want[128];
+    snprintf(want, sizeof want, "%s/sub/c.ini", f->dir);
+    assert_string_equal(eng_rule_path(eng_rule_at(f->e, 2)), want);
+}
+
+static void directory_duplicate_across_files(void **state)
+{
+    fx *f = FX(state);
+    write_file(f, "a.ini", "[rule dup]\nthen = halt\n");
+    write_file(f, "b.ini", "\n\n[rule dup]\nthen = halt\n");
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_EINVAL);
+    const eng_diag *d = tu_find_diag(f->e, "duplicate rule 'dup'");
+    assert_non_null(d);
+    char first[128], second[128];
+    snprintf(first, sizeof first, "%s/a.ini:1", f->dir);
+    snprintf(second, sizeof second, "%s/b.ini", f->dir);
+    assert_string_equal(d->path, second);
+    assert_int_equal(d->line, 3);
+    assert_non_null(strstr(d->message, first));
+}
+
+static void single_file_path(void **state)
+{
+    fx *f = FX(state);
+    const char *p = write_file(f, "one.ini", "[rule r]\nthen = halt\n");
+    assert_int_equal(eng_load_path(f->e, p), ENG_OK);
+    assert_int_equal(eng_rule_count(f->e), 1);
+}
+
+static void empty_directory(void **state)
+{
+    fx *f = FX(state);
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_EINVAL);
+    const eng_diag *d = tu_find_diag(f->e, "no .ini files");
+    assert_non_null(d);
+    assert_int_equal(d->severity, ENG_ERROR);
+    assert_string_equal(d->path, f->dir);
+}
+
+static void missing_path(void **state)
+{
+    fx *f = FX(state);
+    char p[128];
+    snprintf(p, sizeof p, "%s/does-not-exist", f->dir);
+    assert_int_equal(eng_load_path(f->e, p), ENG_EIO);
+    assert_int_equal(eng_error_count(f->e), 1);
+    const eng_diag *d = eng_diag_at(f->e, 0);
+    assert_string_equal(d->path, p);
+    assert_non_null(strstr(d->message, "cannot open"));
+}
+
+static void load_after_reset(void **state)
+{
+    fx *f = FX(state);
+    write_file(f, "a.ini", "[rule r]\nthen = halt\n");
+    assert_int_equal(eng_reset(f->e), ENG_OK);
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_ESTATE);
+    assert_int_equal(eng_rule_count(f->e), 0);
+}
+
+/* ------------------------------------------------------------ questions */
+
+static const char *const Q_KB =
+    "[question org.type]\n"                         /* 1 */
+    "group = Organisation\n"
+    "text = What kind of organisation?\n"
+    "help = Pick the closest.\n"
+    "type = one\n"
+    "option = municipality : Municipality\n"
+    "option = research : Research institute\n"
+    "\n"
+    "[question roles.present]\n"                    /* 9 */
+    "text = Which roles exist?\n"
+    "type = many\n"
+    "option = gis_analyst : GIS analyst\n"
+    "option = data_steward : Data steward\n"
+    "option = cdo\n"
+    "\n"
+    "[question org.population]\n"                   /* 16 */
+    "text = Population?\n"
+    "type = number\n"
+    "min = 0\n"
+    "max = 10000000\n"
+    "\n"
+    "[question twin.ready]\n"                       /* 22 */
+    "text = Ready?\n"
+    "type = yesno\n"
+    "\n"
+    "[question contact]\n"                          /* 26 */
+    "text = Contact code?\n"
+    "type = text\n"
+    "pattern = ^[A-Z]{3}-[0-9]+$\n";
+
+static void question_fields(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e, Q_KB);
+    assert_int_equal(eng_question_count(e), 5);
+    const eng_question *q = eng_question_find(e, "org.type");
+    assert_non_null(q);
+    assert_ptr_equal(q, eng_question_at(e, 0));
+    assert_string_equal(eng_question_id(q), "org.type");
+    assert_string_equal(eng_question_group(q), "Organisation");
+    assert_string_equal(eng_question_text(q), "What kind of organisation?");
+    assert_string_equal(eng_question_help(q), "Pick the closest.");
+    assert_int_equal(eng_question_type(q), ENG_Q_ONE);
+    assert_int_equal(eng_question_option_count(q), 2);
+    const char *label = NULL;
+    assert_string_equal(eng_question_option(q, 1, &label), "research");
+    assert_string_equal(label, "Research institute");
+    assert_null(eng_question_option(q, 2, &label));
+    assert_string_equal(eng_question_path(q), "t.ini");
+    assert_int_equal(eng_question_line(q), 1);
+
+    q = eng_question_find(e, "roles.present");
+    assert_int_equal(eng_question_type(q), ENG_Q_MANY);
+    assert_int_equal(eng_question_option_count(q), 3);
+    /* an option without a label is labelled by its value */
+    assert_string_equal(eng_question_option(q, 2, &label), "cdo");
+    assert_string_equal(label, "cdo");
+    assert_string_equal(eng_question_group(q), "");
+    assert_string_equal(eng_question_help(q), "");
+    assert_int_equal(eng_question_type(eng_question_find(e, "org.population")), ENG_Q_NUMBER);
+    assert_int_equal(eng_question_type(eng_question_find(e, "twin.ready")), ENG_Q_YESNO);
+    assert_int_equal(eng_question_type(eng_question_find(e, "contact")), ENG_Q_TEXT);
+    assert_int_equal(eng_question_line(eng_question_find(e, "contact")), 26);
+    assert_null(eng_question_find(e, "nope"));
+}
+
+/* eng_answer_parse on question ID; returns the status, values in VALS. */
+static int parse_answer(eng_engine *e, const char *id, const char *text,
+                        eng_value *vals, size_t *n, char *err)
+{
+    const eng_question *q = eng_question_find(e, id);
+    assert_non_null(q);
+    err[0] = '\0';
+    return eng_answer_parse(e, q, text, vals, 8, n, err, 256);
+}
+
+static const char *val_text(eng_engine *e, eng_value v)
+{
+    static char buf[64];
+    eng_value_format(e, v, buf, sizeof buf);
+    return buf;
+}
+
+static void answer_parse_by_type(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e, Q_KB);
+    eng_value v[8];
+    size_t n;
+    char err[256];
+    /* one: case and blanks do not matter; the value is the option */
+    assert_int_equal(parse_answer(e, "org.type", "  Municipality ", v, &n, err), ENG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].type, ENG_SYMBOL);
+    assert_string_equal(val_text(e, v[0]), "municipality");
+    assert_int_equal(parse_answer(e, "org.type", "castle", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "municipality"));
+    assert_non_null(strstr(err, "research"));
+    assert_non_null(strstr(err, "castle"));
+    /* one takes one */
+    assert_int_equal(parse_answer(e, "org.type", "municipality, research", v, &n, err), ENG_EINVAL);
+    /* many: comma-separated, duplicates collapse */
+    assert_int_equal(parse_answer(e, "roles.present", "gis_analyst, DATA_STEWARD,cdo", v, &n, err), ENG_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(val_text(e, v[1]), "data_steward");
+    assert_int_equal(parse_answer(e, "roles.present", "cdo, CDO", v, &n, err), ENG_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(parse_answer(e, "roles.present", "cdo, , gis_analyst", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "empty"));
+    /* number: bounds */
+    assert_int_equal(parse_answer(e, "org.population", "45000", v, &n, err), ENG_OK);
+    assert_int_equal(v[0].type, ENG_INT);
+    assert_int_equal(v[0].u.i, 45000);
+    assert_int_equal(parse_answer(e, "org.population", "0", v, &n, err), ENG_OK);
+    assert_int_equal(parse_answer(e, "org.population", "10000000", v, &n, err), ENG_OK);
+    assert_int_equal(parse_answer(e, "org.population", "-1", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "from 0 to"));
+    assert_int_equal(parse_answer(e, "org.population", "10000001", v, &n, err), ENG_EINVAL);
+    assert_int_equal(parse_answer(e, "org.population", "many", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "expected a number"));
+    /* yesno: the symbols yes and no */
+    assert_int_equal(parse_answer(e, "twin.ready", "YES", v, &n, err), ENG_OK);
+    assert_int_equal(v[0].type, ENG_SYMBOL);
+    assert_string_equal(val_text(e, v[0]), "yes");
+    assert_int_equal(parse_answer(e, "twin.ready", "No", v, &n, err), ENG_OK);
+    assert_string_equal(val_text(e, v[0]), "no");
+    assert_int_equal(parse_answer(e, "twin.ready", "maybe", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "yes or no"));
+    /* text: a string, checked against the pattern */
+    assert_int_equal(parse_answer(e, "contact", "ABC-12", v, &n, err), ENG_OK);
+    assert_int_equal(v[0].type, ENG_STRING);
+    assert_string_equal(val_text(e, v[0]), "\"ABC-12\"");
+    assert_int_equal(parse_answer(e, "contact", "abc-12", v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "^[A-Z]{3}-[0-9]+$"));
+    /* empty answers are refused for every type */
+    assert_int_equal(parse_answer(e, "contact", "  ", v, &n, err), ENG_EINVAL);
+    assert_int_equal(parse_answer(e, "org.type", "", v, &n, err), ENG_EINVAL);
+}
+
+static void question_errors(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[question a]\n"                    /* 1 */
+        "text = A?\n"
+        "type = numbr\n"                    /* 3: did you mean */
+        "[question b]\n"                    /* 4 */
+        "text = B?\n"
+        "type = one\n"                      /* no options */
+        "[question c]\n"                    /* 7 */
+        "text = C?\n"
+        "type = number\n"
+        "option = x\n"                      /* 10: not for numbers */
+        "min = 10\n"
+        "max = 5\n"                         /* 12: below min */
+        "[question d]\n"                    /* 13 */
+        "type = text\n"                     /* no text */
+        "pattern = a(b\n"                   /* 15: bad regex */
+        "[question e]\n"                    /* 16 */
+        "text = E?\n"
+        "type = yesno\n"
+        "optoin = x\n"                      /* 19: unknown key */
+        "[question f]\n"                    /* 20 */
+        "text = F?\n"
+        "type = one\n"
+        "option = x\n"
+        "option = x\n"                      /* 24: twice */
+        "min = 1\n"                         /* 25: not for one */
+        "[question g]\n"                    /* 26 */
+        "text = G?\n"
+        "type = yesno\n"
+        "ask_if = answer a ?x >\n"          /* 29 */
+        ), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 3, 8, "unknown question type 'numbr'");
+    assert_non_null(strstr(tu_find_diag(e, "'numbr'")->message, "did you mean 'number'"));
+    assert_diag(e, ENG_ERROR, 4, 11, "needs at least one 'option");
+    assert_diag(e, ENG_ERROR, 10, 10, "'option' belongs to questions of type one or many");
+    assert_diag(e, ENG_ERROR, 12, 7, "'max' is below 'min'");
+    assert_diag(e, ENG_ERROR, 13, 11, "has no 'text'");
+    assert_diag(e, ENG_ERROR, 15, 14, "invalid regular expression");
+    assert_diag(e, ENG_ERROR, 19, 1, "unknown key 'optoin'");
+    assert_non_null(strstr(tu_find_diag(e, "'optoin'")->message, "did you mean 'option'"));
+    assert_diag(e, ENG_ERROR, 24, 10, "option 'x' is listed twice");
+    assert_diag(e, ENG_ERROR, 25, 7, "'min' belongs to questions of type number");
+    assert_diag(e, ENG_ERROR, 29, 22, "expected a value, a variable or '?'");
+    assert_int_equal(eng_question_count(e), 0);
+}
+
+static const char *const ASK_KB =
+    "[question twin.stage]\n"
+    "text = Stage?\n"
+    "type = one\n"
+    "option = idea\n"
+    "option = pilot\n"
+    "option = running\n"
+    "\n"
+    "[question partners.count]\n"
+    "text = How many partners?\n"
+    "type = number\n"
+    "ask_if = answer twin.stage ?s\n"
+    "ask_if = ?s != idea\n"
+    "\n"
+    "[question budget]\n"
+    "text = Budget?\n"
+    "type = number\n"
+    "ask_if = not answer twin.stage idea\n";
+
+static void ask_if_follows_the_facts(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e, ASK_KB);
+    const eng_question *stage = eng_question_find(e, "twin.stage");
+    const eng_question *partners = eng_question_find(e, "partners.count");
+    const eng_question *budget = eng_question_find(e, "budget");
+    assert_non_null(partners);
+    assert_non_null(budget);
+    /* without ask_if: always askable */
+    assert_true(eng_question_askable(e, stage));
+    assert_false(eng_question_askable(e, partners));
+    assert_true(eng_question_askable(e, budget));
+    const eng_fact *pilot = fact(e, "answer twin.stage pilot");
+    assert_true(eng_question_askable(e, partners));
+    assert_true(eng_question_askable(e, budget));
+    eng_retract(e, pilot);
+    assert_false(eng_question_askable(e, partners));
+    const eng_fact *idea = fact(e, "answer twin.stage idea");
+    assert_false(eng_question_askable(e, partners));
+    assert_false(eng_question_askable(e, budget));
+    /* two answers at once: the pilot one makes it askable */
+    fact(e, "answer twin.stage pilot");
+    assert_true(eng_question_askable(e, partners));
+    eng_retract(e, idea);
+    assert_true(eng_question_askable(e, budget));
+    /* reset forgets it all */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_false(eng_question_askable(e, partners));
+    assert_true(eng_question_askable(e, budget));
+}
+
+static void ask_if_always_false(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e,
+        "[question never]\n"
+        "text = Never?\n"
+        "type = yesno\n"
+        "ask_if = 1 > 2\n"), ENG_OK);
+    assert_diag(e, ENG_WARNING, 4, 10, "always false");
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_false(eng_question_askable(e, eng_question_find(e, "never")));
+}
+
+/* ------------------------------------------------------------ answers */
+
+static const char *const ANSWERS =
+    "[answers harbour-city]\n"                          /* 1 */
+    "org.type = Municipality\n"                         /* 2 */
+    "org.population = 45000\n"                          /* 3 */
+    "roles.present = gis_analyst, DATA_STEWARD\n"       /* 4 */
+    "twin.ready = YES\n"                                /* 5 */
+    "contact = ABC-12\n"                                /* 6 */
+    "\n"
+    "[answers broken]\n"                                /* 8 */
+    "org.type = castle\n"                               /* 9 */
+    "org.population = 20000000\n"                       /* 10 */
+    "twin.ready = yes\n"                                /* 11 */
+    "\n"
+    "[answers typo]\n"                                  /* 13 */
+    "org.tpye = research\n"                             /* 14 */
+    "\n"
+    "[answers quiet]\n"                                 /* 16 */
+    "org.type = research\n";                            /* 17 */
+
+static void answers_file_valid_and_invalid(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    load_ok(e, Q_KB);
+    char path[128];
+    strcpy(path, write_file(f, "answers.ini", ANSWERS));
+    eng_answers *a = eng_answers_read(e, path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 4);
+    assert_string_equal(eng_answers_name(a, 0), "harbour-city");
+    assert_string_equal(eng_answers_name(a, 1), "broken");
+    assert_string_equal(eng_answers_name(a, 3), "quiet");
+    assert_null(eng_answers_name(a, 4));
+    assert_true(eng_answers_valid(a, 0));
+    assert_false(eng_answers_valid(a, 1));
+    assert_false(eng_answers_valid(a, 2));
+    assert_true(eng_answers_valid(a, 3));
+    assert_false(eng_answers_valid(a, 4));
+
+    /* errors name the file, line and question, and what was expected */
+    assert_int_equal(eng_error_count(e), 3);
+    const eng_diag *d = tu_find_diag(e, "'castle'");
+    assert_non_null(d);
+    assert_string_equal(d->path, path);
+    assert_int_equal(d->line, 9);
+    assert_int_equal(d->col, 12);
+    assert_non_null(strstr(d->message, "broken"));
+    assert_non_null(strstr(d->message, "org.type"));
+    assert_non_null(strstr(d->message, "expected one of"));
+    d = tu_find_diag(e, "20000000");
+    assert_non_null(d);
+    assert_int_equal(d->line, 10);
+    assert_non_null(strstr(d->message, "org.population"));
+    assert_non_null(strstr(d->message, "from 0 to 1e+07") ||
+                    strstr(d->message, "from 0 to 10000000"));
+    d = tu_find_diag(e, "unknown question 'org.tpye'");
+    assert_non_null(d);
+    assert_int_equal(d->line, 14);
+    assert_non_null(strstr(d->message, "did you mean 'org.type'"));
+
+    /* a valid respondent's answers become facts */
+    assert_int_equal(eng_answers_assert(e, a, 0), ENG_OK);
+    assert_non_null(tu_find(e, "answer org.type municipality"));
+    assert_non_null(tu_find(e, "answer org.population 45000"));
+    assert_non_null(tu_find(e, "answer roles.present gis_analyst"));
+    assert_non_null(tu_find(e, "answer roles.present data_steward"));
+    assert_non_null(tu_find(e, "answer twin.ready yes"));
+    assert_non_null(tu_find(e, "answer contact \"ABC-12\""));
+    assert_int_equal(eng_fact_count(e), 6);
+    /* an invalid one asserts nothing */
+    assert_int_equal(eng_answers_assert(e, a, 1), ENG_EINVAL);
+    assert_int_equal(eng_fact_count(e), 6);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_answers_assert(e, a, 3), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 1);
+    eng_answers_free(a);
+}
+
+static void answers_file_problems(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    load_ok(e, Q_KB);
+    const char *path = write_file(f, "bad.ini",
+        "[answers one]\n"
+        "twin.ready = yes\n"
+        "twin.ready = no\n"                     /* 3: answered twice */
+        "[answers one]\n"                       /* 4: duplicate respondent */
+        "[respondent two]\n"                    /* 5: wrong kind */
+        "org.type = \n");                       /* 6: empty; also ignored */
+    eng_answers *a = eng_answers_read(e, path);
+    assert_non_null(a);
+    assert_diag(e, ENG_ERROR, 3, 1, "answered twice");
+    assert_diag(e, ENG_ERROR, 4, 10, "duplicate respondent 'one'");
+    assert_diag(e, ENG_ERROR, 5, 2, "expected '[answers NAME]'");
+    assert_int_equal(eng_answers_count(a), 1);
+    assert_false(eng_answers_valid(a, 0));
+    eng_answers_free(a);
+}
+
+static void answers_file_missing(void **state)
+{
+    fx *f = FX(state);
+    load_ok(f->e, Q_KB);
+    char p[128];
+    snprintf(p, sizeof p, "%s/none.ini", f->dir);
+    assert_null(eng_answers_read(f->e, p));
+    const eng_diag *d = tu_find_diag(f->e, "cannot open");
+    assert_non_null(d);
+    assert_string_equal(d->path, p);
+}
+
+static void answers_to_unaskable_question_still_asserted(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    load_ok(e, ASK_KB);
+    const char *path = write_file(f, "a.ini",
+        "[answers early]\n"
+        "twin.stage = idea\n"
+        "partners.count = 3\n");
+    eng_answers *a = eng_answers_read(e, path);
+    assert_non_null(a);
+    assert_int_equal(eng_error_count(e), 0);
+    assert_true(eng_answers_valid(a, 0));
+    assert_int_equal(eng_answers_assert(e, a, 0), ENG_OK);
+    assert_non_null(tu_find(e, "answer partners.count 3"));
+    eng_answers_free(a);
+}
+
+/* ------------------------------------------------------------ [test] */
+
+static const char *const TEST_KB =
+    "[question org.type]\n"                 /* 1 */
+    "text = Type?\n"
+    "type = one\n"
+    "option = municipality\n"
+    "option = research\n"
+    "[question roles]\n"                    /* 6 */
+    "text = Roles?\n"
+    "type = many\n"
+    "option = a\n"
+    "option = b\n"
+    "[rule lab]\n"                          /* 11 */
+    "when = answer org.type municipality\n"
+    "then = assert situation lab\n"
+    "[rule both]\n"                         /* 14 */
+    "when = answer roles a\n"
+    "when = answer roles b\n"
+    "then = assert situation arena\n"
+    "[test passes]\n"                       /* 18 */
+    "answer.org.type = municipality\n"
+    "expect = situation lab\n"
+    "expect = situation ?s\n"
+    "expect_not = situation arena\n"
+    "[test fails]\n"                        /* 23 */
+    "answer.org.type = research\n"
+    "answer.roles = a, B\n"
+    "expect = situation lab\n"              /* 26 */
+    "expect_not = situation arena\n";      /* 27 */
+
+typedef struct failures {
+    int n;
+    int lines[8];
+    char msgs[8][512];
+} failures;
+
+static void on_failure(void *ud, const eng_test *t, int line, const char *message)
+{
+    failures *fl = ud;
+    (void)t;
+    if (fl->n < 8) {
+        fl->lines[fl->n] = line;
+        snprintf(fl->msgs[fl->n], sizeof fl->msgs[0], "%s", message);
+    }
+    fl->n++;
+}
+
+static void scenario_tests_pass_and_fail(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e, TEST_KB), ENG_OK);
+    assert_int_equal(eng_test_count(e), 2);
+    const eng_test *pass = eng_test_at(e, 0), *fail = eng_test_at(e, 1);
+    assert_string_equal(eng_test_name(pass), "passes");
+    assert_string_equal(eng_test_path(pass), "t.ini");
+    assert_int_equal(eng_test_line(pass), 18);
+    assert_string_equal(eng_test_name(fail), "fails");
+
+    failures fl;
+    memset(&fl, 0, sizeof fl);
+    assert_int_equal(eng_test_run(e, pass, on_failure, &fl), 1);
+    assert_int_equal(fl.n, 0);
+
+    assert_int_equal(eng_test_run(e, fail, on_failure, &fl), 0);
+    assert_int_equal(fl.n, 2);
+    /* what was expected, and where */
+    assert_int_equal(fl.lines[0], 26);
+    assert_non_null(strstr(fl.msgs[0], "expected a fact matching 'situation lab'"));
+    /* and what was found instead */
+    assert_non_null(strstr(fl.msgs[0], "situation arena"));
+    assert_int_equal(fl.lines[1], 27);
+    assert_non_null(strstr(fl.msgs[1], "expected no fact matching 'situation arena'"));
+    /* the failing test left its facts: the run really happened */
+    assert_non_null(tu_find(e, "answer roles b"));
+    assert_null(tu_find(e, "answer org.type municipality"));
+    /* and the passing one passes again after it (each run resets) */
+    assert_int_equal(eng_test_run(e, pass, NULL, NULL), 1);
+}
+
+static const char *const BAD_TESTS_KB =
+    "[question q]\n"
+    "text = Q?\n"
+    "type = yesno\n"
+    "[test t1]\n"                       /* 4 */
+    "answer.nope = yes\n"               /* 5: unknown question */
+    "answer.q = perhaps\n"              /* 6: bad answer */
+    "expect = situation (\n"            /* 7: bad pattern */
+    "expect = ?x > 3\n"                 /* 8: not a pattern */
+    "expected = a\n"                    /* 9: unknown key */
+    "[test t2]\n"                       /* 10 */
+    "answer.q = yes\n";
+
+static void scenario_test_errors(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    /* (the status is checked by load_buffer_status_counts_test_errors) */
+    tu_load(e, BAD_TESTS_KB);
+    assert_int_equal(eng_error_count(e), 5);
+    assert_diag(e, ENG_ERROR, 5, 1, "unknown question 'nope'");
+    assert_diag(e, ENG_ERROR, 6, 12, "yes or no");
+    assert_non_null(tu_find_diag(e, "question 'q'"));
+    assert_diag(e, ENG_ERROR, 7, 21, "expected a value");
+    assert_diag(e, ENG_ERROR, 8, 10, "takes a plain pattern");
+    assert_diag(e, ENG_ERROR, 9, 1, "unknown key 'expected'");
+    /* t2 cannot fail: a warning */
+    assert_diag(e, ENG_WARNING, 10, 1, "no 'expect'");
+    assert_int_equal(eng_test_count(e), 1);
+}
+
+static void load_path_test_errors(void **state)
+{
+    fx *f = FX(state);
+    const char *p = write_file(f, "t.ini", BAD_TESTS_KB);
+    assert_int_equal(eng_load_path(f->e, p), ENG_EINVAL);
+    assert_int_equal(eng_error_count(f->e), 5);
+    const eng_diag *d = tu_find_diag(f->e, "unknown question 'nope'");
+    assert_non_null(d);
+    assert_int_equal(d->line, 5);
+    assert_non_null(d->source);
+    assert_string_equal(d->source, "answer.nope = yes");
+    d = tu_find_diag(f->e, "takes a plain pattern");
+    assert_non_null(d);
+    assert_string_equal(d->source, "expect = ?x > 3");
+}
+
+static void load_buffer_status_counts_test_errors(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    assert_int_equal(tu_load(e, BAD_TESTS_KB), ENG_EINVAL);
+}
+
+static void scenario_test_before_its_questions(void **state)
+{
+    fx *f = FX(state);
+    /* tests are checked once every file is read: a test may come first */
+    write_file(f, "a-tests.ini",
+        "[test t]\n"
+        "answer.z.q = yes\n"
+        "expect = answer z.q yes\n");
+    write_file(f, "z-questions.ini",
+        "[question z.q]\n"
+        "text = Q?\n"
+        "type = yesno\n");
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_OK);
+    assert_int_equal(eng_test_count(f->e), 1);
+    assert_int_equal(eng_test_run(f->e, eng_test_at(f->e, 0), NULL, NULL), 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(unknown_kind_with_suggestion),
+        T(unknown_kind_lists_declared_kinds),
+        T(undeclared_kind_is_an_error),
+        T(catalogue_entries),
+        T(duplicate_rule_names_both_places),
+        T(duplicates_of_other_kinds),
+        T(empty_section_warning),
+        T(over_long_line),
+        T(line_of_exactly_max_length_is_fine),
+        T(default_max_line_is_4096),
+        T(invalid_utf8_byte),
+        T(line_without_equals),
+        T(missing_key_and_key_before_section),
+        T(bad_section_headers),
+        T(indented_key_warning),
+        T(continuation_lines_join),
+        T(nul_byte),
+        T(comments_and_crlf),
+        T(directory_in_sorted_order),
+        T(directory_duplicate_across_files),
+        T(single_file_path),
+        T(empty_directory),
+        T(missing_path),
+        T(load_after_reset),
+        T(question_fields),
+        T(answer_parse_by_type),
+        T(question_errors),
+        T(ask_if_follows_the_facts),
+        T(ask_if_always_false),
+        T(answers_file_valid_and_invalid),
+        T(answers_file_problems),
+        T(answers_file_missing),
+        T(answers_to_unaskable_question_still_asserted),
+        T(scenario_tests_pass_and_fail),
+        T(scenario_test_errors),
+        T(load_path_test_errors),
+        T(load_buffer_status_counts_test_errors),
+        T(scenario_test_before_its_questions),
+    };
+#undef T
+    return cmocka_run_group_tests_name("load", tests, NULL, NULL);
+}

@@ -1,0 +1,1453 @@
+/*
+ * test_rete.c -- matching, the agenda and firing (engine/rete.c, with the
+ * expressions of engine/expr.c and the network of engine/compile.c): one
+ * test per construct of the rule language in spec/RULES.md -- joins,
+ * `?f <-` and retract, `not`, `exists`, tests and arithmetic, assert with
+ * expressions, `add`, halt, salience, depth and breadth strategies,
+ * refraction, facts as a set, determinism, the firing limit, provenance
+ * and `because`, reset, node sharing and self-joins.
+ *
+ * Firing order is observed through eng_set_listener (ENG_EV_FIRE events,
+ * recorded as "rule:fact,fact" by test_util.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "test_util.h"
+
+/* The firings recorded by R, joined with " | ". */
+static const char *fires(const tu_rec *r)
+{
+    static char buf[8192];
+    return tu_fires(r, buf, sizeof buf);
+}
+
+/* Asserts that the firings recorded in R are exactly WANT. */
+#define assert_fires(r, want) do { \
+        const char *got_ = fires(r); \
+        if (strcmp(got_, (want))) \
+            fprintf(stderr, "fired: %s\nwanted: %s\n", got_, (want)); \
+        assert_string_equal(got_, (want)); \
+    } while (0)
+
+/* ------------------------------------------------------------ joins */
+
+static void join_on_shared_variable(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule near]\n"
+        "when = person ?p ?city\n"
+        "when = office ?city ?o\n"
+        "then = assert works-near ?p ?o\n");
+    fact(e, "person ann paris");
+    fact(e, "person bob rome");
+    fact(e, "office paris hq");
+    fact(e, "office berlin b2");
+    assert_int_equal(run(e), 1);
+    assert_int_equal(tu_count(e, "works-near ? ?"), 1);
+    assert_non_null(tu_find(e, "works-near ann hq"));
+}
+
+static void join_in_any_assertion_order(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule chain]\n"
+        "when = a ?x ?y\n"
+        "when = b ?y ?z\n"
+        "when = c ?z ?x\n"
+        "then = assert cycle ?x ?y ?z\n");
+    /* right side first, then the left, then the middle */
+    fact(e, "c 3 1");
+    fact(e, "c 3 9");
+    fact(e, "a 1 2");
+    fact(e, "a 9 8");
+    fact(e, "b 2 3");
+    fact(e, "b 8 4");
+    assert_int_equal(run(e), 1);
+    assert_int_equal(tu_count(e, "cycle ? ? ?"), 1);
+    assert_non_null(tu_find(e, "cycle 1 2 3"));
+    /* a fact added after the run joins incrementally */
+    fact(e, "c 4 9");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "cycle 9 8 4"));
+}
+
+static void repeated_variable_in_one_pattern(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule same]\n"
+        "when = pair ?x ?x\n"
+        "then = assert twin ?x\n");
+    fact(e, "pair 1 1");
+    fact(e, "pair 1 2");
+    fact(e, "pair a a");
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "twin 1"));
+    assert_non_null(tu_find(e, "twin a"));
+    assert_int_equal(tu_count(e, "twin ?"), 2);
+}
+
+static void pattern_arity_must_match(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule two]\n"
+        "when = answer q ?v\n"
+        "then = assert got ?v\n");
+    fact(e, "answer q");
+    fact(e, "answer q 1 2");
+    fact(e, "answer r 3");
+    fact(e, "answer q 4");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "got 4"));
+}
+
+static void patterns_compare_values_exactly(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule sym]\n"
+        "when = answer kind arena\n"
+        "then = assert matched symbol\n"
+        "[rule str]\n"
+        "when = answer kind \"arena\"\n"
+        "then = assert matched string\n"
+        "[rule num]\n"
+        "when = answer n 3\n"
+        "then = assert matched three\n");
+    fact(e, "answer kind \"arena\"");
+    fact(e, "answer n 3.0");
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "matched string"));
+    assert_non_null(tu_find(e, "matched three"));
+    assert_null(tu_find(e, "matched symbol"));
+}
+
+static void many_constants_in_first_field(void **state)
+{
+    eng_engine *e = ENG(state);
+    /* rules told apart by the constant after the relation (the alpha
+     * dispatch on field 1) */
+    char kb[8192];
+    size_t o = 0;
+    for (int i = 0; i < 40; i++)
+        o += (size_t)snprintf(kb + o, sizeof kb - o,
+                              "[rule r%d]\nwhen = answer q%d ?v\nthen = assert got q%d ?v\n",
+                              i, i, i);
+    load_ok(e, kb);
+    fact(e, "answer q7 yes");
+    fact(e, "answer q31 no");
+    fact(e, "answer q99 no");
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "got q7 yes"));
+    assert_non_null(tu_find(e, "got q31 no"));
+    assert_int_equal(tu_count(e, "got ? ?"), 2);
+}
+
+/* ------------------------------------------------------------ ?f <- */
+
+static void fact_binding_and_retract(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule done]\n"
+        "when = ?t <- todo ?x\n"
+        "when = finished ?x\n"
+        "then = retract ?t\n"
+        "then = assert done ?x\n");
+    const eng_fact *t1 = fact(e, "todo a");
+    const eng_fact *t2 = fact(e, "todo b");
+    fact(e, "finished a");
+    assert_int_equal(run(e), 1);
+    assert_false(eng_fact_live(t1));
+    assert_true(eng_fact_live(t2));
+    assert_null(tu_find(e, "todo a"));
+    assert_non_null(tu_find(e, "done a"));
+    assert_null(tu_find(e, "done b"));
+    /* a retracted fact stays readable until reset */
+    assert_string_equal(tu_fmt(e, t1), "todo a");
+}
+
+static void retract_two_facts_at_once(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule merge]\n"
+        "when = ?a <- part ?x 1\n"
+        "when = ?b <- part ?x 2\n"
+        "then = retract ?a ?b\n"
+        "then = assert whole ?x\n");
+    fact(e, "part p 1");
+    fact(e, "part p 2");
+    fact(e, "part q 1");
+    assert_int_equal(run(e), 1);
+    assert_int_equal(tu_count(e, "part ? ?"), 1);
+    assert_non_null(tu_find(e, "part q 1"));
+    assert_non_null(tu_find(e, "whole p"));
+}
+
+/* ------------------------------------------------------------ not */
+
+static const char *const NOT_KB =
+    "[rule free]\n"
+    "when = a ?x\n"
+    "when = not b ?x\n"
+    "then = assert c ?x\n";
+
+static void not_true_when_absent(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, NOT_KB);
+    fact(e, "a 1");
+    fact(e, "a 2");
+    fact(e, "b 2");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "c 1"));
+    assert_null(tu_find(e, "c 2"));
+}
+
+static void not_turning_false_withdraws_activation(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e, NOT_KB);
+    tu_record(e, &r);
+    fact(e, "a 1");
+    assert_int_equal(eng_agenda_count(e), 1);
+    assert_int_equal(r.activations, 1);
+    fact(e, "b 1");
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_int_equal(r.deactivations, 1);
+    assert_int_equal(run(e), 0);
+    assert_null(tu_find(e, "c 1"));
+    /* an unrelated b does not matter */
+    fact(e, "a 5");
+    fact(e, "b 6");
+    assert_int_equal(eng_agenda_count(e), 1);
+}
+
+static void not_turning_true_again(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, NOT_KB);
+    fact(e, "a 1");
+    const eng_fact *b = fact(e, "b 1");
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_int_equal(eng_retract(e, b), ENG_OK);
+    assert_int_equal(eng_agenda_count(e), 1);
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "c 1"));
+}
+
+static void not_with_two_blockers(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule free]\n"
+        "when = a ?x\n"
+        "when = not b ?x ?\n"
+        "then = assert c ?x\n");
+    fact(e, "a 1");
+    const eng_fact *b1 = fact(e, "b 1 x");
+    const eng_fact *b2 = fact(e, "b 1 y");
+    eng_retract(e, b1);
+    /* one blocker left */
+    assert_int_equal(eng_agenda_count(e), 0);
+    eng_retract(e, b2);
+    assert_int_equal(eng_agenda_count(e), 1);
+}
+
+static void not_without_positive_patterns(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule empty]\n"
+        "when = not blocker\n"
+        "then = assert nothing-blocks\n"
+        "[rule always]\n"
+        "then = assert always-ran\n");
+    /* rules without positive patterns are active after reset */
+    assert_int_equal(eng_agenda_count(e), 2);
+    const eng_fact *b = fact(e, "blocker");
+    assert_int_equal(eng_agenda_count(e), 1);
+    eng_retract(e, b);
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "nothing-blocks"));
+    assert_non_null(tu_find(e, "always-ran"));
+}
+
+static void not_with_constraint_on_outer_variable(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule smallest]\n"
+        "when = item ?x ?n\n"
+        "when = not item ?y ?k (?k < ?n)\n"
+        "then = assert smallest ?x\n");
+    fact(e, "item a 3");
+    fact(e, "item b 1");
+    fact(e, "item c 2");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "smallest b"));
+    assert_int_equal(tu_count(e, "smallest ?"), 1);
+}
+
+/* ------------------------------------------------------------ exists */
+
+static void exists_fires_once(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule any]\n"
+        "when = exists item ?\n"
+        "then = add items-seen 1\n");
+    tu_record(e, &r);
+    fact(e, "item a");
+    fact(e, "item b");
+    fact(e, "item c");
+    assert_int_equal(eng_agenda_count(e), 1);
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "items-seen 1"));
+    /* more matching facts do not make it fire again */
+    fact(e, "item d");
+    assert_int_equal(run(e), 0);
+    assert_int_equal(r.n, 1);
+}
+
+static void exists_per_outer_binding(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule full]\n"
+        "when = box ?b\n"
+        "when = exists item ?b ?\n"
+        "then = assert not-empty ?b\n");
+    fact(e, "box 1");
+    fact(e, "box 2");
+    fact(e, "box 3");
+    fact(e, "item 1 x");
+    fact(e, "item 1 y");
+    fact(e, "item 3 z");
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "not-empty 1"));
+    assert_non_null(tu_find(e, "not-empty 3"));
+    assert_null(tu_find(e, "not-empty 2"));
+}
+
+static void exists_withdrawn_when_last_match_goes(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule any]\n"
+        "when = exists item ?\n"
+        "then = assert some\n");
+    const eng_fact *a = fact(e, "item a");
+    const eng_fact *b = fact(e, "item b");
+    eng_retract(e, a);
+    assert_int_equal(eng_agenda_count(e), 1);
+    eng_retract(e, b);
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_int_equal(run(e), 0);
+}
+
+/* ------------------------------------------------------------ tests */
+
+typedef struct trow {
+    const char *x;      /* the value of ?x (?y is always 3) */
+    const char *test;   /* the `when` test */
+    int fires;
+} trow;
+
+static const trow TESTS[] = {
+    {"5", "?x = 5", 1},             {"6", "?x = 5", 0},
+    {"5.0", "?x = 5", 1},           {"5", "?x = 5.0", 1},
+    {"5", "?x != 5", 0},            {"6", "?x != 5", 1},
+    {"4", "?x < 5", 1},             {"5", "?x < 5", 0},
+    {"5", "?x <= 5", 1},            {"6", "?x <= 5", 0},
+    {"6", "?x > 5", 1},             {"5", "?x > 5", 0},
+    {"5", "?x >= 5", 1},            {"4", "?x >= 5", 0},
+    {"2", "?x < 2.5", 1},           {"-3", "?x < -2", 1},
+    {"10", "?x > 9", 1},            {"0.5", "?x > 0.25", 1},
+    /* symbols and strings: by their bytes */
+    {"arena", "?x = arena", 1},     {"arena", "?x = \"arena\"", 1},
+    {"\"arena\"", "?x = arena", 1}, {"arena", "?x != lab", 1},
+    {"apple", "?x < banana", 1},    {"banana", "?x < apple", 0},
+    {"Zebra", "?x < apple", 1},     {"ab", "?x < abc", 1},
+    /* a number never equals a symbol; ordering them is false */
+    {"b", "?x < 5", 0},             {"b", "?x >= 5", 0},
+    {"5", "?x = five", 0},          {"5", "?x != five", 1},
+    /* membership */
+    {"partners", "?x in {open, partners}", 1},
+    {"closed", "?x in {open, partners}", 0},
+    {"2", "?x in {1, 2, 3}", 1},    {"2.0", "?x in {1, 2, 3}", 1},
+    {"4", "?x in {1, 2, 3}", 0},    {"4", "?x in {?y + 1, 9}", 1},
+    {"\"open\"", "?x in {open}", 1},
+    /* regular expressions */
+    {"arena", "?x ~ /^ar/", 1},     {"Arena", "?x ~ /^ar/", 0},
+    {"Arena", "?x ~ /^ar/i", 1},    {"lab", "?x ~ /^ar/", 0},
+    {"\"Data steward\"", "?x ~ /steward$/", 1},
+    {"arena", "?x ~ /a r e n a/x", 1},
+    {"org.size", "?x ~ /^org\\.[a-z]+$/", 1},
+    {"\"caf\xc3\xa9\"", "?x ~ /^caf.$/u", 1},
+    /* arithmetic and precedence */
+    {"5", "?x + 2 * 3 = 11", 1},    {"5", "(?x + 2) * 3 = 21", 1},
+    {"5", "?x - 2 - 1 = 2", 1},     {"8", "?x / 2 / 2 = 2", 1},
+    {"5", "?x / 2 = 2.5", 1},       {"6", "?x / 2 = 3", 1},
+    {"5", "-?x = -5", 1},           {"5", "?x * -1 = -5", 1},
+    {"5", "?x - ?y = 2", 1},        {"5", "?x = ?y + 2", 1},
+    {"5", "?x + 1 > ?y * 2", 0},    {"0.1", "?x + 0.2 > 0.3", 1},
+    {"5", "?x / 0 = 1", 0},         {"a", "?x + 1 = 2", 0},
+    /* and, or, not, parentheses */
+    {"5", "?x > 1 and ?x < 10", 1}, {"5", "?x > 6 and ?x < 10", 0},
+    {"5", "?x > 6 or ?x = 5", 1},   {"5", "?x > 6 or ?x < 2", 0},
+    {"5", "not ?x = 5", 0},         {"5", "not ?x = 6", 1},
+    {"7", "?x > 6 or ?x > 1 and ?x < 3", 1},
+    {"7", "(?x > 6 or ?x > 1) and ?x < 3", 0},
+    {"5", "not (?x > 6 or ?x < 2)", 1},
+    {"5", "not not ?x = 5", 1},
+    /* the three ways to write a test */
+    {"5", "test ?x = 5", 1},        {"5", "(?x = 5)", 1},
+    {"5", "?x > ?y", 1},            {"2", "?x > ?y", 0},
+};
+
+static void tests_and_expressions(void **state)
+{
+    (void)state;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof TESTS / sizeof *TESTS; i++) {
+        const trow *t = &TESTS[i];
+        eng_engine *e = eng_new(NULL);
+        assert_non_null(e);
+        char kb[512], f[128];
+        snprintf(kb, sizeof kb,
+                 "[rule t]\nwhen = v ?x\nwhen = w ?y\nwhen = %s\nthen = assert hit\n",
+                 t->test);
+        int rc = tu_load(e, kb);
+        if (rc != ENG_OK) {
+            fprintf(stderr, "'%s' does not load:\n", t->test);
+            tu_dump_diags(e);
+            bad++;
+            eng_free(e);
+            continue;
+        }
+        assert_int_equal(eng_reset(e), ENG_OK);
+        snprintf(f, sizeof f, "v %s", t->x);
+        fact(e, f);
+        fact(e, "w 3");
+        long fired = 0;
+        rc = eng_run(e, 0, &fired);
+        int hit = tu_find(e, "hit") != NULL;
+        if (rc != ENG_OK || hit != t->fires) {
+            fprintf(stderr, "?x = %s, when = %s: %s (rc %d)\n", t->x, t->test,
+                    hit ? "fired" : "did not fire", rc);
+            tu_dump_diags(e);
+            bad++;
+        }
+        eng_free(e);
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void pattern_constraints(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule over]\n"
+        "when = limit ?max\n"
+        "when = item ?name ?v (?v > ?max) (?name != skip)\n"
+        "then = assert over ?name\n");
+    fact(e, "limit 10");
+    fact(e, "item a 5");
+    fact(e, "item b 15");
+    fact(e, "item skip 20");
+    fact(e, "item c 11");
+    assert_int_equal(run(e), 2);
+    assert_non_null(tu_find(e, "over b"));
+    assert_non_null(tu_find(e, "over c"));
+    assert_int_equal(tu_count(e, "over ?"), 2);
+}
+
+static void test_across_patterns_retracts_cleanly(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule bigger]\n"
+        "when = a ?x\n"
+        "when = b ?y\n"
+        "when = ?x > ?y\n"
+        "then = assert bigger ?x ?y\n");
+    fact(e, "a 5");
+    const eng_fact *b = fact(e, "b 3");
+    fact(e, "b 7");
+    assert_int_equal(eng_agenda_count(e), 1);
+    eng_retract(e, b);
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_int_equal(run(e), 0);
+}
+
+/* ------------------------------------------------------------ assert */
+
+static void assert_with_expression_terms(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule calc]\n"
+        "when = n ?x\n"
+        "then = assert calc ?x (?x * 2) (?x / 2) ((?x + 1) * 2) (-?x) (?x - 0.5)\n");
+    fact(e, "n 4");
+    fact(e, "n 7");
+    assert_int_equal(run(e), 2);
+    /* exact division gives an integer, inexact a real */
+    const eng_fact *a = tu_find(e, "calc 4 8 2 10 -4 3.5");
+    const eng_fact *b = tu_find(e, "calc 7 14 3.5 16 -7 6.5");
+    if (!a || !b) {
+        for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f))
+            fprintf(stderr, "  %s\n", tu_fmt(e, f));
+    }
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(eng_fact_value(a, 3).type, ENG_INT);
+    assert_int_equal(eng_fact_value(b, 3).type, ENG_REAL);
+}
+
+static void assert_normalises_integral_reals(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule sum]\n"
+        "when = n ?x\n"
+        "then = assert sum (?x + ?x)\n");
+    fact(e, "n 1.5");
+    assert_int_equal(run(e), 1);
+    const eng_fact *f = tu_find(e, "sum 3");
+    assert_non_null(f);
+    assert_int_equal(eng_fact_value(f, 1).type, ENG_INT);
+    assert_string_equal(tu_fmt(e, f), "sum 3");
+}
+
+static void assert_constants_and_strings(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule say]\n"
+        "when = answer q ?v\n"
+        "then = assert reason arena \"{?v} partners\" ?v -2 0.75\n");
+    fact(e, "answer q \"x y\"");
+    assert_int_equal(run(e), 1);
+    const eng_fact *f = tu_get(e, "reason ? ? ? ? ?");
+    assert_non_null(f);
+    /* {?v} is not interpolated in a string fact: only `because` does that */
+    assert_string_equal(tu_fmt(e, f), "reason arena \"{?v} partners\" \"x y\" -2 0.75");
+}
+
+static void runtime_error_in_action(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule bad]\n"
+        "when = n ?x\n"
+        "then = assert half (?x + 1)\n");
+    fact(e, "n abc");
+    long fired = 0;
+    assert_int_equal(eng_run(e, 0, &fired), ENG_ERUNTIME);
+    const eng_diag *d = tu_find_diag(e, "in rule 'bad'");
+    assert_non_null(d);
+    assert_int_equal(d->severity, ENG_ERROR);
+    assert_int_equal(d->line, 3);
+    assert_non_null(strstr(d->message, "number"));
+    assert_null(tu_find(e, "half ?"));
+}
+
+static void runtime_error_division_by_zero(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule bad]\n"
+        "when = n ?x\n"
+        "then = assert inv (1 / ?x)\n");
+    fact(e, "n 0");
+    assert_int_equal(eng_run(e, 0, NULL), ENG_ERUNTIME);
+    assert_non_null(tu_find_diag(e, "division by zero"));
+}
+
+/* ------------------------------------------------------------ add */
+
+static const char *const ADD_KB =
+    "[rule s1]\n"
+    "when = answer a yes\n"
+    "then = add score arena 3\n"
+    "[rule s2]\n"
+    "when = answer b yes\n"
+    "then = add score arena 2\n"
+    "[rule s3]\n"
+    "when = answer c yes\n"
+    "then = add score lab 1\n";
+
+static void add_creates_at_zero(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, ADD_KB);
+    const eng_fact *a = fact(e, "answer a yes");
+    assert_int_equal(run(e), 1);
+    const eng_fact *s = tu_find(e, "score arena 3");
+    assert_non_null(s);
+    assert_int_equal(tu_count(e, "score ? ?"), 1);
+    /* created at 0: no previous total among its supports */
+    assert_int_equal(eng_fact_origin(s), ENG_FROM_RULE);
+    assert_ptr_equal(eng_fact_rule(s), tu_rule(e, "s1"));
+    assert_int_equal(eng_fact_support_count(s), 1);
+    assert_ptr_equal(eng_fact_support(s, 0), a);
+}
+
+static void add_accumulates_with_provenance(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, ADD_KB);
+    fact(e, "answer a yes");
+    fact(e, "answer b yes");
+    fact(e, "answer c yes");
+    assert_int_equal(run(e), 3);
+    /* one total per leading terms */
+    assert_int_equal(tu_count(e, "score arena ?"), 1);
+    assert_int_equal(tu_count(e, "score lab ?"), 1);
+    const eng_fact *total = tu_find(e, "score arena 5");
+    assert_non_null(total);
+    assert_non_null(tu_find(e, "score lab 1"));
+    /* the previous total is the last support, and no longer live */
+    assert_int_equal(eng_fact_support_count(total), 2);
+    const eng_fact *prev = eng_fact_support(total, 1);
+    assert_non_null(prev);
+    assert_false(eng_fact_live(prev));
+    const eng_rule *r = eng_fact_rule(total);
+    int64_t delta = r == tu_rule(e, "s1") ? 3 : 2;
+    assert_true(r == tu_rule(e, "s1") || r == tu_rule(e, "s2"));
+    assert_int_equal(eng_fact_value(prev, 2).type, ENG_INT);
+    assert_int_equal(eng_fact_value(prev, 2).u.i, 5 - delta);
+    /* and the first total was created at 0 */
+    assert_int_equal(eng_fact_support_count(prev), 1);
+    assert_ptr_not_equal(eng_fact_rule(prev), r);
+}
+
+static void add_reals_and_negatives(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule half]\n"
+        "when = tick ?t\n"
+        "then = add total 0.5\n"
+        "[rule minus]\n"
+        "when = debit ?d\n"
+        "then = add balance (0 - ?d)\n");
+    fact(e, "tick 1");
+    fact(e, "tick 2");
+    fact(e, "debit 4");
+    fact(e, "debit 1.5");
+    assert_int_equal(run(e), 4);
+    const eng_fact *t = tu_find(e, "total 1");
+    assert_non_null(t);
+    assert_int_equal(eng_fact_value(t, 1).type, ENG_INT);
+    assert_non_null(tu_find(e, "balance -5.5"));
+}
+
+static void add_seen_by_other_rules(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule point]\n"
+        "salience = 10\n"
+        "when = answer ?q yes\n"
+        "then = add score 1\n"
+        "[rule enough]\n"
+        "when = score ?n\n"
+        "when = ?n >= 3\n"
+        "then = assert enough ?n\n");
+    fact(e, "answer a yes");
+    fact(e, "answer b yes");
+    fact(e, "answer c yes");
+    run(e);
+    /* the intermediate totals 1 and 2 were retracted before `enough` saw
+     * them; only the final one is live */
+    assert_non_null(tu_find(e, "score 3"));
+    assert_int_equal(tu_count(e, "score ?"), 1);
+    assert_non_null(tu_find(e, "enough 3"));
+    assert_int_equal(tu_count(e, "enough ?"), 1);
+}
+
+/* ------------------------------------------------------------ halt */
+
+static void halt_stops_the_run(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule stop]\n"
+        "salience = 10\n"
+        "when = go\n"
+        "then = assert stopped\n"
+        "then = halt\n"
+        "then = assert after-halt\n"
+        "[rule later]\n"
+        "when = go\n"
+        "then = assert later\n");
+    fact(e, "go");
+    long fired = 0;
+    assert_int_equal(eng_run(e, 0, &fired), ENG_OK);
+    assert_int_equal(fired, 1);
+    assert_true(eng_halted(e));
+    /* the run stops after the rule: its remaining actions still run */
+    assert_non_null(tu_find(e, "stopped"));
+    assert_non_null(tu_find(e, "after-halt"));
+    assert_null(tu_find(e, "later"));
+    assert_int_equal(eng_agenda_count(e), 1);
+    /* the next run carries on */
+    assert_int_equal(run(e), 1);
+    assert_false(eng_halted(e));
+    assert_non_null(tu_find(e, "later"));
+}
+
+/* ------------------------------------------------------------ order */
+
+static void salience_orders_firings(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule low]\n"
+        "salience = -5\n"
+        "when = go\n"
+        "then = assert did low\n"
+        "[rule mid]\n"
+        "when = go\n"
+        "then = assert did mid\n"
+        "[rule high]\n"
+        "salience = 10\n"
+        "when = go\n"
+        "then = assert did high\n"
+        "[rule top]\n"
+        "salience = 10000\n"
+        "when = did low\n"
+        "then = assert finished\n");
+    tu_record(e, &r);
+    fact(e, "go");
+    assert_int_equal(run(e), 4);
+    assert_fires(&r, "high:go | mid:go | low:go | top:did low");
+}
+
+static const char *const ORDER_KB =
+    "[rule r1]\n"
+    "when = item ?x\n"
+    "then = assert derived ?x\n"
+    "[rule r2]\n"
+    "when = derived ?x\n"
+    "then = assert final ?x\n";
+
+static void depth_strategy_newest_first(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e, ORDER_KB);
+    assert_int_equal(eng_set_strategy(e, ENG_DEPTH), ENG_OK);
+    tu_record(e, &r);
+    fact(e, "item 1");
+    fact(e, "item 2");
+    fact(e, "item 3");
+    assert_int_equal(run(e), 6);
+    assert_fires(&r, "r1:item 3 | r2:derived 3 | r1:item 2 | r2:derived 2 | "
+                     "r1:item 1 | r2:derived 1");
+}
+
+static void breadth_strategy_oldest_first(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e, ORDER_KB);
+    assert_int_equal(eng_set_strategy(e, ENG_BREADTH), ENG_OK);
+    tu_record(e, &r);
+    fact(e, "item 1");
+    fact(e, "item 2");
+    fact(e, "item 3");
+    assert_int_equal(run(e), 6);
+    assert_fires(&r, "r1:item 1 | r1:item 2 | r1:item 3 | r2:derived 1 | "
+                     "r2:derived 2 | r2:derived 3");
+}
+
+static void depth_is_the_default(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e, ORDER_KB);
+    tu_record(e, &r);
+    fact(e, "item 1");
+    fact(e, "item 2");
+    run(e);
+    assert_fires(&r, "r1:item 2 | r2:derived 2 | r1:item 1 | r2:derived 1");
+}
+
+static void strategy_only_with_empty_agenda(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, ORDER_KB);
+    fact(e, "item 1");
+    assert_int_equal(eng_set_strategy(e, ENG_BREADTH), ENG_ESTATE);
+    run(e);
+    assert_int_equal(eng_set_strategy(e, ENG_BREADTH), ENG_OK);
+}
+
+static void salience_beats_strategy(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule first]\n"
+        "salience = 5\n"
+        "when = item ?x\n"
+        "then = assert a ?x\n"
+        "[rule second]\n"
+        "when = item ?x\n"
+        "then = assert b ?x\n");
+    assert_int_equal(eng_set_strategy(e, ENG_BREADTH), ENG_OK);
+    tu_record(e, &r);
+    fact(e, "item 1");
+    fact(e, "item 2");
+    run(e);
+    assert_fires(&r, "first:item 1 | first:item 2 | second:item 1 | second:item 2");
+}
+
+/* ------------------------------------------------------------ refraction */
+
+static void refraction_fires_once_per_combination(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule seen]\n"
+        "when = a ?x\n"
+        "then = assert seen ?x\n"
+        "[rule again]\n"
+        "when = a ?x\n"
+        "then = assert a ?x\n");
+    fact(e, "a 1");
+    /* `again` asserts a fact that exists: no new activation, no loop */
+    assert_int_equal(run(e), 2);
+    assert_int_equal(run(e), 0);
+    assert_int_equal(eng_rule_fired(tu_rule(e, "seen")), 1);
+    assert_int_equal(eng_rule_fired(tu_rule(e, "again")), 1);
+}
+
+static void refraction_ends_with_retract(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule seen]\n"
+        "when = a ?x\n"
+        "then = add count ?x 1\n");
+    const eng_fact *a = fact(e, "a 1");
+    assert_int_equal(run(e), 1);
+    eng_retract(e, a);
+    assert_int_equal(run(e), 0);
+    fact(e, "a 1");
+    /* the same values, but a new fact: it fires again */
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "count 1 2"));
+}
+
+/* ------------------------------------------------------------ retract */
+
+static void retract_withdraws_pending_activation(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule killer]\n"
+        "salience = 10\n"
+        "when = trigger\n"
+        "when = ?f <- a ?x\n"
+        "then = retract ?f\n"
+        "[rule user]\n"
+        "when = a ?x\n"
+        "then = assert used ?x\n");
+    tu_record(e, &r);
+    const eng_fact *a = fact(e, "a 1");
+    fact(e, "trigger");
+    assert_int_equal(eng_agenda_count(e), 2);
+    assert_int_equal(run(e), 1);
+    assert_fires(&r, "killer:trigger,a 1");
+    assert_false(eng_fact_live(a));
+    assert_null(tu_find(e, "used 1"));
+    assert_int_equal(r.deactivations, 1);
+    assert_int_equal(eng_agenda_count(e), 0);
+}
+
+static void retract_through_api(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule user]\n"
+        "when = a ?x\n"
+        "when = b ?x\n"
+        "then = assert used ?x\n");
+    const eng_fact *a = fact(e, "a 1");
+    fact(e, "b 1");
+    assert_int_equal(eng_agenda_count(e), 1);
+    assert_int_equal(eng_retract(e, a), ENG_OK);
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_false(eng_fact_live(a));
+    assert_int_equal(eng_fact_count(e), 1);
+    /* retracting twice is harmless */
+    assert_int_equal(eng_retract(e, a), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 1);
+    assert_int_equal(run(e), 0);
+}
+
+/* ------------------------------------------------------------ facts */
+
+static void facts_are_a_set(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule one]\n"
+        "when = go\n"
+        "then = assert same 1\n"
+        "[rule two]\n"
+        "when = go\n"
+        "then = assert same 1.0\n"
+        "[rule count]\n"
+        "when = same ?x\n"
+        "then = add seen 1\n");
+    tu_record(e, &r);
+    const eng_fact *a = fact(e, "x 1 arena");
+    const eng_fact *b = fact(e, "x 1 arena");
+    assert_ptr_equal(a, b);
+    assert_int_equal(r.asserts, 1);
+    assert_int_equal(eng_fact_count(e), 1);
+    /* a string and a symbol of the same text are different facts */
+    assert_ptr_not_equal(fact(e, "x 1 \"arena\""), a);
+    assert_int_equal(eng_fact_count(e), 2);
+    fact(e, "go");
+    run(e);
+    assert_int_equal(tu_count(e, "same ?"), 1);
+    /* `count` fired once: the second assert added nothing */
+    assert_non_null(tu_find(e, "seen 1"));
+}
+
+static void fact_accessors(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, "");
+    const eng_fact *f = fact(e, "answer org.size 45000");
+    const eng_fact *g = fact(e, "answer org.type municipality");
+    assert_int_equal(eng_fact_id(f), 1);
+    assert_int_equal(eng_fact_id(g), 2);
+    assert_int_equal(eng_fact_size(f), 3);
+    assert_int_equal(eng_fact_value(f, 2).type, ENG_INT);
+    assert_int_equal(eng_fact_value(f, 2).u.i, 45000);
+    assert_int_equal(eng_fact_origin(f), ENG_FROM_ASSERT);
+    assert_ptr_equal(eng_fact_next(e, NULL), f);
+    assert_ptr_equal(eng_fact_next(e, f), g);
+    assert_null(eng_fact_next(e, g));
+    eng_value v[3];
+    assert_int_equal(eng_value_parse(e, "answer", &v[0]), ENG_OK);
+    assert_int_equal(eng_value_parse(e, "org.size", &v[1]), ENG_OK);
+    assert_int_equal(eng_value_parse(e, "45000", &v[2]), ENG_OK);
+    assert_ptr_equal(eng_fact_find(e, v, 3), f);
+    assert_null(eng_fact_find(e, v, 2));
+    eng_retract(e, f);
+    assert_null(eng_fact_find(e, v, 3));
+    /* the format is the language's */
+    char buf[8];
+    assert_int_equal(eng_fact_format(e, g, buf, sizeof buf), strlen("answer org.type municipality"));
+    assert_string_equal(buf, "answer ");
+}
+
+static void assert_rejects_non_facts(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, "");
+    assert_int_equal(eng_assert_text(e, "", NULL), ENG_EINVAL);
+    assert_int_equal(eng_assert_text(e, "3 a", NULL), ENG_EINVAL);
+    assert_int_equal(eng_assert_text(e, "\"s\" a", NULL), ENG_EINVAL);
+    assert_int_equal(eng_assert_text(e, "a ?x", NULL), ENG_EINVAL);
+    eng_value v;
+    assert_int_equal(eng_value_parse(e, "1", &v), ENG_OK);
+    assert_int_equal(eng_assert(e, &v, 1, NULL), ENG_EINVAL);
+    assert_int_equal(eng_assert(e, &v, 0, NULL), ENG_EINVAL);
+    assert_int_equal(eng_fact_count(e), 0);
+    assert_int_equal(eng_diag_count(e), 0);
+}
+
+static void query_patterns(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, "");
+    fact(e, "p 1 1");
+    fact(e, "p 1 2");
+    fact(e, "p \"s t\" 3");
+    fact(e, "q 1 1");
+    assert_int_equal(eng_query(e, "p ? ?", NULL, NULL), 3);
+    assert_int_equal(eng_query(e, "p ?a ?a", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "p 1 ?", NULL, NULL), 2);
+    assert_int_equal(eng_query(e, "p \"s t\" ?n", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "p ?", NULL, NULL), 0);
+    assert_int_equal(eng_query(e, "?x 1 1", NULL, NULL), -1);
+    assert_int_equal(eng_query(e, "", NULL, NULL), -1);
+}
+
+static void calls_before_reset(void **state)
+{
+    eng_engine *e = ENG(state);
+    assert_int_equal(tu_load(e, "[rule r]\nthen = halt\n"), ENG_OK);
+    assert_int_equal(eng_assert_text(e, "a 1", NULL), ENG_ESTATE);
+    assert_int_equal(eng_run(e, 0, NULL), ENG_ESTATE);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    /* no loading once running */
+    assert_int_equal(tu_load(e, "[rule s]\nthen = halt\n"), ENG_ESTATE);
+}
+
+/* ------------------------------------------------------------ determinism */
+
+static const char *const DET_KB =
+    "[rule pair]\n"
+    "when = p ?x\n"
+    "when = q ?y\n"
+    "then = assert pair ?x ?y\n"
+    "[rule mark]\n"
+    "when = p ?x\n"
+    "then = add marks ?x 1\n"
+    "[rule echo]\n"
+    "when = pair ?x ?y\n"
+    "when = not q ?x\n"
+    "then = assert echo ?y\n"
+    "[rule last]\n"
+    "salience = -1\n"
+    "when = exists pair ? ?\n"
+    "then = assert last\n";
+
+static void run_det(eng_engine *e, tu_rec *r)
+{
+    static const char *facts[] = {"p 1", "q a", "p 2", "q b", "p 3", "q c"};
+    tu_record(e, r);
+    for (size_t i = 0; i < sizeof facts / sizeof *facts; i++)
+        fact(e, facts[i]);
+    run(e);
+    eng_set_listener(e, NULL, NULL);
+}
+
+static void deterministic_firing_order(void **state)
+{
+    eng_engine *e = ENG(state);
+    static tu_rec r1, r2, r3;
+    static char s1[8192], s2[8192], s3[8192];
+    load_ok(e, DET_KB);
+    run_det(e, &r1);
+    assert_true(r1.n > 10);
+    /* the same engine after a reset */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    run_det(e, &r2);
+    /* a fresh engine */
+    eng_engine *f = eng_new(NULL);
+    assert_non_null(f);
+    load_ok(f, DET_KB);
+    run_det(f, &r3);
+    tu_fires(&r1, s1, sizeof s1);
+    tu_fires(&r2, s2, sizeof s2);
+    tu_fires(&r3, s3, sizeof s3);
+    eng_free(f);
+    assert_string_equal(s1, s2);
+    assert_string_equal(s1, s3);
+}
+
+/* ------------------------------------------------------------ limit */
+
+static const char *const LOOP_KB =
+    "[rule quiet]\n"
+    "when = counter 0\n"
+    "then = assert started\n"
+    "\n"
+    "[rule loop]\n"
+    "when = ?f <- counter ?n\n"
+    "then = retract ?f\n"
+    "then = assert counter (?n + 1)\n";
+
+static void firing_limit_names_the_loop(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, LOOP_KB);
+    fact(e, "counter 0");
+    long fired = 0;
+    assert_int_equal(eng_run(e, 50, &fired), ENG_ELIMIT);
+    assert_int_equal(fired, 50);
+    const eng_diag *d = tu_find_diag(e, "'loop'");
+    if (!d)
+        tu_dump_diags(e);
+    assert_non_null(d);
+    assert_int_equal(d->severity, ENG_ERROR);
+    assert_non_null(strstr(d->message, "50"));
+    /* it points at the looping rule */
+    assert_string_equal(d->path, "t.ini");
+    assert_int_equal(d->line, 5);
+    /* the most frequent rule is named first */
+    const char *q = strstr(d->message, "'quiet'");
+    assert_true(q == NULL || q > strstr(d->message, "'loop'"));
+}
+
+static void firing_limit_from_config(void **state)
+{
+    (void)state;
+    eng_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_firings = 30;
+    eng_engine *e = eng_new(&cfg);
+    assert_non_null(e);
+    load_ok(e, LOOP_KB);
+    fact(e, "counter 0");
+    long fired = 0;
+    assert_int_equal(eng_run(e, 0, &fired), ENG_ELIMIT);
+    assert_int_equal(fired, 30);
+    assert_non_null(tu_find_diag(e, "'loop'"));
+    eng_free(e);
+}
+
+static void firing_limit_not_hit_by_finite_run(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule up]\n"
+        "when = ?f <- counter ?n (?n < 10)\n"
+        "then = retract ?f\n"
+        "then = assert counter (?n + 1)\n");
+    fact(e, "counter 0");
+    long fired = 0;
+    /* exactly as many firings as allowed is not an error */
+    assert_int_equal(eng_run(e, 10, &fired), ENG_OK);
+    assert_int_equal(fired, 10);
+    assert_non_null(tu_find(e, "counter 10"));
+    assert_int_equal(eng_error_count(e), 0);
+}
+
+/* ------------------------------------------------------------ provenance */
+
+static void provenance_of_derived_facts(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule both]\n"
+        "when = a ?x\n"
+        "when = not blocked ?x\n"
+        "when = b ?x ?label\n"
+        "then = assert c ?x ?label\n"
+        "because = {?x} is in a and b ({?label}), so c.\n");
+    const eng_fact *a = fact(e, "a 7");
+    const eng_fact *b = fact(e, "b 7 \"seven\"");
+    assert_int_equal(run(e), 1);
+    const eng_fact *c = tu_find(e, "c 7 \"seven\"");
+    assert_non_null(c);
+    assert_int_equal(eng_fact_origin(c), ENG_FROM_RULE);
+    assert_ptr_equal(eng_fact_rule(c), tu_rule(e, "both"));
+    /* the facts of the positive patterns, in pattern order */
+    assert_int_equal(eng_fact_support_count(c), 2);
+    assert_ptr_equal(eng_fact_support(c, 0), a);
+    assert_ptr_equal(eng_fact_support(c, 1), b);
+    assert_null(eng_fact_support(c, 2));
+    char buf[256];
+    size_t n = eng_fact_because(e, c, buf, sizeof buf);
+    assert_string_equal(buf, "7 is in a and b (seven), so c.");
+    assert_int_equal(n, strlen(buf));
+    /* snprintf semantics */
+    char small[6];
+    assert_int_equal(eng_fact_because(e, c, small, sizeof small), n);
+    assert_string_equal(small, "7 is ");
+}
+
+static void provenance_of_other_facts(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "; the base facts\n"
+        "[facts base]\n"
+        "fact = base 1\n"
+        "fact = base 2\n"
+        "[rule plain]\n"
+        "when = base ?x\n"
+        "then = assert seen ?x\n");
+    const eng_fact *base2 = tu_find(e, "base 2");
+    assert_non_null(base2);
+    assert_int_equal(eng_fact_origin(base2), ENG_FROM_FACTS);
+    assert_null(eng_fact_rule(base2));
+    int line = 0;
+    assert_string_equal(eng_fact_source(base2, &line), "t.ini");
+    assert_int_equal(line, 4);
+    const eng_fact *u = fact(e, "user 1");
+    assert_int_equal(eng_fact_origin(u), ENG_FROM_ASSERT);
+    assert_null(eng_fact_rule(u));
+    assert_int_equal(eng_fact_support_count(u), 0);
+    assert_null(eng_fact_source(u, NULL));
+    char buf[64] = "junk";
+    assert_int_equal(eng_fact_because(e, u, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    /* derived by a rule without `because` */
+    run(e);
+    const eng_fact *s = tu_find(e, "seen 1");
+    assert_non_null(s);
+    strcpy(buf, "junk");
+    assert_int_equal(eng_fact_because(e, s, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+}
+
+/* ------------------------------------------------------------ reset */
+
+static void reset_reasserts_facts_and_clears_the_rest(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[facts base]\n"
+        "fact = base 1\n"
+        "fact = base 2\n"
+        "[rule derive]\n"
+        "when = base ?x\n"
+        "then = assert derived ?x\n"
+        "[rule stop]\n"
+        "salience = -1\n"
+        "when = extra ?x\n"
+        "then = halt\n");
+    assert_int_equal(eng_fact_count(e), 2);
+    assert_int_equal(eng_agenda_count(e), 2);
+    fact(e, "extra 1");
+    run(e);
+    assert_true(eng_halted(e));
+    assert_true(eng_fact_count(e) > 3);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 2);
+    assert_non_null(tu_find(e, "base 1"));
+    assert_non_null(tu_find(e, "base 2"));
+    assert_null(tu_find(e, "extra 1"));
+    assert_int_equal(tu_count(e, "derived ?"), 0);
+    assert_int_equal(eng_agenda_count(e), 2);
+    assert_false(eng_halted(e));
+    /* time tags start again */
+    assert_int_equal(eng_fact_id(tu_find(e, "base 1")), 1);
+    assert_int_equal(eng_fact_id(tu_find(e, "base 2")), 2);
+    /* and the rules fire again on the re-asserted facts */
+    assert_int_equal(run(e), 2);
+    assert_int_equal(tu_count(e, "derived ?"), 2);
+}
+
+/* ------------------------------------------------------------ sharing */
+
+static void shared_nodes_do_not_change_results(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule a]\n"
+        "when = answer q ?x\n"
+        "when = answer r ?y\n"
+        "then = assert from-a ?x ?y\n"
+        "[rule b]\n"
+        "when = answer q ?x\n"
+        "when = answer r ?y\n"
+        "when = ?x < ?y\n"
+        "then = assert from-b ?x ?y\n"
+        "[rule c]\n"
+        "when = answer q ?x\n"
+        "when = answer r ?y\n"
+        "then = assert from-c ?x ?y\n"
+        "[rule d]\n"
+        "when = answer q ?x\n"
+        "when = not answer r ?\n"
+        "then = assert from-d ?x\n");
+    fact(e, "answer q 1");
+    fact(e, "answer r 2");
+    fact(e, "answer r 0");
+    assert_int_equal(run(e), 5);
+    assert_int_equal(tu_count(e, "from-a ? ?"), 2);
+    assert_int_equal(tu_count(e, "from-c ? ?"), 2);
+    assert_int_equal(tu_count(e, "from-b ? ?"), 1);
+    assert_non_null(tu_find(e, "from-b 1 2"));
+    assert_int_equal(tu_count(e, "from-d ?"), 0);
+    assert_int_equal(eng_rule_fired(tu_rule(e, "a")), 2);
+    assert_int_equal(eng_rule_fired(tu_rule(e, "c")), 2);
+}
+
+static void self_join_pairs_a_fact_with_itself_once(void **state)
+{
+    eng_engine *e = ENG(state);
+    tu_rec r;
+    load_ok(e,
+        "[rule pair]\n"
+        "when = p ?x\n"
+        "when = p ?y\n"
+        "then = assert pair ?x ?y\n");
+    tu_record(e, &r);
+    fact(e, "p 1");
+    assert_int_equal(run(e), 1);
+    assert_fires(&r, "pair:p 1,p 1");
+    fact(e, "p 2");
+    /* (1,2), (2,1), (2,2): each once */
+    assert_int_equal(run(e), 3);
+    assert_int_equal(tu_count(e, "pair ? ?"), 4);
+}
+
+static void self_join_same_variable(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule same]\n"
+        "when = p ?x\n"
+        "when = q ?z\n"
+        "when = p ?x\n"
+        "then = add hits 1\n");
+    fact(e, "q 0");
+    fact(e, "p 1");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "hits 1"));
+}
+
+/* ------------------------------------------------------------ answers */
+
+static int cmp_rows(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* The live facts of E, formatted and sorted, into OUT. */
+static int collect_facts(eng_engine *e, char out[][96], int max)
+{
+    int n = 0;
+    for (const eng_fact *f = eng_fact_next(e, NULL); f && n < max; f = eng_fact_next(e, f))
+        eng_fact_format(e, f, out[n++], 96);
+    qsort(out, (size_t)n, sizeof *out, cmp_rows);
+    return n;
+}
+
+static const char *const CHANGE_KB =
+    "[rule big]\n"
+    "when = answer size ?n\n"
+    "when = ?n > 100\n"
+    "then = assert situation arena\n"
+    "[rule small]\n"
+    "when = answer size ?n\n"
+    "when = ?n <= 100\n"
+    "then = assert situation lab\n";
+
+/* Spec "Running": changing an answer and running again gives exactly the
+ * conclusions of a fresh run.  An answer is changed with eng_input_retract
+ * (eng_retract alone keeps what was derived: no truth maintenance). */
+static void changing_an_answer_equals_a_fresh_run(void **state)
+{
+    eng_engine *e = ENG(state);
+    static char got[32][96], want[32][96];
+    load_ok(e, CHANGE_KB);
+    const eng_fact *a = fact(e, "answer size 500");
+    run(e);
+    assert_int_equal(eng_input_retract(e, a), ENG_OK);
+    fact(e, "answer size 50");
+    run(e);
+    int ng = collect_facts(e, got, 32);
+
+    eng_engine *f = eng_new(NULL);
+    load_ok(f, CHANGE_KB);
+    fact(f, "answer size 50");
+    run(f);
+    int nw = collect_facts(f, want, 32);
+    eng_free(f);
+    for (int i = 0; i < ng; i++)
+        fprintf(stderr, "  after change: %s\n", got[i]);
+    assert_int_equal(ng, nw);
+    for (int i = 0; i < nw; i++)
+        assert_string_equal(got[i], want[i]);
+}
+
+static void fresh_run_after_reset_matches(void **state)
+{
+    /* what the spec's guarantee reduces to with reset: re-asserting the
+     * new answers after eng_reset gives the fresh run's conclusions */
+    eng_engine *e = ENG(state);
+    static char got[32][96], want[32][96];
+    load_ok(e, CHANGE_KB);
+    fact(e, "answer size 500");
+    run(e);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "answer size 50");
+    run(e);
+    int ng = collect_facts(e, got, 32);
+    eng_engine *f = eng_new(NULL);
+    load_ok(f, CHANGE_KB);
+    fact(f, "answer size 50");
+    run(f);
+    int nw = collect_facts(f, want, 32);
+    eng_free(f);
+    assert_int_equal(ng, nw);
+    for (int i = 0; i < nw; i++)
+        assert_string_equal(got[i], want[i]);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
+    const struct CMUnitTest tests[] = {
+        T(join_on_shared_variable),
+        T(join_in_any_assertion_order),
+        T(repeated_variable_in_one_pattern),
+        T(pattern_arity_must_match),
+        T(patterns_compare_values_exactly),
+        T(many_constants_in_first_field),
+        T(fact_binding_and_retract),
+        T(retract_two_facts_at_once),
+        T(not_true_when_absent),
+        T(not_turning_false_withdraws_activation),
+        T(not_turning_true_again),
+        T(not_with_two_blockers),
+        T(not_without_positive_patterns),
+        T(not_with_constraint_on_outer_variable),
+        T(exists_fires_once),
+        T(exists_per_outer_binding),
+        T(exists_withdrawn_when_last_match_goes),
+        T(tests_and_expressions),
+        T(pattern_constraints),
+        T(test_across_patterns_retracts_cleanly),
+        T(assert_with_expression_terms),
+        T(assert_normalises_integral_reals),
+        T(assert_constants_and_strings),
+        T(runtime_error_in_action),
+        T(runtime_error_division_by_zero),
+        T(add_creates_at_zero),
+        T(add_accumulates_with_provenance),
+        T(add_reals_and_negatives),
+        T(add_seen_by_other_rules),
+        T(halt_stops_the_run),
+        T(salience_orders_firings),
+        T(depth_strategy_newest_first),
+        T(breadth_strategy_oldest_first),
+        T(depth_is_the_default),
+        T(strategy_only_with_empty_agenda),
+        T(salience_beats_strategy),
+        T(refraction_fires_once_per_combination),
+        T(refraction_ends_with_retract),
+        T(retract_withdraws_pending_activation),
+        T(retract_through_api),
+        T(facts_are_a_set),
+        T(fact_accessors),
+        T(assert_rejects_non_facts),
+        T(query_patterns),
+        T(calls_before_reset),
+        T(deterministic_firing_order),
+        T(firing_limit_names_the_loop),
+        T(firing_limit_from_config),
+        T(firing_limit_not_hit_by_finite_run),
+        T(provenance_of_derived_facts),
+        T(provenance_of_other_facts),
+        T(reset_reasserts_facts_and_clears_the_rest),
+        T(shared_nodes_do_not_change_results),
+        T(self_join_pairs_a_fact_with_itself_once),
+        T(self_join_same_variable),
+        T(changing_an_answer_equals_a_fresh_run),
+        T(fresh_run_after_reset_matches),
+    };
+#undef T
+    return cmocka_run_group_tests_name("rete", tests, NULL, NULL);
+}
