@@ -22,14 +22,15 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wcast-align -Wundef -Wvla $(WERROR)
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+             -DLDT_DATADIR='"$(PREFIX)/share/ldt-advisor"' \
              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LIBS     = $(shell pkg-config --libs $(PKGS)) -lm
 TESTLIBS = $(shell pkg-config --libs $(TESTPKGS))
 
 ENGINE_SRC = engine/value.c engine/parse.c engine/compile.c engine/expr.c \
              engine/rete.c engine/load.c
-KB_SRC     = kb/kb.c
-CLI_SRC    = cli/main.c
+KB_SRC     = kb/kb.c kb/report.c
+CLI_SRC    = cli/main.c cli/util.c cli/facts.c cli/advise.c cli/test.c
 TEST_SRC   = $(wildcard tests/test_*.c)
 
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)
@@ -86,7 +87,7 @@ valgrind: all $(TEST_BIN)
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run_cli_tests.sh $(BIN)
 
 example: all
-	$(BIN) facts rules examples/answers.ini
+	$(BIN) advise --kb rules examples/answers.ini
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules

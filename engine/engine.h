@@ -274,6 +274,13 @@ size_t eng_fact_count(const eng_engine *e);     /* live facts */
 const eng_fact *eng_fact_find(const eng_engine *e, const eng_value *vals,
                               size_t n);
 
+/* The live facts of NPREFIX + 1 values whose first NPREFIX values are
+ * PREFIX (the facts "unit.title EDU-101 ?" for PREFIX unit.title EDU-101),
+ * oldest first, at most MAX of them into OUT.  Returns how many there are
+ * (which may exceed MAX).  Costs the matches, not the working memory. */
+size_t eng_fact_lookup(const eng_engine *e, const eng_value *prefix,
+                       size_t nprefix, const eng_fact **out, size_t max);
+
 uint64_t eng_fact_id(const eng_fact *f);        /* 1, 2, ... since reset */
 size_t eng_fact_size(const eng_fact *f);        /* values incl. relation */
 eng_value eng_fact_value(const eng_fact *f, size_t i);

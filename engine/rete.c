@@ -941,6 +941,37 @@ const eng_fact *eng_fact_find(const eng_engine *e, const eng_value *vals,
     return fset_find(e, vals, n, hash_vals(vals, n));
 }
 
+size_t eng_fact_lookup(const eng_engine *e, const eng_value *prefix,
+                       size_t nprefix, const eng_fact **out, size_t max)
+{
+    size_t n = nprefix + 1, found = 0;
+    if (!e->nfset || nprefix < 1 || n > ENG_MAX_ARITY)
+        return 0;
+    uint32_t ph = hash_prefix(prefix, n);
+    for (eng_fact *f = e->pset[ph & (e->nfset - 1)]; f; f = f->pnext) {
+        if (f->phash != ph || f->n != n || !vals_equal(f->v, prefix, nprefix))
+            continue;
+        /* keep OUT sorted by age: chains are in no particular order */
+        if (found < max) {
+            size_t j = found;
+            while (j > 0 && out[j - 1]->id > f->id) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = f;
+        } else if (max && out[max - 1]->id > f->id) {
+            size_t j = max - 1;
+            while (j > 0 && out[j - 1]->id > f->id) {
+                out[j] = out[j - 1];
+                j--;
+            }
+            out[j] = f;
+        }
+        found++;
+    }
+    return found;
+}
+
 uint64_t eng_fact_id(const eng_fact *f) { return f->id; }
 size_t eng_fact_size(const eng_fact *f) { return f->n; }
 int eng_fact_live(const eng_fact *f) { return f->live; }

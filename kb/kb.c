@@ -3,7 +3,7 @@
  * the engine, loads the directory, and turns each catalogue entry
  * `[KIND NAME]` into facts asserted at every reset:
  *
- *     KIND NAME                  e.g.  unit EDU-101
+ *     KIND NAME                  e.g.  unit EDU-101 (advice: advice.entry)
  *     KIND.KEY NAME VALUE        e.g.  unit.eqf EDU-101 4
  *                                      unit.personas EDU-101 data_steward
  *
@@ -28,48 +28,56 @@ typedef struct fdef {
 
 typedef struct kdef {
     const char *kind;
+    const char *entry;          /* relation of the entry fact */
     const fdef *fields;
 } kdef;
 
+static const fdef f_track[] = {
+    {"title", F_TEXT, 1}, {NULL, 0, 0}};
 static const fdef f_titled[] = {
-    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"summary", F_TEXT, 1}, {NULL, 0, 0}};
 static const fdef f_module[] = {
-    {"track", F_SYMBOL, 1}, {"title", F_TEXT, 1}, {"summary", F_TEXT, 0},
+    {"track", F_SYMBOL, 1}, {"title", F_TEXT, 1}, {"summary", F_TEXT, 1},
     {NULL, 0, 0}};
 static const fdef f_unit[] = {
     {"title", F_TEXT, 1}, {"module", F_SYMBOL, 1}, {"loop", F_NUMBER, 1},
-    {"eqf", F_NUMBER, 1}, {"minutes", F_NUMBER, 1}, {"personas", F_LIST, 0},
-    {"situations", F_LIST, 0}, {"dimensions", F_LIST, 0},
-    {"requires", F_LIST, 0}, {"rank", F_NUMBER, 0}, {"summary", F_TEXT, 0},
+    {"eqf", F_NUMBER, 1}, {"minutes", F_NUMBER, 1}, {"personas", F_LIST, 1},
+    {"situations", F_LIST, 1}, {"dimensions", F_LIST, 1},
+    {"requires", F_LIST, 0}, {"rank", F_NUMBER, 1}, {"summary", F_TEXT, 1},
     {NULL, 0, 0}};
 static const fdef f_persona[] = {
-    {"title", F_TEXT, 1}, {"eqf", F_NUMBER, 0}, {"group", F_SYMBOL, 0},
-    {"does", F_TEXT, 0}, {"needs", F_TEXT, 0}, {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"eqf", F_NUMBER, 1}, {"group", F_SYMBOL, 1},
+    {"track", F_SYMBOL, 1}, {"does", F_TEXT, 1}, {"needs", F_TEXT, 1},
+    {NULL, 0, 0}};
 static const fdef f_situation[] = {
-    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {"challenges", F_TEXT, 0},
-    {"decisions", F_TEXT, 0}, {"pitfalls", F_TEXT, 0}, {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"openness", F_NUMBER, 1}, {"summary", F_TEXT, 1},
+    {"actors", F_TEXT, 1}, {"data", F_TEXT, 1}, {"citizens", F_TEXT, 1},
+    {"money", F_TEXT, 1}, {"challenges", F_TEXT, 1}, {"decisions", F_TEXT, 1},
+    {"pitfalls", F_TEXT, 1}, {"modules", F_LIST, 1}, {NULL, 0, 0}};
 static const fdef f_model[] = {
-    {"title", F_TEXT, 1}, {"summary", F_TEXT, 0}, {"fits", F_TEXT, 0},
-    {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"order", F_NUMBER, 1}, {"summary", F_TEXT, 1},
+    {"fits", F_TEXT, 1}, {NULL, 0, 0}};
 static const fdef f_finance[] = {
-    {"title", F_TEXT, 1}, {"kind", F_SYMBOL, 0}, {"summary", F_TEXT, 0},
-    {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"kind", F_SYMBOL, 1}, {"summary", F_TEXT, 1},
+    {"first_step", F_TEXT, 1}, {NULL, 0, 0}};
 static const fdef f_advice[] = {
-    {"title", F_TEXT, 1}, {"text", F_TEXT, 1}, {"who", F_LIST, 0},
-    {"units", F_LIST, 0}, {"dimension", F_SYMBOL, 0},
-    {"situation", F_LIST, 0}, {"priority", F_NUMBER, 0}, {NULL, 0, 0}};
+    {"title", F_TEXT, 1}, {"text", F_TEXT, 1}, {"who", F_LIST, 1},
+    {"units", F_LIST, 1}, {"dimension", F_SYMBOL, 0},
+    {"situation", F_LIST, 0}, {"priority", F_NUMBER, 1}, {NULL, 0, 0}};
 
+/* The entry fact is `KIND NAME` except for advice, whose `advice NAME` is
+ * the conclusion "this advice applies": its entries are `advice.entry`. */
 static const kdef kinds[] = {
-    {"track", f_titled},
-    {"module", f_module},
-    {"unit", f_unit},
-    {"persona", f_persona},
-    {"situation", f_situation},
-    {"dimension", f_titled},
-    {"band", f_titled},
-    {"model", f_model},
-    {"finance", f_finance},
-    {"advice", f_advice},
+    {"track", "track", f_track},
+    {"module", "module", f_module},
+    {"unit", "unit", f_unit},
+    {"persona", "persona", f_persona},
+    {"situation", "situation", f_situation},
+    {"dimension", "dimension", f_titled},
+    {"band", "band", f_titled},
+    {"model", "model", f_model},
+    {"finance", "finance", f_finance},
+    {"advice", "advice.entry", f_advice},
 };
 
 #define NKINDS (sizeof kinds / sizeof *kinds)
@@ -109,7 +117,7 @@ static int convert(eng_engine *e, const eng_entry *en)
     int bad = 0;
     if (!kd)
         return ENG_OK;
-    if (eng_intern(e, en->kind, strlen(en->kind), ENG_SYMBOL, &rel) ||
+    if (eng_intern(e, kd->entry, strlen(kd->entry), ENG_SYMBOL, &rel) ||
         eng_intern(e, en->name, strlen(en->name), ENG_SYMBOL, &name))
         return ENG_ENOMEM;
     if (add_fact(e, en, en->line, rel, name, NULL))
@@ -155,7 +163,6 @@ static int convert(eng_engine *e, const eng_entry *en)
         }
         /* symbols, numbers and lists of symbols */
         const char *p = fl->value;
-        int items = 0;
         for (;;) {
             const char *c = fd->type == F_LIST ? strchr(p, ',') : NULL;
             size_t len = c ? (size_t)(c - p) : strlen(p);
@@ -172,7 +179,7 @@ static int convert(eng_engine *e, const eng_entry *en)
             int ok = rc == ENG_OK &&
                      (fd->type == F_NUMBER ? (v.type == ENG_INT || v.type == ENG_REAL)
                                            : v.type == ENG_SYMBOL);
-            if (!ok && !(fd->type == F_LIST && !len && !c && items == 0 && 0)) {
+            if (!ok) {
                 eng_diag_add(e, ENG_ERROR, en->path, fl->line, fl->col,
                              "%s '%s', key '%s': expected %s, found '%s'", en->kind,
                              en->name, fl->key,
@@ -184,7 +191,6 @@ static int convert(eng_engine *e, const eng_entry *en)
             } else if (add_fact(e, en, fl->line, krel, name, &v)) {
                 return ENG_ENOMEM;
             }
-            items++;
             if (!c)
                 break;
             p = c + 1;
@@ -193,7 +199,8 @@ static int convert(eng_engine *e, const eng_entry *en)
     return bad ? ENG_EINVAL : ENG_OK;
 }
 
-kb *kb_open(const char *path, const eng_config *cfg, int *status)
+kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
+                  const eng_config *cfg, int *status)
 {
     kb *k = calloc(1, sizeof *k);
     int rc = ENG_ENOMEM;
@@ -209,6 +216,11 @@ kb *kb_open(const char *path, const eng_config *cfg, int *status)
         if ((rc = eng_kind_allow(k->e, kinds[i].kind)))
             goto done;
     rc = eng_load_path(k->e, path);
+    for (size_t i = 0; i < npaths && rc != ENG_ENOMEM; i++) {
+        int r2 = eng_load_path(k->e, paths[i]);
+        if (r2 && (rc == ENG_OK || r2 == ENG_ENOMEM))
+            rc = r2;
+    }
     if (rc == ENG_ENOMEM || rc == ENG_EIO)
         goto done;
     for (size_t i = 0; i < eng_entry_count(k->e); i++) {
@@ -224,6 +236,11 @@ done:
     if (status)
         *status = rc;
     return k;
+}
+
+kb *kb_open(const char *path, const eng_config *cfg, int *status)
+{
+    return kb_open_paths(path, NULL, 0, cfg, status);
 }
 
 void kb_close(kb *k)

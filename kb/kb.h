@@ -26,6 +26,11 @@ typedef struct kb kb;
  * Close with kb_close. */
 kb *kb_open(const char *path, const eng_config *cfg, int *status);
 
+/* As kb_open, then loads the NPATHS further files or directories PATHS
+ * (scenario tests kept outside the knowledge base, for instance). */
+kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
+                  const eng_config *cfg, int *status);
+
 /* Frees the kb and its engine.  Accepts NULL. */
 void kb_close(kb *k);
 
@@ -34,5 +39,57 @@ eng_engine *kb_engine(kb *k);
 
 /* The catalogue section kinds this layer understands, NULL-terminated. */
 const char *const *kb_kinds(void);
+
+/* ------------------------------------------------------------ advice */
+
+/* A list of strings owned by its report. */
+typedef struct kb_strs {
+    char **v;
+    size_t n;
+} kb_strs;
+
+/* One conclusion with what the catalogue says of it and why it holds. */
+typedef struct kb_item {
+    char *id;               /* e.g. "arena", "GOV-202", "data_steward" */
+    char *title;            /* catalogue title, or the id */
+    char *text;             /* longer text where the catalogue has one, or "" */
+    double number;          /* situation score, maturity level, unit minutes */
+    long rank;              /* journey position, advice priority, unit loop */
+    long eqf;               /* journey: the unit's EQF level */
+    char *module;           /* journey: the unit's module */
+    kb_strs reasons;        /* `because` sentences, evidence first */
+    kb_strs who;            /* advice: persona titles */
+    kb_strs units;          /* advice: unit ids */
+} kb_item;
+
+typedef struct kb_list {
+    kb_item *v;
+    size_t n;
+} kb_list;
+
+/* The advice for one respondent, read from working memory after a run:
+ * the conclusions of spec/QUESTIONNAIRE.md with catalogue titles. */
+typedef struct kb_report {
+    char *respondent;
+    kb_item situation;      /* primary; number = its score (id NULL: none) */
+    kb_item secondary;      /* id NULL when there is none */
+    kb_item transition;     /* id NULL unless the top two tie */
+    kb_list scores;         /* lab, studio, arena, agora */
+    kb_list dimensions;     /* the eight maturity dimensions; number = 0-4 */
+    kb_item band;
+    int weakest_first;      /* spread of 2 or more: work on the weakest */
+    kb_item model;
+    kb_list roles;          /* need role P */
+    kb_list finance;        /* finance option F */
+    kb_list advice;         /* by priority, then id */
+    kb_list journey;        /* by position */
+    long journey_minutes;
+} kb_report;
+
+/* Builds the report of the respondent RESPONDENT (a label, may be NULL)
+ * from the engine's working memory.  ENG_OK or ENG_ENOMEM.  Free with
+ * kb_report_free. */
+int kb_report_build(kb *k, const char *respondent, kb_report **out);
+void kb_report_free(kb_report *r);
 
 #endif

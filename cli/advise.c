@@ -1,0 +1,498 @@
+/*
+ * advise.c -- `ldt-advisor advise`: answers file in, advice out.  For each
+ * respondent: reset, assert the answers, run, read the report (kb layer)
+ * and render it as text for people or as JSON for programs.
+ *
+ * The JSON is an interface (documented in README.md): fields are only ever
+ * added, never renamed or removed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+static const char advise_help[] =
+    "Usage: " PROG " advise [OPTIONS] ANSWERS_FILE [RESPONDENT...]\n"
+    "\n"
+    "Turns each respondent's answers into advice: the governance situation\n"
+    "(with its scores and the evidence), maturity per dimension and band,\n"
+    "the governance model and why, the roles the twin needs that are\n"
+    "missing, financing routes, concrete next steps and a learning journey.\n"
+    "Without RESPONDENT every respondent of the file is advised.\n"
+    "\n"
+    "Options:\n"
+    "  --kb DIR              the knowledge base (default: $LDT_ADVISOR_KB, the\n"
+    "                        source tree's rules/ when run from it, or the\n"
+    "                        installed one)\n"
+    "  --format text|json    text for people (default) or JSON for programs\n"
+    "  --max-firings N       stop a respondent's run after N firings\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
+    "answers (other respondents are still advised), 66 a file that cannot\n"
+    "be read, 70 a run that did not finish, 71 out of memory.\n";
+
+/* ------------------------------------------------------------ text */
+
+typedef struct out {
+    FILE *fp;
+    int colour;
+} out;
+
+static void heading(out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void heading(out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(o->colour ? "\033[1m" : "", o->fp);
+    vfprintf(o->fp, fmt, ap);
+    fputs(o->colour ? "\033[0m\n" : "\n", o->fp);
+    va_end(ap);
+}
+
+/* Writes TEXT wrapped at 76 columns, every line indented by INDENT
+ * (the first after FIRST, already printed). */
+static void wrap(out *o, const char *text, int indent, int first)
+{
+    int col = first, started = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (!w)
+            break;
+        if (started && col + 1 + (int)w > 76) {
+            fprintf(o->fp, "\n%*s", indent, "");
+            col = indent;
+        } else if (started) {
+            fputc(' ', o->fp);
+            col++;
+        }
+        started = 1;
+        fwrite(p, 1, w, o->fp);
+        col += (int)w;
+        p += w;
+    }
+    fputc('\n', o->fp);
+}
+
+static void reasons(out *o, const kb_strs *r, int indent)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        fprintf(o->fp, "%*s- ", indent, "");
+        wrap(o, r->v[i], indent + 2, indent + 2);
+    }
+}
+
+static const char *bar(double level)
+{
+    static const char *bars[] = {"[....]", "[#...]", "[##..]", "[###.]", "[####]"};
+    int i = (int)level;
+    return bars[i < 0 ? 0 : i > 4 ? 4 : i];
+}
+
+static void render_text(out *o, const kb_report *r)
+{
+    FILE *fp = o->fp;
+    heading(o, "== %s ==", r->respondent);
+    fputc('\n', fp);
+    if (r->situation.id) {
+        char score[64];
+        snprintf(score, sizeof score, " (evidence score %g)", r->situation.number);
+        heading(o, "Situation: %s%s", r->situation.title, score);
+        if (r->secondary.id)
+            fprintf(fp, "  Close second: %s (score %g): the twin has traits of both.\n",
+                    r->secondary.title, r->secondary.number);
+        if (r->transition.id)
+            fprintf(fp, "  Tied with %s: the twin is in transition.\n", r->transition.title);
+        fputs("  Scores:", fp);
+        for (size_t i = 0; i < r->scores.n; i++)
+            fprintf(fp, "%s %s %g", i ? "," : "", r->scores.v[i].title, r->scores.v[i].number);
+        fputs("\n  Evidence:\n", fp);
+        for (size_t i = 0; i < r->scores.n; i++)
+            reasons(o, &r->scores.v[i].reasons, 4);
+        fputs("  Decision:\n", fp);
+        reasons(o, &r->situation.reasons, 4);
+        fputc('\n', fp);
+    }
+    if (r->band.id) {
+        heading(o, "Maturity: %s%s", r->band.title,
+                r->weakest_first ? " -- work on the weakest dimensions first" : "");
+        for (size_t i = 0; i < r->dimensions.n; i++) {
+            const kb_item *d = &r->dimensions.v[i];
+            fprintf(fp, "  %-36s %s %g/4\n", d->title, bar(d->number), d->number);
+        }
+        fputs("  Why:\n", fp);
+        reasons(o, &r->band.reasons, 4);
+        fputc('\n', fp);
+    }
+    if (r->model.id) {
+        heading(o, "Governance model: %s", r->model.title);
+        if (r->model.text[0]) {
+            fputs("  ", fp);
+            wrap(o, r->model.text, 2, 2);
+        }
+        fputs("  Signals:\n", fp);
+        reasons(o, &r->model.reasons, 4);
+        fputc('\n', fp);
+    }
+    heading(o, "Roles the twin needs that you lack%s", r->roles.n ? "" : " (none)");
+    for (size_t i = 0; i < r->roles.n; i++) {
+        const kb_item *it = &r->roles.v[i];
+        fprintf(fp, "  * %s\n", it->title);
+        if (it->text[0]) {
+            fputs("    ", fp);
+            wrap(o, it->text, 4, 4);
+        }
+        reasons(o, &it->reasons, 4);
+    }
+    fputc('\n', fp);
+    heading(o, "Financing and procurement%s", r->finance.n ? "" : " (none found)");
+    for (size_t i = 0; i < r->finance.n; i++) {
+        const kb_item *it = &r->finance.v[i];
+        fprintf(fp, "  * %s\n", it->title);
+        if (it->text[0]) {
+            fputs("    First step: ", fp);
+            wrap(o, it->text, 6, 16);
+        }
+        reasons(o, &it->reasons, 4);
+    }
+    fputc('\n', fp);
+    heading(o, "Next steps, most urgent first%s", r->advice.n ? "" : " (none)");
+    for (size_t i = 0; i < r->advice.n; i++) {
+        const kb_item *it = &r->advice.v[i];
+        fprintf(fp, "  %2zu. %s\n      ", i + 1, it->title);
+        wrap(o, it->text, 6, 6);
+        if (it->who.n) {
+            fputs("      Who:", fp);
+            for (size_t j = 0; j < it->who.n; j++)
+                fprintf(fp, "%s %s", j ? "," : "", it->who.v[j]);
+            fputc('\n', fp);
+        }
+        if (it->units.n) {
+            fputs("      Learn:", fp);
+            for (size_t j = 0; j < it->units.n; j++)
+                fprintf(fp, "%s %s", j ? "," : "", it->units.v[j]);
+            fputc('\n', fp);
+        }
+        if (it->reasons.n) {
+            fputs("      Because:\n", fp);
+            reasons(o, &it->reasons, 8);
+        }
+    }
+    fputc('\n', fp);
+    char total[64];
+    snprintf(total, sizeof total, "%ld h %02ld min", r->journey_minutes / 60,
+             r->journey_minutes % 60);
+    heading(o, "Learning journey: %zu units, %s in all", r->journey.n, total);
+    for (size_t i = 0; i < r->journey.n; i++) {
+        const kb_item *it = &r->journey.v[i];
+        fprintf(fp, "  %2ld. %-8s %s (%g min, EQF %ld)\n", it->rank, it->id,
+                it->title, it->number, it->eqf);
+    }
+    if (r->journey.n && r->journey.v[0].reasons.n) {
+        fputs("  Chosen because:\n", fp);
+        reasons(o, &r->journey.v[0].reasons, 4);
+    }
+    fputc('\n', fp);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static void jstr(FILE *fp, const char *s)
+{
+    fputc('"', fp);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", fp); break;
+        case '\\': fputs("\\\\", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        case '\r': fputs("\\r", fp); break;
+        default:
+            if (*p < 0x20)
+                fprintf(fp, "\\u%04x", *p);
+            else
+                fputc(*p, fp);
+        }
+    }
+    fputc('"', fp);
+}
+
+static void jstrs(FILE *fp, const kb_strs *s)
+{
+    fputc('[', fp);
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            fputc(',', fp);
+        jstr(fp, s->v[i]);
+    }
+    fputc(']', fp);
+}
+
+static void jnum(FILE *fp, double d)
+{
+    if (d == (long long)d)
+        fprintf(fp, "%lld", (long long)d);
+    else
+        fprintf(fp, "%.17g", d);
+}
+
+/* "id", "title", "reasons" and the fields of this item's section. */
+static void jitem(FILE *fp, const kb_item *it, const char *numname,
+                  const char *textname)
+{
+    if (!it->id) {
+        fputs("null", fp);
+        return;
+    }
+    fputs("{\"id\":", fp);
+    jstr(fp, it->id);
+    fputs(",\"title\":", fp);
+    jstr(fp, it->title);
+    if (numname) {
+        fprintf(fp, ",\"%s\":", numname);
+        jnum(fp, it->number);
+    }
+    if (textname) {
+        fprintf(fp, ",\"%s\":", textname);
+        jstr(fp, it->text);
+    }
+    fputs(",\"reasons\":", fp);
+    jstrs(fp, &it->reasons);
+    fputc('}', fp);
+}
+
+static void jlist(FILE *fp, const kb_list *l, const char *numname,
+                  const char *textname)
+{
+    fputc('[', fp);
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            fputc(',', fp);
+        jitem(fp, &l->v[i], numname, textname);
+    }
+    fputc(']', fp);
+}
+
+static void render_json(FILE *fp, const kb_report *r)
+{
+    fputs("{\"respondent\":", fp);
+    jstr(fp, r->respondent);
+    fputs(",\"situation\":{\"primary\":", fp);
+    jitem(fp, &r->situation, "score", NULL);
+    fputs(",\"secondary\":", fp);
+    jitem(fp, &r->secondary, "score", NULL);
+    fputs(",\"transition\":", fp);
+    jitem(fp, &r->transition, NULL, NULL);
+    fputs(",\"scores\":", fp);
+    jlist(fp, &r->scores, "score", NULL);
+    fputs("},\"maturity\":{\"band\":", fp);
+    jitem(fp, &r->band, NULL, NULL);
+    fprintf(fp, ",\"weakest_first\":%s,\"dimensions\":", r->weakest_first ? "true" : "false");
+    jlist(fp, &r->dimensions, "level", NULL);
+    fputs("},\"model\":", fp);
+    jitem(fp, &r->model, NULL, "fits");
+    fputs(",\"roles\":", fp);
+    jlist(fp, &r->roles, NULL, "does");
+    fputs(",\"finance\":", fp);
+    jlist(fp, &r->finance, NULL, "first_step");
+    fputs(",\"advice\":[", fp);
+    for (size_t i = 0; i < r->advice.n; i++) {
+        const kb_item *it = &r->advice.v[i];
+        fputs(i ? ",{\"id\":" : "{\"id\":", fp);
+        jstr(fp, it->id);
+        fputs(",\"title\":", fp);
+        jstr(fp, it->title);
+        fputs(",\"text\":", fp);
+        jstr(fp, it->text);
+        fprintf(fp, ",\"priority\":%ld,\"who\":", it->rank);
+        jstrs(fp, &it->who);
+        fputs(",\"units\":", fp);
+        jstrs(fp, &it->units);
+        fputs(",\"reasons\":", fp);
+        jstrs(fp, &it->reasons);
+        fputc('}', fp);
+    }
+    fprintf(fp, "],\"journey\":{\"total_minutes\":%ld,\"units\":[", r->journey_minutes);
+    for (size_t i = 0; i < r->journey.n; i++) {
+        const kb_item *it = &r->journey.v[i];
+        fprintf(fp, "%s{\"position\":%ld,\"id\":", i ? "," : "", it->rank);
+        jstr(fp, it->id);
+        fputs(",\"title\":", fp);
+        jstr(fp, it->title);
+        fputs(",\"module\":", fp);
+        jstr(fp, it->module);
+        fputs(",\"minutes\":", fp);
+        jnum(fp, it->number);
+        fprintf(fp, ",\"eqf\":%ld,\"summary\":", it->eqf);
+        jstr(fp, it->text);
+        fputs(",\"reasons\":", fp);
+        jstrs(fp, &it->reasons);
+        fputc('}', fp);
+    }
+    fputs("]}}", fp);
+}
+
+/* ------------------------------------------------------------ command */
+
+int cmd_advise(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--kb", "--format", "--max-firings", NULL};
+    cli_args a = {argc, argv, 0, 0, "advise", with_value};
+    const char *kbdir = NULL, *answers = NULL, *opt, *val;
+    const char **who = calloc((size_t)argc + 1, sizeof *who);
+    size_t nwho = 0;
+    int json = 0, r, exitc = 0;
+    long maxf = 0;
+    if (!who) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
+        if (r == CLI_ERR) {
+            free(who);
+            return EX_USAGE;
+        }
+        if (r == CLI_ARG) {
+            if (!answers)
+                answers = val;
+            else
+                who[nwho++] = val;
+        } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+            fputs(advise_help, stdout);
+            free(who);
+            return 0;
+        } else if (!strcmp(opt, "--kb")) {
+            kbdir = val;
+        } else if (!strcmp(opt, "--format")) {
+            if (!strcmp(val, "text")) json = 0;
+            else if (!strcmp(val, "json")) json = 1;
+            else {
+                cli_usage("advise: --format takes text or json, not '%s'", val);
+                free(who);
+                return EX_USAGE;
+            }
+        } else if (!strcmp(opt, "--max-firings")) {
+            char *end;
+            errno = 0;
+            maxf = strtol(val, &end, 10);
+            if (errno || *end || end == val || maxf <= 0) {
+                cli_usage("advise: --max-firings takes a positive whole number, not '%s'", val);
+                free(who);
+                return EX_USAGE;
+            }
+        } else {
+            cli_usage("advise: unknown option '%s'", opt);
+            free(who);
+            return EX_USAGE;
+        }
+    }
+    if (!answers) {
+        cli_usage("advise: missing the answers file (an INI file of [answers NAME] sections)");
+        free(who);
+        return EX_USAGE;
+    }
+    int status;
+    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    if (!k) {
+        fprintf(stderr, PROG ": out of memory\n");
+        free(who);
+        return EX_OSERR;
+    }
+    eng_engine *e = kb_engine(k);
+    cli_diags(e, 0);
+    size_t shown = eng_diag_count(e);
+    eng_answers *ans = NULL;
+    if (status) {
+        exitc = cli_exit(status);
+        goto done;
+    }
+    ans = eng_answers_read(e, answers);
+    cli_diags(e, shown);
+    shown = eng_diag_count(e);
+    if (!ans) {
+        exitc = EX_NOINPUT;
+        goto done;
+    }
+    size_t n = eng_answers_count(ans);
+    char *pick = calloc(n + 1, 1);
+    if (!pick) {
+        exitc = EX_OSERR;
+        goto done;
+    }
+    for (size_t i = 0; i < nwho; i++) {
+        size_t j = 0;
+        while (j < n && strcmp(eng_answers_name(ans, j), who[i]))
+            j++;
+        if (j == n) {
+            fprintf(stderr, "%s: error: no respondent '%s' in this file\n", answers, who[i]);
+            exitc = EX_DATAERR;
+        } else {
+            pick[j] = 1;
+        }
+    }
+    out o = {stdout, cli_colour(stdout)};
+    int first = 1;
+    if (json)
+        fputs("{\"respondents\":[", stdout);
+    for (size_t i = 0; i < n; i++) {
+        if (nwho && !pick[i])
+            continue;
+        const char *name = eng_answers_name(ans, i);
+        if (!eng_answers_valid(ans, i)) {
+            fprintf(stderr, "%s: note: respondent '%s' is not advised because of the errors above\n",
+                    answers, name);
+            exitc = EX_DATAERR;
+            continue;
+        }
+        int rc = eng_reset(e);
+        if (!rc)
+            rc = eng_answers_assert(e, ans, i);
+        if (!rc)
+            rc = eng_run(e, maxf, NULL);
+        cli_diags(e, shown);
+        shown = eng_diag_count(e);
+        kb_report *rep = NULL;
+        if (!rc)
+            rc = kb_report_build(k, name, &rep);
+        if (rc) {
+            if (!exitc || rc == ENG_ENOMEM)
+                exitc = cli_exit(rc);
+            if (rc == ENG_ENOMEM)
+                break;
+            continue;
+        }
+        if (json) {
+            if (!first)
+                fputc(',', stdout);
+            render_json(stdout, rep);
+        } else {
+            render_text(&o, rep);
+        }
+        first = 0;
+        kb_report_free(rep);
+    }
+    if (json)
+        fputs("]}\n", stdout);
+    free(pick);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the advice: %s\n", strerror(errno));
+        exitc = EX_IOERR;
+    }
+done:
+    eng_answers_free(ans);
+    kb_close(k);
+    free(who);
+    return exitc;
+}

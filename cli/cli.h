@@ -1,0 +1,54 @@
+/*
+ * cli.h -- declarations shared by the files of the ldt-advisor command.
+ * Private to cli/: the command's subcommands and its helpers.
+ */
+#ifndef LDT_CLI_H
+#define LDT_CLI_H
+
+#include <stdio.h>
+
+#include "../kb/kb.h"
+
+#define PROG "ldt-advisor"
+
+/* 1 when FP is a terminal and NO_COLOR is not set. */
+int cli_colour(FILE *fp);
+/* Prints the engine's diagnostics from index FROM on to stderr, as
+ * PATH:LINE:COL: severity: message, with the source line and a caret. */
+void cli_diags(eng_engine *e, size_t from);
+/* The sysexits.h code for an eng_status. */
+int cli_exit(int status);
+/* Prints "ldt-advisor: MESSAGE" and a pointer to --help on stderr. */
+void cli_usage(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* A scanner for COMMAND [OPTIONS] [ARGS]: options may come anywhere,
+ * `--opt=value` or `--opt value` for those in WITH_VALUE, `--` ends them. */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;
+    int only_pos;
+    const char *cmd;                    /* for messages */
+    const char *const *with_value;      /* NULL-terminated option names */
+} cli_args;
+
+enum { CLI_END, CLI_ARG, CLI_OPT, CLI_ERR };
+
+/* Returns CLI_ARG (*VAL = the argument), CLI_OPT (*OPT = "--name",
+ * *VAL = its value or NULL), CLI_END, or CLI_ERR after printing why. */
+int cli_next(cli_args *a, const char **opt, const char **val);
+
+/* The knowledge base to use: DIR if given, else $LDT_ADVISOR_KB, else the
+ * source tree's rules/ when the program runs from a build directory in it,
+ * else the installed one.  Returns a pointer into static storage. */
+const char *cli_kb_path(const char *dir);
+
+int cmd_facts(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * facts.c -- `ldt-advisor facts`: runs a knowledge base (and answers) and
+ * prints working memory, sorted.  The engine's own command: no LDT domain
+ * beyond the catalogue kinds the kb layer knows.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+/* ------------------------------------------------------------ facts */
+
+static const char facts_help[] =
+    "Usage: " PROG " facts [OPTIONS] KB [ANSWERS_FILE [RESPONDENT]]\n"
+    "\n"
+    "Loads the knowledge base KB (a directory of .ini files, or one file),\n"
+    "asserts the answers of ANSWERS_FILE if given, runs the rules to\n"
+    "quiescence and prints every fact in working memory, one per line,\n"
+    "sorted bytewise.  With an answers file and no RESPONDENT, every\n"
+    "respondent runs in turn from a reset and each line starts with the\n"
+    "respondent's name.\n"
+    "\n"
+    "Options:\n"
+    "  --strategy depth|breadth  order of activations of equal salience\n"
+    "                            (default depth)\n"
+    "  --max-firings N           stop a run after N firings (default 100000)\n"
+    "  --watch                   print each firing to stderr\n"
+    "  -h, --help                show this help\n"
+    "\n"
+    "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
+    "answers, 66 a file that cannot be read, 70 firing limit or runtime\n"
+    "error, 71 out of memory.\n";
+
+typedef struct lines {
+    char **v;
+    size_t n, cap;
+} lines;
+
+static int lines_add(lines *l, const char *prefix, const char *text)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    size_t pl = prefix ? strlen(prefix) + 1 : 0, tl = strlen(text);
+    char *s = malloc(pl + tl + 1);
+    if (!s)
+        return -1;
+    if (prefix) {
+        memcpy(s, prefix, pl - 1);
+        s[pl - 1] = ' ';
+    }
+    memcpy(s + pl, text, tl + 1);
+    l->v[l->n++] = s;
+    return 0;
+}
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct watch {
+    eng_engine *e;
+    long n;
+} watch;
+
+static void on_event(void *ud, const eng_event *ev)
+{
+    watch *w = ud;
+    if (ev->kind != ENG_EV_FIRE)
+        return;
+    fprintf(stderr, "FIRE %5ld %s:", ++w->n, eng_rule_name(ev->rule));
+    for (size_t i = 0; i < ev->nfacts; i++) {
+        char buf[512];
+        eng_fact_format(w->e, ev->facts[i], buf, sizeof buf);
+        fprintf(stderr, "%s f-%llu (%s)", i ? "," : "",
+                (unsigned long long)eng_fact_id(ev->facts[i]), buf);
+    }
+    fputc('\n', stderr);
+}
+
+static int collect_facts(eng_engine *e, lines *out, const char *prefix)
+{
+    char stackbuf[1024];
+    for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f)) {
+        size_t need = eng_fact_format(e, f, stackbuf, sizeof stackbuf);
+        if (need < sizeof stackbuf) {
+            if (lines_add(out, prefix, stackbuf))
+                return ENG_ENOMEM;
+            continue;
+        }
+        char *big = malloc(need + 1);
+        if (!big)
+            return ENG_ENOMEM;
+        eng_fact_format(e, f, big, need + 1);
+        int rc = lines_add(out, prefix, big);
+        free(big);
+        if (rc)
+            return ENG_ENOMEM;
+    }
+    return ENG_OK;
+}
+
+/* Resets, asserts respondent I (or nobody when A is NULL), runs. */
+static int run_one(eng_engine *e, const eng_answers *a, size_t i, long maxf)
+{
+    int rc = eng_reset(e);
+    if (!rc && a)
+        rc = eng_answers_assert(e, a, i);
+    if (!rc)
+        rc = eng_run(e, maxf, NULL);
+    return rc;
+}
+
+int cmd_facts(int argc, char **argv)
+{
+    const char *pos[3] = {NULL, NULL, NULL};
+    int npos = 0, watching = 0, only_pos = 0;
+    long maxf = 0;
+    eng_strategy strat = ENG_DEPTH;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_pos && !strcmp(a, "--")) {
+            only_pos = 1;
+        } else if (!only_pos && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+            fputs(facts_help, stdout);
+            return 0;
+        } else if (!only_pos && !strcmp(a, "--watch")) {
+            watching = 1;
+        } else if (!only_pos && (!strncmp(a, "--strategy", 10) ||
+                                 !strncmp(a, "--max-firings", 13))) {
+            const char *val = strchr(a, '=');
+            int isstrat = !strncmp(a, "--strategy", 10);
+            size_t optlen = isstrat ? 10 : 13;
+            if (a[optlen] != '\0' && a[optlen] != '=') {
+                cli_usage("facts: unknown option '%s'", a);
+                return EX_USAGE;
+            }
+            if (val) {
+                val++;
+            } else if (i + 1 < argc) {
+                val = argv[++i];
+            } else {
+                cli_usage("facts: option '%s' needs a value", a);
+                return EX_USAGE;
+            }
+            if (isstrat) {
+                if (!strcmp(val, "depth")) strat = ENG_DEPTH;
+                else if (!strcmp(val, "breadth")) strat = ENG_BREADTH;
+                else {
+                    cli_usage("facts: --strategy takes depth or breadth, not '%s'", val);
+                    return EX_USAGE;
+                }
+            } else {
+                char *end;
+                errno = 0;
+                maxf = strtol(val, &end, 10);
+                if (errno || *end || end == val || maxf <= 0) {
+                    cli_usage("facts: --max-firings takes a positive whole number, not '%s'",
+                                val);
+                    return EX_USAGE;
+                }
+            }
+        } else if (!only_pos && a[0] == '-' && a[1]) {
+            cli_usage("facts: unknown option '%s'", a);
+            return EX_USAGE;
+        } else {
+            if (npos == 3) {
+                cli_usage("facts: too many arguments (starting at '%s')", a);
+                return EX_USAGE;
+            }
+            pos[npos++] = a;
+        }
+    }
+    if (!npos) {
+        cli_usage("facts: %s", "missing the knowledge base (a directory or .ini file)");
+        return EX_USAGE;
+    }
+    int status;
+    kb *k = kb_open(pos[0], NULL, &status);
+    if (!k) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    eng_engine *e = kb_engine(k);
+    eng_answers *ans = NULL;
+    lines out = {0};
+    int rc = status, exitc = 0;
+    size_t shown = eng_diag_count(e);
+    cli_diags(e, 0);
+    if (status) {
+        exitc = cli_exit(status);
+        goto done;
+    }
+    eng_set_strategy(e, strat);
+    watch w = {e, 0};
+    if (watching)
+        eng_set_listener(e, on_event, &w);
+    if (pos[1]) {
+        ans = eng_answers_read(e, pos[1]);
+        cli_diags(e, shown);
+        shown = eng_diag_count(e);
+        if (!ans) {
+            exitc = EX_NOINPUT;
+            goto done;
+        }
+        size_t from = 0, to = eng_answers_count(ans);
+        if (pos[2]) {
+            for (from = 0; from < to; from++)
+                if (!strcmp(eng_answers_name(ans, from), pos[2]))
+                    break;
+            if (from == to) {
+                fprintf(stderr, "%s: error: no respondent '%s' in this file (it has %zu)\n",
+                        pos[1], pos[2], to);
+                exitc = EX_DATAERR;
+                goto done;
+            }
+            to = from + 1;
+        }
+        for (size_t i = from; i < to; i++) {
+            if (!eng_answers_valid(ans, i)) {
+                exitc = EX_DATAERR;
+                continue;
+            }
+            rc = run_one(e, ans, i, maxf);
+            cli_diags(e, shown);
+            shown = eng_diag_count(e);
+            if (rc) {
+                if (rc == ENG_ENOMEM) {
+                    exitc = EX_OSERR;
+                    goto done;
+                }
+                if (!exitc)
+                    exitc = cli_exit(rc);
+                continue;
+            }
+            if (collect_facts(e, &out, pos[2] ? NULL : eng_answers_name(ans, i))) {
+                exitc = EX_OSERR;
+                goto done;
+            }
+        }
+    } else {
+        rc = run_one(e, NULL, 0, maxf);
+        cli_diags(e, shown);
+        if (rc) {
+            exitc = cli_exit(rc);
+            goto done;
+        }
+        if (collect_facts(e, &out, NULL)) {
+            exitc = EX_OSERR;
+            goto done;
+        }
+    }
+    qsort(out.v, out.n, sizeof *out.v, cmp_line);
+    for (size_t i = 0; i < out.n; i++)
+        puts(out.v[i]);
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+        exitc = EX_IOERR;
+    }
+done:
+    lines_free(&out);
+    eng_answers_free(ans);
+    kb_close(k);
+    return exitc;
+}
+
