@@ -29,7 +29,7 @@ TESTLIBS = $(shell pkg-config --libs $(TESTPKGS))
 
 ENGINE_SRC = engine/value.c engine/parse.c engine/compile.c engine/expr.c \
              engine/rete.c engine/load.c
-KB_SRC     = kb/kb.c kb/report.c
+KB_SRC     = kb/kb.c kb/check.c kb/questionnaire.c kb/report.c
 CLI_SRC    = cli/main.c cli/util.c cli/facts.c cli/advise.c cli/test.c
 TEST_SRC   = $(wildcard tests/test_*.c)
 

@@ -91,6 +91,10 @@ int eng_value_parse(eng_engine *e, const char *text, eng_value *out);
 
 /* ----------------------------------------------------------- diagnostics */
 
+/* The candidate closest to WORD within a small edit distance (for "did
+ * you mean"), or NULL.  Returns one of CANDS. */
+const char *eng_suggest(const char *word, const char *const *cands, size_t n);
+
 typedef enum eng_severity { ENG_ERROR, ENG_WARNING, ENG_NOTE } eng_severity;
 
 typedef struct eng_diag {

@@ -664,6 +664,11 @@ const char *eng_did_you_mean(const char *word, const char *const *cands,
     return best;
 }
 
+const char *eng_suggest(const char *word, const char *const *cands, size_t n)
+{
+    return eng_did_you_mean(word, cands, n);
+}
+
 const char *eng_status_text(int status)
 {
     switch (status) {

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb.h"
+#include "kb_int.h"
 
 enum { F_TEXT, F_SYMBOL, F_NUMBER, F_LIST };
 
@@ -82,10 +82,6 @@ static const kdef kinds[] = {
 
 #define NKINDS (sizeof kinds / sizeof *kinds)
 
-struct kb {
-    eng_engine *e;
-};
-
 const char *const *kb_kinds(void)
 {
     static const char *names[NKINDS + 1];
@@ -122,16 +118,21 @@ static int convert(eng_engine *e, const eng_entry *en)
         return ENG_ENOMEM;
     if (add_fact(e, en, en->line, rel, name, NULL))
         return ENG_ENOMEM;
+    char missing[300] = "";
     for (const fdef *fd = kd->fields; fd->key; fd++) {
         size_t n = 0;
         for (size_t i = 0; i < en->nfields; i++)
             n += !strcmp(en->fields[i].key, fd->key);
         if (fd->required && !n) {
-            eng_diag_add(e, ENG_ERROR, en->path, en->line, 1,
-                         "%s '%s' has no '%s' (every %s needs one)", en->kind,
-                         en->name, fd->key, en->kind);
-            bad = 1;
+            strncat(missing, missing[0] ? ", " : "", sizeof missing - strlen(missing) - 1);
+            strncat(missing, fd->key, sizeof missing - strlen(missing) - 1);
         }
+    }
+    if (missing[0]) {
+        eng_diag_add(e, ENG_ERROR, en->path, en->line, 1,
+                     "%s '%s' lacks required keys: %s (see rules/README.md, Catalogue schema)",
+                     en->kind, en->name, missing);
+        bad = 1;
     }
     for (size_t i = 0; i < en->nfields; i++) {
         const eng_field *fl = &en->fields[i];
@@ -232,6 +233,13 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
         if (r2 && !rc)
             rc = r2;
     }
+    if (rc == ENG_OK || rc == ENG_EINVAL) {
+        int r2 = kb_check_refs(k);
+        if (r2 && rc == ENG_OK)
+            rc = r2;
+    }
+    if (rc == ENG_OK)
+        rc = kb_index_readers(k);
 done:
     if (status)
         *status = rc;
@@ -247,6 +255,11 @@ void kb_close(kb *k)
 {
     if (!k)
         return;
+    for (size_t i = 0; i < k->nq && k->readers; i++)
+        free(k->readers[i]);
+    free(k->readers);
+    free(k->nreaders);
+    free(k->answered);
     eng_free(k->e);
     free(k);
 }

@@ -40,6 +40,24 @@ eng_engine *kb_engine(kb *k);
 /* The catalogue section kinds this layer understands, NULL-terminated. */
 const char *const *kb_kinds(void);
 
+/* ------------------------------------------------------------ questionnaire */
+
+/* The next question to ask, given the engine's working memory (the
+ * answers so far, after a run): the first question, in knowledge-base
+ * order, that is unanswered, whose ask_if holds, and that some rule still
+ * able to fire reads.  A rule is still able to fire unless one of its
+ * conditions on an answered question matches no answer, or one of its
+ * `not` conditions on an answer with only constants matches one.  NULL
+ * when nothing more can change the advice. */
+const eng_question *kb_next_question(kb *k);
+
+/* How many questions could still be asked now (the same test applied to
+ * every question), for showing progress. */
+size_t kb_questions_left(kb *k);
+
+/* 1 if the respondent in working memory has answered Q. */
+int kb_answered(kb *k, const eng_question *q);
+
 /* ------------------------------------------------------------ advice */
 
 /* A list of strings owned by its report. */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb.h"
+#include "kb_int.h"
 
 #define MAX_REASONS 16
 

@@ -1,0 +1,276 @@
+/*
+ * check.c -- what the engine alone cannot check: that the names a rule
+ * writes refer to something.  After loading, every constant in a rule's
+ * conditions and assert actions, and in a question's ask_if lines, is
+ * checked where its place means a question or a catalogue entry:
+ *
+ *     answer Q V             Q a question, V one of its options (or yes/no,
+ *                            or a number, as its type says)
+ *     journey unit U N       U a unit          advice A        A an advice
+ *     need role P            P a persona       model primary M  M a model
+ *     situation primary|secondary|transition|score S ...       S a situation
+ *     maturity band B        B a band          maturity D N    D a dimension
+ *     finance option F       F a finance route
+ *
+ * A misspelt name is reported at its line with the closest known name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_int.h"
+
+typedef struct names {
+    const char **v;         /* "kind name" strings, sorted */
+    size_t n;
+} names;
+
+typedef struct ck {
+    kb *k;
+    eng_engine *e;
+    names entries;
+    int bad;
+    int oom;
+} ck;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int names_build(ck *c)
+{
+    size_t n = eng_entry_count(c->e);
+    c->entries.v = calloc(n + 1, sizeof *c->entries.v);
+    if (!c->entries.v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const eng_entry *en = eng_entry_at(c->e, i);
+        size_t len = strlen(en->kind) + strlen(en->name) + 2;
+        char *s = malloc(len);
+        if (!s)
+            return -1;
+        snprintf(s, len, "%s %s", en->kind, en->name);
+        c->entries.v[c->entries.n++] = s;
+    }
+    qsort(c->entries.v, c->entries.n, sizeof *c->entries.v, cmp_str);
+    return 0;
+}
+
+static void names_free(names *nm)
+{
+    for (size_t i = 0; i < nm->n; i++)
+        free((void *)nm->v[i]);
+    free(nm->v);
+}
+
+static int has_entry(ck *c, const char *kind, const char *name)
+{
+    char key[512];
+    const char *p = key;
+    snprintf(key, sizeof key, "%s %s", kind, name);
+    return bsearch(&p, c->entries.v, c->entries.n, sizeof *c->entries.v, cmp_str) != NULL;
+}
+
+/* The closest entry name of KIND to NAME, for "did you mean". */
+static const char *closest(ck *c, const char *kind, const char *name)
+{
+    size_t kl = strlen(kind), n = 0;
+    const char **cands = malloc((c->entries.n + 1) * sizeof *cands);
+    if (!cands)
+        return NULL;
+    for (size_t i = 0; i < c->entries.n; i++)
+        if (!strncmp(c->entries.v[i], kind, kl) && c->entries.v[i][kl] == ' ')
+            cands[n++] = c->entries.v[i] + kl + 1;
+    const char *best = eng_suggest(name, cands, n);
+    free(cands);
+    return best;
+}
+
+typedef int (*getter)(const void *owner, size_t i, size_t pos, eng_value *out);
+
+static int rule_cond_get(const void *o, size_t i, size_t pos, eng_value *out)
+{
+    return eng_rule_cond_const(o, i, pos, out);
+}
+
+static int rule_act_get(const void *o, size_t i, size_t pos, eng_value *out)
+{
+    return eng_rule_action_const(o, i, pos, out);
+}
+
+static int q_cond_get(const void *o, size_t i, size_t pos, eng_value *out)
+{
+    return eng_question_cond_const(o, i, pos, out);
+}
+
+static const char *text(ck *c, eng_value v)
+{
+    return eng_value_text(c->e, v, NULL);
+}
+
+static int is(ck *c, eng_value v, const char *s)
+{
+    const char *t = text(c, v);
+    return v.type == ENG_SYMBOL && t && !strcmp(t, s);
+}
+
+static void need_entry(ck *c, const char *who, const char *path, int line,
+                       int col, const char *kind, eng_value v)
+{
+    const char *name = text(c, v);
+    if (!name || v.type != ENG_SYMBOL || has_entry(c, kind, name))
+        return;
+    const char *dym = closest(c, kind, name);
+    eng_diag_add(c->e, ENG_ERROR, path, line, col,
+                 "%s names %s '%s', which is not in the catalogue%s%s%s", who, kind,
+                 name, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+    c->bad = 1;
+}
+
+static void check_answer(ck *c, const char *who, const char *path, int line,
+                         int col, eng_value q, int hasv, eng_value v)
+{
+    const char *qid = text(c, q);
+    if (!qid || q.type != ENG_SYMBOL)
+        return;
+    const eng_question *qq = eng_question_find(c->e, qid);
+    if (!qq) {
+        const char *cands[1024];
+        size_t n = 0;
+        for (size_t i = 0; i < eng_question_count(c->e) && n < 1024; i++)
+            cands[n++] = eng_question_id(eng_question_at(c->e, i));
+        const char *dym = eng_suggest(qid, cands, n);
+        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+                     "%s reads question '%s', which no [question] defines%s%s%s", who, qid,
+                     dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+        c->bad = 1;
+        return;
+    }
+    if (!hasv)
+        return;
+    eng_qtype t = eng_question_type(qq);
+    if (t == ENG_Q_ONE || t == ENG_Q_MANY) {
+        const char *val = text(c, v);
+        for (size_t i = 0; val && i < eng_question_option_count(qq); i++)
+            if (!strcmp(eng_question_option(qq, i, NULL), val))
+                return;
+        char opts[600] = "";
+        for (size_t i = 0; i < eng_question_option_count(qq); i++) {
+            strncat(opts, i ? ", " : "", sizeof opts - strlen(opts) - 1);
+            strncat(opts, eng_question_option(qq, i, NULL), sizeof opts - strlen(opts) - 1);
+        }
+        char vb[256];
+        eng_value_format(c->e, v, vb, sizeof vb);
+        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+                     "%s tests question '%s' for '%s', which is not one of its options (%s)",
+                     who, qid, vb, opts);
+        c->bad = 1;
+    } else if (t == ENG_Q_YESNO && !is(c, v, "yes") && !is(c, v, "no")) {
+        char vb[256];
+        eng_value_format(c->e, v, vb, sizeof vb);
+        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+                     "%s tests yes/no question '%s' for '%s' (expected yes or no)", who, qid, vb);
+        c->bad = 1;
+    } else if (t == ENG_Q_NUMBER && v.type != ENG_INT && v.type != ENG_REAL) {
+        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+                     "%s tests number question '%s' for a value that is not a number",
+                     who, qid);
+        c->bad = 1;
+    }
+}
+
+/* Checks one pattern or assert of SIZE values read through GET. */
+static void check_one(ck *c, const char *who, const char *path, int line,
+                      int col, const void *owner, size_t i, size_t size,
+                      getter get)
+{
+    eng_value rel, a1, a2;
+    if (!get(owner, i, 0, &rel) || rel.type != ENG_SYMBOL)
+        return;
+    int h1 = size > 1 && get(owner, i, 1, &a1);
+    int h2 = size > 2 && get(owner, i, 2, &a2);
+    const char *r = text(c, rel);
+    if (!strcmp(r, "answer") && size == 3) {
+        if (h1)
+            check_answer(c, who, path, line, col, a1, h2, a2);
+    } else if (!strcmp(r, "advice") && size == 2 && h1) {
+        need_entry(c, who, path, line, col, "advice", a1);
+    } else if (!h1 || !h2) {
+        return;
+    } else if (!strcmp(r, "journey") && size == 4 && is(c, a1, "unit")) {
+        need_entry(c, who, path, line, col, "unit", a2);
+    } else if (!strcmp(r, "need") && size == 3 && is(c, a1, "role")) {
+        need_entry(c, who, path, line, col, "persona", a2);
+    } else if (!strcmp(r, "model") && size == 3 && is(c, a1, "primary")) {
+        need_entry(c, who, path, line, col, "model", a2);
+    } else if (!strcmp(r, "situation") &&
+               ((size == 3 && (is(c, a1, "primary") || is(c, a1, "secondary") ||
+                               is(c, a1, "transition"))) ||
+                (size == 4 && is(c, a1, "score")))) {
+        need_entry(c, who, path, line, col, "situation", a2);
+    } else if (!strcmp(r, "maturity") && size == 3 && is(c, a1, "band")) {
+        need_entry(c, who, path, line, col, "band", a2);
+    } else if (!strcmp(r, "finance") && size == 3 && is(c, a1, "option")) {
+        need_entry(c, who, path, line, col, "finance", a2);
+    }
+}
+
+static void check_dimension(ck *c, const char *who, const char *path, int line,
+                            int col, const void *owner, size_t i, size_t size,
+                            getter get)
+{
+    eng_value rel, a1;
+    if (size == 3 && get(owner, i, 0, &rel) && is(c, rel, "maturity") &&
+        get(owner, i, 1, &a1) && !is(c, a1, "band"))
+        need_entry(c, who, path, line, col, "dimension", a1);
+}
+
+int kb_check_refs(kb *k)
+{
+    ck c;
+    memset(&c, 0, sizeof c);
+    c.k = k;
+    c.e = kb_engine(k);
+    if (names_build(&c)) {
+        names_free(&c.entries);
+        return ENG_ENOMEM;
+    }
+    char who[300];
+    for (size_t r = 0; r < eng_rule_count(c.e); r++) {
+        const eng_rule *rule = eng_rule_at(c.e, r);
+        snprintf(who, sizeof who, "rule '%s'", eng_rule_name(rule));
+        for (size_t i = 0; i < eng_rule_cond_count(rule); i++) {
+            eng_cond_info ci;
+            eng_rule_cond(rule, i, &ci);
+            if (ci.kind == ENG_CE_TEST)
+                continue;
+            check_one(&c, who, eng_rule_path(rule), ci.line, ci.col, rule, i, ci.size,
+                      rule_cond_get);
+            check_dimension(&c, who, eng_rule_path(rule), ci.line, ci.col, rule, i,
+                            ci.size, rule_cond_get);
+        }
+        for (size_t i = 0; i < eng_rule_action_count(rule); i++) {
+            size_t size = eng_rule_action_size(rule, i);
+            if (!size)
+                continue;
+            int line = eng_rule_action_line(rule, i);
+            check_one(&c, who, eng_rule_path(rule), line, 0, rule, i, size, rule_act_get);
+            check_dimension(&c, who, eng_rule_path(rule), line, 0, rule, i, size,
+                            rule_act_get);
+        }
+    }
+    for (size_t q = 0; q < eng_question_count(c.e); q++) {
+        const eng_question *qq = eng_question_at(c.e, q);
+        snprintf(who, sizeof who, "question '%s' (ask_if)", eng_question_id(qq));
+        for (size_t i = 0; i < eng_question_cond_count(qq); i++) {
+            eng_cond_info ci;
+            eng_question_cond(qq, i, &ci);
+            if (ci.kind != ENG_CE_TEST)
+                check_one(&c, who, eng_question_path(qq), ci.line, ci.col, qq, i, ci.size,
+                          q_cond_get);
+        }
+    }
+    names_free(&c.entries);
+    return c.bad ? ENG_EINVAL : ENG_OK;
+}

@@ -1,0 +1,33 @@
+/*
+ * kb_int.h -- internals shared between the kb layer's files (kb.c,
+ * check.c, questionnaire.c, report.c).  Not part of the contract (kb.h).
+ */
+#ifndef LDT_KB_INT_H
+#define LDT_KB_INT_H
+
+#include "kb.h"
+
+/* A rule condition that reads a question: `answer Q ...` with Q constant. */
+typedef struct kb_reader {
+    const eng_rule *rule;
+    size_t cond;
+} kb_reader;
+
+struct kb {
+    eng_engine *e;
+    size_t nq;                  /* questions */
+    kb_reader **readers;        /* per question: the conditions reading it */
+    size_t *nreaders;
+    char *answered;             /* scratch: per question, answered now */
+};
+
+/* Checks that every question and catalogue entry a rule or an ask_if
+ * names exists, and that answer values tested are options of their
+ * question.  Reports diagnostics; returns ENG_OK, ENG_EINVAL or
+ * ENG_ENOMEM. */
+int kb_check_refs(kb *k);
+
+/* Indexes which rule conditions read which question. */
+int kb_index_readers(kb *k);
+
+#endif

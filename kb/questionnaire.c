@@ -1,0 +1,147 @@
+/*
+ * questionnaire.c -- which question comes next.  At load, every rule
+ * condition `answer Q ...` with a constant Q is indexed under Q.  During a
+ * session, a question is worth asking when it is unanswered, its ask_if
+ * holds, and one of the rules reading it can still fire: none of that
+ * rule's conditions on already answered questions has failed.  Whether a
+ * condition holds is read from the engine's alpha memories (the facts that
+ * pass the pattern's own tests), so the check costs a few lookups per rule.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb_int.h"
+
+static long qindex(kb *k, const char *id)
+{
+    for (size_t i = 0; i < k->nq; i++)
+        if (!strcmp(eng_question_id(eng_question_at(k->e, i)), id))
+            return (long)i;
+    return -1;
+}
+
+/* The question a condition reads, or -1. */
+static long cond_question(kb *k, const eng_rule *r, size_t c, size_t *size,
+                          eng_ce_kind *kind)
+{
+    eng_cond_info ci;
+    eng_value rel, q;
+    if (eng_rule_cond(r, c, &ci) || ci.kind == ENG_CE_TEST || ci.size != 3)
+        return -1;
+    if (!eng_rule_cond_const(r, c, 0, &rel) || !eng_rule_cond_const(r, c, 1, &q))
+        return -1;
+    const char *rt = eng_value_text(k->e, rel, NULL);
+    const char *qt = eng_value_text(k->e, q, NULL);
+    if (!rt || strcmp(rt, "answer") || !qt)
+        return -1;
+    *size = ci.size;
+    *kind = ci.kind;
+    return qindex(k, qt);
+}
+
+int kb_index_readers(kb *k)
+{
+    k->nq = eng_question_count(k->e);
+    k->readers = calloc(k->nq + 1, sizeof *k->readers);
+    k->nreaders = calloc(k->nq + 1, sizeof *k->nreaders);
+    k->answered = calloc(k->nq + 1, 1);
+    if (!k->readers || !k->nreaders || !k->answered)
+        return ENG_ENOMEM;
+    for (size_t r = 0; r < eng_rule_count(k->e); r++) {
+        const eng_rule *rule = eng_rule_at(k->e, r);
+        for (size_t c = 0; c < eng_rule_cond_count(rule); c++) {
+            size_t size;
+            eng_ce_kind kind;
+            long q = cond_question(k, rule, c, &size, &kind);
+            if (q < 0 || kind == ENG_CE_NOT)
+                continue;
+            kb_reader *v = realloc(k->readers[q], (k->nreaders[q] + 1) * sizeof *v);
+            if (!v)
+                return ENG_ENOMEM;
+            k->readers[q] = v;
+            v[k->nreaders[q]].rule = rule;
+            v[k->nreaders[q]++].cond = c;
+        }
+    }
+    return ENG_OK;
+}
+
+static void mark_answered(kb *k)
+{
+    eng_value ans;
+    memset(k->answered, 0, k->nq);
+    if (eng_intern(k->e, "answer", 6, ENG_SYMBOL, &ans))
+        return;
+    for (const eng_fact *f = eng_fact_next(k->e, NULL); f; f = eng_fact_next(k->e, f)) {
+        if (eng_fact_size(f) != 3 || !eng_value_equal(eng_fact_value(f, 0), ans))
+            continue;
+        const char *id = eng_value_text(k->e, eng_fact_value(f, 1), NULL);
+        long q = id ? qindex(k, id) : -1;
+        if (q >= 0)
+            k->answered[q] = 1;
+    }
+}
+
+/* Can RULE still fire, as far as the answers given so far tell? */
+static int still_possible(kb *k, const eng_rule *rule)
+{
+    for (size_t c = 0; c < eng_rule_cond_count(rule); c++) {
+        size_t size;
+        eng_ce_kind kind;
+        long q = cond_question(k, rule, c, &size, &kind);
+        if (q < 0 || !k->answered[q])
+            continue;
+        eng_cond_info ci;
+        eng_rule_cond(rule, c, &ci);
+        if (kind != ENG_CE_NOT && ci.alpha == 0)
+            return 0;       /* answered, and not as this rule needs */
+        if (kind == ENG_CE_NOT && ci.alpha > 0) {
+            eng_value v;
+            if (eng_rule_cond_const(rule, c, 2, &v))
+                return 0;   /* the very answer it must not see was given */
+        }
+    }
+    return 1;
+}
+
+static int worth_asking(kb *k, size_t i)
+{
+    const eng_question *q = eng_question_at(k->e, i);
+    if (k->answered[i] || !eng_question_askable(k->e, q))
+        return 0;
+    for (size_t j = 0; j < k->nreaders[i]; j++)
+        if (still_possible(k, k->readers[i][j].rule))
+            return 1;
+    return 0;
+}
+
+const eng_question *kb_next_question(kb *k)
+{
+    if (!k->answered)
+        return NULL;
+    mark_answered(k);
+    for (size_t i = 0; i < k->nq; i++)
+        if (worth_asking(k, i))
+            return eng_question_at(k->e, i);
+    return NULL;
+}
+
+size_t kb_questions_left(kb *k)
+{
+    size_t n = 0;
+    if (!k->answered)
+        return 0;
+    mark_answered(k);
+    for (size_t i = 0; i < k->nq; i++)
+        n += (size_t)worth_asking(k, i);
+    return n;
+}
+
+int kb_answered(kb *k, const eng_question *q)
+{
+    if (!k->answered)
+        return 0;
+    mark_answered(k);
+    long i = qindex(k, eng_question_id(q));
+    return i >= 0 && k->answered[i];
+}

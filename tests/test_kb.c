@@ -1,0 +1,335 @@
+/*
+ * test_kb.c -- the kb layer: catalogue entries become facts, references
+ * from rules to questions and catalogue entries are checked, the next
+ * question follows ask_if and what rules can still use, and the report
+ * reads conclusions with their titles and reasons.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kb/kb.h"
+
+static char dir[64];
+
+/* Writes TEXT as DIR/NAME. */
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/ldt-kb-test-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char questions[] =
+    "[question stage]\n"
+    "text = Stage?\n"
+    "type = one\n"
+    "option = none : None\n"
+    "option = running : Running\n"
+    "\n"
+    "[question users]\n"
+    "text = Who uses it?\n"
+    "type = many\n"
+    "option = team : Team\n"
+    "option = public : Public\n"
+    "ask_if = answer stage running\n"
+    "\n"
+    "[question budget]\n"
+    "text = Budget?\n"
+    "type = number\n"
+    "min = 0\n"
+    "\n"
+    "[question unused]\n"
+    "text = Nobody reads this\n"
+    "type = yesno\n";
+
+static const char rules[] =
+    "[rule public-twin]\n"
+    "when = answer stage running\n"
+    "when = answer users public\n"
+    "then = assert situation primary agora\n"
+    "because = The public uses the running twin.\n"
+    "\n"
+    "[rule funded]\n"
+    "when = answer stage running\n"
+    "when = answer budget ?b\n"
+    "when = ?b > 1000\n"
+    "then = add situation score agora 2\n"
+    "because = A budget of {?b} keeps it running.\n"
+    "\n"
+    "[rule no-twin]\n"
+    "when = answer stage none\n"
+    "then = assert situation primary lab\n"
+    "because = There is no twin yet.\n";
+
+/* The same rules concluding relations the kb does not check, for the
+ * questionnaire tests. */
+static const char plain_rules[] =
+    "[rule public-twin]\n"
+    "when = answer stage running\n"
+    "when = answer users public\n"
+    "then = assert public-twin yes\n"
+    "\n"
+    "[rule funded]\n"
+    "when = answer stage running\n"
+    "when = answer budget ?b\n"
+    "when = ?b > 1000\n"
+    "then = add funding 2\n"
+    "\n"
+    "[rule no-twin]\n"
+    "when = answer stage none\n"
+    "then = assert no-twin yes\n";
+
+static kb *open_kb(int *status)
+{
+    kb *k = kb_open(dir, NULL, status);
+    assert_non_null(k);
+    return k;
+}
+
+static void answer(kb *k, const char *text)
+{
+    assert_int_equal(eng_assert_text(kb_engine(k), text, NULL), ENG_OK);
+}
+
+static const char *next_id(kb *k)
+{
+    assert_int_equal(eng_run(kb_engine(k), 0, NULL), ENG_OK);
+    const eng_question *q = kb_next_question(k);
+    return q ? eng_question_id(q) : "(none)";
+}
+
+static void test_next_question_follows_what_can_matter(void **state)
+{
+    (void)state;
+    put("q.ini", questions);
+    put("r.ini", plain_rules);
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    assert_int_equal(eng_reset(kb_engine(k)), ENG_OK);
+    /* "unused" is read by no rule: never asked */
+    assert_string_equal(next_id(k), "stage");
+    assert_int_equal(kb_questions_left(k), 2);      /* stage, budget */
+    answer(k, "answer stage running");
+    /* users' ask_if now holds */
+    assert_string_equal(next_id(k), "users");
+    assert_int_equal(kb_questions_left(k), 2);
+    answer(k, "answer users team");
+    assert_string_equal(next_id(k), "budget");
+    answer(k, "answer budget 5000");
+    assert_string_equal(next_id(k), "(none)");
+    assert_int_equal(kb_questions_left(k), 0);
+    kb_close(k);
+}
+
+static void test_answers_that_close_a_branch_ask_fewer(void **state)
+{
+    (void)state;
+    put("q.ini", questions);
+    put("r.ini", plain_rules);
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    assert_int_equal(eng_reset(kb_engine(k)), ENG_OK);
+    answer(k, "answer stage none");
+    /* users is not askable (ask_if fails), and budget only matters for a
+     * running twin: nothing more to ask */
+    assert_string_equal(next_id(k), "(none)");
+    assert_int_equal(kb_questions_left(k), 0);
+    assert_true(kb_answered(k, eng_question_find(kb_engine(k), "stage")));
+    assert_false(kb_answered(k, eng_question_find(kb_engine(k), "budget")));
+    kb_close(k);
+}
+
+static void test_references_are_checked(void **state)
+{
+    (void)state;
+    put("q.ini", questions);
+    put("r.ini",
+        "[unit EDU-101]\n"
+        "title = Imagining innovation agency\n"
+        "module = EDU-100\nloop = 1\neqf = 4\nminutes = 20\n"
+        "personas = director\nsituations = lab\ndimensions = skills\n"
+        "rank = 1\nsummary = What agency means.\n"
+        "\n"
+        "[rule typo-question]\n"
+        "when = answer stge running\n"
+        "then = halt\n"
+        "\n"
+        "[rule typo-option]\n"
+        "when = answer stage runing\n"
+        "then = halt\n"
+        "\n"
+        "[rule typo-unit]\n"
+        "when = answer stage none\n"
+        "then = assert journey unit EDU-110 1\n"
+        "\n"
+        "[rule good-unit]\n"
+        "when = answer stage none\n"
+        "then = assert journey unit EDU-101 1\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_EINVAL);
+    int seen = 0;
+    for (size_t i = 0; i < eng_diag_count(e); i++) {
+        const eng_diag *d = eng_diag_at(e, i);
+        if (strstr(d->message, "reads question 'stge'")) {
+            assert_int_equal(d->line, 14);
+            assert_non_null(strstr(d->message, "did you mean 'stage'"));
+            seen |= 1;
+        } else if (strstr(d->message, "for 'runing'")) {
+            assert_int_equal(d->line, 18);
+            assert_non_null(strstr(d->message, "not one of its options (none, running)"));
+            seen |= 2;
+        } else if (strstr(d->message, "unit 'EDU-110'")) {
+            assert_non_null(strstr(d->message, "did you mean 'EDU-101'"));
+            seen |= 4;
+        } else if (strstr(d->message, "EDU-101")) {
+            fail_msg("unexpected diagnostic on the good rule: %s", d->message);
+        }
+    }
+    assert_int_equal(seen, 7);
+    kb_close(k);
+}
+
+static void test_catalogue_becomes_facts(void **state)
+{
+    (void)state;
+    put("c.ini",
+        "[persona data_steward]\n"
+        "title = Data steward\n"
+        "eqf = 6\ngroup = user\ntrack = gov\n"
+        "does = Keeps data fit for use.\n"
+        "needs = A mandate.\n"
+        "\n"
+        "[advice gov.steward]\n"
+        "title = Name a steward\n"
+        "text = Give each data set an owner.\n"
+        "who = data_steward, director\n"
+        "units = GOV-205\n"
+        "priority = 1\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_OK);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_query(e, "persona data_steward", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "persona.eqf data_steward 6", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "persona.title data_steward \"Data steward\"", NULL, NULL), 1);
+    /* lists give one fact per item */
+    assert_int_equal(eng_query(e, "advice.who gov.steward ?", NULL, NULL), 2);
+    /* advice entries are advice.entry: `advice A` means "A applies" */
+    assert_int_equal(eng_query(e, "advice.entry gov.steward", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "advice ?", NULL, NULL), 0);
+    kb_close(k);
+}
+
+static void test_catalogue_errors(void **state)
+{
+    (void)state;
+    put("c.ini",
+        "[persona data_steward]\n"
+        "title = Data steward\n"
+        "eqf = six\n"
+        "colour = blue\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_EINVAL);
+    int seen = 0;
+    for (size_t i = 0; i < eng_diag_count(e); i++) {
+        const char *m = eng_diag_at(e, i)->message;
+        if (strstr(m, "lacks required keys: group, track, does, needs"))
+            seen |= 1;
+        if (strstr(m, "key 'eqf': expected a number, found 'six'"))
+            seen |= 2;
+        if (strstr(m, "unknown key 'colour' in a persona entry"))
+            seen |= 4;
+    }
+    assert_int_equal(seen, 7);
+    kb_close(k);
+}
+
+static void test_report_reads_conclusions_and_reasons(void **state)
+{
+    (void)state;
+    put("q.ini", questions);
+    put("r.ini", rules);
+    put("c.ini",
+        "[situation agora]\n"
+        "title = DT Agora\nopenness = 4\nsummary = s\nactors = a\ndata = d\n"
+        "citizens = c\nmoney = m\nchallenges = c\ndecisions = d\npitfalls = p\n"
+        "modules = EID-300\n"
+        "[situation lab]\n"
+        "title = DT Lab\nopenness = 1\nsummary = s\nactors = a\ndata = d\n"
+        "citizens = c\nmoney = m\nchallenges = c\ndecisions = d\npitfalls = p\n"
+        "modules = EDU-100\n"
+        "[facts scores]\n"
+        "fact = situation score agora 1\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_OK);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    answer(k, "answer stage running");
+    answer(k, "answer users public");
+    answer(k, "answer budget 5000");
+    assert_int_equal(eng_run(e, 0, NULL), ENG_OK);
+    kb_report *r = NULL;
+    assert_int_equal(kb_report_build(k, "someone", &r), ENG_OK);
+    assert_string_equal(r->respondent, "someone");
+    assert_string_equal(r->situation.id, "agora");
+    assert_string_equal(r->situation.title, "DT Agora");
+    assert_int_equal(r->situation.reasons.n, 1);
+    assert_string_equal(r->situation.reasons.v[0], "The public uses the running twin.");
+    assert_null(r->secondary.id);
+    /* the agora score: 1 from the facts, 2 from the rule, with its reason */
+    assert_int_equal(r->scores.n, 4);
+    assert_string_equal(r->scores.v[3].id, "agora");
+    assert_true(r->scores.v[3].number == 3);
+    assert_int_equal(r->scores.v[3].reasons.n, 1);
+    assert_string_equal(r->scores.v[3].reasons.v[0], "A budget of 5000 keeps it running.");
+    assert_int_equal(r->dimensions.n, 8);
+    assert_int_equal(r->journey.n, 0);
+    kb_report_free(r);
+    kb_close(k);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_next_question_follows_what_can_matter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_answers_that_close_a_branch_ask_fewer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_references_are_checked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catalogue_becomes_facts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catalogue_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_reads_conclusions_and_reasons, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
