@@ -110,4 +110,90 @@ typedef struct kb_report {
 int kb_report_build(kb *k, const char *respondent, kb_report **out);
 void kb_report_free(kb_report *r);
 
+/* ------------------------------------------------------------ sessions */
+
+/* The fingerprint of the knowledge base at PATH: a hash of the relative
+ * paths and contents of its .ini files in load order, as 16 hex digits
+ * (NUL-terminated, so BUF needs 17 bytes).  ENG_OK or ENG_EIO. */
+int kb_fingerprint(const char *path, char *buf, size_t size);
+
+/* Saved questionnaire sessions in one SQLite database: every answer is
+ * committed in its own transaction (WAL mode) before the next question is
+ * shown; conclusions are stored with their derivations.  Only bound
+ * parameters reach SQL.  A database that is not ours, or is corrupt, is
+ * reported and never written to. */
+typedef struct kb_store kb_store;
+
+/* Where the database lives by default: $LDT_ADVISOR_DB, else
+ * $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db, else
+ * ~/.local/share/ldt-advisor/ldt-advisor.db.  Writes it into BUF; returns
+ * BUF, or NULL when no home directory is known. */
+const char *kb_store_default_path(char *buf, size_t size);
+
+/* Opens (creating it and its directory when missing, migrating an older
+ * schema forward) the database PATH.  On failure returns NULL and writes a
+ * message naming PATH and what to do into ERR. */
+kb_store *kb_store_open(const char *path, char *err, size_t errsize);
+void kb_store_close(kb_store *s);
+
+typedef struct kb_session_info {
+    long long id;
+    char *respondent;       /* a label chosen by the user, may be "" */
+    char *kb_path;          /* the knowledge base it ran under */
+    char *fingerprint;      /* kb_fingerprint of that knowledge base */
+    char *created, *updated;    /* ISO 8601, UTC */
+    int finished;           /* the questionnaire reached its end */
+    long answers;           /* answers given (skipped ones included) */
+} kb_session_info;
+
+typedef struct kb_answer {
+    char *question;         /* question id */
+    char *value;            /* the answer as typed and checked; NULL: skipped */
+    char *at;               /* when, ISO 8601 UTC */
+    long seq;               /* order given, from 1 */
+} kb_answer;
+
+typedef struct kb_conclusion {
+    char *fact;             /* the fact in the language's syntax */
+    char *derivation;       /* the explanation tree as text */
+} kb_conclusion;
+
+/* All functions below return ENG_OK, ENG_EINVAL (no such session), ENG_EIO
+ * (the database failed: ERR says how) or ENG_ENOMEM. */
+
+int kb_store_session_new(kb_store *s, const char *respondent,
+                         const char *kb_path, const char *fingerprint,
+                         long long *id, char *err, size_t errsize);
+/* Records the answer to QUESTION (VALUE NULL: skipped), replacing an
+ * earlier one to the same question, in one transaction. */
+int kb_store_answer_put(kb_store *s, long long id, const char *question,
+                        const char *value, char *err, size_t errsize);
+/* Forgets the answer to QUESTION (for going back). */
+int kb_store_answer_delete(kb_store *s, long long id, const char *question,
+                           char *err, size_t errsize);
+/* Replaces the session's conclusions, marks it finished or not, and
+ * records FINGERPRINT, in one transaction. */
+int kb_store_conclusions_put(kb_store *s, long long id,
+                             const kb_conclusion *c, size_t n, int finished,
+                             const char *fingerprint, char *err,
+                             size_t errsize);
+/* The session ID (0: the most recently updated one). */
+int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
+                         char *err, size_t errsize);
+/* Every session, newest first. */
+int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
+                      char *err, size_t errsize);
+/* The session's answers in the order given. */
+int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
+                     char *err, size_t errsize);
+int kb_store_conclusions(kb_store *s, long long id, kb_conclusion **out,
+                         size_t *n, char *err, size_t errsize);
+int kb_store_session_delete(kb_store *s, long long id, char *err,
+                            size_t errsize);
+
+void kb_session_info_clear(kb_session_info *si);
+void kb_sessions_free(kb_session_info *v, size_t n);
+void kb_answers_free(kb_answer *v, size_t n);
+void kb_conclusions_free(kb_conclusion *v, size_t n);
+
 #endif

@@ -1,0 +1,59 @@
+# advise on the bundled examples: every respondent gets exactly one primary
+# situation, band and model; JSON parses and carries reasons; the text
+# report has its sections; an invalid respondent is skipped with an error
+# while the others are advised.
+set -eu
+ROOT=$(pwd)
+$RUN advise --kb "$ROOT/rules" --format json "$ROOT/examples/answers.ini" >"$TMP/a.json"
+python3 - "$TMP/a.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rs = d["respondents"]
+assert len(rs) == 5, len(rs)
+sits = {"lab", "studio", "arena", "agora"}
+for r in rs:
+    s = r["situation"]
+    assert s["primary"]["id"] in sits, r["respondent"]
+    assert s["primary"]["reasons"], r["respondent"]
+    assert len(s["scores"]) == 4
+    assert r["maturity"]["band"]["id"] in {"explore", "foundation", "growth", "accelerate"}
+    assert len(r["maturity"]["dimensions"]) == 8
+    assert r["model"]["id"] in {"project_led", "central_platform", "federated",
+                                "shared_service", "ppp", "civic_commons"}
+    assert r["model"]["reasons"]
+    assert r["advice"], r["respondent"]
+    for a in r["advice"]:
+        assert a["title"] and a["text"] and a["priority"] in (1, 2, 3)
+    j = r["journey"]
+    assert j["units"], r["respondent"]
+    assert [u["position"] for u in j["units"]] == list(range(1, len(j["units"]) + 1))
+    assert sum(u["minutes"] for u in j["units"]) == j["total_minutes"]
+by = {r["respondent"]: r for r in rs}
+assert by["small-town-exploring"]["situation"]["primary"]["id"] == "lab"
+assert by["city-participation"]["situation"]["primary"]["id"] == "agora"
+# a short learning budget gives a short journey
+assert len(by["small-town-exploring"]["journey"]["units"]) <= 4
+PY
+$RUN advise --kb "$ROOT/rules" "$ROOT/examples/answers.ini" big-city-platform >"$TMP/a.txt"
+for h in "== big-city-platform ==" "Situation:" "Maturity:" "Governance model:" \
+         "Roles the twin needs" "Financing and procurement" "Next steps" "Learning journey:"; do
+    grep -qF "$h" "$TMP/a.txt" || { echo "text report lacks '$h'"; exit 1; }
+done
+# an invalid respondent: error with file:line, others still advised, exit 65
+cat >"$TMP/mixed.ini" <<'INI'
+[answers good]
+org.type = municipality
+twin.stage = exploring
+
+[answers bad]
+org.type = village
+INI
+status=0
+$RUN advise --kb "$ROOT/rules" --format json "$TMP/mixed.ini" >"$TMP/m.json" 2>"$TMP/m.err" || status=$?
+[ "$status" -eq 65 ] || { echo "exit $status, expected 65"; exit 1; }
+grep -qF "mixed.ini:6:12: error: respondent 'bad', question 'org.type': expected one of:" "$TMP/m.err" \
+    || { cat "$TMP/m.err"; exit 1; }
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [r['respondent'] for r in d['respondents']] == ['good']" "$TMP/m.json"
+# usage
+status=0; $RUN advise >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
+status=0; $RUN advise --format xml x >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]

@@ -1,0 +1,21 @@
+# `test`: the shipped knowledge base's scenarios pass; a failing scenario
+# says what was expected and what was found, ends with the summary line and
+# exits 1; coverage names rules no scenario fired.
+set -eu
+ROOT=$(pwd)
+$RUN test --kb "$ROOT/rules" >"$TMP/t.out"
+tail -n 1 "$TMP/t.out" | grep -Eq '^[0-9]+ passed, 0 failed$'
+cat >"$TMP/extra.ini" <<'INI'
+[test wrong-expectation]
+answer.twin.stage = exploring
+expect = situation primary agora
+expect_not = situation primary lab
+INI
+status=0
+$RUN test --kb "$ROOT/rules" "$TMP/extra.ini" wrong-expectation >"$TMP/f.out" || status=$?
+[ "$status" -eq 1 ] || { echo "exit $status"; cat "$TMP/f.out"; exit 1; }
+grep -qF "FAIL wrong-expectation" "$TMP/f.out"
+grep -qF "expected a fact matching 'situation primary agora', found none; facts of that relation:" "$TMP/f.out"
+grep -qF "expected no fact matching 'situation primary lab', found situation primary lab" "$TMP/f.out"
+tail -n 1 "$TMP/f.out" | grep -qx '0 passed, 1 failed'
+$RUN test --kb "$ROOT/rules" --coverage | grep -qE '^ +[0-9]+  situation\.primary  \('
