@@ -47,7 +47,19 @@ int cli_next(cli_args *a, const char **opt, const char **val);
  * else the installed one.  Returns a pointer into static storage. */
 const char *cli_kb_path(const char *dir);
 
+/* Puts respondent NAME of the answers file PATH into the engine's working
+ * memory (reset, answers, run), leaving out the answers to question SKIP
+ * when it is not NULL.  A label for the respondent goes into WHO.  Prints
+ * problems; returns 0 or an exit code. */
+int cli_load_answers(kb *k, const char *path, const char *name,
+                     const char *skip, char *who, size_t whosize);
+/* The same for the saved session ID (a number, or "latest") of the
+ * database DB (NULL: the default one). */
+int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
+                     char *who, size_t whosize);
+
 int cmd_facts(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_advise(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 

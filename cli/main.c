@@ -25,6 +25,7 @@ static const char main_help[] =
     "Commands:\n"
     "  advise ANSWERS [RESPONDENT...]    advice for each respondent (text or JSON)\n"
     "  test [TEST...]                    run the knowledge base's scenario tests\n"
+    "  explain SOURCE CONCLUSION         how a conclusion was reached (--why, --why-not)\n"
     "  facts KB [ANSWERS [RESPONDENT]]   run the rules, print working memory\n"
     "\n"
     "Run '" PROG " COMMAND --help' for a command's options.\n"
@@ -52,6 +53,8 @@ int main(int argc, char **argv)
         return cmd_advise(argc - 1, argv + 1);
     if (!strcmp(cmd, "test"))
         return cmd_test(argc - 1, argv + 1);
+    if (!strcmp(cmd, "explain"))
+        return cmd_explain(argc - 1, argv + 1);
     cli_usage("unknown command '%s'", cmd);
     return EX_USAGE;
 }

@@ -149,6 +149,12 @@ const char *cli_kb_path(const char *dir)
             snprintf(probe, sizeof probe, "%s/rules/questions.ini", buf);
             if (access(probe, R_OK) == 0) {
                 strncat(buf, "/rules", sizeof buf - strlen(buf) - 1);
+                /* shorter messages when it is below the current directory */
+                char cwd[4096];
+                size_t cl;
+                if (getcwd(cwd, sizeof cwd) && (cl = strlen(cwd)) > 1 &&
+                    !strncmp(buf, cwd, cl) && buf[cl] == '/')
+                    return buf + cl + 1;
                 return buf;
             }
         }

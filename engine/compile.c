@@ -554,6 +554,12 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
                 }
             }
             plan *target = &pl[slotplan[maxslot]];
+            conds[i].x = x;
+            conds[i].alpha = (uint8_t)single;
+            conds[i].onpat = -1;
+            for (size_t j = 0; j < nces; j++)
+                if (ces[j] == target->ce)
+                    conds[i].onpat = (int)j;
             if (single) {
                 to_cand(x, maxslot);
                 if (pvec_push(e, &target->alpha, x))
@@ -587,8 +593,10 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         if (!n)
             goto done;
         for (size_t j = 0; j < nces; j++)
-            if (ces[j] == pl[i].ce)
+            if (ces[j] == pl[i].ce) {
                 conds[j].am = am;
+                conds[j].node = n;
+            }
         if (pl[i].type == N_JOIN)
             depth++;
         parent = n;

@@ -213,6 +213,11 @@ typedef struct pce {
 typedef struct cond {           /* a rule's or question's condition, kept */
     pce *ce;
     struct amem *am;            /* patterns: the alpha memory it reads */
+    struct node *node;          /* patterns: its join / not / exists node */
+    struct expr *x;             /* tests: as compiled (refs to the pattern
+                                   it runs at are SLOT_CAND) */
+    int onpat;                  /* tests: the condition it runs at, or -1 */
+    uint8_t alpha;              /* tests: folded into that pattern's alpha */
 } cond;
 
 enum { ACT_ASSERT, ACT_RETRACT, ACT_ADD, ACT_HALT };
@@ -523,6 +528,8 @@ int eng_amem_match(eng_engine *e, const amem *am, const eng_fact *f);
 void eng_amem_register(eng_engine *e, amem *am);   /* into dispatch */
 
 /* rete.c */
+int eng_beta_ok(eng_engine *e, const node *n, const tok *t, const eng_fact *f);
+int eng_keys_equal(const node *n, const tok *t, const eng_fact *f);
 void eng_wm_free(eng_engine *e);
 int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
                     eng_origin origin, const eng_rule *r,

@@ -370,6 +370,28 @@ size_t eng_rule_action_size(const eng_rule *r, size_t i);
 int eng_rule_action_const(const eng_rule *r, size_t i, size_t pos,
                           eng_value *out);
 
+/* Why a rule has not fired (for "why not" explanations), read from the
+ * match network's memories as they are now. */
+typedef enum eng_why_result {
+    ENG_WHY_FAILED,     /* condition COND fails: DETAIL says how */
+    ENG_WHY_MATCHED,    /* every condition holds: it fired or will fire */
+    ENG_WHY_NEVER       /* a test that is always false: it can never fire */
+} eng_why_result;
+
+typedef struct eng_why_not {
+    eng_why_result result;
+    size_t cond;            /* ENG_WHY_FAILED: the first condition that fails */
+    char detail[1024];      /* what it expected and what it found */
+} eng_why_not;
+
+/* Fills *OUT for rule R in the current working memory.  With WANT (N
+ * values, a fact the caller hoped R would assert; WANTCONST[i] 0 where any
+ * value will do), the variables of R's matching action are held to the
+ * wanted values, so that the answer is about that fact: why is there no
+ * `situation primary arena`, not why R did not fire at all.  ENG_OK. */
+int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
+                     const int *wantconst, size_t n, eng_why_not *out);
+
 /* --------------------------------------------------------------- questions */
 
 typedef enum eng_qtype {

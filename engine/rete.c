@@ -162,7 +162,7 @@ static uint32_t right_key(const amem *am, const eng_fact *f)
     return h;
 }
 
-static int keys_equal(const node *n, const tok *t, const eng_fact *f)
+int eng_keys_equal(const node *n, const tok *t, const eng_fact *f)
 {
     for (size_t i = 0; i < n->nkey; i++)
         if (!eng_value_equal(t->facts[n->keys[i].slot]->v[n->keys[i].pos],
@@ -171,10 +171,9 @@ static int keys_equal(const node *n, const tok *t, const eng_fact *f)
     return 1;
 }
 
-static int beta_ok(eng_engine *e, const node *n, const tok *t,
-                   const eng_fact *f)
+int eng_beta_ok(eng_engine *e, const node *n, const tok *t, const eng_fact *f)
 {
-    if (!keys_equal(n, t, f))
+    if (!eng_keys_equal(n, t, f))
         return 0;
     for (size_t i = 0; i < n->ntests; i++)
         if (!eng_test_expr(e, n->tests[i], t->facts, f))
@@ -262,7 +261,7 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         if (!am->nb)
             return;
         for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
-            if (x->key == t->hash && beta_ok(e, n, t, x->f))
+            if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
                 emit_kids(e, n, t, x->f);
         return;
     }
@@ -274,7 +273,7 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         int32_t c = 0;
         if (am->nb)
             for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
-                if (x->key == t->hash && beta_ok(e, n, t, x->f))
+                if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
                     c++;
         t->count = c;
         if ((n->type == N_NEG) == (c == 0))
@@ -305,7 +304,7 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     tok *x = n->b[key & (n->nb - 1)], *nx;
     for (; x; x = nx) {
         nx = x->bnext;
-        if (x->hash != key || !beta_ok(e, n, x, f))
+        if (x->hash != key || !eng_beta_ok(e, n, x, f))
             continue;
         if (n->type == N_JOIN) {
             emit_kids(e, n, x, f);
@@ -326,7 +325,7 @@ static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     tok *x = n->b[key & (n->nb - 1)], *nx;
     for (; x; x = nx) {
         nx = x->bnext;
-        if (x->hash != key || !beta_ok(e, n, x, f))
+        if (x->hash != key || !eng_beta_ok(e, n, x, f))
             continue;
         if (--x->count == 0) {
             if (n->type == N_NEG)

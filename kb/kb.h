@@ -55,6 +55,12 @@ const eng_question *kb_next_question(kb *k);
  * every question), for showing progress. */
 size_t kb_questions_left(kb *k);
 
+/* The rules that read question Q (a condition `answer Q ...`), at most MAX
+ * into RULES; POSSIBLE[i] (may be NULL) tells whether rule i can still
+ * fire given the answers in working memory.  Returns how many there are. */
+size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
+                         int *possible, size_t max);
+
 /* 1 if the respondent in working memory has answered Q. */
 int kb_answered(kb *k, const eng_question *q);
 

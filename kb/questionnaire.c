@@ -145,3 +145,28 @@ int kb_answered(kb *k, const eng_question *q)
     long i = qindex(k, eng_question_id(q));
     return i >= 0 && k->answered[i];
 }
+
+size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
+                         int *possible, size_t max)
+{
+    long qi = k->answered ? qindex(k, eng_question_id(q)) : -1;
+    size_t n = 0;
+    if (qi < 0)
+        return 0;
+    mark_answered(k);
+    for (size_t j = 0; j < k->nreaders[qi]; j++) {
+        const eng_rule *r = k->readers[qi][j].rule;
+        size_t m = 0;
+        while (m < n && m < max && rules[m] != r)
+            m++;
+        if (m < n && m < max)
+            continue;       /* a rule reading the question twice */
+        if (n < max) {
+            rules[n] = r;
+            if (possible)
+                possible[n] = still_possible(k, r);
+        }
+        n++;
+    }
+    return n;
+}

@@ -35,7 +35,7 @@ file, which is in its time too).
 
 Both engines print one line per derived fact and questionnaire:
 `rNNNNNN flag F`, `rNNNNNN advice A`, `rNNNNNN score S V` (ldt-advisor
-prints the answers too; compare only these three relations).
+prints the answers too, and spells advice `advise`: see INI_ADVICE).
 
 --stats prints the static sizes (rules, conditions, flags, advice, scores)
 and, from a reference evaluation in Python over the first 100
@@ -53,6 +53,12 @@ LEVEL_SHARE = [0.35, 0.25, 0.18, 0.12, 0.10]      # of R, levels 1..5
 PRODUCERS_PER_FLAG = {1: 3, 2: 4, 3: 5, 4: 6}       # rules asserting one level-L flag
 PRODUCERS_PER_ADVICE = 2
 NUM_OPS = [">=", "<=", ">", "<"]
+# The relation of the advice facts in the INI KB.  ADVISORY.md calls it
+# `advice`, but ldt-advisor's kb layer reads `advice NAME` as the LDT
+# conclusion and requires an [advice NAME] catalogue entry for every name a
+# rule asserts (kb/check.c), so the INI side spells it `advise`; run.py maps
+# it back before comparing with CLIPS, whose template keeps the name advice.
+INI_ADVICE = "advise"
 
 
 # ---------------------------------------------------------------- questions
@@ -218,8 +224,10 @@ def ini_kb(seed, R, questions, rules):
         a = r.action
         if a[0] == "score":
             out.append(f"then = add score {a[1]} {a[2]}")
+        elif a[0] == "advice":
+            out.append(f"then = assert {INI_ADVICE} {a[1]}")
         else:
-            out.append(f"then = assert {a[0]} {a[1]}")
+            out.append(f"then = assert flag {a[1]}")
         out.append("")
     return "\n".join(out)
 

@@ -1,0 +1,476 @@
+/*
+ * explain.c -- `ldt-advisor explain`: why the advisor says what it says.
+ *
+ *   explain CONCLUSION          how it was reached: a tree of rules with
+ *                               their `because` sentences, down to answers
+ *   explain --why QUESTION      why the question matters: the rules that
+ *                               read it and the conclusions they can change
+ *   explain --why-not CONCLUSION  for a conclusion not reached: the rules
+ *                               that could reach it and, for each, the
+ *                               first condition that fails, with what it
+ *                               expected and what it found
+ *
+ * The respondent comes from an answers file (ANSWERS_FILE RESPONDENT) or a
+ * saved session (--session ID); either way the answers are replayed from a
+ * reset, so the explanation is that of a fresh run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli.h"
+
+static const char explain_help[] =
+    "Usage: " PROG " explain [OPTIONS] SOURCE CONCLUSION\n"
+    "       " PROG " explain [OPTIONS] SOURCE --why QUESTION\n"
+    "       " PROG " explain [OPTIONS] SOURCE --why-not CONCLUSION\n"
+    "\n"
+    "SOURCE is ANSWERS_FILE RESPONDENT, or --session ID for a saved session.\n"
+    "A CONCLUSION is a fact pattern such as 'situation primary arena' or\n"
+    "'model primary ?m' (quote it; ? matches anything).\n"
+    "\n"
+    "  CONCLUSION          how it was reached, rule by rule, down to the answers\n"
+    "  --why QUESTION      why the question is asked: the rules that read it,\n"
+    "                      whether they can still fire, what they can change\n"
+    "  --why-not PATTERN   why a conclusion was not reached: each rule that\n"
+    "                      could reach it and the first condition that fails\n"
+    "\n"
+    "Options:\n"
+    "  --kb DIR            the knowledge base (default as for advise)\n"
+    "  --session ID        explain a saved session (see 'sessions list')\n"
+    "  --db PATH           the sessions database\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Exit status: 0 explained, 1 nothing matches, 64 usage, 65 errors in the\n"
+    "knowledge base or answers, 66 a file that cannot be read.\n";
+
+/* ------------------------------------------------------------ how */
+
+typedef struct seen {
+    const eng_fact **v;
+    size_t n, cap;
+} seen;
+
+static int seen_has(seen *s, const eng_fact *f)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == f)
+            return 1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        const eng_fact **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return 1;       /* out of memory: stop descending */
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = f;
+    return 0;
+}
+
+static void fact_line(eng_engine *e, const eng_fact *f, int depth)
+{
+    char buf[1024];
+    eng_fact_format(e, f, buf, sizeof buf);
+    printf("%*s%s", depth * 2, "", buf);
+}
+
+static int is_total_of(const eng_fact *s, const eng_fact *f)
+{
+    size_t n = eng_fact_size(f);
+    if (eng_fact_size(s) != n || eng_fact_origin(f) != ENG_FROM_RULE)
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!eng_value_equal(eng_fact_value(s, i), eng_fact_value(f, i)))
+            return 0;
+    return 1;
+}
+
+static void how(eng_engine *e, const eng_fact *f, int depth, seen *s)
+{
+    fact_line(e, f, depth);
+    if (depth > 40) {
+        puts("  ...");
+        return;
+    }
+    switch (eng_fact_origin(f)) {
+    case ENG_FROM_ASSERT:
+        puts("   [an answer]");
+        return;
+    case ENG_FROM_FACTS: {
+        int line;
+        const char *src = eng_fact_source(f, &line);
+        printf("   [knowledge base, %s:%d]\n", src ? src : "?", line);
+        return;
+    }
+    case ENG_FROM_RULE:
+        break;
+    }
+    if (seen_has(s, f)) {
+        puts("   [explained above]");
+        return;
+    }
+    putchar('\n');
+    const eng_rule *r = eng_fact_rule(f);
+    char because[2048];
+    eng_fact_because(e, f, because, sizeof because);
+    printf("%*s<- rule %s (%s:%d)%s%s\n", depth * 2 + 2, "", eng_rule_name(r),
+           eng_rule_path(r), eng_rule_line(r), because[0] ? ": " : "", because);
+    /* a running total built by `add`: its earlier value is shown at the
+     * same depth, so the contributions read as a list, not a staircase */
+    const eng_fact *total = NULL;
+    for (size_t i = 0; i < eng_fact_support_count(f); i++) {
+        const eng_fact *x = eng_fact_support(f, i);
+        if (is_total_of(x, f))
+            total = x;
+        else
+            how(e, x, depth + 2, s);
+    }
+    if (total)
+        how(e, total, depth, s);
+}
+
+typedef struct found {
+    const eng_fact *v[64];
+    size_t n;
+} found;
+
+static int collect(void *ud, const eng_fact *f)
+{
+    found *fd = ud;
+    if (fd->n < 64)
+        fd->v[fd->n++] = f;
+    return 0;
+}
+
+static int explain_how(eng_engine *e, const char *pattern)
+{
+    found fd = {{0}, 0};
+    long n = eng_query(e, pattern, collect, &fd);
+    if (n < 0) {
+        cli_usage("explain: '%s' is not a fact pattern (e.g. 'situation primary ?s')", pattern);
+        return EX_USAGE;
+    }
+    if (n == 0) {
+        printf("No fact matches '%s': it was not concluded.\n"
+               "Try: " PROG " explain ... --why-not '%s'\n", pattern, pattern);
+        return 1;
+    }
+    seen s = {0};
+    for (size_t i = 0; i < fd.n; i++) {
+        if (i)
+            putchar('\n');
+        how(e, fd.v[i], 0, &s);
+    }
+    free(s.v);
+    return 0;
+}
+
+/* ------------------------------------------------------------ why-not */
+
+/* Could action A of rule R assert a fact matching the query Q? */
+static int could_make(eng_engine *e, const eng_rule *r, size_t a,
+                      const eng_value *q, const int *qconst, size_t qn)
+{
+    size_t n = eng_rule_action_size(r, a);
+    if (n != qn)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        eng_value v;
+        if (qconst[i] && eng_rule_action_const(r, a, i, &v) &&
+            !eng_value_equal(v, q[i]))
+            return 0;
+    }
+    (void)e;
+    return 1;
+}
+
+/* Splits PATTERN into values (qconst[i] = 0 for ? and ?var). */
+static long split_pattern(eng_engine *e, const char *pattern, eng_value *q,
+                          int *qconst, size_t max)
+{
+    char buf[1024];
+    size_t n = 0;
+    const char *p = pattern;
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        const char *st = p;
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+        } else {
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+        }
+        if (n == max || (size_t)(p - st) >= sizeof buf)
+            return -1;
+        memcpy(buf, st, (size_t)(p - st));
+        buf[p - st] = '\0';
+        if (buf[0] == '?') {
+            qconst[n] = 0;
+            memset(&q[n], 0, sizeof q[n]);
+        } else {
+            qconst[n] = 1;
+            if (eng_value_parse(e, buf, &q[n]))
+                return -1;
+        }
+        n++;
+    }
+    return n && qconst[0] ? (long)n : -1;
+}
+
+static int explain_why_not(eng_engine *e, const char *pattern)
+{
+    eng_value q[64];
+    int qc[64];
+    long qn = split_pattern(e, pattern, q, qc, 64);
+    if (qn < 0) {
+        cli_usage("explain: '%s' is not a fact pattern (e.g. 'model primary federated')", pattern);
+        return EX_USAGE;
+    }
+    found fd = {{0}, 0};
+    if (eng_query(e, pattern, collect, &fd) > 0) {
+        char buf[1024];
+        eng_fact_format(e, fd.v[0], buf, sizeof buf);
+        printf("'%s' holds (as '%s'); see how with: " PROG " explain ... '%s'\n",
+               pattern, buf, buf);
+        return 0;
+    }
+    printf("'%s' was not concluded.\n", pattern);
+    size_t nrules = 0;
+    for (size_t i = 0; i < eng_rule_count(e); i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        int can = 0;
+        for (size_t a = 0; a < eng_rule_action_count(r) && !can; a++)
+            can = (eng_rule_action_kind(r, a) == ENG_ACT_ASSERT ||
+                   eng_rule_action_kind(r, a) == ENG_ACT_ADD) &&
+                  could_make(e, r, a, q, qc, (size_t)qn);
+        if (!can)
+            continue;
+        nrules++;
+        eng_why_not w;
+        eng_rule_why_not(e, r, q, qc, (size_t)qn, &w);
+        printf("\n  rule %s (%s:%d)\n", eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
+        if (w.result == ENG_WHY_FAILED) {
+            eng_cond_info ci;
+            if (eng_rule_cond(r, w.cond, &ci) == ENG_OK)
+                printf("    fails at 'when = %s' (line %d): %s\n", ci.text, ci.line, w.detail);
+            else
+                printf("    fails: %s\n", w.detail);
+        } else if (w.result == ENG_WHY_MATCHED) {
+            printf("    all its conditions hold, but it concluded something else (its\n"
+                   "    values differ from the pattern), or a later rule retracted it\n");
+        } else {
+            printf("    can never fire: %s\n", w.detail);
+        }
+    }
+    if (!nrules)
+        printf("No rule of the knowledge base asserts a fact of that form.\n");
+    return 1;
+}
+
+/* ------------------------------------------------------------ why */
+
+static const char *const conclusions[] = {"situation", "maturity", "model", "need",
+                                          "finance", "advice", "journey"};
+
+static int is_conclusion(const char *rel)
+{
+    for (size_t i = 0; i < sizeof conclusions / sizeof *conclusions; i++)
+        if (!strcmp(rel, conclusions[i]))
+            return 1;
+    return 0;
+}
+
+/* Does rule R read relation REL in one of its conditions? */
+static int reads_rel(const eng_rule *r, eng_value rel)
+{
+    for (size_t c = 0; c < eng_rule_cond_count(r); c++) {
+        eng_value v;
+        if (eng_rule_cond_const(r, c, 0, &v) && eng_value_equal(v, rel))
+            return 1;
+    }
+    return 0;
+}
+
+/* From rule START, the conclusion relations its assertions can reach,
+ * printed with the chain of rules that leads there. */
+static void reach(eng_engine *e, const eng_rule *start)
+{
+    size_t nr = eng_rule_count(e);
+    long *from = malloc((nr + 1) * sizeof *from);
+    size_t *queue = malloc((nr + 1) * sizeof *queue);
+    char shown[16] = {0};
+    if (!from || !queue)
+        goto done;
+    for (size_t i = 0; i < nr; i++)
+        from[i] = -2;
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (eng_rule_at(e, i) == start) {
+            from[i] = -1;
+            queue[tail++] = i;
+        }
+    while (head < tail) {
+        size_t ri = queue[head++];
+        const eng_rule *r = eng_rule_at(e, ri);
+        for (size_t a = 0; a < eng_rule_action_count(r); a++) {
+            eng_value rel;
+            if (!eng_rule_action_size(r, a) || !eng_rule_action_const(r, a, 0, &rel))
+                continue;
+            const char *rt = eng_value_text(e, rel, NULL);
+            for (size_t c = 0; rt && c < sizeof conclusions / sizeof *conclusions; c++)
+                if (!strcmp(rt, conclusions[c]) && !shown[c]) {
+                    shown[c] = 1;
+                    printf("      can change '%s' (", rt);
+                    /* the chain, last rule first */
+                    long k = (long)ri;
+                    int first = 1;
+                    while (k >= 0) {
+                        printf("%s%s", first ? "" : " <- ", eng_rule_name(eng_rule_at(e, (size_t)k)));
+                        first = 0;
+                        k = from[k];
+                    }
+                    puts(")");
+                }
+            if (rt && is_conclusion(rt) && strcmp(rt, "situation") && strcmp(rt, "model"))
+                continue;   /* final conclusions: no need to go further */
+            for (size_t j = 0; j < nr; j++)
+                if (from[j] == -2 && reads_rel(eng_rule_at(e, j), rel)) {
+                    from[j] = (long)ri;
+                    queue[tail++] = j;
+                }
+        }
+    }
+done:
+    free(from);
+    free(queue);
+}
+
+static int explain_why(kb *k, const char *qid)
+{
+    eng_engine *e = kb_engine(k);
+    const eng_question *q = eng_question_find(e, qid);
+    if (!q) {
+        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
+        return EX_DATAERR;
+    }
+    printf("Question %s", qid);
+    if (eng_question_group(q)[0])
+        printf(" (%s)", eng_question_group(q));
+    printf(": %s\n", eng_question_text(q));
+    if (!eng_question_askable(e, q))
+        printf("Its ask_if conditions do not hold for this respondent: it would not be asked.\n");
+    const eng_rule *rules[256];
+    int possible[256];
+    size_t n = kb_question_rules(k, q, rules, possible, 256);
+    if (!n) {
+        printf("No rule reads it: its answer changes nothing.\n");
+        return 0;
+    }
+    size_t live = 0;
+    for (size_t i = 0; i < n && i < 256; i++)
+        live += (size_t)possible[i];
+    printf("%zu rule%s read%s it; %zu can still fire with the other answers:\n", n,
+           n == 1 ? "" : "s", n == 1 ? "s" : "", live);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        const eng_rule *r = rules[i];
+        printf("\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
+               eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
+        if (!possible[i]) {
+            eng_why_not w;
+            eng_rule_why_not(e, r, NULL, NULL, 0, &w);
+            if (w.result == ENG_WHY_FAILED)
+                printf("      blocked by another answer: %s\n", w.detail);
+        }
+        reach(e, r);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ command */
+
+int cmd_explain(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--kb", "--why", "--why-not", "--session",
+                                             "--db", NULL};
+    cli_args a = {argc, argv, 0, 0, "explain", with_value};
+    const char *kbdir = NULL, *why = NULL, *whynot = NULL, *session = NULL, *db = NULL;
+    const char *pos[3] = {NULL, NULL, NULL}, *opt, *val;
+    int npos = 0, r;
+    while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
+        if (r == CLI_ERR)
+            return EX_USAGE;
+        if (r == CLI_ARG) {
+            if (npos == 3) {
+                cli_usage("explain: too many arguments (starting at '%s')", val);
+                return EX_USAGE;
+            }
+            pos[npos++] = val;
+        } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+            fputs(explain_help, stdout);
+            return 0;
+        } else if (!strcmp(opt, "--kb")) {
+            kbdir = val;
+        } else if (!strcmp(opt, "--why")) {
+            why = val;
+        } else if (!strcmp(opt, "--why-not")) {
+            whynot = val;
+        } else if (!strcmp(opt, "--session")) {
+            session = val;
+        } else if (!strcmp(opt, "--db")) {
+            db = val;
+        } else {
+            cli_usage("explain: unknown option '%s'", opt);
+            return EX_USAGE;
+        }
+    }
+    int nsrc = session ? 0 : 2;
+    if ((why != NULL) + (whynot != NULL) + (npos > nsrc) != 1 || npos < nsrc) {
+        cli_usage("explain: give the respondent (ANSWERS_FILE RESPONDENT or --session ID)\n"
+                  "and one of CONCLUSION, --why QUESTION or --why-not CONCLUSION");
+        return EX_USAGE;
+    }
+    int status;
+    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    if (!k) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    eng_engine *e = kb_engine(k);
+    cli_diags(e, 0);
+    int exitc = 0;
+    if (status) {
+        exitc = cli_exit(status);
+        goto done;
+    }
+    char who[512];
+    if (session || db) {
+        /* saved sessions arrive with the sessions store */
+        cli_usage("explain: --session needs the sessions database, which this build lacks");
+        exitc = EX_USAGE;
+        goto done;
+    }
+    exitc = cli_load_answers(k, pos[0], pos[1], why, who, sizeof who);
+    if (exitc)
+        goto done;
+    printf("Respondent: %s\n\n", who);
+    if (why)
+        exitc = explain_why(k, why);
+    else if (whynot)
+        exitc = explain_why_not(e, whynot);
+    else
+        exitc = explain_how(e, pos[nsrc]);
+    if (fflush(stdout) || ferror(stdout))
+        exitc = EX_IOERR;
+done:
+    kb_close(k);
+    return exitc;
+}

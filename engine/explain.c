@@ -1,0 +1,353 @@
+/*
+ * explain.c -- why a rule has not fired.  The match network already holds
+ * the answer: each node's memory is the set of partial matches of the
+ * conditions before it, so the first condition whose node passes nothing
+ * on is the one that fails.  This file finds it and says, in words, what
+ * the condition expected and what working memory holds instead: the facts
+ * of the same relation, the value a test saw, or the fact a `not` found.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eng_int.h"
+
+typedef struct bind {           /* a variable held to a value */
+    uint16_t slot, pos;
+    eng_value v;
+} bind;
+
+typedef struct binds {
+    bind v[ENG_MAX_ARITY];
+    size_t n;
+} binds;
+
+/* Does token T agree with the bindings it has the facts for? */
+static int tok_ok(const tok *t, const binds *bs)
+{
+    for (size_t i = 0; bs && i < bs->n; i++)
+        if (bs->v[i].slot < t->n &&
+            !eng_value_equal(t->facts[bs->v[i].slot]->v[bs->v[i].pos], bs->v[i].v))
+            return 0;
+    return 1;
+}
+
+/* The first token in N's memory that agrees with BS, or NULL. */
+static const tok *first_tok(const node *n, const binds *bs)
+{
+    for (size_t k = 0; k < n->nb; k++)
+        for (const tok *t = n->b[k]; t; t = t->bnext)
+            if (tok_ok(t, bs))
+                return t;
+    return NULL;
+}
+
+/* Does fact F, as the pattern at SLOT, agree with BS? */
+static int fact_ok(const eng_fact *f, uint16_t slot, const binds *bs)
+{
+    for (size_t i = 0; bs && i < bs->n; i++)
+        if (bs->v[i].slot == slot && !eng_value_equal(f->v[bs->v[i].pos], bs->v[i].v))
+            return 0;
+    return 1;
+}
+
+typedef struct wbuf {
+    char *p;
+    size_t size, len;
+} wbuf;
+
+static void wput(wbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void wput(wbuf *b, const char *fmt, ...)
+{
+    if (b->len + 1 >= b->size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        b->len = b->len + (size_t)n < b->size ? b->len + (size_t)n : b->size - 1;
+}
+
+static void wfact(eng_engine *e, wbuf *b, const eng_fact *f)
+{
+    char tmp[512];
+    eng_fact_format(e, f, tmp, sizeof tmp);
+    wput(b, "%s", tmp);
+}
+
+static void wvalue(eng_engine *e, wbuf *b, eng_value v)
+{
+    char tmp[256];
+    eng_value_format(e, v, tmp, sizeof tmp);
+    wput(b, "%s", tmp);
+}
+
+/* Lists the variables of test X (parsed form P, same shape) with the
+ * values they have for the token T and candidate fact F. */
+static void wvars(eng_engine *e, wbuf *b, const pexpr *p, const expr *x,
+                  eng_fact *const *facts, const eng_fact *f, int *first)
+{
+    if (!p || !x)
+        return;
+    if (x->op == X_REF) {
+        const eng_fact *src = x->slot == SLOT_CAND ? f : facts ? facts[x->slot] : NULL;
+        if (src) {
+            wput(b, "%s?%s = ", *first ? "" : ", ", p->var);
+            wvalue(e, b, src->v[x->pos]);
+            *first = 0;
+        }
+        return;
+    }
+    wvars(e, b, p->a, x->a, facts, f, first);
+    wvars(e, b, p->b, x->b, facts, f, first);
+    for (size_t i = 0; i < x->nset && i < p->nset; i++)
+        wvars(e, b, p->set[i], x->set[i], facts, f, first);
+}
+
+/* The live facts of the relation and arity of pattern CE (and with its
+ * first constant, when it has one there). */
+static size_t near_facts(eng_engine *e, const pce *ce, const eng_fact **out,
+                         size_t max)
+{
+    size_t n = 0, arity = ce->nterms + 1;
+    for (const eng_fact *f = e->lhead; f && n < max; f = f->lnext) {
+        if (f->n != arity || !eng_value_equal(f->v[0], ce->rel))
+            continue;
+        if (ce->nterms && ce->terms[0].kind == TERM_CONST &&
+            !eng_value_equal(f->v[1], ce->terms[0].k))
+            continue;
+        out[n++] = f;
+    }
+    return n;
+}
+
+/* The first test of R running at condition I (in its alpha memory when
+ * ALPHA) that is false for token T and fact F, or -1. */
+static long failing_test(eng_engine *e, const eng_rule *r, size_t i, int alpha,
+                         const tok *t, const eng_fact *f)
+{
+    for (size_t j = 0; j < r->nconds; j++) {
+        const cond *c = &r->conds[j];
+        if (c->ce->kind != CE_TEST || c->onpat != (int)i || c->alpha != alpha || !c->x)
+            continue;
+        if (!eng_test_expr(e, c->x, t ? t->facts : NULL, f))
+            return (long)j;
+    }
+    return -1;
+}
+
+/* Why fact F does not pass the pattern's own tests. */
+static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
+                         const eng_fact *f, wbuf *b)
+{
+    const pce *ce = r->conds[i].ce;
+    for (size_t k = 0; k < ce->nterms; k++) {
+        const pterm *t = &ce->terms[k];
+        if (t->kind == TERM_CONST && !eng_value_equal(f->v[k + 1], t->k)) {
+            wput(b, "it expected ");
+            wvalue(e, b, t->k);
+            wput(b, " at place %zu and found ", k + 1);
+            wvalue(e, b, f->v[k + 1]);
+            wput(b, " in '");
+            wfact(e, b, f);
+            wput(b, "'");
+            return;
+        }
+    }
+    long j = failing_test(e, r, i, 1, NULL, f);
+    if (j >= 0) {
+        int first = 1;
+        wput(b, "the test '%s' is false for '", r->conds[j].ce->text);
+        wfact(e, b, f);
+        wput(b, "' (");
+        wvars(e, b, r->conds[j].ce->cons[0], r->conds[j].x, NULL, f, &first);
+        wput(b, ")");
+        return;
+    }
+    wput(b, "'");
+    wfact(e, b, f);
+    wput(b, "' does not satisfy the pattern's own constraints");
+}
+
+static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
+                     const binds *bs)
+{
+    const cond *c = &r->conds[i];
+    const node *n = c->node;
+    const pce *ce = c->ce;
+    const eng_fact *near[4];
+    /* a left token to explain with: the first partial match before it */
+    const tok *t = first_tok(n, bs);
+    uint16_t slot = (uint16_t)n->depth;
+    if (n->type == N_NEG) {
+        /* some fact matches what must not exist */
+        for (size_t k = 0; t && k < n->am->nb; k++)
+            for (const fact_ent *x = n->am->b[k]; x; x = x->bnext)
+                if (eng_beta_ok(e, n, t, x->f)) {
+                    wput(b, "it requires that no fact matches '%s', but '", ce->text);
+                    wfact(e, b, x->f);
+                    wput(b, "' does");
+                    return;
+                }
+        wput(b, "it requires that no fact matches '%s', but one does", ce->text);
+        return;
+    }
+    if (n->am->count == 0) {
+        size_t nn = near_facts(e, ce, near, 4);
+        if (!nn) {
+            char rel[128];
+            eng_value_format(e, ce->rel, rel, sizeof rel);
+            if (ce->nterms && ce->terms[0].kind == TERM_CONST) {
+                char k1[128];
+                eng_value_format(e, ce->terms[0].k, k1, sizeof k1);
+                wput(b, "it expected a fact '%s'; there is no '%s %s ...' fact at all%s",
+                     ce->text, rel, k1,
+                     !strcmp(rel, "answer") ? " (the question was not answered)" : "");
+            } else {
+                wput(b, "it expected a fact '%s'; there is no '%s' fact of %zu values",
+                     ce->text, rel, ce->nterms + 1);
+            }
+            return;
+        }
+        wput(b, "it expected a fact '%s': ", ce->text);
+        for (size_t k = 0; k < nn && k < 3; k++) {
+            if (k)
+                wput(b, "; ");
+            why_rejected(e, r, i, near[k], b);
+        }
+        return;
+    }
+    /* facts pass the pattern, but not with the values bound before */
+    for (size_t k = 0; t && k < n->am->nb; k++)
+        for (const fact_ent *x = n->am->b[k]; x; x = x->bnext) {
+            if (n->type == N_JOIN && !fact_ok(x->f, slot, bs)) {
+                wput(b, "it expected a fact '%s' with the values of the conclusion asked about (", ce->text);
+                int first = 1;
+                for (size_t q = 0; bs && q < bs->n; q++)
+                    if (bs->v[q].slot == slot) {
+                        wput(b, "%s", first ? "" : ", ");
+                        wvalue(e, b, bs->v[q].v);
+                        wput(b, " at place %u", bs->v[q].pos);
+                        first = 0;
+                    }
+                wput(b, "), and found '");
+                wfact(e, b, x->f);
+                wput(b, "'");
+                return;
+            }
+            if (!eng_keys_equal(n, t, x->f)) {
+                wput(b, "it expected a fact '%s' agreeing with the values bound before (", ce->text);
+                for (size_t q = 0; q < n->nkey; q++) {
+                    if (q)
+                        wput(b, ", ");
+                    wvalue(e, b, t->facts[n->keys[q].slot]->v[n->keys[q].pos]);
+                }
+                wput(b, "), and found '");
+                wfact(e, b, x->f);
+                wput(b, "'");
+                return;
+            }
+            long j = failing_test(e, r, i, 0, t, x->f);
+            if (j >= 0) {
+                int first = 1;
+                wput(b, "the test '%s' is false (", r->conds[j].ce->text);
+                wvars(e, b, r->conds[j].ce->cons[0], r->conds[j].x, t->facts, x->f, &first);
+                wput(b, ")");
+                return;
+            }
+        }
+    wput(b, "no fact matches '%s' together with the conditions before it", ce->text);
+}
+
+/* Holds the variables of R's action that could assert WANT to its values. */
+static void want_binds(const eng_rule *r, const eng_value *want,
+                       const int *wantconst, size_t n, binds *bs)
+{
+    bs->n = 0;
+    for (size_t a = 0; a < r->nacts; a++) {
+        const cact *ca = &r->acts[a];
+        if ((ca->kind != ACT_ASSERT && ca->kind != ACT_ADD) || ca->nterms + 1 != n ||
+            !eng_value_equal(ca->rel, want[0]))
+            continue;
+        int fits = 1;
+        for (size_t i = 0; i < ca->nterms && fits; i++)
+            if (wantconst[i + 1] && ca->terms[i].kind == TERM_CONST &&
+                !eng_value_equal(ca->terms[i].k, want[i + 1]))
+                fits = 0;
+        if (!fits)
+            continue;
+        for (size_t i = 0; i < ca->nterms; i++) {
+            const cterm *t = &ca->terms[i];
+            /* an add's last value is the amount, not the total wanted */
+            if (ca->kind == ACT_ADD && i + 1 == ca->nterms)
+                continue;
+            if (wantconst[i + 1] && t->kind == TERM_EXPR && t->x->op == X_REF &&
+                t->x->slot != SLOT_CAND && bs->n < ENG_MAX_ARITY) {
+                bs->v[bs->n].slot = t->x->slot;
+                bs->v[bs->n].pos = t->x->pos;
+                bs->v[bs->n++].v = want[i + 1];
+            }
+        }
+        return;
+    }
+}
+
+static size_t count_ok(const node *n, const binds *bs)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < n->nb; k++)
+        for (const tok *t = n->b[k]; t; t = t->bnext)
+            c += (size_t)tok_ok(t, bs);
+    return c;
+}
+
+int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
+                     const int *wantconst, size_t nwant, eng_why_not *out)
+{
+    wbuf b = {out->detail, sizeof out->detail, 0};
+    binds bs;
+    bs.n = 0;
+    out->detail[0] = '\0';
+    out->cond = 0;
+    if (!r->term) {
+        out->result = ENG_WHY_NEVER;
+        wput(&b, "a test of this rule is always false");
+        return ENG_OK;
+    }
+    if (want && wantconst && nwant)
+        want_binds(r, want, wantconst, nwant, &bs);
+    /* the pattern conditions in order, each with the node after it */
+    for (size_t i = 0; i < r->nconds; i++) {
+        const cond *c = &r->conds[i];
+        if (c->ce->kind == CE_TEST)
+            continue;
+        const node *next = r->term;
+        for (size_t j = i + 1; j < r->nconds; j++)
+            if (r->conds[j].ce->kind != CE_TEST) {
+                next = r->conds[j].node;
+                break;
+            }
+        if (!c->node || !count_ok(c->node, &bs))
+            continue;       /* nothing reached it: an earlier one failed */
+        if (!count_ok(next, &bs)) {
+            out->result = ENG_WHY_FAILED;
+            out->cond = i;
+            diagnose(e, r, i, &b, &bs);
+            return ENG_OK;
+        }
+    }
+    if (!count_ok(r->term, &bs)) {
+        out->result = ENG_WHY_FAILED;
+        wput(&b, "working memory was not reset");
+        return ENG_OK;
+    }
+    out->result = ENG_WHY_MATCHED;
+    wput(&b, "all its conditions hold");
+    return ENG_OK;
+}

@@ -1,0 +1,1214 @@
+/*
+ * store.c -- saved questionnaire sessions in one SQLite database, and the
+ * fingerprint of a knowledge base (kb.h, "sessions").
+ *
+ * The database:
+ *
+ *   PRAGMA application_id = 0x4C445441 ("LDTA"): a file with another id,
+ *   or without one but with tables, belongs to another program and is
+ *   refused before anything is written to it.  PRAGMA user_version is the
+ *   schema version (STORE_SCHEMA); an older schema is migrated forward in
+ *   one transaction, a newer one is refused.
+ *
+ *   sessions    (id, respondent, kb_path, fingerprint, created, updated,
+ *                finished, touched)   touched: a counter over the whole
+ *                database bumped by every write to the session, so that
+ *                "most recently updated" is exact at any clock resolution
+ *   answers     (session_id -> sessions ON DELETE CASCADE, question,
+ *                value NULL = skipped, at, seq)  UNIQUE(session_id, question);
+ *                seq grows with every answer given, so a replaced answer
+ *                moves to the end
+ *   conclusions (id, session_id -> sessions ON DELETE CASCADE, fact,
+ *                derivation)   in the order stored
+ *
+ * Times are ISO 8601 UTC with seconds ("2024-05-01T12:00:00Z").
+ *
+ * Every write is one BEGIN IMMEDIATE .. COMMIT transaction; the journal is
+ * WAL with synchronous=FULL, so a committed answer survives the process
+ * being killed (and a power cut).  Waiting for another writer is bounded by
+ * the busy timeout: 5000 ms, or $LDT_ADVISOR_BUSY_MS.  Only bound
+ * parameters carry data into SQL; the text of every statement is constant.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <sqlite3.h>
+
+#include "kb.h"
+
+#define STORE_APP_ID        0x4C445441      /* "LDTA" */
+#define STORE_APP_ID_TEXT   "1279546433"    /* the same, for the PRAGMA */
+#define STORE_SCHEMA        1
+#define STORE_BUSY_MS       5000
+#define FP_MAX_DEPTH        32              /* as the engine's loader */
+
+struct kb_store {
+    sqlite3 *db;
+    char *path;
+    int busy_ms;
+};
+
+/* ------------------------------------------------------------ messages */
+
+static void say(char *err, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void say(char *err, size_t size, const char *fmt, ...)
+{
+    if (!err || !size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+}
+
+/* Reports the failure RC of DOING on S's database into ERR (the message
+ * of sqlite3_errmsg is copied at once, before anything else runs) and
+ * returns the eng_status for it. */
+static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    switch (rc & 0xff) {
+    case SQLITE_NOMEM:
+        say(err, size, "%s: cannot %s: out of memory", s->path, doing);
+        return ENG_ENOMEM;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        say(err, size,
+            "%s: cannot %s: the database is locked by another process (waited %d ms); "
+            "nothing was changed: try again when the other program has finished",
+            s->path, doing, s->busy_ms);
+        break;
+    case SQLITE_READONLY:
+        say(err, size,
+            "%s: cannot %s: %s (the file or its directory is read-only: check their "
+            "permissions, or choose another file with --db); nothing was changed",
+            s->path, doing, msg);
+        break;
+    case SQLITE_FULL:
+        say(err, size,
+            "%s: cannot %s: the disk is full; nothing was changed: free some space and try again",
+            s->path, doing);
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        say(err, size,
+            "%s: cannot %s: %s (the database is damaged; it was left as it is: move it away "
+            "or choose another file with --db)", s->path, doing, msg);
+        break;
+    case SQLITE_IOERR:
+        say(err, size, "%s: cannot %s: input/output error (%s); nothing was changed",
+            s->path, doing, msg);
+        break;
+    default:
+        say(err, size, "%s: cannot %s: %s", s->path, doing, msg);
+        break;
+    }
+    return ENG_EIO;
+}
+
+static int no_session(kb_store *s, long long id, char *err, size_t size)
+{
+    if (id)
+        say(err, size, "no session %lld in %s", id, s->path);
+    else
+        say(err, size, "no sessions in %s", s->path);
+    return ENG_EINVAL;
+}
+
+static int oom(kb_store *s, char *err, size_t size)
+{
+    say(err, size, "%s: out of memory", s ? s->path : "ldt-advisor");
+    return ENG_ENOMEM;
+}
+
+/* ------------------------------------------------------------ fingerprint */
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    uint64_t x = *h;
+    for (size_t i = 0; i < n; i++) {
+        x ^= c[i];
+        x *= FNV_PRIME;
+    }
+    *h = x;
+}
+
+/* Hashes REL, a NUL, the content of the file FULL, and its length (8
+ * bytes, little-endian). */
+static int fp_file(uint64_t *h, const char *full, const char *rel)
+{
+    FILE *fp = fopen(full, "rb");
+    if (!fp)
+        return ENG_EIO;
+    fnv(h, rel, strlen(rel) + 1);
+    unsigned char buf[8192];
+    uint64_t total = 0;
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
+        fnv(h, buf, got);
+        total += got;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad)
+        return ENG_EIO;
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(total >> (8 * i));
+    fnv(h, len, sizeof len);
+    return ENG_OK;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks DIR as the engine's loader does: entries not starting with '.',
+ * sorted with strcmp, directories entered where they sort, files whose
+ * name ends in ".ini" hashed.  REL is DIR relative to the root ("" for
+ * the root itself). */
+static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
+{
+    if (depth > FP_MAX_DEPTH)
+        return ENG_EIO;
+    DIR *d = opendir(dir);
+    if (!d)
+        return ENG_EIO;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = ENG_OK;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            char **nv = realloc(names, nc * sizeof *nv);
+            if (!nv) {
+                rc = ENG_ENOMEM;
+                break;
+            }
+            names = nv;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = ENG_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < n && rc == ENG_OK; i++) {
+        size_t dl = strlen(dir), rl = strlen(rel), nl = strlen(names[i]);
+        char *full = malloc(dl + nl + 2), *r2 = malloc(rl + nl + 2);
+        if (!full || !r2) {
+            free(full);
+            free(r2);
+            rc = ENG_ENOMEM;
+            break;
+        }
+        snprintf(full, dl + nl + 2, "%s%s%s", dir,
+                 dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
+        snprintf(r2, rl + nl + 2, "%s%s%s", rel, rl ? "/" : "", names[i]);
+        struct stat st;
+        if (stat(full, &st))
+            rc = ENG_EIO;
+        else if (S_ISDIR(st.st_mode))
+            rc = fp_dir(h, full, r2, depth + 1);
+        else if (nl > 4 && !strcmp(names[i] + nl - 4, ".ini"))
+            rc = fp_file(h, full, r2);
+        free(full);
+        free(r2);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+int kb_fingerprint(const char *path, char *buf, size_t size)
+{
+    if (!path || !buf || size < 17)
+        return ENG_EINVAL;
+    buf[0] = '\0';
+    struct stat st;
+    if (stat(path, &st))
+        return ENG_EIO;
+    uint64_t h = FNV_BASIS;
+    int rc;
+    if (S_ISDIR(st.st_mode)) {
+        rc = fp_dir(&h, path, "", 0);
+    } else {
+        const char *base = strrchr(path, '/');
+        rc = fp_file(&h, path, base ? base + 1 : path);
+    }
+    if (rc)
+        return rc;
+    snprintf(buf, size, "%016llx", (unsigned long long)h);
+    return ENG_OK;
+}
+
+/* ------------------------------------------------------------ where */
+
+const char *kb_store_default_path(char *buf, size_t size)
+{
+    const char *env = getenv("LDT_ADVISOR_DB");
+    int n;
+    if (!buf || !size)
+        return NULL;
+    if (env && *env) {
+        n = snprintf(buf, size, "%s", env);
+    } else {
+        const char *xdg = getenv("XDG_DATA_HOME");
+        if (xdg && xdg[0] == '/') {     /* relative ones are to be ignored */
+            n = snprintf(buf, size, "%s/ldt-advisor/ldt-advisor.db", xdg);
+        } else {
+            const char *home = getenv("HOME");
+            if (!home || !*home) {
+                struct passwd *pw = getpwuid(getuid());
+                home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
+            }
+            if (!home)
+                return NULL;
+            n = snprintf(buf, size, "%s/.local/share/ldt-advisor/ldt-advisor.db", home);
+        }
+    }
+    if (n < 0 || (size_t)n >= size)
+        return NULL;
+    return buf;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static char *dupcol(sqlite3_stmt *st, int col, int *nomem)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return NULL;
+    const unsigned char *t = sqlite3_column_text(st, col);
+    int len = sqlite3_column_bytes(st, col);
+    if (!t) {
+        *nomem = 1;
+        return NULL;
+    }
+    char *p = malloc((size_t)len + 1);
+    if (!p) {
+        *nomem = 1;
+        return NULL;
+    }
+    memcpy(p, t, (size_t)len);
+    p[len] = '\0';
+    return p;
+}
+
+/* Like dupcol, but "" for NULL. */
+static char *dupcol0(sqlite3_stmt *st, int col, int *nomem)
+{
+    char *p = dupcol(st, col, nomem);
+    if (!p && !*nomem && !(p = strdup("")))
+        *nomem = 1;
+    return p;
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *t)
+{
+    if (!t)
+        return sqlite3_bind_null(st, i);
+    size_t n = strlen(t);
+    if (n > INT_MAX)
+        return SQLITE_TOOBIG;
+    return sqlite3_bind_text(st, i, t, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Runs constant SQL (no data in it). */
+static int exec(kb_store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+/* Ends a failed transaction, keeping the first error's message in ERR. */
+static void rollback(kb_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        exec(s, "ROLLBACK");
+}
+
+/* Prepares SQL into *ST; on failure reports it. */
+static int prep(kb_store *s, const char *sql, sqlite3_stmt **st)
+{
+    return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+}
+
+/* One integer from a constant query (a PRAGMA), into *OUT. */
+static int query_int(kb_store *s, const char *sql, long long *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s, sql, &st);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            *out = 0;
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* 1 if session ID exists, 0 if not, -(sqlite code) on failure. */
+static int session_exists(kb_store *s, long long id, int *rc)
+{
+    sqlite3_stmt *st = NULL;
+    *rc = prep(s, "SELECT 1 FROM sessions WHERE id = ?1", &st);
+    int found = 0;
+    if (*rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        *rc = sqlite3_step(st);
+        if (*rc == SQLITE_ROW) {
+            found = 1;
+            *rc = SQLITE_OK;
+        } else if (*rc == SQLITE_DONE) {
+            *rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* Marks session ID as just updated.  Inside a write transaction. */
+static int touch(kb_store *s, long long id, int *changed)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = prep(s,
+        "UPDATE sessions SET updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+        "touched = (SELECT coalesce(max(touched), 0) + 1 FROM sessions) "
+        "WHERE id = ?1", &st);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    *changed = rc == SQLITE_OK && sqlite3_changes(s->db) > 0;
+    return rc;
+}
+
+/* ------------------------------------------------------------ schema */
+
+/* Migrations: MIGRATE[V] takes the schema from version V to V + 1.  Add
+ * a step for each new version and raise STORE_SCHEMA; never edit a step
+ * that has shipped. */
+static const char *const migrate_sql[STORE_SCHEMA] = {
+    /* 0 -> 1: the first schema */
+    "PRAGMA application_id = " STORE_APP_ID_TEXT ";"
+    "CREATE TABLE sessions ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  respondent TEXT NOT NULL DEFAULT '',"
+    "  kb_path TEXT NOT NULL DEFAULT '',"
+    "  fingerprint TEXT NOT NULL DEFAULT '',"
+    "  created TEXT NOT NULL,"
+    "  updated TEXT NOT NULL,"
+    "  finished INTEGER NOT NULL DEFAULT 0 CHECK (finished IN (0, 1)),"
+    "  touched INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX sessions_touched ON sessions (touched);"
+    "CREATE TABLE answers ("
+    "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+    "  question TEXT NOT NULL,"
+    "  value TEXT,"
+    "  at TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  UNIQUE (session_id, question)"
+    ");"
+    "CREATE INDEX answers_seq ON answers (session_id, seq);"
+    "CREATE TABLE conclusions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+    "  fact TEXT NOT NULL,"
+    "  derivation TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX conclusions_session ON conclusions (session_id, id);",
+};
+
+/* The PRAGMA that records each version (constant text, no data). */
+static const char *const version_sql[STORE_SCHEMA + 1] = {
+    "PRAGMA user_version = 0",
+    "PRAGMA user_version = 1",
+};
+
+/* What the file holds, read without writing anything. */
+typedef struct probe {
+    long long app_id, version, objects;
+} probe;
+
+static int read_probe(kb_store *s, probe *p)
+{
+    int rc = query_int(s, "PRAGMA application_id", &p->app_id);
+    if (rc == SQLITE_OK)
+        rc = query_int(s, "PRAGMA user_version", &p->version);
+    if (rc == SQLITE_OK)
+        rc = query_int(s, "SELECT count(*) FROM sqlite_schema", &p->objects);
+    return rc;
+}
+
+/* Refuses a database that is not ours.  ENG_OK when it is ours or empty
+ * (*FRESH then 1), else ENG_EIO with a message. */
+static int check_ours(kb_store *s, const probe *p, int *fresh, char *err,
+                      size_t size)
+{
+    *fresh = 0;
+    if (p->app_id == 0 && p->objects == 0 && p->version == 0) {
+        *fresh = 1;
+        return ENG_OK;
+    }
+    if (p->app_id != STORE_APP_ID) {
+        say(err, size,
+            "not an ldt-advisor database: %s (it belongs to another program); "
+            "choose another file with --db", s->path);
+        return ENG_EIO;
+    }
+    if (p->version > STORE_SCHEMA) {
+        say(err, size,
+            "%s was written by a newer ldt-advisor (schema version %lld; this one knows "
+            "versions up to %d): upgrade ldt-advisor, or choose another file with --db",
+            s->path, p->version, STORE_SCHEMA);
+        return ENG_EIO;
+    }
+    if (p->version < 0) {
+        say(err, size, "%s: unknown schema version %lld; it was left as it is",
+            s->path, p->version);
+        return ENG_EIO;
+    }
+    return ENG_OK;
+}
+
+/* Brings the schema to STORE_SCHEMA in one transaction, checking again
+ * inside it that the file is still empty or ours (another process may
+ * have got there first). */
+static int migrate(kb_store *s, char *err, size_t size)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return fail(s, rc, "prepare the database", err, size);
+    probe p = {0, 0, 0};
+    int fresh;
+    rc = read_probe(s, &p);
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, "prepare the database", err, size);
+        rollback(s);
+        return r;
+    }
+    int st = check_ours(s, &p, &fresh, err, size);
+    if (st) {
+        rollback(s);
+        return st;
+    }
+    for (long long v = p.version; v < STORE_SCHEMA; v++) {
+        rc = exec(s, migrate_sql[v]);
+        if (rc == SQLITE_OK)
+            rc = exec(s, version_sql[v + 1]);
+        if (rc != SQLITE_OK) {
+            int r = fail(s, rc, "update the database's schema", err, size);
+            rollback(s);
+            return r;
+        }
+    }
+    rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, "update the database's schema", err, size);
+        rollback(s);
+        return r;
+    }
+    return ENG_OK;
+}
+
+/* ------------------------------------------------------------ open */
+
+static int busy_ms(void)
+{
+    const char *e = getenv("LDT_ADVISOR_BUSY_MS");
+    if (e && *e) {
+        char *end;
+        errno = 0;
+        long v = strtol(e, &end, 10);
+        if (!errno && !*end && v >= 0 && v <= INT_MAX)
+            return (int)v;
+    }
+    return STORE_BUSY_MS;
+}
+
+/* mkdir -p of the directory part of PATH (mode 0700, as XDG asks). */
+static int make_parents(const char *path, char *err, size_t size)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return ENG_ENOMEM;
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) {
+        free(dir);
+        return ENG_OK;
+    }
+    *slash = '\0';
+    for (char *p = dir + 1; ; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0700) && errno != EEXIST) {
+                say(err, size, "%s: cannot create the directory %s: %s", path, dir,
+                    strerror(errno));
+                free(dir);
+                return ENG_EIO;
+            }
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+        say(err, size, "%s: %s is not a directory", path, dir);
+        free(dir);
+        return ENG_EIO;
+    }
+    free(dir);
+    return ENG_OK;
+}
+
+kb_store *kb_store_open(const char *path, char *err, size_t errsize)
+{
+    if (errsize)
+        err[0] = '\0';
+    if (!path || !*path) {
+        say(err, errsize, "no database file given (use --db PATH or set LDT_ADVISOR_DB)");
+        return NULL;
+    }
+    kb_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        say(err, errsize, "%s: out of memory", path);
+        return NULL;
+    }
+    s->busy_ms = busy_ms();
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            say(err, errsize, "%s is a directory: the database is a file (choose one with --db)",
+                path);
+            goto fail;
+        }
+        if (access(path, R_OK)) {
+            say(err, errsize, "cannot open %s: %s", path, strerror(errno));
+            goto fail;
+        }
+    } else if (errno == ENOENT) {
+        int r = make_parents(path, err, errsize);
+        if (r == ENG_ENOMEM)
+            say(err, errsize, "%s: out of memory", path);
+        if (r)
+            goto fail;
+    } else {
+        say(err, errsize, "cannot open %s: %s", path, strerror(errno));
+        goto fail;
+    }
+
+    int rc = sqlite3_open_v2(path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        if ((rc & 0xff) == SQLITE_CANTOPEN)
+            say(err, errsize, "cannot open %s: %s (is its directory writable?)", path, msg);
+        else
+            say(err, errsize, "cannot open %s: %s", path, msg);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+
+    /* look before writing anything */
+    probe p = {0, 0, 0};
+    rc = read_probe(s, &p);
+    if (rc != SQLITE_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(s->db));
+        int code = rc & 0xff;
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            say(err, errsize,
+                "%s: %s: it is not an ldt-advisor database, or it is damaged; it was left "
+                "as it is: choose another file with --db", path, msg);
+        else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            fail(s, rc, "open the database", err, errsize);
+        else if (code == SQLITE_CANTOPEN)
+            say(err, errsize, "cannot open %s: %s (is its directory writable?)", path, msg);
+        else
+            say(err, errsize, "cannot open %s: %s", path, msg);
+        goto fail;
+    }
+    int fresh;
+    if (check_ours(s, &p, &fresh, err, errsize))
+        goto fail;
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        /* a read-only file: readable as it is; writes will say why not */
+        if (fresh) {
+            say(err, errsize, "cannot create the database %s: the file is read-only", path);
+            goto fail;
+        }
+        if (p.version < STORE_SCHEMA) {
+            say(err, errsize,
+                "%s: the database needs its schema updated, but the file is read-only", path);
+            goto fail;
+        }
+        exec(s, "PRAGMA foreign_keys = ON");
+        return s;
+    }
+
+    /* ours (or empty): now it may be written */
+    rc = exec(s, "PRAGMA journal_mode = WAL");
+    if (rc == SQLITE_OK)
+        rc = exec(s, "PRAGMA synchronous = FULL");
+    if (rc == SQLITE_OK)
+        rc = exec(s, "PRAGMA foreign_keys = ON");
+    if (rc != SQLITE_OK) {
+        fail(s, rc, "open the database", err, errsize);
+        goto fail;
+    }
+    if (p.version < STORE_SCHEMA && migrate(s, err, errsize))
+        goto fail;
+    return s;
+
+fail:
+    if (errsize && !err[0])
+        say(err, errsize, "cannot open %s", path);
+    kb_store_close(s);
+    return NULL;
+}
+
+void kb_store_close(kb_store *s)
+{
+    if (!s)
+        return;
+    if (s->db)
+        sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ------------------------------------------------------------ writing */
+
+int kb_store_session_new(kb_store *s, const char *respondent,
+                         const char *kb_path, const char *fingerprint,
+                         long long *id, char *err, size_t errsize)
+{
+    static const char doing[] = "create a session";
+    sqlite3_stmt *st = NULL;
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "INSERT INTO sessions (respondent, kb_path, fingerprint, created, updated, "
+            "finished, touched) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+            "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, "
+            "(SELECT coalesce(max(touched), 0) + 1 FROM sessions))", &st);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 1, respondent ? respondent : "");
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 2, kb_path ? kb_path : "");
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 3, fingerprint ? fingerprint : "");
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    long long newid = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, doing, err, errsize);
+        rollback(s);
+        return r;
+    }
+    if (id)
+        *id = newid;
+    return ENG_OK;
+}
+
+int kb_store_answer_put(kb_store *s, long long id, const char *question,
+                        const char *value, char *err, size_t errsize)
+{
+    static const char doing[] = "save the answer";
+    if (!question || !*question) {
+        say(err, errsize, "%s: cannot save an answer without a question", s->path);
+        return ENG_EINVAL;
+    }
+    sqlite3_stmt *st = NULL;
+    int changed = 0;
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = touch(s, id, &changed);
+    if (rc == SQLITE_OK && !changed) {
+        rollback(s);
+        return no_session(s, id, err, errsize);
+    }
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "INSERT INTO answers (session_id, question, value, at, seq) "
+            "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+            "(SELECT coalesce(max(seq), 0) + 1 FROM answers WHERE session_id = ?1)) "
+            "ON CONFLICT (session_id, question) DO UPDATE SET "
+            "value = excluded.value, at = excluded.at, seq = excluded.seq", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 2, question);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 3, value);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, doing, err, errsize);
+        rollback(s);
+        return r;
+    }
+    return ENG_OK;
+}
+
+int kb_store_answer_delete(kb_store *s, long long id, const char *question,
+                           char *err, size_t errsize)
+{
+    static const char doing[] = "forget the answer";
+    sqlite3_stmt *st = NULL;
+    int changed = 0;
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = touch(s, id, &changed);
+    if (rc == SQLITE_OK && !changed) {
+        rollback(s);
+        return no_session(s, id, err, errsize);
+    }
+    if (rc == SQLITE_OK)
+        rc = prep(s, "DELETE FROM answers WHERE session_id = ?1 AND question = ?2", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 2, question ? question : "");
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, doing, err, errsize);
+        rollback(s);
+        return r;
+    }
+    return ENG_OK;
+}
+
+int kb_store_conclusions_put(kb_store *s, long long id,
+                             const kb_conclusion *c, size_t n, int finished,
+                             const char *fingerprint, char *err,
+                             size_t errsize)
+{
+    static const char doing[] = "save the conclusions";
+    sqlite3_stmt *st = NULL;
+    int changed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!c[i].fact) {
+            say(err, errsize, "%s: cannot save a conclusion without its fact", s->path);
+            return ENG_EINVAL;
+        }
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = touch(s, id, &changed);
+    if (rc == SQLITE_OK && !changed) {
+        rollback(s);
+        return no_session(s, id, err, errsize);
+    }
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "UPDATE sessions SET finished = ?2, fingerprint = coalesce(?3, fingerprint) "
+            "WHERE id = ?1", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 2, finished ? 1 : 0);
+    if (rc == SQLITE_OK)
+        rc = bind_text(st, 3, fingerprint);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_OK)
+        rc = prep(s, "DELETE FROM conclusions WHERE session_id = ?1", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "INSERT INTO conclusions (session_id, fact, derivation) VALUES (?1, ?2, ?3)", &st);
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        sqlite3_reset(st);
+        rc = sqlite3_bind_int64(st, 1, id);
+        if (rc == SQLITE_OK)
+            rc = bind_text(st, 2, c[i].fact);
+        if (rc == SQLITE_OK)
+            rc = bind_text(st, 3, c[i].derivation ? c[i].derivation : "");
+        if (rc == SQLITE_OK) {
+            rc = sqlite3_step(st);
+            if (rc == SQLITE_DONE)
+                rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, doing, err, errsize);
+        rollback(s);
+        return r;
+    }
+    return ENG_OK;
+}
+
+int kb_store_session_delete(kb_store *s, long long id, char *err,
+                            size_t errsize)
+{
+    static const char doing[] = "delete the session";
+    sqlite3_stmt *st = NULL;
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = prep(s, "DELETE FROM sessions WHERE id = ?1", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+    }
+    int gone = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK && !gone) {
+        rollback(s);
+        return no_session(s, id, err, errsize);
+    }
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        int r = fail(s, rc, doing, err, errsize);
+        rollback(s);
+        return r;
+    }
+    return ENG_OK;
+}
+
+/* ------------------------------------------------------------ reading */
+
+#define SESSION_COLS \
+    "SELECT s.id, s.respondent, s.kb_path, s.fingerprint, s.created, s.updated, " \
+    "s.finished, (SELECT count(*) FROM answers a WHERE a.session_id = s.id) FROM sessions s "
+
+static int read_session(sqlite3_stmt *st, kb_session_info *si)
+{
+    int nomem = 0;
+    memset(si, 0, sizeof *si);
+    si->id = sqlite3_column_int64(st, 0);
+    si->respondent = dupcol0(st, 1, &nomem);
+    si->kb_path = dupcol0(st, 2, &nomem);
+    si->fingerprint = dupcol0(st, 3, &nomem);
+    si->created = dupcol0(st, 4, &nomem);
+    si->updated = dupcol0(st, 5, &nomem);
+    si->finished = sqlite3_column_int(st, 6) != 0;
+    si->answers = (long)sqlite3_column_int64(st, 7);
+    if (nomem) {
+        kb_session_info_clear(si);
+        return ENG_ENOMEM;
+    }
+    return ENG_OK;
+}
+
+int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
+                         char *err, size_t errsize)
+{
+    static const char doing[] = "read the session";
+    sqlite3_stmt *st = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = id ? prep(s, SESSION_COLS "WHERE s.id = ?1", &st)
+                : prep(s, SESSION_COLS "ORDER BY s.touched DESC, s.id DESC LIMIT 1", &st);
+    if (rc == SQLITE_OK && id)
+        rc = sqlite3_bind_int64(st, 1, id);
+    int found = 0, r = ENG_OK;
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            found = 1;
+            r = read_session(st, out);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        r = fail(s, rc, doing, err, errsize);
+        sqlite3_finalize(st);
+        return r;
+    }
+    sqlite3_finalize(st);
+    if (r == ENG_ENOMEM)
+        return oom(s, err, errsize);
+    if (!found)
+        return no_session(s, id, err, errsize);
+    return ENG_OK;
+}
+
+int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
+                      char *err, size_t errsize)
+{
+    static const char doing[] = "read the sessions";
+    sqlite3_stmt *st = NULL;
+    kb_session_info *v = NULL;
+    size_t len = 0, cap = 0;
+    int r = ENG_OK;
+    *out = NULL;
+    *n = 0;
+    int rc = prep(s, SESSION_COLS "ORDER BY s.touched DESC, s.id DESC", &st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            kb_session_info *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                r = ENG_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        if ((r = read_session(st, &v[len])))
+            break;
+        len++;
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    if (rc != SQLITE_OK && r == ENG_OK)
+        r = fail(s, rc, doing, err, errsize);
+    sqlite3_finalize(st);
+    if (r) {
+        kb_sessions_free(v, len);
+        if (r == ENG_ENOMEM)
+            oom(s, err, errsize);
+        return r;
+    }
+    *out = v;
+    *n = len;
+    return ENG_OK;
+}
+
+int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
+                     char *err, size_t errsize)
+{
+    static const char doing[] = "read the answers";
+    sqlite3_stmt *st = NULL;
+    kb_answer *v = NULL;
+    size_t len = 0, cap = 0;
+    int r = ENG_OK, found;
+    *out = NULL;
+    *n = 0;
+    /* one read transaction: the session and its answers as of one moment */
+    int rc = exec(s, "BEGIN");
+    if (rc == SQLITE_OK) {
+        found = session_exists(s, id, &rc);
+        if (rc == SQLITE_OK && !found) {
+            rollback(s);
+            return no_session(s, id, err, errsize);
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "SELECT question, value, at FROM answers WHERE session_id = ?1 ORDER BY seq", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            kb_answer *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                r = ENG_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        int nomem = 0;
+        kb_answer *a = &v[len++];
+        a->question = dupcol0(st, 0, &nomem);
+        a->value = dupcol(st, 1, &nomem);
+        a->at = dupcol0(st, 2, &nomem);
+        a->seq = (long)len;
+        if (nomem) {
+            r = ENG_ENOMEM;
+            break;
+        }
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    if (rc != SQLITE_OK && r == ENG_OK)
+        r = fail(s, rc, doing, err, errsize);
+    sqlite3_finalize(st);
+    rollback(s);        /* ends the read transaction */
+    if (r) {
+        kb_answers_free(v, len);
+        if (r == ENG_ENOMEM)
+            oom(s, err, errsize);
+        return r;
+    }
+    *out = v;
+    *n = len;
+    return ENG_OK;
+}
+
+int kb_store_conclusions(kb_store *s, long long id, kb_conclusion **out,
+                         size_t *n, char *err, size_t errsize)
+{
+    static const char doing[] = "read the conclusions";
+    sqlite3_stmt *st = NULL;
+    kb_conclusion *v = NULL;
+    size_t len = 0, cap = 0;
+    int r = ENG_OK, found;
+    *out = NULL;
+    *n = 0;
+    int rc = exec(s, "BEGIN");
+    if (rc == SQLITE_OK) {
+        found = session_exists(s, id, &rc);
+        if (rc == SQLITE_OK && !found) {
+            rollback(s);
+            return no_session(s, id, err, errsize);
+        }
+    }
+    if (rc == SQLITE_OK)
+        rc = prep(s,
+            "SELECT fact, derivation FROM conclusions WHERE session_id = ?1 ORDER BY id", &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        if (len == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            kb_conclusion *nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                r = ENG_ENOMEM;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        int nomem = 0;
+        kb_conclusion *c = &v[len++];
+        c->fact = dupcol0(st, 0, &nomem);
+        c->derivation = dupcol0(st, 1, &nomem);
+        if (nomem) {
+            r = ENG_ENOMEM;
+            break;
+        }
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    if (rc != SQLITE_OK && r == ENG_OK)
+        r = fail(s, rc, doing, err, errsize);
+    sqlite3_finalize(st);
+    rollback(s);
+    if (r) {
+        kb_conclusions_free(v, len);
+        if (r == ENG_ENOMEM)
+            oom(s, err, errsize);
+        return r;
+    }
+    *out = v;
+    *n = len;
+    return ENG_OK;
+}
+
+/* ------------------------------------------------------------ freeing */
+
+void kb_session_info_clear(kb_session_info *si)
+{
+    if (!si)
+        return;
+    free(si->respondent);
+    free(si->kb_path);
+    free(si->fingerprint);
+    free(si->created);
+    free(si->updated);
+    memset(si, 0, sizeof *si);
+}
+
+void kb_sessions_free(kb_session_info *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        kb_session_info_clear(&v[i]);
+    free(v);
+}
+
+void kb_answers_free(kb_answer *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].question);
+        free(v[i].value);
+        free(v[i].at);
+    }
+    free(v);
+}
+
+void kb_conclusions_free(kb_conclusion *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].fact);
+        free(v[i].derivation);
+    }
+    free(v);
+}

@@ -1,0 +1,100 @@
+# explain: the how-tree of a derivation whose rules are known, why a
+# question matters, why a conclusion was not reached (the first failing
+# condition, with what it expected and what it found).
+set -eu
+ROOT=$(pwd)
+cat >"$TMP/kb.ini" <<'INI'
+[question size]
+text = Residents?
+type = number
+min = 0
+
+[question kind]
+text = Kind?
+type = one
+option = city : City
+option = region : Region
+
+[rule big]
+when = answer size ?n
+when = ?n >= 100000
+then = assert scale big
+because = {?n} residents make a big place.
+
+[rule points]
+when = scale big
+when = answer kind city
+then = add score city 3
+because = A big city scores 3.
+
+[rule bonus]
+when = answer kind city
+then = add score city 1
+because = Being a city adds 1.
+
+[rule verdict]
+when = score city ?s
+when = ?s >= 4
+then = assert verdict metropolis
+because = A city score of {?s} makes a metropolis.
+
+[rule region-verdict]
+when = answer kind region
+when = scale big
+then = assert verdict metropolis
+because = A big region counts too.
+INI
+cat >"$TMP/a.ini" <<'INI'
+[answers town]
+size = 5000
+kind = city
+
+[answers metro]
+size = 250000
+kind = city
+INI
+E="$RUN explain --kb $TMP/kb.ini $TMP/a.ini"
+$E metro 'verdict metropolis' >"$TMP/how.out"
+cat >"$TMP/how.want" <<'OUT'
+Respondent: metro (from TMPDIR/a.ini)
+
+verdict metropolis
+  <- rule verdict (TMPDIR/kb.ini:29): A city score of 4 makes a metropolis.
+    score city 4
+      <- rule points (TMPDIR/kb.ini:18): A big city scores 3.
+        scale big
+          <- rule big (TMPDIR/kb.ini:12): 250000 residents make a big place.
+            answer size 250000   [an answer]
+        answer kind city   [an answer]
+    score city 1
+      <- rule bonus (TMPDIR/kb.ini:24): Being a city adds 1.
+        answer kind city   [an answer]
+OUT
+sed "s|TMPDIR|$TMP|g" "$TMP/how.want" | diff -u - "$TMP/how.out"
+
+# why not, for a town: the first failing condition of each rule that could
+status=0
+$E town 'verdict metropolis' >"$TMP/no.out" || status=$?
+[ "$status" -eq 1 ]
+grep -qF "No fact matches 'verdict metropolis'" "$TMP/no.out"
+status=0
+$E town --why-not 'verdict metropolis' >"$TMP/wn.out" || status=$?
+[ "$status" -eq 1 ]
+grep -qF "rule verdict (" "$TMP/wn.out"
+grep -qF "fails at 'when = score city ?s' (line 30): it expected a fact 'score city ?s': the test '?s >= 4' is false for 'score city 1' (?s = 1)" "$TMP/wn.out" \
+  || { cat "$TMP/wn.out"; exit 1; }
+grep -qF "fails at 'when = answer kind region' (line 36): it expected a fact 'answer kind region': it expected region at place 2 and found city in 'answer kind city'" "$TMP/wn.out" \
+  || { cat "$TMP/wn.out"; exit 1; }
+
+# why a question matters: the rules reading it and what they can change
+$E metro --why size >"$TMP/why.out"
+grep -qF "Question size: Residents?" "$TMP/why.out"
+grep -qF "1 rule reads it; 1 can still fire with the other answers:" "$TMP/why.out"
+grep -qF "[can fire] big (" "$TMP/why.out"
+# the chain from big to the verdict, through points and verdict
+grep -qF "can change 'score'" "$TMP/why.out" || true
+
+# bad input
+status=0; $E metro --why nosuch >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]
+status=0; $E nobody 'verdict ?' >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]
+status=0; $RUN explain >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
