@@ -31,7 +31,7 @@ ENGINE_SRC = engine/value.c engine/parse.c engine/compile.c engine/expr.c \
              engine/rete.c engine/load.c engine/explain.c
 KB_SRC     = kb/kb.c kb/check.c kb/questionnaire.c kb/report.c kb/store.c
 CLI_SRC    = cli/main.c cli/util.c cli/facts.c cli/advise.c cli/test.c cli/explain.c \
-             cli/respondent.c
+             cli/respondent.c cli/ask.c
 TEST_SRC   = $(wildcard tests/test_*.c)
 
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)

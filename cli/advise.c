@@ -207,6 +207,12 @@ static void render_text(out *o, const kb_report *r)
     fputc('\n', fp);
 }
 
+void cli_report_text(FILE *fp, const kb_report *r, int colour)
+{
+    out o = {fp, colour};
+    render_text(&o, r);
+}
+
 /* ------------------------------------------------------------ JSON */
 
 static void jstr(FILE *fp, const char *s)

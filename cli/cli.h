@@ -58,8 +58,17 @@ int cli_load_answers(kb *k, const char *path, const char *name,
 int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
                      char *who, size_t whosize);
 
+/* Writes the advice of report R as text for people. */
+void cli_report_text(FILE *fp, const kb_report *r, int colour);
+/* Writes how fact F was reached, as a tree down to the answers. */
+void cli_how(FILE *fp, eng_engine *e, const eng_fact *f);
+/* Writes why question Q matters now: the rules that read it, whether they
+ * can still fire, and the conclusions they can change. */
+int cli_why(FILE *fp, kb *k, const eng_question *q);
+
 int cmd_facts(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
 int cmd_advise(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 

@@ -69,11 +69,11 @@ static int seen_has(seen *s, const eng_fact *f)
     return 0;
 }
 
-static void fact_line(eng_engine *e, const eng_fact *f, int depth)
+static void fact_line(FILE *fp, eng_engine *e, const eng_fact *f, int depth)
 {
     char buf[1024];
     eng_fact_format(e, f, buf, sizeof buf);
-    printf("%*s%s", depth * 2, "", buf);
+    fprintf(fp, "%*s%s", depth * 2, "", buf);
 }
 
 static int is_total_of(const eng_fact *s, const eng_fact *f)
@@ -87,36 +87,36 @@ static int is_total_of(const eng_fact *s, const eng_fact *f)
     return 1;
 }
 
-static void how(eng_engine *e, const eng_fact *f, int depth, seen *s)
+static void how(FILE *fp, eng_engine *e, const eng_fact *f, int depth, seen *s)
 {
-    fact_line(e, f, depth);
+    fact_line(fp, e, f, depth);
     if (depth > 40) {
-        puts("  ...");
+        fputs("  ...\n", fp);
         return;
     }
     switch (eng_fact_origin(f)) {
     case ENG_FROM_ASSERT:
-        puts("   [an answer]");
+        fputs("   [an answer]\n", fp);
         return;
     case ENG_FROM_FACTS: {
         int line;
         const char *src = eng_fact_source(f, &line);
-        printf("   [knowledge base, %s:%d]\n", src ? src : "?", line);
+        fprintf(fp, "   [knowledge base, %s:%d]\n", src ? src : "?", line);
         return;
     }
     case ENG_FROM_RULE:
         break;
     }
     if (seen_has(s, f)) {
-        puts("   [explained above]");
+        fputs("   [explained above]\n", fp);
         return;
     }
-    putchar('\n');
+    fputc('\n', fp);
     const eng_rule *r = eng_fact_rule(f);
     char because[2048];
     eng_fact_because(e, f, because, sizeof because);
-    printf("%*s<- rule %s (%s:%d)%s%s\n", depth * 2 + 2, "", eng_rule_name(r),
-           eng_rule_path(r), eng_rule_line(r), because[0] ? ": " : "", because);
+    fprintf(fp, "%*s<- rule %s (%s:%d)%s%s\n", depth * 2 + 2, "", eng_rule_name(r),
+            eng_rule_path(r), eng_rule_line(r), because[0] ? ": " : "", because);
     /* a running total built by `add`: its earlier value is shown at the
      * same depth, so the contributions read as a list, not a staircase */
     const eng_fact *total = NULL;
@@ -125,10 +125,17 @@ static void how(eng_engine *e, const eng_fact *f, int depth, seen *s)
         if (is_total_of(x, f))
             total = x;
         else
-            how(e, x, depth + 2, s);
+            how(fp, e, x, depth + 2, s);
     }
     if (total)
-        how(e, total, depth, s);
+        how(fp, e, total, depth, s);
+}
+
+void cli_how(FILE *fp, eng_engine *e, const eng_fact *f)
+{
+    seen s = {0};
+    how(fp, e, f, 0, &s);
+    free(s.v);
 }
 
 typedef struct found {
@@ -161,7 +168,7 @@ static int explain_how(eng_engine *e, const char *pattern)
     for (size_t i = 0; i < fd.n; i++) {
         if (i)
             putchar('\n');
-        how(e, fd.v[i], 0, &s);
+        how(stdout, e, fd.v[i], 0, &s);
     }
     free(s.v);
     return 0;
@@ -302,7 +309,7 @@ static int reads_rel(const eng_rule *r, eng_value rel)
 
 /* From rule START, the conclusion relations its assertions can reach,
  * printed with the chain of rules that leads there. */
-static void reach(eng_engine *e, const eng_rule *start)
+static void reach(FILE *fp, eng_engine *e, const eng_rule *start)
 {
     size_t nr = eng_rule_count(e);
     long *from = malloc((nr + 1) * sizeof *from);
@@ -329,16 +336,15 @@ static void reach(eng_engine *e, const eng_rule *start)
             for (size_t c = 0; rt && c < sizeof conclusions / sizeof *conclusions; c++)
                 if (!strcmp(rt, conclusions[c]) && !shown[c]) {
                     shown[c] = 1;
-                    printf("      can change '%s' (", rt);
-                    /* the chain, last rule first */
-                    long k = (long)ri;
-                    int first = 1;
-                    while (k >= 0) {
-                        printf("%s%s", first ? "" : " <- ", eng_rule_name(eng_rule_at(e, (size_t)k)));
-                        first = 0;
-                        k = from[k];
-                    }
-                    puts(")");
+                    fprintf(fp, "      can change '%s' (", rt);
+                    /* the chain from the question's rule to this one */
+                    size_t chain[64], nc = 0;
+                    for (long k = (long)ri; k >= 0 && nc < 64; k = from[k])
+                        chain[nc++] = (size_t)k;
+                    for (size_t c2 = nc; c2-- > 0;)
+                        fprintf(fp, "%s%s", c2 + 1 == nc ? "" : " -> ",
+                                eng_rule_name(eng_rule_at(e, chain[c2])));
+                    fputs(")\n", fp);
                 }
             if (rt && is_conclusion(rt) && strcmp(rt, "situation") && strcmp(rt, "model"))
                 continue;   /* final conclusions: no need to go further */
@@ -354,45 +360,50 @@ done:
     free(queue);
 }
 
-static int explain_why(kb *k, const char *qid)
+int cli_why(FILE *fp, kb *k, const eng_question *q)
 {
     eng_engine *e = kb_engine(k);
-    const eng_question *q = eng_question_find(e, qid);
-    if (!q) {
-        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
-        return EX_DATAERR;
-    }
-    printf("Question %s", qid);
+    fprintf(fp, "Question %s", eng_question_id(q));
     if (eng_question_group(q)[0])
-        printf(" (%s)", eng_question_group(q));
-    printf(": %s\n", eng_question_text(q));
+        fprintf(fp, " (%s)", eng_question_group(q));
+    fprintf(fp, ": %s\n", eng_question_text(q));
     if (!eng_question_askable(e, q))
-        printf("Its ask_if conditions do not hold for this respondent: it would not be asked.\n");
+        fprintf(fp, "Its ask_if conditions do not hold for this respondent: it would not be asked.\n");
     const eng_rule *rules[256];
     int possible[256];
     size_t n = kb_question_rules(k, q, rules, possible, 256);
     if (!n) {
-        printf("No rule reads it: its answer changes nothing.\n");
+        fprintf(fp, "No rule reads it: its answer changes nothing.\n");
         return 0;
     }
     size_t live = 0;
     for (size_t i = 0; i < n && i < 256; i++)
         live += (size_t)possible[i];
-    printf("%zu rule%s read%s it; %zu can still fire with the other answers:\n", n,
-           n == 1 ? "" : "s", n == 1 ? "s" : "", live);
+    fprintf(fp, "%zu rule%s read%s it; %zu can still fire with the other answers:\n", n,
+            n == 1 ? "" : "s", n == 1 ? "s" : "", live);
     for (size_t i = 0; i < n && i < 256; i++) {
         const eng_rule *r = rules[i];
-        printf("\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
-               eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
+        fprintf(fp, "\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
+                eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
         if (!possible[i]) {
             eng_why_not w;
             eng_rule_why_not(e, r, NULL, NULL, 0, &w);
             if (w.result == ENG_WHY_FAILED)
-                printf("      blocked by another answer: %s\n", w.detail);
+                fprintf(fp, "      blocked by another answer: %s\n", w.detail);
         }
-        reach(e, r);
+        reach(fp, e, r);
     }
     return 0;
+}
+
+static int explain_why(kb *k, const char *qid)
+{
+    const eng_question *q = eng_question_find(kb_engine(k), qid);
+    if (!q) {
+        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
+        return EX_DATAERR;
+    }
+    return cli_why(stdout, k, q);
 }
 
 /* ------------------------------------------------------------ command */
@@ -452,13 +463,8 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     char who[512];
-    if (session || db) {
-        /* saved sessions arrive with the sessions store */
-        cli_usage("explain: --session needs the sessions database, which this build lacks");
-        exitc = EX_USAGE;
-        goto done;
-    }
-    exitc = cli_load_answers(k, pos[0], pos[1], why, who, sizeof who);
+    exitc = session ? cli_load_session(k, db, session, why, who, sizeof who)
+                    : cli_load_answers(k, pos[0], pos[1], why, who, sizeof who);
     if (exitc)
         goto done;
     printf("Respondent: %s\n\n", who);

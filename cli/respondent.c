@@ -5,6 +5,7 @@
  * fresh run (reset, the answers, run).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -58,5 +59,84 @@ int cli_load_answers(kb *k, const char *path, const char *name,
         snprintf(who, whosize, "%s (from %s)", name, path);
     }
     eng_answers_free(ans);
+    return exitc;
+}
+
+int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
+                     char *who, size_t whosize)
+{
+    eng_engine *e = kb_engine(k);
+    char dbbuf[4096], err[1024];
+    long long sid = 0;
+    if (strcmp(id, "latest")) {
+        char *end;
+        sid = strtoll(id, &end, 10);
+        if (*end || sid <= 0) {
+            cli_usage("--session takes a session number or 'latest', not '%s'", id);
+            return EX_USAGE;
+        }
+    }
+    const char *path = db ? db : kb_store_default_path(dbbuf, sizeof dbbuf);
+    if (!path) {
+        fprintf(stderr, PROG ": no home directory for the sessions database; give --db PATH\n");
+        return EX_USAGE;
+    }
+    kb_store *st = kb_store_open(path, err, sizeof err);
+    if (!st) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return EX_IOERR;
+    }
+    kb_session_info si;
+    memset(&si, 0, sizeof si);
+    kb_answer *v = NULL;
+    size_t n = 0;
+    int exitc = 0;
+    int rc = kb_store_session_get(st, sid, &si, err, sizeof err);
+    if (rc == ENG_EINVAL) {
+        fprintf(stderr, PROG ": no session %s in %s (see '" PROG " sessions list')\n", id, path);
+        exitc = EX_DATAERR;
+        goto done;
+    }
+    if (rc || (rc = kb_store_answers(st, si.id, &v, &n, err, sizeof err))) {
+        fprintf(stderr, PROG ": %s\n", err);
+        exitc = EX_IOERR;
+        goto done;
+    }
+    rc = eng_reset(e);
+    eng_value f[3];
+    if (!rc && eng_intern(e, "answer", 6, ENG_SYMBOL, &f[0]))
+        rc = ENG_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const eng_question *q = eng_question_find(e, v[i].question);
+        if (!q || !v[i].value || (skip && !strcmp(skip, v[i].question)))
+            continue;
+        eng_value vals[64];
+        size_t nv;
+        char perr[512];
+        if (eng_answer_parse(e, q, v[i].value, vals, 64, &nv, perr, sizeof perr)) {
+            fprintf(stderr, PROG ": note: session %lld's answer to '%s' no longer fits the knowledge base (%s); left out\n",
+                    si.id, v[i].question, perr);
+            continue;
+        }
+        if (eng_intern(e, v[i].question, strlen(v[i].question), ENG_SYMBOL, &f[1])) {
+            rc = ENG_ENOMEM;
+            break;
+        }
+        for (size_t j = 0; j < nv && !rc; j++) {
+            f[2] = vals[j];
+            rc = eng_assert(e, f, 3, NULL);
+        }
+    }
+    if (!rc)
+        rc = eng_run(e, 0, NULL);
+    cli_diags(e, 0);
+    if (rc)
+        exitc = cli_exit(rc);
+    snprintf(who, whosize, "session %lld%s%s%s", si.id, si.respondent[0] ? " (" : "",
+             si.respondent, si.respondent[0] ? ")" : "");
+done:
+    kb_answers_free(v, n);
+    kb_session_info_clear(&si);
+    kb_store_close(st);
     return exitc;
 }

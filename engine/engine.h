@@ -409,6 +409,9 @@ eng_qtype eng_question_type(const eng_question *q);
 size_t eng_question_option_count(const eng_question *q);
 const char *eng_question_option(const eng_question *q, size_t i,
                                 const char **label);
+/* A number question's bounds: bit 1 set when *MIN holds one, bit 2 when
+ * *MAX does. */
+int eng_question_range(const eng_question *q, double *min, double *max);
 const char *eng_question_path(const eng_question *q);
 int eng_question_line(const eng_question *q);
 

@@ -1408,6 +1408,13 @@ const char *eng_question_help(const eng_question *q) { return q->help; }
 eng_qtype eng_question_type(const eng_question *q) { return q->type; }
 size_t eng_question_option_count(const eng_question *q) { return q->nopts; }
 const char *eng_question_path(const eng_question *q) { return q->path; }
+
+int eng_question_range(const eng_question *q, double *min, double *max)
+{
+    *min = q->min;
+    *max = q->max;
+    return (q->has_min ? 1 : 0) | (q->has_max ? 2 : 0);
+}
 int eng_question_line(const eng_question *q) { return q->line; }
 
 const char *eng_question_option(const eng_question *q, size_t i,

@@ -260,6 +260,7 @@ void kb_close(kb *k)
     free(k->readers);
     free(k->nreaders);
     free(k->answered);
+    free(k->skipped);
     eng_free(k->e);
     free(k);
 }

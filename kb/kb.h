@@ -61,6 +61,12 @@ size_t kb_questions_left(kb *k);
 size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
                          int *possible, size_t max);
 
+/* Marks Q as skipped ("don't know", ON 1) or not (ON 0): a skipped
+ * question counts as answered for kb_next_question, with no answer fact.
+ * kb_skip_clear unmarks every question. */
+void kb_skip(kb *k, const eng_question *q, int on);
+void kb_skip_clear(kb *k);
+
 /* 1 if the respondent in working memory has answered Q. */
 int kb_answered(kb *k, const eng_question *q);
 

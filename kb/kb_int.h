@@ -19,6 +19,7 @@ struct kb {
     kb_reader **readers;        /* per question: the conditions reading it */
     size_t *nreaders;
     char *answered;             /* scratch: per question, answered now */
+    char *skipped;              /* per question: skipped in this session */
 };
 
 /* Checks that every question and catalogue entry a rule or an ask_if

@@ -45,7 +45,8 @@ int kb_index_readers(kb *k)
     k->readers = calloc(k->nq + 1, sizeof *k->readers);
     k->nreaders = calloc(k->nq + 1, sizeof *k->nreaders);
     k->answered = calloc(k->nq + 1, 1);
-    if (!k->readers || !k->nreaders || !k->answered)
+    k->skipped = calloc(k->nq + 1, 1);
+    if (!k->readers || !k->nreaders || !k->answered || !k->skipped)
         return ENG_ENOMEM;
     for (size_t r = 0; r < eng_rule_count(k->e); r++) {
         const eng_rule *rule = eng_rule_at(k->e, r);
@@ -107,7 +108,7 @@ static int still_possible(kb *k, const eng_rule *rule)
 static int worth_asking(kb *k, size_t i)
 {
     const eng_question *q = eng_question_at(k->e, i);
-    if (k->answered[i] || !eng_question_askable(k->e, q))
+    if (k->answered[i] || k->skipped[i] || !eng_question_askable(k->e, q))
         return 0;
     for (size_t j = 0; j < k->nreaders[i]; j++)
         if (still_possible(k, k->readers[i][j].rule))
@@ -169,4 +170,17 @@ size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
         n++;
     }
     return n;
+}
+
+void kb_skip(kb *k, const eng_question *q, int on)
+{
+    long i = k->skipped ? qindex(k, eng_question_id(q)) : -1;
+    if (i >= 0)
+        k->skipped[i] = (char)(on != 0);
+}
+
+void kb_skip_clear(kb *k)
+{
+    if (k->skipped)
+        memset(k->skipped, 0, k->nq);
 }

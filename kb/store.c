@@ -83,6 +83,9 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
 {
     char msg[256];
     snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
+        rc = SQLITE_FULL;
     switch (rc & 0xff) {
     case SQLITE_NOMEM:
         say(err, size, "%s: cannot %s: out of memory", s->path, doing);
@@ -101,9 +104,14 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
             s->path, doing, msg);
         break;
     case SQLITE_FULL:
-        say(err, size,
-            "%s: cannot %s: the disk is full; nothing was changed: free some space and try again",
-            s->path, doing);
+        if (sys == EFBIG)
+            say(err, size,
+                "%s: cannot %s: the file would grow past the limit on file size (%s); "
+                "nothing was changed", s->path, doing, strerror(sys));
+        else
+            say(err, size,
+                "%s: cannot %s: the disk is full; nothing was changed: free some space and "
+                "try again", s->path, doing);
         break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -112,7 +120,8 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
             "or choose another file with --db)", s->path, doing, msg);
         break;
     case SQLITE_IOERR:
-        say(err, size, "%s: cannot %s: input/output error (%s); nothing was changed",
+        say(err, size,
+            "%s: cannot %s: %s (is the disk full, or failing?); nothing was changed",
             s->path, doing, msg);
         break;
     default:
@@ -600,6 +609,38 @@ static int make_parents(const char *path, char *err, size_t size)
     return ENG_OK;
 }
 
+/* Reopens S's database read-only as an immutable file (no locks, no -wal
+ * or -shm).  ENG_OK, ENG_EIO or ENG_ENOMEM. */
+static int open_immutable(kb_store *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s->path);
+    char *uri = malloc(3 * n + 32);
+    if (!uri)
+        return ENG_ENOMEM;
+    char *o = uri + sprintf(uri, "file:");
+    for (const unsigned char *c = (const unsigned char *)s->path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+            (*c >= '0' && *c <= '9') || strchr("/._~-", *c)) {
+            *o++ = (char)*c;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*c >> 4];
+            *o++ = hex[*c & 15];
+        }
+    }
+    strcpy(o, "?immutable=1");
+    sqlite3_close(s->db);
+    s->db = NULL;
+    int rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return rc == SQLITE_NOMEM ? ENG_ENOMEM : ENG_EIO;
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+    return ENG_OK;
+}
+
 kb_store *kb_store_open(const char *path, char *err, size_t errsize)
 {
     if (errsize)
@@ -616,7 +657,9 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
     }
     s->busy_ms = busy_ms();
     struct stat st;
+    int st_exists = 0;
     if (stat(path, &st) == 0) {
+        st_exists = 1;
         if (S_ISDIR(st.st_mode)) {
             say(err, errsize, "%s is a directory: the database is a file (choose one with --db)",
                 path);
@@ -654,6 +697,18 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
     /* look before writing anything */
     probe p = {0, 0, 0};
     rc = read_probe(s, &p);
+    if (((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) &&
+        st_exists) {
+        /* a WAL database whose -wal and -shm files cannot be made (a
+         * read-only directory): it can still be read, as an immutable file */
+        int r2 = open_immutable(s);
+        if (r2 == ENG_ENOMEM) {
+            say(err, errsize, "%s: out of memory", path);
+            goto fail;
+        }
+        if (r2 == ENG_OK)
+            rc = read_probe(s, &p);
+    }
     if (rc != SQLITE_OK) {
         char msg[256];
         snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(s->db));

@@ -1,0 +1,676 @@
+/*
+ * ask.c -- `ldt-advisor ask`: the interactive questionnaire.  One question
+ * at a time, under its group heading, with numbered options and progress;
+ * only questions that can still change the advice are asked (the kb
+ * layer's next-question logic).  Every answer is committed to the
+ * sessions database before the next question is shown, and after every
+ * answer the respondent is replayed from a reset, so that the conclusions
+ * (and `back`) always equal those of a fresh run with the same answers.
+ *
+ * At the prompt: a number or value answers (several, comma-separated, for
+ * questions with several answers); `?` shows the help text, `why` why the
+ * question is asked, `back` changes the previous answer, `skip` leaves it
+ * unanswered ("don't know"), `quit` (or Ctrl-D) saves and leaves, Ctrl-C
+ * leaves with every answer given so far saved.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char ask_help[] =
+    "Usage: " PROG " ask [OPTIONS]\n"
+    "\n"
+    "Asks the questionnaire at the terminal, one question at a time, and\n"
+    "then shows the advice.  Only questions that can still change the\n"
+    "advice are asked.  Each answer is saved at once in the sessions\n"
+    "database, so a questionnaire can be left and resumed later.\n"
+    "\n"
+    "At the prompt: a number or value answers (several, comma-separated,\n"
+    "where several answers are allowed); ?  help text;  why  why this\n"
+    "question is asked;  back  change the previous answer;  skip  leave it\n"
+    "unanswered;  quit  save and leave (so does Ctrl-D).\n"
+    "\n"
+    "Options:\n"
+    "  --kb DIR            the knowledge base (default as for advise)\n"
+    "  --db PATH           the sessions database (default $LDT_ADVISOR_DB, else\n"
+    "                      $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db)\n"
+    "  --resume [ID]       continue the latest session, or session ID\n"
+    "  --respondent NAME   a label for a new session (e.g. the city's name)\n"
+    "  --script            read the answers from standard input even when it\n"
+    "                      is not a terminal (for scripts and tests)\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
+    "in the knowledge base, 66 unknown session, 74 the database failed,\n"
+    "130 interrupted (the answers given are saved).\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+typedef struct ans {
+    char *qid;
+    char *value;            /* NULL: skipped */
+} ans;
+
+typedef struct asker {
+    kb *k;
+    eng_engine *e;
+    kb_store *st;
+    long long id;
+    char fingerprint[32];
+    const char *kbpath;
+    ans *v;                 /* answers in the order given */
+    size_t n, cap;
+    int colour;
+    char err[1024];
+} asker;
+
+static void ans_free(asker *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->v[i].qid);
+        free(a->v[i].value);
+    }
+    free(a->v);
+    a->v = NULL;
+    a->n = a->cap = 0;
+}
+
+static long ans_find(const asker *a, const char *qid)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (!strcmp(a->v[i].qid, qid))
+            return (long)i;
+    return -1;
+}
+
+/* Sets (appends, or replaces in place) the answer to QID. */
+static int ans_set(asker *a, const char *qid, const char *value)
+{
+    long i = ans_find(a, qid);
+    char *val = value ? strdup(value) : NULL;
+    if (value && !val)
+        return -1;
+    if (i >= 0) {
+        /* a changed answer moves to the end: it is the latest given */
+        ans x = a->v[i];
+        free(x.value);
+        x.value = val;
+        memmove(&a->v[i], &a->v[i + 1], (a->n - (size_t)i - 1) * sizeof *a->v);
+        a->v[a->n - 1] = x;
+        return 0;
+    }
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 32;
+        ans *v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            free(val);
+            return -1;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n].qid = strdup(qid);
+    a->v[a->n].value = val;
+    if (!a->v[a->n].qid) {
+        free(val);
+        return -1;
+    }
+    a->n++;
+    return 0;
+}
+
+/* Reset, every valid answer, run: the state a fresh run would reach. */
+static int replay(asker *a)
+{
+    eng_engine *e = a->e;
+    int rc = eng_reset(e);
+    kb_skip_clear(a->k);
+    for (size_t i = 0; i < a->n && !rc; i++) {
+        const eng_question *q = eng_question_find(e, a->v[i].qid);
+        if (!q)
+            continue;
+        if (!a->v[i].value) {
+            kb_skip(a->k, q, 1);
+            continue;
+        }
+        eng_value vals[64];
+        size_t nv;
+        char err[512];
+        eng_value ids[3];
+        if (eng_answer_parse(e, q, a->v[i].value, vals, 64, &nv, err, sizeof err))
+            continue;       /* checked when loaded; never asserted if invalid */
+        if (eng_intern(e, "answer", 6, ENG_SYMBOL, &ids[0]) ||
+            eng_intern(e, eng_question_id(q), strlen(eng_question_id(q)), ENG_SYMBOL, &ids[1]))
+            return ENG_ENOMEM;
+        for (size_t j = 0; j < nv && !rc; j++) {
+            ids[2] = vals[j];
+            rc = eng_assert(e, ids, 3, NULL);
+        }
+    }
+    if (!rc)
+        rc = eng_run(e, 0, NULL);
+    return rc;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return !*a && !*b;
+}
+
+/* Turns option numbers into option values ("1, 3" -> "grant, partnership"). */
+static char *numbers_to_values(const eng_question *q, const char *in)
+{
+    eng_qtype t = eng_question_type(q);
+    if (t != ENG_Q_ONE && t != ENG_Q_MANY)
+        return strdup(in);
+    size_t cap = strlen(in) * 4 + 256, o = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    const char *p = in;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *st = p;
+        while (*p && *p != ',' && (t == ENG_Q_ONE || (*p != ' ' || !isdigit((unsigned char)*st))))
+            p++;
+        size_t len = (size_t)(p - st);
+        while (len && (st[len - 1] == ' ' || st[len - 1] == '\t'))
+            len--;
+        char item[256];
+        if (len >= sizeof item)
+            len = sizeof item - 1;
+        memcpy(item, st, len);
+        item[len] = '\0';
+        char *end;
+        long k = strtol(item, &end, 10);
+        const char *val = item;
+        if (*item && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
+            val = eng_question_option(q, (size_t)k - 1, NULL);
+        int w = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", val);
+        if (w < 0 || (size_t)w >= cap - o)
+            break;
+        o += (size_t)w;
+    }
+    return out;
+}
+
+/* The answer in the form it is stored: option values as written in the
+ * knowledge base, numbers and text as typed (trimmed). */
+static char *normalise(eng_engine *e, const eng_question *q, const char *typed,
+                       char *err, size_t errsize)
+{
+    char *text = numbers_to_values(q, typed);
+    eng_value vals[64];
+    size_t n;
+    if (!text)
+        return NULL;
+    int rc = eng_answer_parse(e, q, text, vals, 64, &n, err, errsize);
+    if (rc) {
+        free(text);
+        return NULL;
+    }
+    eng_qtype t = eng_question_type(q);
+    if (t == ENG_Q_NUMBER || t == ENG_Q_TEXT) {
+        char *s = strdup(trim(text));
+        free(text);
+        return s;
+    }
+    size_t cap = 64 * n + 16, o = 0;
+    char *out = malloc(cap);
+    if (out) {
+        out[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            char b[256];
+            eng_value_format(e, vals[i], b, sizeof b);
+            int w = snprintf(out + o, cap - o, "%s%s", i ? ", " : "", b);
+            if (w > 0 && (size_t)w < cap - o)
+                o += (size_t)w;
+        }
+    }
+    free(text);
+    return out;
+}
+
+static void show_question(asker *a, const eng_question *q, const char **group)
+{
+    FILE *fp = stdout;
+    const char *g = eng_question_group(q);
+    if (g[0] && (!*group || strcmp(*group, g))) {
+        fprintf(fp, "\n%s== %s ==%s\n", a->colour ? "\033[1m" : "", g,
+                a->colour ? "\033[0m" : "");
+        *group = g;
+    }
+    size_t given = 0;
+    for (size_t i = 0; i < a->n; i++)
+        given++;
+    size_t left = kb_questions_left(a->k);
+    fprintf(fp, "\n[%zu answered, about %zu to go]\n", given, left);
+    fprintf(fp, "%s%s%s\n", a->colour ? "\033[1m" : "", eng_question_text(q),
+            a->colour ? "\033[0m" : "");
+    eng_qtype t = eng_question_type(q);
+    for (size_t i = 0; i < eng_question_option_count(q); i++) {
+        const char *label;
+        const char *v = eng_question_option(q, i, &label);
+        fprintf(fp, "  %2zu) %s%s%s%s\n", i + 1, label, strcmp(label, v) ? " [" : "",
+                strcmp(label, v) ? v : "", strcmp(label, v) ? "]" : "");
+    }
+    switch (t) {
+    case ENG_Q_ONE: fputs("(one number or value", fp); break;
+    case ENG_Q_MANY: fputs("(one or more numbers or values, e.g. 1,3", fp); break;
+    case ENG_Q_YESNO: fputs("(yes or no", fp); break;
+    case ENG_Q_NUMBER: {
+        double lo, hi;
+        int has = eng_question_range(q, &lo, &hi);
+        if (has == 3)
+            fprintf(fp, "(a number from %.15g to %.15g", lo, hi);
+        else if (has == 1)
+            fprintf(fp, "(a number of at least %.15g", lo);
+        else if (has == 2)
+            fprintf(fp, "(a number of at most %.15g", hi);
+        else
+            fputs("(a number", fp);
+        break;
+    }
+    default: fputs("(text", fp); break;
+    }
+    fputs("; ? help, why, back, skip, quit)\n", fp);
+}
+
+static void show_help(const eng_question *q)
+{
+    const char *h = eng_question_help(q);
+    printf("%s\n", h[0] ? h : "There is no help text for this question.");
+}
+
+/* Saves the conclusions with their derivations; FINISHED marks the end. */
+static int save_conclusions(asker *a, int finished)
+{
+    static const char *const rels[] = {"situation", "maturity", "model", "need",
+                                       "finance", "advice", "journey"};
+    kb_conclusion *c = NULL;
+    size_t n = 0, cap = 0;
+    int rc = ENG_OK;
+    for (const eng_fact *f = eng_fact_next(a->e, NULL); f; f = eng_fact_next(a->e, f)) {
+        const char *rel = eng_value_text(a->e, eng_fact_value(f, 0), NULL);
+        int keep = 0;
+        for (size_t i = 0; i < sizeof rels / sizeof *rels; i++)
+            keep |= !strcmp(rel, rels[i]);
+        if (!keep)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            kb_conclusion *v = realloc(c, cap * sizeof *v);
+            if (!v) {
+                rc = ENG_ENOMEM;
+                break;
+            }
+            c = v;
+        }
+        char buf[1024];
+        eng_fact_format(a->e, f, buf, sizeof buf);
+        char *tree = NULL;
+        size_t tlen = 0;
+        FILE *mem = open_memstream(&tree, &tlen);
+        if (mem) {
+            cli_how(mem, a->e, f);
+            fclose(mem);
+        }
+        c[n].fact = strdup(buf);
+        c[n].derivation = tree ? tree : strdup("");
+        n++;
+    }
+    if (rc == ENG_OK)
+        rc = kb_store_conclusions_put(a->st, a->id, c, n, finished, a->fingerprint,
+                                      a->err, sizeof a->err);
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].fact);
+        free(c[i].derivation);
+    }
+    free(c);
+    return rc;
+}
+
+static void how_to_return(const asker *a, int finished)
+{
+    if (finished)
+        printf("\nThis advice is saved as session %lld.  To see it again:\n"
+               "  " PROG " sessions show %lld\n"
+               "  " PROG " explain --session %lld 'situation primary ?'   (how it was reached)\n"
+               "  " PROG " sessions export %lld -o answers.ini   (the answers, for advise)\n",
+               a->id, a->id, a->id, a->id);
+    else
+        printf("\nSaved as session %lld (%zu answers).  Continue with:\n"
+               "  " PROG " ask --resume %lld\n", a->id, a->n, a->id);
+}
+
+/* Loads the session's answers; an answer that no longer fits the
+ * knowledge base stays in the database but is asked again. */
+static int load_answers(asker *a)
+{
+    kb_answer *v = NULL;
+    size_t n = 0;
+    int rc = kb_store_answers(a->st, a->id, &v, &n, a->err, sizeof a->err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n && rc == ENG_OK; i++) {
+        const eng_question *q = eng_question_find(a->e, v[i].question);
+        if (!q) {
+            printf("note: the answer to '%s' is kept, but the knowledge base no longer has that question\n",
+                   v[i].question);
+            continue;
+        }
+        if (v[i].value) {
+            eng_value vals[64];
+            size_t nv;
+            char err[512];
+            if (eng_answer_parse(a->e, q, v[i].value, vals, 64, &nv, err, sizeof err)) {
+                printf("note: the saved answer to '%s' no longer fits (%s): it will be asked again\n",
+                       v[i].question, err);
+                continue;
+            }
+        }
+        if (ans_set(a, v[i].question, v[i].value))
+            rc = ENG_ENOMEM;
+    }
+    kb_answers_free(v, n);
+    return rc;
+}
+
+static int resume_or_start(asker *a, const char *dbpath, int resume,
+                           const char *resume_id, const char *respondent)
+{
+    if (resume) {
+        long long id = 0;
+        if (resume_id) {
+            char *end;
+            id = strtoll(resume_id, &end, 10);
+            if (*end || id <= 0) {
+                cli_usage("ask: --resume takes a session number, not '%s'", resume_id);
+                return EX_USAGE;
+            }
+        }
+        kb_session_info si;
+        memset(&si, 0, sizeof si);
+        int rc = kb_store_session_get(a->st, id, &si, a->err, sizeof a->err);
+        if (rc == ENG_EINVAL) {
+            if (id)
+                fprintf(stderr, PROG ": no session %lld in %s (see '" PROG " sessions list')\n",
+                        id, dbpath);
+            else
+                fprintf(stderr, PROG ": there is no session to resume in %s\n", dbpath);
+            return EX_NOINPUT;
+        }
+        if (rc) {
+            fprintf(stderr, PROG ": %s\n", a->err);
+            return EX_IOERR;
+        }
+        a->id = si.id;
+        printf("Resuming session %lld%s%s%s.\n", si.id, si.respondent[0] ? " (" : "",
+               si.respondent, si.respondent[0] ? ")" : "");
+        if (strcmp(si.fingerprint, a->fingerprint))
+            printf("The knowledge base has changed since this session was saved (%s, now %s):\n"
+                   "its answers are run again under the new knowledge base.\n",
+                   si.fingerprint, a->fingerprint);
+        kb_session_info_clear(&si);
+        rc = load_answers(a);
+        if (rc) {
+            fprintf(stderr, PROG ": %s\n", rc == ENG_ENOMEM ? "out of memory" : a->err);
+            return rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
+        }
+        return 0;
+    }
+    int rc = kb_store_session_new(a->st, respondent ? respondent : "", a->kbpath,
+                                  a->fingerprint, &a->id, a->err, sizeof a->err);
+    if (rc) {
+        fprintf(stderr, PROG ": %s\n", a->err);
+        return EX_IOERR;
+    }
+    printf("Session %lld started; every answer is saved as you go.\n", a->id);
+    return 0;
+}
+
+static int loop(asker *a)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    const char *group = NULL;
+    const eng_question *force = NULL;
+    int exitc = 0;
+    for (;;) {
+        int rc = replay(a);
+        if (rc) {
+            cli_diags(a->e, 0);
+            exitc = cli_exit(rc);
+            break;
+        }
+        const eng_question *q = force ? force : kb_next_question(a->k);
+        force = NULL;
+        if (!q) {
+            kb_report *rep = NULL;
+            if ((rc = kb_report_build(a->k, NULL, &rep))) {
+                exitc = cli_exit(rc);
+                break;
+            }
+            free(rep->respondent);
+            rep->respondent = NULL;
+            char label[64];
+            snprintf(label, sizeof label, "session %lld", a->id);
+            rep->respondent = strdup(label);
+            printf("\nThat was the last question that can change the advice.\n\n");
+            cli_report_text(stdout, rep, a->colour);
+            kb_report_free(rep);
+            if (save_conclusions(a, 1)) {
+                fprintf(stderr, PROG ": the advice could not be saved: %s\n", a->err);
+                exitc = EX_IOERR;
+            }
+            how_to_return(a, 1);
+            break;
+        }
+        show_question(a, q, &group);
+    prompt:
+        fputs("> ", stdout);
+        fflush(stdout);
+        errno = 0;
+        ssize_t got = getline(&line, &cap, stdin);
+        if (got < 0) {
+            if (interrupted || errno == EINTR) {
+                printf("\nInterrupted.");
+                save_conclusions(a, 0);
+                how_to_return(a, 0);
+                exitc = 130;
+            } else {
+                putchar('\n');
+                save_conclusions(a, 0);
+                how_to_return(a, 0);
+            }
+            break;
+        }
+        char *in = trim(line);
+        if (!*in)
+            goto prompt;
+        if (!strcmp(in, "?") || ieq(in, "help")) {
+            show_help(q);
+            goto prompt;
+        }
+        if (ieq(in, "why")) {
+            cli_why(stdout, a->k, q);
+            goto prompt;
+        }
+        if (ieq(in, "quit") || ieq(in, "exit")) {
+            save_conclusions(a, 0);
+            how_to_return(a, 0);
+            break;
+        }
+        if (ieq(in, "back")) {
+            if (!a->n) {
+                printf("There is no earlier answer to go back to.\n");
+                goto prompt;
+            }
+            ans last = a->v[a->n - 1];
+            if (kb_store_answer_delete(a->st, a->id, last.qid, a->err, sizeof a->err)) {
+                fprintf(stderr, PROG ": %s\n", a->err);
+                exitc = EX_IOERR;
+                break;
+            }
+            printf("Back to '%s' (it was: %s).\n", last.qid, last.value ? last.value : "skipped");
+            force = eng_question_find(a->e, last.qid);
+            a->n--;
+            free(last.qid);
+            free(last.value);
+            continue;
+        }
+        const char *value = NULL;
+        char *norm = NULL;
+        if (ieq(in, "skip")) {
+            value = NULL;
+        } else {
+            char err[700];
+            norm = normalise(a->e, q, in, err, sizeof err);
+            if (!norm) {
+                printf("Not an answer to this question: %s.  Try again (or ? for help).\n", err);
+                goto prompt;
+            }
+            value = norm;
+        }
+        /* saved before anything else happens, and before the next question */
+        rc = kb_store_answer_put(a->st, a->id, eng_question_id(q), value, a->err, sizeof a->err);
+        if (rc) {
+            free(norm);
+            fprintf(stderr, PROG ": the answer could not be saved: %s\n"
+                    "The answers given before it are safe; fix the problem and continue with\n"
+                    "  " PROG " ask --resume %lld\n", a->err, a->id);
+            exitc = EX_IOERR;
+            break;
+        }
+        rc = ans_set(a, eng_question_id(q), value);
+        free(norm);
+        if (rc) {
+            exitc = EX_OSERR;
+            break;
+        }
+    }
+    free(line);
+    return exitc;
+}
+
+int cmd_ask(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--kb", "--db", "--respondent", NULL};
+    cli_args args = {argc, argv, 0, 0, "ask", with_value};
+    const char *kbdir = NULL, *db = NULL, *respondent = NULL, *resume_id = NULL, *opt, *val;
+    int resume = 0, script = 0, r;
+    while ((r = cli_next(&args, &opt, &val)) != CLI_END) {
+        if (r == CLI_ERR)
+            return EX_USAGE;
+        if (r == CLI_ARG) {
+            if (resume && !resume_id && args.i > 0 && !strcmp(argv[args.i - 1], "--resume")) {
+                resume_id = val;
+                continue;
+            }
+            cli_usage("ask: unexpected argument '%s'", val);
+            return EX_USAGE;
+        } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+            fputs(ask_help, stdout);
+            return 0;
+        } else if (!strcmp(opt, "--kb")) {
+            kbdir = val;
+        } else if (!strcmp(opt, "--db")) {
+            db = val;
+        } else if (!strcmp(opt, "--respondent")) {
+            respondent = val;
+        } else if (!strcmp(opt, "--resume")) {
+            resume = 1;
+        } else if (!strcmp(opt, "--script")) {
+            script = 1;
+        } else {
+            cli_usage("ask: unknown option '%s'", opt);
+            return EX_USAGE;
+        }
+    }
+    if (!script && !isatty(STDIN_FILENO)) {
+        fprintf(stderr, PROG ": ask: standard input is not a terminal, so nobody can answer.\n"
+                "Run it in a terminal; for answers in a file use '" PROG " advise FILE';\n"
+                "to type answers through a pipe anyway, add --script.\n");
+        return EX_USAGE;
+    }
+    asker a;
+    memset(&a, 0, sizeof a);
+    a.kbpath = cli_kb_path(kbdir);
+    a.colour = cli_colour(stdout);
+    int status, exitc = 0;
+    a.k = kb_open(a.kbpath, NULL, &status);
+    if (!a.k) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    a.e = kb_engine(a.k);
+    cli_diags(a.e, 0);
+    if (status) {
+        exitc = cli_exit(status);
+        goto done;
+    }
+    if (kb_fingerprint(a.kbpath, a.fingerprint, sizeof a.fingerprint)) {
+        fprintf(stderr, PROG ": cannot read the knowledge base %s to fingerprint it\n", a.kbpath);
+        exitc = EX_NOINPUT;
+        goto done;
+    }
+    char dbbuf[4096];
+    const char *dbpath = db ? db : kb_store_default_path(dbbuf, sizeof dbbuf);
+    if (!dbpath) {
+        fprintf(stderr, PROG ": no home directory to keep sessions in; give one with --db PATH\n");
+        exitc = EX_USAGE;
+        goto done;
+    }
+    a.st = kb_store_open(dbpath, a.err, sizeof a.err);
+    if (!a.st) {
+        fprintf(stderr, PROG ": %s\n", a.err);
+        exitc = EX_IOERR;
+        goto done;
+    }
+    exitc = resume_or_start(&a, dbpath, resume, resume_id, respondent);
+    if (exitc)
+        goto done;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;        /* no SA_RESTART: the prompt's read returns */
+    sigaction(SIGINT, &sa, NULL);
+    exitc = loop(&a);
+    signal(SIGINT, SIG_DFL);
+done:
+    ans_free(&a);
+    kb_store_close(a.st);
+    kb_close(a.k);
+    return exitc;
+}

@@ -1,0 +1,94 @@
+# ask: refuses to hang without a terminal; asks fewer questions when the
+# answers make whole groups irrelevant; accepts numbers, values, stray
+# spaces and wrong case; re-asks on invalid answers; back and skip; quit
+# and Ctrl-D save; a questionnaire killed with SIGKILL resumes with every
+# answer given before the kill.
+set -eu
+ROOT=$(pwd)
+DB="$TMP/ask.db"
+A="$RUN ask --kb $ROOT/rules --db $DB --script"
+
+# no terminal, no --script: a clear error, not a hang
+status=0
+timeout 10 $RUN ask --kb "$ROOT/rules" --db "$DB" </dev/null >/dev/null 2>"$TMP/tty.err" || status=$?
+[ "$status" -eq 64 ] || { echo "exit $status"; exit 1; }
+grep -qF "standard input is not a terminal" "$TMP/tty.err"
+
+# answer every question with the first option / a number / yes, except
+# the stage, until the advice comes; count the questions asked
+run_all() {   # $1 = answer for twin.stage, $2 = db
+    awk -v stage="$1" 'BEGIN { for (i = 0; i < 80; i++) print "" }' >/dev/null
+    out="$TMP/run-$1.out"
+    : >"$out"
+    # feed answers by reading the prompts: a small loop over a fifo
+    rm -f "$TMP/fifo"; mkfifo "$TMP/fifo"
+    $RUN ask --kb "$ROOT/rules" --db "$2" --script <"$TMP/fifo" >"$out" 2>&1 &
+    pid=$!
+    exec 3>"$TMP/fifo"
+    asked=0
+    while kill -0 "$pid" 2>/dev/null && [ "$asked" -lt 60 ]; do
+        n=$(grep -c '^> ' "$out" || true)
+        if [ "$n" -gt "$asked" ]; then
+            q=$(grep -A1 '^\[[0-9]* answered' "$out" | tail -n 1)
+            kind=$(grep '^(.*; ? help' "$out" | tail -n 1)
+            case "$q" in
+                *"How far along is your twin"*) echo "$1" >&3 ;;
+                *) case "$kind" in
+                       "(a number"*) echo 1 >&3 ;;
+                       "(yes or no"*) echo no >&3 ;;
+                       "(text"*) echo x >&3 ;;
+                       *) echo 1 >&3 ;;
+                   esac ;;
+            esac
+            asked=$n
+        fi
+        sleep 0.05
+    done
+    exec 3>&-
+    wait "$pid" || true
+    echo "$asked"
+}
+grep -q 'twin.stage' "$ROOT/rules/questions.ini"
+few=$(run_all none "$TMP/few.db")
+many=$(run_all operational "$TMP/many.db")
+grep -qF "That was the last question" "$TMP/run-none.out" || { tail -n 20 "$TMP/run-none.out"; exit 1; }
+grep -qF "That was the last question" "$TMP/run-operational.out"
+echo "asked $few questions for no twin, $many for an operational one"
+[ "$few" -lt "$many" ] || { echo "expected fewer questions without a twin"; exit 1; }
+
+# wrong case and stray spaces, a number, an invalid answer re-asked, back,
+# skip, then quit: the session keeps exactly what was given
+printf '  MUNICIPALITY  \n-5\n12000\nback\n15000\nskip\nquit\n' | $A --respondent Case >"$TMP/c.out" 2>&1
+grep -qF "Not an answer to this question: expected a number from 0 to 50000000, found -5" "$TMP/c.out" \
+  || { cat "$TMP/c.out"; exit 1; }
+grep -qF "Back to 'org.population' (it was: 12000)" "$TMP/c.out"
+grep -qF "Saved as session 1 (3 answers)" "$TMP/c.out" || { tail "$TMP/c.out"; exit 1; }
+# resume: the next question is the one after the skipped one
+printf 'quit\n' | $A --resume 1 >"$TMP/r.out" 2>&1
+grep -qF "Resuming session 1 (Case)" "$TMP/r.out"
+grep -qF "[3 answered," "$TMP/r.out"
+# Ctrl-D saves too
+: | $A --resume >"$TMP/d.out" 2>&1
+grep -qF "Saved as session 1 (3 answers)" "$TMP/d.out"
+# an unknown session
+status=0
+printf 'quit\n' | $A --resume 99 >/dev/null 2>"$TMP/u.err" || status=$?
+[ "$status" -eq 66 ] && grep -qF "no session 99 in" "$TMP/u.err"
+
+# SIGKILL in the middle: every answer given before the kill is kept
+K="$TMP/kill.db"
+rm -f "$TMP/kf"; mkfifo "$TMP/kf"
+$RUN ask --kb "$ROOT/rules" --db "$K" --script <"$TMP/kf" >"$TMP/k.out" 2>&1 &
+pid=$!
+exec 4>"$TMP/kf"
+for a in municipality 30000 2; do
+    echo "$a" >&4
+done
+i=0
+while ! grep -qF "[3 answered," "$TMP/k.out" && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+grep -qF "[3 answered," "$TMP/k.out"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+exec 4>&-
+printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$K" --script --resume >"$TMP/k2.out" 2>&1
+grep -qF "Saved as session 1 (3 answers)" "$TMP/k2.out" || { cat "$TMP/k2.out"; exit 1; }
