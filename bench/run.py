@@ -301,7 +301,7 @@ class Advisory(Workload):
     group = "advisory"
 
     def __init__(self, r, n):
-        self.r, self.n, self.name = r, n, f"advisory R={r:,} N={n:,}"
+        self.r, self.n, self.name = r, n, f"advisory R={r} N={n}"
         self.dir = os.path.join(WORK, "advisory")
         self.checked = min(n, ADV_CHECKED)
 
@@ -388,7 +388,7 @@ class LdtKb(Workload):
         self.copies = copies
         self.dir = os.path.join(WORK, "ldt-kb")
         self.answers = os.path.join(self.dir, f"answers_x{copies}.ini") if copies else None
-        self.name = "ldt-kb load" if not copies else f"ldt-kb {5 * copies:,} respondents"
+        self.name = "ldt-kb load" if not copies else f"ldt-kb {5 * copies} respondents"
 
     def prepare(self):
         os.makedirs(self.dir, exist_ok=True)
@@ -599,7 +599,7 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="smallest size of each workload, checks only, nothing written")
     ap.add_argument("--only", help="comma-separated workloads: a group (manners, waltz, advisory, "
-                    "ldt-kb), a row ('manners 16') or its leading words ('advisory R=1,000')")
+                    "ldt-kb), a row ('manners 16') or its leading words ('advisory R=1000')")
     ap.add_argument("--runs", type=int, default=5, help="timed rounds per row (default 5)")
     ap.add_argument("--budget", type=float, default=120,
                     help="seconds of timed runs per row before rounds are cut (default 120)")

@@ -92,3 +92,20 @@ wait "$pid" 2>/dev/null || true
 exec 4>&-
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$K" --script --resume >"$TMP/k2.out" 2>&1
 grep -qF "Saved as session 1 (3 answers)" "$TMP/k2.out" || { cat "$TMP/k2.out"; exit 1; }
+
+# Ctrl-C at the prompt: exit 130, every answer given is saved
+C="$TMP/int.db"
+rm -f "$TMP/if"; mkfifo "$TMP/if"
+$RUN ask --kb "$ROOT/rules" --db "$C" --script <"$TMP/if" >"$TMP/i.out" 2>&1 &
+pid=$!
+exec 5>"$TMP/if"
+printf 'region\n400000\n' >&5
+i=0
+while ! grep -qF "[2 answered," "$TMP/i.out" && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$pid"
+status=0
+wait "$pid" || status=$?
+exec 5>&-
+[ "$status" -eq 130 ] || { echo "exit $status after SIGINT"; cat "$TMP/i.out"; exit 1; }
+grep -qF "Interrupted." "$TMP/i.out"
+grep -qF "Saved as session 1 (2 answers)" "$TMP/i.out"
