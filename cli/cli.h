@@ -71,5 +71,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_advise(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 
 #endif

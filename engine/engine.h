@@ -450,6 +450,9 @@ const eng_test *eng_test_at(const eng_engine *e, size_t i);
 const char *eng_test_name(const eng_test *t);
 const char *eng_test_path(const eng_test *t);
 int eng_test_line(const eng_test *t);
+/* The expect (and, with *NEGATE 1, expect_not) patterns of T as written. */
+size_t eng_test_expect_count(const eng_test *t);
+const char *eng_test_expect(const eng_test *t, size_t i, int *negate);
 
 /* Resets, asserts T's answers, runs, and checks its expectations.  FN (may
  * be NULL) is called for each failed expectation with a message saying

@@ -1759,6 +1759,16 @@ const eng_test *eng_test_at(const eng_engine *e, size_t i)
 const char *eng_test_name(const eng_test *t) { return t->name; }
 const char *eng_test_path(const eng_test *t) { return t->path; }
 int eng_test_line(const eng_test *t) { return t->line; }
+size_t eng_test_expect_count(const eng_test *t) { return t->nexp; }
+
+const char *eng_test_expect(const eng_test *t, size_t i, int *negate)
+{
+    if (i >= t->nexp)
+        return NULL;
+    if (negate)
+        *negate = t->exp[i].negate;
+    return t->exp[i].text;
+}
 
 typedef struct tfound {
     eng_engine *e;

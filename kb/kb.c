@@ -98,15 +98,99 @@ static const kdef *kind_find(const char *kind)
     return NULL;
 }
 
-static int add_fact(eng_engine *e, const eng_entry *en, int line,
-                    eng_value rel, eng_value name, const eng_value *v)
+/* The relations (with their sizes) that some rule condition, ask_if line
+ * or test expectation reads: only those catalogue facts go into working
+ * memory, since the others cannot change a conclusion.  The report reads
+ * titles and texts from the catalogue entries themselves. */
+typedef struct readset {
+    eng_value rel[4096];
+    size_t size[4096];
+    size_t n;
+    int all;                    /* too many to track: keep everything */
+} readset;
+
+static void rs_add(readset *rs, eng_value rel, size_t size)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->size[i] == size && eng_value_equal(rs->rel[i], rel))
+            return;
+    if (rs->n == 4096) {
+        rs->all = 1;
+        return;
+    }
+    rs->rel[rs->n] = rel;
+    rs->size[rs->n++] = size;
+}
+
+static int rs_has(const readset *rs, eng_value rel, size_t size)
+{
+    if (rs->all)
+        return 1;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->size[i] == size && eng_value_equal(rs->rel[i], rel))
+            return 1;
+    return 0;
+}
+
+static void rs_build(eng_engine *e, readset *rs)
+{
+    eng_value rel;
+    eng_cond_info ci;
+    rs->n = 0;
+    rs->all = 0;
+    for (size_t r = 0; r < eng_rule_count(e); r++) {
+        const eng_rule *rule = eng_rule_at(e, r);
+        for (size_t c = 0; c < eng_rule_cond_count(rule); c++)
+            if (!eng_rule_cond(rule, c, &ci) && ci.kind != ENG_CE_TEST &&
+                eng_rule_cond_const(rule, c, 0, &rel))
+                rs_add(rs, rel, ci.size);
+    }
+    for (size_t q = 0; q < eng_question_count(e); q++) {
+        const eng_question *qq = eng_question_at(e, q);
+        for (size_t c = 0; c < eng_question_cond_count(qq); c++)
+            if (!eng_question_cond(qq, c, &ci) && ci.kind != ENG_CE_TEST &&
+                eng_question_cond_const(qq, c, 0, &rel))
+                rs_add(rs, rel, ci.size);
+    }
+    for (size_t t = 0; t < eng_test_count(e); t++) {
+        const eng_test *tt = eng_test_at(e, t);
+        for (size_t x = 0; x < eng_test_expect_count(tt); x++) {
+            const char *p = eng_test_expect(tt, x, NULL);
+            size_t len = strcspn(p, " \t"), size = 0;
+            for (const char *s = p; *s;) {
+                while (*s == ' ' || *s == '\t')
+                    s++;
+                if (!*s)
+                    break;
+                size++;
+                if (*s == '"') {
+                    for (s++; *s && *s != '"'; s++)
+                        if (*s == '\\' && s[1])
+                            s++;
+                    if (*s)
+                        s++;
+                } else {
+                    while (*s && *s != ' ' && *s != '\t')
+                        s++;
+                }
+            }
+            if (!eng_intern(e, p, len, ENG_SYMBOL, &rel))
+                rs_add(rs, rel, size);
+        }
+    }
+}
+
+static int add_fact(eng_engine *e, const readset *rs, const eng_entry *en,
+                    int line, eng_value rel, eng_value name, const eng_value *v)
 {
     eng_value f[3] = {rel, name, v ? *v : name};
+    if (!rs_has(rs, rel, v ? 3 : 2))
+        return ENG_OK;
     return eng_facts_add(e, f, v ? 3 : 2, en->path, line);
 }
 
 /* Converts one catalogue entry; returns ENG_OK, ENG_EINVAL or ENG_ENOMEM. */
-static int convert(eng_engine *e, const eng_entry *en)
+static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
 {
     const kdef *kd = kind_find(en->kind);
     eng_value rel, name;
@@ -116,7 +200,7 @@ static int convert(eng_engine *e, const eng_entry *en)
     if (eng_intern(e, kd->entry, strlen(kd->entry), ENG_SYMBOL, &rel) ||
         eng_intern(e, en->name, strlen(en->name), ENG_SYMBOL, &name))
         return ENG_ENOMEM;
-    if (add_fact(e, en, en->line, rel, name, NULL))
+    if (add_fact(e, rs, en, en->line, rel, name, NULL))
         return ENG_ENOMEM;
     char missing[300] = "";
     for (const fdef *fd = kd->fields; fd->key; fd++) {
@@ -158,7 +242,7 @@ static int convert(eng_engine *e, const eng_entry *en)
             return ENG_ENOMEM;
         if (fd->type == F_TEXT) {
             if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
-                add_fact(e, en, fl->line, krel, name, &v))
+                add_fact(e, rs, en, fl->line, krel, name, &v))
                 return ENG_ENOMEM;
             continue;
         }
@@ -189,7 +273,7 @@ static int convert(eng_engine *e, const eng_entry *en)
                                                   : "a name (a symbol)",
                              item);
                 bad = 1;
-            } else if (add_fact(e, en, fl->line, krel, name, &v)) {
+            } else if (add_fact(e, rs, en, fl->line, krel, name, &v)) {
                 return ENG_ENOMEM;
             }
             if (!c)
@@ -198,6 +282,41 @@ static int convert(eng_engine *e, const eng_entry *en)
         }
     }
     return bad ? ENG_EINVAL : ENG_OK;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const eng_entry *x = *(const eng_entry *const *)a, *y = *(const eng_entry *const *)b;
+    int c = strcmp(x->kind, y->kind);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+static int cat_index(kb *k)
+{
+    k->ncat = eng_entry_count(k->e);
+    k->cat = calloc(k->ncat + 1, sizeof *k->cat);
+    if (!k->cat)
+        return -1;
+    for (size_t i = 0; i < k->ncat; i++)
+        k->cat[i] = eng_entry_at(k->e, i);
+    qsort(k->cat, k->ncat, sizeof *k->cat, cmp_entry);
+    return 0;
+}
+
+const char *kb_catalogue(kb *k, const char *kind, const char *name,
+                         const char *key)
+{
+    eng_entry probe;
+    const eng_entry *pp = &probe;
+    probe.kind = kind;
+    probe.name = name;
+    const eng_entry **hit = k->cat ? bsearch(&pp, k->cat, k->ncat, sizeof *k->cat, cmp_entry) : NULL;
+    if (!hit)
+        return NULL;
+    for (size_t i = 0; i < (*hit)->nfields; i++)
+        if (!strcmp((*hit)->fields[i].key, key))
+            return (*hit)->fields[i].value;
+    return NULL;
 }
 
 kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
@@ -224,15 +343,25 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
     }
     if (rc == ENG_ENOMEM || rc == ENG_EIO)
         goto done;
+    readset *rs = calloc(1, sizeof *rs);
+    if (!rs) {
+        rc = ENG_ENOMEM;
+        goto done;
+    }
+    rs_build(k->e, rs);
     for (size_t i = 0; i < eng_entry_count(k->e); i++) {
-        int r2 = convert(k->e, eng_entry_at(k->e, i));
+        int r2 = convert(k->e, rs, eng_entry_at(k->e, i));
         if (r2 == ENG_ENOMEM) {
             rc = r2;
+            free(rs);
             goto done;
         }
         if (r2 && !rc)
             rc = r2;
     }
+    free(rs);
+    if (cat_index(k) && rc != ENG_ENOMEM)
+        rc = ENG_ENOMEM;
     if (rc == ENG_OK || rc == ENG_EINVAL) {
         int r2 = kb_check_refs(k);
         if (r2 && rc == ENG_OK)
@@ -261,6 +390,7 @@ void kb_close(kb *k)
     free(k->nreaders);
     free(k->answered);
     free(k->skipped);
+    free(k->cat);
     eng_free(k->e);
     free(k);
 }

@@ -37,6 +37,11 @@ void kb_close(kb *k);
 /* The engine holding the loaded knowledge base (owned by the kb). */
 eng_engine *kb_engine(kb *k);
 
+/* The value of KEY in the catalogue entry [KIND NAME] as written (lists
+ * comma-separated), or NULL.  Valid until kb_close. */
+const char *kb_catalogue(kb *k, const char *kind, const char *name,
+                         const char *key);
+
 /* The catalogue section kinds this layer understands, NULL-terminated. */
 const char *const *kb_kinds(void);
 

@@ -20,6 +20,8 @@ struct kb {
     size_t *nreaders;
     char *answered;             /* scratch: per question, answered now */
     char *skipped;              /* per question: skipped in this session */
+    const eng_entry **cat;      /* catalogue entries sorted by kind, name */
+    size_t ncat;
 };
 
 /* Checks that every question and catalogue entry a rule or an ask_if

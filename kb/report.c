@@ -104,39 +104,62 @@ static eng_value sym(rb *b, const char *s)
     return v;
 }
 
-/* The value of a catalogue fact "KIND.KEY NAME ?", or NULL. */
-static const eng_fact *cat(rb *b, const char *rel, eng_value name)
+/* A catalogue value, from the entry itself: REL is "kind.key". */
+static const char *cat(rb *b, const char *rel, eng_value name)
 {
-    eng_value prefix[2] = {sym(b, rel), name};
-    const eng_fact *f = NULL;
-    return eng_fact_lookup(b->e, prefix, 2, &f, 1) ? f : NULL;
+    char kind[64];
+    const char *dot = strchr(rel, '.');
+    const char *nm = eng_value_text(b->e, name, NULL);
+    if (!dot || !nm || (size_t)(dot - rel) >= sizeof kind)
+        return NULL;
+    memcpy(kind, rel, (size_t)(dot - rel));
+    kind[dot - rel] = '\0';
+    return kb_catalogue(b->k, kind, nm, dot + 1);
 }
 
 static char *cat_text(rb *b, const char *rel, eng_value name)
 {
-    const eng_fact *f = cat(b, rel, name);
-    char buf[4096];
-    if (!f)
-        return dupstr(b, "");
-    eng_value v = eng_fact_value(f, 2);
-    const char *t = eng_value_text(b->e, v, NULL);
-    if (t)
-        return dupstr(b, t);
-    eng_value_format(b->e, v, buf, sizeof buf);
-    return dupstr(b, buf);
+    return dupstr(b, cat(b, rel, name));
 }
 
 static double cat_number(rb *b, const char *rel, eng_value name, double dflt)
 {
-    const eng_fact *f = cat(b, rel, name);
-    if (!f)
+    const char *s = cat(b, rel, name);
+    char *end;
+    if (!s)
         return dflt;
-    eng_value v = eng_fact_value(f, 2);
-    if (v.type == ENG_INT)
-        return (double)v.u.i;
-    if (v.type == ENG_REAL)
-        return v.u.r;
-    return dflt;
+    double d = strtod(s, &end);
+    return end != s ? d : dflt;
+}
+
+/* Adds each item of the comma-separated catalogue list REL of NAME to OUT,
+ * through TITLE_OF ("persona.title") when given. */
+static void cat_list(rb *b, const char *rel, eng_value name, const char *title_of,
+                     kb_strs *out)
+{
+    const char *s = cat(b, rel, name);
+    while (s && *s) {
+        while (*s == ' ' || *s == ',')
+            s++;
+        size_t len = strcspn(s, ",");
+        while (len && s[len - 1] == ' ')
+            len--;
+        if (!len)
+            break;
+        char item[256];
+        if (len >= sizeof item)
+            len = sizeof item - 1;
+        memcpy(item, s, len);
+        item[len] = '\0';
+        const char *t = NULL;
+        if (title_of) {
+            eng_value v;
+            if (!eng_intern(b->e, item, len, ENG_SYMBOL, &v))
+                t = cat(b, title_of, v);
+        }
+        strs_add(b, out, t ? t : item);
+        s += strcspn(s, ",");
+    }
 }
 
 static char *value_text(rb *b, eng_value v)
@@ -292,27 +315,8 @@ static void collect(rb *b)
             fill(b, it, "advice", a1, f, 0);
             text_from(b, it, "advice.text", a1);
             it->rank = (long)cat_number(b, "advice.priority", a1, 3);
-            eng_value prefix[2] = {sym(b, "advice.who"), a1};
-            const eng_fact *who[32];
-            size_t nw = eng_fact_lookup(e, prefix, 2, who, 32);
-            for (size_t i = 0; i < nw && i < 32; i++) {
-                char *t = cat_text(b, "persona.title", eng_fact_value(who[i], 2));
-                if (t && !t[0]) {
-                    free(t);
-                    t = value_text(b, eng_fact_value(who[i], 2));
-                }
-                if (t)
-                    strs_add(b, &it->who, t);
-                free(t);
-            }
-            prefix[0] = sym(b, "advice.units");
-            nw = eng_fact_lookup(e, prefix, 2, who, 32);
-            for (size_t i = 0; i < nw && i < 32; i++) {
-                char *t = value_text(b, eng_fact_value(who[i], 2));
-                if (t)
-                    strs_add(b, &it->units, t);
-                free(t);
-            }
+            cat_list(b, "advice.who", a1, "persona.title", &it->who);
+            cat_list(b, "advice.units", a1, NULL, &it->units);
         } else if (eng_value_equal(rel, b->rel_journey) && n == 4 &&
                    eng_value_equal(a1, b->sym_unit)) {
             kb_item *it = list_add(b, &r->journey);

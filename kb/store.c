@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -56,6 +57,7 @@ struct kb_store {
     sqlite3 *db;
     char *path;
     int busy_ms;
+    char msg[256];          /* sqlite3_errmsg of the first failure, copied at once */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -76,13 +78,24 @@ static void say(char *err, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Copies the message of a failed call at once (a later call, even a
+ * ROLLBACK, replaces it).  Returns RC. */
+static int note(kb_store *s, int rc)
+{
+    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !s->msg[0] && s->db)
+        snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+    return rc;
+}
+
 /* Reports the failure RC of DOING on S's database into ERR (the message
  * of sqlite3_errmsg is copied at once, before anything else runs) and
  * returns the eng_status for it. */
 static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
 {
     char msg[256];
-    snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    snprintf(msg, sizeof msg, "%s",
+             s->msg[0] ? s->msg : s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    s->msg[0] = '\0';
     int sys = s->db ? sqlite3_system_errno(s->db) : 0;
     if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
         rc = SQLITE_FULL;
@@ -129,6 +142,11 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
         break;
     }
     return ENG_EIO;
+}
+
+static int is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
 static int no_session(kb_store *s, long long id, char *err, size_t size)
@@ -341,20 +359,26 @@ static char *dupcol0(sqlite3_stmt *st, int col, int *nomem)
     return p;
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *t)
+static int bind_text(kb_store *s, sqlite3_stmt *st, int i, const char *t)
 {
     if (!t)
-        return sqlite3_bind_null(st, i);
+        return note(s, sqlite3_bind_null(st, i));
     size_t n = strlen(t);
     if (n > INT_MAX)
-        return SQLITE_TOOBIG;
-    return sqlite3_bind_text(st, i, t, (int)n, SQLITE_TRANSIENT);
+        return note(s, SQLITE_TOOBIG);
+    return note(s, sqlite3_bind_text(st, i, t, (int)n, SQLITE_TRANSIENT));
+}
+
+/* sqlite3_step, noting a failure. */
+static int step(kb_store *s, sqlite3_stmt *st)
+{
+    return note(s, sqlite3_step(st));
 }
 
 /* Runs constant SQL (no data in it). */
 static int exec(kb_store *s, const char *sql)
 {
-    return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return note(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
 /* Ends a failed transaction, keeping the first error's message in ERR. */
@@ -367,7 +391,7 @@ static void rollback(kb_store *s)
 /* Prepares SQL into *ST; on failure reports it. */
 static int prep(kb_store *s, const char *sql, sqlite3_stmt **st)
 {
-    return sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+    return note(s, sqlite3_prepare_v2(s->db, sql, -1, st, NULL));
 }
 
 /* One integer from a constant query (a PRAGMA), into *OUT. */
@@ -376,7 +400,7 @@ static int query_int(kb_store *s, const char *sql, long long *out)
     sqlite3_stmt *st = NULL;
     int rc = prep(s, sql, &st);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_ROW) {
             *out = sqlite3_column_int64(st, 0);
             rc = SQLITE_OK;
@@ -397,7 +421,7 @@ static int session_exists(kb_store *s, long long id, int *rc)
     int found = 0;
     if (*rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, id);
-        *rc = sqlite3_step(st);
+        *rc = step(s, st);
         if (*rc == SQLITE_ROW) {
             found = 1;
             *rc = SQLITE_OK;
@@ -419,7 +443,7 @@ static int touch(kb_store *s, long long id, int *changed)
         "WHERE id = ?1", &st);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, id);
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -520,11 +544,13 @@ static int check_ours(kb_store *s, const probe *p, int *fresh, char *err,
 /* Brings the schema to STORE_SCHEMA in one transaction, checking again
  * inside it that the file is still empty or ours (another process may
  * have got there first). */
-static int migrate(kb_store *s, char *err, size_t size)
+static int migrate(kb_store *s, char *err, size_t size, int *again)
 {
     int rc = exec(s, "BEGIN IMMEDIATE");
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK) {
+        *again = is_busy(rc);
         return fail(s, rc, "prepare the database", err, size);
+    }
     probe p = {0, 0, 0};
     int fresh;
     rc = read_probe(s, &p);
@@ -641,6 +667,139 @@ static int open_immutable(kb_store *s)
     return ENG_OK;
 }
 
+/* The text of a constant query's first column (a PRAGMA) into BUF. */
+static int query_text(kb_store *s, const char *sql, char *buf, size_t size)
+{
+    sqlite3_stmt *st = NULL;
+    buf[0] = '\0';
+    int rc = prep(s, sql, &st);
+    if (rc == SQLITE_OK) {
+        rc = step(s, st);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            snprintf(buf, size, "%s", t ? (const char *)t : "");
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Reads what the file holds, in one read transaction so that the three
+ * values belong together even while another process initialises it. */
+static int probe_once(kb_store *s, probe *p)
+{
+    int rc = exec(s, "BEGIN");
+    if (rc == SQLITE_OK)
+        rc = read_probe(s, p);
+    rollback(s);
+    return rc;
+}
+
+/* One attempt at opening S->path.  ENG_OK, or an error in ERR; *AGAIN is
+ * set when another process was in the way (worth another attempt). */
+static int open_once(kb_store *s, int existed, char *err, size_t errsize, int *again)
+{
+    const char *path = s->path;
+    *again = 0;
+    int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        if ((rc & 0xff) == SQLITE_NOMEM)
+            return oom(s, err, errsize);
+        if ((rc & 0xff) == SQLITE_CANTOPEN)
+            say(err, errsize, "cannot %s %s: %s (is its directory writable?)",
+                existed ? "open" : "create the database", path, msg);
+        else
+            say(err, errsize, "cannot open %s: %s", path, msg);
+        return ENG_EIO;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, s->busy_ms);
+
+    /* look before writing anything */
+    probe p = {0, 0, 0};
+    rc = probe_once(s, &p);
+    if (((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) && existed) {
+        /* a WAL database whose -wal and -shm files cannot be made (a
+         * read-only directory): it can still be read, as an immutable file */
+        int r2 = open_immutable(s);
+        if (r2 == ENG_ENOMEM)
+            return oom(s, err, errsize);
+        if (r2 == ENG_OK) {
+            s->msg[0] = '\0';
+            rc = probe_once(s, &p);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", s->msg[0] ? s->msg : sqlite3_errstr(rc));
+        int code = rc & 0xff;
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+            say(err, errsize,
+                "%s: %s: it is not an ldt-advisor database, or it is damaged; it was left "
+                "as it is: choose another file with --db", path, msg);
+            return ENG_EIO;
+        }
+        if (code == SQLITE_CANTOPEN) {
+            say(err, errsize, "cannot %s %s: %s (is its directory writable?)",
+                existed ? "open" : "create the database", path, msg);
+            return ENG_EIO;
+        }
+        *again = is_busy(rc);
+        return fail(s, rc, "open the database", err, errsize);
+    }
+    int fresh;
+    if (check_ours(s, &p, &fresh, err, errsize))
+        return ENG_EIO;
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        /* a read-only file: readable as it is; writes will say why not */
+        if (fresh) {
+            say(err, errsize, "cannot create the database %s: the file is read-only", path);
+            return ENG_EIO;
+        }
+        if (p.version < STORE_SCHEMA) {
+            say(err, errsize,
+                "%s: the database needs its schema updated, but the file is read-only", path);
+            return ENG_EIO;
+        }
+        exec(s, "PRAGMA foreign_keys = ON");
+        return ENG_OK;
+    }
+
+    /* ours (or empty): now it may be written */
+    char mode[16];
+    rc = query_text(s, "PRAGMA journal_mode", mode, sizeof mode);
+    if (rc == SQLITE_OK && strcmp(mode, "wal"))
+        rc = query_text(s, "PRAGMA journal_mode = WAL", mode, sizeof mode);
+    /* a file system without WAL support keeps the rollback journal: as
+     * safe, only less concurrent */
+    if (rc == SQLITE_OK)
+        rc = exec(s, "PRAGMA synchronous = FULL");
+    if (rc == SQLITE_OK)
+        rc = exec(s, "PRAGMA foreign_keys = ON");
+    if (rc != SQLITE_OK) {
+        *again = is_busy(rc);
+        return fail(s, rc, "open the database", err, errsize);
+    }
+    if (p.version < STORE_SCHEMA) {
+        int r = migrate(s, err, errsize, again);
+        if (r)
+            return r;
+    }
+    return ENG_OK;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 kb_store *kb_store_open(const char *path, char *err, size_t errsize)
 {
     if (errsize)
@@ -657,9 +816,9 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
     }
     s->busy_ms = busy_ms();
     struct stat st;
-    int st_exists = 0;
+    int existed = 0;
     if (stat(path, &st) == 0) {
-        st_exists = 1;
+        existed = 1;
         if (S_ISDIR(st.st_mode)) {
             say(err, errsize, "%s is a directory: the database is a file (choose one with --db)",
                 path);
@@ -680,82 +839,24 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
         goto fail;
     }
 
-    int rc = sqlite3_open_v2(path, &s->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-        if ((rc & 0xff) == SQLITE_CANTOPEN)
-            say(err, errsize, "cannot open %s: %s (is its directory writable?)", path, msg);
-        else
-            say(err, errsize, "cannot open %s: %s", path, msg);
-        goto fail;
+    /* Processes opening a new database at the same moment can meet while
+     * it changes from a rollback journal to WAL, where SQLite answers
+     * "busy" at once rather than wait: try again until the busy timeout. */
+    long long deadline = now_ms() + s->busy_ms;
+    for (;;) {
+        int again = 0;
+        if (open_once(s, existed, err, errsize, &again) == ENG_OK)
+            return s;
+        if (!again || now_ms() >= deadline)
+            break;
+        sqlite3_close(s->db);
+        s->db = NULL;
+        s->msg[0] = '\0';
+        if (errsize)
+            err[0] = '\0';
+        struct timespec pause = {0, 20 * 1000000L};
+        nanosleep(&pause, NULL);
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, s->busy_ms);
-
-    /* look before writing anything */
-    probe p = {0, 0, 0};
-    rc = read_probe(s, &p);
-    if (((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) &&
-        st_exists) {
-        /* a WAL database whose -wal and -shm files cannot be made (a
-         * read-only directory): it can still be read, as an immutable file */
-        int r2 = open_immutable(s);
-        if (r2 == ENG_ENOMEM) {
-            say(err, errsize, "%s: out of memory", path);
-            goto fail;
-        }
-        if (r2 == ENG_OK)
-            rc = read_probe(s, &p);
-    }
-    if (rc != SQLITE_OK) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(s->db));
-        int code = rc & 0xff;
-        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-            say(err, errsize,
-                "%s: %s: it is not an ldt-advisor database, or it is damaged; it was left "
-                "as it is: choose another file with --db", path, msg);
-        else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-            fail(s, rc, "open the database", err, errsize);
-        else if (code == SQLITE_CANTOPEN)
-            say(err, errsize, "cannot open %s: %s (is its directory writable?)", path, msg);
-        else
-            say(err, errsize, "cannot open %s: %s", path, msg);
-        goto fail;
-    }
-    int fresh;
-    if (check_ours(s, &p, &fresh, err, errsize))
-        goto fail;
-    if (sqlite3_db_readonly(s->db, "main") == 1) {
-        /* a read-only file: readable as it is; writes will say why not */
-        if (fresh) {
-            say(err, errsize, "cannot create the database %s: the file is read-only", path);
-            goto fail;
-        }
-        if (p.version < STORE_SCHEMA) {
-            say(err, errsize,
-                "%s: the database needs its schema updated, but the file is read-only", path);
-            goto fail;
-        }
-        exec(s, "PRAGMA foreign_keys = ON");
-        return s;
-    }
-
-    /* ours (or empty): now it may be written */
-    rc = exec(s, "PRAGMA journal_mode = WAL");
-    if (rc == SQLITE_OK)
-        rc = exec(s, "PRAGMA synchronous = FULL");
-    if (rc == SQLITE_OK)
-        rc = exec(s, "PRAGMA foreign_keys = ON");
-    if (rc != SQLITE_OK) {
-        fail(s, rc, "open the database", err, errsize);
-        goto fail;
-    }
-    if (p.version < STORE_SCHEMA && migrate(s, err, errsize))
-        goto fail;
-    return s;
 
 fail:
     if (errsize && !err[0])
@@ -780,6 +881,7 @@ int kb_store_session_new(kb_store *s, const char *respondent,
                          const char *kb_path, const char *fingerprint,
                          long long *id, char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "create a session";
     sqlite3_stmt *st = NULL;
     int rc = exec(s, "BEGIN IMMEDIATE");
@@ -790,13 +892,13 @@ int kb_store_session_new(kb_store *s, const char *respondent,
             "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 0, "
             "(SELECT coalesce(max(touched), 0) + 1 FROM sessions))", &st);
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 1, respondent ? respondent : "");
+        rc = bind_text(s, st, 1, respondent ? respondent : "");
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 2, kb_path ? kb_path : "");
+        rc = bind_text(s, st, 2, kb_path ? kb_path : "");
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 3, fingerprint ? fingerprint : "");
+        rc = bind_text(s, st, 3, fingerprint ? fingerprint : "");
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -817,6 +919,7 @@ int kb_store_session_new(kb_store *s, const char *respondent,
 int kb_store_answer_put(kb_store *s, long long id, const char *question,
                         const char *value, char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "save the answer";
     if (!question || !*question) {
         say(err, errsize, "%s: cannot save an answer without a question", s->path);
@@ -841,11 +944,11 @@ int kb_store_answer_put(kb_store *s, long long id, const char *question,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 2, question);
+        rc = bind_text(s, st, 2, question);
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 3, value);
+        rc = bind_text(s, st, 3, value);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -863,6 +966,7 @@ int kb_store_answer_put(kb_store *s, long long id, const char *question,
 int kb_store_answer_delete(kb_store *s, long long id, const char *question,
                            char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "forget the answer";
     sqlite3_stmt *st = NULL;
     int changed = 0;
@@ -878,9 +982,9 @@ int kb_store_answer_delete(kb_store *s, long long id, const char *question,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 2, question ? question : "");
+        rc = bind_text(s, st, 2, question ? question : "");
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -900,6 +1004,7 @@ int kb_store_conclusions_put(kb_store *s, long long id,
                              const char *fingerprint, char *err,
                              size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "save the conclusions";
     sqlite3_stmt *st = NULL;
     int changed = 0;
@@ -924,9 +1029,9 @@ int kb_store_conclusions_put(kb_store *s, long long id,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 2, finished ? 1 : 0);
     if (rc == SQLITE_OK)
-        rc = bind_text(st, 3, fingerprint);
+        rc = bind_text(s, st, 3, fingerprint);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -937,7 +1042,7 @@ int kb_store_conclusions_put(kb_store *s, long long id,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -950,11 +1055,11 @@ int kb_store_conclusions_put(kb_store *s, long long id,
         sqlite3_reset(st);
         rc = sqlite3_bind_int64(st, 1, id);
         if (rc == SQLITE_OK)
-            rc = bind_text(st, 2, c[i].fact);
+            rc = bind_text(s, st, 2, c[i].fact);
         if (rc == SQLITE_OK)
-            rc = bind_text(st, 3, c[i].derivation ? c[i].derivation : "");
+            rc = bind_text(s, st, 3, c[i].derivation ? c[i].derivation : "");
         if (rc == SQLITE_OK) {
-            rc = sqlite3_step(st);
+            rc = step(s, st);
             if (rc == SQLITE_DONE)
                 rc = SQLITE_OK;
         }
@@ -973,6 +1078,7 @@ int kb_store_conclusions_put(kb_store *s, long long id,
 int kb_store_session_delete(kb_store *s, long long id, char *err,
                             size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "delete the session";
     sqlite3_stmt *st = NULL;
     int rc = exec(s, "BEGIN IMMEDIATE");
@@ -981,7 +1087,7 @@ int kb_store_session_delete(kb_store *s, long long id, char *err,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
     }
@@ -1029,6 +1135,7 @@ static int read_session(sqlite3_stmt *st, kb_session_info *si)
 int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
                          char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "read the session";
     sqlite3_stmt *st = NULL;
     memset(out, 0, sizeof *out);
@@ -1038,7 +1145,7 @@ int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
         rc = sqlite3_bind_int64(st, 1, id);
     int found = 0, r = ENG_OK;
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(st);
+        rc = step(s, st);
         if (rc == SQLITE_ROW) {
             found = 1;
             r = read_session(st, out);
@@ -1063,6 +1170,7 @@ int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
 int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
                       char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "read the sessions";
     sqlite3_stmt *st = NULL;
     kb_session_info *v = NULL;
@@ -1071,7 +1179,7 @@ int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
     *out = NULL;
     *n = 0;
     int rc = prep(s, SESSION_COLS "ORDER BY s.touched DESC, s.id DESC", &st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SQLITE_OK && (rc = step(s, st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 16;
@@ -1106,6 +1214,7 @@ int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
 int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
                      char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "read the answers";
     sqlite3_stmt *st = NULL;
     kb_answer *v = NULL;
@@ -1127,7 +1236,7 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
             "SELECT question, value, at FROM answers WHERE session_id = ?1 ORDER BY seq", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SQLITE_OK && (rc = step(s, st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 32;
@@ -1170,6 +1279,7 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
 int kb_store_conclusions(kb_store *s, long long id, kb_conclusion **out,
                          size_t *n, char *err, size_t errsize)
 {
+    s->msg[0] = '\0';
     static const char doing[] = "read the conclusions";
     sqlite3_stmt *st = NULL;
     kb_conclusion *v = NULL;
@@ -1190,7 +1300,7 @@ int kb_store_conclusions(kb_store *s, long long id, kb_conclusion **out,
             "SELECT fact, derivation FROM conclusions WHERE session_id = ?1 ORDER BY id", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SQLITE_OK && (rc = step(s, st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 32;

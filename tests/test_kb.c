@@ -233,7 +233,15 @@ static void test_catalogue_becomes_facts(void **state)
         "text = Give each data set an owner.\n"
         "who = data_steward, director\n"
         "units = GOV-205\n"
-        "priority = 1\n");
+        "priority = 1\n"
+        "\n"
+        "[rule reads]\n"
+        "when = persona ?p\n"
+        "when = persona.eqf ?p ?n\n"
+        "when = persona.title ?p ?t\n"
+        "when = advice.who ?a ?w\n"
+        "when = advice.entry ?a\n"
+        "then = halt\n");
     int st;
     kb *k = open_kb(&st);
     eng_engine *e = kb_engine(k);
@@ -247,6 +255,12 @@ static void test_catalogue_becomes_facts(void **state)
     /* advice entries are advice.entry: `advice A` means "A applies" */
     assert_int_equal(eng_query(e, "advice.entry gov.steward", NULL, NULL), 1);
     assert_int_equal(eng_query(e, "advice ?", NULL, NULL), 0);
+    /* what no rule reads stays out of working memory, but the catalogue
+     * keeps it for reports */
+    assert_int_equal(eng_query(e, "persona.does ? ?", NULL, NULL), 0);
+    assert_string_equal(kb_catalogue(k, "persona", "data_steward", "does"),
+                        "Keeps data fit for use.");
+    assert_null(kb_catalogue(k, "persona", "nobody", "does"));
     kb_close(k);
 }
 
