@@ -1,0 +1,823 @@
+/*
+ * sessions.c -- `ldt-advisor sessions`: list, show, export, compare and
+ * delete the questionnaire sessions saved in the SQLite database (kb.h,
+ * "sessions").  Reading commands never create the database.
+ *
+ * Exit status: 0; 64 usage; 65 no such session, or an answer that an
+ * answers file cannot hold (export); 66 the database is missing or cannot
+ * be opened (not ours, damaged, newer); 71 out of memory; 74 the database
+ * failed while in use, or the output could not be written.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "cli.h"
+
+static const char sessions_help[] =
+    "Usage: " PROG " sessions [--db PATH] COMMAND [ARGS]\n"
+    "\n"
+    "The questionnaire sessions saved by '" PROG " ask'.\n"
+    "\n"
+    "Commands:\n"
+    "  list                  every session, the most recently updated first\n"
+    "  show ID               a session's answers and its conclusions with their\n"
+    "                        derivations\n"
+    "  export ID [-o FILE]   the answers as an answers file that '" PROG " advise'\n"
+    "                        reads (skipped questions are left out)\n"
+    "  compare ID1 ID2       how the answers and the conclusions of two sessions\n"
+    "                        differ, and whether their knowledge bases do\n"
+    "  delete ID             delete a session with its answers and conclusions\n"
+    "\n"
+    "ID is a number from 'sessions list', or 'latest' (the most recently updated).\n"
+    "\n"
+    "Options:\n"
+    "  --db PATH             the database (default: $LDT_ADVISOR_DB, else\n"
+    "                        $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db, else\n"
+    "                        ~/.local/share/ldt-advisor/ldt-advisor.db)\n"
+    "  -o, --output FILE     export: write FILE (replaced in one step) instead of\n"
+    "                        standard output\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success; 64 usage; 65 no such session, or an answer that an\n"
+    "answers file cannot hold; 66 the database is missing or unusable; 74 the\n"
+    "database failed, or the output could not be written.\n";
+
+/* ------------------------------------------------------------ printing */
+
+/* Writes S with control characters shown as escapes, so that nothing
+ * stored can drive the terminal; newlines too unless KEEP_NL. */
+static void put_safe(FILE *fp, const char *s, int keep_nl)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '\n' && keep_nl)
+            fputc('\n', fp);
+        else if (*c == '\n')
+            fputs("\\n", fp);
+        else if (*c == '\t')
+            fputs(keep_nl ? "\t" : "\\t", fp);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(fp, "\\x%02x", *c);
+        else
+            fputc(*c, fp);
+    }
+}
+
+/* The width put_safe(S, 0) takes, in bytes. */
+static size_t safe_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        n += *c == '\n' || *c == '\t' ? 2 : *c < 0x20 || *c == 0x7f ? 4 : 1;
+    return n;
+}
+
+static void put_padded(FILE *fp, const char *s, size_t width)
+{
+    put_safe(fp, s, 0);
+    for (size_t n = safe_len(s); n < width; n++)
+        fputc(' ', fp);
+}
+
+/* Each line of TEXT, indented by INDENT spaces. */
+static void put_indented(FILE *fp, const char *text, int indent)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, len);
+        if (!line)
+            return;
+        fprintf(fp, "%*s", indent, "");
+        put_safe(fp, line, 0);
+        fputc('\n', fp);
+        free(line);
+        p += len + (nl != NULL);
+    }
+}
+
+/* 0, or EX_IOERR after saying why standard output failed. */
+static int flush_out(void)
+{
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ the store */
+
+typedef struct ctx {
+    const char *path;
+    kb_store *st;
+    char err[1024];
+} ctx;
+
+/* The exit status for a failed store call, after printing its message. */
+static int store_fail(ctx *c, int rc)
+{
+    switch (rc) {
+    case ENG_EINVAL:
+        fprintf(stderr, PROG ": %s (see '" PROG " sessions list')\n", c->err);
+        return EX_DATAERR;
+    case ENG_ENOMEM:
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    default:
+        fprintf(stderr, PROG ": %s\n", c->err);
+        return EX_IOERR;
+    }
+}
+
+/* Opens the database; a missing one is not created.  0, or an exit
+ * status after saying why (MISSING_OK: *C->st stays NULL and 0 is
+ * returned when there is no database yet). */
+static int open_store(ctx *c, int missing_ok)
+{
+    struct stat sb;
+    if (stat(c->path, &sb) && errno == ENOENT) {
+        if (missing_ok)
+            return 0;
+        fprintf(stderr,
+                PROG ": no sessions database at %s ('" PROG " ask' saves sessions there); "
+                "choose another with --db\n", c->path);
+        return EX_NOINPUT;
+    }
+    c->st = kb_store_open(c->path, c->err, sizeof c->err);
+    if (!c->st) {
+        fprintf(stderr, PROG ": %s\n", c->err);
+        return EX_NOINPUT;
+    }
+    return 0;
+}
+
+/* Parses a session ID: a positive number, or "latest" (0). */
+static int parse_id(const char *s, long long *id)
+{
+    if (!strcmp(s, "latest")) {
+        *id = 0;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0 || s[0] == '+' || s[0] == ' ') {
+        cli_usage("sessions: '%s' is not a session ID (a number from '" PROG
+                  " sessions list', or 'latest')", s);
+        return EX_USAGE;
+    }
+    *id = v;
+    return 0;
+}
+
+/* The session ID (0: latest) into SI. */
+static int get_session(ctx *c, long long id, kb_session_info *si)
+{
+    int rc = kb_store_session_get(c->st, id, si, c->err, sizeof c->err);
+    return rc ? store_fail(c, rc) : 0;
+}
+
+/* ------------------------------------------------------------ list */
+
+static int do_list(ctx *c)
+{
+    int x = open_store(c, 1);
+    if (x)
+        return x;
+    kb_session_info *v = NULL;
+    size_t n = 0;
+    if (c->st) {
+        int rc = kb_store_sessions(c->st, &v, &n, c->err, sizeof c->err);
+        if (rc)
+            return store_fail(c, rc);
+    }
+    if (!n) {
+        printf("no sessions in %s\n", c->path);
+        kb_sessions_free(v, n);
+        return flush_out();
+    }
+    size_t wid = 2, wresp = 10, wupd = 7;
+    char num[32];
+    for (size_t i = 0; i < n; i++) {
+        size_t l = (size_t)snprintf(num, sizeof num, "%lld", v[i].id);
+        if (l > wid)
+            wid = l;
+        l = safe_len(v[i].respondent[0] ? v[i].respondent : "-");
+        if (l > wresp)
+            wresp = l;
+        if (strlen(v[i].updated) > wupd)
+            wupd = strlen(v[i].updated);
+    }
+    if (wresp > 40)
+        wresp = 40;     /* longer ones push their row only */
+    printf("%*s  %-*s  %-*s  %7s  %-8s  %s\n", (int)wid, "ID", (int)wresp, "RESPONDENT",
+           (int)wupd, "UPDATED", "ANSWERS", "FINISHED", "KB");
+    for (size_t i = 0; i < n; i++) {
+        printf("%*lld  ", (int)wid, v[i].id);
+        put_padded(stdout, v[i].respondent[0] ? v[i].respondent : "-", wresp);
+        printf("  %-*s  %7ld  %-8s  %.8s\n", (int)wupd, v[i].updated, v[i].answers,
+               v[i].finished ? "yes" : "no", v[i].fingerprint[0] ? v[i].fingerprint : "-");
+    }
+    kb_sessions_free(v, n);
+    return flush_out();
+}
+
+/* ------------------------------------------------------------ show */
+
+static int do_show(ctx *c, long long id)
+{
+    int x = open_store(c, 0);
+    if (x)
+        return x;
+    kb_session_info si;
+    if ((x = get_session(c, id, &si)))
+        return x;
+    kb_answer *a = NULL;
+    kb_conclusion *cc = NULL;
+    size_t na = 0, nc = 0;
+    int rc = kb_store_answers(c->st, si.id, &a, &na, c->err, sizeof c->err);
+    if (!rc)
+        rc = kb_store_conclusions(c->st, si.id, &cc, &nc, c->err, sizeof c->err);
+    if (rc) {
+        kb_session_info_clear(&si);
+        kb_answers_free(a, na);
+        return store_fail(c, rc);
+    }
+    printf("Session %lld", si.id);
+    if (si.respondent[0]) {
+        fputs(": ", stdout);
+        put_safe(stdout, si.respondent, 0);
+    }
+    printf("\n  created %s, updated %s, %s\n", si.created, si.updated,
+           si.finished ? "finished" : "not finished");
+    fputs("  knowledge base: ", stdout);
+    put_safe(stdout, si.kb_path[0] ? si.kb_path : "(unknown)", 0);
+    if (si.fingerprint[0]) {
+        fputs(", fingerprint ", stdout);
+        put_safe(stdout, si.fingerprint, 0);
+        char now[17];
+        if (si.kb_path[0] && kb_fingerprint(si.kb_path, now, sizeof now) == ENG_OK)
+            printf(strcmp(now, si.fingerprint) ? " (it has changed since: now %s)"
+                                               : " (unchanged since)", now);
+    }
+    printf("\n\nAnswers (%zu):\n", na);
+    size_t w = 0;
+    for (size_t i = 0; i < na; i++)
+        if (safe_len(a[i].question) > w)
+            w = safe_len(a[i].question);
+    if (w > 40)
+        w = 40;
+    for (size_t i = 0; i < na; i++) {
+        fputs("  ", stdout);
+        put_padded(stdout, a[i].question, w);
+        fputs("  ", stdout);
+        if (a[i].value)
+            put_safe(stdout, a[i].value, 0);
+        else
+            fputs("(skipped)", stdout);
+        fputc('\n', stdout);
+    }
+    if (!na)
+        puts("  (none)");
+    printf("\nConclusions (%zu):\n", nc);
+    for (size_t i = 0; i < nc; i++) {
+        fputs("  ", stdout);
+        put_safe(stdout, cc[i].fact, 0);
+        fputc('\n', stdout);
+        put_indented(stdout, cc[i].derivation, 4);
+    }
+    if (!nc)
+        puts(si.finished ? "  (none)" : "  (none yet: the questionnaire is not finished)");
+    kb_session_info_clear(&si);
+    kb_answers_free(a, na);
+    kb_conclusions_free(cc, nc);
+    return flush_out();
+}
+
+/* ------------------------------------------------------------ export */
+
+/* The longest line the engine reads (engine default). */
+#define MAX_LINE 4096
+
+/* A section name the answers-file reader takes: a letter, '_' or a
+ * non-ASCII byte first, then those, digits, '.', ':' and '-'. */
+static int is_name(const char *s)
+{
+    const unsigned char *c = (const unsigned char *)s;
+    if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c >= 0x80))
+        return 0;
+    for (c++; *c; c++)
+        if (!(*c == '_' || *c == '.' || *c == ':' || *c == '-' || *c >= 0x80 ||
+              (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return 0;
+    return 1;
+}
+
+/* A key the reader takes: a letter or '_', then letters, digits, '_', '.'. */
+static int is_key(const char *s)
+{
+    const unsigned char *c = (const unsigned char *)s;
+    if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+        return 0;
+    for (c++; *c; c++)
+        if (!(*c == '_' || *c == '.' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9')))
+            return 0;
+    return 1;
+}
+
+static int utf8_ok(const unsigned char *s)
+{
+    while (*s) {
+        unsigned char c = *s;
+        size_t need;
+        unsigned cp;
+        if (c < 0x80) { s++; continue; }
+        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
+        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
+        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
+        else return 0;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[k] & 0x3f);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return 0;
+        s += need + 1;
+    }
+    return 1;
+}
+
+static int is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
+}
+
+/* Where a continuation line may start at offset I of V: after a single
+ * space between two non-blanks, not with a character that would make the
+ * line a comment or a header. */
+static int can_break(const char *v, size_t i)
+{
+    return i > 0 && v[i] == ' ' && !is_blank((unsigned char)v[i - 1]) && v[i + 1] &&
+           !is_blank((unsigned char)v[i + 1]) && v[i + 1] != ';' && v[i + 1] != '#' &&
+           v[i + 1] != '[';
+}
+
+/* Why value V (of the question Q) cannot be written into an answers file
+ * so that it reads back the same, or NULL. */
+static const char *unwritable(const char *q, const char *v)
+{
+    if (!is_key(q))
+        return "its question ID is not a key an answers file can hold";
+    if (strchr(v, '\n') || strchr(v, '\r'))
+        return "the answer contains a line break, which an answers file cannot hold";
+    if (*v && (is_blank((unsigned char)v[0]) || is_blank((unsigned char)v[strlen(v) - 1])))
+        return "the answer begins or ends with blanks, which an answers file does not keep";
+    if (!utf8_ok((const unsigned char *)v))
+        return "the answer is not valid UTF-8 text, which an answers file must be";
+    return NULL;
+}
+
+/* Writes `Q = V`, continuing a value too long for one line on indented
+ * lines (the reader joins them with one space).  0, or -1 when V has no
+ * place to break it. */
+static int write_answer(FILE *fp, const char *q, const char *v, int dry)
+{
+    size_t room = MAX_LINE - strlen(q) - 3, len = strlen(v), pos = 0;
+    int first = 1;
+    while (len - pos > room) {
+        /* the last break that fits, else the first break at all */
+        size_t brk = 0;
+        for (size_t i = pos + 1; i < len && i - pos <= room; i++)
+            if (can_break(v, i))
+                brk = i;
+        if (!brk)
+            return -1;
+        if (!dry) {
+            if (first)
+                fprintf(fp, "%s = ", q);
+            else
+                fputs("    ", fp);
+            fwrite(v + pos, 1, brk - pos, fp);
+            fputc('\n', fp);
+        }
+        first = 0;
+        pos = brk + 1;
+        room = MAX_LINE - 4;
+    }
+    if (!dry) {
+        if (first)
+            fprintf(fp, "%s =%s", q, len ? " " : "");
+        else
+            fputs("    ", fp);
+        fwrite(v + pos, 1, len - pos, fp);
+        fputc('\n', fp);
+    }
+    return 0;
+}
+
+static void write_export(FILE *fp, const kb_session_info *si, const char *label,
+                         const kb_answer *a, size_t n)
+{
+    fprintf(fp, "; ldt-advisor session %lld", si->id);
+    if (si->fingerprint[0] && is_key(si->fingerprint))
+        fprintf(fp, ", knowledge base fingerprint %s", si->fingerprint);
+    fprintf(fp, "\n[answers %s]\n", label);
+    for (size_t i = 0; i < n; i++)
+        if (a[i].value)
+            write_answer(fp, a[i].question, a[i].value, 0);
+}
+
+/* Writes the export into FILE through a temporary file in its directory
+ * and a rename, so that FILE is the old one or the whole new one. */
+static int write_atomic(const char *file, const kb_session_info *si, const char *label,
+                        const kb_answer *a, size_t n)
+{
+    size_t len = strlen(file);
+    char *tmp = malloc(len + 16);
+    if (!tmp) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", file);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(errno));
+        free(tmp);
+        return EX_IOERR;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    struct stat sb;
+    /* an existing file keeps its permissions; a new one gets the usual */
+    fchmod(fd, stat(file, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~mask));
+    FILE *fp = fdopen(fd, "w");
+    if (!fp) {
+        close(fd);
+        unlink(tmp);
+        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(errno));
+        free(tmp);
+        return EX_IOERR;
+    }
+    write_export(fp, si, label, a, n);
+    int bad = fflush(fp) || ferror(fp) || fsync(fileno(fp));
+    int saved = errno;
+    if (fclose(fp) && !bad) {
+        bad = 1;
+        saved = errno;
+    }
+    if (!bad && rename(tmp, file)) {
+        bad = 1;
+        saved = errno;
+    }
+    if (bad) {
+        unlink(tmp);
+        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(saved));
+        free(tmp);
+        return EX_IOERR;
+    }
+    free(tmp);
+    return 0;
+}
+
+static int do_export(ctx *c, long long id, const char *out)
+{
+    int x = open_store(c, 0);
+    if (x)
+        return x;
+    kb_session_info si;
+    if ((x = get_session(c, id, &si)))
+        return x;
+    kb_answer *a = NULL;
+    size_t n = 0;
+    int rc = kb_store_answers(c->st, si.id, &a, &n, c->err, sizeof c->err);
+    if (rc) {
+        kb_session_info_clear(&si);
+        return store_fail(c, rc);
+    }
+    /* everything is checked before anything is written */
+    for (size_t i = 0; i < n; i++) {
+        if (!a[i].value)
+            continue;
+        const char *why = unwritable(a[i].question, a[i].value);
+        if (!why && write_answer(NULL, a[i].question, a[i].value, 1))
+            why = "the answer is too long for one line and has no single space to "
+                  "continue it at";
+        if (why) {
+            fprintf(stderr, PROG ": session %lld, question '", si.id);
+            put_safe(stderr, a[i].question, 0);
+            fprintf(stderr, "': %s; nothing was written\n", why);
+            x = EX_DATAERR;
+        }
+    }
+    if (!x) {
+        char label[64];
+        const char *name = si.respondent;
+        if (!is_name(name) || !utf8_ok((const unsigned char *)name)) {
+            snprintf(label, sizeof label, "session-%lld", si.id);
+            if (si.respondent[0]) {
+                fprintf(stderr, PROG ": note: the respondent '");
+                put_safe(stderr, si.respondent, 0);
+                fprintf(stderr, "' is not a name an answers file can hold; the section is "
+                                "[answers %s]\n", label);
+            }
+            name = label;
+        }
+        if (out) {
+            x = write_atomic(out, &si, name, a, n);
+        } else {
+            write_export(stdout, &si, name, a, n);
+            x = flush_out();
+        }
+    }
+    kb_session_info_clear(&si);
+    kb_answers_free(a, n);
+    return x;
+}
+
+/* ------------------------------------------------------------ compare */
+
+static int cmp_answer(const void *x, const void *y)
+{
+    return strcmp(((const kb_answer *)x)->question, ((const kb_answer *)y)->question);
+}
+
+static int cmp_conclusion(const void *x, const void *y)
+{
+    return strcmp(((const kb_conclusion *)x)->fact, ((const kb_conclusion *)y)->fact);
+}
+
+static void put_value(const char *v)
+{
+    if (v)
+        put_safe(stdout, v, 0);
+    else
+        fputs("(skipped)", stdout);
+}
+
+static int same_value(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && !strcmp(x, y));
+}
+
+static void describe(const kb_session_info *si)
+{
+    printf("session %lld", si->id);
+    if (si->respondent[0]) {
+        fputs(" (", stdout);
+        put_safe(stdout, si->respondent, 0);
+        fputs(")", stdout);
+    }
+    printf(", updated %s", si->updated);
+}
+
+static int do_compare(ctx *c, long long id1, long long id2)
+{
+    int x = open_store(c, 0);
+    if (x)
+        return x;
+    kb_session_info s1, s2;
+    if ((x = get_session(c, id1, &s1)))
+        return x;
+    if ((x = get_session(c, id2, &s2))) {
+        kb_session_info_clear(&s1);
+        return x;
+    }
+    kb_answer *a1 = NULL, *a2 = NULL;
+    kb_conclusion *c1 = NULL, *c2 = NULL;
+    size_t na1 = 0, na2 = 0, nc1 = 0, nc2 = 0;
+    int rc = kb_store_answers(c->st, s1.id, &a1, &na1, c->err, sizeof c->err);
+    if (!rc)
+        rc = kb_store_answers(c->st, s2.id, &a2, &na2, c->err, sizeof c->err);
+    if (!rc)
+        rc = kb_store_conclusions(c->st, s1.id, &c1, &nc1, c->err, sizeof c->err);
+    if (!rc)
+        rc = kb_store_conclusions(c->st, s2.id, &c2, &nc2, c->err, sizeof c->err);
+    if (rc) {
+        x = store_fail(c, rc);
+        goto done;
+    }
+    if (na1) qsort(a1, na1, sizeof *a1, cmp_answer);
+    if (na2) qsort(a2, na2, sizeof *a2, cmp_answer);
+    if (nc1) qsort(c1, nc1, sizeof *c1, cmp_conclusion);
+    if (nc2) qsort(c2, nc2, sizeof *c2, cmp_conclusion);
+
+    fputs("Comparing ", stdout);
+    describe(&s1);
+    fputs("\n     with ", stdout);
+    describe(&s2);
+    fputs("\n\nKnowledge base: ", stdout);
+    if (!strcmp(s1.fingerprint, s2.fingerprint)) {
+        fputs("the same (fingerprint ", stdout);
+        put_safe(stdout, s1.fingerprint[0] ? s1.fingerprint : "unknown", 0);
+        fputs(")\n", stdout);
+    } else {
+        fputs("different (fingerprint ", stdout);
+        put_safe(stdout, s1.fingerprint[0] ? s1.fingerprint : "unknown", 0);
+        fputs(" -> ", stdout);
+        put_safe(stdout, s2.fingerprint[0] ? s2.fingerprint : "unknown", 0);
+        fputs(")\n", stdout);
+    }
+
+    /* answers: a merge of the two sorted lists */
+    puts("\nAnswers:");
+    size_t i = 0, j = 0, diffs = 0;
+    while (i < na1 || j < na2) {
+        int d = i == na1 ? 1 : j == na2 ? -1 : strcmp(a1[i].question, a2[j].question);
+        if (d < 0) {
+            fputs("  removed  ", stdout);
+            put_safe(stdout, a1[i].question, 0);
+            fputs(": ", stdout);
+            put_value(a1[i].value);
+            fputc('\n', stdout);
+            i++;
+            diffs++;
+        } else if (d > 0) {
+            fputs("  added    ", stdout);
+            put_safe(stdout, a2[j].question, 0);
+            fputs(": ", stdout);
+            put_value(a2[j].value);
+            fputc('\n', stdout);
+            j++;
+            diffs++;
+        } else {
+            if (!same_value(a1[i].value, a2[j].value)) {
+                fputs("  changed  ", stdout);
+                put_safe(stdout, a1[i].question, 0);
+                fputs(": ", stdout);
+                put_value(a1[i].value);
+                fputs(" -> ", stdout);
+                put_value(a2[j].value);
+                fputc('\n', stdout);
+                diffs++;
+            }
+            i++;
+            j++;
+        }
+    }
+    if (!diffs)
+        printf("  the same (%zu)\n", na1);
+
+    puts("\nConclusions:");
+    i = j = 0;
+    diffs = 0;
+    while (i < nc1 || j < nc2) {
+        int d = i == nc1 ? 1 : j == nc2 ? -1 : strcmp(c1[i].fact, c2[j].fact);
+        if (d < 0) {
+            printf("  only in %lld: ", s1.id);
+            put_safe(stdout, c1[i++].fact, 0);
+            fputc('\n', stdout);
+            diffs++;
+        } else if (d > 0) {
+            printf("  only in %lld: ", s2.id);
+            put_safe(stdout, c2[j++].fact, 0);
+            fputc('\n', stdout);
+            diffs++;
+        } else {
+            i++;
+            j++;
+        }
+    }
+    if (!diffs)
+        printf("  the same (%zu)\n", nc1);
+    x = flush_out();
+
+done:
+    kb_session_info_clear(&s1);
+    kb_session_info_clear(&s2);
+    kb_answers_free(a1, na1);
+    kb_answers_free(a2, na2);
+    kb_conclusions_free(c1, nc1);
+    kb_conclusions_free(c2, nc2);
+    return x;
+}
+
+/* ------------------------------------------------------------ delete */
+
+static int do_delete(ctx *c, long long id)
+{
+    int x = open_store(c, 0);
+    if (x)
+        return x;
+    kb_session_info si;
+    if ((x = get_session(c, id, &si)))
+        return x;
+    int rc = kb_store_session_delete(c->st, si.id, c->err, sizeof c->err);
+    if (rc) {
+        kb_session_info_clear(&si);
+        return store_fail(c, rc);
+    }
+    printf("deleted session %lld", si.id);
+    if (si.respondent[0]) {
+        fputs(" (", stdout);
+        put_safe(stdout, si.respondent, 0);
+        fputs(")", stdout);
+    }
+    printf(" from %s\n", c->path);
+    kb_session_info_clear(&si);
+    return flush_out();
+}
+
+/* ------------------------------------------------------------ command */
+
+int cmd_sessions(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--db", "-o", "--output", NULL};
+    cli_args a = {argc, argv, 0, 0, "sessions", with_value};
+    const char *db = NULL, *out = NULL, *opt, *val, *pos[4];
+    size_t npos = 0;
+    int r;
+    while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
+        if (r == CLI_ERR)
+            return EX_USAGE;
+        if (r == CLI_ARG) {
+            if (npos == 4) {
+                cli_usage("sessions: too many arguments");
+                return EX_USAGE;
+            }
+            pos[npos++] = val;
+        } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+            fputs(sessions_help, stdout);
+            return flush_out();
+        } else if (!strcmp(opt, "--db")) {
+            if (!*val) {
+                cli_usage("sessions: --db needs a file name");
+                return EX_USAGE;
+            }
+            db = val;
+        } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
+            if (!*val) {
+                cli_usage("sessions: %s needs a file name", opt);
+                return EX_USAGE;
+            }
+            out = val;
+        } else {
+            cli_usage("sessions: unknown option '%s'", opt);
+            return EX_USAGE;
+        }
+    }
+    if (!npos) {
+        cli_usage("sessions: missing the command (list, show, export, compare or delete)");
+        return EX_USAGE;
+    }
+    const char *sub = pos[0];
+    size_t want;
+    if (!strcmp(sub, "list"))
+        want = 0;
+    else if (!strcmp(sub, "show") || !strcmp(sub, "export") || !strcmp(sub, "delete"))
+        want = 1;
+    else if (!strcmp(sub, "compare"))
+        want = 2;
+    else {
+        cli_usage("sessions: unknown command '%s' (list, show, export, compare or delete)", sub);
+        return EX_USAGE;
+    }
+    if (npos - 1 < want) {
+        cli_usage("sessions %s: missing the session ID%s", sub, want > 1 ? "s" : "");
+        return EX_USAGE;
+    }
+    if (npos - 1 > want) {
+        cli_usage("sessions %s: too many arguments", sub);
+        return EX_USAGE;
+    }
+    if (out && strcmp(sub, "export")) {
+        cli_usage("sessions %s: -o is for export", sub);
+        return EX_USAGE;
+    }
+    long long ids[2] = {0, 0};
+    for (size_t i = 0; i < want; i++)
+        if (parse_id(pos[1 + i], &ids[i]))
+            return EX_USAGE;
+
+    ctx c;
+    memset(&c, 0, sizeof c);
+    char buf[4096];
+    c.path = db ? db : kb_store_default_path(buf, sizeof buf);
+    if (!c.path) {
+        fprintf(stderr, PROG ": no home directory to keep the sessions database in; "
+                        "give one with --db PATH or $LDT_ADVISOR_DB\n");
+        return EX_USAGE;
+    }
+    int x;
+    if (!strcmp(sub, "list"))
+        x = do_list(&c);
+    else if (!strcmp(sub, "show"))
+        x = do_show(&c, ids[0]);
+    else if (!strcmp(sub, "export"))
+        x = do_export(&c, ids[0], out);
+    else if (!strcmp(sub, "compare"))
+        x = do_compare(&c, ids[0], ids[1]);
+    else
+        x = do_delete(&c, ids[0]);
+    kb_store_close(c.st);
+    return x;
+}
