@@ -91,12 +91,14 @@ example: all
 	$(BIN) advise --kb rules examples/answers.ini
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ldt-advisor
 	cp -R rules/. $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules/
+	install -m 644 doc/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ldt-advisor
+	rm -f $(DESTDIR)$(PREFIX)/bin/ldt-advisor $(DESTDIR)$(PREFIX)/share/man/man1/ldt-advisor*.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/ldt-advisor
 
 clean:

@@ -564,6 +564,7 @@ def markdown(rows, info, command, started, runs, budget):
           f"- date: {started}",
           f"- machine: {info['cpu']}, {info['nproc']} CPUs (`nproc`), {info['memory']} memory; {info['os']}",
           f"- engines: {info['clips']}; {info['ldt']}",
+          f"- {info['load']} (the run itself keeps about one CPU busy)",
           f"- rounds: up to {runs} per row, each engine once per round, alternating;"
           f" fewer when a round is slow (budget {budget:.0f} s per row)", "",
           table(rows), ""]
@@ -635,6 +636,7 @@ def main():
                           sorted({w.n for w in adv} | {w.checked for w in adv}))
 
     started = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    load_before = os.getloadavg()
     rows, failed = [], 0
     for w in ws:
         row = {"name": w.name, "group": w.group, "runs": 0, "check": "",
@@ -682,6 +684,9 @@ def main():
     print(table(rows))
     if not args.no_write:
         info = machine()
+        # Other jobs on the machine disturb the times: say how busy it was.
+        info["load"] = "load average (1, 5, 15 min) %.2f %.2f %.2f before, %.2f %.2f %.2f after" % (
+            load_before + os.getloadavg())
         command = "python3 bench/run.py" + "".join(f" {a!r}" if " " in a else f" {a}" for a in sys.argv[1:])
         if os.environ.get("MAKELEVEL"):
             command = f"make bench  # {command}"

@@ -429,7 +429,8 @@ static void write_export(FILE *fp, const kb_session_info *si, const char *label,
                          const kb_answer *a, size_t n)
 {
     fprintf(fp, "; ldt-advisor session %lld", si->id);
-    if (si->fingerprint[0] && is_key(si->fingerprint))
+    if (si->fingerprint[0] &&
+        strspn(si->fingerprint, "0123456789abcdef") == strlen(si->fingerprint))
         fprintf(fp, ", knowledge base fingerprint %s", si->fingerprint);
     fprintf(fp, "\n[answers %s]\n", label);
     for (size_t i = 0; i < n; i++)

@@ -159,5 +159,19 @@ const char *cli_kb_path(const char *dir)
             }
         }
     }
+    /* an installed program: PREFIX/bin/ldt-advisor uses PREFIX/share */
+    n = readlink("/proc/self/exe", buf, sizeof buf - 64);
+    if (n > 0) {
+        buf[n] = '\0';
+        char *slash = strrchr(buf, '/');
+        if (slash) {
+            *slash = '\0';
+            strncat(buf, "/../share/ldt-advisor/rules", sizeof buf - strlen(buf) - 1);
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/questions.ini", buf);
+            if (access(probe, R_OK) == 0)
+                return buf;
+        }
+    }
     return LDT_DATADIR "/rules";
 }
