@@ -500,6 +500,7 @@ struct eng_engine {
     tok *root;
     pvec inputs;                /* eng_fact* asserted by eng_assert */
     tok *tokpool[24];           /* free tokens by fact count */
+    fact_ent *entpool;          /* free alpha memory entries */
     uint64_t stamp;
     size_t nagenda;
     eng_strategy strategy;

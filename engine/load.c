@@ -1914,6 +1914,10 @@ void eng_free(eng_engine *e)
             eng_release(e, t);
         }
     }
+    for (fact_ent *x = e->entpool, *nx; x; x = nx) {
+        nx = x->fnext;
+        eng_release(e, x);
+    }
     for (size_t i = 0; i < e->allnodes.n; i++) {
         node *n = e->allnodes.v[i];
         eng_release(e, n->kids);

@@ -355,8 +355,10 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
         am->b = b;
         am->nb = nb;
     }
-    fact_ent *x = eng_malloc(e, sizeof *x);
-    if (!x)
+    fact_ent *x = e->entpool;
+    if (x)
+        e->entpool = x->fnext;
+    else if (!(x = eng_malloc(e, sizeof *x)))
         return -1;
     x->f = f;
     x->am = am;
@@ -461,17 +463,14 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     }
     if (e->nfacts + 1 > e->nfset && fset_grow(e))
         return ENG_ENOMEM;
-    f = eng_malloc(e, sizeof *f + n * sizeof *v);
+    /* one block: the fact, its values, then its support pointers */
+    size_t ns = nsupport + (extra != NULL);
+    f = eng_malloc(e, sizeof *f + n * sizeof *v + ns * sizeof *f->support);
     if (!f)
         return ENG_ENOMEM;
     memset(f, 0, sizeof *f);
-    size_t ns = nsupport + (extra != NULL);
     if (ns) {
-        f->support = eng_malloc(e, ns * sizeof *f->support);
-        if (!f->support) {
-            eng_release(e, f);
-            return ENG_ENOMEM;
-        }
+        f->support = (eng_fact **)(void *)((char *)f + sizeof *f + n * sizeof *v);
         if (nsupport)
             memcpy(f->support, support, nsupport * sizeof *support);
         if (extra)
@@ -551,7 +550,8 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
         for (node *n = x->am->succ; n; n = n->rnext)
             if (n->type != N_JOIN)
                 right_retract(e, n, f, x->key);
-        eng_release(e, x);
+        x->fnext = e->entpool;
+        e->entpool = x;
     }
 }
 
@@ -567,14 +567,14 @@ void eng_wm_free(eng_engine *e)
         for (; x; x = nx) {
             nx = x->fnext;
             ent_unlink(x);
-            eng_release(e, x);
+            x->fnext = e->entpool;
+            e->entpool = x;
         }
         f->ents = NULL;
     }
     eng_fact *f = e->all, *nf;
     for (; f; f = nf) {
         nf = f->anext;
-        eng_release(e, f->support);
         eng_release(e, f);
     }
     e->all = e->lhead = e->ltail = NULL;
