@@ -1290,8 +1290,15 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
         } else if (S_ISDIR(st.st_mode)) {
             r2 = load_dir(e, p, depth + 1, nfiles);
         } else if (strlen(p) > 4 && !strcmp(p + strlen(p) - 4, ".ini")) {
-            (*nfiles)++;
-            r2 = load_file(e, p);
+            if (!S_ISREG(st.st_mode)) {
+                /* a FIFO or device would block or never end */
+                eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL,
+                          "not a regular file: a knowledge base holds plain .ini files");
+                r2 = ENG_EIO;
+            } else {
+                (*nfiles)++;
+                r2 = load_file(e, p);
+            }
         }
         if (r2 == ENG_ENOMEM || r2 == ENG_EIO || (r2 && rc == ENG_OK))
             rc = rc == ENG_OK || r2 == ENG_ENOMEM ? r2 : rc;
@@ -1321,6 +1328,10 @@ int eng_load_path(eng_engine *e, const char *path)
                       "no .ini files in this directory: it is not a knowledge base");
             rc = ENG_EINVAL;
         }
+    } else if (!S_ISREG(st.st_mode)) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "not a regular file or directory: give a directory of .ini files or one .ini file");
+        rc = ENG_EIO;
     } else {
         rc = load_file(e, path);
     }
@@ -1689,6 +1700,13 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     a->path = eng_strndup(e, path, strlen(path));
     char *buf = NULL;
     size_t len = 0;
+    struct stat st;
+    if (a->path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "not a regular file: an answers file is a plain INI file");
+        eng_answers_free(a);
+        return NULL;
+    }
     if (!a->path || read_file(e, path, &buf, &len)) {
         eng_answers_free(a);
         return NULL;

@@ -78,6 +78,15 @@ if [ "$(id -u)" != 0 ]; then
 fi
 chmod 644 "$TMP/unreadable/r.ini"
 
+# a FIFO named like a knowledge-base or answers file must not hang the loader
+mkdir -p "$TMP/fifo-kb" && printf '[rule r]\nthen = halt\n' >"$TMP/fifo-kb/a.ini"
+mkfifo "$TMP/fifo-kb/b.ini"
+expect "fifo in a kb directory" 66 "b.ini: error: not a regular file" \
+    $RUN facts "$TMP/fifo-kb"
+mkfifo "$TMP/answers-fifo.ini"
+expect "fifo as answers file" 66 "answers-fifo.ini: error: not a regular file" \
+    $RUN facts "$TMP/fifo-kb/a.ini" "$TMP/answers-fifo.ini"
+
 # a 1 MB line
 { printf '[rule long]\nwhen = answer x ?y\nbecause = '
   head -c 1048576 /dev/zero | tr '\0' 'a'
