@@ -23,6 +23,8 @@
 #define ENG_MAX_DIAGS 500           /* then one "too many" note */
 #define ENG_MAX_DEPTH 200           /* expression nesting */
 #define ENG_MAX_SALIENCE 10000
+#define ENG_MAX_KB_FILE ((size_t)16 << 20)      /* bytes in one KB file */
+#define ENG_MAX_ANSWERS_FILE ((size_t)64 << 20) /* bytes in an answers file */
 
 /* ------------------------------------------------------------ memory */
 

@@ -1199,18 +1199,29 @@ static void check_tests(eng_engine *e)
 
 /* ------------------------------------------------------------ files */
 
-static int read_file(eng_engine *e, const char *path, char **buf, size_t *len)
+/* Reads PATH whole; files larger than LIMIT bytes are refused, so that a
+ * huge input cannot exhaust memory. */
+static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
+                     size_t limit)
 {
     FILE *fp = fopen(path, "rb");
+    struct stat st;
     if (!fp) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
                   strerror(errno));
         return ENG_EIO;
     }
+    if (fstat(fileno(fp), &st) == 0 && (unsigned long long)st.st_size > limit) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "the file is %llu bytes; the limit is %zu MiB: split it into smaller files",
+                  (unsigned long long)st.st_size, limit >> 20);
+        fclose(fp);
+        return ENG_EIO;
+    }
     ebuf b = {0};
     char chunk[65536];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len <= limit)
         ebuf_add(e, &b, chunk, n);
     int err = ferror(fp);
     fclose(fp);
@@ -1233,7 +1244,7 @@ static int load_file(eng_engine *e, const char *path)
 {
     char *buf = NULL;
     size_t len = 0;
-    int rc = read_file(e, path, &buf, &len);
+    int rc = read_file(e, path, &buf, &len, ENG_MAX_KB_FILE);
     if (rc)
         return rc;
     rc = parse_text(e, path, buf ? buf : "", len, MODE_KB, NULL);
@@ -1707,7 +1718,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         eng_answers_free(a);
         return NULL;
     }
-    if (!a->path || read_file(e, path, &buf, &len)) {
+    if (!a->path || read_file(e, path, &buf, &len, ENG_MAX_ANSWERS_FILE)) {
         eng_answers_free(a);
         return NULL;
     }
