@@ -75,6 +75,26 @@ static int cmp_line(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Prints the collected lines sorted, and forgets them. */
+static void flush_lines(lines *l)
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, cmp_line);
+    for (size_t i = 0; i < l->n; i++) {
+        puts(l->v[i]);
+        free(l->v[i]);
+    }
+    l->n = 0;
+}
+
+static const eng_answers *sort_ans;     /* for cmp_name (qsort has no context) */
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(eng_answers_name(sort_ans, *(const size_t *)a),
+                  eng_answers_name(sort_ans, *(const size_t *)b));
+}
+
 typedef struct watch {
     eng_engine *e;
     long n;
@@ -233,7 +253,21 @@ int cmd_facts(int argc, char **argv)
             }
             to = from + 1;
         }
-        for (size_t i = from; i < to; i++) {
+        /* Respondents run in name order and each one's facts are printed
+         * as soon as it is done: the lines all start with the name, so this
+         * is the bytewise order of all lines, with the memory of one
+         * respondent (names are symbols: no byte below the blank). */
+        size_t *order = malloc((to - from + 1) * sizeof *order);
+        if (!order) {
+            exitc = EX_OSERR;
+            goto done;
+        }
+        for (size_t i = from; i < to; i++)
+            order[i - from] = i;
+        sort_ans = ans;
+        qsort(order, to - from, sizeof *order, cmp_name);
+        for (size_t oi = 0; oi < to - from; oi++) {
+            size_t i = order[oi];
             if (!eng_answers_valid(ans, i)) {
                 exitc = EX_DATAERR;
                 continue;
@@ -251,10 +285,13 @@ int cmd_facts(int argc, char **argv)
                 continue;
             }
             if (collect_facts(e, &out, pos[2] ? NULL : eng_answers_name(ans, i))) {
+                free(order);
                 exitc = EX_OSERR;
                 goto done;
             }
+            flush_lines(&out);
         }
+        free(order);
     } else {
         rc = run_one(e, NULL, 0, maxf);
         cli_diags(e, shown);
@@ -267,9 +304,7 @@ int cmd_facts(int argc, char **argv)
             goto done;
         }
     }
-    qsort(out.v, out.n, sizeof *out.v, cmp_line);
-    for (size_t i = 0; i < out.n; i++)
-        puts(out.v[i]);
+    flush_lines(&out);
     if (fflush(stdout) || ferror(stdout)) {
         fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
         exitc = EX_IOERR;

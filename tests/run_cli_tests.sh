@@ -142,7 +142,9 @@ expect "--version" 0 "" $RUN --version
 # 3. scripted cases
 for t in tests/cli/*.sh; do
     [ -e "$t" ] || continue
-    if BIN="$BIN" RUN="$RUN" TMP="$TMP" sh "$t" >"$TMP/why" 2>&1; then
+    case_tmp="$TMP/case-$(basename "$t" .sh)"
+    mkdir -p "$case_tmp"
+    if BIN="$BIN" RUN="$RUN" TMP="$case_tmp" sh "$t" >"$TMP/why" 2>&1; then
         ok "$(basename "$t" .sh)"
     else
         bad "$(basename "$t" .sh)" "$TMP/why"
