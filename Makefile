@@ -16,7 +16,7 @@ WERROR   ?= $(if $(CI),-Werror,)
 OPT      ?= -O2 -g
 PKGS      = libpcre2-8 inih sqlite3
 TESTPKGS  = cmocka
-DEBS      = libpcre2-dev libinih-dev libsqlite3-dev libcmocka-dev pkg-config python3
+DEBS      = libpcre2-dev libinih-dev libsqlite3-dev libcmocka-dev pkg-config python3 sqlite3
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wcast-align -Wundef -Wvla $(WERROR)
@@ -29,9 +29,9 @@ TESTLIBS = $(shell pkg-config --libs $(TESTPKGS))
 
 ENGINE_SRC = engine/value.c engine/parse.c engine/compile.c engine/expr.c \
              engine/rete.c engine/load.c engine/explain.c
-KB_SRC     = kb/kb.c kb/check.c kb/questionnaire.c kb/report.c kb/store.c
-CLI_SRC    = cli/main.c cli/util.c cli/facts.c cli/advise.c cli/test.c cli/explain.c \
-             cli/respondent.c cli/ask.c
+KB_SRC     = kb/kb.c kb/check.c kb/questionnaire.c kb/report.c kb/store.c kb/lint.c
+CLI_SRC    = cli/main.c cli/util.c cli/facts.c cli/advise.c cli/report_md.c cli/report_html.c cli/test.c cli/explain.c \
+             cli/respondent.c cli/ask.c cli/sessions.c cli/lint.c cli/graph.c
 TEST_SRC   = $(wildcard tests/test_*.c)
 
 ENGINE_OBJ = $(ENGINE_SRC:%.c=$(BUILD)/%.o)

@@ -1,17 +1,25 @@
 /*
  * advise.c -- `ldt-advisor advise`: answers file in, advice out.  For each
  * respondent: reset, assert the answers, run, read the report (kb layer)
- * and render it as text for people or as JSON for programs.
+ * and render it as text for people, JSON for programs, or Markdown or HTML
+ * (report_md.c, report_html.c) to publish.  Also here: where a report goes
+ * (standard output, or a file replaced only when it was written whole),
+ * which `sessions show` shares.
  *
  * The JSON is an interface (documented in README.md): fields are only ever
  * added, never renamed or removed.
  */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "cli.h"
 
@@ -28,13 +36,18 @@ static const char advise_help[] =
     "  --kb DIR              the knowledge base (default: $LDT_ADVISOR_KB, the\n"
     "                        source tree's rules/ when run from it, or the\n"
     "                        installed one)\n"
-    "  --format text|json    text for people (default) or JSON for programs\n"
+    "  --format FORMAT       text for people (default), markdown or html to\n"
+    "                        publish (one page for all respondents), or json\n"
+    "                        for programs\n"
+    "  -o, --output FILE     write the advice to FILE (default: standard output);\n"
+    "                        FILE is replaced only once it is written whole\n"
     "  --max-firings N       stop a respondent's run after N firings\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
     "answers (other respondents are still advised), 66 a file that cannot\n"
-    "be read, 70 a run that did not finish, 71 out of memory.\n";
+    "be read, 70 a run that did not finish, 71 out of memory, 73 the output\n"
+    "file cannot be created, 74 it cannot be written.\n";
 
 /* ------------------------------------------------------------ text */
 
@@ -194,7 +207,8 @@ static void render_text(out *o, const kb_report *r)
     char total[64];
     snprintf(total, sizeof total, "%ld h %02ld min", r->journey_minutes / 60,
              r->journey_minutes % 60);
-    heading(o, "Learning journey: %zu units, %s in all", r->journey.n, total);
+    heading(o, "Learning journey: %zu unit%s, %s in all", r->journey.n,
+            r->journey.n == 1 ? "" : "s", total);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
         fprintf(fp, "  %2ld. %-8s %s (%g min, EQF %ld)\n", it->rank, it->id,
@@ -291,7 +305,7 @@ static void jlist(FILE *fp, const kb_list *l, const char *numname,
     fputc(']', fp);
 }
 
-static void render_json(FILE *fp, const kb_report *r)
+void cli_report_json(FILE *fp, const kb_report *r)
 {
     fputs("{\"respondent\":", fp);
     jstr(fp, r->respondent);
@@ -350,16 +364,237 @@ static void render_json(FILE *fp, const kb_report *r)
     fputs("]}}", fp);
 }
 
+/* ------------------------------------------------------------ output */
+
+int cli_format(const char *name)
+{
+    if (!strcmp(name, "text")) return CLI_FMT_TEXT;
+    if (!strcmp(name, "markdown") || !strcmp(name, "md")) return CLI_FMT_MARKDOWN;
+    if (!strcmp(name, "html")) return CLI_FMT_HTML;
+    if (!strcmp(name, "json")) return CLI_FMT_JSON;
+    return -1;
+}
+
+/* The temporary file to remove when a signal ends the program before the
+ * output is finished (one output at a time), and the handlers it replaced. */
+static const char *volatile sig_tmp;
+static const int sig_nums[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction sig_old[3];
+
+static void on_signal(int sig)
+{
+    const char *t = sig_tmp;
+    if (t)
+        unlink(t);
+    raise(sig);                 /* SA_RESETHAND: now the default action */
+}
+
+static void signals_catch(const char *tmp)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sig_tmp = tmp;
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sig_nums[i], &sa, &sig_old[i]);
+}
+
+static void signals_restore(void)
+{
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sig_nums[i], &sig_old[i], NULL);
+    sig_tmp = NULL;
+}
+
+/* Why a file could not be created in DIR, from ERRNO. */
+static void cannot_create(const char *path, const char *dir, int err)
+{
+    switch (err) {
+    case ENOENT:
+        fprintf(stderr, PROG ": cannot create '%s': the directory '%s' does not exist\n",
+                path, dir);
+        break;
+    case EACCES: case EPERM:
+        fprintf(stderr, PROG ": cannot create '%s': no permission to write in the "
+                "directory '%s'\n", path, dir);
+        break;
+    case EROFS:
+        fprintf(stderr, PROG ": cannot create '%s': the directory '%s' is on a read-only "
+                "file system\n", path, dir);
+        break;
+    case ENOTDIR:
+        fprintf(stderr, PROG ": cannot create '%s': '%s' is not a directory\n", path, dir);
+        break;
+    default:
+        fprintf(stderr, PROG ": cannot create '%s': %s\n", path, strerror(err));
+    }
+}
+
+int cli_output_open(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->fp = stdout;
+    if (!path || !strcmp(path, "-"))
+        return 0;
+    struct stat st;
+    char *target = NULL;
+    /* write through a symbolic link to the file it names */
+    if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+        target = realpath(path, NULL);
+    if (!target)
+        target = strdup(path);
+    o->path = strdup(path);
+    if (!target || !o->path) {
+        free(target);
+        free(o->path);
+        o->path = NULL;
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = 0666 & ~mask;
+    if (!stat(target, &st)) {
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, PROG ": cannot create '%s': it is a directory\n", path);
+            goto fail;
+        }
+        if (access(target, W_OK)) {
+            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+            goto fail;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            /* a device or a pipe (/dev/null, /dev/stdout): write to it as
+             * it is, never rename over it */
+            o->fp = fopen(target, "w");
+            if (!o->fp) {
+                fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+                goto fail;
+            }
+            free(target);
+            return 0;
+        }
+        mode = st.st_mode & 07777;
+    }
+    /* the temporary file: DIR/.BASE.XXXXXX, in the same file system */
+    size_t len = strlen(target);
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t dirlen = slash ? (size_t)(slash - target) : 0;
+    char dir[PATH_MAX];
+    if (!slash)
+        strcpy(dir, ".");
+    else if (dirlen == 0)
+        strcpy(dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)dirlen, target);
+    if (!*base) {
+        fprintf(stderr, PROG ": cannot create '%s': it names a directory, not a file\n", path);
+        goto fail;
+    }
+    o->tmp = malloc(len + 10);
+    if (!o->tmp) {
+        fprintf(stderr, PROG ": out of memory\n");
+        goto fail;
+    }
+    snprintf(o->tmp, len + 10, "%.*s.%s.XXXXXX", (int)(base - target), target, base);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        cannot_create(path, dir, errno);
+        goto fail;
+    }
+    signals_catch(o->tmp);
+    (void)fchmod(fd, mode);     /* mkstemp makes it 0600 */
+    o->fp = fdopen(fd, "w");
+    if (!o->fp) {
+        fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        signals_restore();
+        goto fail;
+    }
+    free(o->path);
+    o->path = target;           /* rename onto the file a link names */
+    return 0;
+fail:
+    free(target);
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+    return EX_CANTCREAT;
+}
+
+int cli_output_close(cli_output *o, int commit)
+{
+    int rc = 0;
+    if (!o->fp)
+        return 0;
+    if (o->fp == stdout) {
+        errno = 0;
+        if (fflush(stdout) || ferror(stdout)) {
+            fprintf(stderr, PROG ": cannot write to standard output: %s\n",
+                    strerror(errno ? errno : EIO));
+            rc = EX_IOERR;
+        }
+        o->fp = NULL;
+        return rc;
+    }
+    const char *path = o->path ? o->path : "the output";
+    int err = 0;
+    errno = 0;
+    if (fflush(o->fp) || ferror(o->fp))
+        err = errno ? errno : EIO;
+    else if (o->tmp && commit && fsync(fileno(o->fp)) && errno != EINVAL)
+        err = errno;
+    if (fclose(o->fp) && !err)
+        err = errno ? errno : EIO;
+    o->fp = NULL;
+    if (err && (commit || !o->tmp)) {
+        fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(err));
+        rc = EX_IOERR;
+    }
+    if (o->tmp) {
+        if (commit && !rc && rename(o->tmp, o->path)) {
+            fprintf(stderr, PROG ": cannot replace '%s': %s\n", path, strerror(errno));
+            rc = EX_CANTCREAT;
+        }
+        if (!commit || rc) {
+            unlink(o->tmp);
+            if (commit)
+                fprintf(stderr, PROG ": '%s' is unchanged\n", path);
+        }
+        signals_restore();
+    }
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    return rc;
+}
+
 /* ------------------------------------------------------------ command */
+
+/* The title of an HTML page of the N reports R from the answers file PATH. */
+static void html_title(char *buf, size_t size, kb_report *const *r, size_t n,
+                       const char *path)
+{
+    const char *base = strrchr(path, '/');
+    if (n == 1)
+        snprintf(buf, size, "Local Digital Twin advice for %s", r[0]->respondent);
+    else
+        snprintf(buf, size, "Local Digital Twin advice for %s", base ? base + 1 : path);
+}
 
 int cmd_advise(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--kb", "--format", "--max-firings", NULL};
+    static const char *const with_value[] = {"--kb", "--format", "--max-firings",
+                                             "--output", "-o", NULL};
     cli_args a = {argc, argv, 0, 0, "advise", with_value};
-    const char *kbdir = NULL, *answers = NULL, *opt, *val;
+    const char *kbdir = NULL, *answers = NULL, *outpath = NULL, *opt, *val;
     const char **who = calloc((size_t)argc + 1, sizeof *who);
     size_t nwho = 0;
-    int json = 0, r, exitc = 0;
+    int format = CLI_FMT_TEXT, r, exitc = 0;
     long maxf = 0;
     if (!who) {
         fprintf(stderr, PROG ": out of memory\n");
@@ -381,11 +616,17 @@ int cmd_advise(int argc, char **argv)
             return 0;
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
+        } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
+            if (!*val) {
+                cli_usage("advise: %s takes a file name", opt);
+                free(who);
+                return EX_USAGE;
+            }
+            outpath = val;
         } else if (!strcmp(opt, "--format")) {
-            if (!strcmp(val, "text")) json = 0;
-            else if (!strcmp(val, "json")) json = 1;
-            else {
-                cli_usage("advise: --format takes text or json, not '%s'", val);
+            format = cli_format(val);
+            if (format < 0) {
+                cli_usage("advise: --format takes text, markdown, html or json, not '%s'", val);
                 free(who);
                 return EX_USAGE;
             }
@@ -409,17 +650,27 @@ int cmd_advise(int argc, char **argv)
         free(who);
         return EX_USAGE;
     }
-    int status;
+    /* the output first: a path that cannot be written fails before the work */
+    cli_output dest;
+    if ((exitc = cli_output_open(&dest, outpath))) {
+        free(who);
+        return exitc;
+    }
+    FILE *fp = dest.fp;
+    int status, written = 0;
+    kb_report **reps = NULL;    /* HTML: every report, for one page */
+    size_t nreps = 0;
+    char *pick = NULL;
+    eng_answers *ans = NULL;
     kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
     if (!k) {
         fprintf(stderr, PROG ": out of memory\n");
-        free(who);
-        return EX_OSERR;
+        exitc = EX_OSERR;
+        goto done;
     }
     eng_engine *e = kb_engine(k);
     cli_diags(e, 0);
     size_t shown = eng_diag_count(e);
-    eng_answers *ans = NULL;
     if (status) {
         exitc = cli_exit(status);
         goto done;
@@ -432,8 +683,10 @@ int cmd_advise(int argc, char **argv)
         goto done;
     }
     size_t n = eng_answers_count(ans);
-    char *pick = calloc(n + 1, 1);
-    if (!pick) {
+    pick = calloc(n + 1, 1);
+    reps = calloc(n + 1, sizeof *reps);
+    if (!pick || !reps) {
+        fprintf(stderr, PROG ": out of memory\n");
         exitc = EX_OSERR;
         goto done;
     }
@@ -448,10 +701,11 @@ int cmd_advise(int argc, char **argv)
             pick[j] = 1;
         }
     }
-    out o = {stdout, cli_colour(stdout)};
+    /* colour only for text on a terminal */
+    out o = {fp, format == CLI_FMT_TEXT && fp == stdout && cli_colour(stdout)};
     int first = 1;
-    if (json)
-        fputs("{\"respondents\":[", stdout);
+    if (format == CLI_FMT_JSON)
+        fputs("{\"respondents\":[", fp);
     for (size_t i = 0; i < n; i++) {
         if (nwho && !pick[i])
             continue;
@@ -479,24 +733,47 @@ int cmd_advise(int argc, char **argv)
                 break;
             continue;
         }
-        if (json) {
+        switch (format) {
+        case CLI_FMT_JSON:
             if (!first)
-                fputc(',', stdout);
-            render_json(stdout, rep);
-        } else {
+                fputc(',', fp);
+            cli_report_json(fp, rep);
+            break;
+        case CLI_FMT_MARKDOWN:
+            cli_report_markdown(fp, rep);
+            break;
+        case CLI_FMT_HTML:
+            reps[nreps++] = rep;        /* rendered below, all on one page */
+            rep = NULL;
+            break;
+        default:
             render_text(&o, rep);
         }
         first = 0;
         kb_report_free(rep);
     }
-    if (json)
-        fputs("]}\n", stdout);
-    free(pick);
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, PROG ": cannot write the advice: %s\n", strerror(errno));
-        exitc = EX_IOERR;
+    if (exitc == EX_OSERR) {
+        fprintf(stderr, PROG ": out of memory\n");
+        goto done;
     }
+    if (format == CLI_FMT_JSON)
+        fputs("]}\n", fp);
+    if (format == CLI_FMT_HTML) {
+        char title[512];
+        html_title(title, sizeof title, reps, nreps, answers);
+        cli_report_html(fp, (const kb_report *const *)reps, nreps, title);
+    }
+    written = 1;
 done:
+    /* the file is put in place only when the advice was written: not after
+     * a knowledge base or answers file that could not be read */
+    r = cli_output_close(&dest, written);
+    if (r)
+        exitc = r;
+    for (size_t i = 0; i < nreps; i++)
+        kb_report_free(reps[i]);
+    free(reps);
+    free(pick);
     eng_answers_free(ans);
     kb_close(k);
     free(who);

@@ -73,4 +73,56 @@ int cmd_advise(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 
+/* ------------------------------------------------------------ reports */
+
+/* The formats of a report (`--format`). */
+enum { CLI_FMT_TEXT, CLI_FMT_MARKDOWN, CLI_FMT_HTML, CLI_FMT_JSON };
+
+/* The format named NAME ("text", "markdown" or "md", "html", "json"), or
+ * -1. */
+int cli_format(const char *name);
+
+/* Where a report goes: standard output, or a file written through a
+ * temporary file in the same directory, so that the file is either the
+ * whole new report or left as it was. */
+typedef struct cli_output {
+    FILE *fp;               /* where to write; stdout when no file */
+    char *path;             /* the file to replace, NULL for stdout */
+    char *tmp;              /* the temporary file, NULL for stdout */
+} cli_output;
+
+/* Opens PATH for a report (NULL or "-": standard output).  On failure
+ * prints why, naming PATH, and returns EX_CANTCREAT; else 0.  The output
+ * is not in place before cli_output_close. */
+int cli_output_open(cli_output *o, const char *path);
+/* Finishes O.  With COMMIT, flushes and syncs the file and renames it over
+ * its path; without it (or when any of that fails) removes the temporary
+ * file, leaving PATH as it was.  Prints what failed; returns 0, EX_IOERR
+ * (writing failed) or EX_CANTCREAT (the file could not be put in place).
+ * Accepts an output that failed to open or was closed. */
+int cli_output_close(cli_output *o, int commit);
+
+/* Writes report R as JSON: one object of the "respondents" array that
+ * README.md documents. */
+void cli_report_json(FILE *fp, const kb_report *r);
+/* Writes report R as Markdown (CommonMark with GitHub's tables): a heading
+ * for the respondent, a summary, a section per conclusion with its reasons.
+ * Every text from the answers and the KB is escaped. */
+void cli_report_markdown(FILE *fp, const kb_report *r);
+/* Writes the N reports R as one self-contained HTML page titled TITLE
+ * (NULL: a default): inline CSS, no scripts, no network; a table of
+ * contents when N > 1; per respondent a summary, SVG charts of the
+ * situation scores and the maturity levels with text alternatives, each
+ * section with its reasons and the learning journey as a table.  Every
+ * text is escaped. */
+void cli_report_html(FILE *fp, const kb_report *const *r, size_t n,
+                     const char *title);
+
+/* ------------------------------------------------------------ lint, graph */
+
+/* `lint [KB]`: loading's diagnostics and kb_lint's checks (cli/lint.c). */
+int cmd_lint(int argc, char **argv);
+/* `graph [KB]`: the rule dependency graph in Graphviz dot (cli/graph.c). */
+int cmd_graph(int argc, char **argv);
+
 #endif

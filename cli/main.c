@@ -24,6 +24,7 @@ static const char main_help[] =
     "\n"
     "Commands:\n"
     "  ask                               the questionnaire at the terminal (resumable)\n"
+    "  sessions list|show|export|compare|delete   saved sessions\n"
     "  advise ANSWERS [RESPONDENT...]    advice for each respondent (text or JSON)\n"
     "  test [TEST...]                    run the knowledge base's scenario tests\n"
     "  explain SOURCE CONCLUSION         how a conclusion was reached (--why, --why-not)\n"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
         return cmd_explain(argc - 1, argv + 1);
     if (!strcmp(cmd, "ask"))
         return cmd_ask(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sessions"))
+        return cmd_sessions(argc - 1, argv + 1);
     cli_usage("unknown command '%s'", cmd);
     return EX_USAGE;
 }

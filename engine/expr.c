@@ -214,9 +214,51 @@ static int ev_bool(eng_engine *e, const expr *x, eng_fact *const *facts,
     }
 }
 
+/* A constant or a variable: its value without the general evaluator. */
+static inline int leaf(const expr *x, eng_fact *const *facts,
+                       const eng_fact *cand, eng_value *out)
+{
+    if (x->op == X_CONST) {
+        *out = x->k;
+        return 1;
+    }
+    if (x->op == X_REF) {
+        *out = ref_value(x, facts, cand);
+        return 1;
+    }
+    return 0;
+}
+
 int eng_test_expr(eng_engine *e, const expr *x, eng_fact *const *facts,
                   const eng_fact *cand)
 {
+    /* the common shape, `?a OP ?b` or `?a OP 3`, on values of one type,
+     * is decided here: tests run once per partial match */
+    eng_value a, b;
+    if (x->op >= X_EQ && x->op <= X_GE && leaf(x->a, facts, cand, &a) &&
+        leaf(x->b, facts, cand, &b) && a.type == b.type) {
+        int c;
+        if (a.type == ENG_INT) {
+            c = (a.u.i > b.u.i) - (a.u.i < b.u.i);
+        } else if (a.type == ENG_REAL) {
+            c = (a.u.r > b.u.r) - (a.u.r < b.u.r);
+        } else if (a.u.atom == b.u.atom) {
+            c = 0;
+        } else if (x->op == X_EQ || x->op == X_NE) {
+            c = 1;      /* different atoms of one kind: different texts */
+        } else {
+            goto general;
+        }
+        switch (x->op) {
+        case X_EQ: return c == 0;
+        case X_NE: return c != 0;
+        case X_LT: return c < 0;
+        case X_LE: return c <= 0;
+        case X_GT: return c > 0;
+        default: return c >= 0;
+        }
+    }
+general:;
     int err = 0;
     int r = ev_bool(e, x, facts, cand, &err);
     return r > 0;

@@ -213,4 +213,60 @@ void kb_sessions_free(kb_session_info *v, size_t n);
 void kb_answers_free(kb_answer *v, size_t n);
 void kb_conclusions_free(kb_conclusion *v, size_t n);
 
+/* ------------------------------------------------------------ lint */
+
+/* Rule-authoring checks beyond what loading reports (kb/lint.c defines
+ * each one): relations read but never asserted (with "did you mean"),
+ * rules that can never fire, `not` conditions that always hold, questions
+ * no rule reads, catalogue entries nothing refers to, rules that can
+ * retrigger each other without end, and rules of equal salience that
+ * conclude different values of an "exactly one" conclusion.  Each finding
+ * is added to the engine's diagnostics as a warning (with notes for a
+ * second place), sorted by file, line and column.  Call on a knowledge
+ * base that loaded without errors; resets working memory.  *NWARN (may be
+ * NULL) receives the number of warnings added.  ENG_OK or ENG_ENOMEM. */
+int kb_lint(kb *k, size_t *nwarn);
+
+/* The rule dependency graph, by relation: a relation is a name and a size
+ * (values, the relation included), so `situation primary S` (3) and
+ * `situation score S N` (4) are two relations. */
+enum { KB_IN_ANSWERS = 1, KB_IN_FACTS = 2, KB_IN_CATALOGUE = 4 };
+
+/* One use of a relation: a rule's condition or action, or a question's
+ * ask_if condition. */
+typedef struct kb_dep_use {
+    size_t owner;           /* rule index (eng_rule_at), or question index
+                               (eng_question_at) for ask_if uses */
+    size_t item;            /* condition or action index */
+} kb_dep_use;
+
+typedef struct kb_dep_rel {
+    const char *name;
+    size_t size;            /* values, relation included */
+    int inputs;             /* KB_IN_* bits: answers (`answer`, size 3,
+                               when there are questions), [facts] lines,
+                               catalogue entries */
+    const kb_dep_use *writers;  /* assert and add actions */
+    size_t nwriters;
+    const kb_dep_use *readers;  /* positive and exists patterns of rules */
+    size_t nreaders;
+    const kb_dep_use *negated;  /* not patterns of rules */
+    size_t nnegated;
+    const kb_dep_use *askers;   /* patterns of ask_if lines (any kind) */
+    size_t naskers;
+    int expected;           /* a [test] expect or expect_not names it: a
+                               conclusion */
+} kb_dep_rel;
+
+typedef struct kb_deps kb_deps;
+
+/* Builds the graph of the loaded knowledge base (resets working memory to
+ * see the [facts]).  ENG_OK or ENG_ENOMEM.  Free with kb_deps_free. */
+int kb_deps_build(kb *k, kb_deps **out);
+void kb_deps_free(kb_deps *d);
+/* Relations in order of first use (rules in load order, their conditions
+ * then their actions; then ask_if lines; then inputs nothing reads). */
+size_t kb_deps_count(const kb_deps *d);
+const kb_dep_rel *kb_deps_at(const kb_deps *d, size_t i);
+
 #endif

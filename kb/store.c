@@ -381,14 +381,14 @@ static int exec(kb_store *s, const char *sql)
     return note(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
-/* Ends a failed transaction, keeping the first error's message in ERR. */
+/* Ends a transaction that failed (or only read). */
 static void rollback(kb_store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         exec(s, "ROLLBACK");
 }
 
-/* Prepares SQL into *ST; on failure reports it. */
+/* Prepares SQL (constant text) into *ST, noting a failure. */
 static int prep(kb_store *s, const char *sql, sqlite3_stmt **st)
 {
     return note(s, sqlite3_prepare_v2(s->db, sql, -1, st, NULL));
@@ -413,7 +413,7 @@ static int query_int(kb_store *s, const char *sql, long long *out)
     return rc;
 }
 
-/* 1 if session ID exists, 0 if not, -(sqlite code) on failure. */
+/* 1 if session ID exists, else 0; *RC receives the SQLite status. */
 static int session_exists(kb_store *s, long long id, int *rc)
 {
     sqlite3_stmt *st = NULL;
@@ -454,7 +454,7 @@ static int touch(kb_store *s, long long id, int *changed)
 
 /* ------------------------------------------------------------ schema */
 
-/* Migrations: MIGRATE[V] takes the schema from version V to V + 1.  Add
+/* Migrations: migrate_sql[V] takes the schema from version V to V + 1.  Add
  * a step for each new version and raise STORE_SCHEMA; never edit a step
  * that has shipped. */
 static const char *const migrate_sql[STORE_SCHEMA] = {

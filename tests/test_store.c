@@ -900,6 +900,47 @@ static void test_two_writers(void **state)
     assert_int_equal(raw_int(path, "SELECT count(DISTINCT seq) FROM answers"), 400);
 }
 
+static void test_new_database_race(void **state)
+{
+    (void)state;
+    /* processes creating the same new database at one moment meet while
+     * it turns from a rollback journal to WAL: every one must get in */
+    for (int round = 0; round < 5; round++) {
+        char name[32];
+        snprintf(name, sizeof name, "race%d.db", round);
+        const char *path = at(name);
+        int go[2];
+        assert_int_equal(pipe(go), 0);
+        pid_t pid[6];
+        for (int k = 0; k < 6; k++) {
+            pid[k] = fork();
+            assert_true(pid[k] >= 0);
+            if (pid[k] == 0) {
+                char c;
+                close(go[1]);
+                CHILD_CHECK(read(go[0], &c, 1) == 1);
+                kb_store *st = kb_store_open(path, err, sizeof err);
+                CHILD_CHECK(st != NULL);
+                long long id = 0;
+                CHILD_CHECK(kb_store_session_new(st, "racer", "", "", &id, err,
+                                                 sizeof err) == ENG_OK);
+                CHILD_CHECK(kb_store_answer_put(st, id, "q", "v", err, sizeof err) == ENG_OK);
+                kb_store_close(st);
+                child_exit(0);
+            }
+        }
+        close(go[0]);
+        assert_int_equal(write(go[1], "gggggg", 6), 6);
+        close(go[1]);
+        for (int k = 0; k < 6; k++)
+            wait_child(pid[k]);
+        assert_int_equal(raw_int(path, "SELECT count(*) FROM sessions"), 6);
+        assert_int_equal(raw_int(path, "SELECT count(*) FROM answers"), 6);
+        assert_string_equal(raw_text(path, "PRAGMA integrity_check"), "ok");
+        assert_string_equal(raw_text(path, "PRAGMA journal_mode"), "wal");
+    }
+}
+
 static void test_locked_too_long(void **state)
 {
     (void)state;
@@ -1127,6 +1168,7 @@ int main(void)
         cmocka_unit_test(test_readonly_directory),
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_two_writers),
+        cmocka_unit_test(test_new_database_race),
         cmocka_unit_test(test_locked_too_long),
         cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_fingerprint),

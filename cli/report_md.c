@@ -1,0 +1,337 @@
+/*
+ * report_md.c -- the advice for one respondent as Markdown, for a wiki, a
+ * repository or an issue: CommonMark with GitHub's tables (GitHub, GitLab,
+ * Gitea and Bitbucket render it alike).  The last stage of the pipeline,
+ * like the text and JSON renderers in advise.c.
+ *
+ * Escaping: every text that comes from the answers or the knowledge base
+ * goes through md_text, which backslash-escapes the characters that could
+ * start markup anywhere in a line (emphasis, code, links, raw HTML,
+ * entities, table cells) and those that start a block at the beginning of
+ * its text (headings, lists, quotes), and turns line breaks into spaces so
+ * that a text never leaves its paragraph, list item or table cell.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Writes S escaped for Markdown; see the top of the file. */
+static void md_text(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;                    /* leading blanks would make a code block */
+    /* at the start: a heading, list item, quote or setext underline */
+    if (*p == '-' || *p == '+' || *p == '=' || *p == '#' || *p == '>') {
+        fputc('\\', fp);
+        fputc(*p++, fp);
+    } else if (*p >= '0' && *p <= '9') {
+        /* "1." or "1)" would start an ordered list */
+        const unsigned char *q = p;
+        while (*q >= '0' && *q <= '9')
+            q++;
+        if (*q == '.' || *q == ')') {
+            fwrite(p, 1, (size_t)(q - p), fp);
+            fputc('\\', fp);
+            fputc(*q, fp);
+            p = q + 1;
+        }
+    }
+    for (; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            fputc(' ', fp);     /* stay on the line: cells, items, headings */
+            continue;
+        }
+        if (strchr("\\`*_[]<>|~&#", *p))
+            fputc('\\', fp);
+        fputc(*p, fp);
+    }
+}
+
+/* "- reason" lines, then a blank line. */
+static void md_reasons(FILE *fp, const kb_strs *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        fputs("- ", fp);
+        md_text(fp, r->v[i]);
+        fputc('\n', fp);
+    }
+    if (r->n)
+        fputc('\n', fp);
+}
+
+/* A bold label on its own paragraph, then the reasons as a list. */
+static void md_why(FILE *fp, const char *label, const kb_strs *r)
+{
+    if (!r->n)
+        return;
+    fprintf(fp, "%s\n\n", label);
+    md_reasons(fp, r);
+}
+
+static void md_minutes(FILE *fp, long minutes)
+{
+    fprintf(fp, "%ld h %02ld min", minutes / 60, minutes % 60);
+}
+
+static const char *priority_name(long p)
+{
+    return p <= 1 ? "do this first" : p == 2 ? "next" : "when there is room";
+}
+
+/* The lowest level of the dimensions (for "weakest"), or -1. */
+static double lowest(const kb_list *d)
+{
+    double lo = -1;
+    for (size_t i = 0; i < d->n; i++)
+        if (lo < 0 || d->v[i].number < lo)
+            lo = d->v[i].number;
+    return lo;
+}
+
+static void md_summary(FILE *fp, const kb_report *r)
+{
+    fputs("- **Situation:** ", fp);
+    if (r->situation.id) {
+        md_text(fp, r->situation.title);
+        fprintf(fp, " (evidence score %g)", r->situation.number);
+        if (r->secondary.id) {
+            fputs(", close second: ", fp);
+            md_text(fp, r->secondary.title);
+        }
+    } else {
+        fputs("not determined", fp);
+    }
+    fputs("\n- **Maturity:** ", fp);
+    if (r->band.id) {
+        md_text(fp, r->band.title);
+        if (r->weakest_first)
+            fputs(" (work on the weakest dimensions first)", fp);
+    } else {
+        fputs("not determined", fp);
+    }
+    fputs("\n- **Governance model:** ", fp);
+    if (r->model.id)
+        md_text(fp, r->model.title);
+    else
+        fputs("not determined", fp);
+    fprintf(fp, "\n- **Learning journey:** %zu unit%s, ", r->journey.n,
+            r->journey.n == 1 ? "" : "s");
+    md_minutes(fp, r->journey_minutes);
+    fputs("\n\n", fp);
+    if (!r->advice.n)
+        return;
+    size_t top = r->advice.n < 3 ? r->advice.n : 3;
+    fprintf(fp, "**The %s most important next step%s**\n\n",
+            top == 1 ? "one" : top == 2 ? "two" : "three", top == 1 ? "" : "s");
+    for (size_t i = 0; i < top; i++) {
+        fprintf(fp, "%zu. ", i + 1);
+        md_text(fp, r->advice.v[i].title);
+        fputc('\n', fp);
+    }
+    fputc('\n', fp);
+}
+
+static void md_situation(FILE *fp, const kb_report *r)
+{
+    if (!r->situation.id)
+        return;
+    fputs("## Situation: ", fp);
+    md_text(fp, r->situation.title);
+    fputs("\n\n", fp);
+    if (r->secondary.id) {
+        fputs("Close second: ", fp);
+        md_text(fp, r->secondary.title);
+        fprintf(fp, " (score %g): the twin has traits of both.\n\n", r->secondary.number);
+    }
+    if (r->transition.id) {
+        fputs("Tied with ", fp);
+        md_text(fp, r->transition.title);
+        fputs(": the twin is in transition.\n\n", fp);
+    }
+    if (r->scores.n) {
+        fputs("| Situation | Evidence score |\n| --- | ---: |\n", fp);
+        for (size_t i = 0; i < r->scores.n; i++) {
+            const kb_item *it = &r->scores.v[i];
+            int top = !strcmp(it->id, r->situation.id);
+            fputs(top ? "| **" : "| ", fp);
+            md_text(fp, it->title);
+            fprintf(fp, top ? "** | **%g** |\n" : " | %g |\n", it->number);
+        }
+        fputc('\n', fp);
+    }
+    for (size_t i = 0; i < r->scores.n; i++) {
+        const kb_item *it = &r->scores.v[i];
+        if (!it->reasons.n)
+            continue;
+        fputs("**Evidence for ", fp);
+        md_text(fp, it->title);
+        fputs("**\n\n", fp);
+        md_reasons(fp, &it->reasons);
+    }
+    md_why(fp, "**Decision**", &r->situation.reasons);
+}
+
+static void md_maturity(FILE *fp, const kb_report *r)
+{
+    if (!r->band.id && !r->dimensions.n)
+        return;
+    fputs("## Maturity", fp);
+    if (r->band.id) {
+        fputs(": ", fp);
+        md_text(fp, r->band.title);
+    }
+    fputs("\n\n", fp);
+    double lo = lowest(&r->dimensions);
+    if (r->weakest_first)
+        fputs("The weakest dimensions are two or more levels behind the strongest: "
+              "work on them first (marked *weakest* below).\n\n", fp);
+    if (r->dimensions.n) {
+        fputs("| Dimension | Level (0-4) | Shown as |\n| --- | ---: | --- |\n", fp);
+        for (size_t i = 0; i < r->dimensions.n; i++) {
+            const kb_item *d = &r->dimensions.v[i];
+            fputs("| ", fp);
+            md_text(fp, d->title);
+            if (r->weakest_first && d->number == lo)
+                fputs(" (*weakest*)", fp);
+            fprintf(fp, " | %g | ", d->number);
+            for (int l = 1; l <= 4; l++)
+                fputs(l <= d->number ? "\u25A0" : "\u25A1", fp);
+            fputs(" |\n", fp);
+        }
+        fputc('\n', fp);
+    }
+    md_why(fp, "**Why this band**", &r->band.reasons);
+}
+
+static void md_model(FILE *fp, const kb_report *r)
+{
+    if (!r->model.id)
+        return;
+    fputs("## Governance model: ", fp);
+    md_text(fp, r->model.title);
+    fputs("\n\n", fp);
+    if (r->model.text && r->model.text[0]) {
+        md_text(fp, r->model.text);
+        fputs("\n\n", fp);
+    }
+    md_why(fp, "**Signals**", &r->model.reasons);
+}
+
+/* Roles and financing: a heading per item, its text, its reasons. */
+static void md_items(FILE *fp, const char *heading, const char *none,
+                     const char *textlabel, const kb_list *l)
+{
+    fprintf(fp, "## %s\n\n", heading);
+    if (!l->n) {
+        fprintf(fp, "%s\n\n", none);
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const kb_item *it = &l->v[i];
+        fputs("### ", fp);
+        md_text(fp, it->title);
+        fputs("\n\n", fp);
+        if (it->text && it->text[0]) {
+            if (textlabel)
+                fprintf(fp, "**%s** ", textlabel);
+            md_text(fp, it->text);
+            fputs("\n\n", fp);
+        }
+        md_why(fp, "**Why**", &it->reasons);
+    }
+}
+
+/* "label: a, b, c" as a list item, or nothing. */
+static void md_strs(FILE *fp, const char *label, const kb_strs *s)
+{
+    if (!s->n)
+        return;
+    fprintf(fp, "- **%s:** ", label);
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            fputs(", ", fp);
+        md_text(fp, s->v[i]);
+    }
+    fputc('\n', fp);
+}
+
+static void md_advice(FILE *fp, const kb_report *r)
+{
+    fputs("## Next steps, most urgent first\n\n", fp);
+    if (!r->advice.n) {
+        fputs("No further steps.\n\n", fp);
+        return;
+    }
+    for (size_t i = 0; i < r->advice.n; i++) {
+        const kb_item *it = &r->advice.v[i];
+        fprintf(fp, "### %zu\\. ", i + 1);
+        md_text(fp, it->title);
+        fputs("\n\n", fp);
+        if (it->text && it->text[0]) {
+            md_text(fp, it->text);
+            fputs("\n\n", fp);
+        }
+        fprintf(fp, "- **Priority:** %ld (%s)\n", it->rank, priority_name(it->rank));
+        md_strs(fp, "Who", &it->who);
+        md_strs(fp, "Learn", &it->units);
+        if (it->reasons.n == 1) {
+            fputs("- **Because:** ", fp);
+            md_text(fp, it->reasons.v[0]);
+            fputc('\n', fp);
+        } else if (it->reasons.n) {
+            fputs("- **Because:**\n", fp);
+            for (size_t j = 0; j < it->reasons.n; j++) {
+                fputs("  - ", fp);
+                md_text(fp, it->reasons.v[j]);
+                fputc('\n', fp);
+            }
+        }
+        fputc('\n', fp);
+    }
+}
+
+static void md_journey(FILE *fp, const kb_report *r)
+{
+    fprintf(fp, "## Learning journey: %zu unit%s, ", r->journey.n,
+            r->journey.n == 1 ? "" : "s");
+    md_minutes(fp, r->journey_minutes);
+    fputs("\n\n", fp);
+    if (!r->journey.n) {
+        fputs("No units were chosen.\n\n", fp);
+        return;
+    }
+    fputs("| # | Unit | Title | Module | Minutes | EQF |\n"
+          "| ---: | --- | --- | --- | ---: | ---: |\n", fp);
+    for (size_t i = 0; i < r->journey.n; i++) {
+        const kb_item *it = &r->journey.v[i];
+        fprintf(fp, "| %ld | ", it->rank);
+        md_text(fp, it->id);
+        fputs(" | ", fp);
+        md_text(fp, it->title);
+        fputs(" | ", fp);
+        md_text(fp, it->module);
+        fprintf(fp, " | %g | %ld |\n", it->number, it->eqf);
+    }
+    fprintf(fp, "| | | **Total** | | **%ld** | |\n\n", r->journey_minutes);
+    if (r->journey.v[0].reasons.n)
+        md_why(fp, "**Chosen because**", &r->journey.v[0].reasons);
+}
+
+void cli_report_markdown(FILE *fp, const kb_report *r)
+{
+    fputs("# ", fp);
+    md_text(fp, r->respondent && r->respondent[0] ? r->respondent : "Advice");
+    fputs("\n\n", fp);
+    md_summary(fp, r);
+    md_situation(fp, r);
+    md_maturity(fp, r);
+    md_model(fp, r);
+    md_items(fp, "Roles the twin needs that you lack", "None: every role the twin needs is there.",
+             NULL, &r->roles);
+    md_items(fp, "Financing and procurement", "No route found.", "First step:",
+             &r->finance);
+    md_advice(fp, r);
+    md_journey(fp, r);
+}

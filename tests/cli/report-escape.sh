@@ -1,0 +1,220 @@
+# Text from the knowledge base and the answers is escaped in every format:
+# a small KB whose titles, texts and reasons hold <script>, &, |, *, _,
+# backticks, brackets and leading list or heading markers.  The HTML page
+# has no element the renderer did not write and shows the texts as
+# written; every Markdown table row keeps its cells and no markup gets
+# through; the JSON round-trips.
+set -eu
+fail() { echo "$*"; exit 1; }
+K="$TMP/esc-kb"
+mkdir -p "$K"
+# the situation entries need many keys: write them in a loop
+{
+    cat <<'EOF'
+[question q.one]
+group = Test
+text = Anything?
+type = yesno
+
+[track t]
+title = Track & <t>
+
+[module M-1]
+track = t
+title = Module <m>
+summary = Module summary.
+EOF
+    n=1
+    for s in 'lab|Lab <script>alert("lab")</script> & co' \
+             'studio|Studio | pipe *star* _under_ `tick`' \
+             'arena|Arena [link](x.html) <b>bold</b>' \
+             'agora|# Agora &amp; 1. list'; do
+        printf '\n[situation %s]\ntitle = %s\nopenness = %d\n' "${s%%|*}" "${s#*|}" "$n"
+        for key in summary actors data citizens money challenges decisions pitfalls; do
+            printf '%s = x\n' "$key"
+        done
+        printf 'modules = M-1\n'
+        n=$((n + 1))
+    done
+    cat <<'EOF'
+
+[dimension strategy]
+title = <img src=x onerror=alert(1)>
+summary = s
+[dimension governance]
+title = Gov | ernance
+summary = s
+[dimension data]
+title = Data *
+summary = s
+[dimension technology]
+title = Tech _x_
+summary = s
+[dimension analytics]
+title = Analytics `code`
+summary = s
+[dimension skills]
+title = - Skills
+summary = s
+[dimension participation]
+title = > Participation
+summary = s
+[dimension finance]
+title = 1. Finance ~~strike~~
+summary = s
+
+[band growth]
+title = Band </title><script>x()</script>
+summary = s
+
+[model ppp]
+title = Model "quoted" 'single' & <i>
+order = 1
+summary = s
+fits = Fits | when * and _ and ` and <script>.
+
+[persona trainer]
+title = Trainer <u>&</u>
+eqf = 4
+group = user
+track = t
+does = Does | things with *stars*.
+needs = n
+
+[finance eu_grant]
+title = Grant </td></tr> | ok
+kind = funding
+summary = s
+first_step = Step <a href="javascript:alert(1)">click</a>
+
+[advice a.one]
+title = Advice <script>alert('advice')</script> | *one*
+text = Text with `backticks` and | pipes and _underscores_ and <br> & more.
+who = trainer
+units = U-1
+priority = 1
+
+[unit U-1]
+title = Unit <script>u()</script> | _t_ `c` * & done
+module = M-1
+loop = 1
+eqf = 4
+minutes = 30
+personas = trainer
+situations = lab
+dimensions = data
+rank = 100
+summary = Summary <b>x</b>
+
+[rule all]
+then = assert situation score lab 1
+then = assert situation score studio 2
+then = assert situation score arena 3
+then = assert situation score agora 4
+then = assert situation primary agora
+then = assert maturity strategy 1
+then = assert maturity governance 2
+then = assert maturity data 3
+then = assert maturity technology 4
+then = assert maturity analytics 0
+then = assert maturity skills 1
+then = assert maturity participation 2
+then = assert maturity finance 3
+then = assert maturity band growth
+then = assert model primary ppp
+then = assert need role trainer
+then = assert finance option eu_grant
+then = assert advice a.one
+then = assert journey unit U-1 1
+because = Because <script>alert("why")</script> | * _ ` & [x](y) #hash
+EOF
+} >"$K/kb.ini"
+printf '[answers _resp_one_]\nq.one = yes\n' >"$TMP/esc-answers.ini"
+
+$RUN advise --kb "$K" --format html -o "$TMP/esc.html" "$TMP/esc-answers.ini"
+$RUN advise --kb "$K" --format markdown -o "$TMP/esc.md" "$TMP/esc-answers.ini"
+$RUN advise --kb "$K" --format json -o "$TMP/esc.json" "$TMP/esc-answers.ini"
+
+python3 - "$TMP/esc.html" "$TMP/esc.json" <<'PY'
+import json, sys
+from html.parser import HTMLParser
+
+ALLOWED = set("""html head meta title style body main header footer nav article section
+p h1 h2 h3 h4 ol ul li a dl dt dd div strong span figure figcaption table caption
+thead tbody tfoot tr th td svg desc g line rect text tspan polygon circle""".split())
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.data, self.attrs = set(), [], []
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs.extend(attrs)
+        if tag == "a":
+            assert dict(attrs).get("href", "").startswith("#"), attrs
+    def handle_data(self, d):
+        self.data.append(d)
+
+p = Page()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+p.close()
+extra = p.tags - ALLOWED
+assert not extra, "elements from the KB's text: %s" % sorted(extra)
+for k, v in p.attrs:
+    assert not k.startswith("on"), (k, v)
+text = "".join(p.data)
+rep = json.load(open(sys.argv[2]))["respondents"][0]
+# every text shows exactly as written
+for want in ('Lab <script>alert("lab")</script> & co', "Studio | pipe *star* _under_ `tick`",
+             "# Agora &amp; 1. list", "Band </title><script>x()</script>",
+             "Model \"quoted\" 'single' & <i>", "Grant </td></tr> | ok",
+             "Step <a href=\"javascript:alert(1)\">click</a>",
+             "Advice <script>alert('advice')</script> | *one*",
+             "Unit <script>u()</script> | _t_ `c` * & done", "Trainer <u>&</u>",
+             'Because <script>alert("why")</script> | * _ ` & [x](y) #hash',
+             "Local Digital Twin advice for _resp_one_"):
+    assert want in text, want
+label = [v for k, v in p.attrs if k == "aria-label" and v.startswith("Maturity")]
+assert label and "<img src=x onerror=alert(1)> 1" in label[0], label
+# the JSON carries the same texts
+assert rep["situation"]["scores"][0]["title"] == 'Lab <script>alert("lab")</script> & co'
+assert rep["journey"]["units"][0]["module"] == "M-1"
+PY
+
+python3 - "$TMP/esc.md" <<'PY'
+import re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+lines = md.split("\n")
+assert lines[0] == r"# \_resp\_one\_", lines[0]
+def cells(line):
+    return len(re.findall(r"(?<!\\)\|", line)) - 1
+for want in (r"| Studio \| pipe \*star\* \_under\_ \`tick\` | 2 |",
+             r"| Lab \<script\>alert(\"lab\")\</script\> \& co | 1 |".replace('\\"', '"'),
+             r"| 1 | U-1 | Unit \<script\>u()\</script\> \| \_t\_ \`c\` \* \& done | M-1 | 30 | 4 |",
+             r"| \- Skills | 1 | ■□□□ |", r"| \> Participation | 2 | ■■□□ |",
+             r"| 1\. Finance \~\~strike\~\~ | 3 | ■■■□ |",
+             r"## Situation: \# Agora \&amp; 1. list"):
+    assert want in lines, want
+for l in lines:
+    # no raw markup from the KB: every <, `, [ and & is escaped
+    for m in re.finditer(r"[<`\[&]", l):
+        assert m.start() > 0 and l[m.start() - 1] == "\\", l
+    if l.startswith("|"):
+        assert cells(l) in (2, 3, 6), l
+PY
+if command -v cmark-gfm >/dev/null 2>&1; then
+    cmark-gfm -e table -e strikethrough "$TMP/esc.md" >"$TMP/esc-md.html"
+    python3 - "$TMP/esc-md.html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+bad = [t for t in re.findall(r"<(script|img|b|i|u|a|del|code|em|h[1-6])\b[^>]*>", h)]
+# the only emphasis is ours ("weakest"), the only headings ours
+assert set(bad) <= {"em", "h1", "h2", "h3"}, bad
+assert set(re.findall(r"<em>(.*?)</em>", h)) == {"weakest"}, h
+assert h.count("<table>") == 3
+assert "Studio | pipe *star* _under_ `tick`" in h.replace("&lt;", "<").replace("&gt;", ">")
+for row in re.findall(r"<tr>(.*?)</tr>", h, re.S):
+    assert row.count("<td") + row.count("<th") in (2, 3, 6), row
+PY
+fi
+exit 0

@@ -1,0 +1,194 @@
+# advise --format markdown|html|json|text, to standard output and with -o:
+# the HTML page has its summary, both charts (4 bars, 8 axes, 4 rings) with
+# text alternatives and the journey table with one row per unit of the JSON;
+# one page for several respondents with a table of contents; Markdown
+# tables have as many cells in every row as in their header; -o writes the
+# same bytes as standard output, never with colour.
+set -eu
+ROOT=$(pwd)
+KB="--kb $ROOT/rules"
+EX="$ROOT/examples/answers.ini"
+fail() { echo "$*"; exit 1; }
+
+$RUN advise $KB --format json "$EX" big-city-platform >"$TMP/f.json"
+$RUN advise $KB --format html "$EX" big-city-platform >"$TMP/f.html"
+$RUN advise $KB --format html -o "$TMP/f-o.html" "$EX" big-city-platform
+cmp -s "$TMP/f.html" "$TMP/f-o.html" || fail "-o html differs from standard output"
+$RUN advise $KB --format html "$EX" >"$TMP/all.html"
+$RUN advise $KB --format markdown "$EX" big-city-platform >"$TMP/f.md"
+$RUN advise $KB --format md --output="$TMP/f-o.md" "$EX" big-city-platform
+cmp -s "$TMP/f.md" "$TMP/f-o.md" || fail "-o markdown differs from standard output"
+$RUN advise $KB --format markdown "$EX" >"$TMP/all.md"
+$RUN advise $KB --format json -o "$TMP/f-o.json" "$EX" big-city-platform
+cmp -s "$TMP/f.json" "$TMP/f-o.json" || fail "-o json differs from standard output"
+$RUN advise $KB "$EX" big-city-platform >"$TMP/f.txt"
+$RUN advise $KB -o "$TMP/f-o.txt" "$EX" big-city-platform
+cmp -s "$TMP/f.txt" "$TMP/f-o.txt" || fail "-o text differs from standard output"
+if grep -q "$(printf '\033')" "$TMP/f-o.txt"; then fail "colour codes in a text file"; fi
+# -o - is standard output
+$RUN advise $KB --format json -o - "$EX" big-city-platform >"$TMP/f-dash.json"
+cmp -s "$TMP/f.json" "$TMP/f-dash.json" || fail "-o - differs from standard output"
+
+python3 - "$TMP/f.json" "$TMP/f.html" "$TMP/all.html" <<'PY'
+import json, sys
+from html.parser import HTMLParser
+
+class Page(HTMLParser):
+    """Elements with their classes, parents, text; the page's structure."""
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.els, self.text = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        el = {"tag": tag, "attrs": a, "cls": set((a.get("class") or "").split()),
+              "path": [e["tag"] for e in self.stack], "pcls": [e["cls"] for e in self.stack],
+              "text": ""}
+        self.els.append(el)
+        if tag not in ("meta", "link", "br", "img", "input", "hr", "col", "wbr"):
+            self.stack.append(el)       # HTML's void elements have no end
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i]["tag"] == tag:
+                del self.stack[i:]
+                break
+    def handle_data(self, data):
+        self.text.append(data)
+        for e in self.stack:
+            e["text"] += data
+    def find(self, tag=None, cls=None, inside=None):
+        return [e for e in self.els if (tag is None or e["tag"] == tag)
+                and (cls is None or cls in e["cls"])
+                and (inside is None or any(inside in c for c in e["pcls"]))]
+
+def parse(path):
+    p = Page()
+    p.feed(open(path, encoding="utf-8").read())
+    p.close()
+    return p
+
+rep = json.load(open(sys.argv[1]))["respondents"][0]
+p = parse(sys.argv[2])
+text = " ".join(p.text)
+assert not p.find("script"), "a script in the page"
+assert not p.find("link") and not p.find("img"), "an external resource"
+for e in p.els:
+    for k, v in e["attrs"].items():
+        assert not (v or "").startswith(("http:", "https:", "//")) or k == "xmlns", (k, v)
+assert any(e["attrs"].get("name") == "viewport" for e in p.find("meta")), "no viewport"
+style = "".join(e["text"] for e in p.find("style"))
+assert "@media print" in style, "no print stylesheet"
+# the summary comes first, with situation, band, model and three steps
+summ = p.find("section", "summary")
+assert len(summ) == 1
+for want in (rep["situation"]["primary"]["title"], rep["maturity"]["band"]["title"],
+             rep["model"]["title"]):
+    assert want in summ[0]["text"], want
+top = p.find("li", inside="top-steps")
+assert len(top) == 3 and all(e["text"].strip().startswith(a["title"])
+                             for e, a in zip(top, rep["advice"])), top
+assert p.els.index(summ[0]) < p.els.index(p.find("svg")[0]), "summary after the charts"
+# the bar chart: 4 bars with titles, labelled, and a table of the values
+bars = p.find("rect", "bar")
+assert len(bars) == 4, len(bars)
+scores = {s["id"]: s["score"] for s in rep["situation"]["scores"]}
+for b in bars:
+    assert float(b["attrs"]["data-value"]) == scores[b["attrs"]["data-id"]], b["attrs"]
+    assert b["text"], "bar without a title"
+prim = [b for b in bars if "primary" in b["cls"]]
+assert len(prim) == 1 and prim[0]["attrs"]["data-id"] == rep["situation"]["primary"]["id"]
+svgs = p.find("svg")
+barsvg = [s for s in svgs if "bars" in s["cls"]][0]
+assert barsvg["attrs"].get("role") == "img" and barsvg["attrs"].get("aria-labelledby")
+assert p.find("desc"), "bar chart without a description"
+alt = [t for t in p.find("table", "sr-only")]
+assert len(alt) == 1 and len([e for e in p.find("tr") if "sr-only" in str(e["pcls"])]) == 5
+# the radar: 8 axes, 4 rings, one polygon of levels, 8 labels, 8 points
+radar = [s for s in svgs if "radar" in s["cls"]][0]
+label = radar["attrs"].get("aria-label", "")
+assert radar["attrs"].get("role") == "img"
+assert len(p.find("line", "axis")) == 8
+assert len(p.find("polygon", "ring")) == 4
+assert len(p.find("polygon", "level-area")) == 1
+assert len(p.find("text", "axis-label")) == 8
+assert len(p.find("circle", "point")) == 8
+for d in rep["maturity"]["dimensions"]:
+    assert "%s %d" % (d["title"], d["level"]) in label, (d["title"], label)
+# the journey table: a row per unit, the total in the footer
+jt = p.find("table", "journey")
+assert len(jt) == 1
+rows = [e for e in p.find("tr") if any("journey" in c for c in e["pcls"]) and "tbody" in e["path"]]
+units = rep["journey"]["units"]
+assert len(rows) == len(units), (len(rows), len(units))
+for row, u in zip(rows, units):
+    assert u["id"] in row["text"] and u["title"] in row["text"], (row["text"], u)
+foot = [e for e in p.find("tr") if "tfoot" in e["path"]]
+assert len(foot) == 1 and str(rep["journey"]["total_minutes"]) in foot[0]["text"]
+# every section with its reasons
+for h in ("Situation:", "Maturity:", "Governance model:", "Roles the twin needs",
+          "Financing and procurement", "Next steps", "Learning journey"):
+    assert any(h in e["text"] for e in p.find("h3")), h
+assert len(p.find("li", inside="steps")) >= len(rep["advice"])
+assert not p.find("nav"), "a table of contents for one respondent"
+
+# several respondents: one page, one article each, a table of contents
+q = parse(sys.argv[3])
+arts = q.find("article", "respondent")
+assert len(arts) == 5, len(arts)
+toc = q.find("a", inside="toc")
+assert [a["attrs"]["href"] for a in toc] == ["#" + a["attrs"]["id"] for a in arts]
+assert len(q.find("rect", "bar")) == 20 and len(q.find("line", "axis")) == 40
+ids = [e["attrs"]["id"] for e in q.els if "id" in e["attrs"]]
+assert len(ids) == len(set(ids)), "duplicate ids"
+PY
+
+# Markdown: headings, tables whose rows have the header's number of cells
+python3 - "$TMP/f.md" "$TMP/all.md" <<'PY'
+import re, sys
+def cells(line):
+    # cells of a table row: split at pipes that are not escaped
+    return len(re.findall(r"(?<!\\)\|", line)) - 1
+md = open(sys.argv[1], encoding="utf-8").read()
+lines = md.split("\n")
+assert lines[0] == "# big-city-platform", lines[0]
+for h in ("## Situation: DT Studio", "## Maturity: ", "## Governance model: ",
+          "## Roles the twin needs", "## Financing and procurement",
+          "## Next steps, most urgent first", "## Learning journey: "):
+    assert any(l.startswith(h) for l in lines), h
+tables, i = 0, 0
+while i < len(lines):
+    if lines[i].startswith("|") and i + 1 < len(lines) and re.match(r"^\|( -+:? \|)+$|^\|( ---:? \|)+$", lines[i + 1]):
+        n = cells(lines[i])
+        assert cells(lines[i + 1]) == n, lines[i + 1]
+        i += 2
+        body = 0
+        while i < len(lines) and lines[i].startswith("|"):
+            assert cells(lines[i]) == n, (lines[i], n)
+            body += 1
+            i += 1
+        assert body, "an empty table"
+        tables += 1
+    else:
+        i += 1
+assert tables == 3, tables   # scores, maturity, journey
+assert "| | | **Total** | | **420** | |" in md
+assert md.count("\n# ") + md.startswith("# ") == 1
+allmd = open(sys.argv[2], encoding="utf-8").read()
+assert allmd.startswith("# small-town-exploring\n") and allmd.count("\n# ") == 4
+PY
+# with a real GFM renderer when there is one (the e2e test installs it)
+if command -v cmark-gfm >/dev/null 2>&1; then
+    cmark-gfm -e table "$TMP/f.md" >"$TMP/f-md.html"
+    [ "$(grep -c '<table>' "$TMP/f-md.html")" -eq 3 ] || fail "cmark-gfm: not 3 tables"
+fi
+
+# usage
+status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
+[ "$status" -eq 64 ] || fail "--format pdf: exit $status"
+grep -qF "takes text, markdown, html or json, not 'pdf'" "$TMP/u.err" || fail "$(cat "$TMP/u.err")"
+status=0; $RUN advise -o "" x >/dev/null 2>&1 || status=$?
+[ "$status" -eq 64 ] || fail "-o '': exit $status"
+$RUN advise --help | grep -q -- "--output FILE" || fail "--help lacks -o"
+exit 0
