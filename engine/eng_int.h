@@ -357,7 +357,7 @@ struct tok {
     eng_fact *f;                /* newest fact (NULL for NEG/EXISTS/TOP) */
     uint64_t stamp;             /* activation time tag */
     uint32_t hash;              /* key hash in node's memory */
-    int32_t count;              /* NEG/EXISTS: matching facts */
+    int32_t count;              /* NEG/EXISTS: 1 if some fact matches */
     uint8_t onagenda;
     uint8_t inmem;              /* linked into node's memory */
     uint16_t n;

@@ -250,6 +250,22 @@ static void activate(eng_engine *e, node *n, tok *t)
     }
 }
 
+/* Does some fact in N's alpha memory (other than SKIP) match token T?
+ * `not` and `exists` need only that, not a count: stopping at the first
+ * match keeps a `not` over many facts (find the largest, find the first)
+ * linear instead of quadratic. */
+static int any_match(eng_engine *e, const node *n, const tok *t,
+                     const eng_fact *skip)
+{
+    const amem *am = n->am;
+    if (!am->nb)
+        return 0;
+    for (const fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
+        if (x->f != skip && x->key == t->hash && eng_beta_ok(e, n, t, x->f))
+            return 1;
+    return 0;
+}
+
 void eng_node_left(eng_engine *e, node *n, tok *t)
 {
     switch (n->type) {
@@ -269,14 +285,8 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         t->hash = left_key(n, t);
         if (mem_insert(e, n, t))
             return;
-        amem *am = n->am;
-        int32_t c = 0;
-        if (am->nb)
-            for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
-                if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
-                    c++;
-        t->count = c;
-        if ((n->type == N_NEG) == (c == 0))
+        t->count = any_match(e, n, t, NULL);
+        if ((n->type == N_NEG) == (t->count == 0))
             emit_kids(e, n, t, NULL);
         return;
     }
@@ -308,7 +318,8 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
             continue;
         if (n->type == N_JOIN) {
             emit_kids(e, n, x, f);
-        } else if (++x->count == 1) {
+        } else if (!x->count) {
+            x->count = 1;
             if (n->type == N_NEG)
                 while (x->kid)
                     tok_delete(e, x->kid);
@@ -325,9 +336,11 @@ static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     tok *x = n->b[key & (n->nb - 1)], *nx;
     for (; x; x = nx) {
         nx = x->bnext;
-        if (x->hash != key || !eng_beta_ok(e, n, x, f))
+        if (!x->count || x->hash != key || !eng_beta_ok(e, n, x, f))
             continue;
-        if (--x->count == 0) {
+        /* F is gone from the memory already: is there another match? */
+        if (!any_match(e, n, x, f)) {
+            x->count = 0;
             if (n->type == N_NEG)
                 emit_kids(e, n, x, NULL);
             else
