@@ -322,6 +322,9 @@ struct amem {
     fact_ent **b;               /* buckets */
     size_t nb, count;
     node *succ;                 /* successors, newest (deepest) first */
+    node **sv;                  /* the same as an array (built at reset) */
+    uint8_t *live;              /* sv[i] has tokens in its left memory */
+    size_t nsv;
     amem *dnext;                /* next in the dispatch list */
     char *sig;
 };
@@ -339,6 +342,7 @@ struct node {
     node **kids; size_t nkids, capkids;
     amem *am;                   /* JOIN/NEG/EXISTS */
     node *rnext;                /* next successor of am */
+    uint32_t si;                /* index in am->sv */
     keyref *keys; size_t nkey;  /* same order as am->keypos */
     expr **tests; size_t ntests;    /* beta tests */
     tok **b; size_t nb, count;  /* left memory (hashed on keys) */
@@ -494,6 +498,7 @@ struct eng_engine {
     pcre2_match_context *mctx;
     /* working memory */
     int ready;                  /* eng_reset has run */
+    int linked;                 /* successor arrays are built */
     eng_fact **fset; size_t nfset, nfacts;
     eng_fact **pset;            /* prefix index, same size as fset */
     eng_fact *lhead, *ltail;    /* live facts */

@@ -1954,8 +1954,12 @@ void eng_free(eng_engine *e)
     }
     pvec_free(e, &e->allnodes);
     for (size_t i = 0; i < e->amems.nb; i++)
-        for (smap_ent *x = e->amems.b[i]; x; x = x->next)
-            eng_release(e, ((amem *)x->val)->b);
+        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
+            amem *am = x->val;
+            eng_release(e, am->b);
+            eng_release(e, am->sv);
+            eng_release(e, am->live);
+        }
     for (size_t i = 0; i < e->ndisp; i++)
         for (reldisp *d = e->disp[i]; d; d = d->next)
             smap_free(e, &d->byval);

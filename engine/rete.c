@@ -113,7 +113,8 @@ static void agenda_remove(eng_engine *e, tok *t)
 static void mem_unlink(node *n, tok *t)
 {
     LIST_UNLINK(n->b[t->hash & (n->nb - 1)], t);
-    n->count--;
+    if (--n->count == 0 && n->am && n->am->live)
+        n->am->live[n->si] = 0;
 }
 
 static void tok_delete(eng_engine *e, tok *t)
@@ -207,7 +208,8 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
     }
     LIST_APPEND(n->b[t->hash & (n->nb - 1)], t);
     t->inmem = 1;
-    n->count++;
+    if (n->count++ == 0 && n->am && n->am->live)
+        n->am->live[n->si] = 1;
     return 0;
 }
 
@@ -380,8 +382,12 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
     x->fnext = f->ents;
     f->ents = x;
     am->count++;
-    for (node *n = am->succ; n; n = n->rnext)
-        right_activate(e, n, f, x->key);
+    /* only successors with partial matches to meet: a compact flag array
+     * spares touching the nodes of the many rules still waiting for an
+     * earlier condition (right unlinking, in effect) */
+    for (size_t i = 0; i < am->nsv; i++)
+        if (am->live[i])
+            right_activate(e, am->sv[i], f, x->key);
     return 0;
 }
 
@@ -560,9 +566,10 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
     for (; x; x = nx) {
         nx = x->fnext;
         ent_unlink(x);
-        for (node *n = x->am->succ; n; n = n->rnext)
-            if (n->type != N_JOIN)
-                right_retract(e, n, f, x->key);
+        amem *am = x->am;
+        for (size_t i = 0; i < am->nsv; i++)
+            if (am->live[i] && am->sv[i]->type != N_JOIN)
+                right_retract(e, am->sv[i], f, x->key);
         x->fnext = e->entpool;
         e->entpool = x;
     }
@@ -605,8 +612,36 @@ void eng_wm_free(eng_engine *e)
     }
 }
 
+/* Builds every alpha memory's successor array, once: the network is
+ * complete when the first reset comes. */
+static int link_network(eng_engine *e)
+{
+    for (size_t i = 0; i < e->amems.nb; i++)
+        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
+            amem *am = x->val;
+            size_t n = 0;
+            for (node *s = am->succ; s; s = s->rnext)
+                n++;
+            am->sv = eng_malloc(e, (n + 1) * sizeof *am->sv);
+            am->live = eng_calloc(e, n + 1);
+            if (!am->sv || !am->live)
+                return ENG_ENOMEM;
+            n = 0;
+            for (node *s = am->succ; s; s = s->rnext) {
+                s->si = (uint32_t)n;
+                am->live[n] = s->count > 0;
+                am->sv[n++] = s;
+            }
+            am->nsv = n;
+        }
+    e->linked = 1;
+    return ENG_OK;
+}
+
 int eng_reset(eng_engine *e)
 {
+    if (!e->linked && link_network(e))
+        return ENG_ENOMEM;
     eng_wm_free(e);
     e->oom = 0;
     e->halted = 0;
