@@ -45,6 +45,8 @@ static const char ask_help[] =
     "  --respondent NAME   a label for a new session (e.g. the city's name)\n"
     "  --script            read the answers from standard input even when it\n"
     "                      is not a terminal (for scripts and tests)\n"
+    "  --watch LIST        trace facts, rules, activations, questions (comma-\n"
+    "                      separated, or all) to stderr\n"
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
@@ -74,6 +76,7 @@ typedef struct asker {
     ans *v;                 /* answers in the order given */
     size_t n, cap;
     int colour;
+    unsigned watch;         /* CLI_WATCH_* */
     char err[1024];
 } asker;
 
@@ -474,6 +477,14 @@ static int loop(asker *a)
             break;
         }
         const eng_question *q = force ? force : kb_next_question(a->k);
+        if (a->watch & CLI_WATCH_QUESTIONS) {
+            if (q)
+                fprintf(stderr, "QUESTION %s: %s\n", eng_question_id(q),
+                        force ? "asked again (back)"
+                              : "the first unanswered question whose ask_if holds and that a rule still able to fire reads");
+            else
+                fprintf(stderr, "QUESTION none: no unanswered question can change the advice\n");
+        }
         force = NULL;
         if (!q) {
             kb_report *rep = NULL;
@@ -585,10 +596,11 @@ static int loop(asker *a)
 
 int cmd_ask(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--kb", "--db", "--respondent", NULL};
+    static const char *const with_value[] = {"--kb", "--db", "--respondent", "--watch", NULL};
     cli_args args = {argc, argv, 0, 0, "ask", with_value};
     const char *kbdir = NULL, *db = NULL, *respondent = NULL, *resume_id = NULL, *opt, *val;
     int resume = 0, script = 0, r;
+    unsigned watch = 0;
     while ((r = cli_next(&args, &opt, &val)) != CLI_END) {
         if (r == CLI_ERR)
             return EX_USAGE;
@@ -612,6 +624,9 @@ int cmd_ask(int argc, char **argv)
             resume = 1;
         } else if (!strcmp(opt, "--script")) {
             script = 1;
+        } else if (!strcmp(opt, "--watch")) {
+            if (cli_watch_parse("ask", val, &watch))
+                return EX_USAGE;
         } else {
             cli_usage("ask: unknown option '%s'", opt);
             return EX_USAGE;
@@ -660,6 +675,9 @@ int cmd_ask(int argc, char **argv)
     exitc = resume_or_start(&a, dbpath, resume, resume_id, respondent);
     if (exitc)
         goto done;
+    cli_watch w;
+    cli_watch_start(&w, a.e, watch);
+    a.watch = watch;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;

@@ -66,6 +66,26 @@ void cli_how(FILE *fp, eng_engine *e, const eng_fact *f);
  * can still fire, and the conclusions they can change. */
 int cli_why(FILE *fp, kb *k, const eng_question *q);
 
+/* --watch: traces to stderr, as CLIPS's watch does. */
+enum {
+    CLI_WATCH_FACTS = 1,        /* ==> f-N fact / <== f-N fact */
+    CLI_WATCH_RULES = 2,        /* FIRE N rule: f-1 (...), f-2 (...) */
+    CLI_WATCH_ACTIVATIONS = 4,  /* ==> Activation rule: ... / <== ... */
+    CLI_WATCH_QUESTIONS = 8     /* QUESTION id: why it is asked or not */
+};
+
+typedef struct cli_watch {
+    eng_engine *e;
+    unsigned mask;
+    long fired;
+} cli_watch;
+
+/* Parses "facts,rules,activations,questions" (or "all") into *MASK;
+ * returns 0, or -1 after printing a usage error for COMMAND. */
+int cli_watch_parse(const char *command, const char *spec, unsigned *mask);
+/* Starts tracing the engine's events selected by W->mask. */
+void cli_watch_start(cli_watch *w, eng_engine *e, unsigned mask);
+
 int cmd_facts(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_ask(int argc, char **argv);

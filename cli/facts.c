@@ -28,6 +28,8 @@ static const char facts_help[] =
     "                            (default depth)\n"
     "  --max-firings N           stop a run after N firings (default 100000)\n"
     "  --watch                   print each firing to stderr\n"
+    "  --watch=LIST              trace facts, rules, activations (comma-separated,\n"
+    "                            or all) to stderr\n"
     "  -h, --help                show this help\n"
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
@@ -95,26 +97,6 @@ static int cmp_name(const void *a, const void *b)
                   eng_answers_name(sort_ans, *(const size_t *)b));
 }
 
-typedef struct watch {
-    eng_engine *e;
-    long n;
-} watch;
-
-static void on_event(void *ud, const eng_event *ev)
-{
-    watch *w = ud;
-    if (ev->kind != ENG_EV_FIRE)
-        return;
-    fprintf(stderr, "FIRE %5ld %s:", ++w->n, eng_rule_name(ev->rule));
-    for (size_t i = 0; i < ev->nfacts; i++) {
-        char buf[512];
-        eng_fact_format(w->e, ev->facts[i], buf, sizeof buf);
-        fprintf(stderr, "%s f-%llu (%s)", i ? "," : "",
-                (unsigned long long)eng_fact_id(ev->facts[i]), buf);
-    }
-    fputc('\n', stderr);
-}
-
 static int collect_facts(eng_engine *e, lines *out, const char *prefix)
 {
     char stackbuf[1024];
@@ -162,7 +144,12 @@ int cmd_facts(int argc, char **argv)
             fputs(facts_help, stdout);
             return 0;
         } else if (!only_pos && !strcmp(a, "--watch")) {
-            watching = 1;
+            watching = CLI_WATCH_RULES;
+        } else if (!only_pos && !strncmp(a, "--watch=", 8)) {
+            unsigned m;
+            if (cli_watch_parse("facts", a + 8, &m))
+                return EX_USAGE;
+            watching = (int)m;
         } else if (!only_pos && (!strncmp(a, "--strategy", 10) ||
                                  !strncmp(a, "--max-firings", 13))) {
             const char *val = strchr(a, '=');
@@ -229,9 +216,9 @@ int cmd_facts(int argc, char **argv)
         goto done;
     }
     eng_set_strategy(e, strat);
-    watch w = {e, 0};
+    cli_watch w;
     if (watching)
-        eng_set_listener(e, on_event, &w);
+        cli_watch_start(&w, e, (unsigned)watching);
     if (pos[1]) {
         ans = eng_answers_read(e, pos[1]);
         cli_diags(e, shown);

@@ -175,3 +175,86 @@ const char *cli_kb_path(const char *dir)
     }
     return LDT_DATADIR "/rules";
 }
+
+int cli_watch_parse(const char *command, const char *spec, unsigned *mask)
+{
+    static const char *const names[] = {"facts", "rules", "activations", "questions"};
+    *mask = 0;
+    const char *p = spec;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        int found = 0;
+        if (n == 3 && !strncmp(p, "all", 3)) {
+            *mask = 15;
+            found = 1;
+        }
+        for (int i = 0; i < 4 && !found; i++)
+            if (strlen(names[i]) == n && !strncmp(p, names[i], n)) {
+                *mask |= 1u << i;
+                found = 1;
+            }
+        if (!found) {
+            cli_usage("%s: --watch takes a comma-separated list of facts, rules, "
+                      "activations, questions (or all), not '%.*s'", command, (int)n, p);
+            return -1;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (!*mask) {
+        cli_usage("%s: --watch needs facts, rules, activations, questions or all", command);
+        return -1;
+    }
+    return 0;
+}
+
+static void watch_facts(cli_watch *w, const eng_fact *const *facts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char buf[512];
+        eng_fact_format(w->e, facts[i], buf, sizeof buf);
+        fprintf(stderr, "%s f-%llu (%s)", i ? "," : "",
+                (unsigned long long)eng_fact_id(facts[i]), buf);
+    }
+    fputc('\n', stderr);
+}
+
+static void on_watch(void *ud, const eng_event *ev)
+{
+    cli_watch *w = ud;
+    char buf[1024];
+    switch (ev->kind) {
+    case ENG_EV_ASSERT:
+    case ENG_EV_RETRACT:
+        if (!(w->mask & CLI_WATCH_FACTS))
+            return;
+        eng_fact_format(w->e, ev->fact, buf, sizeof buf);
+        fprintf(stderr, "%s f-%-5llu %s\n", ev->kind == ENG_EV_ASSERT ? "==>" : "<==",
+                (unsigned long long)eng_fact_id(ev->fact), buf);
+        return;
+    case ENG_EV_ACTIVATE:
+    case ENG_EV_DEACTIVATE:
+        if (!(w->mask & CLI_WATCH_ACTIVATIONS))
+            return;
+        fprintf(stderr, "%s Activation %d %s:", ev->kind == ENG_EV_ACTIVATE ? "==>" : "<==",
+                eng_rule_salience(ev->rule), eng_rule_name(ev->rule));
+        watch_facts(w, ev->facts, ev->nfacts);
+        return;
+    case ENG_EV_FIRE:
+        if (!(w->mask & CLI_WATCH_RULES))
+            return;
+        fprintf(stderr, "FIRE %5ld %s:", ++w->fired, eng_rule_name(ev->rule));
+        watch_facts(w, ev->facts, ev->nfacts);
+        return;
+    }
+}
+
+void cli_watch_start(cli_watch *w, eng_engine *e, unsigned mask)
+{
+    w->e = e;
+    w->mask = mask;
+    w->fired = 0;
+    if (mask & (CLI_WATCH_FACTS | CLI_WATCH_RULES | CLI_WATCH_ACTIVATIONS))
+        eng_set_listener(e, on_watch, w);
+}

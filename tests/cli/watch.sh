@@ -16,3 +16,16 @@ grep -qF 'double: f-2 (item b 2)' "$TMP/w.err"
 grep -qF 'double: f-1 (item a 1)' "$TMP/w.err"
 ! grep -q FIRE "$TMP/w.out"
 grep -qx 'twice b 4' "$TMP/w.out"
+
+# --watch=LIST: facts and activations in CLIPS's style; a bad list is a
+# usage error; ask traces its questions
+$RUN facts --watch=facts,activations "$TMP/w.ini" >/dev/null 2>"$TMP/w2.err"
+grep -qF '==> f-1     item a 1' "$TMP/w2.err"
+grep -qF '==> Activation 0 double: f-1 (item a 1)' "$TMP/w2.err"
+grep -qF '==> f-3     twice' "$TMP/w2.err"
+! grep -q '^FIRE' "$TMP/w2.err"
+status=0; $RUN facts --watch=everything "$TMP/w.ini" >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
+printf 'municipality\nquit\n' | $RUN ask --kb "$(pwd)/rules" --db "$TMP/w.db" --script --watch questions,rules \
+    >/dev/null 2>"$TMP/w3.err"
+grep -qF 'QUESTION org.type: the first unanswered question' "$TMP/w3.err"
+grep -q '^FIRE' "$TMP/w3.err"
