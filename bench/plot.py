@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """plot.py -- draw the advisory benchmark: time per questionnaire against R.
 
-    python3 bench/plot.py [--json bench/results.json] [--out bench/advisory.svg]
+    python3 bench/plot.py [--json bench/results.json] [--out bench/advisory.svg] [--cpu]
 
 Reads the results that bench/run.py saved (its per_questionnaire list: for
 each rule count R, (time at the largest N - time at N = 1) / (N - 1) for
-CLIPS and for ldt-advisor) and writes a hand-made SVG: both axes on a log
-scale, one line per engine, each point labelled with its value.  No
-dependencies beyond the standard library.
+CLIPS and for ldt-advisor; wall time, or CPU time with --cpu) and writes a
+hand-made SVG: both axes on a log scale, one line per engine, each point
+labelled with its value.  No dependencies beyond the standard library.
 """
 import argparse
 import json
@@ -35,13 +35,14 @@ def decades(lo, hi):
     return a, max(b, a + 1)
 
 
-def plot(data):
+def plot(data, cpu):
+    field = "per_q_cpu_ms" if cpu else "per_q_ms"
     pts = {key: [] for key, *_ in SERIES}
     for e in data.get("per_questionnaire", []):
         for key, *_ in SERIES:
             v = e.get(key)
-            if v and v.get("per_q_ms") and v["per_q_ms"] > 0:
-                pts[key].append((e["R"], v["per_q_ms"]))
+            if v and v.get(field) and v[field] > 0:
+                pts[key].append((e["R"], v[field]))
     allv = [p for ps in pts.values() for p in ps]
     if not allv:
         raise SystemExit("plot.py: no advisory per-questionnaire times in the results "
@@ -66,7 +67,7 @@ def plot(data):
     m = data.get("machine", {})
     n = max(e["N"] for e in data["per_questionnaire"])
     sub = f"{m.get('cpu', '')}, {m.get('nproc', '?')} CPUs; {data.get('date', '')}; " \
-          f"(time at N = {n:,} − time at N = 1) / {n - 1:,}"
+          f"({'CPU' if cpu else 'wall'} time at N = {n:,} − at N = 1) / {n - 1:,}"
     o.append(f'<text x="{W / 2}" y="44" text-anchor="middle" fill="#555">{esc(sub)}</text>')
     # Grid: decades (solid) and 2, 5 within them (faint).
     for e in range(y0, y1 + 1):
@@ -93,7 +94,7 @@ def plot(data):
     o.append(f'<rect x="{LEFT}" y="{TOP}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>')
     o.append(f'<text x="{LEFT + pw / 2}" y="{H - 18}" text-anchor="middle">rules R (log scale)</text>')
     o.append(f'<text transform="translate(20 {TOP + ph / 2}) rotate(-90)" text-anchor="middle">'
-             'ms per questionnaire (log scale)</text>')
+             f'ms per questionnaire, {"CPU" if cpu else "wall"} time (log scale)</text>')
     for i, (key, name, color, dash) in enumerate(SERIES):
         ps = sorted(pts[key])
         if not ps:
@@ -121,6 +122,7 @@ def main():
     ap = argparse.ArgumentParser(description="SVG of the advisory time per questionnaire against R.")
     ap.add_argument("--json", default=os.path.join(HERE, "results.json"))
     ap.add_argument("--out", default=os.path.join(HERE, "advisory.svg"))
+    ap.add_argument("--cpu", action="store_true", help="plot CPU time instead of wall time")
     args = ap.parse_args()
     try:
         with open(args.json) as f:
@@ -128,7 +130,7 @@ def main():
     except (OSError, ValueError) as e:
         print(f"plot.py: cannot read {args.json}: {e}", file=sys.stderr)
         return 66
-    svg = plot(data)
+    svg = plot(data, args.cpu)
     with open(args.out, "w") as f:
         f.write(svg)
     print(f"wrote {os.path.relpath(args.out)}")

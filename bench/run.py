@@ -24,8 +24,9 @@ statistics).  Then the timed runs, output to /dev/null: the two engines
 alternate (CLIPS first in odd rounds, ldt-advisor first in even ones),
 --runs rounds, fewer when a round is slow (at most --budget seconds per row,
 at least one round).  A time is the wall time of the whole process (load
-included); peak memory is its maximum resident set (wait4's ru_maxrss);
-the table shows medians.
+included), next to its CPU time (user + system: unlike wall time, it does
+not count waiting for a CPU that other jobs hold); peak memory is its
+maximum resident set (GNU time's %M); the table shows medians.
 
 Prints the table and writes bench/RESULTS.md and bench/results.json (the
 machine, the exact command, every run), which bench/plot.py draws from.
@@ -75,12 +76,13 @@ TIME = "/usr/bin/time"         # GNU time, for the peak memory (see run())
 
 
 def run(cmd, cwd=None, stdout=None, stderr=None, env=None):
-    """Run CMD to its end; (wall seconds, peak RSS in KiB, exit status).
+    """Run CMD to its end; (wall s, CPU s, peak RSS in KiB, exit status).
 
-    STDOUT/STDERR: a path to write to, or None for /dev/null.  The peak RSS
-    comes from GNU time's %M: a process started straight from Python would
-    report Python's own RSS as a floor (Linux keeps the high-water mark
-    across exec), while time forks a small child of its own."""
+    STDOUT/STDERR: a path to write to, or None for /dev/null.  CPU is user +
+    system time (wait4's rusage, which counts the waited-for grandchild).
+    The peak RSS comes from GNU time's %M: a process started straight from
+    Python would report Python's own RSS as a floor (Linux keeps the
+    high-water mark across exec), while time forks a small child of its own."""
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
     err = open(stderr, "wb") if stderr else subprocess.DEVNULL
     memfile = os.path.join(WORK, "time-%M.txt")
@@ -95,23 +97,23 @@ def run(cmd, cwd=None, stdout=None, stderr=None, env=None):
         for f in (out, err):
             if f is not subprocess.DEVNULL:
                 f.close()
-    rss = usage.ru_maxrss
+    rss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     if wrap:
         with open(memfile) as f:
             lines = f.read().split()
         rss = int(lines[-1]) if lines and lines[-1].isdigit() else None
-    return wall, rss, p.returncode
+    return wall, cpu, rss, p.returncode
 
 
 def run_ok(what, cmd, cwd=None, stdout=None, stderr=None, env=None):
     """run(), raising CheckFailed with the first lines of stderr on failure."""
     errfile = stderr or os.path.join(WORK, "last-stderr.txt")
-    wall, rss, status = run(cmd, cwd, stdout, errfile, env)
+    wall, cpu, rss, status = run(cmd, cwd, stdout, errfile, env)
     if status != 0:
         with open(errfile, errors="replace") as f:
             head = "".join(f.readlines()[:5])
         raise CheckFailed(f"{what} exited with status {status}: {' '.join(cmd)}\n{head}")
-    return wall, rss
+    return wall, cpu, rss
 
 
 def count_lines(path, prefix=b"FIRE "):
@@ -440,21 +442,19 @@ def workloads(quick):
 # ---------------------------------------------------------------- timing
 
 def time_row(w, runs, budget, clips):
-    """Alternating timed runs; {engine: [(wall, rss), ...]}."""
+    """Alternating timed runs; {engine: [(wall, cpu, rss), ...]}."""
     res = {"clips": [], "ldt": []}
     engines = ["clips", "ldt"] if clips and w.has_clips else ["ldt"]
-    spent, rounds = 0.0, runs
-    i = 0
+    rounds, i = runs, 0
     while i < rounds:
         order = engines if i % 2 == 0 else engines[::-1]
         t_round = 0.0
         for eng in order:
             cmd, cwd = w.clips_cmd() if eng == "clips" else w.ldt_cmd()
             err = os.path.join(WORK, f"timed-{eng}.err")
-            wall, rss = run_ok(eng, cmd, cwd=cwd, stderr=err)
-            res[eng].append((wall, rss))
+            wall, cpu, rss = run_ok(eng, cmd, cwd=cwd, stderr=err)
+            res[eng].append((wall, cpu, rss))
             t_round += wall
-        spent += t_round
         i += 1
         if i == 1 and t_round * runs > budget:      # slow row: fewer rounds
             rounds = max(1, min(runs, int(budget // t_round)))
@@ -508,17 +508,28 @@ def fmt_fired(x, per_q):
     return f"{x:,.1f}/q" if per_q else f"{int(x):,}"
 
 
+def ratio(a, b, floor=0.0):
+    """b / a formatted, or — when either is missing or below FLOOR."""
+    return f"{b / a:.2f}" if a and b and a > floor and b > floor else "—"
+
+
 def table(rows):
-    head = ["workload", "runs", "CLIPS s", "ldt-advisor s", "ratio ldt/CLIPS",
+    head = ["workload", "runs", "CLIPS s (CPU)", "ldt-advisor s (CPU)", "ratio ldt/CLIPS (CPU)",
             "CLIPS peak MiB", "ldt peak MiB", "CLIPS firings", "ldt firings", "check"]
     lines = ["| " + " | ".join(head) + " |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         c, l = r["clips"], r["ldt"]
-        ratio = f"{l['median'] / c['median']:.2f}" if c["median"] and l["median"] else "—"
         per_q = r["group"] in ("advisory", "ldt-kb") and r["name"] != "ldt-kb load"
+
+        def t(e):
+            return "—" if e["median"] is None else f"{fmt_s(e['median'])} ({fmt_s(e['cpu'])})"
+        # CPU times under 10 ms are mostly process start-up: no CPU ratio.
+        rat = ratio(c["median"], l["median"])
+        if rat != "—":
+            rat += f" ({ratio(c['cpu'], l['cpu'], 0.01)})"
         lines.append("| " + " | ".join([
-            r["name"], str(r["runs"]), fmt_s(c["median"]), fmt_s(l["median"]), ratio,
+            r["name"], str(r["runs"]), t(c), t(l), rat,
             fmt_mb(c["rss"]), fmt_mb(l["rss"]), fmt_fired(c["fired"], per_q),
             fmt_fired(l["fired"], per_q), r["check"]]) + " |")
     return "\n".join(lines)
@@ -536,7 +547,10 @@ def per_questionnaire(rows):
         e = {"R": R, "N": ns[-1]}
         for eng in ("clips", "ldt"):
             a, b = lo[eng]["median"], hi[eng]["median"]
-            e[eng] = None if a is None or b is None else {"load_s": a, "per_q_ms": (b - a) / (ns[-1] - 1) * 1000}
+            ac, bc = lo[eng]["cpu"], hi[eng]["cpu"]
+            e[eng] = None if a is None or b is None else {
+                "load_s": a, "per_q_ms": (b - a) / (ns[-1] - 1) * 1000,
+                "load_cpu_s": ac, "per_q_cpu_ms": (bc - ac) / (ns[-1] - 1) * 1000}
         out.append(e)
     return out
 
@@ -550,16 +564,24 @@ def kb_rate(rows):
     m = many[0]
     n = m["respondents"]
     dt = m["ldt"]["median"] - load["ldt"]["median"]
-    return {"load_s": load["ldt"]["median"], "respondents": n, "per_s": n / dt if dt > 0 else None}
+    dc = m["ldt"]["cpu"] - load["ldt"]["cpu"]
+    return {"load_s": load["ldt"]["median"], "respondents": n, "per_s": n / dt if dt > 0 else None,
+            "per_cpu_s": n / dc if dc > 0 else None}
 
 
 def markdown(rows, info, command, started, runs, budget):
     md = ["# Benchmark results", "",
           "The latest run of `bench/run.py` (see its header for what each workload is and",
           "how it is measured).  Times are medians of whole-process wall times (load",
-          "included), in seconds; ratio = ldt-advisor time / CLIPS time (below 1:",
-          "ldt-advisor is faster); peak memory is the maximum resident set; firings",
-          "are per questionnaire or respondent (/q) where a row runs many.", "",
+          "included), in seconds, with the median CPU time (user + system) in",
+          "parentheses; ratio = ldt-advisor time / CLIPS time (below 1: ldt-advisor is",
+          "faster), wall (CPU).  When other jobs share the machine the wall times",
+          "include waiting for a CPU and vary from run to run; the CPU times do not.",
+          "Peak memory is the maximum resident set.  Firings come from the untimed check",
+          "run; where a row runs many questionnaires or respondents they are the mean",
+          "per questionnaire (/q) over the checked ones (advisory: the first 100).",
+          "Advisory firings may differ between the engines (a score test refires after",
+          "each `add`, in an order that depends on the engine); the final facts may not.", "",
           f"- command: `{command}`",
           f"- date: {started}",
           f"- machine: {info['cpu']}, {info['nproc']} CPUs (`nproc`), {info['memory']} memory; {info['os']}",
@@ -573,22 +595,27 @@ def markdown(rows, info, command, started, runs, budget):
         md += ["## Advisory: load and time per questionnaire", "",
                "Load = the N = 1 row; per questionnaire = (time at the largest N − time at",
                "N = 1) / (N − 1).  Plotted in `bench/advisory.svg` (`python3 bench/plot.py`).", "",
+               "Wall time, CPU time in parentheses.", "",
                "| R | CLIPS load s | ldt-advisor load s | CLIPS ms/questionnaire | ldt-advisor ms/questionnaire | ratio |",
                "| ---: | ---: | ---: | ---: | ---: | ---: |"]
         for e in pq:
             c, l = e["clips"], e["ldt"]
-            ratio = f"{l['per_q_ms'] / c['per_q_ms']:.2f}" if c and l and c["per_q_ms"] > 0 else "—"
-            md.append(f"| {e['R']:,} | {fmt_s(c and c['load_s'])} | {fmt_s(l and l['load_s'])} | "
-                      f"{c['per_q_ms']:.3f} | {l['per_q_ms']:.3f} | {ratio} |" if c and l else
-                      f"| {e['R']:,} | — | — | — | — | — |")
+            if not (c and l):
+                md.append(f"| {e['R']:,} | — | — | — | — | — |")
+                continue
+            md.append(f"| {e['R']:,} | {fmt_s(c['load_s'])} ({fmt_s(c['load_cpu_s'])}) | "
+                      f"{fmt_s(l['load_s'])} ({fmt_s(l['load_cpu_s'])}) | "
+                      f"{c['per_q_ms']:.3f} ({c['per_q_cpu_ms']:.3f}) | "
+                      f"{l['per_q_ms']:.3f} ({l['per_q_cpu_ms']:.3f}) | "
+                      f"{ratio(c['per_q_ms'], l['per_q_ms'])} ({ratio(c['per_q_cpu_ms'], l['per_q_cpu_ms'])}) |")
         md.append("")
     kr = kb_rate(rows)
     if kr:
         md += ["## The shipped knowledge base", "",
                f"`rules/` loads and runs without answers in {kr['load_s']:.3f} s; with",
                f"examples/answers.ini replicated to {kr['respondents']:,} respondents in one process,"
-               f" ldt-advisor advises {kr['per_s']:,.0f} respondents a second"
-               " ((time − load time) / respondents).", ""]
+               f" ldt-advisor runs {kr['per_s'] or 0:,.0f} respondents a second"
+               f" ({kr['per_cpu_s'] or 0:,.0f} a CPU second): respondents / (time − load time).", ""]
     return "\n".join(md)
 
 
@@ -640,8 +667,8 @@ def main():
     rows, failed = [], 0
     for w in ws:
         row = {"name": w.name, "group": w.group, "runs": 0, "check": "",
-               "clips": {"times": [], "rss": None, "median": None, "fired": None},
-               "ldt": {"times": [], "rss": None, "median": None, "fired": None}}
+               "clips": {"times": [], "rss": None, "median": None, "cpu": None, "fired": None},
+               "ldt": {"times": [], "rss": None, "median": None, "cpu": None, "fired": None}}
         if isinstance(w, Advisory):
             row.update(r=w.r, n=w.n)
         if isinstance(w, LdtKb):
@@ -669,9 +696,11 @@ def main():
             row["runs"] = len(res["ldt"])
             for eng in ("clips", "ldt"):
                 if res[eng]:
-                    row[eng]["times"] = [t for t, _ in res[eng]]
-                    row[eng]["median"] = median([t for t, _ in res[eng]])
-                    row[eng]["rss"] = median([m for _, m in res[eng]])
+                    row[eng]["times"] = [t for t, _, _ in res[eng]]
+                    row[eng]["cpu_times"] = [c for _, c, _ in res[eng]]
+                    row[eng]["median"] = median(row[eng]["times"])
+                    row[eng]["cpu"] = median(row[eng]["cpu_times"])
+                    row[eng]["rss"] = median([m for _, _, m in res[eng]])
             c, l = row["clips"]["median"], row["ldt"]["median"]
             print(f"     {w.name}: CLIPS {fmt_s(c)}, ldt-advisor {fmt_s(l)} s"
                   f"{f', ratio {l / c:.2f}' if c else ''} ({row['runs']} runs)", flush=True)

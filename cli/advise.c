@@ -650,6 +650,13 @@ int cmd_advise(int argc, char **argv)
         free(who);
         return EX_USAGE;
     }
+    struct stat so, sa;
+    if (outpath && !stat(outpath, &so) && !stat(answers, &sa) && so.st_dev == sa.st_dev &&
+        so.st_ino == sa.st_ino) {
+        cli_usage("advise: '%s' is the answers file; write the advice elsewhere", outpath);
+        free(who);
+        return EX_USAGE;
+    }
     /* the output first: a path that cannot be written fails before the work */
     cli_output dest;
     if ((exitc = cli_output_open(&dest, outpath))) {

@@ -14,8 +14,8 @@
  *     "not REL", that B reads them under `not`.  When a relation has many
  *     writers and many readers (more edges than writers plus readers), the
  *     edges meet at an ellipse with the relation's name instead;
- *   - a relation that no rule reads, or that a [test] expects, is a
- *     conclusion: a double-bordered box with an edge from each writer;
+ *   - a relation that no rule reads (but under `not`, as a guard) or
+ *     that a [test] expects is a conclusion: a double-bordered box with an edge from each writer;
  *   - a dotted edge labelled "ask_if" goes to a question from what its
  *     ask_if lines read (another question, rules, an input).
  *
@@ -36,8 +36,9 @@ static const char graph_help[] =
     "for advise) in Graphviz dot: rules grouped by file, an edge from a rule\n"
     "to each rule that reads what it asserts, labelled with the relation\n"
     "(dashed: read under 'not'); questions, [facts] and catalogue relations\n"
-    "as inputs; relations no rule reads, or that a [test] expects, as\n"
-    "conclusions.  Render it with e.g. 'dot -Tsvg kb.dot -o kb.svg'.\n"
+    "as inputs; relations no rule reads (but under 'not'), or that a [test]\n"
+    "expects, as conclusions; dotted edges to a question from what its\n"
+    "ask_if lines read.  Render it with e.g. 'dot -Tsvg kb.dot -o kb.svg'.\n"
     "\n"
     "Options:\n"
     "  --kb DIR            the knowledge base (the same as the KB argument)\n"
@@ -313,7 +314,7 @@ static int write_graph(gctx *g, const char *kbpath)
                 }
             }
         }
-        if (nw && (r->expected || (!r->nreaders && !r->nnegated && !r->naskers))) {
+        if (nw && (r->expected || (!r->nreaders && !r->naskers))) {
             fprintf(fp, "  o%zu [label=\"", ri);
             label(g, ri, 0);
             fputs("\", shape=box, style=bold, peripheries=2];\n", fp);

@@ -28,6 +28,8 @@ static const char main_help[] =
     "  advise ANSWERS [RESPONDENT...]    advice for each respondent (text or JSON)\n"
     "  test [TEST...]                    run the knowledge base's scenario tests\n"
     "  explain SOURCE CONCLUSION         how a conclusion was reached (--why, --why-not)\n"
+    "  lint [DIR]                        check a knowledge base\n"
+    "  graph [DIR]                       the rule dependency graph (Graphviz dot)\n"
     "  facts KB [ANSWERS [RESPONDENT]]   run the rules, print working memory\n"
     "\n"
     "Run '" PROG " COMMAND --help' for a command's options.\n"
@@ -61,6 +63,10 @@ int main(int argc, char **argv)
         return cmd_ask(argc - 1, argv + 1);
     if (!strcmp(cmd, "sessions"))
         return cmd_sessions(argc - 1, argv + 1);
+    if (!strcmp(cmd, "lint"))
+        return cmd_lint(argc - 1, argv + 1);
+    if (!strcmp(cmd, "graph"))
+        return cmd_graph(argc - 1, argv + 1);
     cli_usage("unknown command '%s'", cmd);
     return EX_USAGE;
 }

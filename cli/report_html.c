@@ -46,6 +46,37 @@ static void esc(FILE *fp, const char *s)
     }
 }
 
+/* The number of characters (UTF-8 code points) of S. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* Writes S escaped, cut to MAX characters with an ellipsis when longer (a
+ * label in a chart, whose full text is in a title or table nearby). */
+static void esc_cut(FILE *fp, const char *s, size_t max)
+{
+    if (chars(s) <= max) {
+        esc(fp, s);
+        return;
+    }
+    char buf[1024];
+    size_t n = 0, c = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && n < sizeof buf - 1; p++) {
+        if ((*p & 0xC0) != 0x80 && c++ == max - 1)
+            break;
+        buf[n++] = (char)*p;
+    }
+    while (n && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    esc(fp, buf);
+    fputs("\u2026", fp);
+}
+
 /* A number as the other renderers print it (%g), for text and attributes. */
 static void num(FILE *fp, double d)
 {
@@ -193,6 +224,7 @@ static const char css[] =
     "clip:rect(0 0 0 0);white-space:nowrap;border:0}\n"
     "@media (max-width:40rem){main{padding:1.5rem 1rem 2rem}h1{font-size:1.6rem}"
     "h2{font-size:1.35rem}.summary{padding:1rem}.facts{grid-template-columns:1fr 1fr}"
+    "th,td{padding:.4rem .35rem}.journey .mod{display:none}"
     ".chart-box{padding:.75rem .6rem .5rem}.steps>li{padding-left:2.3rem}}\n"
     "@media print{\n"
     "@page{size:A4;margin:16mm 15mm 18mm}\n"
@@ -293,14 +325,18 @@ static void bar_chart(FILE *fp, const kb_report *r, size_t k)
     for (size_t i = 0; i < s->n; i++) {
         if (s->v[i].number > max)
             max = s->v[i].number;
-        if (strlen(title_of(&s->v[i])) > longest)
-            longest = strlen(title_of(&s->v[i]));
+        if (chars(title_of(&s->v[i])) > longest)
+            longest = chars(title_of(&s->v[i]));
     }
     double step = tick_step(max > 0 ? max : 1);
     double top = ceil((max > 0 ? max : 1) / step) * step;
-    /* the label column fits the longest title, within reason */
+    /* the label column fits the longest title, within reason: longer
+     * titles are cut (about 7.2 units a character at 13 px) */
+    const size_t maxchars = 26;
+    if (longest > maxchars)
+        longest = maxchars;
     double lw = 7.2 * (double)longest + 10;
-    lw = lw < 60 ? 60 : lw > 200 ? 200 : lw;
+    lw = lw < 60 ? 60 : lw;
     const double bw = 300, rowh = 36, barh = 22, pad = 6;
     double x0 = lw + 8, width = x0 + bw + 44;
     double axis = pad + rowh * (double)s->n + 2, height = axis + 22;
@@ -356,7 +392,7 @@ static void bar_chart(FILE *fp, const kb_report *r, size_t k)
         fputs("\" y=\"", fp);
         coord(fp, y + barh / 2 + 4.5);
         fputs("\" text-anchor=\"end\">", fp);
-        esc(fp, title_of(it));
+        esc_cut(fp, title_of(it), maxchars);
         fprintf(fp, "</text>\n<rect class=\"%s\" data-id=\"", cls);
         esc(fp, it->id);
         fputs("\" data-value=\"", fp);
@@ -383,7 +419,7 @@ static void bar_chart(FILE *fp, const kb_report *r, size_t k)
     }
     fputs("</svg>\n", fp);
     /* the values for those who cannot see the chart */
-    fputs("<table class=\"sr-only\"><caption>Situation evidence scores</caption>\n"
+    fputs("<div class=\"sr-only\"><table><caption>Situation evidence scores</caption>\n"
           "<thead><tr><th scope=\"col\">Situation</th><th scope=\"col\">Score</th></tr></thead>\n"
           "<tbody>\n", fp);
     for (size_t i = 0; i < s->n; i++) {
@@ -393,7 +429,7 @@ static void bar_chart(FILE *fp, const kb_report *r, size_t k)
         num(fp, s->v[i].number);
         fputs("</td></tr>\n", fp);
     }
-    fputs("</tbody></table>\n</figure>\n", fp);
+    fputs("</tbody></table></div>\n</figure>\n", fp);
 }
 
 /* ------------------------------------------------------------ radar */
@@ -488,15 +524,16 @@ static void radar_chart(FILE *fp, const kb_report *r, size_t k)
         coord(fp, y);
         fputs("\"/>\n", fp);
     }
-    /* level numbers along the first axis */
+    /* level numbers on each ring, between the first two axes, where no
+     * point of the respondent's polygon can hide them */
     for (int level = 1; level <= 4; level++) {
-        double x, y;
-        radar_point(0, n, RADAR_R * level / 4, &x, &y);
+        double a = -M_PI / 2 + M_PI / (double)n;
+        double rr = RADAR_R * level / 4 * cos(M_PI / (double)n) - 7;
         fputs("<text class=\"ring-label\" x=\"", fp);
-        coord(fp, x + 4);
+        coord(fp, RADAR_CX + rr * cos(a));
         fputs("\" y=\"", fp);
-        coord(fp, y + 11);
-        fprintf(fp, "\">%d</text>\n", level);
+        coord(fp, RADAR_CY + rr * sin(a) + 4);
+        fprintf(fp, "\" text-anchor=\"middle\">%d</text>\n", level);
     }
     /* the respondent's levels */
     fputs("<polygon class=\"level-area\" points=\"", fp);
@@ -555,7 +592,7 @@ static void radar_chart(FILE *fp, const kb_report *r, size_t k)
             fputs("\" y=\"", fp);
             coord(fp, y0 + lh * l);
             fputs("\">", fp);
-            esc(fp, part);
+            esc_cut(fp, part, LABEL_MAX + 3);
             fputs("</tspan>", fp);
         }
         fputs("</text>\n", fp);
@@ -815,7 +852,7 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
     fputs(" in all, in the order to take them.</p>\n", fp);
     fputs("<div class=\"table-wrap\"><table class=\"journey\">\n<thead><tr>"
           "<th scope=\"col\" class=\"n\">#</th><th scope=\"col\">Unit</th>"
-          "<th scope=\"col\">Title</th><th scope=\"col\">Module</th>"
+          "<th scope=\"col\">Title</th><th scope=\"col\" class=\"mod\">Module</th>"
           "<th scope=\"col\" class=\"n\">Minutes</th><th scope=\"col\" class=\"n\">EQF</th>"
           "</tr></thead>\n<tbody>\n", fp);
     for (size_t i = 0; i < r->journey.n; i++) {
@@ -824,15 +861,16 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
         esc(fp, it->id);
         fputs("</td><td>", fp);
         esc(fp, title_of(it));
-        fputs("</td><td>", fp);
+        fputs("</td><td class=\"mod\">", fp);
         esc(fp, it->module);
         fputs("</td><td class=\"n\">", fp);
         num(fp, it->number);
         fprintf(fp, "</td><td class=\"n\">%ld</td></tr>\n", it->eqf);
     }
-    fputs("</tbody>\n<tfoot><tr><td></td><td colspan=\"3\">Total time (", fp);
+    fputs("</tbody>\n<tfoot><tr><td></td><td colspan=\"2\">Total time (", fp);
     minutes(fp, r->journey_minutes);
-    fprintf(fp, ")</td><td class=\"n\">%ld</td><td class=\"n\"></td></tr></tfoot>\n"
+    fprintf(fp, ")</td><td class=\"mod\"></td><td class=\"n\">%ld</td><td class=\"n\"></td>"
+            "</tr></tfoot>\n"
             "</table></div>\n", r->journey_minutes);
     reasons(fp, "Chosen because", &r->journey.v[0].reasons);
     fputs("</section>\n", fp);

@@ -103,8 +103,8 @@ svgs = p.find("svg")
 barsvg = [s for s in svgs if "bars" in s["cls"]][0]
 assert barsvg["attrs"].get("role") == "img" and barsvg["attrs"].get("aria-labelledby")
 assert p.find("desc"), "bar chart without a description"
-alt = [t for t in p.find("table", "sr-only")]
-assert len(alt) == 1 and len([e for e in p.find("tr") if "sr-only" in str(e["pcls"])]) == 5
+alt = p.find("table", inside="sr-only")
+assert len(alt) == 1 and len(p.find("tr", inside="sr-only")) == 5, "no table of the scores"
 # the radar: 8 axes, 4 rings, one polygon of levels, 8 labels, 8 points
 radar = [s for s in svgs if "radar" in s["cls"]][0]
 label = radar["attrs"].get("aria-label", "")

@@ -95,6 +95,13 @@ if [ -w /dev/full ]; then
         sh -c 'exec "$@" >/dev/full' sh $RUN advise $KB --format html "$EX"
 fi
 
+# the answers file itself as the output: refused, left as it was
+cp "$EX" "$D/answers.ini"
+expect_exit "answers file as output" 64 "is the answers file" \
+    $RUN advise $KB -o "$D/answers.ini" "$D/answers.ini"
+cmp -s "$EX" "$D/answers.ini" || fail "the answers file was changed"
+rm -f "$D/answers.ini"
+
 # a knowledge base or answers file that cannot be read: no file at all
 expect_exit "missing kb" 66 "" $RUN advise --kb "$TMP/no-kb" -o "$D/r.txt" "$EX"
 expect_exit "missing answers" 66 "" $RUN advise $KB -o "$D/r.txt" "$TMP/no-answers.ini"

@@ -17,6 +17,8 @@
 #     text outside its chart, bars proportional to the scores, on a desktop,
 #     on a phone (no sideways scrolling) and with the print stylesheet
 #     (charts of fixed size, side by side);
+#   - the report of tests/e2e/odd-kb, whose texts are full of HTML and
+#     Markdown specials: shown as written, charts whole on a phone;
 #   - printing to PDF; the Content-Security-Policy stopping a script added
 #     to the page; the Markdown report rendered by cmark-gfm (GitHub's
 #     renderer) with its three tables intact.
@@ -85,7 +87,8 @@ EX="$ROOT/examples/answers.ini"
 if ! "$BIN" advise $KB --format html -o "$T/report.html" "$EX" big-city-platform ||
    ! "$BIN" advise $KB --format json -o "$T/report.json" "$EX" big-city-platform ||
    ! "$BIN" advise $KB --format html -o "$T/all.html" "$EX" ||
-   ! "$BIN" advise $KB --format markdown -o "$T/report.md" "$EX" big-city-platform; then
+   ! "$BIN" advise $KB --format markdown -o "$T/report.md" "$EX" big-city-platform ||
+   ! "$BIN" advise --kb "$HERE/odd-kb" --format html -o "$T/odd.html" "$HERE/odd-answers.ini"; then
     bad "render the reports"
     echo "$pass passed, $fail failed"
     exit 1
@@ -126,16 +129,23 @@ run "layout on a desktop: charts whole, bars to scale" $CHECK layout "$T/desktop
 run "layout on a phone: no sideways scrolling" $CHECK layout "$T/phone-dom.html" phone
 run "print stylesheet: charts of fixed size side by side" $CHECK layout "$T/print-dom.html" print
 
-# 5. printing
+# 5. odd texts: escaped in the browser's DOM, laid out whole on a phone
+chrome --dump-dom "file://$T/odd.html" >"$T/odd-dom.html"
+run "odd KB texts shown as written, no markup from them" $CHECK odd "$T/odd-dom.html"
+$CHECK prepare "$T/odd.html" "$T/odd-phone.html" phone
+chrome --dump-dom --window-size=1200,2400 "file://$T/odd-phone.html" >"$T/odd-phone-dom.html"
+run "odd KB texts on a phone: charts whole" $CHECK layout "$T/odd-phone-dom.html" phone
+
+# 6. printing
 chrome --no-pdf-header-footer --print-to-pdf="$T/report.pdf" "$URL" >/dev/null
 run "prints to PDF" $CHECK pdf "$T/report.pdf"
 
-# 6. the Content-Security-Policy stops scripts
+# 7. the Content-Security-Policy stops scripts
 $CHECK prepare "$T/report.html" "$T/inject.html" inject
 chrome --dump-dom "file://$T/inject.html" >"$T/inject-dom.html"
 run "no script runs in the report" $CHECK csp "$T/inject-dom.html"
 
-# 7. the Markdown report as GitHub renders it
+# 8. the Markdown report as GitHub renders it
 if command -v cmark-gfm >/dev/null 2>&1; then
     { printf '<!DOCTYPE html><meta charset="utf-8"><title>md</title>\n'
       cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$T/report.md"; } >"$T/md.html"

@@ -16,6 +16,9 @@ and PDFs.  Standard library only.
     html_check.py many DOM N             N respondents on one page
     html_check.py layout DOM MODE        MODE desktop, phone or print
     html_check.py csp DOM                the injected script did not run
+    html_check.py odd DOM                the report of tests/e2e/odd-kb: its
+                                         texts shown as written, no element
+                                         made from them
     html_check.py md DOM                 Markdown rendered by cmark-gfm
     html_check.py pdf FILE               a printed PDF with pages
 
@@ -56,7 +59,7 @@ MEASURE = r"""<script>
   r.wide = [];
   [].forEach.call(document.querySelectorAll('body *'), function (e) {
     var b = e.getBoundingClientRect();
-    if (b.right > de.clientWidth + 1 && !e.closest('.table-wrap') && !e.closest('.sr-only'))
+    if (b.right > de.clientWidth + 1 && !e.closest('.sr-only'))
       r.wide.push(e.tagName + '.' + cls(e));
   });
   r.mm = (function () {
@@ -241,7 +244,7 @@ def check_layout(dom_path, mode):
     for s in r["svgs"]:
         if s["outside"]:
             problems.append("%s: text outside the chart: %s" % (s["cls"], s["outside"]))
-        if s["width"] < 200 or s["height"] < 100:
+        if s["width"] < 200 or s["height"] < 60:
             problems.append("%s is %dx%d px" % (s["cls"], s["width"], s["height"]))
         if s["right"] > r["clientWidth"] + 1 or s["right"] > s["figRight"] + 1:
             problems.append("%s is cut at the right (%d > %d)" % (s["cls"], s["right"],
@@ -276,6 +279,26 @@ def check_csp(dom_path):
     if body[0]["attrs"].get("data-pwned"):
         return ["an injected script ran despite the Content-Security-Policy"]
     return []
+
+
+ALLOWED = set("""html head meta title style body main header footer nav article section
+p h1 h2 h3 h4 ol ul li a dl dt dd div strong span figure figcaption table caption
+thead tbody tfoot tr th td svg desc g line rect text tspan polygon circle""".split())
+
+
+def check_odd(dom_path):
+    d = load_dom(dom_path)
+    problems = []
+    extra = {e["tag"] for e in d.els} - ALLOWED
+    if extra:
+        problems.append("elements made from the KB's texts: %s" % sorted(extra))
+    text = d.all("body")[0]["text"] if d.all("body") else ""
+    for want in ('Lab <script>alert("lab")</script> & co', "# Agora &amp; 1. list",
+                 "Grant </td></tr> | ok", "Unit <script>u()</script> | _t_ `c` * & done",
+                 'Because <script>alert("why")</script> | * _ ` & [x](y) #hash'):
+        if want not in text:
+            problems.append("not shown as written: " + want)
+    return problems
 
 
 def check_md(dom_path):
@@ -395,6 +418,7 @@ def main(argv):
         "layout": lambda: check_layout(argv[2], argv[3]),
         "csp": lambda: check_csp(argv[2]),
         "md": lambda: check_md(argv[2]),
+        "odd": lambda: check_odd(argv[2]),
         "pdf": lambda: check_pdf(argv[2]),
     }[cmd]()
     for p in problems:
