@@ -661,8 +661,9 @@ static void sect_finish(rdr *r)
     if (!r->insect)
         return;
     r->insect = 0;
+    /* an empty [answers] section is a respondent who knows no answer */
     if (s->valid && !s->nkvs && strcmp(s->kind, "rule") &&
-        strcmp(s->kind, "question"))
+        strcmp(s->kind, "question") && r->mode != MODE_ANSWERS)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
