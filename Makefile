@@ -105,3 +105,60 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzzing
+#   make fuzz          build the libFuzzer targets (clang) and fuzz each one
+#                      for FUZZ_SECONDS, corpus seeded from rules/, examples/
+#   make fuzz-check    run each target once over its corpus and the
+#                      regression inputs (no fuzzing; for CI)
+#   make fuzz-replay   the regression inputs under gcc + ASan (no clang)
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_TARGETS  = fuzz_parse fuzz_kb fuzz_answers fuzz_session
+FUZZ_FLAGS   ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1
+FUZZ_OPTS    ?= -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -DLDT_DATADIR='"$(PREFIX)/share/ldt-advisor"' \
+                -DFUZZ_KB_DIR='"$(CURDIR)/rules"' $(shell pkg-config --cflags $(PKGS))
+FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+REPLAY_BINS   = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
+
+.PHONY: fuzz fuzz-build fuzz-corpus fuzz-check fuzz-replay
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(KB_SRC) $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-corpus:
+	@sh tests/fuzz/seed.sh $(FUZZ_BUILD)/corpus
+
+fuzz: fuzz-build fuzz-corpus
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  mkdir -p $(FUZZ_BUILD)/artifacts/$$t/; \
+	  $(FUZZ_BUILD)/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/regress/$$t > $(FUZZ_BUILD)/$$t.log 2>&1 \
+	    || { tail -n 60 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
+	  grep -E '^Done [0-9]+ runs' $(FUZZ_BUILD)/$$t.log | sed "s/^/$$t: /"; \
+	done
+
+fuzz-check: fuzz-build fuzz-corpus
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t"; \
+	  $(FUZZ_BUILD)/$$t -runs=0 $(FUZZ_OPTS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/regress/$$t 2>&1 \
+	    | grep -E '^(INFO: seed corpus|#[0-9]+ +(INITED|DONE))' || true; \
+	  test $${PIPESTATUS:-0} = 0; \
+	done
+	@sh tests/fuzz/regress.sh $(FUZZ_BUILD)
+
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer -o $@ $< tests/fuzz/replay.c $(ENGINE_SRC) $(KB_SRC) $(LIBS)
+
+fuzz-replay: $(REPLAY_BINS)
+	@sh tests/fuzz/regress.sh $(BUILD)/fuzz-replay

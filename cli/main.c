@@ -5,8 +5,9 @@
  *
  * Exit codes follow sysexits.h: 0 success, 64 usage, 65 bad knowledge
  * base or answers, 66 input not found or unreadable, 70 a run that did not
- * finish (firing limit, runtime error in a rule), 71 out of memory, 74
- * output could not be written; `test` exits 1 when a scenario fails.
+ * finish (firing limit, runtime error in a rule), 71 out of memory, 73 an
+ * output file cannot be created, 74 output could not be written; `test`
+ * exits 1 when a scenario fails.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static const char main_help[] =
     "Commands:\n"
     "  ask                               the questionnaire at the terminal (resumable)\n"
     "  sessions list|show|export|compare|delete   saved sessions\n"
-    "  advise ANSWERS [RESPONDENT...]    advice for each respondent (text or JSON)\n"
+    "  advise ANSWERS [RESPONDENT...]    advice for each respondent (text, markdown, HTML, JSON)\n"
     "  test [TEST...]                    run the knowledge base's scenario tests\n"
     "  explain SOURCE CONCLUSION         how a conclusion was reached (--why, --why-not)\n"
     "  lint [DIR]                        check a knowledge base\n"

@@ -26,6 +26,10 @@ static const char sessions_help[] =
     "\n"
     "Commands:\n"
     "  list                  every session, the most recently updated first\n"
+    "  show ID [--format F] [-o FILE]\n"
+    "                        without --format: the answers and the conclusions\n"
+    "                        saved with their derivations; with --format text,\n"
+    "                        markdown, html or json: the advice as a report\n"
     "  show ID               a session's answers and its conclusions with their\n"
     "                        derivations\n"
     "  export ID [-o FILE]   the answers as an answers file that '" PROG " advise'\n"
@@ -728,13 +732,59 @@ static int do_delete(ctx *c, long long id)
     return flush_out();
 }
 
+/* `show --format`: the session's advice as a report, replayed from its
+ * answers under the knowledge base (as a fresh run). */
+static int show_report(const char *db, const char *id, const char *kbdir,
+                       int fmt, const char *out)
+{
+    int status, exitc;
+    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    if (!k) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
+    }
+    cli_diags(kb_engine(k), 0);
+    if (status) {
+        exitc = cli_exit(status);
+        kb_close(k);
+        return exitc;
+    }
+    char who[512];
+    exitc = cli_load_session(k, db, id, NULL, who, sizeof who);
+    kb_report *rep = NULL;
+    if (!exitc && kb_report_build(k, who, &rep))
+        exitc = EX_OSERR;
+    if (!exitc) {
+        cli_output o;
+        exitc = cli_output_open(&o, out);
+        if (!exitc) {
+            const kb_report *one = rep;
+            switch (fmt) {
+            case CLI_FMT_MARKDOWN: cli_report_markdown(o.fp, rep); break;
+            case CLI_FMT_HTML: cli_report_html(o.fp, &one, 1, who); break;
+            case CLI_FMT_JSON:
+                fputs("{\"respondents\":[", o.fp);
+                cli_report_json(o.fp, rep);
+                fputs("]}\n", o.fp);
+                break;
+            default: cli_report_text(o.fp, rep, !out && cli_colour(stdout)); break;
+            }
+            exitc = cli_output_close(&o, 1);
+        }
+    }
+    kb_report_free(rep);
+    kb_close(k);
+    return exitc;
+}
+
 /* ------------------------------------------------------------ command */
 
 int cmd_sessions(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--db", "-o", "--output", NULL};
+    static const char *const with_value[] = {"--db", "-o", "--output", "--format", "--kb", NULL};
     cli_args a = {argc, argv, 0, 0, "sessions", with_value};
-    const char *db = NULL, *out = NULL, *opt, *val, *pos[4];
+    const char *db = NULL, *out = NULL, *opt, *val, *pos[4], *kbdir = NULL;
+    int fmt = -1;
     size_t npos = 0;
     int r;
     while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
@@ -761,6 +811,13 @@ int cmd_sessions(int argc, char **argv)
                 return EX_USAGE;
             }
             out = val;
+        } else if (!strcmp(opt, "--format")) {
+            if ((fmt = cli_format(val)) < 0) {
+                cli_usage("sessions: --format takes text, markdown, html or json, not '%s'", val);
+                return EX_USAGE;
+            }
+        } else if (!strcmp(opt, "--kb")) {
+            kbdir = val;
         } else {
             cli_usage("sessions: unknown option '%s'", opt);
             return EX_USAGE;
@@ -790,8 +847,12 @@ int cmd_sessions(int argc, char **argv)
         cli_usage("sessions %s: too many arguments", sub);
         return EX_USAGE;
     }
-    if (out && strcmp(sub, "export")) {
-        cli_usage("sessions %s: -o is for export", sub);
+    if (out && strcmp(sub, "export") && !(fmt >= 0 && !strcmp(sub, "show"))) {
+        cli_usage("sessions %s: -o is for export, and for show with --format", sub);
+        return EX_USAGE;
+    }
+    if (fmt >= 0 && strcmp(sub, "show")) {
+        cli_usage("sessions %s: --format is for show", sub);
         return EX_USAGE;
     }
     long long ids[2] = {0, 0};
@@ -811,6 +872,8 @@ int cmd_sessions(int argc, char **argv)
     int x;
     if (!strcmp(sub, "list"))
         x = do_list(&c);
+    else if (!strcmp(sub, "show") && fmt >= 0)
+        x = show_report(c.path, pos[1], kbdir, fmt, out);
     else if (!strcmp(sub, "show"))
         x = do_show(&c, ids[0]);
     else if (!strcmp(sub, "export"))

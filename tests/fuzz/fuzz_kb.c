@@ -1,0 +1,44 @@
+/*
+ * fuzz_kb.c -- libFuzzer target for the loader: the input is a whole
+ * knowledge-base file, loaded with eng_load_buffer into a fresh engine
+ * that knows the kb layer's catalogue kinds.  When it loads without
+ * errors it is reset and run under a small firing limit, its questions'
+ * ask_if lines are evaluated, its [test] scenarios are run, and every
+ * derived fact's `because` sentence is formatted.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../../engine/engine.h"
+#include "../../kb/kb.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    eng_config cfg = {0};
+    cfg.max_firings = 2000;
+    cfg.max_line = 1024;
+    eng_engine *e = eng_new(&cfg);
+    if (!e)
+        return 0;
+    for (const char *const *k = kb_kinds(); *k; k++)
+        if (eng_kind_allow(e, *k))
+            goto out;
+    eng_load_buffer(e, "fuzz.ini", (const char *)data, size);
+    if (eng_error_count(e) == 0 && eng_reset(e) == ENG_OK) {
+        eng_run(e, 2000, NULL);
+        for (size_t i = 0; i < eng_question_count(e); i++)
+            eng_question_askable(e, eng_question_at(e, i));
+        char buf[512];
+        for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f)) {
+            eng_fact_format(e, f, buf, sizeof buf);
+            eng_fact_because(e, f, buf, sizeof buf);
+        }
+        for (size_t i = 0; i < eng_test_count(e) && i < 8; i++)
+            eng_test_run(e, eng_test_at(e, i), NULL, NULL);
+    }
+out:
+    eng_free(e);
+    return 0;
+}
