@@ -16,7 +16,7 @@ WERROR   ?= $(if $(CI),-Werror,)
 OPT      ?= -O2 -g
 PKGS      = libpcre2-8 inih sqlite3
 TESTPKGS  = cmocka
-DEBS      = libpcre2-dev libinih-dev libsqlite3-dev libcmocka-dev pkg-config python3 sqlite3
+DEBS      = libpcre2-dev libinih-dev libsqlite3-dev libcmocka-dev pkg-config python3 sqlite3 clips
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wcast-align -Wundef -Wvla $(WERROR)
@@ -76,6 +76,7 @@ unit: $(TEST_BIN)
 check: all unit
 	@sh tests/run_cli_tests.sh $(BIN)
 	@sh tests/manners.sh $(BIN)
+	@python3 bench/run.py --quick --bin $(BIN)
 
 test: check
 
@@ -89,6 +90,13 @@ valgrind: all $(TEST_BIN)
 
 example: all
 	$(BIN) advise --kb rules examples/answers.ini
+
+# Every workload on both engines, side by side (installs CLIPS when missing);
+# writes bench/RESULTS.md, bench/results.json and the plot bench/advisory.svg.
+bench: all
+	@command -v clips >/dev/null 2>&1 || $(MAKE) -s setup
+	python3 bench/run.py --bin $(BIN)
+	python3 bench/plot.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules \
