@@ -22,11 +22,123 @@ int cli_colour(FILE *fp)
     return isatty(fileno(fp));
 }
 
+typedef struct srcfile {
+    char *path;
+    char *buf;
+    size_t len;
+} srcfile;
+
+typedef struct sources {
+    srcfile *v;
+    size_t n;
+} sources;
+
+static const srcfile *source_get(sources *s, const char *path)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i].path, path))
+            return &s->v[i];
+    srcfile *v = realloc(s->v, (s->n + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    s->v = v;
+    srcfile *f = &v[s->n];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path)))
+        return NULL;
+    s->n++;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return f;
+    size_t cap = 0, got;
+    do {
+        if (f->len + 4097 > cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            char *nb = realloc(f->buf, ncap);
+            if (!nb)
+                break;
+            f->buf = nb;
+            cap = ncap;
+        }
+        got = fread(f->buf + f->len, 1, cap - f->len - 1, fp);
+        f->len += got;
+    } while (got > 0);
+    fclose(fp);
+    if (f->buf)
+        f->buf[f->len] = '\0';
+    return f;
+}
+
+static void sources_free(sources *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        free(s->v[i].buf);
+    }
+    free(s->v);
+}
+
+/* Line LINE of PATH into BUF (without its newline), or NULL. */
+static const char *source_line(sources *s, const char *path, int line, char *buf,
+                               size_t size)
+{
+    const srcfile *f = source_get(s, path);
+    if (!f || !f->buf || line < 1)
+        return NULL;
+    const char *p = f->buf, *end = f->buf + f->len;
+    for (int l = 1; l < line; l++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p)
+            return NULL;
+        p++;
+    }
+    size_t n = strcspn(p, "\r\n");
+    if (n > 1000)
+        n = 1000;       /* as the engine: a caret under a huge line helps nobody */
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static int wordch(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == ':' || c == '-' || c == '?' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* The length of what starts at S: a [section header], a "string", or a
+ * word (a name, a variable); else 1. */
+static int span_at(const char *s)
+{
+    const char *t = s;
+    if (*t == '[') {
+        const char *close = strchr(t, ']');
+        return close ? (int)(close - t) + 1 : 1;
+    }
+    if (*t == '"') {
+        for (t++; *t && *t != '"'; t++)
+            if (*t == '\\' && t[1])
+                t++;
+        return (int)(t - s) + (*t == '"');
+    }
+    while (wordch(*t))
+        t++;
+    return t > s ? (int)(t - s) : 1;
+}
+
 /* Prints every diagnostic as PATH:LINE:COL: severity: message, with the
- * source line and a caret under the culprit where known. */
+ * source line and a caret under the culprit.  For a diagnostic made
+ * without its source line (those the kb layer adds, runtime errors), the
+ * line is read from the file and the caret put under the word at the
+ * column. */
 void cli_diags(eng_engine *e, size_t from)
 {
     int colour = cli_colour(stderr);
+    sources src = {NULL, 0};
+    char linebuf[1024];
     for (size_t i = from; i < eng_diag_count(e); i++) {
         const eng_diag *d = eng_diag_at(e, i);
         const char *sev = d->severity == ENG_ERROR ? "error"
@@ -43,19 +155,28 @@ void cli_diags(eng_engine *e, size_t from)
         if (d->path[0])
             fprintf(stderr, "%s%s: ", d->path, loc);
         fprintf(stderr, "%s%s:%s %s\n", on, sev, off, d->message);
-        if (d->source && d->col > 0 && (size_t)d->col <= strlen(d->source) + 1) {
-            fprintf(stderr, "    %s\n    ", d->source);
+        const char *source = d->source;
+        int span = d->span;
+        if (!source && d->path[0] && d->line > 0 && d->col > 0) {
+            source = source_line(&src, d->path, d->line, linebuf, sizeof linebuf);
+            if (source && (size_t)d->col <= strlen(source))
+                span = span_at(source + d->col - 1);
+        }
+        if (source && d->col > 0 && (size_t)d->col <= strlen(source) + 1) {
+            fprintf(stderr, "    %s\n    ", source);
             for (int c = 1; c < d->col; c++)
-                fputc(d->source[c - 1] == '\t' ? '\t' : ' ', stderr);
-            int span = d->span;
-            int room = (int)strlen(d->source) - d->col + 1;
+                fputc(source[c - 1] == '\t' ? '\t' : ' ', stderr);
+            int room = (int)strlen(source) - d->col + 1;
             if (span > room)
                 span = room > 1 ? room : 1;
+            if (span < 1)
+                span = 1;
             for (int c = 0; c < span; c++)
                 fputc('^', stderr);
             fputc('\n', stderr);
         }
     }
+    sources_free(&src);
 }
 
 int cli_exit(int status)
