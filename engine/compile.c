@@ -761,12 +761,14 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     r->nconds = nces;
     for (size_t i = 0; i < nacts; i++)
         r->pacts[i] = acts[i];
-    node *term = build(&c, ces, nces, N_TERM, &r->npos, &never, check_only,
-                       r->conds);
+    /* First the analysis alone: the conditions bind the variables that
+     * the actions and `because` use, and all three are checked (even when
+     * the conditions had errors, so that one pass reports everything).
+     * Only a rule without errors gets nodes: a half-built rule left in the
+     * network would activate with nothing to fire. */
+    build(&c, ces, nces, N_TERM, &r->npos, &never, 1, r->conds);
     if (!c.errors && e->oom)
         return ENG_ENOMEM;
-    /* actions and because are checked even when the CEs had errors, so
-     * that one pass reports everything it can */
     if (compile_actions(&c, r, acts, nacts))
         return ENG_ENOMEM;
     if (because && compile_because(&c, r, bmap, because, blen) && !c.errors)
@@ -775,6 +777,12 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
         return ENG_EINVAL;
     if (never || check_only)
         return ENG_OK;
+    cctx c2;
+    memset(&c2, 0, sizeof c2);
+    c2.e = e;
+    c2.path = r->path;
+    c2.what = "rule";
+    node *term = build(&c2, ces, nces, N_TERM, &r->npos, &never, 0, r->conds);
     if (!term)
         return ENG_ENOMEM;
     term->rule = r;

@@ -1064,8 +1064,26 @@ static void sort_diags(eng_engine *e, size_t first)
     }
 }
 
+static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
+                          size_t len, int mode, eng_answers *ans);
+
+/* The reader and the diagnostics treat a line as a C string: work on a
+ * NUL-terminated copy (a caller's buffer need not end in one). */
 static int parse_text(eng_engine *e, const char *path, const char *buf,
                       size_t len, int mode, eng_answers *ans)
+{
+    char *copy = eng_malloc(e, len + 1);
+    if (!copy)
+        return ENG_ENOMEM;
+    memcpy(copy, buf, len);
+    copy[len] = '\0';
+    int rc = parse_text_nul(e, path, copy, len, mode, ans);
+    eng_release(e, copy);
+    return rc;
+}
+
+static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
+                          size_t len, int mode, eng_answers *ans)
 {
     rdr r;
     memset(&r, 0, sizeof r);

@@ -87,7 +87,7 @@ static const char kbtext[] =
     "\n"
     "[rule r.name]\n"
     "when = answer q.name ?s\n"
-    "when = ?s ~ \"^[A-Z]\"\n"
+    "when = ?s ~ /^[A-Z]/\n"
     "then = assert named ?s\n"
     "\n"
     "[rule r.count]\n"
