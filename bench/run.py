@@ -634,8 +634,18 @@ def main():
     ap.add_argument("--bin", default=BIN, help="the ldt-advisor binary (default build/ldt-advisor)")
     ap.add_argument("--clips", default=CLIPS, help="the CLIPS 6.30 binary (default clips)")
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md / results.json")
+    ap.add_argument("--report-only", action="store_true",
+                    help="rewrite bench/RESULTS.md from bench/results.json, run nothing")
     args = ap.parse_args()
     BIN, CLIPS = os.path.abspath(args.bin), args.clips
+    if args.report_only:
+        with open(os.path.join(BENCH, "results.json")) as f:
+            d = json.load(f)
+        with open(os.path.join(BENCH, "RESULTS.md"), "w") as f:
+            f.write(markdown(d["rows"], d["machine"], d["command"], d["date"],
+                             d.get("runs", 5), d.get("budget", 120)))
+        print("wrote bench/RESULTS.md")
+        return 0
     if args.runs < 1:
         ap.error("--runs must be at least 1")
     if not os.access(BIN, os.X_OK):
@@ -722,7 +732,8 @@ def main():
         with open(os.path.join(BENCH, "RESULTS.md"), "w") as f:
             f.write(markdown(rows, info, command, started, args.runs, args.budget))
         with open(os.path.join(BENCH, "results.json"), "w") as f:
-            json.dump({"command": command, "date": started, "machine": info, "rows": rows,
+            json.dump({"command": command, "date": started, "machine": info,
+                       "runs": args.runs, "budget": args.budget, "rows": rows,
                        "per_questionnaire": per_questionnaire(rows), "ldt_kb": kb_rate(rows)},
                       f, indent=1)
             f.write("\n")
