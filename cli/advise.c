@@ -500,12 +500,22 @@ int cli_output_open(cli_output *o, const char *path)
         goto fail;
     }
     snprintf(o->tmp, len + 10, "%.*s.%s.XXXXXX", (int)(base - target), target, base);
+    /* no signal between making the temporary file and catching signals
+     * to remove it: block them for that moment */
+    sigset_t block, oldmask;
+    sigemptyset(&block);
+    for (size_t i = 0; i < 3; i++)
+        sigaddset(&block, sig_nums[i]);
+    sigprocmask(SIG_BLOCK, &block, &oldmask);
     int fd = mkstemp(o->tmp);
+    int mkerr = errno;
+    if (fd >= 0)
+        signals_catch(o->tmp);
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
     if (fd < 0) {
-        cannot_create(path, dir, errno);
+        cannot_create(path, dir, mkerr);
         goto fail;
     }
-    signals_catch(o->tmp);
     (void)fchmod(fd, mode);     /* mkstemp makes it 0600 */
     o->fp = fdopen(fd, "w");
     if (!o->fp) {
