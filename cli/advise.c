@@ -42,6 +42,8 @@ static const char advise_help[] =
     "  -o, --output FILE     write the advice to FILE (default: standard output);\n"
     "                        FILE is replaced only once it is written whole\n"
     "  --max-firings N       stop a respondent's run after N firings\n"
+    "  --watch LIST          trace facts, rules, activations, questions (comma-\n"
+    "                        separated, or all) to stderr\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
@@ -596,15 +598,32 @@ static void html_title(char *buf, size_t size, kb_report *const *r, size_t n,
         snprintf(buf, size, "Local Digital Twin advice for %s", base ? base + 1 : path);
 }
 
+/* --watch questions: for each question, whether it was answered and, if
+ * not, whether the questionnaire would still ask it. */
+static void watch_questions(kb *k)
+{
+    eng_engine *e = kb_engine(k);
+    const eng_question *next = kb_next_question(k);
+    for (size_t i = 0; i < eng_question_count(e); i++) {
+        const eng_question *q = eng_question_at(e, i);
+        const char *state = kb_answered(k, q) ? "answered"
+                          : !eng_question_askable(e, q) ? "not asked: its ask_if does not hold"
+                          : q == next ? "unanswered: the next question to ask"
+                          : "unanswered";
+        fprintf(stderr, "QUESTION %s: %s\n", eng_question_id(q), state);
+    }
+}
+
 int cmd_advise(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--format", "--max-firings",
-                                             "--output", "-o", NULL};
+                                             "--output", "-o", "--watch", NULL};
     cli_args a = {argc, argv, 0, 0, "advise", with_value};
     const char *kbdir = NULL, *answers = NULL, *outpath = NULL, *opt, *val;
     const char **who = calloc((size_t)argc + 1, sizeof *who);
     size_t nwho = 0;
     int format = CLI_FMT_TEXT, r, exitc = 0;
+    unsigned watch = 0;
     long maxf = 0;
     if (!who) {
         fprintf(stderr, PROG ": out of memory\n");
@@ -637,6 +656,11 @@ int cmd_advise(int argc, char **argv)
             format = cli_format(val);
             if (format < 0) {
                 cli_usage("advise: --format takes text, markdown, html or json, not '%s'", val);
+                free(who);
+                return EX_USAGE;
+            }
+        } else if (!strcmp(opt, "--watch")) {
+            if (cli_watch_parse("advise", val, &watch)) {
                 free(who);
                 return EX_USAGE;
             }
@@ -733,11 +757,19 @@ int cmd_advise(int argc, char **argv)
             exitc = EX_DATAERR;
             continue;
         }
+        cli_watch w;
+        if (watch) {
+            fprintf(stderr, "== respondent %s\n", name);
+            cli_watch_start(&w, e, watch);
+        }
         int rc = eng_reset(e);
         if (!rc)
             rc = eng_answers_assert(e, ans, i);
         if (!rc)
             rc = eng_run(e, maxf, NULL);
+        if (watch & CLI_WATCH_QUESTIONS)
+            watch_questions(k);
+        eng_set_listener(e, NULL, NULL);
         cli_diags(e, shown);
         shown = eng_diag_count(e);
         kb_report *rep = NULL;

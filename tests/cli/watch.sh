@@ -29,3 +29,9 @@ printf 'municipality\nquit\n' | $RUN ask --kb "$(pwd)/rules" --db "$TMP/w.db" --
     >/dev/null 2>"$TMP/w3.err"
 grep -qF 'QUESTION org.type: the first unanswered question' "$TMP/w3.err"
 grep -q '^FIRE' "$TMP/w3.err"
+# advise --watch questions: the state of each question for the respondent
+$RUN advise --kb "$(pwd)/rules" --watch questions "$(pwd)/examples/answers.ini" small-town-exploring \
+    >/dev/null 2>"$TMP/w4.err"
+grep -qF '== respondent small-town-exploring' "$TMP/w4.err"
+grep -qF 'QUESTION org.type: answered' "$TMP/w4.err"
+grep -q 'QUESTION .*: not asked: its ask_if does not hold' "$TMP/w4.err"
