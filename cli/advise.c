@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -42,6 +43,8 @@ static const char advise_help[] =
     "  -o, --output FILE     write the advice to FILE (default: standard output);\n"
     "                        FILE is replaced only once it is written whole\n"
     "  --max-firings N       stop a respondent's run after N firings\n"
+    "  --stats               print respondents a second and peak memory (after\n"
+    "                        the first 1,000 respondents and at the end) to stderr\n"
     "  --watch LIST          trace facts, rules, activations, questions (comma-\n"
     "                        separated, or all) to stderr\n"
     "  -h, --help            show this help\n"
@@ -598,6 +601,30 @@ static void html_title(char *buf, size_t size, kb_report *const *r, size_t n,
         snprintf(buf, size, "Local Digital Twin advice for %s", base ? base + 1 : path);
 }
 
+/* The process's peak resident memory in KiB (VmHWM), or -1. */
+static long peak_kib(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    if (!fp)
+        return -1;
+    while (fgets(line, sizeof line, fp))
+        if (!strncmp(line, "VmHWM:", 6))
+            kib = strtol(line + 6, NULL, 10);
+    fclose(fp);
+    return kib;
+}
+
+static void print_stats(const char *when, size_t n, const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    fprintf(stderr, "stats: %s: %zu respondents in %.3f s (%.0f a second), peak memory %ld KiB\n",
+            when, n, s, s > 0 ? (double)n / s : 0.0, peak_kib());
+}
+
 /* --watch questions: for each question, whether it was answered and, if
  * not, whether the questionnaire would still ask it. */
 static void watch_questions(kb *k)
@@ -618,6 +645,10 @@ int cmd_advise(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--format", "--max-firings",
                                              "--output", "-o", "--watch", NULL};
+    int stats = 0;
+    size_t advised = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     cli_args a = {argc, argv, 0, 0, "advise", with_value};
     const char *kbdir = NULL, *answers = NULL, *outpath = NULL, *opt, *val;
     const char **who = calloc((size_t)argc + 1, sizeof *who);
@@ -659,6 +690,8 @@ int cmd_advise(int argc, char **argv)
                 free(who);
                 return EX_USAGE;
             }
+        } else if (!strcmp(opt, "--stats")) {
+            stats = 1;
         } else if (!strcmp(opt, "--watch")) {
             if (cli_watch_parse("advise", val, &watch)) {
                 free(who);
@@ -800,7 +833,11 @@ int cmd_advise(int argc, char **argv)
         }
         first = 0;
         kb_report_free(rep);
+        if (stats && ++advised == 1000)
+            print_stats("after the first 1000", advised, &t0);
     }
+    if (stats)
+        print_stats("at the end", advised, &t0);
     if (exitc == EX_OSERR) {
         fprintf(stderr, PROG ": out of memory\n");
         goto done;

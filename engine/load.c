@@ -67,6 +67,7 @@ struct eng_answers {
     eng_engine *e;
     char *path;
     pvec resp;                  /* resp* */
+    smap names;                 /* respondent name -> resp*, for duplicates */
 };
 
 typedef struct resp {
@@ -1072,6 +1073,8 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
 static int parse_text(eng_engine *e, const char *path, const char *buf,
                       size_t len, int mode, eng_answers *ans)
 {
+    if (buf[len] == '\0' && mode == MODE_ANSWERS)
+        return parse_text_nul(e, path, buf, len, mode, ans);   /* read_file's */
     char *copy = eng_malloc(e, len + 1);
     if (!copy)
         return ENG_ENOMEM;
@@ -1240,6 +1243,14 @@ static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
     ebuf b = {0};
     char chunk[65536];
     size_t n;
+    /* one allocation of the right size where the size is known */
+    if (fstat(fileno(fp), &st) == 0 && st.st_size > 0) {
+        b.p = eng_malloc(e, (size_t)st.st_size + 1);
+        if (b.p) {
+            b.cap = (size_t)st.st_size + 1;
+            b.p[0] = '\0';
+        }
+    }
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len <= limit)
         ebuf_add(e, &b, chunk, n);
     int err = ferror(fp);
@@ -1649,13 +1660,11 @@ static void do_answers(rdr *r, sect *s)
 {
     eng_engine *e = r->e;
     eng_answers *a = r->ans;
-    for (size_t i = 0; i < a->resp.n; i++) {
-        resp *p = a->resp.v[i];
-        if (!strcmp(p->name, s->name)) {
-            rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
-                 "duplicate respondent '%s' (first at line %d)", s->name, p->line);
-            return;
-        }
+    const resp *first = smap_get(&a->names, s->name, strlen(s->name));
+    if (first) {
+        rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
+             "duplicate respondent '%s' (first at line %d)", s->name, first->line);
+        return;
     }
     resp *p = eng_calloc(e, sizeof *p);
     if (!p)
@@ -1668,6 +1677,8 @@ static void do_answers(rdr *r, sect *s)
         eng_release(e, p);
         return;
     }
+    if (smap_put(e, &a->names, p->name, strlen(p->name), p))
+        return;
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
         const eng_question *q = eng_question_find(e, k->key);
@@ -1765,6 +1776,7 @@ void eng_answers_free(eng_answers *a)
         eng_release(e, p);
     }
     pvec_free(e, &a->resp);
+    smap_free(e, &a->names);
     eng_release(e, a->path);
     eng_release(e, a);
 }
