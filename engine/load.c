@@ -282,7 +282,8 @@ static void do_rule(rdr *r, sect *s)
         nthen += !strcmp(s->kvs[i].key, "then");
     }
     kv *sal, *bec;
-    if (single(r, s, "salience", &sal) || single(r, s, "because", &bec))
+    /* both are looked up (not ||): each sets its pointer, errors or not */
+    if (single(r, s, "salience", &sal) | single(r, s, "because", &bec))
         bad = 1;
     if (sal) {
         eng_value v;
@@ -1073,7 +1074,7 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
 static int parse_text(eng_engine *e, const char *path, const char *buf,
                       size_t len, int mode, eng_answers *ans)
 {
-    if (buf[len] == '\0' && mode == MODE_ANSWERS)
+    if (mode == MODE_ANSWERS && buf[len] == '\0')
         return parse_text_nul(e, path, buf, len, mode, ans);   /* read_file's */
     char *copy = eng_malloc(e, len + 1);
     if (!copy)
