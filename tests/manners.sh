@@ -13,7 +13,7 @@
 set -u
 BIN=${1:-build/ldt-advisor}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DATA=${MANNERS_DATA:-/work/shared/bench-data/manners}
+DATA=${MANNERS_DATA:-$ROOT/../shared/bench-data/manners}
 pass=0
 fail=0
 TMP=$(mktemp -d)

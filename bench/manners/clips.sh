@@ -17,7 +17,7 @@
 # in the form of `ldt-advisor facts`, for bench/manners/check_seating.py:
 #   sh bench/manners/clips.sh --seating 16 | python3 bench/manners/check_seating.py
 set -u
-DATA=${MANNERS_DATA:-/work/shared/bench-data/manners}
+DATA=${MANNERS_DATA:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/bench-data/manners}
 CLIPS=${CLIPS:-clips}
 mode=stats
 if [ "${1:-}" = "--seating" ]; then mode=seating; shift; fi
