@@ -116,27 +116,32 @@ clean:
 
 # ---------------------------------------------------------------- fuzzing
 #   make fuzz          build the libFuzzer targets (clang) and fuzz each one
-#                      for FUZZ_SECONDS, corpus seeded from rules/, examples/
-#   make fuzz-check    run each target once over its corpus and the
-#                      regression inputs (no fuzzing; for CI)
-#   make fuzz-replay   the regression inputs under gcc + ASan (no clang)
+#                      for FUZZ_SECONDS; corpus seeded from rules/, examples/
+#   make fuzz-check    each target once over its corpus and the regression
+#                      inputs, no fuzzing (for CI; needs clang)
+#   make fuzz-replay   the regression inputs tests/fuzz/regress/ under gcc +
+#                      ASan/UBSan, without libFuzzer (part of make check)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_TARGETS  = fuzz_parse fuzz_kb fuzz_answers fuzz_session
-FUZZ_FLAGS   ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1
+FUZZ_FLAGS   ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -g -O1 \
+                -ftrivial-auto-var-init=pattern
 FUZZ_OPTS    ?= -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
-FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+FUZZ_DEFS     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -DLDT_DATADIR='"$(PREFIX)/share/ldt-advisor"' \
                 -DFUZZ_KB_DIR='"$(CURDIR)/rules"' $(shell pkg-config --cflags $(PKGS))
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
-REPLAY_BINS   = $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/%)
+REPLAY_DIR    = $(BUILD)/fuzz-replay
+REPLAY_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+                -ftrivial-auto-var-init=pattern
+REPLAY_OBJ    = $(ENGINE_SRC:%.c=$(REPLAY_DIR)/obj/%.o) $(KB_SRC:%.c=$(REPLAY_DIR)/obj/%.o)
 
 .PHONY: fuzz fuzz-build fuzz-corpus fuzz-check fuzz-replay
 
-$(FUZZ_BUILD)/%: tests/fuzz/%.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(KB_SRC) $(LIBS)
+	$(FUZZ_CC) $(FUZZ_DEFS) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(KB_SRC) $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -146,27 +151,34 @@ fuzz-corpus:
 fuzz: fuzz-build fuzz-corpus
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
-	  mkdir -p $(FUZZ_BUILD)/artifacts/$$t/; \
-	  $(FUZZ_BUILD)/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
-	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/regress/$$t > $(FUZZ_BUILD)/$$t.log 2>&1 \
-	    || { tail -n 60 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
+	  mkdir -p $(FUZZ_BUILD)/artifacts/$$t $(FUZZ_BUILD)/work/$$t; \
+	  if ! $(FUZZ_BUILD)/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
+	       -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	       $(FUZZ_BUILD)/work/$$t $(FUZZ_BUILD)/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1; then \
+	    tail -n 60 $(FUZZ_BUILD)/$$t.log; \
+	    echo "$$t: a finding in $(FUZZ_BUILD)/artifacts/$$t/ (log: $(FUZZ_BUILD)/$$t.log)"; exit 1; \
+	  fi; \
 	  grep -E '^Done [0-9]+ runs' $(FUZZ_BUILD)/$$t.log | sed "s/^/$$t: /"; \
 	done
 
 fuzz-check: fuzz-build fuzz-corpus
 	@set -e; for t in $(FUZZ_TARGETS); do \
-	  echo "== $$t"; \
-	  $(FUZZ_BUILD)/$$t -runs=0 $(FUZZ_OPTS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/regress/$$t 2>&1 \
-	    | grep -E '^(INFO: seed corpus|#[0-9]+ +(INITED|DONE))' || true; \
-	  test $${PIPESTATUS:-0} = 0; \
+	  mkdir -p $(FUZZ_BUILD)/artifacts/$$t; \
+	  $(FUZZ_BUILD)/$$t -runs=0 $(FUZZ_OPTS) -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	    $(FUZZ_BUILD)/corpus/$$t > $(FUZZ_BUILD)/$$t-check.log 2>&1 \
+	    || { tail -n 60 $(FUZZ_BUILD)/$$t-check.log; exit 1; }; \
+	  echo "$$t: $$(ls $(FUZZ_BUILD)/corpus/$$t | wc -l) corpus inputs, no finding"; \
 	done
 	@sh tests/fuzz/regress.sh $(FUZZ_BUILD)
 
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
+$(REPLAY_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(FUZZ_CFLAGS) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-	  -fno-omit-frame-pointer -o $@ $< tests/fuzz/replay.c $(ENGINE_SRC) $(KB_SRC) $(LIBS)
+	$(CC) $(FUZZ_DEFS) $(REPLAY_CFLAGS) -c $< -o $@
 
-fuzz-replay: $(REPLAY_BINS)
-	@sh tests/fuzz/regress.sh $(BUILD)/fuzz-replay
+$(REPLAY_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(REPLAY_OBJ) engine/engine.h kb/kb.h
+	$(CC) $(FUZZ_DEFS) $(REPLAY_CFLAGS) -o $@ $< tests/fuzz/replay.c $(REPLAY_OBJ) $(LIBS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(REPLAY_DIR)/%)
+	@sh tests/fuzz/regress.sh $(REPLAY_DIR)
+
+check: fuzz-replay
