@@ -28,7 +28,8 @@
 /* ------------------------------------------------------------ sections */
 
 typedef struct kv {
-    const char *key;            /* arena */
+    const char *key;            /* arena (KB files), or malloc'd (answers) */
+    int ownkey;                 /* key is malloc'd: freed with the section */
     ebuf val;                   /* joined value */
     seg *segs; size_t nsegs, capsegs;
     int line, col;
@@ -136,6 +137,8 @@ static void kv_err(rdr *r, const kv *k, size_t off, int span, const char *fmt,
 static void sect_clear(eng_engine *e, sect *s)
 {
     for (size_t i = 0; i < s->nkvs; i++) {
+        if (s->kvs[i].ownkey)
+            eng_release(e, (void *)s->kvs[i].key);
         ebuf_free(e, &s->kvs[i].val);
         eng_release(e, s->kvs[i].segs);
     }
@@ -1011,7 +1014,14 @@ static int handler(void *user, const char *section, const char *name,
     }
     k = &s->kvs[s->nkvs];
     memset(k, 0, sizeof *k);
-    k->key = eng_arena_str(r->e, name, strlen(name));
+    /* an answers file's keys live only as long as their section: the
+     * arena (freed with the engine) would grow with every file read */
+    if (r->mode == MODE_ANSWERS) {
+        k->key = eng_strndup(r->e, name, strlen(name));
+        k->ownkey = 1;
+    } else {
+        k->key = eng_arena_str(r->e, name, strlen(name));
+    }
     if (!k->key)
         return 1;
     s->nkvs++;
