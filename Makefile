@@ -110,7 +110,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/ldt-advisor
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
