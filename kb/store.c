@@ -1211,18 +1211,26 @@ int kb_store_sessions(kb_store *s, kb_session_info **out, size_t *n,
     return ENG_OK;
 }
 
-int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
-                     char *err, size_t errsize)
+/* Fills item I of a result from the current row; sets *NOMEM on failure. */
+typedef void (*row_fill)(sqlite3_stmt *st, void *item, size_t i, int *nomem);
+typedef void (*rows_free)(void *items, size_t n);
+
+/* The rows of SQL (its ?1 bound to session ID) as an array of ELEM-byte
+ * items filled by FILL, read in one transaction so that the session and its
+ * rows are those of one moment.  ENG_OK with *OUT and *N, ENG_EINVAL (no
+ * such session), ENG_EIO or ENG_ENOMEM (ERR says what). */
+static int read_rows(kb_store *s, long long id, const char *sql,
+                     const char *doing, size_t elem, row_fill fill,
+                     rows_free release, void **out, size_t *n, char *err,
+                     size_t errsize)
 {
-    s->msg[0] = '\0';
-    static const char doing[] = "read the answers";
     sqlite3_stmt *st = NULL;
-    kb_answer *v = NULL;
+    char *v = NULL;
     size_t len = 0, cap = 0;
     int r = ENG_OK, found;
+    s->msg[0] = '\0';
     *out = NULL;
     *n = 0;
-    /* one read transaction: the session and its answers as of one moment */
     int rc = exec(s, "BEGIN");
     if (rc == SQLITE_OK) {
         found = session_exists(s, id, &rc);
@@ -1232,15 +1240,14 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
         }
     }
     if (rc == SQLITE_OK)
-        rc = prep(s,
-            "SELECT question, value, at FROM answers WHERE session_id = ?1 ORDER BY seq", &st);
+        rc = prep(s, sql, &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     while (rc == SQLITE_OK && (rc = step(s, st)) == SQLITE_ROW) {
         rc = SQLITE_OK;
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 32;
-            kb_answer *nv = realloc(v, nc * sizeof *nv);
+            char *nv = realloc(v, nc * elem);
             if (!nv) {
                 r = ENG_ENOMEM;
                 break;
@@ -1249,11 +1256,8 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
             cap = nc;
         }
         int nomem = 0;
-        kb_answer *a = &v[len++];
-        a->question = dupcol0(st, 0, &nomem);
-        a->value = dupcol(st, 1, &nomem);
-        a->at = dupcol0(st, 2, &nomem);
-        a->seq = (long)len;
+        fill(st, v + len * elem, len, &nomem);
+        len++;
         if (nomem) {
             r = ENG_ENOMEM;
             break;
@@ -1266,7 +1270,7 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
     sqlite3_finalize(st);
     rollback(s);        /* ends the read transaction */
     if (r) {
-        kb_answers_free(v, len);
+        release(v, len);
         if (r == ENG_ENOMEM)
             oom(s, err, errsize);
         return r;
@@ -1276,66 +1280,55 @@ int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
     return ENG_OK;
 }
 
+static void fill_answer(sqlite3_stmt *st, void *item, size_t i, int *nomem)
+{
+    kb_answer *a = item;
+    a->question = dupcol0(st, 0, nomem);
+    a->value = dupcol(st, 1, nomem);
+    a->at = dupcol0(st, 2, nomem);
+    a->seq = (long)i + 1;
+}
+
+static void free_answers(void *items, size_t n)
+{
+    kb_answers_free(items, n);
+}
+
+int kb_store_answers(kb_store *s, long long id, kb_answer **out, size_t *n,
+                     char *err, size_t errsize)
+{
+    void *v;
+    int r = read_rows(s, id,
+                      "SELECT question, value, at FROM answers WHERE session_id = ?1 ORDER BY seq",
+                      "read the answers", sizeof(kb_answer), fill_answer, free_answers,
+                      &v, n, err, errsize);
+    *out = r ? NULL : v;
+    return r;
+}
+
+static void fill_conclusion(sqlite3_stmt *st, void *item, size_t i, int *nomem)
+{
+    kb_conclusion *c = item;
+    (void)i;
+    c->fact = dupcol0(st, 0, nomem);
+    c->derivation = dupcol0(st, 1, nomem);
+}
+
+static void free_conclusions(void *items, size_t n)
+{
+    kb_conclusions_free(items, n);
+}
+
 int kb_store_conclusions(kb_store *s, long long id, kb_conclusion **out,
                          size_t *n, char *err, size_t errsize)
 {
-    s->msg[0] = '\0';
-    static const char doing[] = "read the conclusions";
-    sqlite3_stmt *st = NULL;
-    kb_conclusion *v = NULL;
-    size_t len = 0, cap = 0;
-    int r = ENG_OK, found;
-    *out = NULL;
-    *n = 0;
-    int rc = exec(s, "BEGIN");
-    if (rc == SQLITE_OK) {
-        found = session_exists(s, id, &rc);
-        if (rc == SQLITE_OK && !found) {
-            rollback(s);
-            return no_session(s, id, err, errsize);
-        }
-    }
-    if (rc == SQLITE_OK)
-        rc = prep(s,
-            "SELECT fact, derivation FROM conclusions WHERE session_id = ?1 ORDER BY id", &st);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, id);
-    while (rc == SQLITE_OK && (rc = step(s, st)) == SQLITE_ROW) {
-        rc = SQLITE_OK;
-        if (len == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            kb_conclusion *nv = realloc(v, nc * sizeof *nv);
-            if (!nv) {
-                r = ENG_ENOMEM;
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        int nomem = 0;
-        kb_conclusion *c = &v[len++];
-        c->fact = dupcol0(st, 0, &nomem);
-        c->derivation = dupcol0(st, 1, &nomem);
-        if (nomem) {
-            r = ENG_ENOMEM;
-            break;
-        }
-    }
-    if (rc == SQLITE_DONE)
-        rc = SQLITE_OK;
-    if (rc != SQLITE_OK && r == ENG_OK)
-        r = fail(s, rc, doing, err, errsize);
-    sqlite3_finalize(st);
-    rollback(s);
-    if (r) {
-        kb_conclusions_free(v, len);
-        if (r == ENG_ENOMEM)
-            oom(s, err, errsize);
-        return r;
-    }
-    *out = v;
-    *n = len;
-    return ENG_OK;
+    void *v;
+    int r = read_rows(s, id,
+                      "SELECT fact, derivation FROM conclusions WHERE session_id = ?1 ORDER BY id",
+                      "read the conclusions", sizeof(kb_conclusion), fill_conclusion,
+                      free_conclusions, &v, n, err, errsize);
+    *out = r ? NULL : v;
+    return r;
 }
 
 /* ------------------------------------------------------------ freeing */
