@@ -18,6 +18,7 @@
 
 #include "engine.h"
 
+#define ENG_TOKPOOL 64              /* token free lists by fact count */
 #define ENG_MAX_ARITY 255           /* values in one fact, relation included */
 #define ENG_DEFAULT_FIRINGS 100000L
 #define ENG_MAX_DIAGS 500           /* then one "too many" note */
@@ -265,6 +266,20 @@ void eng_regex_free(eng_engine *e, regex *re);
 
 /* ------------------------------------------------------------ network */
 
+/* Working memory has an arena of its own: facts, alpha memory entries,
+ * tokens and the bucket arrays of memories.  A reset either rewinds it
+ * whole, or copies back the bytes saved right after the first reset (the
+ * snapshot), which gives back the [facts] facts and every partial match
+ * and activation on them exactly as a fresh reset builds them. */
+typedef struct wm_chunk {
+    char *p;
+    size_t cap, used;
+    char *snap;                 /* the first snap_used bytes at snapshot */
+    size_t snap_used;
+} wm_chunk;
+
+void *eng_wm_alloc(eng_engine *e, size_t n);
+
 typedef struct fact_ent fact_ent;
 typedef struct tok tok;
 typedef struct node node;
@@ -321,6 +336,8 @@ struct amem {
     uint16_t *keypos; size_t nkey;
     fact_ent **b;               /* buckets */
     size_t nb, count;
+    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
+    fact_ent **snap_b; size_t snap_nb, snap_count;
     node *succ;                 /* successors, newest (deepest) first */
     node **sv;                  /* the same as an array (built at reset) */
     uint8_t *live;              /* sv[i] has tokens in its left memory */
@@ -346,6 +363,9 @@ struct node {
     keyref *keys; size_t nkey;  /* same order as am->keypos */
     expr **tests; size_t ntests;    /* beta tests */
     tok **b; size_t nb, count;  /* left memory (hashed on keys) */
+    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
+    tok **snap_b; size_t snap_nb, snap_count;   /* the memory at snapshot */
+    long snap_matches;          /* QUERY: q->matches at snapshot */
     eng_rule *rule;             /* TERM */
     eng_question *q;            /* QUERY */
     char *sig;
@@ -506,10 +526,18 @@ struct eng_engine {
     uint64_t next_id;
     tok *root;
     pvec inputs;                /* eng_fact* asserted by eng_assert */
-    tok *tokpool[24];           /* free tokens by fact count */
+    tok *tokpool[ENG_TOKPOOL];  /* free tokens by fact count */
+    tok *bigpool;               /* free tokens of more facts */
     fact_ent *entpool;          /* free alpha memory entries */
     uint64_t stamp;
     size_t nagenda;
+    /* the working-memory arena and its snapshot */
+    wm_chunk *wm; size_t nwm, capwm, wmcur, wmtotal;
+    struct wm_saved *snap;      /* engine fields at snapshot, or NULL */
+    int snap_ok;                /* reset may restore the snapshot */
+    uint32_t wm_gen;
+    node **dirty_n; size_t ndirty_n;    /* changed since the snapshot */
+    amem **dirty_a; size_t ndirty_a;
     eng_strategy strategy;
     int halted;
     uint32_t run_gen;

@@ -1978,27 +1978,14 @@ void eng_free(eng_engine *e)
         return;
     e->listener = NULL;     /* no events from the teardown */
     eng_wm_free(e);
-    for (size_t i = 0; i < 24; i++) {
-        tok *t = e->tokpool[i], *nt;
-        for (; t; t = nt) {
-            nt = t->parent;
-            eng_release(e, t);
-        }
-    }
-    for (fact_ent *x = e->entpool, *nx; x; x = nx) {
-        nx = x->fnext;
-        eng_release(e, x);
-    }
     for (size_t i = 0; i < e->allnodes.n; i++) {
         node *n = e->allnodes.v[i];
         eng_release(e, n->kids);
-        eng_release(e, n->b);
     }
     pvec_free(e, &e->allnodes);
     for (size_t i = 0; i < e->amems.nb; i++)
         for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
             amem *am = x->val;
-            eng_release(e, am->b);
             eng_release(e, am->sv);
             eng_release(e, am->live);
         }
@@ -2030,8 +2017,6 @@ void eng_free(eng_engine *e)
         smap_free(e, maps[i]);
     eng_diag_clear(e);
     eng_release(e, e->diags);
-    eng_release(e, e->fset);
-    eng_release(e, e->pset);
     for (size_t i = 0; i < e->natoms; i++)
         eng_release(e, e->atoms[i]);
     eng_release(e, e->atoms);

@@ -18,11 +18,6 @@
 
 #include "eng_int.h"
 
-#define TOKPOOL 24      /* free lists for tokens of 0..TOKPOOL-1 facts */
-
-/* Bucket lists keep insertion order, so that memories are walked oldest
- * first and the activations made from the newest facts are made last (on
- * top, under the depth strategy).  The head's bprev points at the tail. */
 #define LIST_APPEND(head, x) do {                                       \
         if (!(head)) { (head) = (x); (x)->bprev = (x); }                \
         else { (x)->bprev = (head)->bprev; (head)->bprev->bnext = (x);  \
@@ -42,17 +37,25 @@
 
 /* ------------------------------------------------------------ tokens */
 
+/* Tokens come from the working-memory arena and go back to a free list
+ * per fact count; tokens of ENG_TOKPOOL facts or more (rare: rules that
+ * long) share one list searched for the right size. */
 static tok *tok_alloc(eng_engine *e, size_t n)
 {
-    tok *t;
-    if (n < TOKPOOL && e->tokpool[n]) {
-        t = e->tokpool[n];
-        e->tokpool[n] = t->parent;
+    tok *t = NULL;
+    if (n < ENG_TOKPOOL) {
+        if ((t = e->tokpool[n]) != NULL)
+            e->tokpool[n] = t->parent;
     } else {
-        t = eng_malloc(e, sizeof *t + n * sizeof(eng_fact *));
-        if (!t)
-            return NULL;
+        for (tok **p = &e->bigpool; *p; p = &(*p)->parent)
+            if ((*p)->n == n) {
+                t = *p;
+                *p = t->parent;
+                break;
+            }
     }
+    if (!t && !(t = eng_wm_alloc(e, sizeof *t + n * sizeof(eng_fact *))))
+        return NULL;
     memset(t, 0, sizeof *t);
     t->n = (uint16_t)n;
     return t;
@@ -60,12 +63,9 @@ static tok *tok_alloc(eng_engine *e, size_t n)
 
 static void tok_release(eng_engine *e, tok *t)
 {
-    if (t->n < TOKPOOL) {
-        t->parent = e->tokpool[t->n];
-        e->tokpool[t->n] = t;
-    } else {
-        eng_release(e, t);
-    }
+    tok **pool = t->n < ENG_TOKPOOL ? &e->tokpool[t->n] : &e->bigpool;
+    t->parent = *pool;
+    *pool = t;
 }
 
 static tok *tok_new(eng_engine *e, tok *parent, eng_fact *f, node *n)
@@ -95,6 +95,24 @@ static tok *tok_new(eng_engine *e, tok *parent, eng_fact *f, node *n)
     return t;
 }
 
+/* A memory about to change is listed once, so that a reset to the
+ * snapshot puts back exactly the memories that changed. */
+static inline void node_touch(eng_engine *e, node *n)
+{
+    if (e->snap_ok && n->gen != e->wm_gen) {
+        n->gen = e->wm_gen;
+        e->dirty_n[e->ndirty_n++] = n;
+    }
+}
+
+static inline void amem_touch(eng_engine *e, amem *am)
+{
+    if (e->snap_ok && am->gen != e->wm_gen) {
+        am->gen = e->wm_gen;
+        e->dirty_a[e->ndirty_a++] = am;
+    }
+}
+
 static void emit(eng_engine *e, const eng_event *ev)
 {
     if (e->listener)
@@ -110,8 +128,9 @@ static void agenda_remove(eng_engine *e, tok *t)
     e->nagenda--;
 }
 
-static void mem_unlink(node *n, tok *t)
+static void mem_unlink(eng_engine *e, node *n, tok *t)
 {
+    node_touch(e, n);
     LIST_UNLINK(n->b[t->hash & (n->nb - 1)], t);
     if (--n->count == 0 && n->am && n->am->live)
         n->am->live[n->si] = 0;
@@ -123,7 +142,7 @@ static void tok_delete(eng_engine *e, tok *t)
         tok_delete(e, t->kid);
     node *n = t->node;
     if (t->inmem)
-        mem_unlink(n, t);
+        mem_unlink(e, n, t);
     if (n->type == N_TERM && t->onagenda) {
         agenda_remove(e, t);
         if (e->listener) {
@@ -184,11 +203,13 @@ int eng_beta_ok(eng_engine *e, const node *n, const tok *t, const eng_fact *f)
 
 static int mem_insert(eng_engine *e, node *n, tok *t)
 {
+    node_touch(e, n);
     if (n->count >= n->nb * 2 && n->nkey) {
         size_t nb = n->nb ? n->nb * 4 : 8;
-        tok **b = eng_calloc(e, nb * sizeof *b);
+        tok **b = eng_wm_alloc(e, nb * sizeof *b);
         if (!b)
             return -1;
+        memset(b, 0, nb * sizeof *b);
         for (size_t i = 0; i < n->nb; i++) {
             tok *x = n->b[i], *nx;
             for (; x; x = nx) {
@@ -196,14 +217,14 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
                 LIST_APPEND(b[x->hash & (nb - 1)], x);
             }
         }
-        eng_release(e, n->b);
-        n->b = b;
+        n->b = b;           /* the old array stays in the arena */
         n->nb = nb;
     }
     if (!n->nb) {
-        n->b = eng_calloc(e, sizeof *n->b);
+        n->b = eng_wm_alloc(e, sizeof *n->b);
         if (!n->b)
             return -1;
+        n->b[0] = NULL;
         n->nb = 1;
     }
     LIST_APPEND(n->b[t->hash & (n->nb - 1)], t);
@@ -354,11 +375,13 @@ static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
 
 static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
 {
+    amem_touch(e, am);
     if (am->count >= am->nb * 2 && (am->nkey || !am->nb)) {
         size_t nb = am->nb ? am->nb * 4 : (am->nkey ? 8 : 1);
-        fact_ent **b = eng_calloc(e, nb * sizeof *b);
+        fact_ent **b = eng_wm_alloc(e, nb * sizeof *b);
         if (!b)
             return -1;
+        memset(b, 0, nb * sizeof *b);
         for (size_t i = 0; i < am->nb; i++) {
             fact_ent *x = am->b[i], *nx;
             for (; x; x = nx) {
@@ -366,14 +389,13 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
                 LIST_APPEND(b[x->key & (nb - 1)], x);
             }
         }
-        eng_release(e, am->b);
         am->b = b;
         am->nb = nb;
     }
     fact_ent *x = e->entpool;
     if (x)
         e->entpool = x->fnext;
-    else if (!(x = eng_malloc(e, sizeof *x)))
+    else if (!(x = eng_wm_alloc(e, sizeof *x)))
         return -1;
     x->f = f;
     x->am = am;
@@ -391,9 +413,10 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
     return 0;
 }
 
-static void ent_unlink(fact_ent *x)
+static void ent_unlink(eng_engine *e, fact_ent *x)
 {
     amem *am = x->am;
+    amem_touch(e, am);
     LIST_UNLINK(am->b[x->key & (am->nb - 1)], x);
     am->count--;
 }
@@ -435,22 +458,19 @@ static eng_fact *fset_find(const eng_engine *e, const eng_value *v, size_t n,
 static int fset_grow(eng_engine *e)
 {
     size_t nb = e->nfset ? e->nfset * 2 : 256;
-    eng_fact **fs = eng_calloc(e, nb * sizeof *fs);
-    eng_fact **ps = eng_calloc(e, nb * sizeof *ps);
-    if (!fs || !ps) {
-        eng_release(e, fs);
-        eng_release(e, ps);
+    eng_fact **fs = eng_wm_alloc(e, nb * sizeof *fs);
+    eng_fact **ps = eng_wm_alloc(e, nb * sizeof *ps);
+    if (!fs || !ps)
         return -1;
-    }
+    memset(fs, 0, nb * sizeof *fs);
+    memset(ps, 0, nb * sizeof *ps);
     for (eng_fact *f = e->lhead; f; f = f->lnext) {
         f->hnext = fs[f->hash & (nb - 1)];
         fs[f->hash & (nb - 1)] = f;
         f->pnext = ps[f->phash & (nb - 1)];
         ps[f->phash & (nb - 1)] = f;
     }
-    eng_release(e, e->fset);
-    eng_release(e, e->pset);
-    e->fset = fs;
+    e->fset = fs;       /* the old tables stay in the arena */
     e->pset = ps;
     e->nfset = nb;
     return 0;
@@ -484,7 +504,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
         return ENG_ENOMEM;
     /* one block: the fact, its values, then its support pointers */
     size_t ns = nsupport + (extra != NULL);
-    f = eng_malloc(e, sizeof *f + n * sizeof *v + ns * sizeof *f->support);
+    f = eng_wm_alloc(e, sizeof *f + n * sizeof *v + ns * sizeof *f->support);
     if (!f)
         return ENG_ENOMEM;
     memset(f, 0, sizeof *f);
@@ -565,7 +585,7 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
     f->ents = NULL;
     for (; x; x = nx) {
         nx = x->fnext;
-        ent_unlink(x);
+        ent_unlink(e, x);
         amem *am = x->am;
         for (size_t i = 0; i < am->nsv; i++)
             if (am->live[i] && am->sv[i]->type != N_JOIN)
@@ -575,41 +595,269 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
     }
 }
 
-/* Frees working memory: every token, every fact, the agenda. */
-void eng_wm_free(eng_engine *e)
+/* ------------------------------------------------------------ arena */
+
+#define WM_CHUNK_MIN ((size_t)64 << 10)
+#define WM_CHUNK_MAX ((size_t)8 << 20)
+
+/* Bump allocation in the working-memory arena.  Nothing is freed one by
+ * one: tokens and alpha memory entries go back to free lists, facts and
+ * outgrown bucket arrays stay until the next reset rewinds the arena. */
+void *eng_wm_alloc(eng_engine *e, size_t n)
 {
-    if (e->root) {
-        tok_delete(e, e->root);
-        e->root = NULL;
-    }
-    for (eng_fact *f = e->lhead; f; f = f->lnext) {
-        fact_ent *x = f->ents, *nx;
-        for (; x; x = nx) {
-            nx = x->fnext;
-            ent_unlink(x);
-            x->fnext = e->entpool;
-            e->entpool = x;
+    n = (n + 15) & ~(size_t)15;
+    if (e->nwm) {
+        wm_chunk *c = &e->wm[e->wmcur];
+        if (c->cap - c->used >= n) {
+            void *p = c->p + c->used;
+            c->used += n;
+            return p;
         }
-        f->ents = NULL;
+        /* later chunks are empty (rewound): use the first big enough */
+        for (size_t i = e->wmcur + 1; i < e->nwm; i++)
+            if (e->wm[i].cap >= n) {
+                e->wmcur = i;
+                e->wm[i].used = n;
+                return e->wm[i].p;
+            }
     }
-    eng_fact *f = e->all, *nf;
-    for (; f; f = nf) {
-        nf = f->anext;
-        eng_release(e, f);
+    if (e->nwm == e->capwm) {
+        size_t cap = e->capwm ? e->capwm * 2 : 8;
+        wm_chunk *v = eng_mem(e, e->wm, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        e->wm = v;
+        e->capwm = cap;
     }
+    /* chunks grow with the arena, so that a big working memory takes few */
+    size_t sz = e->wmtotal / 2;
+    sz = sz < WM_CHUNK_MIN ? WM_CHUNK_MIN : sz > WM_CHUNK_MAX ? WM_CHUNK_MAX : sz;
+    if (sz < n)
+        sz = n;
+    char *p = eng_malloc(e, sz);
+    if (!p)
+        return NULL;
+    wm_chunk *c = &e->wm[e->nwm];
+    memset(c, 0, sizeof *c);
+    c->p = p;
+    c->cap = sz;
+    c->used = n;
+    e->wmtotal += sz;
+    /* keep the chunk in use last: the ones skipped stay for the next reset */
+    if (e->nwm > e->wmcur + 1) {
+        wm_chunk t = *c;
+        memmove(&e->wm[e->wmcur + 2], &e->wm[e->wmcur + 1],
+                (e->nwm - e->wmcur - 1) * sizeof *c);
+        e->wm[e->wmcur + 1] = t;
+    }
+    e->wmcur = e->nwm ? e->wmcur + 1 : 0;
+    e->nwm++;
+    return p;
+}
+
+/* The engine fields that a reset to the snapshot puts back. */
+typedef struct wm_saved {
+    eng_fact **fset, **pset;
+    size_t nfset, nfacts;
+    eng_fact *lhead, *ltail, *all;
+    uint64_t next_id, stamp;
+    tok *root;
+    tok *tokpool[ENG_TOKPOOL];
+    tok *bigpool;
+    fact_ent *entpool;
+    size_t nagenda;
+    size_t wmcur;
+    tok **levels;               /* head and tail of each salience level */
+} wm_saved;
+
+static void wm_fields(eng_engine *e, wm_saved *s, int save)
+{
+#define WM_FIELD(x) do { if (save) s->x = e->x; else e->x = s->x; } while (0)
+    WM_FIELD(fset); WM_FIELD(pset); WM_FIELD(nfset); WM_FIELD(nfacts);
+    WM_FIELD(lhead); WM_FIELD(ltail); WM_FIELD(all);
+    WM_FIELD(next_id); WM_FIELD(stamp); WM_FIELD(root);
+    WM_FIELD(bigpool); WM_FIELD(entpool); WM_FIELD(nagenda); WM_FIELD(wmcur);
+#undef WM_FIELD
+    if (save)
+        memcpy(s->tokpool, e->tokpool, sizeof s->tokpool);
+    else
+        memcpy(e->tokpool, s->tokpool, sizeof s->tokpool);
+    for (size_t i = 0; i < e->levels.n; i++) {
+        level *lv = e->levels.v[i];
+        if (save) {
+            s->levels[2 * i] = lv->head;
+            s->levels[2 * i + 1] = lv->tail;
+        } else {
+            lv->head = s->levels[2 * i];
+            lv->tail = s->levels[2 * i + 1];
+        }
+    }
+}
+
+static void snap_drop(eng_engine *e)
+{
+    e->snap_ok = 0;
+    e->ndirty_n = e->ndirty_a = 0;
+}
+
+/* Empties working memory without visiting its tokens: the arena rewinds
+ * and every memory of the network forgets its contents. */
+static void wm_rewind(eng_engine *e)
+{
+    if (e->root && e->listener) {
+        tok_delete(e, e->root);     /* the deactivation events */
+    }
+    for (size_t i = 0; i < e->nwm; i++)
+        e->wm[i].used = 0;
+    e->wmcur = 0;
+    for (size_t i = 0; i < e->allnodes.n; i++) {
+        node *n = e->allnodes.v[i];
+        n->b = NULL;
+        n->nb = n->count = 0;
+        if (n->type == N_QUERY)
+            n->q->matches = 0;
+    }
+    for (size_t i = 0; i < e->amems.nb; i++)
+        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
+            amem *am = x->val;
+            am->b = NULL;
+            am->nb = am->count = 0;
+            if (am->live)
+                memset(am->live, 0, am->nsv);
+        }
+    e->root = NULL;
+    e->fset = e->pset = NULL;
+    e->nfset = e->nfacts = 0;
     e->all = e->lhead = e->ltail = NULL;
-    e->inputs.n = 0;
-    if (e->nfset) {
-        memset(e->fset, 0, e->nfset * sizeof *e->fset);
-        memset(e->pset, 0, e->nfset * sizeof *e->pset);
-    }
-    e->nfacts = 0;
     e->next_id = 0;
     e->nagenda = 0;
+    memset(e->tokpool, 0, sizeof e->tokpool);
+    e->bigpool = NULL;
+    e->entpool = NULL;
     for (size_t i = 0; i < e->levels.n; i++) {
         level *lv = e->levels.v[i];
         lv->head = lv->tail = NULL;
     }
+    snap_drop(e);
+}
+
+/* Saves the state a fresh reset has just built.  Failing to is not an
+ * error: resets then rebuild from scratch. */
+static void wm_snapshot(eng_engine *e)
+{
+    if (!e->snap) {
+        e->snap = eng_calloc(e, sizeof *e->snap);
+        if (!e->snap)
+            return;
+        e->snap->levels = eng_calloc(e, (2 * e->levels.n + 1) * sizeof(tok *));
+        e->dirty_n = eng_malloc(e, (e->allnodes.n + 1) * sizeof *e->dirty_n);
+        e->dirty_a = eng_malloc(e, (e->amems.n + 1) * sizeof *e->dirty_a);
+        if (!e->snap->levels || !e->dirty_n || !e->dirty_a) {
+            eng_release(e, e->snap->levels);
+            eng_release(e, e->snap);
+            eng_release(e, e->dirty_n);
+            eng_release(e, e->dirty_a);
+            e->snap = NULL;
+            e->dirty_n = NULL;
+            e->dirty_a = NULL;
+            return;
+        }
+    }
+    for (size_t i = 0; i < e->nwm; i++) {
+        wm_chunk *c = &e->wm[i];
+        size_t used = i <= e->wmcur ? c->used : 0;
+        if (used > c->snap_used || !c->snap) {
+            char *p = eng_mem(e, c->snap, used ? used : 1);
+            if (!p)
+                return;
+            c->snap = p;
+        }
+        memcpy(c->snap, c->p, used);
+        c->snap_used = used;
+    }
+    for (size_t i = 0; i < e->allnodes.n; i++) {
+        node *n = e->allnodes.v[i];
+        n->snap_b = n->b;
+        n->snap_nb = n->nb;
+        n->snap_count = n->count;
+        n->snap_matches = n->type == N_QUERY ? n->q->matches : 0;
+        n->gen = 0;
+    }
+    for (size_t i = 0; i < e->amems.nb; i++)
+        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
+            amem *am = x->val;
+            am->snap_b = am->b;
+            am->snap_nb = am->nb;
+            am->snap_count = am->count;
+            am->gen = 0;
+        }
+    wm_fields(e, e->snap, 1);
+    e->wm_gen = 1;
+    e->ndirty_n = e->ndirty_a = 0;
+    e->snap_ok = 1;
+}
+
+/* Puts working memory back as the snapshot has it: the arena's bytes,
+ * then the memories that changed since. */
+static void wm_restore(eng_engine *e)
+{
+    wm_saved *s = e->snap;
+    for (size_t i = 0; i < e->nwm; i++) {
+        wm_chunk *c = &e->wm[i];
+        if (c->snap_used)
+            memcpy(c->p, c->snap, c->snap_used);
+        c->used = c->snap_used;
+    }
+    for (size_t i = 0; i < e->ndirty_n; i++) {
+        node *n = e->dirty_n[i];
+        n->b = n->snap_b;
+        n->nb = n->snap_nb;
+        n->count = n->snap_count;
+        if (n->type == N_QUERY)
+            n->q->matches = n->snap_matches;
+        if (n->am && n->am->live)
+            n->am->live[n->si] = n->count > 0;
+    }
+    for (size_t i = 0; i < e->ndirty_a; i++) {
+        amem *am = e->dirty_a[i];
+        am->b = am->snap_b;
+        am->nb = am->snap_nb;
+        am->count = am->snap_count;
+    }
+    e->ndirty_n = e->ndirty_a = 0;
+    if (++e->wm_gen == 0) {     /* wrapped: no memory may look clean */
+        for (size_t i = 0; i < e->allnodes.n; i++)
+            ((node *)e->allnodes.v[i])->gen = 0;
+        for (size_t i = 0; i < e->amems.nb; i++)
+            for (smap_ent *x = e->amems.b[i]; x; x = x->next)
+                ((amem *)x->val)->gen = 0;
+        e->wm_gen = 1;
+    }
+    wm_fields(e, s, 0);
+}
+
+/* Frees working memory and its arena (the engine is going away). */
+void eng_wm_free(eng_engine *e)
+{
+    if (e->root && e->listener)
+        tok_delete(e, e->root);
+    e->root = NULL;
+    for (size_t i = 0; i < e->nwm; i++) {
+        eng_release(e, e->wm[i].p);
+        eng_release(e, e->wm[i].snap);
+    }
+    eng_release(e, e->wm);
+    e->wm = NULL;
+    e->nwm = e->capwm = e->wmcur = e->wmtotal = 0;
+    if (e->snap)
+        eng_release(e, e->snap->levels);
+    eng_release(e, e->snap);
+    eng_release(e, e->dirty_n);
+    eng_release(e, e->dirty_a);
+    e->snap = NULL;
+    e->dirty_n = NULL;
+    e->dirty_a = NULL;
+    e->snap_ok = 0;
 }
 
 /* Builds every alpha memory's successor array, once: the network is
@@ -638,14 +886,24 @@ static int link_network(eng_engine *e)
     return ENG_OK;
 }
 
+/* A reset gives the state of the [facts] facts asserted into an empty
+ * working memory.  The first builds it and saves it; the next ones copy it
+ * back, which costs a memcpy of the arena and a look at the memories the
+ * run changed, instead of asserting every fact again.  With a listener the
+ * reset is built afresh, so that it sees every event. */
 int eng_reset(eng_engine *e)
 {
     if (!e->linked && link_network(e))
         return ENG_ENOMEM;
-    eng_wm_free(e);
+    e->inputs.n = 0;
     e->oom = 0;
     e->halted = 0;
     e->ready = 1;
+    if (e->snap_ok && !e->listener) {
+        wm_restore(e);
+        return ENG_OK;
+    }
+    wm_rewind(e);
     e->root = tok_alloc(e, 0);
     if (!e->root)
         return ENG_ENOMEM;
@@ -660,6 +918,8 @@ int eng_reset(eng_engine *e)
         if (rc)
             return rc;
     }
+    if (!e->listener)
+        wm_snapshot(e);
     return ENG_OK;
 }
 
@@ -881,6 +1141,8 @@ int eng_set_strategy(eng_engine *e, eng_strategy s)
 {
     if (e->nagenda)
         return ENG_ESTATE;
+    if (s != e->strategy)
+        snap_drop(e);       /* the saved agenda is in the old order */
     e->strategy = s;
     return ENG_OK;
 }
