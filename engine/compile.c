@@ -179,43 +179,41 @@ static void to_cand(expr *x, int s)
 
 /* ------------------------------------------------------------ signatures */
 
-static void canon_value(const eng_engine *e, ebuf *b, eng_value v,
-                        eng_engine *me)
+/* Signatures are byte strings, not text: a tag byte, then the raw bytes
+ * of a number or a value (type and payload, as eng_value_key gives them).
+ * Two memories or nodes with the same signature test the same things. */
+static void sig_u32(eng_engine *e, ebuf *b, char tag, uint32_t x)
 {
-    char tmp[64];
-    if (v.type == ENG_SYMBOL || v.type == ENG_STRING)
-        snprintf(tmp, sizeof tmp, "%c%u", v.type == ENG_SYMBOL ? 's' : 'q',
-                 v.u.atom);
-    else
-        eng_value_format(e, v, tmp, sizeof tmp);
-    ebuf_puts(me, b, tmp);
+    char k[5];
+    k[0] = tag;
+    memcpy(k + 1, &x, 4);
+    ebuf_add(e, b, k, 5);
 }
 
-void eng_expr_canon(const eng_engine *e, ebuf *b, const expr *x,
-                    eng_engine *me)
+static void sig_value(eng_engine *e, ebuf *b, eng_value v)
 {
-    static const char *ops[] = {"k", "$", "+", "-", "*", "/", "neg", "=",
-                                "!=", "<", "<=", ">", ">=", "in", "~",
-                                "and", "or", "not"};
-    ebuf_printf(me, b, "(%s", ops[x->op]);
-    if (x->op == X_CONST) {
-        ebuf_puts(me, b, " ");
-        canon_value(e, b, x->k, me);
-    } else if (x->op == X_REF) {
-        if (x->slot == SLOT_CAND)
-            ebuf_printf(me, b, " c.%u", x->pos);
-        else
-            ebuf_printf(me, b, " %u.%u", x->slot, x->pos);
-    }
-    if (x->a) { ebuf_puts(me, b, " "); eng_expr_canon(e, b, x->a, me); }
-    if (x->b) { ebuf_puts(me, b, " "); eng_expr_canon(e, b, x->b, me); }
-    for (size_t i = 0; i < x->nset; i++) {
-        ebuf_puts(me, b, " ");
-        eng_expr_canon(e, b, x->set[i], me);
-    }
+    char k[9];
+    eng_value_key(v, k);
+    ebuf_add(e, b, k, 9);
+}
+
+void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x)
+{
+    sig_u32(e, b, '(', x->op);
+    if (x->op == X_CONST)
+        sig_value(e, b, x->k);
+    else if (x->op == X_REF)
+        sig_u32(e, b, '$', (uint32_t)x->slot << 16 | x->pos);
+    if (x->a)
+        eng_expr_canon(e, b, x->a);
+    if (x->b)
+        eng_expr_canon(e, b, x->b);
+    sig_u32(e, b, '{', (uint32_t)x->nset);
+    for (size_t i = 0; i < x->nset; i++)
+        eng_expr_canon(e, b, x->set[i]);
     if (x->re)
-        ebuf_printf(me, b, " %s", x->re->src);
-    ebuf_puts(me, b, ")");
+        ebuf_add(e, b, x->re->src, strlen(x->re->src) + 1);
+    ebuf_add(e, b, ")", 1);
 }
 
 /* ------------------------------------------------------------ alpha */
@@ -273,20 +271,18 @@ static int amem_register(eng_engine *e, amem *am)
 static amem *amem_get(eng_engine *e, plan *pl, int arity)
 {
     ebuf b = {0};
-    ebuf_printf(e, &b, "%u/%d", pl->ce->rel.u.atom, arity);
+    sig_u32(e, &b, 'r', pl->ce->rel.u.atom);
+    sig_u32(e, &b, 'a', (uint32_t)arity);
     for (size_t i = 0; i < pl->nct; i++) {
-        ebuf_printf(e, &b, "|c%u=", pl->ct[i].pos);
-        canon_value(e, &b, pl->ct[i].k, e);
+        sig_u32(e, &b, 'c', pl->ct[i].pos);
+        sig_value(e, &b, pl->ct[i].k);
     }
     for (size_t i = 0; i < pl->neq; i++)
-        ebuf_printf(e, &b, "|e%u=%u", pl->eq[i].pos, pl->eq[i].pos0);
-    for (size_t i = 0; i < pl->alpha.n; i++) {
-        ebuf_puts(e, &b, "|x");
-        eng_expr_canon(e, &b, pl->alpha.v[i], e);
-    }
-    ebuf_puts(e, &b, "|k");
+        sig_u32(e, &b, 'e', (uint32_t)pl->eq[i].pos << 16 | pl->eq[i].pos0);
+    for (size_t i = 0; i < pl->alpha.n; i++)
+        eng_expr_canon(e, &b, pl->alpha.v[i]);
     for (size_t i = 0; i < pl->nkey; i++)
-        ebuf_printf(e, &b, "%u,", pl->keypos[i]);
+        sig_u32(e, &b, 'k', pl->keypos[i]);
     if (b.oom) {
         ebuf_free(e, &b);
         return NULL;
@@ -306,8 +302,7 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     am->eq = eng_arena(e, (pl->neq + 1) * sizeof *am->eq);
     am->xt = eng_arena(e, (pl->alpha.n + 1) * sizeof *am->xt);
     am->keypos = eng_arena(e, (pl->nkey + 1) * sizeof *am->keypos);
-    am->sig = eng_arena_str(e, b.p, b.len);
-    if (!am->ct || !am->eq || !am->xt || !am->keypos || !am->sig)
+    if (!am->ct || !am->eq || !am->xt || !am->keypos)
         goto fail;
     memcpy(am->ct, pl->ct, pl->nct * sizeof *am->ct);
     am->nct = pl->nct;
@@ -365,13 +360,13 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
                       uint16_t depth)
 {
     ebuf b = {0};
-    ebuf_printf(e, &b, "%p|%d|%u|", (void *)parent, pl->type, am->id);
+    ebuf_add(e, &b, (const char *)&parent, sizeof parent);
+    sig_u32(e, &b, 'y', (uint32_t)pl->type);
+    sig_u32(e, &b, 'm', am->id);
     for (size_t i = 0; i < pl->nkey; i++)
-        ebuf_printf(e, &b, "%u.%u,", pl->keys[i].slot, pl->keys[i].pos);
-    for (size_t i = 0; i < pl->beta.n; i++) {
-        ebuf_puts(e, &b, "|t");
-        eng_expr_canon(e, &b, pl->beta.v[i], e);
-    }
+        sig_u32(e, &b, 'k', (uint32_t)pl->keys[i].slot << 16 | pl->keys[i].pos);
+    for (size_t i = 0; i < pl->beta.n; i++)
+        eng_expr_canon(e, &b, pl->beta.v[i]);
     if (b.oom) {
         ebuf_free(e, &b);
         return NULL;
@@ -509,11 +504,21 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
     for (size_t i = 0; i < nces; i++)
         if (ces[i]->kind != CE_TEST)
             npat++;
-    plan *pl = eng_calloc(e, (npat + 1) * sizeof *pl);
+    /* a plan has room for a pattern of the largest arity (some 9 KB):
+     * only its counts and lists start zeroed, not the arrays */
+    plan *pl = eng_malloc(e, (npat + 1) * sizeof *pl);
     int *slotplan = eng_calloc(e, (npat + 1) * sizeof *slotplan);
     node *term = NULL;
     if (!pl || !slotplan)
         goto done;
+    for (size_t i = 0; i <= npat; i++) {
+        pl[i].ce = NULL;
+        pl[i].type = 0;
+        pl[i].slot = 0;
+        pl[i].nct = pl[i].neq = pl[i].nkey = 0;
+        memset(&pl[i].alpha, 0, sizeof pl[i].alpha);
+        memset(&pl[i].beta, 0, sizeof pl[i].beta);
+    }
     size_t k = 0;
     uint16_t slot = 0;
     for (size_t i = 0; i < nces; i++) {

@@ -343,7 +343,6 @@ struct amem {
     uint8_t *live;              /* sv[i] has tokens in its left memory */
     size_t nsv;
     amem *dnext;                /* next in the dispatch list */
-    char *sig;
 };
 
 enum { N_TOP, N_JOIN, N_NEG, N_EXISTS, N_TERM, N_QUERY };
@@ -554,7 +553,8 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
                      const srcmap *bmap, const char *because, size_t blen,
                      pact **acts, size_t nacts, int check_only);
 int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n);
-void eng_expr_canon(const eng_engine *e, ebuf *b, const expr *x, eng_engine *me);
+/* Appends X's signature (for sharing nodes) to B. */
+void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x);
 /* expressions */
 int eng_eval(eng_engine *e, const expr *x, eng_fact *const *facts,
              const eng_fact *cand, eng_value *out);
