@@ -235,10 +235,15 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
             bad = 1;
             continue;
         }
-        char relname[128];
-        snprintf(relname, sizeof relname, "%s.%s", en->kind, fl->key);
+        char relname[128];     /* KIND.KEY: both come from the schema above */
+        size_t kl = strlen(en->kind), fk = strlen(fl->key);
+        if (kl + 1 + fk >= sizeof relname)
+            return ENG_EINVAL;
+        memcpy(relname, en->kind, kl);
+        relname[kl] = '.';
+        memcpy(relname + kl + 1, fl->key, fk);
         eng_value krel, v;
-        if (eng_intern(e, relname, strlen(relname), ENG_SYMBOL, &krel))
+        if (eng_intern(e, relname, kl + 1 + fk, ENG_SYMBOL, &krel))
             return ENG_ENOMEM;
         if (fd->type == F_TEXT) {
             if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
