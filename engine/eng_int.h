@@ -449,6 +449,7 @@ struct eng_question {
     cond *conds; size_t nconds; /* the ask_if lines */
     int never;                  /* ask_if can never hold */
     long matches;               /* tokens at the query node */
+    size_t index;               /* in eng_question_at order */
     eng_value idv;              /* the id as a symbol */
 };
 
@@ -501,6 +502,7 @@ struct eng_engine {
     /* knowledge base */
     pvec rules, questions, tests, entries;
     smap rule_names, question_names, test_names, fact_names, entry_names;
+    smap question_ids;          /* id -> eng_question*, the valid ones */
     smap kinds;
     pvec kindlist;              /* declared catalogue kinds, in order */
     pvec pending_tests;         /* tests whose answers await checking */

@@ -549,8 +549,12 @@ static void do_question(rdr *r, sect *s)
     if (!bad && nc && eng_compile_query(e, q, ces, nc) != ENG_OK)
         bad = 1;
     eng_release(e, ces);
-    if (!bad)
-        pvec_push(e, &e->questions, q);
+    if (!bad) {
+        q->index = e->questions.n;
+        if (pvec_push(e, &e->questions, q) ||
+            smap_put(e, &e->question_ids, q->id, strlen(q->id), q))
+            e->oom = 1;
+    }
 }
 
 static void do_facts(rdr *r, sect *s)
@@ -1456,13 +1460,10 @@ const eng_question *eng_question_at(const eng_engine *e, size_t i)
 
 const eng_question *eng_question_find(const eng_engine *e, const char *id)
 {
-    for (size_t i = 0; i < e->questions.n; i++) {
-        const eng_question *q = e->questions.v[i];
-        if (!strcmp(q->id, id))
-            return q;
-    }
-    return NULL;
+    return smap_get(&e->question_ids, id, strlen(id));
 }
+
+size_t eng_question_index(const eng_question *q) { return q->index; }
 
 const char *eng_question_id(const eng_question *q) { return q->id; }
 const char *eng_question_group(const eng_question *q) { return q->group; }
@@ -2010,7 +2011,7 @@ void eng_free(eng_engine *e)
                     &e->inputs};
     for (size_t i = 0; i < sizeof vecs / sizeof *vecs; i++)
         pvec_free(e, vecs[i]);
-    smap *maps[] = {&e->rule_names, &e->question_names, &e->test_names,
+    smap *maps[] = {&e->rule_names, &e->question_names, &e->question_ids, &e->test_names,
                     &e->fact_names, &e->entry_names, &e->kinds, &e->amems,
                     &e->nodes, &e->paths};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)

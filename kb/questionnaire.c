@@ -14,10 +14,8 @@
 
 static long qindex(kb *k, const char *id)
 {
-    for (size_t i = 0; i < k->nq; i++)
-        if (!strcmp(eng_question_id(eng_question_at(k->e, i)), id))
-            return (long)i;
-    return -1;
+    const eng_question *q = eng_question_find(k->e, id);
+    return q ? (long)eng_question_index(q) : -1;
 }
 
 /* The question a condition reads, or -1. */
