@@ -530,6 +530,13 @@ static void question_fields(void **state)
     assert_int_equal(eng_question_type(eng_question_find(e, "contact")), ENG_Q_TEXT);
     assert_int_equal(eng_question_line(eng_question_find(e, "contact")), 26);
     assert_null(eng_question_find(e, "nope"));
+    assert_null(eng_question_find(e, "org.typ"));
+    /* every question is found by its id, at its index */
+    for (size_t i = 0; i < eng_question_count(e); i++) {
+        const eng_question *qi = eng_question_at(e, i);
+        assert_int_equal(eng_question_index(qi), i);
+        assert_ptr_equal(eng_question_find(e, eng_question_id(qi)), qi);
+    }
 }
 
 /* eng_answer_parse on question ID; returns the status, values in VALS. */
