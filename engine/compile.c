@@ -747,9 +747,43 @@ static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
     return 0;
 }
 
-int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
-                     const srcmap *bmap, const char *because, size_t blen,
-                     pact **acts, size_t nacts, int check_only)
+/* What a condition keeps of its parse tree for introspection, which
+ * outlives the tree (see eng_scratch_alloc). */
+static int cond_keep(eng_engine *e, cond *c, const pce *ce)
+{
+    c->ce = (pce *)ce;
+    c->kind = (uint8_t)ce->kind;
+    c->line = ce->line;
+    c->col = ce->col;
+    if (!(c->text = eng_arena_str(e, ce->text, strlen(ce->text))))
+        return ENG_ENOMEM;
+    if (ce->kind == CE_TEST)
+        return ENG_OK;
+    c->size = (uint16_t)(ce->nterms + 1);
+    c->k = eng_arena(e, c->size * sizeof *c->k);
+    c->isk = eng_arena(e, c->size);
+    if (!c->k || !c->isk)
+        return ENG_ENOMEM;
+    c->k[0] = ce->rel;
+    c->isk[0] = 1;
+    for (size_t i = 0; i < ce->nterms; i++)
+        if (ce->terms[i].kind == TERM_CONST) {
+            c->k[i + 1] = ce->terms[i].k;
+            c->isk[i + 1] = 1;
+        }
+    return ENG_OK;
+}
+
+/* The parse trees go with the scratch arena once compiled. */
+static void conds_drop_trees(cond *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cs[i].ce = NULL;
+}
+
+static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
+                        const srcmap *bmap, const char *because, size_t blen,
+                        pact **acts, size_t nacts, int check_only)
 {
     cctx c;
     memset(&c, 0, sizeof c);
@@ -758,14 +792,12 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     c.what = "rule";
     int never = 0;
     r->conds = eng_arena(e, (nces + 1) * sizeof *r->conds);
-    r->pacts = eng_arena(e, (nacts + 1) * sizeof *r->pacts);
-    if (!r->conds || !r->pacts)
+    if (!r->conds)
         return ENG_ENOMEM;
     for (size_t i = 0; i < nces; i++)
-        r->conds[i].ce = ces[i];
+        if (cond_keep(e, &r->conds[i], ces[i]))
+            return ENG_ENOMEM;
     r->nconds = nces;
-    for (size_t i = 0; i < nacts; i++)
-        r->pacts[i] = acts[i];
     /* First the analysis alone: the conditions bind the variables that
      * the actions and `because` use, and all three are checked (even when
      * the conditions had errors, so that one pass reports everything).
@@ -795,6 +827,17 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     return ENG_OK;
 }
 
+int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
+                     const srcmap *bmap, const char *because, size_t blen,
+                     pact **acts, size_t nacts, int check_only)
+{
+    int rc = compile_rule(e, r, ces, nces, bmap, because, blen, acts, nacts,
+                          check_only);
+    if (r->conds)
+        conds_drop_trees(r->conds, nces);
+    return rc;
+}
+
 int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
 {
     cctx c;
@@ -808,9 +851,11 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
     if (!q->conds)
         return ENG_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        q->conds[i].ce = ces[i];
+        if (cond_keep(e, &q->conds[i], ces[i]))
+            return ENG_ENOMEM;
     q->nconds = n;
     node *term = build(&c, ces, n, N_QUERY, &npos, &never, 0, q->conds);
+    conds_drop_trees(q->conds, n);
     if (c.errors)
         return ENG_EINVAL;
     if (never) {
@@ -830,14 +875,14 @@ static int cond_info(const cond *cs, size_t n, size_t i, eng_cond_info *out)
 {
     if (i >= n)
         return ENG_EINVAL;
-    const pce *ce = cs[i].ce;
-    out->kind = ce->kind == CE_PATTERN ? ENG_CE_PATTERN
-              : ce->kind == CE_NOT ? ENG_CE_NOT
-              : ce->kind == CE_EXISTS ? ENG_CE_EXISTS : ENG_CE_TEST;
-    out->text = ce->text;
-    out->line = ce->line;
-    out->col = ce->col;
-    out->size = ce->kind == CE_TEST ? 0 : ce->nterms + 1;
+    const cond *c = &cs[i];
+    out->kind = c->kind == CE_PATTERN ? ENG_CE_PATTERN
+              : c->kind == CE_NOT ? ENG_CE_NOT
+              : c->kind == CE_EXISTS ? ENG_CE_EXISTS : ENG_CE_TEST;
+    out->text = c->text;
+    out->line = c->line;
+    out->col = c->col;
+    out->size = c->kind == CE_TEST ? 0 : c->size;
     out->alpha = cs[i].am ? (long)cs[i].am->count : -1;
     return ENG_OK;
 }
@@ -845,16 +890,9 @@ static int cond_info(const cond *cs, size_t n, size_t i, eng_cond_info *out)
 static int cond_const(const cond *cs, size_t n, size_t i, size_t pos,
                       eng_value *out)
 {
-    if (i >= n || cs[i].ce->kind == CE_TEST || pos > cs[i].ce->nterms)
+    if (i >= n || cs[i].kind == CE_TEST || pos >= cs[i].size || !cs[i].isk[pos])
         return 0;
-    if (pos == 0) {
-        *out = cs[i].ce->rel;
-        return 1;
-    }
-    const pterm *t = &cs[i].ce->terms[pos - 1];
-    if (t->kind != TERM_CONST)
-        return 0;
-    *out = t->k;
+    *out = cs[i].k[pos];
     return 1;
 }
 

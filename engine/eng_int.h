@@ -29,6 +29,12 @@
 
 /* ------------------------------------------------------------ memory */
 
+typedef struct eng_scratch {
+    char *p, *end;
+    char *chunks;               /* newest first: next pointer, then size */
+} eng_scratch;
+typedef eng_scratch eng_scratch_mark;
+
 void *eng_mem(eng_engine *e, void *p, size_t n);   /* realloc; n==0 frees */
 void *eng_malloc(eng_engine *e, size_t n);
 void *eng_calloc(eng_engine *e, size_t n);
@@ -137,6 +143,7 @@ void eng_diagf(eng_engine *e, eng_severity sev, const char *path, int line,
 #endif
     ;
 const char *eng_path_intern(eng_engine *e, const char *path);
+void eng_diag_truncate(eng_engine *e, size_t n);
 /* The closest of CANDS to WORD within a small edit distance, or NULL. */
 const char *eng_did_you_mean(const char *word, const char *const *cands,
                              size_t n);
@@ -214,7 +221,14 @@ typedef struct pce {
 } pce;
 
 typedef struct cond {           /* a rule's or question's condition, kept */
-    pce *ce;
+    pce *ce;                    /* its parse tree: only while compiling, or
+                                   parsed again from TEXT for explanations */
+    uint8_t kind;               /* CE_* */
+    uint16_t size;              /* patterns: values, relation included */
+    int line, col;
+    const char *text;           /* as written */
+    eng_value *k;               /* patterns: k[i] is the constant at place i */
+    uint8_t *isk;               /* ... when isk[i] */
     struct amem *am;            /* patterns: the alpha memory it reads */
     struct node *node;          /* patterns: its join / not / exists node */
     struct expr *x;             /* tests: as compiled (refs to the pattern
@@ -253,6 +267,17 @@ void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
 /* An arena: many small allocations freed together with the engine. */
 void *eng_arena(eng_engine *e, size_t n);
 char *eng_arena_str(eng_engine *e, const char *s, size_t n);
+
+/* The scratch arena holds parse trees, which live only until what was
+ * parsed is compiled: a caller marks it, parses and compiles, and rewinds
+ * it to the mark, giving back every chunk taken since.  So a big
+ * knowledge base never holds its parse trees all at once, and parsing at
+ * run time (queries, explanations) takes no memory for good. */
+void *eng_scratch_alloc(eng_engine *e, size_t n);
+char *eng_scratch_str(eng_engine *e, const char *s, size_t n);
+eng_scratch_mark eng_scratch_get(const eng_engine *e);
+void eng_scratch_rewind(eng_engine *e, eng_scratch_mark m);
+void eng_scratch_free(eng_engine *e);
 
 /* Parsers: return NULL after reporting a diagnostic through M. */
 pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n);
@@ -420,7 +445,6 @@ struct eng_rule {
     int has_because;
     uint16_t npos;              /* positive patterns */
     cond *conds; size_t nconds; /* the when lines, for introspection */
-    pact **pacts;               /* the then lines as parsed */
     long fired;                 /* since eng_new */
     long run_fired;             /* in the current run */
     uint32_t run_gen;
@@ -495,6 +519,8 @@ struct eng_engine {
     /* arena */
     char *arena, *arena_end;
     void *arena_chunks;
+    eng_scratch scratch;        /* parse trees: see eng_scratch */
+    int transient;              /* parsing again what was compiled */
     /* diagnostics */
     eng_diag *diags; size_t ndiags, capdiags, nerrors;
     int diag_overflow;

@@ -110,6 +110,24 @@ static void wvars(eng_engine *e, wbuf *b, const pexpr *p, const expr *x,
         wvars(e, b, p->set[i], x->set[i], facts, f, first);
 }
 
+/* Condition I of R as a parse tree.  Trees are not kept after loading:
+ * the condition's text is parsed again (it parsed before, so without
+ * diagnostics) into the scratch arena, which eng_rule_why_not rewinds. */
+static const pce *cond_tree(eng_engine *e, const eng_rule *r, size_t i)
+{
+    cond *c = &((eng_rule *)r)->conds[i];
+    if (!c->ce) {
+        seg sg = {0, c->line, c->col, c->text};
+        srcmap m = {r->path, &sg, 1};
+        size_t nd = eng_diag_count(e);
+        e->transient = 1;
+        c->ce = eng_parse_ce(e, &m, c->text, strlen(c->text));
+        e->transient = 0;
+        eng_diag_truncate(e, nd);
+    }
+    return c->ce;
+}
+
 /* The live facts of the relation and arity of pattern CE (and with its
  * first constant, when it has one there). */
 static size_t near_facts(eng_engine *e, const pce *ce, const eng_fact **out,
@@ -134,7 +152,7 @@ static long failing_test(eng_engine *e, const eng_rule *r, size_t i, int alpha,
 {
     for (size_t j = 0; j < r->nconds; j++) {
         const cond *c = &r->conds[j];
-        if (c->ce->kind != CE_TEST || c->onpat != (int)i || c->alpha != alpha || !c->x)
+        if (c->kind != CE_TEST || c->onpat != (int)i || c->alpha != alpha || !c->x)
             continue;
         if (!eng_test_expr(e, c->x, t ? t->facts : NULL, f))
             return (long)j;
@@ -146,8 +164,8 @@ static long failing_test(eng_engine *e, const eng_rule *r, size_t i, int alpha,
 static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
                          const eng_fact *f, wbuf *b)
 {
-    const pce *ce = r->conds[i].ce;
-    for (size_t k = 0; k < ce->nterms; k++) {
+    const pce *ce = cond_tree(e, r, i);
+    for (size_t k = 0; ce && k < ce->nterms; k++) {
         const pterm *t = &ce->terms[k];
         if (t->kind == TERM_CONST && !eng_value_equal(f->v[k + 1], t->k)) {
             wput(b, "it expected ");
@@ -163,10 +181,12 @@ static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
     long j = failing_test(e, r, i, 1, NULL, f);
     if (j >= 0) {
         int first = 1;
-        wput(b, "the test '%s' is false for '", r->conds[j].ce->text);
+        const pce *tc = cond_tree(e, r, (size_t)j);
+        wput(b, "the test '%s' is false for '", r->conds[j].text);
         wfact(e, b, f);
         wput(b, "' (");
-        wvars(e, b, r->conds[j].ce->cons[0], r->conds[j].x, NULL, f, &first);
+        if (tc)
+            wvars(e, b, tc->cons[0], r->conds[j].x, NULL, f, &first);
         wput(b, ")");
         return;
     }
@@ -180,8 +200,12 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
 {
     const cond *c = &r->conds[i];
     const node *n = c->node;
-    const pce *ce = c->ce;
+    const pce *ce = cond_tree(e, r, i);
     const eng_fact *near[4];
+    if (!ce) {
+        wput(b, "no fact matches '%s' together with the conditions before it", c->text);
+        return;
+    }
     /* a left token to explain with: the first partial match before it */
     const tok *t = first_tok(n, bs);
     uint16_t slot = (uint16_t)n->depth;
@@ -256,8 +280,10 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
             long j = failing_test(e, r, i, 0, t, x->f);
             if (j >= 0) {
                 int first = 1;
-                wput(b, "the test '%s' is false (", r->conds[j].ce->text);
-                wvars(e, b, r->conds[j].ce->cons[0], r->conds[j].x, t->facts, x->f, &first);
+                const pce *tc = cond_tree(e, r, (size_t)j);
+                wput(b, "the test '%s' is false (", r->conds[j].text);
+                if (tc)
+                    wvars(e, b, tc->cons[0], r->conds[j].x, t->facts, x->f, &first);
                 wput(b, ")");
                 return;
             }
@@ -307,8 +333,8 @@ static size_t count_ok(const node *n, const binds *bs)
     return c;
 }
 
-int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
-                     const int *wantconst, size_t nwant, eng_why_not *out)
+static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
+                   const int *wantconst, size_t nwant, eng_why_not *out)
 {
     wbuf b = {out->detail, sizeof out->detail, 0};
     binds bs;
@@ -325,11 +351,11 @@ int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
     /* the pattern conditions in order, each with the node after it */
     for (size_t i = 0; i < r->nconds; i++) {
         const cond *c = &r->conds[i];
-        if (c->ce->kind == CE_TEST)
+        if (c->kind == CE_TEST)
             continue;
         const node *next = r->term;
         for (size_t j = i + 1; j < r->nconds; j++)
-            if (r->conds[j].ce->kind != CE_TEST) {
+            if (r->conds[j].kind != CE_TEST) {
                 next = r->conds[j].node;
                 break;
             }
@@ -350,4 +376,23 @@ int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
     out->result = ENG_WHY_MATCHED;
     wput(&b, "all its conditions hold");
     return ENG_OK;
+}
+
+int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
+                     const int *wantconst, size_t nwant, eng_why_not *out)
+{
+    eng_scratch_mark mark = eng_scratch_get(e);
+    size_t nre = e->regexes.n;
+    int rc = why_not(e, r, want, wantconst, nwant, out);
+    for (size_t i = 0; i < r->nconds; i++)
+        ((eng_rule *)r)->conds[i].ce = NULL;
+    /* regular expressions compiled again went into the scratch arena */
+    for (size_t i = nre; i < e->regexes.n; i++) {
+        regex *re = e->regexes.v[i];
+        pcre2_code_free(re->code);
+        pcre2_match_data_free(re->md);
+    }
+    e->regexes.n = nre;
+    eng_scratch_rewind(e, mark);
+    return rc;
 }

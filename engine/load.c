@@ -677,6 +677,8 @@ static void sect_finish(rdr *r)
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
     if (s->valid && !r->e->oom) {
+        /* the section's parse trees are compiled by the time it is done */
+        eng_scratch_mark mark = eng_scratch_get(r->e);
         if (r->mode == MODE_ANSWERS) {
             do_answers(r, s);
         } else if (!strcmp(s->kind, "rule")) {
@@ -690,6 +692,7 @@ static void sect_finish(rdr *r)
         } else {
             do_entry(r, s);
         }
+        eng_scratch_rewind(r->e, mark);
     }
     sect_clear(r->e, s);
 }
@@ -1152,6 +1155,7 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
 static void check_tests(eng_engine *e)
 {
     for (size_t i = 0; i < e->pending_tests.n; i++) {
+        eng_scratch_mark mark = eng_scratch_get(e);
         rawtest *rt = e->pending_tests.v[i];
         eng_test *t = rt->t;
         sect *s = &rt->s;
@@ -1230,6 +1234,7 @@ static void check_tests(eng_engine *e)
             pvec_push(e, &e->tests, t);
         sect_clear(e, s);
         eng_release(e, rt);
+        eng_scratch_rewind(e, mark);
     }
     e->pending_tests.n = 0;
 }
@@ -2018,6 +2023,7 @@ void eng_free(eng_engine *e)
         smap_free(e, maps[i]);
     eng_diag_clear(e);
     eng_release(e, e->diags);
+    eng_scratch_free(e);
     for (size_t i = 0; i < e->natoms; i++)
         eng_release(e, e->atoms[i]);
     eng_release(e, e->atoms);

@@ -189,7 +189,9 @@ static void lex_regex(parser *p, ltok *t)
     }
     /* JIT where available; the match limit still applies to it. */
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    regex *re = eng_arena(p->e, sizeof *re);
+    /* a transient parse (an explanation) keeps nothing: see explain.c */
+    regex *re = p->e->transient ? eng_scratch_alloc(p->e, sizeof *re)
+                                : eng_arena(p->e, sizeof *re);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(code,
                                                                 p->e->gctx);
     if (!re || !md) {
@@ -202,7 +204,8 @@ static void lex_regex(parser *p, ltok *t)
     }
     re->code = code;
     re->md = md;
-    re->src = eng_arena_str(p->e, s + t->off, t->len);
+    re->src = p->e->transient ? eng_scratch_str(p->e, s + t->off, t->len)
+                              : eng_arena_str(p->e, s + t->off, t->len);
     if (p->m) {
         re->path = p->m->path;
         eng_srcmap_pos(p->m, t->off, &re->line, &re->col, NULL);
@@ -293,7 +296,7 @@ static void lex(parser *p, ltok *t)
             size_t ns = i;
             while (i < p->n && is_symch((unsigned char)s[i]))
                 i++;
-            t->name = eng_arena_str(p->e, s + ns, i - ns);
+            t->name = eng_scratch_str(p->e, s + ns, i - ns);
             t->k = t->name ? K_VAR : K_ERR;
         } else if (i < p->n && is_symch((unsigned char)s[i])) {
             perr(p, st, 2, "a variable name must start with a letter or '_' after '?'");
@@ -430,7 +433,7 @@ static int is_kw(const parser *p, const ltok *t, const char *kw)
 
 static pexpr *newx(parser *p, int op, const ltok *at)
 {
-    pexpr *x = eng_arena(p->e, sizeof *x);
+    pexpr *x = eng_scratch_alloc(p->e, sizeof *x);
     if (!x) {
         perr(p, at->off, 1, "out of memory");
         return NULL;
@@ -664,7 +667,7 @@ static pexpr *p_cmp(parser *p)
             break;
         }
         if (!p->failed) {
-            x->set = eng_arena(p->e, items.n * sizeof *x->set);
+            x->set = eng_scratch_alloc(p->e, items.n * sizeof *x->set);
             if (x->set) {
                 memcpy(x->set, items.v, items.n * sizeof *x->set);
                 x->nset = items.n;
@@ -759,7 +762,7 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
     int ok = 1;
     while (p->cur.k != K_END && !(p->cur.k == K_LPAREN && !actions)) {
         ltok t = p->cur;
-        pterm *pt = eng_arena(p->e, sizeof *pt);
+        pterm *pt = eng_scratch_alloc(p->e, sizeof *pt);
         if (!pt) {
             perr(p, t.off, 1, "out of memory");
             ok = 0;
@@ -811,7 +814,7 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
         pvec_push(p->e, &v, pt);
     }
     if (ok && !p->failed) {
-        *out = eng_arena(p->e, (v.n ? v.n : 1) * sizeof **out);
+        *out = eng_scratch_alloc(p->e, (v.n ? v.n : 1) * sizeof **out);
         if (*out) {
             for (size_t i = 0; i < v.n; i++)
                 (*out)[i] = *(pterm *)v.v[i];
@@ -839,8 +842,8 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
 {
     parser p;
     pinit(&p, e, m, s, n);
-    pce *c = eng_arena(e, sizeof *c);
-    if (!c || !(c->text = eng_arena_str(e, s, n)))
+    pce *c = eng_scratch_alloc(e, sizeof *c);
+    if (!c || !(c->text = eng_scratch_str(e, s, n)))
         return NULL;
     if (m)
         eng_srcmap_pos(m, p.cur.off, &c->line, &c->col, NULL);
@@ -893,7 +896,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
                  kname(p.cur.k));
             return NULL;
         }
-        c->cons = eng_arena(e, sizeof *c->cons);
+        c->cons = eng_scratch_alloc(e, sizeof *c->cons);
         if (!c->cons)
             return NULL;
         c->cons[0] = x;
@@ -932,7 +935,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
                  kname(p.cur.k));
     }
     if (!p.failed && cons.n) {
-        c->cons = eng_arena(e, cons.n * sizeof *c->cons);
+        c->cons = eng_scratch_alloc(e, cons.n * sizeof *c->cons);
         if (c->cons) {
             memcpy(c->cons, cons.v, cons.n * sizeof *c->cons);
             c->ncons = cons.n;
@@ -948,7 +951,7 @@ pact *eng_parse_action(eng_engine *e, const srcmap *m, const char *s, size_t n)
 {
     parser p;
     pinit(&p, e, m, s, n);
-    pact *a = eng_arena(e, sizeof *a);
+    pact *a = eng_scratch_alloc(e, sizeof *a);
     if (!a)
         return NULL;
     if (m)
@@ -1052,8 +1055,8 @@ pact *eng_parse_action(eng_engine *e, const srcmap *m, const char *s, size_t n)
     }
 }
 
-long eng_parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
-                    eng_value *out, size_t max)
+static long parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
+                       eng_value *out, size_t max)
 {
     parser p;
     pinit(&p, e, m, s, n);
@@ -1083,7 +1086,17 @@ long eng_parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
     return (long)k;
 }
 
-int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
+/* A fact's values are all it gives: its tokens go with the scratch. */
+long eng_parse_fact(eng_engine *e, const srcmap *m, const char *s, size_t n,
+                    eng_value *out, size_t max)
+{
+    eng_scratch_mark mark = eng_scratch_get(e);
+    long k = parse_fact(e, m, s, n, out, max);
+    eng_scratch_rewind(e, mark);
+    return k;
+}
+
+static int value_parse(eng_engine *e, const char *text, eng_value *out)
 {
     parser p;
     pinit(&p, e, NULL, text, strlen(text));
@@ -1092,4 +1105,12 @@ int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
     *out = p.cur.v;
     advance(&p);
     return p.cur.k == K_END ? ENG_OK : ENG_EINVAL;
+}
+
+int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
+{
+    eng_scratch_mark mark = eng_scratch_get(e);
+    int rc = value_parse(e, text, out);
+    eng_scratch_rewind(e, mark);
+    return rc;
 }

@@ -80,6 +80,63 @@ void *eng_arena(eng_engine *e, size_t n)
     return p;
 }
 
+/* Scratch chunks start with the next chunk's address and their own size. */
+#define SCRATCH_HDR 16
+
+void *eng_scratch_alloc(eng_engine *e, size_t n)
+{
+    eng_scratch *a = &e->scratch;
+    n = (n + 15) & ~(size_t)15;
+    if ((size_t)(a->end - a->p) < n) {
+        size_t sz = n + SCRATCH_HDR > ARENA_CHUNK ? n + SCRATCH_HDR : ARENA_CHUNK;
+        char *c = eng_malloc(e, sz);
+        if (!c)
+            return NULL;
+        memcpy(c, &a->chunks, sizeof a->chunks);
+        memcpy(c + sizeof a->chunks, &sz, sizeof sz);
+        a->chunks = c;
+        a->p = c + SCRATCH_HDR;
+        a->end = c + sz;
+    }
+    void *p = a->p;
+    a->p += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *eng_scratch_str(eng_engine *e, const char *s, size_t n)
+{
+    char *p = eng_scratch_alloc(e, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+eng_scratch_mark eng_scratch_get(const eng_engine *e)
+{
+    return e->scratch;
+}
+
+void eng_scratch_rewind(eng_engine *e, eng_scratch_mark m)
+{
+    eng_scratch *a = &e->scratch;
+    while (a->chunks && a->chunks != m.chunks) {
+        char *next;
+        memcpy(&next, a->chunks, sizeof next);
+        eng_release(e, a->chunks);
+        a->chunks = next;
+    }
+    *a = m;
+}
+
+void eng_scratch_free(eng_engine *e)
+{
+    eng_scratch_mark none = {NULL, NULL, NULL};
+    eng_scratch_rewind(e, none);
+}
+
 char *eng_arena_str(eng_engine *e, const char *s, size_t n)
 {
     char *p = eng_arena(e, n + 1);
@@ -618,6 +675,22 @@ void eng_diag_clear(eng_engine *e)
     }
     e->ndiags = 0;
     e->nerrors = 0;
+    e->diag_overflow = 0;
+}
+
+/* Drops the diagnostics after the first N. */
+void eng_diag_truncate(eng_engine *e, size_t n)
+{
+    if (n >= e->ndiags)
+        return;
+    for (size_t i = n; i < e->ndiags; i++) {
+        eng_release(e, (void *)e->diags[i].message);
+        eng_release(e, (void *)e->diags[i].source);
+    }
+    e->ndiags = n;
+    e->nerrors = 0;
+    for (size_t i = 0; i < n; i++)
+        e->nerrors += e->diags[i].severity == ENG_ERROR;
     e->diag_overflow = 0;
 }
 

@@ -1513,6 +1513,76 @@ static void reset_with_a_listener_sees_every_event(void **state)
     eng_set_listener(e, NULL, NULL);
 }
 
+/* Parse trees are dropped once compiled: explanations parse a condition
+ * again, and parsing at run time keeps no memory.  Counted with an
+ * allocator that knows how many blocks are live. */
+static void *live_alloc(void *ud, void *ptr, size_t n)
+{
+    long *live = ud;
+    if (n == 0) {
+        if (ptr) {
+            --*live;
+            free(ptr);
+        }
+        return NULL;
+    }
+    void *p = realloc(ptr, n);
+    if (p && !ptr)
+        ++*live;
+    return p;
+}
+
+static void explanations_and_runtime_parses_keep_no_memory(void **state)
+{
+    (void)state;
+    long live = 0;
+    eng_config cfg = {0};
+    cfg.alloc = live_alloc;
+    cfg.alloc_ud = &live;
+    eng_engine *e = eng_new(&cfg);
+    assert_non_null(e);
+    load_ok(e,
+        "[rule named]\n"
+        "when = person ?p ?n\n"
+        "when = ?n ~ /^[a-z]+-[0-9]+$/\n"
+        "when = not blocked ?p\n"
+        "when = ?n != \"x\"\n"
+        "then = assert ok ?p\n");
+    const eng_rule *r = tu_rule(e, "named");
+    assert_non_null(r);
+    long before = 0;
+    for (int i = 0; i < 200; i++) {
+        const eng_fact *f = NULL;
+        assert_int_equal(eng_assert_text(e, "person ann \"Ann\"", &f), ENG_OK);
+        eng_why_not w;
+        assert_int_equal(eng_rule_why_not(e, r, NULL, NULL, 0, &w), ENG_OK);
+        assert_int_equal(w.result, ENG_WHY_FAILED);
+        if (i == 0)
+            fprintf(stderr, "why not: %s\n", w.detail);
+        /* the regular expression runs in the pattern's alpha memory: the
+         * pattern fails, and its test names its variable, which only the
+         * condition parsed again knows */
+        assert_int_equal(w.cond, 0);
+        assert_non_null(strstr(w.detail, "?n = \"Ann\""));
+        /* a long variable name is a token the lexer copies */
+        char var[256];
+        memset(var, 'v', sizeof var - 1);
+        var[0] = '?';
+        var[sizeof var - 1] = '\0';
+        for (int k = 0; k < 10; k++) {
+            eng_value v;
+            assert_int_equal(eng_value_parse(e, var, &v), ENG_EINVAL);
+        }
+        assert_int_equal(eng_retract(e, f), ENG_OK);
+        if (i == 0)
+            before = live;
+    }
+    assert_int_equal(live, before);
+    assert_int_equal(eng_error_count(e), 0);
+    eng_free(e);
+    assert_int_equal(live, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
@@ -1520,6 +1590,7 @@ int main(void)
         T(join_on_shared_variable),
         T(reset_equals_a_fresh_engine),
         T(reset_with_a_listener_sees_every_event),
+        T(explanations_and_runtime_parses_keep_no_memory),
         T(join_in_any_assertion_order),
         T(repeated_variable_in_one_pattern),
         T(pattern_arity_must_match),
