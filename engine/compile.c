@@ -313,7 +313,8 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     am->nxt = pl->alpha.n;
     memcpy(am->keypos, pl->keypos, pl->nkey * sizeof *am->keypos);
     am->nkey = pl->nkey;
-    if (smap_put(e, &e->amems, b.p, b.len, am) || amem_register(e, am))
+    if (smap_put(e, &e->amems, b.p, b.len, am) || pvec_push(e, &e->allamems, am) ||
+        amem_register(e, am))
         goto fail;
     ebuf_free(e, &b);
     return am;

@@ -536,6 +536,7 @@ struct eng_engine {
     pvec levels;                /* level*, salience descending */
     node *top;
     pvec allnodes;              /* node*, for freeing their arrays */
+    pvec allamems;              /* amem*, in the order made */
     smap amems, nodes;          /* sharing by signature */
     reldisp **disp; size_t ndisp;   /* hash table of reldisp chains */
     uint32_t namems, nnodes;

@@ -1989,12 +1989,12 @@ void eng_free(eng_engine *e)
         eng_release(e, n->kids);
     }
     pvec_free(e, &e->allnodes);
-    for (size_t i = 0; i < e->amems.nb; i++)
-        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
-            amem *am = x->val;
-            eng_release(e, am->sv);
-            eng_release(e, am->live);
-        }
+    for (size_t i = 0; i < e->allamems.n; i++) {
+        amem *am = e->allamems.v[i];
+        eng_release(e, am->sv);
+        eng_release(e, am->live);
+    }
+    pvec_free(e, &e->allamems);
     for (size_t i = 0; i < e->ndisp; i++)
         for (reldisp *d = e->disp[i]; d; d = d->next)
             smap_free(e, &d->byval);

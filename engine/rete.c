@@ -717,14 +717,13 @@ static void wm_rewind(eng_engine *e)
         if (n->type == N_QUERY)
             n->q->matches = 0;
     }
-    for (size_t i = 0; i < e->amems.nb; i++)
-        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
-            amem *am = x->val;
-            am->b = NULL;
-            am->nb = am->count = 0;
-            if (am->live)
-                memset(am->live, 0, am->nsv);
-        }
+    for (size_t i = 0; i < e->allamems.n; i++) {
+        amem *am = e->allamems.v[i];
+        am->b = NULL;
+        am->nb = am->count = 0;
+        if (am->live)
+            memset(am->live, 0, am->nsv);
+    }
     e->root = NULL;
     e->fset = e->pset = NULL;
     e->nfset = e->nfacts = 0;
@@ -751,7 +750,7 @@ static void wm_snapshot(eng_engine *e)
             return;
         e->snap->levels = eng_calloc(e, (2 * e->levels.n + 1) * sizeof(tok *));
         e->dirty_n = eng_malloc(e, (e->allnodes.n + 1) * sizeof *e->dirty_n);
-        e->dirty_a = eng_malloc(e, (e->amems.n + 1) * sizeof *e->dirty_a);
+        e->dirty_a = eng_malloc(e, (e->allamems.n + 1) * sizeof *e->dirty_a);
         if (!e->snap->levels || !e->dirty_n || !e->dirty_a) {
             eng_release(e, e->snap->levels);
             eng_release(e, e->snap);
@@ -783,14 +782,13 @@ static void wm_snapshot(eng_engine *e)
         n->snap_matches = n->type == N_QUERY ? n->q->matches : 0;
         n->gen = 0;
     }
-    for (size_t i = 0; i < e->amems.nb; i++)
-        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
-            amem *am = x->val;
-            am->snap_b = am->b;
-            am->snap_nb = am->nb;
-            am->snap_count = am->count;
-            am->gen = 0;
-        }
+    for (size_t i = 0; i < e->allamems.n; i++) {
+        amem *am = e->allamems.v[i];
+        am->snap_b = am->b;
+        am->snap_nb = am->nb;
+        am->snap_count = am->count;
+        am->gen = 0;
+    }
     wm_fields(e, e->snap, 1);
     e->wm_gen = 1;
     e->ndirty_n = e->ndirty_a = 0;
@@ -828,9 +826,8 @@ static void wm_restore(eng_engine *e)
     if (++e->wm_gen == 0) {     /* wrapped: no memory may look clean */
         for (size_t i = 0; i < e->allnodes.n; i++)
             ((node *)e->allnodes.v[i])->gen = 0;
-        for (size_t i = 0; i < e->amems.nb; i++)
-            for (smap_ent *x = e->amems.b[i]; x; x = x->next)
-                ((amem *)x->val)->gen = 0;
+        for (size_t i = 0; i < e->allamems.n; i++)
+            ((amem *)e->allamems.v[i])->gen = 0;
         e->wm_gen = 1;
     }
     wm_fields(e, s, 0);
@@ -864,24 +861,27 @@ void eng_wm_free(eng_engine *e)
  * complete when the first reset comes. */
 static int link_network(eng_engine *e)
 {
-    for (size_t i = 0; i < e->amems.nb; i++)
-        for (smap_ent *x = e->amems.b[i]; x; x = x->next) {
-            amem *am = x->val;
-            size_t n = 0;
-            for (node *s = am->succ; s; s = s->rnext)
-                n++;
-            am->sv = eng_malloc(e, (n + 1) * sizeof *am->sv);
-            am->live = eng_calloc(e, n + 1);
-            if (!am->sv || !am->live)
-                return ENG_ENOMEM;
-            n = 0;
-            for (node *s = am->succ; s; s = s->rnext) {
-                s->si = (uint32_t)n;
-                am->live[n] = s->count > 0;
-                am->sv[n++] = s;
-            }
-            am->nsv = n;
+    for (size_t i = 0; i < e->allamems.n; i++) {
+        amem *am = e->allamems.v[i];
+        size_t n = 0;
+        for (node *s = am->succ; s; s = s->rnext)
+            n++;
+        am->sv = eng_malloc(e, (n + 1) * sizeof *am->sv);
+        am->live = eng_calloc(e, n + 1);
+        if (!am->sv || !am->live)
+            return ENG_ENOMEM;
+        n = 0;
+        for (node *s = am->succ; s; s = s->rnext) {
+            s->si = (uint32_t)n;
+            am->live[n] = s->count > 0;
+            am->sv[n++] = s;
         }
+        am->nsv = n;
+    }
+    /* no rule comes after the first reset: the maps that found nodes and
+     * memories to share go */
+    smap_free(e, &e->nodes);
+    smap_free(e, &e->amems);
     e->linked = 1;
     return ENG_OK;
 }
