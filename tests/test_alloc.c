@@ -174,6 +174,17 @@ static const char answers_text[] =
 
 static char answers_path[64];
 
+/* 1 if the fact written TEXT is in working memory (without allocating:
+ * eng_query would, and could meet the failing allocation itself). */
+static int has_fact(eng_engine *e, const char *text)
+{
+    char buf[128];
+    for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f))
+        if (eng_fact_format(e, f, buf, sizeof buf) < sizeof buf && !strcmp(buf, text))
+            return 1;
+    return 0;
+}
+
 /* Reads the answers file and asserts each respondent with allocation
  * FAIL_AT failing: a call fails with ENG_ENOMEM (NULL from
  * eng_answers_read), or else every answer is there: a failure never loses
@@ -207,14 +218,11 @@ static int attempt_answers(long fail_at)
             rc = eng_answers_assert(e, a, i);
         if (rc == ENG_OK && i == 0) {
             assert_int_equal(eng_fact_count(e), 5);     /* 3 [facts] + 2 answers */
-            assert_int_equal(eng_query(e, "answer org.type municipality", NULL, NULL), 1);
-            char buf[64] = "";
-            for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f))
-                if (eng_fact_format(e, f, buf, sizeof buf) && !strncmp(buf, "answer org.name", 15))
-                    break;
-            assert_string_equal(buf, "answer org.name \"Harbour Town\"");
+            assert_true(has_fact(e, "answer org.type municipality"));
+            assert_true(has_fact(e, "answer org.name \"Harbour Town\""));
         } else if (rc == ENG_OK) {
-            assert_int_equal(eng_query(e, "answer org.type region", NULL, NULL), 1);
+            assert_int_equal(eng_fact_count(e), 4);
+            assert_true(has_fact(e, "answer org.type region"));
         }
     }
     if (rc != ENG_OK)
