@@ -616,6 +616,11 @@ def markdown(rows, info, command, started, runs, budget):
                f"examples/answers.ini replicated to {kr['respondents']:,} respondents in one process,"
                f" ldt-advisor runs {kr['per_s'] or 0:,.0f} respondents a second"
                f" ({kr['per_cpu_s'] or 0:,.0f} a CPU second): respondents / (time − load time).", ""]
+    soak_json = os.path.join(BENCH, "soak.json")
+    if os.path.exists(soak_json):       # the soak's latest figures (bench/soak.py) stay
+        import soak
+        with open(soak_json) as f:
+            md.append(soak.section(json.load(f)))
     return "\n".join(md)
 
 
