@@ -7,6 +7,8 @@
 #   make valgrind   the tests under valgrind (no leaks, no errors)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make example    run the advisor on the bundled example
+#   make bench      every benchmark against CLIPS, then the soak (long)
+#   make soak       100,000 respondents through advise in one process
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -40,7 +42,7 @@ CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN        = $(BUILD)/ldt-advisor
 
-.PHONY: all setup check test unit asan valgrind install uninstall clean example bench
+.PHONY: all setup check test unit asan valgrind install uninstall clean example bench soak
 
 all: $(BIN)
 
@@ -92,11 +94,20 @@ example: all
 	$(BIN) advise --kb rules examples/answers.ini
 
 # Every workload on both engines, side by side (installs CLIPS when missing);
-# writes bench/RESULTS.md, bench/results.json and the plot bench/advisory.svg.
+# writes bench/RESULTS.md, bench/results.json and the plot bench/advisory.svg;
+# then the soak.
 bench: all
 	@command -v clips >/dev/null 2>&1 || $(MAKE) -s setup
 	python3 bench/run.py --bin $(BIN)
 	python3 bench/plot.py
+	python3 bench/soak.py --bin $(BIN)
+
+# 100,000 respondents (a 114 MB answers file it generates) through advise in
+# one process: respondents a second and peak memory after the first 1,000
+# and at the end, which must be within 10 %; writes bench/soak.json and the
+# soak section of bench/RESULTS.md.
+soak: all
+	python3 bench/soak.py --bin $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ldt-advisor/rules \

@@ -638,6 +638,11 @@ def markdown(rows, info, command, started, runs, budget):
                f" {kr['respondents']:,} respondents in one `advise`, ldt-advisor advises"
                f" {kr['per_s'] or 0:,.0f} respondents a second ({kr['per_cpu_s'] or 0:,.0f} a CPU second):"
                f" (respondents − 1) / (time − the one-respondent time).", ""]
+    soak_json = os.path.join(BENCH, "soak.json")
+    if os.path.exists(soak_json):       # the soak's latest figures (bench/soak.py) stay
+        import soak
+        with open(soak_json) as f:
+            md.append(soak.section(json.load(f)))
     return "\n".join(md)
 
 

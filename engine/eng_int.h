@@ -25,7 +25,10 @@
 #define ENG_MAX_DEPTH 200           /* expression nesting */
 #define ENG_MAX_SALIENCE 10000
 #define ENG_MAX_KB_FILE ((size_t)16 << 20)      /* bytes in one KB file */
-#define ENG_MAX_ANSWERS_FILE ((size_t)64 << 20) /* bytes in an answers file */
+/* Answers files are streamed and have no size limit; what one respondent
+ * may hold is limited instead, so that memory stays bounded. */
+#define ENG_MAX_ANSWER ((size_t)1 << 20)        /* bytes in one answer */
+#define ENG_MAX_RESPONDENT ((size_t)4 << 20)    /* in all of a respondent's */
 
 /* ------------------------------------------------------------ memory */
 

@@ -433,16 +433,32 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
 
 /* Reads an answers file ([answers NAME] sections, keys are question IDs).
  * Problems become diagnostics; a respondent with any error is marked
- * invalid, the others stay usable.  NULL when the file cannot be read (a
- * diagnostic says why) or on out of memory.  Free with eng_answers_free. */
+ * invalid, the others stay usable.  NULL when the file cannot be read, is
+ * not a text file (a NUL byte), or changed while it was read (a
+ * diagnostic says why), or on out of memory.  Free with eng_answers_free.
+ *
+ * The file is streamed: it is checked in one pass, and only an index of
+ * its respondents (name, where its section is, a hash of its lines) is
+ * kept, so memory does not grow with the file's size; the file stays open
+ * until eng_answers_free, and eng_answers_assert reads the respondent's
+ * section again.  Limits: lines of eng_config.max_line bytes, answers of
+ * 1 MiB, 4 MiB of answers for one respondent (each an error that makes
+ * the respondent invalid). */
 eng_answers *eng_answers_read(eng_engine *e, const char *path);
-void eng_answers_free(eng_answers *a);
+void eng_answers_free(eng_answers *a);      /* closes the file; NULL ok */
 size_t eng_answers_count(const eng_answers *a);
+/* Respondent I's name (file order), valid until eng_answers_free; NULL
+ * when I is out of range. */
 const char *eng_answers_name(const eng_answers *a, size_t i);
 int eng_answers_valid(const eng_answers *a, size_t i);
 
 /* Asserts `answer ID VALUE` for each answer of respondent I (after the
- * caller's eng_reset).  ENG_EINVAL if the respondent is invalid. */
+ * caller's eng_reset), reading its section from the file again.
+ * ENG_EINVAL if the respondent is invalid; ENG_EIO, with a diagnostic the
+ * first time, when the file changed since eng_answers_read (its size,
+ * modification time or the respondent's lines differ) or cannot be read:
+ * nothing more is read from it then, and every later call gives ENG_EIO;
+ * ENG_ENOMEM; or the status of eng_assert. */
 int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i);
 
 /* ------------------------------------------------------------------- tests */

@@ -11,14 +11,25 @@
  * duplicate or empty sections (which inih merges or never reports).  The
  * values of one section are collected, then the section is compiled as a
  * whole; every problem becomes a diagnostic and reading goes on.
+ *
+ * Knowledge-base files are read whole (they are small and their text is
+ * kept for the diagnostics of later stages).  Answers files are streamed:
+ * eng_answers_read reads the file once, a line at a time, checking every
+ * respondent and keeping only an index (name, where its section is, a hash
+ * of its lines, valid or not); eng_answers_assert reads that one section
+ * again and asserts its answers.  Memory stays that of one section however
+ * large the file, and a file changed in between is noticed, not trusted.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "eng_int.h"
 
@@ -32,24 +43,48 @@ typedef struct kv {
     int ownkey;                 /* key is malloc'd: freed with the section */
     ebuf val;                   /* joined value */
     seg *segs; size_t nsegs, capsegs;
+    char *owntext;              /* streamed: copy of the key's line (segs[0]) */
+    char *owntext2;             /* and of segs[1], where the value starts
+                                   when the key's line has none */
     int line, col;
+    int over;                   /* answers: over a limit, already reported */
 } kv;
 
 typedef struct sect {
     char *kind, *name;          /* malloc'd */
     int line, col, namecol;
     const char *text;           /* header line */
+    char *owntext;              /* streamed: TEXT is this copy */
     int valid;
+    int over;                   /* answers: over the respondent's limit */
+    int dropped;                /* answers: the last key was not kept */
+    size_t bytes;               /* answers: bytes of all its values */
     kv *kvs; size_t nkvs, capkvs;
 } sect;
 
-enum { MODE_KB, MODE_ANSWERS };
+/* MODE_ANSWERS checks a whole answers file; MODE_REPLAY reads one section
+ * of it again for eng_answers_assert, quietly. */
+enum { MODE_KB, MODE_ANSWERS, MODE_REPLAY };
+
+typedef struct resp resp;
 
 typedef struct rdr {
     eng_engine *e;
     const char *path;           /* interned */
-    const char *buf;
+    const char *buf;            /* the whole text (KB files) */
     size_t len, pos;
+    int fd;                     /* >= 0: lines are read from this file */
+    char *chunk;                /* fd: what read() gave, [cpos, clen) unused */
+    size_t cpos, clen, chunkcap;
+    char *lbuf;                 /* fd: the current line, raw (with any CR),
+                                   its first lcap - 1 bytes, NUL-terminated */
+    size_t lcap, lraw;          /* lraw: bytes of it in lbuf */
+    uint64_t lineoff;           /* file offset of the current line */
+    uint64_t nextoff;           /* offset just past it (and its newline) */
+    uint64_t fpos;              /* fd: offset of the byte after chunk[clen] */
+    uint64_t stop;              /* MODE_REPLAY: read nothing from here on */
+    int ioerr;                  /* fd: errno of a failed read, or -1 when a
+                                   NUL byte appeared (the file changed) */
     int line;
     const char *cur;            /* raw current line */
     size_t curlen;
@@ -60,24 +95,51 @@ typedef struct rdr {
     int mode;
     sect s;
     int insect;
-    char *out;                  /* buffer given to inih */
+    uint64_t soff, send;        /* the current section: from its header to
+                                   the end of the last line given to inih */
+    uint64_t shash;             /* FNV-1a of the lines given to inih */
     eng_answers *ans;           /* MODE_ANSWERS */
+    const eng_answers *from;    /* MODE_REPLAY: the file's index */
+    const resp *want;           /*   the section being read again */
+    int replayed;               /*   it was found and read */
+    int bad;                    /*   it is not as it was */
+    int status;                 /*   of asserting its answers */
 } rdr;
+
+/* A respondent of an answers file: what eng_answers_assert needs to find
+ * and check its section again.  The answers themselves are not kept. */
+struct resp {
+    uint64_t off;               /* file offset of its [answers NAME] line */
+    uint64_t end;               /* just past the last line read for it */
+    uint64_t hash;              /* FNV-1a of those lines (rdr.shash) */
+    size_t name;                /* offset of its name in names */
+    int line;                   /* of the header */
+    int valid;                  /* no errors: it may be asserted */
+};
+
+/* The open answers file.  eng_answers_assert receives a const eng_answers
+ * but reads the file and may find it changed: that state lives here. */
+typedef struct ans_io {
+    int fd;                     /* open from eng_answers_read to _free */
+    struct stat st;             /* as it was read: size and mtime are
+                                   compared before each section is read */
+    int stale;                  /* the file changed: nothing more is read */
+    char *chunk, *lbuf;         /* rdr's buffers for reading a section again, */
+    size_t lcap;                /*   made by the first eng_answers_assert */
+} ans_io;
 
 struct eng_answers {
     eng_engine *e;
     char *path;
-    pvec resp;                  /* resp* */
-    smap names;                 /* respondent name -> resp*, for duplicates */
+    resp *resp; size_t n, cap;  /* respondents in file order */
+    char *names;                /* their names, NUL-terminated, one after */
+    size_t nnames, capnames;    /*   the other */
+    uint32_t *slots;            /* open addressing on names: index + 1 into */
+    size_t nslots;              /*   resp, 0 empty; at most half full */
+    ans_io *io;
 };
 
-typedef struct resp {
-    char *name;
-    int line;
-    int valid;
-    eng_value *vals;            /* answer facts: pairs (question id, value) */
-    size_t nvals, capvals;
-} resp;
+#define CHUNK_SIZE 65536        /* bytes per read() of an answers file */
 
 static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
                  const char *src, const char *fmt, ...)
@@ -86,22 +148,67 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
 #endif
     ;
 
+/* A streamed file's raw line LINE (with any CR), if it is at hand: the
+ * current line, or a line of the current section.  *N receives its
+ * length. */
+static const char *stream_line(const rdr *r, int line, size_t *n)
+{
+    const char *t = NULL;
+    if (line == r->line && r->lbuf) {
+        *n = r->lraw;
+        return r->lbuf;
+    }
+    if (r->insect && r->s.line == line)
+        t = r->s.owntext;
+    for (size_t i = 0; !t && i < r->s.nkvs; i++) {
+        const kv *k = &r->s.kvs[i];
+        for (size_t j = 0; !t && j < k->nsegs; j++)
+            if (k->segs[j].line == line)
+                t = k->segs[j].text;
+    }
+    if (t)
+        *n = strlen(t);
+    return t;
+}
+
+/* What fill_sources does for a text read whole, for a streamed one: the
+ * diagnostics made from FIRST on without a source line get the line from
+ * the file (as it is, up to the newline and at most 1000 bytes), now,
+ * while it is still at hand. */
+static void stream_sources(rdr *r, size_t first)
+{
+    eng_engine *e = r->e;
+    for (size_t i = first; r->fd >= 0 && i < e->ndiags; i++) {
+        eng_diag *d = &e->diags[i];
+        size_t n;
+        const char *t;
+        if (d->source || d->line <= 0 || !(t = stream_line(r, d->line, &n)))
+            continue;
+        d->source = eng_strndup(e, t, n > 1000 ? 1000 : n);
+    }
+}
+
 static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
                  const char *src, const char *fmt, ...)
 {
     if (r->gaveup)
         return;
+    if (r->mode == MODE_REPLAY)
+        return;     /* reported when the file was first read */
+    size_t first = r->e->ndiags;
     if (sev == ENG_ERROR && ++r->errors > MAX_FILE_ERRORS) {
         r->gaveup = 1;
         eng_diagf(r->e, ENG_ERROR, r->path, line, 0, 1, NULL,
                   "too many errors in this file (more than %d); is it a knowledge-base INI file?",
                   MAX_FILE_ERRORS);
+        stream_sources(r, first);
         return;
     }
     va_list ap;
     va_start(ap, fmt);
     eng_diagv(r->e, sev, r->path, line, col, span, src, fmt, ap);
     va_end(ap);
+    stream_sources(r, first);
 }
 
 static const char *kv_text(const kv *k, int line)
@@ -141,10 +248,13 @@ static void sect_clear(eng_engine *e, sect *s)
             eng_release(e, (void *)s->kvs[i].key);
         ebuf_free(e, &s->kvs[i].val);
         eng_release(e, s->kvs[i].segs);
+        eng_release(e, s->kvs[i].owntext);
+        eng_release(e, s->kvs[i].owntext2);
     }
     eng_release(e, s->kvs);
     eng_release(e, s->kind);
     eng_release(e, s->name);
+    eng_release(e, s->owntext);
     memset(s, 0, sizeof *s);
 }
 
@@ -663,6 +773,7 @@ static void do_entry(rdr *r, sect *s)
 }
 
 static void do_answers(rdr *r, sect *s);
+static void do_replay(rdr *r, sect *s);
 
 static void sect_finish(rdr *r)
 {
@@ -672,7 +783,7 @@ static void sect_finish(rdr *r)
     r->insect = 0;
     /* an empty [answers] section is a respondent who knows no answer */
     if (s->valid && !s->nkvs && strcmp(s->kind, "rule") &&
-        strcmp(s->kind, "question") && r->mode != MODE_ANSWERS)
+        strcmp(s->kind, "question") && r->mode == MODE_KB)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
@@ -681,6 +792,8 @@ static void sect_finish(rdr *r)
         eng_scratch_mark mark = eng_scratch_get(r->e);
         if (r->mode == MODE_ANSWERS) {
             do_answers(r, s);
+        } else if (r->mode == MODE_REPLAY) {
+            do_replay(r, s);
         } else if (!strcmp(s->kind, "rule")) {
             do_rule(r, s);
         } else if (!strcmp(s->kind, "question")) {
@@ -708,6 +821,15 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     r->haskey = 0;
     s->line = r->line;
     s->text = line;
+    if (r->mode == MODE_REPLAY) {
+        s->text = "";   /* read again quietly: no diagnostic shows it */
+    } else if (r->fd >= 0) {
+        /* the line buffer is reused: the section keeps a copy */
+        s->owntext = eng_strndup(e, line, r->lraw);
+        s->text = s->owntext ? s->owntext : "";
+        if (!s->owntext)
+            e->oom = 1;
+    }
     s->col = (int)lead + 1;
     const char *close = memchr(line, ']', len);
     if (!close) {
@@ -776,7 +898,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
              s->name);
         return;
     }
-    if (r->mode == MODE_ANSWERS) {
+    if (r->mode != MODE_KB) {
         if (strcmp(s->kind, "answers")) {
             rerr(r, ENG_ERROR, r->line, kcol, (int)wl[0], line,
                  "unknown section kind '%s' in an answers file (expected '[answers NAME]')",
@@ -864,21 +986,135 @@ static void skip_header(rdr *r, const char *line, size_t len)
     }
 }
 
+static uint64_t fnv_add(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+#define FNV_INIT 0xcbf29ce484222325ull
+
+/* The next line of a streamed file into r->lbuf (its first lcap - 1 raw
+ * bytes; the rest of a longer line is counted, not kept).  1 and *LEN
+ * (without newline and CR: the whole length, even where lbuf holds less),
+ * or 0 at the end of the file (in MODE_REPLAY: at r->stop) or on a read
+ * error (r->ioerr). */
+static int stream_next(rdr *r, size_t *len)
+{
+    size_t raw = 0, kept = 0;
+    char last = 0;
+    int any = 0, nl = 0;
+    while (!nl) {
+        if (r->cpos == r->clen) {
+            size_t want = r->chunkcap;
+            if (r->mode == MODE_REPLAY) {
+                /* no further than the section: a section is often much
+                 * shorter than a chunk */
+                uint64_t left = r->stop > r->fpos ? r->stop - r->fpos : 0;
+                if (left < want)
+                    want = (size_t)left;
+            }
+            ssize_t got = 0;
+            if (want) {
+                do
+                    got = pread(r->fd, r->chunk, want, (off_t)r->fpos);
+                while (got < 0 && errno == EINTR);
+            }
+            if (got < 0) {
+                r->ioerr = errno ? errno : EIO;
+                return 0;
+            }
+            if (got == 0)
+                break;
+            r->fpos += (uint64_t)got;
+            r->cpos = 0;
+            r->clen = (size_t)got;
+        }
+        any = 1;
+        const char *p = r->chunk + r->cpos;
+        size_t avail = r->clen - r->cpos;
+        const char *eol = memchr(p, '\n', avail);
+        size_t n = eol ? (size_t)(eol - p) : avail;
+        if (kept + 1 < r->lcap) {
+            size_t k = n < r->lcap - 1 - kept ? n : r->lcap - 1 - kept;
+            memcpy(r->lbuf + kept, p, k);
+            kept += k;
+        }
+        if (n)
+            last = p[n - 1];
+        raw += n;
+        r->cpos += n + (eol != NULL);
+        nl = eol != NULL;
+    }
+    if (!any)
+        return 0;
+    r->lineoff = r->nextoff;
+    r->nextoff += raw + (uint64_t)nl;
+    r->lbuf[kept] = '\0';
+    r->lraw = kept;
+    /* the NUL check ran on the whole file before: one now means it changed */
+    if (memchr(r->lbuf, '\0', kept)) {
+        r->ioerr = -1;
+        return 0;
+    }
+    *len = raw - (raw && last == '\r');
+    return 1;
+}
+
+/* The next line: 1 and *LINE (raw: not NUL-terminated in a whole text;
+ * for a streamed one, only its first r->lraw bytes are there), *LEN
+ * without newline and CR; 0 at the end. */
+static int next_line(rdr *r, const char **line, size_t *len)
+{
+    if (r->fd < 0) {
+        if (r->pos >= r->len)
+            return 0;
+        const char *l = r->buf + r->pos;
+        const char *nl = memchr(l, '\n', r->len - r->pos);
+        size_t n = nl ? (size_t)(nl - l) : r->len - r->pos;
+        r->lineoff = r->pos;
+        r->pos += n + (nl != NULL);
+        r->nextoff = r->pos;
+        if (n && l[n - 1] == '\r')
+            n--;
+        *line = l;
+        *len = n;
+        return 1;
+    }
+    if (r->line == INT_MAX) {
+        rerr(r, ENG_ERROR, r->line, 0, 1, NULL,
+             "the file has more than %d lines: split it into smaller files", INT_MAX);
+        return 0;
+    }
+    if (!stream_next(r, len))
+        return 0;
+    *line = r->lbuf;
+    return 1;
+}
+
+/* Notes a line given to inih as part of the current section (see soff). */
+static void sect_line(rdr *r, const char *line, size_t len)
+{
+    if (r->fd < 0)
+        return;
+    r->shash = fnv_add(fnv_add(r->shash, line, len), "\n", 1);
+    r->send = r->nextoff;
+}
+
 /* inih's reader: hands it one checked line at a time. */
 static char *reader(char *str, int num, void *stream)
 {
     rdr *r = stream;
     (void)num;
     for (;;) {
-        if (r->pos >= r->len)
+        const char *line;
+        size_t len;
+        if (!next_line(r, &line, &len))
             return NULL;
-        const char *line = r->buf + r->pos;
-        const char *nl = memchr(line, '\n', r->len - r->pos);
-        size_t len = nl ? (size_t)(nl - line) : r->len - r->pos;
-        r->pos += len + (nl != NULL);
         r->line++;
-        if (len && line[len - 1] == '\r')
-            len--;
+        /* in a streamed file, only this much of the line is at hand (all
+         * of it unless the line is over the limit) */
+        size_t avail = r->fd >= 0 && r->lraw < len ? r->lraw : len;
         r->cur = line;
         r->curlen = len;
         r->cont = 0;
@@ -888,7 +1124,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
-            skip_header(r, line, len);
+            skip_header(r, line, avail);
             continue;
         }
         long bad = utf8_bad((const unsigned char *)line, len);
@@ -906,6 +1142,9 @@ static char *reader(char *str, int num, void *stream)
             continue;       /* blank or comment: inih would skip it too */
         if (line[lead] == '[') {
             sect_start(r, line, len, lead);
+            r->soff = r->lineoff;
+            r->shash = FNV_INIT;
+            sect_line(r, line, len);
             memcpy(str, "[s]\n", 5);    /* inih resets its last key */
             return str;
         }
@@ -921,6 +1160,7 @@ static char *reader(char *str, int num, void *stream)
                      "this indented line continues the previous value; if '%.*s' is meant as a new key, remove the indentation",
                      (int)kl, line + lead);
             }
+            sect_line(r, line, len);
             memcpy(str, line, len);
             str[len] = '\n';
             str[len + 1] = '\0';
@@ -948,6 +1188,7 @@ static char *reader(char *str, int num, void *stream)
             continue;
         }
         r->haskey = 1;
+        sect_line(r, line, len);
         memcpy(str, line, len);
         str[len] = '\n';
         str[len + 1] = '\0';
@@ -957,6 +1198,12 @@ static char *reader(char *str, int num, void *stream)
 
 static int add_seg(rdr *r, kv *k, int line, int col)
 {
+    if (r->fd >= 0 && k->nsegs && k->val.len) {
+        /* answers are reported at the start of their value (its first
+         * segment, or the next when the key's line has no value): a
+         * streamed file keeps no place (and no copy) of later lines */
+        return 0;
+    }
     if (k->nsegs == k->capsegs) {
         size_t cap = k->capsegs ? k->capsegs * 2 : 2;
         seg *s = eng_mem(r->e, k->segs, cap * sizeof *s);
@@ -972,7 +1219,47 @@ static int add_seg(rdr *r, kv *k, int line, int col)
     s->line = line;
     s->col = col;
     s->text = r->cur;
+    if (r->mode == MODE_REPLAY) {
+        s->text = NULL;     /* read again quietly: no diagnostic shows it */
+    } else if (r->fd >= 0) {
+        char **own = k->nsegs == 1 ? &k->owntext : &k->owntext2;
+        if (!(*own = eng_strndup(r->e, r->cur, r->lraw))) {
+            r->e->oom = 1;
+            return -1;
+        }
+        s->text = *own;
+    }
     return 0;
+}
+
+/* An answers file's value grows by N bytes on the current line (at COL):
+ * 0 if that stays within the limits, else -1 after reporting the limit
+ * reached, once, and marking K (and for the respondent's limit, every
+ * later value of the section) as over it. */
+static int answer_grows(rdr *r, kv *k, size_t n, int col)
+{
+    sect *s = &r->s;
+    if (k->over || s->over) {
+        k->over = 1;
+        return -1;
+    }
+    if (k->val.len + n > ENG_MAX_ANSWER) {
+        rerr(r, ENG_ERROR, r->line, col, 1, r->cur,
+             "respondent '%s', question '%s': the answer is longer than %d MiB, the limit for one answer",
+             s->name, k->key, (int)(ENG_MAX_ANSWER >> 20));
+        k->over = 1;
+    } else if (s->bytes + n > ENG_MAX_RESPONDENT) {
+        rerr(r, ENG_ERROR, r->line, col, 1, r->cur,
+             "respondent '%s': the answers are longer than %d MiB in all, the limit for one respondent",
+             s->name, (int)(ENG_MAX_RESPONDENT >> 20));
+        s->over = k->over = 1;
+    } else {
+        s->bytes += n;
+        return 0;
+    }
+    /* what was collected is of no more use */
+    ebuf_free(r->e, &k->val);
+    return -1;
 }
 
 static int handler(void *user, const char *section, const char *name,
@@ -998,9 +1285,14 @@ static int handler(void *user, const char *section, const char *name,
     kv *k;
     /* a continuation extends the last value, except for `fact`, whose
      * indented lines are facts of their own */
+    if (r->cont && s->dropped)
+        return 1;       /* continues a key that was not kept (below) */
     if (r->cont && s->nkvs && strcmp(s->kvs[s->nkvs - 1].key, "fact")) {
         k = &s->kvs[s->nkvs - 1];
         if (vlen) {
+            if (r->mode != MODE_KB &&
+                answer_grows(r, k, vlen + (k->val.len > 0), col))
+                return 1;
             if (k->val.len)
                 ebuf_add(r->e, &k->val, " ", 1);
             if (add_seg(r, k, r->line, col))
@@ -1009,6 +1301,13 @@ static int handler(void *user, const char *section, const char *name,
         }
         return 1;
     }
+    /* Answers: a respondent cannot answer more questions than there are,
+     * so of more keys than the questions and MAX_FILE_ERRORS, more than
+     * MAX_FILE_ERRORS are errors (unknown or answered twice), and reading
+     * gives up before it would report on the rest: they need no memory. */
+    s->dropped = r->mode != MODE_KB && s->nkvs > r->e->questions.n + MAX_FILE_ERRORS;
+    if (s->dropped)
+        return 1;
     if (s->nkvs == s->capkvs) {
         size_t cap = s->capkvs ? s->capkvs * 2 : 8;
         kv *v = eng_mem(r->e, s->kvs, cap * sizeof *v);
@@ -1023,7 +1322,7 @@ static int handler(void *user, const char *section, const char *name,
     memset(k, 0, sizeof *k);
     /* an answers file's keys live only as long as their section: the
      * arena (freed with the engine) would grow with every file read */
-    if (r->mode == MODE_ANSWERS) {
+    if (r->mode != MODE_KB) {
         k->key = eng_strndup(r->e, name, strlen(name));
         k->ownkey = 1;
     } else {
@@ -1035,6 +1334,8 @@ static int handler(void *user, const char *section, const char *name,
     k->line = r->line;
     k->col = col;
     if (add_seg(r, k, r->line, col))
+        return 1;
+    if (r->mode != MODE_KB && answer_grows(r, k, vlen, col))
         return 1;
     ebuf_add(r->e, &k->val, value, vlen);
     if (!k->val.p)
@@ -1084,27 +1385,51 @@ static void sort_diags(eng_engine *e, size_t first)
 }
 
 static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
-                          size_t len, int mode, eng_answers *ans);
+                          size_t len);
 
 /* The reader and the diagnostics treat a line as a C string: work on a
  * NUL-terminated copy (a caller's buffer need not end in one). */
 static int parse_text(eng_engine *e, const char *path, const char *buf,
-                      size_t len, int mode, eng_answers *ans)
+                      size_t len)
 {
-    if (mode == MODE_ANSWERS && buf[len] == '\0')
-        return parse_text_nul(e, path, buf, len, mode, ans);   /* read_file's */
     char *copy = eng_malloc(e, len + 1);
     if (!copy)
         return ENG_ENOMEM;
     memcpy(copy, buf, len);
     copy[len] = '\0';
-    int rc = parse_text_nul(e, path, copy, len, mode, ans);
+    int rc = parse_text_nul(e, path, copy, len);
     eng_release(e, copy);
     return rc;
 }
 
+/* Runs inih over R's lines, sections compiled as they end; the
+ * diagnostics of the file come out in line order.  ENG_OK, ENG_EINVAL
+ * (errors), ENG_ENOMEM. */
+static int run_inih(rdr *r)
+{
+    eng_engine *e = r->e;
+    size_t nerr = e->nerrors;
+    /* Debian's inih reads these at run time: lines up to our own limit
+     * (which the reader enforces with a diagnostic), no inline comments
+     * (a ';' may be part of a regex or a sentence), multi-line values on. */
+    ini_max_line = (int)e->cfg.max_line + 8;
+    ini_allow_inline_comments = 0;
+    ini_allow_multiline = 1;
+    ini_stop_on_first_error = 0;
+    size_t first = e->ndiags;
+    ini_parse_stream(reader, r, handler, r);
+    sect_finish(r);
+    sect_clear(e, &r->s);
+    if (r->fd < 0)
+        fill_sources(e, first, r->path, r->buf, r->len);
+    sort_diags(e, first);
+    if (e->oom)
+        return ENG_ENOMEM;
+    return e->nerrors > nerr ? ENG_EINVAL : ENG_OK;
+}
+
 static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
-                          size_t len, int mode, eng_answers *ans)
+                          size_t len)
 {
     rdr r;
     memset(&r, 0, sizeof r);
@@ -1112,9 +1437,8 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
     r.path = eng_path_intern(e, path);
     r.buf = buf;
     r.len = len;
-    r.mode = mode;
-    r.ans = ans;
-    size_t nerr = e->nerrors;
+    r.fd = -1;
+    r.mode = MODE_KB;
     const char *nul = memchr(buf, '\0', len);
     if (nul) {
         int line = 1;
@@ -1128,26 +1452,7 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
                   "the file contains a NUL byte: it is not a text file");
         return ENG_EINVAL;
     }
-    r.out = eng_malloc(e, e->cfg.max_line + 8);
-    if (!r.out)
-        return ENG_ENOMEM;
-    /* Debian's inih reads these at run time: lines up to our own limit
-     * (which the reader enforces with a diagnostic), no inline comments
-     * (a ';' may be part of a regex or a sentence), multi-line values on. */
-    ini_max_line = (int)e->cfg.max_line + 8;
-    ini_allow_inline_comments = 0;
-    ini_allow_multiline = 1;
-    ini_stop_on_first_error = 0;
-    size_t first = e->ndiags;
-    ini_parse_stream(reader, &r, handler, &r);
-    sect_finish(&r);
-    sect_clear(e, &r.s);
-    eng_release(e, r.out);
-    fill_sources(e, first, r.path, buf, len);
-    sort_diags(e, first);
-    if (e->oom)
-        return ENG_ENOMEM;
-    return e->nerrors > nerr ? ENG_EINVAL : ENG_OK;
+    return run_inih(&r);
 }
 
 /* ------------------------------------------------------------ tests */
@@ -1162,6 +1467,7 @@ static void check_tests(eng_engine *e)
         rdr r;
         memset(&r, 0, sizeof r);
         r.e = e;
+        r.fd = -1;
         r.path = t->path;
         int bad = 0;
         t->ans = eng_arena(e, (s->nkvs + 1) * sizeof *t->ans);
@@ -1297,7 +1603,7 @@ static int load_file(eng_engine *e, const char *path)
     int rc = read_file(e, path, &buf, &len, ENG_MAX_KB_FILE);
     if (rc)
         return rc;
-    rc = parse_text(e, path, buf ? buf : "", len, MODE_KB, NULL);
+    rc = parse_text(e, path, buf ? buf : "", len);
     eng_release(e, buf);
     return rc;
 }
@@ -1410,7 +1716,7 @@ int eng_load_buffer(eng_engine *e, const char *path, const char *text,
     if (e->ready)
         return ENG_ESTATE;
     size_t nerr = e->nerrors;
-    int rc = parse_text(e, path, text, len, MODE_KB, NULL);
+    int rc = parse_text(e, path, text, len);
     check_tests(e);
     if (e->oom)
         return ENG_ENOMEM;
@@ -1553,9 +1859,12 @@ static void options_list(const eng_question *q, char *buf, size_t size)
     }
 }
 
-int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
-                     eng_value *vals, size_t max, size_t *n, char *err,
-                     size_t errsize)
+/* eng_answer_parse; without INTERN, a text answer is checked but not
+ * interned (its value is then a placeholder), so that checking a whole
+ * answers file does not grow the engine's atoms. */
+static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
+                        eng_value *vals, size_t max, size_t *n, char *err,
+                        size_t errsize, int intern)
 {
     const char *s = text;
     size_t len = strlen(text);
@@ -1619,8 +1928,12 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
                 return ENG_EINVAL;
             }
         }
-        if (eng_intern(e, s, len, ENG_STRING, &vals[0]))
+        if (!intern) {
+            vals[0].type = ENG_STRING;
+            vals[0].u.atom = 0;
+        } else if (eng_intern(e, s, len, ENG_STRING, &vals[0])) {
             return ENG_ENOMEM;
+        }
         *n = 1;
         return ENG_OK;
     case ENG_Q_ONE:
@@ -1671,31 +1984,94 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
     return ENG_EINVAL;
 }
 
+int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
+                     eng_value *vals, size_t max, size_t *n, char *err,
+                     size_t errsize)
+{
+    return answer_parse(e, q, text, vals, max, n, err, errsize, 1);
+}
+
 /* ------------------------------------------------------------ answers */
 
-static void do_answers(rdr *r, sect *s)
+/* The index of the respondent named NAME (hash H), or where it would go:
+ * a slot of a->slots. */
+static size_t name_slot(const eng_answers *a, const char *name, uint32_t h)
+{
+    size_t mask = a->nslots - 1, i = h & mask;
+    while (a->slots[i] && strcmp(a->names + a->resp[a->slots[i] - 1].name, name))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Adds respondent NAME to A's index (not yet to its hash table).  0, or -1
+ * out of memory. */
+static int resp_add(eng_engine *e, eng_answers *a, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 64;
+        resp *v = eng_mem(e, a->resp, cap * sizeof *v);
+        if (!v)
+            return -1;
+        a->resp = v;
+        a->cap = cap;
+    }
+    if (a->nnames + len > a->capnames) {
+        size_t cap = a->capnames ? a->capnames * 2 : 1024;
+        while (cap < a->nnames + len)
+            cap *= 2;
+        char *v = eng_mem(e, a->names, cap);
+        if (!v)
+            return -1;
+        a->names = v;
+        a->capnames = cap;
+    }
+    if (2 * (a->n + 1) > a->nslots) {
+        size_t ns = a->nslots ? a->nslots * 2 : 128;
+        uint32_t *old = a->slots;
+        size_t nold = a->nslots;
+        a->slots = eng_calloc(e, ns * sizeof *a->slots);
+        if (!a->slots) {
+            a->slots = old;
+            return -1;
+        }
+        a->nslots = ns;
+        for (size_t i = 0; i < nold; i++)
+            if (old[i]) {
+                const char *n = a->names + a->resp[old[i] - 1].name;
+                a->slots[name_slot(a, n, eng_hash_bytes(n, strlen(n)))] = old[i];
+            }
+        eng_release(e, old);
+    }
+    memcpy(a->names + a->nnames, name, len);
+    memset(&a->resp[a->n], 0, sizeof a->resp[a->n]);
+    a->resp[a->n].name = a->nnames;
+    a->nnames += len;
+    a->n++;
+    return 0;
+}
+
+/* Checks the answers of section S: unknown questions, questions answered
+ * twice, values that do not fit their question, limits.  With ASSERT,
+ * asserts each answer as `answer ID VALUE` as it goes (text values are
+ * interned only then: a first reading keeps nothing of them).  Returns the
+ * number of problems, or -1 when out of memory or an assertion failed
+ * (*STATUS says which). */
+static long check_answers(rdr *r, sect *s, int assert, int *status)
 {
     eng_engine *e = r->e;
-    eng_answers *a = r->ans;
-    const resp *first = smap_get(&a->names, s->name, strlen(s->name));
-    if (first) {
-        rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
-             "duplicate respondent '%s' (first at line %d)", s->name, first->line);
-        return;
+    long bad = 0;
+    /* the questions answered so far, to find one answered twice without
+     * comparing every pair of keys */
+    size_t nseen = 16;
+    while (nseen < 2 * s->nkvs)
+        nseen *= 2;
+    const eng_question **seen = eng_calloc(e, nseen * sizeof *seen);
+    if (!seen) {
+        e->oom = 1;
+        *status = ENG_ENOMEM;
+        return -1;
     }
-    resp *p = eng_calloc(e, sizeof *p);
-    if (!p)
-        return;
-    p->name = eng_strndup(e, s->name, strlen(s->name));
-    p->line = s->line;
-    p->valid = 1;
-    if (!p->name || pvec_push(e, &a->resp, p)) {
-        eng_release(e, p->name);
-        eng_release(e, p);
-        return;
-    }
-    if (smap_put(e, &a->names, p->name, strlen(p->name), p))
-        return;
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
         const eng_question *q = eng_question_find(e, k->key);
@@ -1709,44 +2085,218 @@ static void do_answers(rdr *r, sect *s)
             rerr(r, ENG_ERROR, k->line, 1, (int)strlen(k->key), line,
                  "respondent '%s': unknown question '%s'%s%s%s", s->name, k->key,
                  dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
-            p->valid = 0;
+            bad++;
             continue;
         }
-        for (size_t j = 0; j < i; j++)
+        size_t h = (size_t)((uintptr_t)q >> 4) & (nseen - 1);
+        while (seen[h] && seen[h] != q)
+            h = (h + 1) & (nseen - 1);
+        for (size_t j = 0; seen[h] && j < i; j++)
             if (!strcmp(s->kvs[j].key, k->key)) {
                 rerr(r, ENG_ERROR, k->line, 1, (int)strlen(k->key), line,
                      "respondent '%s': question '%s' is answered twice (first at line %d)",
                      s->name, k->key, s->kvs[j].line);
-                p->valid = 0;
+                bad++;
             }
+        seen[h] = q;
+        if (k->over) {      /* over a limit: reported while reading */
+            bad++;
+            continue;
+        }
         eng_value vals[256];
         size_t n;
         char err[700];
-        int rc = eng_answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
-                                  err, sizeof err);
-        if (rc == ENG_ENOMEM)
-            return;
+        int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
+                              err, sizeof err, assert);
+        if (rc == ENG_ENOMEM) {
+            e->oom = 1;
+            *status = ENG_ENOMEM;
+            bad = -1;
+            break;
+        }
         if (rc) {
             kv_err(r, k, 0, (int)(k->val.len ? k->val.len : 1),
                    "respondent '%s', question '%s': %s", s->name, k->key, err);
-            p->valid = 0;
+            bad++;
             continue;
         }
-        if (p->nvals + 2 * n > p->capvals) {
-            size_t cap = (p->capvals ? p->capvals * 2 : 32) + 2 * n;
-            eng_value *v = eng_mem(e, p->vals, cap * sizeof *v);
-            if (!v) {
-                e->oom = 1;
-                return;
+        for (size_t j = 0; assert && !bad && j < n; j++) {
+            eng_value f[3] = {e->sym_answer, q->idv, vals[j]};
+            if ((rc = eng_assert(e, f, 3, NULL))) {
+                *status = rc;
+                bad = -1;
+                break;
             }
-            p->vals = v;
-            p->capvals = cap;
         }
-        for (size_t j = 0; j < n; j++) {
-            p->vals[p->nvals++] = q->idv;
-            p->vals[p->nvals++] = vals[j];
+        if (bad < 0)
+            break;
+    }
+    eng_release(e, seen);
+    return bad;
+}
+
+/* A section of the first reading: a respondent, checked and indexed. */
+static void do_answers(rdr *r, sect *s)
+{
+    eng_engine *e = r->e;
+    eng_answers *a = r->ans;
+    uint32_t h = eng_hash_bytes(s->name, strlen(s->name));
+    if (a->nslots) {
+        size_t slot = name_slot(a, s->name, h);
+        if (a->slots[slot]) {
+            rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
+                 "duplicate respondent '%s' (first at line %d)", s->name,
+                 a->resp[a->slots[slot] - 1].line);
+            return;
         }
     }
+    if (a->n >= UINT32_MAX - 1) {
+        rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
+             "more than %lu respondents in one file: split it", (unsigned long)(UINT32_MAX - 2));
+        return;
+    }
+    if (resp_add(e, a, s->name)) {
+        e->oom = 1;
+        return;
+    }
+    size_t idx = a->n - 1;
+    a->slots[name_slot(a, s->name, h)] = (uint32_t)(idx + 1);
+    resp *p = &a->resp[idx];
+    p->off = r->soff;
+    p->end = r->send;
+    p->hash = r->shash;
+    p->line = s->line;
+    p->valid = !s->over;
+    int status = ENG_OK;
+    if (check_answers(r, s, 0, &status))
+        a->resp[idx].valid = 0;
+}
+
+/* The section read again by eng_answers_assert: it must be the one that
+ * was checked, line for line; then its answers are asserted. */
+static void do_replay(rdr *r, sect *s)
+{
+    const resp *p = r->want;
+    r->replayed = 1;
+    if (strcmp(s->name, r->from->names + p->name) || r->send != p->end ||
+        r->shash != p->hash || s->over) {
+        r->bad = 1;
+        return;
+    }
+    if (check_answers(r, s, 1, &r->status) > 0)
+        r->bad = 1;
+}
+
+/* The length of S (N bytes) up to a CR or LF. */
+static size_t strcspn_n(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && s[i] != '\r' && s[i] != '\n')
+        i++;
+    return i;
+}
+
+/* Looks for a NUL byte in the file: 1 and a diagnostic at the first, 0
+ * when there is none, -1 on a read error (errno). */
+static int find_nul(eng_engine *e, const char *path, int fd, char *chunk,
+                    size_t size)
+{
+    uint64_t off = 0, at = 0;
+    ssize_t got;
+    int found = 0;
+    while (!found) {
+        do
+            got = pread(fd, chunk, size, (off_t)off);
+        while (got < 0 && errno == EINTR);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            return 0;
+        const char *z = memchr(chunk, '\0', (size_t)got);
+        if (z) {
+            at = off + (uint64_t)(z - chunk);
+            found = 1;
+        }
+        off += (uint64_t)got;
+    }
+    /* rare: read up to it again for its line and column */
+    uint64_t line = 1, ls = 0;
+    for (off = 0; off < at; off += (uint64_t)got) {
+        size_t want = at - off < size ? (size_t)(at - off) : size;
+        do
+            got = pread(fd, chunk, want, (off_t)off);
+        while (got < 0 && errno == EINTR);
+        if (got <= 0)
+            return -1;
+        for (const char *p = chunk; (p = memchr(p, '\n', (size_t)(chunk + got - p))); p++) {
+            line++;
+            ls = off + (uint64_t)(p - chunk) + 1;
+        }
+    }
+    uint64_t col = at - ls + 1;
+    size_t first = e->ndiags;
+    eng_diagf(e, ENG_ERROR, path, line > INT_MAX ? INT_MAX : (int)line,
+              col > INT_MAX ? INT_MAX : (int)col, 1, NULL,
+              "the file contains a NUL byte: it is not a text file");
+    /* its line up to the NUL byte as the source, the part a program that
+     * shows the line can show: else it would read the whole file for it */
+    if (e->ndiags > first) {
+        size_t n = at - ls < 1000 ? (size_t)(at - ls) : 1000;
+        do
+            got = pread(fd, chunk, n, (off_t)ls);
+        while (got < 0 && errno == EINTR);
+        if (got >= 0)
+            e->diags[first].source = eng_strndup(e, chunk, strcspn_n(chunk, (size_t)got));
+    }
+    return 1;
+}
+
+/* Room for a line of a streamed file in E: see rdr.lbuf. */
+static size_t line_cap(const eng_engine *e)
+{
+    return (e->cfg.max_line > 1000 ? e->cfg.max_line : 1000) + 2;
+}
+
+/* Reads (MODE_ANSWERS) or reads again (MODE_REPLAY) a streamed answers
+ * file through the same reader as knowledge-base files.  R is set up, its
+ * buffers too or else made here. */
+static int parse_stream(rdr *r)
+{
+    eng_engine *e = r->e;
+    int own = !r->chunk;
+    if (own) {
+        r->chunkcap = CHUNK_SIZE;
+        r->lcap = line_cap(e);
+        r->chunk = eng_malloc(e, r->chunkcap);
+        r->lbuf = eng_malloc(e, r->lcap);
+    }
+    int rc = r->chunk && r->lbuf ? run_inih(r) : ENG_ENOMEM;
+    if (own) {
+        eng_release(e, r->chunk);
+        eng_release(e, r->lbuf);
+        r->chunk = r->lbuf = NULL;
+    }
+    return rc;
+}
+
+/* The diagnostic for a file that is no longer what was read. */
+static void answers_changed(eng_engine *e, const char *path, int line,
+                            const char *name)
+{
+    if (name)
+        eng_diagf(e, ENG_ERROR, path, line, 0, 1, NULL,
+                  "the file changed after it was read: respondent '%s' and the ones after it are not read again (run again on the finished file)",
+                  name);
+    else
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "the file changed while it was being read: read it again once it is complete");
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino &&
+           a->st_dev == b->st_dev;
 }
 
 eng_answers *eng_answers_read(eng_engine *e, const char *path)
@@ -1755,29 +2305,81 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     if (!a)
         return NULL;
     a->e = e;
+    a->io = eng_calloc(e, sizeof *a->io);
     a->path = eng_strndup(e, path, strlen(path));
-    char *buf = NULL;
-    size_t len = 0;
+    if (!a->io || !a->path) {
+        eng_answers_free(a);
+        return NULL;
+    }
+    a->io->fd = -1;
     struct stat st;
-    if (a->path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
         return NULL;
     }
-    if (!a->path || read_file(e, path, &buf, &len, ENG_MAX_ANSWERS_FILE)) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
+                  strerror(errno));
         eng_answers_free(a);
         return NULL;
     }
-    int rc = parse_text(e, path, buf ? buf : "", len, MODE_ANSWERS, a);
-    eng_release(e, buf);
-    if (rc == ENG_ENOMEM) {
+    a->io->fd = fd;
+    if (fstat(fd, &a->io->st) || !S_ISREG(a->io->st.st_mode)) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
         return NULL;
     }
-    if (!a->resp.n && rc == ENG_OK)
+    rdr r;
+    memset(&r, 0, sizeof r);
+    r.e = e;
+    r.path = eng_path_intern(e, path);
+    r.fd = fd;
+    r.mode = MODE_ANSWERS;
+    r.ans = a;
+    int rc = ENG_ENOMEM, nul = 0;
+    char *chunk = eng_malloc(e, CHUNK_SIZE);
+    if (chunk && r.path) {
+        /* a NUL byte anywhere makes the file no text file at all: looked
+         * for first, so that nothing else is reported then, and the file
+         * is refused as one that cannot be read */
+        nul = find_nul(e, r.path, fd, chunk, CHUNK_SIZE);
+        rc = nul ? ENG_EIO : ENG_OK;
+        if (nul < 0)
+            r.ioerr = errno ? errno : EIO;
+    }
+    eng_release(e, chunk);
+    if (rc == ENG_OK)
+        rc = parse_stream(&r);
+    if (nul > 0) {
+        /* reported by find_nul */
+    } else if (rc != ENG_ENOMEM && r.ioerr > 0) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot read: %s",
+                  strerror(r.ioerr));
+        rc = ENG_EIO;
+    } else if (rc != ENG_ENOMEM &&
+               (r.ioerr < 0 || fstat(fd, &st) || !same_file(&st, &a->io->st))) {
+        answers_changed(e, path, 0, NULL);
+        rc = ENG_EIO;
+    }
+    if (rc == ENG_ENOMEM || rc == ENG_EIO) {
+        eng_answers_free(a);
+        return NULL;
+    }
+    if (!a->n && rc == ENG_OK)
         eng_diagf(e, ENG_WARNING, path, 0, 0, 1, NULL,
                   "no [answers NAME] sections: there is nobody to advise");
+    /* the index is final: give back what growing it left over */
+    if (a->n < a->cap) {
+        resp *v = eng_mem(e, a->resp, (a->n ? a->n : 1) * sizeof *v);
+        if (v) {
+            a->resp = v;
+            a->cap = a->n ? a->n : 1;
+        }
+    }
     return a;
 }
 
@@ -1786,42 +2388,93 @@ void eng_answers_free(eng_answers *a)
     if (!a)
         return;
     eng_engine *e = a->e;
-    for (size_t i = 0; i < a->resp.n; i++) {
-        resp *p = a->resp.v[i];
-        eng_release(e, p->name);
-        eng_release(e, p->vals);
-        eng_release(e, p);
+    if (a->io) {
+        if (a->io->fd >= 0)
+            close(a->io->fd);
+        eng_release(e, a->io->chunk);
+        eng_release(e, a->io->lbuf);
     }
-    pvec_free(e, &a->resp);
-    smap_free(e, &a->names);
+    eng_release(e, a->io);
+    eng_release(e, a->resp);
+    eng_release(e, a->names);
+    eng_release(e, a->slots);
     eng_release(e, a->path);
     eng_release(e, a);
 }
 
-size_t eng_answers_count(const eng_answers *a) { return a->resp.n; }
+size_t eng_answers_count(const eng_answers *a) { return a->n; }
 
 const char *eng_answers_name(const eng_answers *a, size_t i)
 {
-    return i < a->resp.n ? ((resp *)a->resp.v[i])->name : NULL;
+    return i < a->n ? a->names + a->resp[i].name : NULL;
 }
 
 int eng_answers_valid(const eng_answers *a, size_t i)
 {
-    return i < a->resp.n && ((resp *)a->resp.v[i])->valid;
+    return i < a->n && a->resp[i].valid;
 }
 
 int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
 {
-    if (i >= a->resp.n || !((resp *)a->resp.v[i])->valid)
+    if (i >= a->n || !a->resp[i].valid)
         return ENG_EINVAL;
-    const resp *p = a->resp.v[i];
-    for (size_t j = 0; j + 1 < p->nvals; j += 2) {
-        eng_value f[3] = {e->sym_answer, p->vals[j], p->vals[j + 1]};
-        int rc = eng_assert(e, f, 3, NULL);
-        if (rc)
-            return rc;
+    ans_io *io = a->io;
+    const resp *p = &a->resp[i];
+    const char *name = a->names + p->name;
+    struct stat st;
+    if (io->stale)
+        return ENG_EIO;     /* reported when it was found */
+    if (fstat(io->fd, &st) || !same_file(&st, &io->st)) {
+        io->stale = 1;
+        answers_changed(e, a->path, p->line, name);
+        return ENG_EIO;
     }
-    return ENG_OK;
+    /* the buffers belong to A (made with its engine's allocator) */
+    if (!io->chunk || io->lcap < line_cap(e)) {
+        eng_release(a->e, io->chunk);
+        eng_release(a->e, io->lbuf);
+        io->lcap = line_cap(e);
+        io->chunk = eng_malloc(a->e, CHUNK_SIZE);
+        io->lbuf = eng_malloc(a->e, io->lcap);
+        if (!io->chunk || !io->lbuf) {
+            eng_release(a->e, io->chunk);
+            eng_release(a->e, io->lbuf);
+            io->chunk = io->lbuf = NULL;
+            return ENG_ENOMEM;
+        }
+    }
+    rdr r;
+    memset(&r, 0, sizeof r);
+    r.e = e;
+    r.path = eng_path_intern(e, a->path);
+    if (!r.path)
+        return ENG_ENOMEM;
+    r.chunk = io->chunk;
+    r.chunkcap = CHUNK_SIZE;
+    r.lbuf = io->lbuf;
+    r.lcap = io->lcap;
+    r.fd = io->fd;
+    r.mode = MODE_REPLAY;
+    r.from = a;
+    r.want = p;
+    r.fpos = r.nextoff = p->off;
+    r.stop = p->end;
+    r.line = p->line - 1;
+    int rc = parse_stream(&r);
+    if (rc == ENG_ENOMEM || r.status == ENG_ENOMEM)
+        return ENG_ENOMEM;
+    if (r.ioerr > 0) {
+        io->stale = 1;
+        eng_diagf(e, ENG_ERROR, a->path, p->line, 0, 1, NULL, "cannot read: %s",
+                  strerror(r.ioerr));
+        return ENG_EIO;
+    }
+    if (r.ioerr < 0 || r.bad || !r.replayed) {
+        io->stale = 1;
+        answers_changed(e, a->path, p->line, name);
+        return ENG_EIO;
+    }
+    return r.status;
 }
 
 /* ------------------------------------------------------------ tests */
