@@ -2052,12 +2052,12 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
 }
 
 /* Checks the answers of section S: unknown questions, questions answered
- * twice, values that do not fit their question, limits.  With ASSERT,
+ * twice, values that do not fit their question, limits.  With ASSERT_THEM,
  * asserts each answer as `answer ID VALUE` as it goes (text values are
  * interned only then: a first reading keeps nothing of them).  Returns the
  * number of problems, or -1 when out of memory or an assertion failed
  * (*STATUS says which). */
-static long check_answers(rdr *r, sect *s, int assert, int *status)
+static long check_answers(rdr *r, sect *s, int assert_them, int *status)
 {
     eng_engine *e = r->e;
     long bad = 0;
@@ -2107,7 +2107,7 @@ static long check_answers(rdr *r, sect *s, int assert, int *status)
         size_t n;
         char err[700];
         int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
-                              err, sizeof err, assert);
+                              err, sizeof err, assert_them);
         if (rc == ENG_ENOMEM) {
             e->oom = 1;
             *status = ENG_ENOMEM;
@@ -2120,7 +2120,7 @@ static long check_answers(rdr *r, sect *s, int assert, int *status)
             bad++;
             continue;
         }
-        for (size_t j = 0; assert && !bad && j < n; j++) {
+        for (size_t j = 0; assert_them && !bad && j < n; j++) {
             eng_value f[3] = {e->sym_answer, q->idv, vals[j]};
             if ((rc = eng_assert(e, f, 3, NULL))) {
                 *status = rc;
