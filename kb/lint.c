@@ -58,8 +58,10 @@
  *   matched on a relation of the cycle (an equal fact asserted again is
  *   new), `add`s to a relation of the cycle, or asserts into one a value
  *   computed by an expression; warning at that action, naming the rules.
- *   A condition that bounds the cycle (`?n < ?max`) is not recognised:
- *   check it by reading the rules named.
+ *   Not when every rule of the cycle retracts a fact it matched of a
+ *   relation that no rule of the cycle asserts or adds to: each firing
+ *   uses up one of a finite supply.  A condition that bounds the cycle
+ *   (`?n < ?max`) is not recognised: check it by reading the rules named.
  *
  * - contradictory values of an "exactly one" conclusion: the conclusions
  *   `situation primary S`, `maturity band B` and `model primary M` must
@@ -1235,6 +1237,23 @@ static const rel *retract_target(lint *L, const eng_rule *rl, const char *t)
     return NULL;
 }
 
+/* Does RL retract a fact it matched of a relation that no rule of the
+ * component (INCOMP) asserts or adds to?  Each firing then uses up a fact
+ * the cycle cannot make again. */
+static int consumes(lint *L, const eng_rule *rl, const char *incomp, size_t nr)
+{
+    char tbuf[1024];
+    int col;
+    for (size_t a = 0; a < eng_rule_action_count(rl); a++) {
+        if (eng_rule_action_kind(rl, a) != ENG_ACT_RETRACT)
+            continue;
+        const rel *r = retract_target(L, rl, action_text(L, rl, a, &col, tbuf, sizeof tbuf));
+        if (r && !incomp[nr + (size_t)(r - L->d->rels)])
+            return 1;
+    }
+    return 0;
+}
+
 static void check_loops(lint *L)
 {
     eng_engine *e = L->e;
@@ -1375,6 +1394,15 @@ static void check_loops(lint *L)
                     cact = a;
                     crel = r;
                 }
+            }
+            /* every rule of the cycle using up a fact it cannot make again
+             * bounds it: the supply is finite */
+            if (culprit) {
+                size_t i = 0;
+                while (i < nrules && consumes(L, eng_rule_at(e, comp[i]), incomp, nr))
+                    i++;
+                if (i == nrules)
+                    culprit = NULL;
             }
             if (culprit) {
                 namelist rules, rels;

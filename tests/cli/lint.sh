@@ -63,10 +63,10 @@ status 64 $RUN lint tests/lint-kb/clean tests/lint-kb/loops
 grep -qF "too many arguments" "$TMP/lint.err" || fail "too many arguments message"
 status 66 $RUN lint "$TMP/nowhere"
 
-# 4. the shipped knowledge base loads without errors (its warnings are
-# findings for its authors, not failures)
-status 0 $RUN lint rules
-grep -q ': error:' "$TMP/lint.err" && fail "lint rules reports errors"
+# 4. the shipped knowledge base is clean: no error, no warning (its
+# journey loop uses up candidates and prerequisites, which lint recognises)
+status 0 $RUN lint --strict rules
+[ -s "$TMP/lint.err" ] && fail "lint rules reports: $(head -c 300 "$TMP/lint.err")"
 
 # 5. 10,000 rules: finishes in seconds (the checks index relations rather
 # than comparing rules with rules); two findings planted in it
