@@ -6,6 +6,9 @@
  * rule's conditions on already answered questions has failed.  Whether a
  * condition holds is read from the engine's alpha memories (the facts that
  * pass the pattern's own tests), so the check costs a few lookups per rule.
+ * Which questions are answered is a prefix lookup (`answer ID ?`) per
+ * question, not a walk over working memory: a session's cost does not grow
+ * with the catalogue facts.
  */
 #include <stdlib.h>
 #include <string.h>
