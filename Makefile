@@ -141,7 +141,8 @@ FUZZ_FLAGS   ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefi
 FUZZ_OPTS    ?= -max_len=4096 -timeout=5 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_DEFS     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -DLDT_DATADIR='"$(PREFIX)/share/ldt-advisor"' \
-                -DFUZZ_KB_DIR='"$(CURDIR)/rules"' $(shell pkg-config --cflags $(PKGS))
+                -DFUZZ_SESSION_KB='"$(CURDIR)/tests/fuzz/session-kb"' \
+                $(shell pkg-config --cflags $(PKGS))
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 REPLAY_DIR    = $(BUILD)/fuzz-replay
 REPLAY_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
@@ -150,7 +151,7 @@ REPLAY_OBJ    = $(ENGINE_SRC:%.c=$(REPLAY_DIR)/obj/%.o) $(KB_SRC:%.c=$(REPLAY_DI
 
 .PHONY: fuzz fuzz-build fuzz-corpus fuzz-check fuzz-replay
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h kb/kb.h
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(KB_SRC) engine/engine.h engine/eng_int.h kb/kb.h kb/kb_int.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_DEFS) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(KB_SRC) $(LIBS)
 
@@ -182,7 +183,7 @@ fuzz-check: fuzz-build fuzz-corpus
 	done
 	@sh tests/fuzz/regress.sh $(FUZZ_BUILD)
 
-$(REPLAY_DIR)/obj/%.o: %.c
+$(REPLAY_DIR)/obj/%.o: %.c engine/engine.h engine/eng_int.h kb/kb.h kb/kb_int.h
 	@mkdir -p $(dir $@)
 	$(CC) $(FUZZ_DEFS) $(REPLAY_CFLAGS) -c $< -o $@
 

@@ -697,8 +697,8 @@ void eng_diag_truncate(eng_engine *e, size_t n)
 static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return limit + 1;
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;       /* the distance is at least the difference */
     size_t row[65];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;

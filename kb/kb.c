@@ -395,6 +395,11 @@ void kb_close(kb *k)
     free(k->nreaders);
     free(k->answered);
     free(k->skipped);
+    for (size_t i = 0; i < k->nrinfo; i++)
+        free(k->rinfo[i].c);
+    free(k->rinfo);
+    free(k->qsym);
+    free(k->qstr);
     free(k->cat);
     eng_free(k->e);
     free(k);

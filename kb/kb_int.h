@@ -8,9 +8,25 @@
 #include "kb.h"
 
 /* A rule condition that reads a question: `answer Q ...` with Q constant. */
+typedef struct kb_qcond {
+    size_t cond;                /* condition index in its rule */
+    size_t q;                   /* question index */
+    int neg;                    /* a `not` condition */
+    int negconst;               /* ... whose answer value is a constant */
+} kb_qcond;
+
+/* A rule's conditions on questions, found once at load so that asking
+ * "can it still fire" costs no string comparisons. */
+typedef struct kb_rinfo {
+    const eng_rule *rule;
+    kb_qcond *c;
+    size_t n;
+} kb_rinfo;
+
 typedef struct kb_reader {
     const eng_rule *rule;
     size_t cond;
+    const kb_rinfo *ri;         /* the rule's conditions on questions */
 } kb_reader;
 
 struct kb {
@@ -19,6 +35,10 @@ struct kb {
     kb_reader **readers;        /* per question: the conditions reading it */
     size_t *nreaders;
     char *answered;             /* scratch: per question, answered now */
+    kb_rinfo *rinfo;            /* rules reading some question */
+    size_t nrinfo;
+    eng_value *qsym, *qstr;     /* per question: its id as symbol, string */
+    eng_value sym_answer;
     char *skipped;              /* per question: skipped in this session */
     const eng_entry **cat;      /* catalogue entries sorted by kind, name */
     size_t ncat;

@@ -6,12 +6,16 @@
  * rule's conditions on already answered questions has failed.  Whether a
  * condition holds is read from the engine's alpha memories (the facts that
  * pass the pattern's own tests), so the check costs a few lookups per rule.
+ * Which questions are answered is a prefix lookup (`answer ID ?`) per
+ * question, not a walk over working memory: a session's cost does not grow
+ * with the catalogue facts.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "kb_int.h"
 
+/* The index of the question ID, or -1 (the engine finds ids by hash). */
 static long qindex(kb *k, const char *id)
 {
     const eng_question *q = eng_question_find(k->e, id);
@@ -37,6 +41,30 @@ static long cond_question(kb *k, const eng_rule *r, size_t c, size_t *size,
     return qindex(k, qt);
 }
 
+/* Finds RULE's conditions on questions (K->rinfo[K->nrinfo] on success). */
+static int index_rule(kb *k, const eng_rule *rule, kb_rinfo *ri)
+{
+    memset(ri, 0, sizeof *ri);
+    ri->rule = rule;
+    size_t nc = eng_rule_cond_count(rule);
+    for (size_t c = 0; c < nc; c++) {
+        size_t size;
+        eng_ce_kind kind;
+        long q = cond_question(k, rule, c, &size, &kind);
+        if (q < 0)
+            continue;
+        if (!ri->c && !(ri->c = calloc(nc, sizeof *ri->c)))
+            return ENG_ENOMEM;
+        kb_qcond *qc = &ri->c[ri->n++];
+        eng_value v;
+        qc->cond = c;
+        qc->q = (size_t)q;
+        qc->neg = kind == ENG_CE_NOT;
+        qc->negconst = qc->neg && eng_rule_cond_const(rule, c, 2, &v);
+    }
+    return ENG_OK;
+}
+
 int kb_index_readers(kb *k)
 {
     k->nq = eng_question_count(k->e);
@@ -44,61 +72,76 @@ int kb_index_readers(kb *k)
     k->nreaders = calloc(k->nq + 1, sizeof *k->nreaders);
     k->answered = calloc(k->nq + 1, 1);
     k->skipped = calloc(k->nq + 1, 1);
-    if (!k->readers || !k->nreaders || !k->answered || !k->skipped)
+    k->qsym = calloc(k->nq + 1, sizeof *k->qsym);
+    k->qstr = calloc(k->nq + 1, sizeof *k->qstr);
+    k->rinfo = calloc(eng_rule_count(k->e) + 1, sizeof *k->rinfo);
+    if (!k->readers || !k->nreaders || !k->answered || !k->skipped ||
+        !k->qsym || !k->qstr || !k->rinfo)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < k->nq; i++) {
+        const char *id = eng_question_id(eng_question_at(k->e, i));
+        if (eng_intern(k->e, id, strlen(id), ENG_SYMBOL, &k->qsym[i]) ||
+            eng_intern(k->e, id, strlen(id), ENG_STRING, &k->qstr[i]))
+            return ENG_ENOMEM;
+    }
+    if (eng_intern(k->e, "answer", 6, ENG_SYMBOL, &k->sym_answer))
         return ENG_ENOMEM;
     for (size_t r = 0; r < eng_rule_count(k->e); r++) {
         const eng_rule *rule = eng_rule_at(k->e, r);
-        for (size_t c = 0; c < eng_rule_cond_count(rule); c++) {
-            size_t size;
-            eng_ce_kind kind;
-            long q = cond_question(k, rule, c, &size, &kind);
-            if (q < 0 || kind == ENG_CE_NOT)
+        kb_rinfo *ri = &k->rinfo[k->nrinfo];
+        if (index_rule(k, rule, ri)) {
+            free(ri->c);
+            ri->c = NULL;
+            return ENG_ENOMEM;
+        }
+        if (!ri->n)
+            continue;
+        k->nrinfo++;
+        for (size_t j = 0; j < ri->n; j++) {
+            size_t q = ri->c[j].q;
+            if (ri->c[j].neg)
                 continue;
             kb_reader *v = realloc(k->readers[q], (k->nreaders[q] + 1) * sizeof *v);
             if (!v)
                 return ENG_ENOMEM;
             k->readers[q] = v;
             v[k->nreaders[q]].rule = rule;
-            v[k->nreaders[q]++].cond = c;
+            v[k->nreaders[q]].cond = ri->c[j].cond;
+            v[k->nreaders[q]++].ri = ri;
         }
     }
     return ENG_OK;
 }
 
+/* A question is answered when working memory holds `answer ID VALUE` (ID
+ * the question's id as a symbol, or as a string): a prefix lookup per
+ * question instead of a walk over working memory. */
 static void mark_answered(kb *k)
 {
-    eng_value ans;
-    memset(k->answered, 0, k->nq);
-    if (eng_intern(k->e, "answer", 6, ENG_SYMBOL, &ans))
-        return;
-    for (const eng_fact *f = eng_fact_next(k->e, NULL); f; f = eng_fact_next(k->e, f)) {
-        if (eng_fact_size(f) != 3 || !eng_value_equal(eng_fact_value(f, 0), ans))
-            continue;
-        const char *id = eng_value_text(k->e, eng_fact_value(f, 1), NULL);
-        long q = id ? qindex(k, id) : -1;
-        if (q >= 0)
-            k->answered[q] = 1;
+    for (size_t i = 0; i < k->nq; i++) {
+        eng_value p[2] = {k->sym_answer, k->qsym[i]};
+        size_t n = eng_fact_lookup(k->e, p, 2, NULL, 0);
+        if (!n) {
+            p[1] = k->qstr[i];
+            n = eng_fact_lookup(k->e, p, 2, NULL, 0);
+        }
+        k->answered[i] = n > 0;
     }
 }
 
-/* Can RULE still fire, as far as the answers given so far tell? */
-static int still_possible(kb *k, const eng_rule *rule)
+/* Can the rule of RI still fire, as far as the answers given so far tell? */
+static int still_possible(kb *k, const kb_rinfo *ri)
 {
-    for (size_t c = 0; c < eng_rule_cond_count(rule); c++) {
-        size_t size;
-        eng_ce_kind kind;
-        long q = cond_question(k, rule, c, &size, &kind);
-        if (q < 0 || !k->answered[q])
+    for (size_t j = 0; j < ri->n; j++) {
+        const kb_qcond *qc = &ri->c[j];
+        if (!k->answered[qc->q])
             continue;
         eng_cond_info ci;
-        eng_rule_cond(rule, c, &ci);
-        if (kind != ENG_CE_NOT && ci.alpha == 0)
+        eng_rule_cond(ri->rule, qc->cond, &ci);
+        if (!qc->neg && ci.alpha == 0)
             return 0;       /* answered, and not as this rule needs */
-        if (kind == ENG_CE_NOT && ci.alpha > 0) {
-            eng_value v;
-            if (eng_rule_cond_const(rule, c, 2, &v))
-                return 0;   /* the very answer it must not see was given */
-        }
+        if (qc->neg && ci.alpha > 0 && qc->negconst)
+            return 0;       /* the very answer it must not see was given */
     }
     return 1;
 }
@@ -109,7 +152,7 @@ static int worth_asking(kb *k, size_t i)
     if (k->answered[i] || k->skipped[i] || !eng_question_askable(k->e, q))
         return 0;
     for (size_t j = 0; j < k->nreaders[i]; j++)
-        if (still_possible(k, k->readers[i][j].rule))
+        if (still_possible(k, k->readers[i][j].ri))
             return 1;
     return 0;
 }
@@ -163,7 +206,7 @@ size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
         if (n < max) {
             rules[n] = r;
             if (possible)
-                possible[n] = still_possible(k, r);
+                possible[n] = still_possible(k, k->readers[qi][j].ri);
         }
         n++;
     }

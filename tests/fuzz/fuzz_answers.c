@@ -3,10 +3,12 @@
  * validation against the questions.  A small knowledge base (a question of
  * every type, with options, bounds, a pattern and ask_if lines, and a few
  * rules reading them) is loaded once; each input is written to a file of
- * this process in /dev/shm (there is no buffer API for answers files),
- * read with eng_answers_read, and every valid respondent is reset,
- * asserted and run under a small firing limit.
+ * this process in /dev/shm (there is no buffer API for answers files; the
+ * file stays open: each input is a pwrite and an ftruncate, not a create,
+ * write and close), read with eng_answers_read, and every valid respondent
+ * is reset, asserted and run under a small firing limit.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +99,7 @@ static const char kbtext[] =
 
 static eng_engine *eng;
 static char path[64];
+static int fd = -1;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -105,6 +108,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(path, sizeof path, "/dev/shm/ldt-fuzz-answers-%ld.ini", (long)getpid());
     if (access("/dev/shm", W_OK) != 0)
         snprintf(path, sizeof path, "/tmp/ldt-fuzz-answers-%ld.ini", (long)getpid());
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        perror(path);
+        abort();
+    }
     eng_config cfg = {0};
     cfg.max_firings = 2000;
     eng = eng_new(&cfg);
@@ -121,6 +129,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void cleanup(void)
 {
+    if (fd >= 0)
+        close(fd);
     if (path[0])
         unlink(path);
     eng_free(eng);
@@ -134,14 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         registered = 1;
         atexit(cleanup);
     }
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    if ((size && pwrite(fd, data, size, 0) != (ssize_t)size) || ftruncate(fd, (off_t)size))
         return 0;
-    if (size && fwrite(data, 1, size, f) != size) {
-        fclose(f);
-        return 0;
-    }
-    fclose(f);
     eng_answers *a = eng_answers_read(eng, path);
     if (a) {
         size_t n = eng_answers_count(a);

@@ -39,7 +39,7 @@ done
 # fuzz_kb: every knowledge-base file, and each section of the rule files
 # on its own (small inputs mutate better); files over max_len are cut
 # into sections only.
-for f in $(find rules tests/bad-kb tests/lint-kb bench/manners bench/waltz -name '*.ini' 2>/dev/null | sort); do
+for f in $(find rules tests/bad-kb tests/lint-kb tests/fuzz/session-kb bench/manners bench/waltz -name '*.ini' 2>/dev/null | sort); do
     if [ "$(wc -c < "$f")" -le 4096 ]; then put "$out/fuzz_kb" < "$f"; fi
     awk -v dir="$out/fuzz_kb/.sec" '
         /^\[/ { n++ } { print > (dir "." n) }' "$f"
@@ -59,8 +59,15 @@ printf '[answers a]\nq.kind = municipality\nq.topics = climate, energy\nq.pop = 
 printf '[answers a]\nq.kind = REGION\n\n[answers b]\nq.pop = -1\nq.ok = maybe\n[answers c]\nq.topics = climate,climate, nope\nq.name = 1abc\n' | put "$out/fuzz_answers"
 printf '[answers x]\nq.kind = 2_to_8\nq.pop = 1e9\nq.ratio = 1.5\nq.unknown = 1\n' | put "$out/fuzz_answers"
 
-# fuzz_session: each example respondent's answers in asking order is not
-# known here, so use their values as answer sequences, plus typed answers.
+# fuzz_session: sessions of its own knowledge base (tests/fuzz/session-kb,
+# questions in asking order: kind, pop, topics, ok, name, stage, staff,
+# budget, note); then, for $LDT_FUZZ_KB=rules, each example respondent's
+# values as an answer sequence (their asking order is not known here).
+printf 'region\n250000\nclimate, energy\nyes\nTexel\npilot\n2.5\ngrant\nurgent please\n' | put "$out/fuzz_session"
+printf 'municipality\n45000\nhealth\nno\nxeno\nnone\n0\nsomething\n' | put "$out/fuzz_session"
+printf 'other\nskip\nRx\nlive\n1.5\nown\nstop\n' | put "$out/fuzz_session"
+printf 'agency\n1e7\nmobility,mobility, energy\nskip\n9 lives\nscaling\n100.5\nnone\n' | put "$out/fuzz_session"
+printf 'skip\nskip\nskip\nskip\nskip\nskip\nskip\nskip\nskip\n' | put "$out/fuzz_session"
 awk -v dir="$out/fuzz_session/.sec" '
     /^\[answers/ { n++; next }
     n && /=/ { sub(/^[^=]*=[ \t]*/, ""); print > (dir "." n) }' examples/answers.ini
