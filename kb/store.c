@@ -58,6 +58,7 @@ struct kb_store {
     char *path;
     int busy_ms;
     char msg[256];          /* sqlite3_errmsg of the first failure, copied at once */
+    int msg_rc;             /* and its result code (valid while msg[0]) */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -79,11 +80,15 @@ static void say(char *err, size_t size, const char *fmt, ...)
 }
 
 /* Copies the message of a failed call at once (a later call, even a
- * ROLLBACK, replaces it).  Returns RC. */
+ * ROLLBACK, replaces it), with its code: the first failure is the cause
+ * of what follows (a ROLLBACK that ran out of memory leaves a transaction
+ * open, and the next statement fails for that).  Returns RC. */
 static int note(kb_store *s, int rc)
 {
-    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !s->msg[0] && s->db)
+    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !s->msg[0] && s->db) {
         snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+        s->msg_rc = rc;
+    }
     return rc;
 }
 
@@ -95,6 +100,8 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
     char msg[256];
     snprintf(msg, sizeof msg, "%s",
              s->msg[0] ? s->msg : s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    if (s->msg[0])
+        rc = s->msg_rc;
     s->msg[0] = '\0';
     int sys = s->db ? sqlite3_system_errno(s->db) : 0;
     if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
@@ -381,11 +388,15 @@ static int exec(kb_store *s, const char *sql)
     return note(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
-/* Ends a transaction that failed (or only read). */
-static void rollback(kb_store *s)
+/* Ends a transaction that failed (or only read).  ROLLBACK itself can
+ * run out of memory (it is a statement to prepare), which leaves the
+ * transaction open: it is tried once more.  Returns the SQLite status. */
+static int rollback(kb_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
-        exec(s, "ROLLBACK");
+    int rc = SQLITE_OK;
+    for (int i = 0; i < 2 && !sqlite3_get_autocommit(s->db); i++)
+        rc = exec(s, "ROLLBACK");
+    return sqlite3_get_autocommit(s->db) ? SQLITE_OK : rc;
 }
 
 /* Prepares SQL (constant text) into *ST, noting a failure. */
@@ -694,8 +705,8 @@ static int probe_once(kb_store *s, probe *p)
     int rc = exec(s, "BEGIN");
     if (rc == SQLITE_OK)
         rc = read_probe(s, p);
-    rollback(s);
-    return rc;
+    int r2 = rollback(s);
+    return rc == SQLITE_OK ? r2 : rc;
 }
 
 /* One attempt at opening S->path.  ENG_OK, or an error in ERR; *AGAIN is
@@ -809,9 +820,11 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
         return NULL;
     }
     kb_store *s = calloc(1, sizeof *s);
+    int rc = ENG_EIO;
     if (!s || !(s->path = strdup(path))) {
         free(s);
         say(err, errsize, "%s: out of memory", path);
+        errno = ENOMEM;
         return NULL;
     }
     s->busy_ms = busy_ms();
@@ -829,10 +842,10 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
             goto fail;
         }
     } else if (errno == ENOENT) {
-        int r = make_parents(path, err, errsize);
-        if (r == ENG_ENOMEM)
+        rc = make_parents(path, err, errsize);
+        if (rc == ENG_ENOMEM)
             say(err, errsize, "%s: out of memory", path);
-        if (r)
+        if (rc)
             goto fail;
     } else {
         say(err, errsize, "cannot open %s: %s", path, strerror(errno));
@@ -845,7 +858,7 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
     long long deadline = now_ms() + s->busy_ms;
     for (;;) {
         int again = 0;
-        if (open_once(s, existed, err, errsize, &again) == ENG_OK)
+        if ((rc = open_once(s, existed, err, errsize, &again)) == ENG_OK)
             return s;
         if (!again || now_ms() >= deadline)
             break;
@@ -862,6 +875,7 @@ fail:
     if (errsize && !err[0])
         say(err, errsize, "cannot open %s", path);
     kb_store_close(s);
+    errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
     return NULL;
 }
 
@@ -1268,7 +1282,9 @@ static int read_rows(kb_store *s, long long id, const char *sql,
     if (rc != SQLITE_OK && r == ENG_OK)
         r = fail(s, rc, doing, err, errsize);
     sqlite3_finalize(st);
-    rollback(s);        /* ends the read transaction */
+    rc = rollback(s);   /* ends the read transaction */
+    if (rc != SQLITE_OK && r == ENG_OK)
+        r = fail(s, rc, doing, err, errsize);
     if (r) {
         release(v, len);
         if (r == ENG_ENOMEM)
