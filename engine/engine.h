@@ -432,7 +432,8 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
 /* Reads an answers file ([answers NAME] sections, keys are question IDs).
  * Problems become diagnostics; a respondent with any error is marked
  * invalid, the others stay usable.  NULL when the file cannot be read (a
- * diagnostic says why) or on out of memory.  Free with eng_answers_free. */
+ * diagnostic says why; errno EIO) or on out of memory (errno ENOMEM).
+ * Free with eng_answers_free. */
 eng_answers *eng_answers_read(eng_engine *e, const char *path);
 void eng_answers_free(eng_answers *a);
 size_t eng_answers_count(const eng_answers *a);

@@ -1746,8 +1746,10 @@ static void do_answers(rdr *r, sect *s)
 eng_answers *eng_answers_read(eng_engine *e, const char *path)
 {
     eng_answers *a = eng_calloc(e, sizeof *a);
-    if (!a)
+    if (!a) {
+        errno = ENOMEM;
         return NULL;
+    }
     a->e = e;
     a->path = eng_strndup(e, path, strlen(path));
     char *buf = NULL;
@@ -1757,16 +1759,20 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
+        errno = EIO;
         return NULL;
     }
-    if (!a->path || read_file(e, path, &buf, &len, ENG_MAX_ANSWERS_FILE)) {
+    int rc = a->path ? read_file(e, path, &buf, &len, ENG_MAX_ANSWERS_FILE) : ENG_ENOMEM;
+    if (rc) {
         eng_answers_free(a);
+        errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
         return NULL;
     }
-    int rc = parse_text(e, path, buf ? buf : "", len, MODE_ANSWERS, a);
+    rc = parse_text(e, path, buf ? buf : "", len, MODE_ANSWERS, a);
     eng_release(e, buf);
     if (rc == ENG_ENOMEM) {
         eng_answers_free(a);
+        errno = ENOMEM;
         return NULL;
     }
     if (!a->resp.n && rc == ENG_OK)
