@@ -155,6 +155,10 @@ const char *kb_store_default_path(char *buf, size_t size);
 kb_store *kb_store_open(const char *path, char *err, size_t errsize);
 void kb_store_close(kb_store *s);
 
+/* 1 when S could only be opened for reading (a read-only file, directory
+ * or file system): it can be read, and every write will fail. */
+int kb_store_readonly(const kb_store *s);
+
 typedef struct kb_session_info {
     long long id;
     char *respondent;       /* a label chosen by the user, may be "" */

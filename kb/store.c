@@ -40,7 +40,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <sqlite3.h>
@@ -92,6 +94,44 @@ static int note(kb_store *s, int rc)
     return rc;
 }
 
+/* The likely reason for an I/O error that SQLite reports without the
+ * system's (sqlite3_system_errno reads errno after the failed write, when
+ * it may be gone): the errno of a database or journal file that cannot be
+ * written now (EROFS, EACCES, EPERM: read-only, or made immutable), EFBIG
+ * when one is within 64 KiB of the limit on file size, ENOSPC when less
+ * than 64 KiB is free beside it, else 0. */
+static int io_cause(const kb_store *s)
+{
+    static const char *const suffix[] = {"", "-wal", "-journal"};
+    char file[PATH_MAX];
+    struct stat st;
+    struct rlimit rl;
+    for (size_t i = 0; i < 3; i++)
+        if ((size_t)snprintf(file, sizeof file, "%s%s", s->path, suffix[i]) < sizeof file &&
+            !stat(file, &st) && access(file, W_OK) &&
+            (errno == EROFS || errno == EACCES || errno == EPERM))
+            return errno;
+    if (!getrlimit(RLIMIT_FSIZE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+        for (size_t i = 0; i < 3; i++)
+            if ((size_t)snprintf(file, sizeof file, "%s%s", s->path, suffix[i]) < sizeof file &&
+                !stat(file, &st) && (unsigned long long)st.st_size + 65536 > rl.rlim_cur)
+                return EFBIG;
+    snprintf(file, sizeof file, "%s", s->path);
+    char *slash = strrchr(file, '/');
+    if (!slash)
+        snprintf(file, sizeof file, ".");
+    else
+        slash[slash == file] = '\0';
+    struct statvfs vs;
+    if (!statvfs(file, &vs)) {
+        /* root may use the blocks kept back for it */
+        unsigned long long blocks = geteuid() ? vs.f_bavail : vs.f_bfree;
+        if (blocks * vs.f_frsize < 65536)
+            return ENOSPC;
+    }
+    return 0;
+}
+
 /* Reports the failure RC of DOING on S's database into ERR (the message
  * of sqlite3_errmsg is copied at once, before anything else runs) and
  * returns the eng_status for it. */
@@ -104,8 +144,16 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
         rc = s->msg_rc;
     s->msg[0] = '\0';
     int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if (!sys && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL))
+        sys = io_cause(s);
     if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
         rc = SQLITE_FULL;
+    /* a file that became read-only while open (a file system remounted
+     * read-only, an immutable file): SQLite only says "disk I/O error" */
+    if ((rc & 0xff) == SQLITE_IOERR && (sys == EROFS || sys == EPERM || sys == EACCES)) {
+        rc = SQLITE_READONLY;
+        snprintf(msg, sizeof msg, "%s", strerror(sys));
+    }
     switch (rc & 0xff) {
     case SQLITE_NOMEM:
         say(err, size, "%s: cannot %s: out of memory", s->path, doing);
@@ -887,6 +935,11 @@ void kb_store_close(kb_store *s)
         sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+int kb_store_readonly(const kb_store *s)
+{
+    return sqlite3_db_readonly(s->db, "main") == 1;
 }
 
 /* ------------------------------------------------------------ writing */
