@@ -740,6 +740,15 @@ int cmd_ask(int argc, char **argv)
         fprintf(stderr, PROG ": %s\n", a.err);
         goto done;
     }
+    if (kb_store_readonly(a.st)) {
+        /* a questionnaire whose answers cannot be kept is not started */
+        fprintf(stderr, PROG ": %s is read-only (the file, its directory or its file "
+                "system): no answer could be saved.  Its sessions can still be read "
+                "('" PROG " sessions --db %s list'); make it writable, or choose another "
+                "file with --db\n", dbpath, dbpath);
+        exitc = EX_IOERR;
+        goto done;
+    }
     exitc = resume_or_start(&a, dbpath, resume, resume_id, respondent);
     if (exitc)
         goto done;
