@@ -17,9 +17,12 @@
  *   LDT_FAULT_STICKY=1    every allocation from N on fails too
  *   LDT_FAULT_LOG=FILE    at exit, write "allocations A failed F" (F: how
  *                         many were made to fail) to FILE
- *   LDT_FAULT_SITES=FILE  at exit, write one line "N HASH" for each
- *                         allocation site the first time it allocates:
- *                         failing those N hits every site.  A site is
+ *   LDT_FAULT_SITES=FILE  at exit, write one line "FIRST LATER HASH" for
+ *                         each allocation site: the allocation numbers of
+ *                         its first allocation and of its 2^k-th, the
+ *                         largest k (at least half-way through them, so
+ *                         in other data: a list that is not empty).
+ *                         Failing those N hits every site.  A site is
  *                         the call stack in the program's own code (6
  *                         frames, as offsets, so the same in every run);
  *                         frames in SQLite, PCRE2 and the C library are
@@ -69,6 +72,9 @@ static const char *fi_log;      /* LDT_FAULT_LOG */
 #define SITE_FRAMES 6           /* frames of the program's own code */
 static uint64_t *fi_site;       /* hashes seen (0: free slot) */
 static long *fi_first;          /* the allocation number that first met it */
+static long *fi_count;          /* how often it allocated */
+static long *fi_later;          /* the allocation number of its 2^k-th time,
+                                   the largest k: at least half-way */
 static size_t fi_nsites;
 static const char *fi_sites_path;
 static int fi_in_site;          /* backtrace may allocate: no recursion */
@@ -104,10 +110,17 @@ static void site_note(long n)
     size_t i = (size_t)(h % SITES_MAX);
     while (fi_site[i] && fi_site[i] != h)
         i = (i + 1) % SITES_MAX;
-    if (fi_site[i] || fi_nsites >= SITES_MAX - 1)
+    if (fi_site[i]) {
+        long c = ++fi_count[i];
+        if (!(c & (c - 1)))
+            fi_later[i] = n;
+        return;
+    }
+    if (fi_nsites >= SITES_MAX - 1)
         return;
     fi_site[i] = h;
-    fi_first[i] = n;
+    fi_first[i] = fi_later[i] = n;
+    fi_count[i] = 1;
     fi_nsites++;
 }
 
@@ -244,14 +257,16 @@ static void fi_end(void)
         if (fp) {
             for (size_t i = 0; i < SITES_MAX; i++)
                 if (fi_site[i])
-                    fprintf(fp, "%ld %016llx\n", fi_first[i], (unsigned long long)fi_site[i]);
+                    fprintf(fp, "%ld %ld %016llx\n", fi_first[i], fi_later[i],
+                            (unsigned long long)fi_site[i]);
             fclose(fp);
         }
     }
     __real_free(fi_site);
     __real_free(fi_first);
+    __real_free(fi_count);
+    __real_free(fi_later);
     fi_site = NULL;
-    fi_first = NULL;
 }
 
 __attribute__((constructor)) static void fi_start(void)
@@ -267,6 +282,10 @@ __attribute__((constructor)) static void fi_start(void)
     if (fi_sites_path) {
         fi_site = __real_calloc(SITES_MAX, sizeof *fi_site);
         fi_first = __real_calloc(SITES_MAX, sizeof *fi_first);
+        fi_count = __real_calloc(SITES_MAX, sizeof *fi_count);
+        fi_later = __real_calloc(SITES_MAX, sizeof *fi_later);
+        if (!fi_site || !fi_first || !fi_count || !fi_later)
+            abort();
         void *warm[2];
         backtrace(warm, 2);     /* loads the unwinder before counting starts */
     }

@@ -11,8 +11,9 @@ allocation count K, its allocation sites and the reference results; then
 again with allocation N failing, for:
 
   every N from 1 to K                                   with --full
-  the first N of each allocation site that no earlier   by default
-  scenario met, N = 1..5, every (K/40)-th, the last 5
+  for each allocation site no earlier scenario met: its by default
+  first allocation and one at least half-way through
+  its others; N = 1..5, every (K/40)-th, the last 5
   K/3, 2K/3 and K, each run under $VALGRIND             with VALGRIND set
 
 (--sticky: allocation N and every one after it fail.)  A run must not
@@ -136,8 +137,9 @@ class Sweep:
     def choose(self, k, sites):
         if self.full:
             return list(range(1, k + 1))
-        new = sorted(n for n, h in sites if h not in self.seen_sites)
-        self.seen_sites.update(h for _, h in sites)
+        new = sorted({n for first, later, h in sites if h not in self.seen_sites
+                      for n in (first, later)})
+        self.seen_sites.update(h for _, _, h in sites)
         if self.wrap:       # valgrind: three, the last one included
             return sorted({max(1, k // 3), max(1, 2 * k // 3), k})
         step = max(1, k // STRIDE)
@@ -155,7 +157,7 @@ class Sweep:
         sites = []
         if sites_path:
             with open(sites_path) as fp:
-                sites = [(int(a), b) for a, b in (line.split() for line in fp)]
+                sites = [(int(a), int(b), h) for a, b, h in (line.split() for line in fp)]
             os.unlink(sites_path)
         ref.files = sorted(os.listdir(ref_dir))
         if ref.status != 0 or ref.failed:
