@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """sweep.py -- allocation failure across advise, ask and sessions.
 
-    python3 tests/faults/sweep.py FAULT_BIN BIN [--full] [--sticky] [--jobs N]
-                                                [--only SCENARIO]
+    python3 tests/faults/sweep.py FAULT_BIN BIN [--full [--from N]] [--sticky]
+                                                [--jobs N] [--only SCENARIO]
 
 FAULT_BIN is BUILD/tests/ldt-advisor-faults (the command with the
 counting allocator of tests/faults/inject.c), BIN the ordinary command.
@@ -94,6 +94,7 @@ class Sweep:
         self.fault_bin, self.bin, self.tmp = fault_bin, bin_, tmp
         self.full, self.jobs, self.wrap = full, jobs, wrap
         self.sticky = False
+        self.start = 1
         self.seen_sites = set()
         self.failures = []
         self.ref_answers = None     # the questionnaire's answers, in order
@@ -136,7 +137,7 @@ class Sweep:
     # ---------------------------------------------------------- choosing N
     def choose(self, k, sites):
         if self.full:
-            return list(range(1, k + 1))
+            return list(range(self.start, k + 1))
         new = sorted({n for first, later, h in sites if h not in self.seen_sites
                       for n in (first, later)})
         self.seen_sites.update(h for _, _, h in sites)
@@ -380,7 +381,7 @@ def main():
     if "--only" in args:
         only = args[args.index("--only") + 1]
     pos = [a for i, a in enumerate(args)
-           if not a.startswith("--") and (i == 0 or args[i - 1] not in ("--jobs", "--only"))]
+           if not a.startswith("--") and (i == 0 or args[i - 1] not in ("--jobs", "--only", "--from"))]
     fault_bin, bin_ = (os.path.abspath(p) for p in pos[:2])
     wrap = shlex.split(os.environ.get("VALGRIND", ""))
     # in memory where there is a tmpfs: every answer is committed with an
@@ -389,6 +390,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ldt-faults-", dir=shm)
     sw = Sweep(fault_bin, bin_, tmp, full, 1 if wrap else jobs, wrap)
     sw.sticky = "--sticky" in args
+    if "--from" in args:
+        sw.start = int(args[args.index("--from") + 1])
     try:
         # the sessions the questionnaire scenarios start from
         ask = Ask()
