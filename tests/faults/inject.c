@@ -79,7 +79,9 @@ static size_t fi_nsites;
 static const char *fi_sites_path;
 static int fi_in_site;          /* backtrace may allocate: no recursion */
 
-static void site_note(long n)
+/* Never inlined, and fi_fail always is: frames[0] is this function and
+ * frames[1] the wrapper at every optimisation level. */
+__attribute__((noinline)) static void site_note(long n)
 {
     void *frames[48];
     Dl_info self;
@@ -125,7 +127,7 @@ static void site_note(long n)
 }
 
 /* Counts one allocation; 1 when it is to fail. */
-static int fi_fail(void)
+__attribute__((always_inline)) static inline int fi_fail(void)
 {
     long n = ++fi_calls;
     if (fi_sites_path)
