@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """sweep.py -- allocation failure across advise, ask and sessions.
 
-    python3 tests/faults/sweep.py FAULT_BIN BIN [--full [--from N]] [--sticky]
+    python3 tests/faults/sweep.py FAULT_BIN BIN [--full [--from N] [--to N]] [--sticky]
                                                 [--jobs N] [--only SCENARIO]
 
 FAULT_BIN is BUILD/tests/ldt-advisor-faults (the command with the
@@ -94,7 +94,7 @@ class Sweep:
         self.fault_bin, self.bin, self.tmp = fault_bin, bin_, tmp
         self.full, self.jobs, self.wrap = full, jobs, wrap
         self.sticky = False
-        self.start = 1
+        self.start, self.end = 1, 1 << 62
         self.seen_sites = set()
         self.failures = []
         self.ref_answers = None     # the questionnaire's answers, in order
@@ -137,7 +137,7 @@ class Sweep:
     # ---------------------------------------------------------- choosing N
     def choose(self, k, sites):
         if self.full:
-            return list(range(self.start, k + 1))
+            return list(range(self.start, min(k, self.end) + 1))
         new = sorted({n for first, later, h in sites if h not in self.seen_sites
                       for n in (first, later)})
         self.seen_sites.update(h for _, _, h in sites)
@@ -381,7 +381,7 @@ def main():
     if "--only" in args:
         only = args[args.index("--only") + 1]
     pos = [a for i, a in enumerate(args)
-           if not a.startswith("--") and (i == 0 or args[i - 1] not in ("--jobs", "--only", "--from"))]
+           if not a.startswith("--") and (i == 0 or args[i - 1] not in ("--jobs", "--only", "--from", "--to"))]
     fault_bin, bin_ = (os.path.abspath(p) for p in pos[:2])
     wrap = shlex.split(os.environ.get("VALGRIND", ""))
     # in memory where there is a tmpfs: every answer is committed with an
@@ -392,6 +392,8 @@ def main():
     sw.sticky = "--sticky" in args
     if "--from" in args:
         sw.start = int(args[args.index("--from") + 1])
+    if "--to" in args:
+        sw.end = int(args[args.index("--to") + 1])
     try:
         # the sessions the questionnaire scenarios start from
         ask = Ask()
