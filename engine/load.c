@@ -1158,8 +1158,14 @@ static void check_tests(eng_engine *e)
         int bad = 0;
         t->ans = eng_arena(e, (s->nkvs + 1) * sizeof *t->ans);
         t->exp = eng_arena(e, (s->nkvs + 1) * sizeof *t->exp);
-        if (!t->ans || !t->exp)
-            break;
+        if (!t->ans || !t->exp) {
+            /* out of memory: this test is dropped with its section (a
+             * break here leaked the tests still pending) */
+            e->oom = 1;
+            sect_clear(e, s);
+            eng_release(e, rt);
+            continue;
+        }
         for (size_t j = 0; j < s->nkvs; j++) {
             kv *k = &s->kvs[j];
             const char *v = k->val.p ? k->val.p : "";
@@ -1189,8 +1195,11 @@ static void check_tests(eng_engine *e)
                 a->q = q;
                 a->line = k->line;
                 a->vals = eng_arena(e, (n + 1) * sizeof *vals);
-                if (!a->vals)
+                if (!a->vals) {
+                    e->oom = 1;     /* not a test with an answer left out */
+                    bad = 1;
                     break;
+                }
                 memcpy(a->vals, vals, n * sizeof *vals);
                 a->nvals = n;
             } else if (!strcmp(k->key, "expect") || !strcmp(k->key, "expect_not")) {
