@@ -12,11 +12,14 @@ again with allocation N failing, for:
 
   every N from 1 to K                                   with --full
   for each allocation site no earlier scenario met: its by default
-  first allocation and one at least half-way through
-  its others; N = 1..5, every (K/40)-th, the last 5
+  first allocation alone, and one at least half-way
+  through its others with every allocation after it
+  ("on"); N = 1..5; every (K/24)-th, alone and "on" in
+  turn; the last 5 "on"
   K/3, 2K/3 and K, each run under $VALGRIND             with VALGRIND set
 
-(--sticky: allocation N and every one after it fail.)  A run must not
+(--sticky: every run "on", allocation N and all after it fail.)  The
+error paths must not need memory either.  A run must not
 crash (no signal, no sanitizer report, no valgrind error or leak) and
 must either fail cleanly (exit 71 with "out of memory" on stderr, no
 report file or temporary file left behind) or, when the failure was
@@ -45,7 +48,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KB = os.path.join(ROOT, "rules")
 ANSWERS = os.path.join(ROOT, "examples", "answers.ini")
-STRIDE = 40             # default mode: about this many evenly spread N
+STRIDE = 24             # default mode: about this many evenly spread N
 DEEP = 8                # default mode: every DEEP-th run is checked in full
 TIMEOUT = 120
 
@@ -101,14 +104,15 @@ class Sweep:
         self.ref_conclusions = None
 
     # ---------------------------------------------------------- running
-    def run(self, argv, cwd, stdin=b"", fault=0, sites=None, wrap=True, env=None):
+    def run(self, argv, cwd, stdin=b"", fault=0, sites=None, wrap=True, env=None,
+            sticky=False):
         e = dict(os.environ)
         e.pop("LDT_FAULT_AT", None)
         e["LDT_FAULT_LOG"] = os.path.join(cwd, "fault.log")
         e["NO_COLOR"] = "1"
         if fault:
             e["LDT_FAULT_AT"] = str(fault)
-            if self.sticky:
+            if sticky:
                 e["LDT_FAULT_STICKY"] = "1"
         if sites:
             e["LDT_FAULT_SITES"] = sites
@@ -136,17 +140,22 @@ class Sweep:
 
     # ---------------------------------------------------------- choosing N
     def choose(self, k, sites):
+        """The runs: (N, sticky) pairs."""
         if self.full:
-            return list(range(self.start, min(k, self.end) + 1))
-        new = sorted({n for first, later, h in sites if h not in self.seen_sites
-                      for n in (first, later)})
-        self.seen_sites.update(h for _, _, h in sites)
+            return [(n, self.sticky) for n in range(self.start, min(k, self.end) + 1)]
         if self.wrap:       # valgrind: three, the last one included
-            return sorted({max(1, k // 3), max(1, 2 * k // 3), k})
+            return [(n, self.sticky) for n in sorted({max(1, k // 3), max(1, 2 * k // 3), k})]
+        new = [(first, later) for first, later, h in sites if h not in self.seen_sites]
+        self.seen_sites.update(h for _, _, h in sites)
+        # a site's first allocation fails alone, the later one for good
+        # (every allocation after it fails too: the error paths must not
+        # need memory); the spread alternates
         step = max(1, k // STRIDE)
-        pick = set(new) | set(range(1, 6)) | set(range(step, k + 1, step)) | \
-            set(range(max(1, k - 4), k + 1))
-        return sorted(n for n in pick if 1 <= n <= k)
+        pick = {(first, self.sticky) for first, _ in new} | {(later, True) for _, later in new}
+        pick |= {(n, self.sticky) for n in range(1, 6)}
+        pick |= {(n, self.sticky or (n // step) % 2 == 1) for n in range(step, k + 1, step)}
+        pick |= {(n, True) for n in range(max(1, k - 4), k + 1)}
+        return sorted((n, st) for n, st in pick if 1 <= n <= k)
 
     def sweep(self, sc):
         ref_dir = tempfile.mkdtemp(dir=self.tmp, prefix=sc.name + "-ref-")
@@ -169,19 +178,20 @@ class Sweep:
         ns = self.choose(ref.allocs, sites)
         t0 = time.time()
 
-        def one(i_n):
-            i, n = i_n
+        def one(i_run):
+            i, (n, sticky) = i_run
             d = tempfile.mkdtemp(dir=self.tmp, prefix="%s-%d-" % (sc.name, n))
             try:
                 sc.setup(self, d)
-                r = self.run(sc.argv(d), d, sc.stdin(), fault=n)
+                r = self.run(sc.argv(d), d, sc.stdin(), fault=n, sticky=sticky)
                 why = self.common(sc, r, ref, d)
                 if not why:
                     # the slower checks (more runs of the command) for
                     # every DEEP-th run
                     why = sc.check(self, r, ref, d, i % DEEP == 0)
                 # keep only what a report needs: a full sweep has many runs
-                return n, why, (r.status, r.err[-3000:] if why else "")
+                return "%d%s" % (n, " and every one after it" if sticky else ""), why, \
+                    (r.status, r.err[-3000:] if why else "")
             finally:
                 shutil.rmtree(d, ignore_errors=True)
 
@@ -192,7 +202,7 @@ class Sweep:
                     bad += 1
                     if bad <= 10:
                         self.failures.append(
-                            "%s, allocation %d of %d: %s\n  exit %d, stderr:\n%s"
+                            "%s, allocation %s (of %d): %s\n  exit %d, stderr:\n%s"
                             % (sc.name, n, ref.allocs, why, status,
                                "".join("    " + l + "\n" for l in err.splitlines()[-15:])))
         shutil.rmtree(ref_dir, ignore_errors=True)
