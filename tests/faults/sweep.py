@@ -49,7 +49,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KB = os.path.join(ROOT, "rules")
 ANSWERS = os.path.join(ROOT, "examples", "answers.ini")
 STRIDE = 24             # default mode: about this many evenly spread N
-DEEP = 8                # default mode: every DEEP-th run is checked in full
+DEEP = 8                # every DEEP-th run is checked in full (slower)
 TIMEOUT = 120
 
 # The questionnaire's input: `back` (a deleted answer), an invalid answer
