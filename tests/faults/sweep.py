@@ -198,6 +198,9 @@ class Sweep:
         bad = 0
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
             for n, why, (status, err) in pool.map(one, enumerate(ns)):
+                if why and self.full:   # long: say it at once
+                    print("%s, allocation %s: %s (exit %d)" % (sc.name, n, why, status),
+                          flush=True)
                 if why:
                     bad += 1
                     if bad <= 10:
