@@ -5,6 +5,8 @@
 #   make check      build and run every test
 #   make asan       the tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the tests under valgrind (no leaks, no errors)
+#   make faults     fail every allocation of advise, ask and sessions in
+#                   turn (make check fails the first of each site)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make example    run the advisor on the bundled example
 #   make bench      every benchmark against CLIPS, then the soak (long)
@@ -41,8 +43,11 @@ KB_OBJ     = $(KB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BIN        = $(BUILD)/ldt-advisor
+# the command with allocation-failure injection (tests only, never installed)
+FAULT_BIN  = $(BUILD)/tests/ldt-advisor-faults
+FAULT_WRAP = malloc calloc realloc free strdup strndup getline open_memstream realpath
 
-.PHONY: all setup check test unit asan valgrind install uninstall clean example bench soak
+.PHONY: all setup check test unit asan valgrind faults install uninstall clean example bench soak
 
 all: $(BIN)
 
@@ -58,6 +63,10 @@ $(BUILD)/libldtkb.a: $(KB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(BUILD)/libldtkb.a $(BUILD)/libldtengine.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(FAULT_BIN): tests/faults/inject.c $(CLI_OBJ) $(BUILD)/libldtkb.a $(BUILD)/libldtengine.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(FAULT_WRAP:%=-Wl,--wrap=%) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libldtkb.a $(BUILD)/libldtengine.a
 	@mkdir -p $(dir $@)
@@ -75,7 +84,7 @@ setup:
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) $$t; done
 
-check: all unit
+check: all unit $(FAULT_BIN)
 	@sh tests/run_cli_tests.sh $(BIN)
 	@sh tests/manners.sh $(BIN)
 	@python3 bench/run.py --quick --bin $(BIN)
@@ -86,9 +95,15 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
-valgrind: all $(TEST_BIN)
+valgrind: all $(TEST_BIN) $(FAULT_BIN)
 	$(MAKE) unit TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all"
 	@VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all" sh tests/run_cli_tests.sh $(BIN)
+
+# Every allocation of each scenario of tests/faults/sweep.py fails in turn
+# (hours; FAULT_JOBS processes at once).  make check runs a subset.
+FAULT_JOBS ?= 2
+faults: all $(FAULT_BIN)
+	python3 tests/faults/sweep.py $(FAULT_BIN) $(BIN) --full --jobs $(FAULT_JOBS)
 
 example: all
 	$(BIN) advise --kb rules examples/answers.ini

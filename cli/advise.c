@@ -501,8 +501,10 @@ int cli_output_open(cli_output *o, const char *path)
     }
     o->tmp = malloc(len + 10);
     if (!o->tmp) {
-        fprintf(stderr, PROG ": out of memory\n");
-        goto fail;
+        free(target);
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return cli_exit(ENG_ENOMEM);
     }
     snprintf(o->tmp, len + 10, "%.*s.%s.XXXXXX", (int)(base - target), target, base);
     /* no signal between making the temporary file and catching signals
@@ -750,10 +752,11 @@ int cmd_advise(int argc, char **argv)
         goto done;
     }
     ans = eng_answers_read(e, answers);
+    int oom = !ans && errno == ENOMEM;
     cli_diags(e, shown);
     shown = eng_diag_count(e);
     if (!ans) {
-        exitc = EX_NOINPUT;
+        exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
         goto done;
     }
     size_t n = eng_answers_count(ans);
@@ -838,10 +841,8 @@ int cmd_advise(int argc, char **argv)
     }
     if (stats)
         print_stats("at the end", advised, &t0);
-    if (exitc == EX_OSERR) {
-        fprintf(stderr, PROG ": out of memory\n");
-        goto done;
-    }
+    if (exitc == EX_OSERR)
+        goto done;              /* cli_exit said so */
     if (format == CLI_FMT_JSON)
         fputs("]}\n", fp);
     if (format == CLI_FMT_HTML) {

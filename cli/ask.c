@@ -50,8 +50,9 @@ static const char ask_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
-    "in the knowledge base, 66 unknown session, 74 the database failed,\n"
-    "130 interrupted (the answers given are saved).\n";
+    "in the knowledge base, 66 unknown session, 71 out of memory, 74 the\n"
+    "database failed (a full disk, a read-only file), 130 interrupted.  Every\n"
+    "answer given before a failure is saved: continue with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -89,6 +90,21 @@ static void ans_free(asker *a)
     free(a->v);
     a->v = NULL;
     a->n = a->cap = 0;
+}
+
+/* The exit status for a failed kb_store_* call. */
+static int store_exit(int rc)
+{
+    return rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
+}
+
+/* Out of memory while the questionnaire runs: every answer committed so
+ * far is in the database.  Returns EX_OSERR. */
+static int out_of_memory(const asker *a)
+{
+    fprintf(stderr, PROG ": out of memory; the answers given so far are saved: continue "
+            "with\n  " PROG " ask --resume %lld\n", a->id);
+    return EX_OSERR;
 }
 
 static long ans_find(const asker *a, const char *qid)
@@ -153,7 +169,10 @@ static int replay(asker *a)
         size_t nv;
         char err[512];
         eng_value ids[3];
-        if (eng_answer_parse(e, q, a->v[i].value, vals, 64, &nv, err, sizeof err))
+        int prc = eng_answer_parse(e, q, a->v[i].value, vals, 64, &nv, err, sizeof err);
+        if (prc == ENG_ENOMEM)
+            return prc;
+        if (prc)
             continue;       /* checked when loaded; never asserted if invalid */
         if (eng_intern(e, "answer", 6, ENG_SYMBOL, &ids[0]) ||
             eng_intern(e, eng_question_id(q), strlen(eng_question_id(q)), ENG_SYMBOL, &ids[1]))
@@ -227,41 +246,45 @@ static char *numbers_to_values(const eng_question *q, const char *in)
     return out;
 }
 
-/* The answer in the form it is stored: option values as written in the
- * knowledge base, numbers and text as typed (trimmed). */
-static char *normalise(eng_engine *e, const eng_question *q, const char *typed,
-                       char *err, size_t errsize)
+/* The answer in the form it is stored, into *OUT: option values as
+ * written in the knowledge base, numbers and text as typed (trimmed).
+ * ENG_OK, ENG_EINVAL (not an answer to Q: ERR says what was expected) or
+ * ENG_ENOMEM. */
+static int normalise(eng_engine *e, const eng_question *q, const char *typed,
+                     char **out, char *err, size_t errsize)
 {
     char *text = numbers_to_values(q, typed);
     eng_value vals[64];
     size_t n;
+    *out = NULL;
     if (!text)
-        return NULL;
+        return ENG_ENOMEM;
     int rc = eng_answer_parse(e, q, text, vals, 64, &n, err, errsize);
     if (rc) {
         free(text);
-        return NULL;
+        return rc == ENG_ENOMEM ? rc : ENG_EINVAL;
     }
     eng_qtype t = eng_question_type(q);
     if (t == ENG_Q_NUMBER || t == ENG_Q_TEXT) {
-        char *s = strdup(trim(text));
+        *out = strdup(trim(text));
         free(text);
-        return s;
+        return *out ? ENG_OK : ENG_ENOMEM;
     }
     size_t cap = 64 * n + 16, o = 0;
-    char *out = malloc(cap);
-    if (out) {
-        out[0] = '\0';
+    char *s = malloc(cap);
+    if (s) {
+        s[0] = '\0';
         for (size_t i = 0; i < n; i++) {
             char b[256];
             eng_value_format(e, vals[i], b, sizeof b);
-            int w = snprintf(out + o, cap - o, "%s%s", i ? ", " : "", b);
+            int w = snprintf(s + o, cap - o, "%s%s", i ? ", " : "", b);
             if (w > 0 && (size_t)w < cap - o)
                 o += (size_t)w;
         }
     }
     free(text);
-    return out;
+    *out = s;
+    return s ? ENG_OK : ENG_ENOMEM;
 }
 
 static void show_question(asker *a, const eng_question *q, const char **group)
@@ -315,7 +338,8 @@ static void show_help(const eng_question *q)
     printf("%s\n", h[0] ? h : "There is no help text for this question.");
 }
 
-/* Saves the conclusions with their derivations; FINISHED marks the end. */
+/* Saves the conclusions with their derivations; FINISHED marks the end.
+ * ENG_OK, or a kb_store status with A->err saying what failed. */
 static int save_conclusions(asker *a, int finished)
 {
     static const char *const rels[] = {"situation", "maturity", "model", "need",
@@ -344,17 +368,30 @@ static int save_conclusions(asker *a, int finished)
         char *tree = NULL;
         size_t tlen = 0;
         FILE *mem = open_memstream(&tree, &tlen);
-        if (mem) {
-            cli_how(mem, a->e, f);
-            fclose(mem);
+        if (!mem) {
+            rc = ENG_ENOMEM;
+            break;
         }
+        int hrc = cli_how(mem, a->e, f);
+        /* the stream grows its buffer as it is written: a failed write is
+         * memory that ran out */
+        if (ferror(mem))
+            hrc = ENG_ENOMEM;
+        if (fclose(mem))
+            hrc = ENG_ENOMEM;
         c[n].fact = strdup(buf);
-        c[n].derivation = tree ? tree : strdup("");
+        c[n].derivation = tree;
         n++;
+        if (hrc || !c[n - 1].fact || !tree) {
+            rc = ENG_ENOMEM;
+            break;
+        }
     }
     if (rc == ENG_OK)
         rc = kb_store_conclusions_put(a->st, a->id, c, n, finished, a->fingerprint,
                                       a->err, sizeof a->err);
+    else
+        snprintf(a->err, sizeof a->err, "out of memory");
     for (size_t i = 0; i < n; i++) {
         free(c[i].fact);
         free(c[i].derivation);
@@ -396,7 +433,12 @@ static int load_answers(asker *a)
             eng_value vals[64];
             size_t nv;
             char err[512];
-            if (eng_answer_parse(a->e, q, v[i].value, vals, 64, &nv, err, sizeof err)) {
+            int prc = eng_answer_parse(a->e, q, v[i].value, vals, 64, &nv, err, sizeof err);
+            if (prc == ENG_ENOMEM) {
+                rc = prc;
+                break;
+            }
+            if (prc) {
                 printf("note: the saved answer to '%s' no longer fits (%s): it will be asked again\n",
                        v[i].question, err);
                 continue;
@@ -435,7 +477,7 @@ static int resume_or_start(asker *a, const char *dbpath, int resume,
         }
         if (rc) {
             fprintf(stderr, PROG ": %s\n", a->err);
-            return EX_IOERR;
+            return store_exit(rc);
         }
         a->id = si.id;
         printf("Resuming session %lld%s%s%s.\n", si.id, si.respondent[0] ? " (" : "",
@@ -456,10 +498,25 @@ static int resume_or_start(asker *a, const char *dbpath, int resume,
                                   a->fingerprint, &a->id, a->err, sizeof a->err);
     if (rc) {
         fprintf(stderr, PROG ": %s\n", a->err);
-        return EX_IOERR;
+        return store_exit(rc);
     }
     printf("Session %lld started; every answer is saved as you go.\n", a->id);
     return 0;
+}
+
+/* Leaving before the end (quit, end of input, Ctrl-C): the conclusions
+ * so far are saved too.  Returns EXITC, or the status of a failure. */
+static int leave(asker *a, int exitc)
+{
+    int rc = save_conclusions(a, 0);
+    if (rc) {
+        fprintf(stderr, PROG ": the conclusions so far could not be saved: %s\n"
+                "The answers given are saved; continue with\n"
+                "  " PROG " ask --resume %lld\n", a->err, a->id);
+        return store_exit(rc);
+    }
+    how_to_return(a, 0);
+    return exitc;
 }
 
 static int loop(asker *a)
@@ -473,7 +530,7 @@ static int loop(asker *a)
         int rc = replay(a);
         if (rc) {
             cli_diags(a->e, 0);
-            exitc = cli_exit(rc);
+            exitc = rc == ENG_ENOMEM ? out_of_memory(a) : cli_exit(rc);
             break;
         }
         const eng_question *q = force ? force : kb_next_question(a->k);
@@ -488,21 +545,21 @@ static int loop(asker *a)
         force = NULL;
         if (!q) {
             kb_report *rep = NULL;
-            if ((rc = kb_report_build(a->k, NULL, &rep))) {
-                exitc = cli_exit(rc);
-                break;
-            }
-            free(rep->respondent);
-            rep->respondent = NULL;
             char label[64];
             snprintf(label, sizeof label, "session %lld", a->id);
-            rep->respondent = strdup(label);
+            if ((rc = kb_report_build(a->k, label, &rep))) {
+                exitc = out_of_memory(a);
+                break;
+            }
             printf("\nThat was the last question that can change the advice.\n\n");
             cli_report_text(stdout, rep, a->colour);
             kb_report_free(rep);
-            if (save_conclusions(a, 1)) {
-                fprintf(stderr, PROG ": the advice could not be saved: %s\n", a->err);
-                exitc = EX_IOERR;
+            if ((rc = save_conclusions(a, 1))) {
+                fprintf(stderr, PROG ": the advice could not be saved: %s\n"
+                        "The answers are saved; to save the advice, run\n"
+                        "  " PROG " ask --resume %lld\n", a->err, a->id);
+                exitc = store_exit(rc);
+                break;
             }
             how_to_return(a, 1);
             break;
@@ -514,15 +571,14 @@ static int loop(asker *a)
         errno = 0;
         ssize_t got = getline(&line, &cap, stdin);
         if (got < 0) {
-            if (interrupted || errno == EINTR) {
+            if (errno == ENOMEM) {
+                exitc = out_of_memory(a);
+            } else if (interrupted || errno == EINTR) {
                 printf("\nInterrupted.");
-                save_conclusions(a, 0);
-                how_to_return(a, 0);
-                exitc = 130;
+                exitc = leave(a, 130);
             } else {
                 putchar('\n');
-                save_conclusions(a, 0);
-                how_to_return(a, 0);
+                exitc = leave(a, 0);
             }
             break;
         }
@@ -534,12 +590,14 @@ static int loop(asker *a)
             goto prompt;
         }
         if (ieq(in, "why")) {
-            cli_why(stdout, a->k, q);
+            if (cli_why(stdout, a->k, q)) {
+                exitc = out_of_memory(a);
+                break;
+            }
             goto prompt;
         }
         if (ieq(in, "quit") || ieq(in, "exit")) {
-            save_conclusions(a, 0);
-            how_to_return(a, 0);
+            exitc = leave(a, 0);
             break;
         }
         if (ieq(in, "back")) {
@@ -548,9 +606,11 @@ static int loop(asker *a)
                 goto prompt;
             }
             ans last = a->v[a->n - 1];
-            if (kb_store_answer_delete(a->st, a->id, last.qid, a->err, sizeof a->err)) {
-                fprintf(stderr, PROG ": %s\n", a->err);
-                exitc = EX_IOERR;
+            if ((rc = kb_store_answer_delete(a->st, a->id, last.qid, a->err, sizeof a->err))) {
+                fprintf(stderr, PROG ": %s\n"
+                        "The answers given are safe; fix the problem and continue with\n"
+                        "  " PROG " ask --resume %lld\n", a->err, a->id);
+                exitc = store_exit(rc);
                 break;
             }
             printf("Back to '%s' (it was: %s).\n", last.qid, last.value ? last.value : "skipped");
@@ -566,8 +626,12 @@ static int loop(asker *a)
             value = NULL;
         } else {
             char err[700];
-            norm = normalise(a->e, q, in, err, sizeof err);
-            if (!norm) {
+            rc = normalise(a->e, q, in, &norm, err, sizeof err);
+            if (rc == ENG_ENOMEM) {
+                exitc = out_of_memory(a);
+                break;
+            }
+            if (rc) {
                 printf("Not an answer to this question: %s.  Try again (or ? for help).\n", err);
                 goto prompt;
             }
@@ -580,13 +644,13 @@ static int loop(asker *a)
             fprintf(stderr, PROG ": the answer could not be saved: %s\n"
                     "The answers given before it are safe; fix the problem and continue with\n"
                     "  " PROG " ask --resume %lld\n", a->err, a->id);
-            exitc = EX_IOERR;
+            exitc = store_exit(rc);
             break;
         }
         rc = ans_set(a, eng_question_id(q), value);
         free(norm);
         if (rc) {
-            exitc = EX_OSERR;
+            exitc = out_of_memory(a);   /* the answer itself is saved */
             break;
         }
     }
@@ -654,7 +718,11 @@ int cmd_ask(int argc, char **argv)
         exitc = cli_exit(status);
         goto done;
     }
-    if (kb_fingerprint(a.kbpath, a.fingerprint, sizeof a.fingerprint)) {
+    if ((status = kb_fingerprint(a.kbpath, a.fingerprint, sizeof a.fingerprint))) {
+        if (status == ENG_ENOMEM) {
+            exitc = cli_exit(status);
+            goto done;
+        }
         fprintf(stderr, PROG ": cannot read the knowledge base %s to fingerprint it\n", a.kbpath);
         exitc = EX_NOINPUT;
         goto done;
@@ -668,7 +736,16 @@ int cmd_ask(int argc, char **argv)
     }
     a.st = kb_store_open(dbpath, a.err, sizeof a.err);
     if (!a.st) {
+        exitc = errno == ENOMEM ? EX_OSERR : EX_IOERR;
         fprintf(stderr, PROG ": %s\n", a.err);
+        goto done;
+    }
+    if (kb_store_readonly(a.st)) {
+        /* a questionnaire whose answers cannot be kept is not started */
+        fprintf(stderr, PROG ": %s is read-only (the file, its directory or its file "
+                "system): no answer could be saved.  Its sessions can still be read "
+                "('" PROG " sessions --db %s list'); make it writable, or choose another "
+                "file with --db\n", dbpath, dbpath);
         exitc = EX_IOERR;
         goto done;
     }

@@ -16,7 +16,8 @@ int cli_colour(FILE *fp);
 /* Prints the engine's diagnostics from index FROM on to stderr, as
  * PATH:LINE:COL: severity: message, with the source line and a caret. */
 void cli_diags(eng_engine *e, size_t from);
-/* The sysexits.h code for an eng_status. */
+/* The sysexits.h code for an eng_status; for ENG_ENOMEM (which no
+ * diagnostic explains) also prints "ldt-advisor: out of memory". */
 int cli_exit(int status);
 /* Prints "ldt-advisor: MESSAGE" and a pointer to --help on stderr. */
 void cli_usage(const char *fmt, ...)
@@ -60,10 +61,12 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
 
 /* Writes the advice of report R as text for people. */
 void cli_report_text(FILE *fp, const kb_report *r, int colour);
-/* Writes how fact F was reached, as a tree down to the answers. */
-void cli_how(FILE *fp, eng_engine *e, const eng_fact *f);
+/* Writes how fact F was reached, as a tree down to the answers.  ENG_OK,
+ * or ENG_ENOMEM when the tree was cut short. */
+int cli_how(FILE *fp, eng_engine *e, const eng_fact *f);
 /* Writes why question Q matters now: the rules that read it, whether they
- * can still fire, and the conclusions they can change. */
+ * can still fire, and the conclusions they can change.  ENG_OK, or
+ * ENG_ENOMEM when it was cut short. */
 int cli_why(FILE *fp, kb *k, const eng_question *q);
 
 /* --watch: traces to stderr, as CLIPS's watch does. */

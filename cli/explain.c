@@ -50,6 +50,7 @@ static const char explain_help[] =
 typedef struct seen {
     const eng_fact **v;
     size_t n, cap;
+    int oom;                /* the tree is cut short: out of memory */
 } seen;
 
 static int seen_has(seen *s, const eng_fact *f)
@@ -60,8 +61,10 @@ static int seen_has(seen *s, const eng_fact *f)
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
         const eng_fact **v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return 1;       /* out of memory: stop descending */
+        if (!v) {
+            s->oom = 1;     /* stop descending; the caller says why */
+            return 1;
+        }
         s->v = v;
         s->cap = cap;
     }
@@ -131,11 +134,12 @@ static void how(FILE *fp, eng_engine *e, const eng_fact *f, int depth, seen *s)
         how(fp, e, total, depth, s);
 }
 
-void cli_how(FILE *fp, eng_engine *e, const eng_fact *f)
+int cli_how(FILE *fp, eng_engine *e, const eng_fact *f)
 {
     seen s = {0};
     how(fp, e, f, 0, &s);
     free(s.v);
+    return s.oom ? ENG_ENOMEM : ENG_OK;
 }
 
 typedef struct found {
@@ -165,13 +169,13 @@ static int explain_how(eng_engine *e, const char *pattern)
         return 1;
     }
     seen s = {0};
-    for (size_t i = 0; i < fd.n; i++) {
+    for (size_t i = 0; i < fd.n && !s.oom; i++) {
         if (i)
             putchar('\n');
         how(stdout, e, fd.v[i], 0, &s);
     }
     free(s.v);
-    return 0;
+    return s.oom ? cli_exit(ENG_ENOMEM) : 0;
 }
 
 /* ------------------------------------------------------------ why-not */
@@ -308,15 +312,19 @@ static int reads_rel(const eng_rule *r, eng_value rel)
 }
 
 /* From rule START, the conclusion relations its assertions can reach,
- * printed with the chain of rules that leads there. */
-static void reach(FILE *fp, eng_engine *e, const eng_rule *start)
+ * printed with the chain of rules that leads there.  ENG_OK or
+ * ENG_ENOMEM (nothing printed). */
+static int reach(FILE *fp, eng_engine *e, const eng_rule *start)
 {
     size_t nr = eng_rule_count(e);
     long *from = malloc((nr + 1) * sizeof *from);
     size_t *queue = malloc((nr + 1) * sizeof *queue);
     char shown[16] = {0};
-    if (!from || !queue)
+    int rc = ENG_OK;
+    if (!from || !queue) {
+        rc = ENG_ENOMEM;
         goto done;
+    }
     for (size_t i = 0; i < nr; i++)
         from[i] = -2;
     size_t head = 0, tail = 0;
@@ -358,6 +366,7 @@ static void reach(FILE *fp, eng_engine *e, const eng_rule *start)
 done:
     free(from);
     free(queue);
+    return rc;
 }
 
 int cli_why(FILE *fp, kb *k, const eng_question *q)
@@ -391,9 +400,10 @@ int cli_why(FILE *fp, kb *k, const eng_question *q)
             if (w.result == ENG_WHY_FAILED)
                 fprintf(fp, "      blocked by another answer: %s\n", w.detail);
         }
-        reach(fp, e, r);
+        if (reach(fp, e, r))
+            return ENG_ENOMEM;
     }
-    return 0;
+    return ENG_OK;
 }
 
 static int explain_why(kb *k, const char *qid)
@@ -403,7 +413,7 @@ static int explain_why(kb *k, const char *qid)
         fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
         return EX_DATAERR;
     }
-    return cli_why(stdout, k, q);
+    return cli_exit(cli_why(stdout, k, q));
 }
 
 /* ------------------------------------------------------------ command */

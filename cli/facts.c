@@ -236,10 +236,11 @@ int cmd_facts(int argc, char **argv)
         cli_watch_start(&w, e, (unsigned)watching);
     if (pos[1]) {
         ans = eng_answers_read(e, pos[1]);
+        int oom = !ans && errno == ENOMEM;
         cli_diags(e, shown);
         shown = eng_diag_count(e);
         if (!ans) {
-            exitc = EX_NOINPUT;
+            exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
             goto done;
         }
         size_t from = 0, to = eng_answers_count(ans);
@@ -261,7 +262,7 @@ int cmd_facts(int argc, char **argv)
          * respondent (names are symbols: no byte below the blank). */
         size_t *order = malloc((to - from + 1) * sizeof *order);
         if (!order) {
-            exitc = EX_OSERR;
+            exitc = cli_exit(ENG_ENOMEM);
             goto done;
         }
         for (size_t i = from; i < to; i++)
@@ -279,7 +280,7 @@ int cmd_facts(int argc, char **argv)
             shown = eng_diag_count(e);
             if (rc) {
                 if (rc == ENG_ENOMEM) {
-                    exitc = EX_OSERR;
+                    exitc = cli_exit(rc);
                     goto done;
                 }
                 if (!exitc)
@@ -288,7 +289,7 @@ int cmd_facts(int argc, char **argv)
             }
             if (collect_facts(e, &out, pos[2] ? NULL : eng_answers_name(ans, i))) {
                 free(order);
-                exitc = EX_OSERR;
+                exitc = cli_exit(ENG_ENOMEM);
                 goto done;
             }
             flush_lines(&out);
@@ -302,7 +303,7 @@ int cmd_facts(int argc, char **argv)
             goto done;
         }
         if (collect_facts(e, &out, NULL)) {
-            exitc = EX_OSERR;
+            exitc = cli_exit(ENG_ENOMEM);
             goto done;
         }
     }

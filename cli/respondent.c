@@ -4,6 +4,7 @@
  * resumes): from an answers file or from a saved session, always as a
  * fresh run (reset, the answers, run).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,11 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     eng_engine *e = kb_engine(k);
     size_t shown = eng_diag_count(e);
     eng_answers *ans = eng_answers_read(e, path);
+    int oom = !ans && errno == ENOMEM;
     cli_diags(e, shown);
     shown = eng_diag_count(e);
     if (!ans)
-        return EX_NOINPUT;
+        return oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
     int exitc = 0;
     size_t i = 0, n = eng_answers_count(ans);
     while (i < n && strcmp(eng_answers_name(ans, i), name))
@@ -83,8 +85,9 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     }
     kb_store *st = kb_store_open(path, err, sizeof err);
     if (!st) {
+        int oom = errno == ENOMEM;
         fprintf(stderr, PROG ": %s\n", err);
-        return EX_IOERR;
+        return oom ? EX_OSERR : EX_IOERR;
     }
     kb_session_info si;
     memset(&si, 0, sizeof si);
@@ -99,7 +102,7 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     }
     if (rc || (rc = kb_store_answers(st, si.id, &v, &n, err, sizeof err))) {
         fprintf(stderr, PROG ": %s\n", err);
-        exitc = EX_IOERR;
+        exitc = rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
         goto done;
     }
     rc = eng_reset(e);
@@ -113,7 +116,12 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
         eng_value vals[64];
         size_t nv;
         char perr[512];
-        if (eng_answer_parse(e, q, v[i].value, vals, 64, &nv, perr, sizeof perr)) {
+        int prc = eng_answer_parse(e, q, v[i].value, vals, 64, &nv, perr, sizeof perr);
+        if (prc == ENG_ENOMEM) {
+            rc = prc;
+            break;
+        }
+        if (prc) {
             fprintf(stderr, PROG ": note: session %lld's answer to '%s' no longer fits the knowledge base (%s); left out\n",
                     si.id, v[i].question, perr);
             continue;

@@ -49,8 +49,8 @@ static const char sessions_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 64 usage; 65 no such session, or an answer that an\n"
-    "answers file cannot hold; 66 the database is missing or unusable; 74 the\n"
-    "database failed, or the output could not be written.\n";
+    "answers file cannot hold; 66 the database is missing or unusable; 71 out of\n"
+    "memory; 74 the database failed, or the output could not be written.\n";
 
 /* ------------------------------------------------------------ printing */
 
@@ -88,8 +88,9 @@ static void put_padded(FILE *fp, const char *s, size_t width)
         fputc(' ', fp);
 }
 
-/* Each line of TEXT, indented by INDENT spaces. */
-static void put_indented(FILE *fp, const char *text, int indent)
+/* Each line of TEXT, indented by INDENT spaces.  0, or -1 when out of
+ * memory. */
+static int put_indented(FILE *fp, const char *text, int indent)
 {
     const char *p = text;
     while (*p) {
@@ -97,13 +98,14 @@ static void put_indented(FILE *fp, const char *text, int indent)
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char *line = strndup(p, len);
         if (!line)
-            return;
+            return -1;
         fprintf(fp, "%*s", indent, "");
         put_safe(fp, line, 0);
         fputc('\n', fp);
         free(line);
         p += len + (nl != NULL);
     }
+    return 0;
 }
 
 /* 0, or EX_IOERR after saying why standard output failed. */
@@ -156,8 +158,9 @@ static int open_store(ctx *c, int missing_ok)
     }
     c->st = kb_store_open(c->path, c->err, sizeof c->err);
     if (!c->st) {
+        int oom = errno == ENOMEM;
         fprintf(stderr, PROG ": %s\n", c->err);
-        return EX_NOINPUT;
+        return oom ? EX_OSERR : EX_NOINPUT;
     }
     return 0;
 }
@@ -267,9 +270,18 @@ static int do_show(ctx *c, long long id)
         fputs(", fingerprint ", stdout);
         put_safe(stdout, si.fingerprint, 0);
         char now[17];
-        if (si.kb_path[0] && kb_fingerprint(si.kb_path, now, sizeof now) == ENG_OK)
+        int frc = si.kb_path[0] ? kb_fingerprint(si.kb_path, now, sizeof now) : ENG_EIO;
+        if (frc == ENG_OK)
             printf(strcmp(now, si.fingerprint) ? " (it has changed since: now %s)"
                                                : " (unchanged since)", now);
+        if (frc == ENG_ENOMEM) {
+            fputc('\n', stdout);
+            fflush(stdout);
+            kb_session_info_clear(&si);
+            kb_answers_free(a, na);
+            kb_conclusions_free(cc, nc);
+            return cli_exit(frc);
+        }
     }
     printf("\n\nAnswers (%zu):\n", na);
     size_t w = 0;
@@ -291,17 +303,22 @@ static int do_show(ctx *c, long long id)
     if (!na)
         puts("  (none)");
     printf("\nConclusions (%zu):\n", nc);
-    for (size_t i = 0; i < nc; i++) {
+    int oom = 0;
+    for (size_t i = 0; i < nc && !oom; i++) {
         fputs("  ", stdout);
         put_safe(stdout, cc[i].fact, 0);
         fputc('\n', stdout);
-        put_indented(stdout, cc[i].derivation, 4);
+        oom = put_indented(stdout, cc[i].derivation, 4) != 0;
     }
     if (!nc)
         puts(si.finished ? "  (none)" : "  (none yet: the questionnaire is not finished)");
     kb_session_info_clear(&si);
     kb_answers_free(a, na);
     kb_conclusions_free(cc, nc);
+    if (oom) {
+        fflush(stdout);
+        return cli_exit(ENG_ENOMEM);
+    }
     return flush_out();
 }
 
@@ -752,8 +769,9 @@ static int show_report(const char *db, const char *id, const char *kbdir,
     char who[512];
     exitc = cli_load_session(k, db, id, NULL, who, sizeof who);
     kb_report *rep = NULL;
-    if (!exitc && kb_report_build(k, who, &rep))
-        exitc = EX_OSERR;
+    int rc;
+    if (!exitc && (rc = kb_report_build(k, who, &rep)))
+        exitc = cli_exit(rc);
     if (!exitc) {
         cli_output o;
         exitc = cli_output_open(&o, out);

@@ -104,7 +104,7 @@ int cmd_test(int argc, char **argv)
     long *before = calloc(nrules + 1, sizeof *before);
     if (!fired || !before) {
         free(before);
-        exitc = EX_OSERR;
+        exitc = cli_exit(ENG_ENOMEM);
         goto done;
     }
     int pass = 0, fail = 0;
@@ -132,6 +132,12 @@ int cmd_test(int argc, char **argv)
         int rc = eng_test_run(e, t, on_fail, &fc);
         cli_diags(e, shown);
         shown = eng_diag_count(e);
+        if (rc == -ENG_ENOMEM) {
+            /* not a failed scenario: no verdict can be given */
+            free(before);
+            exitc = cli_exit(ENG_ENOMEM);
+            goto done;
+        }
         for (size_t j = 0; j < nrules; j++)
             if (eng_rule_fired(eng_rule_at(e, j)) > before[j])
                 fired[j]++;

@@ -183,7 +183,10 @@ int cli_exit(int status)
 {
     switch (status) {
     case ENG_OK: return 0;
-    case ENG_ENOMEM: return EX_OSERR;
+    case ENG_ENOMEM:
+        /* the one failure that comes without a diagnostic to print */
+        fprintf(stderr, PROG ": out of memory\n");
+        return EX_OSERR;
     case ENG_EIO: return EX_NOINPUT;
     case ENG_ELIMIT: case ENG_ERUNTIME: return EX_SOFTWARE;
     default: return EX_DATAERR;

@@ -435,7 +435,8 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
  * Problems become diagnostics; a respondent with any error is marked
  * invalid, the others stay usable.  NULL when the file cannot be read, is
  * not a text file (a NUL byte), or changed while it was read (a
- * diagnostic says why), or on out of memory.  Free with eng_answers_free.
+ * diagnostic says why; errno EIO), or on out of memory (errno ENOMEM).
+ * Free with eng_answers_free.
  *
  * The file is streamed: it is checked in one pass, and only an index of
  * its respondents (name, where its section is, a hash of its lines) is

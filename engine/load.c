@@ -1472,8 +1472,14 @@ static void check_tests(eng_engine *e)
         int bad = 0;
         t->ans = eng_arena(e, (s->nkvs + 1) * sizeof *t->ans);
         t->exp = eng_arena(e, (s->nkvs + 1) * sizeof *t->exp);
-        if (!t->ans || !t->exp)
-            break;
+        if (!t->ans || !t->exp) {
+            /* out of memory: this test is dropped with its section (a
+             * break here leaked the tests still pending) */
+            e->oom = 1;
+            sect_clear(e, s);
+            eng_release(e, rt);
+            continue;
+        }
         for (size_t j = 0; j < s->nkvs; j++) {
             kv *k = &s->kvs[j];
             const char *v = k->val.p ? k->val.p : "";
@@ -1503,8 +1509,11 @@ static void check_tests(eng_engine *e)
                 a->q = q;
                 a->line = k->line;
                 a->vals = eng_arena(e, (n + 1) * sizeof *vals);
-                if (!a->vals)
+                if (!a->vals) {
+                    e->oom = 1;     /* not a test with an answer left out */
+                    bad = 1;
                     break;
+                }
                 memcpy(a->vals, vals, n * sizeof *vals);
                 a->nvals = n;
             } else if (!strcmp(k->key, "expect") || !strcmp(k->key, "expect_not")) {
@@ -2302,13 +2311,16 @@ static int same_file(const struct stat *a, const struct stat *b)
 eng_answers *eng_answers_read(eng_engine *e, const char *path)
 {
     eng_answers *a = eng_calloc(e, sizeof *a);
-    if (!a)
+    if (!a) {
+        errno = ENOMEM;
         return NULL;
+    }
     a->e = e;
     a->io = eng_calloc(e, sizeof *a->io);
     a->path = eng_strndup(e, path, strlen(path));
     if (!a->io || !a->path) {
         eng_answers_free(a);
+        errno = ENOMEM;
         return NULL;
     }
     a->io->fd = -1;
@@ -2317,6 +2329,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
+        errno = EIO;
         return NULL;
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -2324,6 +2337,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
                   strerror(errno));
         eng_answers_free(a);
+        errno = EIO;
         return NULL;
     }
     a->io->fd = fd;
@@ -2331,6 +2345,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
+        errno = EIO;
         return NULL;
     }
     rdr r;
@@ -2367,6 +2382,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     }
     if (rc == ENG_ENOMEM || rc == ENG_EIO) {
         eng_answers_free(a);
+        errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
         return NULL;
     }
     if (!a->n && rc == ENG_OK)

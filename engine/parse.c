@@ -666,7 +666,9 @@ static pexpr *p_cmp(parser *p)
                  kname(p->cur.k));
             break;
         }
-        if (!p->failed) {
+        /* no items and no error: the first could not be kept (out of
+         * memory, e->oom is set and the load fails) */
+        if (!p->failed && items.n) {
             x->set = eng_scratch_alloc(p->e, items.n * sizeof *x->set);
             if (x->set) {
                 memcpy(x->set, items.v, items.n * sizeof *x->set);

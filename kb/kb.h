@@ -131,7 +131,8 @@ void kb_report_free(kb_report *r);
 
 /* The fingerprint of the knowledge base at PATH: a hash of the relative
  * paths and contents of its .ini files in load order, as 16 hex digits
- * (NUL-terminated, so BUF needs 17 bytes).  ENG_OK or ENG_EIO. */
+ * (NUL-terminated, so BUF needs 17 bytes).  ENG_OK, ENG_EIO or
+ * ENG_ENOMEM. */
 int kb_fingerprint(const char *path, char *buf, size_t size);
 
 /* Saved questionnaire sessions in one SQLite database: every answer is
@@ -148,10 +149,15 @@ typedef struct kb_store kb_store;
 const char *kb_store_default_path(char *buf, size_t size);
 
 /* Opens (creating it and its directory when missing, migrating an older
- * schema forward) the database PATH.  On failure returns NULL and writes a
- * message naming PATH and what to do into ERR. */
+ * schema forward) the database PATH.  On failure returns NULL, writes a
+ * message naming PATH and what to do into ERR, and sets errno to ENOMEM
+ * when memory ran out (else to EIO). */
 kb_store *kb_store_open(const char *path, char *err, size_t errsize);
 void kb_store_close(kb_store *s);
+
+/* 1 when S could only be opened for reading (a read-only file, directory
+ * or file system): it can be read, and every write will fail. */
+int kb_store_readonly(const kb_store *s);
 
 typedef struct kb_session_info {
     long long id;

@@ -353,6 +353,8 @@ static void collect(rb *b)
         if (it->number > hi) hi = it->number;
     }
     r->weakest_first = hi - lo >= 2;
+    if (b->oom)
+        return;     /* the report is dropped; an item may lack its id */
     if (r->advice.n)
         qsort(r->advice.v, r->advice.n, sizeof *r->advice.v, cmp_advice);
     if (r->journey.n)

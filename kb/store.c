@@ -40,7 +40,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <sqlite3.h>
@@ -58,6 +60,7 @@ struct kb_store {
     char *path;
     int busy_ms;
     char msg[256];          /* sqlite3_errmsg of the first failure, copied at once */
+    int msg_rc;             /* and its result code (valid while msg[0]) */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -79,12 +82,54 @@ static void say(char *err, size_t size, const char *fmt, ...)
 }
 
 /* Copies the message of a failed call at once (a later call, even a
- * ROLLBACK, replaces it).  Returns RC. */
+ * ROLLBACK, replaces it), with its code: the first failure is the cause
+ * of what follows (a ROLLBACK that ran out of memory leaves a transaction
+ * open, and the next statement fails for that).  Returns RC. */
 static int note(kb_store *s, int rc)
 {
-    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !s->msg[0] && s->db)
+    if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !s->msg[0] && s->db) {
         snprintf(s->msg, sizeof s->msg, "%s", sqlite3_errmsg(s->db));
+        s->msg_rc = rc;
+    }
     return rc;
+}
+
+/* The likely reason for an I/O error that SQLite reports without the
+ * system's (sqlite3_system_errno reads errno after the failed write, when
+ * it may be gone): the errno of a database or journal file that cannot be
+ * written now (EROFS, EACCES, EPERM: read-only, or made immutable), EFBIG
+ * when one is within 64 KiB of the limit on file size, ENOSPC when less
+ * than 64 KiB is free beside it, else 0. */
+static int io_cause(const kb_store *s)
+{
+    static const char *const suffix[] = {"", "-wal", "-journal"};
+    char file[PATH_MAX];
+    struct stat st;
+    struct rlimit rl;
+    for (size_t i = 0; i < 3; i++)
+        if ((size_t)snprintf(file, sizeof file, "%s%s", s->path, suffix[i]) < sizeof file &&
+            !stat(file, &st) && access(file, W_OK) &&
+            (errno == EROFS || errno == EACCES || errno == EPERM))
+            return errno;
+    if (!getrlimit(RLIMIT_FSIZE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+        for (size_t i = 0; i < 3; i++)
+            if ((size_t)snprintf(file, sizeof file, "%s%s", s->path, suffix[i]) < sizeof file &&
+                !stat(file, &st) && (unsigned long long)st.st_size + 65536 > rl.rlim_cur)
+                return EFBIG;
+    snprintf(file, sizeof file, "%s", s->path);
+    char *slash = strrchr(file, '/');
+    if (!slash)
+        snprintf(file, sizeof file, ".");
+    else
+        slash[slash == file] = '\0';
+    struct statvfs vs;
+    if (!statvfs(file, &vs)) {
+        /* root may use the blocks kept back for it */
+        unsigned long long blocks = geteuid() ? vs.f_bavail : vs.f_bfree;
+        if (blocks * vs.f_frsize < 65536)
+            return ENOSPC;
+    }
+    return 0;
 }
 
 /* Reports the failure RC of DOING on S's database into ERR (the message
@@ -95,10 +140,20 @@ static int fail(kb_store *s, int rc, const char *doing, char *err, size_t size)
     char msg[256];
     snprintf(msg, sizeof msg, "%s",
              s->msg[0] ? s->msg : s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    if (s->msg[0])
+        rc = s->msg_rc;
     s->msg[0] = '\0';
     int sys = s->db ? sqlite3_system_errno(s->db) : 0;
+    if (!sys && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL))
+        sys = io_cause(s);
     if ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT))
         rc = SQLITE_FULL;
+    /* a file that became read-only while open (a file system remounted
+     * read-only, an immutable file): SQLite only says "disk I/O error" */
+    if ((rc & 0xff) == SQLITE_IOERR && (sys == EROFS || sys == EPERM || sys == EACCES)) {
+        rc = SQLITE_READONLY;
+        snprintf(msg, sizeof msg, "%s", strerror(sys));
+    }
     switch (rc & 0xff) {
     case SQLITE_NOMEM:
         say(err, size, "%s: cannot %s: out of memory", s->path, doing);
@@ -381,11 +436,15 @@ static int exec(kb_store *s, const char *sql)
     return note(s, sqlite3_exec(s->db, sql, NULL, NULL, NULL));
 }
 
-/* Ends a transaction that failed (or only read). */
-static void rollback(kb_store *s)
+/* Ends a transaction that failed (or only read).  ROLLBACK itself can
+ * run out of memory (it is a statement to prepare), which leaves the
+ * transaction open: it is tried once more.  Returns the SQLite status. */
+static int rollback(kb_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
-        exec(s, "ROLLBACK");
+    int rc = SQLITE_OK;
+    for (int i = 0; i < 2 && !sqlite3_get_autocommit(s->db); i++)
+        rc = exec(s, "ROLLBACK");
+    return sqlite3_get_autocommit(s->db) ? SQLITE_OK : rc;
 }
 
 /* Prepares SQL (constant text) into *ST, noting a failure. */
@@ -694,8 +753,8 @@ static int probe_once(kb_store *s, probe *p)
     int rc = exec(s, "BEGIN");
     if (rc == SQLITE_OK)
         rc = read_probe(s, p);
-    rollback(s);
-    return rc;
+    int r2 = rollback(s);
+    return rc == SQLITE_OK ? r2 : rc;
 }
 
 /* One attempt at opening S->path.  ENG_OK, or an error in ERR; *AGAIN is
@@ -809,9 +868,11 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
         return NULL;
     }
     kb_store *s = calloc(1, sizeof *s);
+    int rc = ENG_EIO;
     if (!s || !(s->path = strdup(path))) {
         free(s);
         say(err, errsize, "%s: out of memory", path);
+        errno = ENOMEM;
         return NULL;
     }
     s->busy_ms = busy_ms();
@@ -829,10 +890,10 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
             goto fail;
         }
     } else if (errno == ENOENT) {
-        int r = make_parents(path, err, errsize);
-        if (r == ENG_ENOMEM)
+        rc = make_parents(path, err, errsize);
+        if (rc == ENG_ENOMEM)
             say(err, errsize, "%s: out of memory", path);
-        if (r)
+        if (rc)
             goto fail;
     } else {
         say(err, errsize, "cannot open %s: %s", path, strerror(errno));
@@ -845,7 +906,7 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
     long long deadline = now_ms() + s->busy_ms;
     for (;;) {
         int again = 0;
-        if (open_once(s, existed, err, errsize, &again) == ENG_OK)
+        if ((rc = open_once(s, existed, err, errsize, &again)) == ENG_OK)
             return s;
         if (!again || now_ms() >= deadline)
             break;
@@ -862,6 +923,7 @@ fail:
     if (errsize && !err[0])
         say(err, errsize, "cannot open %s", path);
     kb_store_close(s);
+    errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
     return NULL;
 }
 
@@ -873,6 +935,11 @@ void kb_store_close(kb_store *s)
         sqlite3_close(s->db);
     free(s->path);
     free(s);
+}
+
+int kb_store_readonly(const kb_store *s)
+{
+    return sqlite3_db_readonly(s->db, "main") == 1;
 }
 
 /* ------------------------------------------------------------ writing */
@@ -1268,7 +1335,9 @@ static int read_rows(kb_store *s, long long id, const char *sql,
     if (rc != SQLITE_OK && r == ENG_OK)
         r = fail(s, rc, doing, err, errsize);
     sqlite3_finalize(st);
-    rollback(s);        /* ends the read transaction */
+    rc = rollback(s);   /* ends the read transaction */
+    if (rc != SQLITE_OK && r == ENG_OK)
+        r = fail(s, rc, doing, err, errsize);
     if (r) {
         release(v, len);
         if (r == ENG_ENOMEM)

@@ -708,6 +708,7 @@ static void test_readonly_file(void **state)
         child_unprivileged();
         kb_store *c = kb_store_open(path, err, sizeof err);
         CHILD_CHECK(c != NULL);
+        CHILD_CHECK(kb_store_readonly(c));
         size_t n = 0;
         kb_answer *a = NULL;
         CHILD_CHECK(kb_store_answers(c, id, &a, &n, err, sizeof err) == ENG_OK);
@@ -725,6 +726,7 @@ static void test_readonly_file(void **state)
     wait_child(pid);
     assert_int_equal(chmod(path, 0644), 0);
     s = open_ok(path);
+    assert_false(kb_store_readonly(s));
     size_t n;
     kb_answer *a = answers_ok(s, id, &n);
     assert_int_equal(n, 2);
@@ -776,6 +778,7 @@ static void test_readonly_directory(void **state)
         child_unprivileged();
         kb_store *c = kb_store_open(old, err, sizeof err);
         CHILD_CHECK(c != NULL);
+        CHILD_CHECK(kb_store_readonly(c));
         size_t n = 0;
         kb_answer *a = NULL;
         CHILD_CHECK(kb_store_answers(c, id, &a, &n, err, sizeof err) == ENG_OK);
