@@ -566,6 +566,7 @@ struct eng_engine {
     wm_chunk *wm; size_t nwm, capwm, wmcur, wmtotal;
     struct wm_saved *snap;      /* engine fields at snapshot, or NULL */
     int snap_ok;                /* reset may restore the snapshot */
+    unsigned nbuilds;           /* resets built afresh */
     uint32_t wm_gen;
     node **dirty_n; size_t ndirty_n;    /* changed since the snapshot */
     amem **dirty_a; size_t ndirty_a;

@@ -887,8 +887,8 @@ static int link_network(eng_engine *e)
 }
 
 /* A reset gives the state of the [facts] facts asserted into an empty
- * working memory.  The first builds it and saves it; the next ones copy it
- * back, which costs a memcpy of the arena and a look at the memories the
+ * working memory.  The first two build it, the second saves it; the next
+ * ones copy it back, which costs a memcpy of the arena and a look at the memories the
  * run changed, instead of asserting every fact again.  With a listener the
  * reset is built afresh, so that it sees every event. */
 int eng_reset(eng_engine *e)
@@ -918,7 +918,9 @@ int eng_reset(eng_engine *e)
         if (rc)
             return rc;
     }
-    if (!e->listener)
+    /* saved from the second reset on: a program that resets once (one
+     * run over its own facts) never pays for the copy */
+    if (!e->listener && e->nbuilds++ > 0)
         wm_snapshot(e);
     return ENG_OK;
 }
