@@ -740,6 +740,19 @@ static void wm_rewind(eng_engine *e)
     snap_drop(e);
 }
 
+static void snap_free(eng_engine *e)
+{
+    if (e->snap)
+        eng_release(e, e->snap->levels);
+    eng_release(e, e->snap);
+    eng_release(e, e->dirty_n);
+    eng_release(e, e->dirty_a);
+    e->snap = NULL;
+    e->dirty_n = NULL;
+    e->dirty_a = NULL;
+    e->snap_ok = 0;
+}
+
 /* Saves the state a fresh reset has just built.  Failing to is not an
  * error: resets then rebuild from scratch. */
 static void wm_snapshot(eng_engine *e)
@@ -752,13 +765,7 @@ static void wm_snapshot(eng_engine *e)
         e->dirty_n = eng_malloc(e, (e->allnodes.n + 1) * sizeof *e->dirty_n);
         e->dirty_a = eng_malloc(e, (e->allamems.n + 1) * sizeof *e->dirty_a);
         if (!e->snap->levels || !e->dirty_n || !e->dirty_a) {
-            eng_release(e, e->snap->levels);
-            eng_release(e, e->snap);
-            eng_release(e, e->dirty_n);
-            eng_release(e, e->dirty_a);
-            e->snap = NULL;
-            e->dirty_n = NULL;
-            e->dirty_a = NULL;
+            snap_free(e);
             return;
         }
     }
@@ -846,15 +853,7 @@ void eng_wm_free(eng_engine *e)
     eng_release(e, e->wm);
     e->wm = NULL;
     e->nwm = e->capwm = e->wmcur = e->wmtotal = 0;
-    if (e->snap)
-        eng_release(e, e->snap->levels);
-    eng_release(e, e->snap);
-    eng_release(e, e->dirty_n);
-    eng_release(e, e->dirty_a);
-    e->snap = NULL;
-    e->dirty_n = NULL;
-    e->dirty_a = NULL;
-    e->snap_ok = 0;
+    snap_free(e);
 }
 
 /* Builds every alpha memory's successor array, once: the network is
