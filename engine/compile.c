@@ -508,11 +508,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
     /* a plan has room for a pattern of the largest arity (some 9 KB):
      * only its counts and lists start zeroed, not the arrays */
     plan *pl = eng_malloc(e, (npat + 1) * sizeof *pl);
-    int *slotplan = eng_calloc(e, (npat + 1) * sizeof *slotplan);
-    node *term = NULL;
-    if (!pl || !slotplan)
-        goto done;
-    for (size_t i = 0; i <= npat; i++) {
+    for (size_t i = 0; pl && i <= npat; i++) {
         pl[i].ce = NULL;
         pl[i].type = 0;
         pl[i].slot = 0;
@@ -520,6 +516,10 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         memset(&pl[i].alpha, 0, sizeof pl[i].alpha);
         memset(&pl[i].beta, 0, sizeof pl[i].beta);
     }
+    int *slotplan = eng_calloc(e, (npat + 1) * sizeof *slotplan);
+    node *term = NULL;
+    if (!pl || !slotplan)
+        goto done;
     size_t k = 0;
     uint16_t slot = 0;
     for (size_t i = 0; i < nces; i++) {
