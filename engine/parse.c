@@ -187,8 +187,10 @@ static void lex_regex(parser *p, ltok *t)
         t->k = K_ERR;
         return;
     }
-    /* JIT where available; the match limit still applies to it. */
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    /* JIT where available; the match limit still applies to it.  A
+     * transient parse (an explanation) never matches: no JIT for it. */
+    if (!p->e->transient)
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     /* a transient parse (an explanation) keeps nothing: see explain.c */
     regex *re = p->e->transient ? eng_scratch_alloc(p->e, sizeof *re)
                                 : eng_arena(p->e, sizeof *re);

@@ -372,14 +372,17 @@ int eng_intern(eng_engine *e, const char *s, size_t len, eng_type type,
         e->atoms = v;
         e->capatoms = cap;
     }
-    atom *a = eng_malloc(e, sizeof *a + len + 1);
+    /* the text is zero-padded to 16 bytes past its end: the regular
+     * expression JIT may read a word beyond the subject it matches */
+    size_t room = (len + 1 + 15) & ~(size_t)15;
+    atom *a = eng_malloc(e, sizeof *a + room + 16);
     if (!a)
         return ENG_ENOMEM;
     uint32_t id = (uint32_t)e->natoms;
     a->hash = h;
     a->len = (uint32_t)len;
     memcpy(a->text, s, len);
-    a->text[len] = '\0';
+    memset(a->text + len, 0, room + 16 - len);
     a->id = id;
     a->next = e->abuckets[h & (e->nabuckets - 1)];
     e->abuckets[h & (e->nabuckets - 1)] = a;
