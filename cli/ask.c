@@ -568,8 +568,15 @@ static int loop(asker *a)
     prompt:
         fputs("> ", stdout);
         fflush(stdout);
-        errno = 0;
-        ssize_t got = getline(&line, &cap, stdin);
+        /* a Ctrl-C that came while the question was being prepared: the
+         * read below would not see it and wait for input (only a signal
+         * during the read itself interrupts it) */
+        ssize_t got = -1;
+        errno = EINTR;
+        if (!interrupted) {
+            errno = 0;
+            got = getline(&line, &cap, stdin);
+        }
         if (got < 0) {
             if (errno == ENOMEM) {
                 exitc = out_of_memory(a);
