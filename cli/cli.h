@@ -140,6 +140,9 @@ void cli_report_markdown(FILE *fp, const kb_report *r);
  * text is escaped. */
 void cli_report_html(FILE *fp, const kb_report *const *r, size_t n,
                      const char *title);
+/* The lowest level among the maturity dimensions D (the ones a report marks
+ * "weakest" when it says to work on them first), or -1 when D is empty. */
+double cli_dims_lowest(const kb_list *d);
 
 /* ------------------------------------------------------------ lint, graph */
 

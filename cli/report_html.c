@@ -270,18 +270,22 @@ static void reasons(FILE *fp, const char *label, const kb_strs *r)
     fputs("</ul>\n", fp);
 }
 
+/* TEXT as a paragraph, after LABEL in bold when not NULL; nothing when
+ * TEXT is empty. */
+static void text_para(FILE *fp, const char *label, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    fputs("<p>", fp);
+    if (label)
+        fprintf(fp, "<strong>%s</strong> ", label);
+    esc(fp, text);
+    fputs("</p>\n", fp);
+}
+
 static const char *priority_name(long p)
 {
     return p <= 1 ? "Do first" : p == 2 ? "Next" : "When there is room";
-}
-
-static double lowest(const kb_list *d)
-{
-    double lo = -1;
-    for (size_t i = 0; i < d->n; i++)
-        if (lo < 0 || d->v[i].number < lo)
-            lo = d->v[i].number;
-    return lo;
 }
 
 /* Is dimension D among the weakest that the report says to work on? */
@@ -483,7 +487,7 @@ static void radar_chart(FILE *fp, const kb_report *r, size_t k)
 {
     const kb_list *d = &r->dimensions;
     size_t n = d->n;
-    double lo = lowest(d);
+    double lo = cli_dims_lowest(d);
     fputs("<figure class=\"chart-box\">\n<figcaption>Maturity by dimension"
           "<span>Level 0 (centre) to 4 (outer ring) on each of the eight dimensions.</span>"
           "</figcaption>\n", fp);
@@ -713,7 +717,7 @@ static void maturity(FILE *fp, const kb_report *r, size_t k)
 {
     if (!r->band.id && !r->dimensions.n)
         return;
-    double lo = lowest(&r->dimensions);
+    double lo = cli_dims_lowest(&r->dimensions);
     fprintf(fp, "<section aria-labelledby=\"r%zu-maturity\">\n<h3 id=\"r%zu-maturity\">"
             "Maturity", k, k);
     if (r->band.id) {
@@ -785,13 +789,7 @@ static void cards(FILE *fp, size_t k, const char *id, const char *heading,
         fputs("<div class=\"card\"><h4>", fp);
         esc(fp, title_of(it));
         fputs("</h4>\n", fp);
-        if (it->text && it->text[0]) {
-            fputs("<p>", fp);
-            if (textlabel)
-                fprintf(fp, "<strong>%s</strong> ", textlabel);
-            esc(fp, it->text);
-            fputs("</p>\n", fp);
-        }
+        text_para(fp, textlabel, it->text);
         reasons(fp, "Why", &it->reasons);
         fputs("</div>\n", fp);
     }
@@ -813,11 +811,7 @@ static void advice(FILE *fp, const kb_report *r, size_t k)
         fputs("<li><h4>", fp);
         esc(fp, title_of(it));
         fprintf(fp, "<span class=\"tag p%ld\">%s</span></h4>\n", p, priority_name(it->rank));
-        if (it->text && it->text[0]) {
-            fputs("<p>", fp);
-            esc(fp, it->text);
-            fputs("</p>\n", fp);
-        }
+        text_para(fp, NULL, it->text);
         if (it->who.n || it->units.n) {
             fputs("<dl class=\"meta\">", fp);
             if (it->who.n) {

@@ -80,16 +80,6 @@ static const char *priority_name(long p)
     return p <= 1 ? "do this first" : p == 2 ? "next" : "when there is room";
 }
 
-/* The lowest level of the dimensions (for "weakest"), or -1. */
-static double lowest(const kb_list *d)
-{
-    double lo = -1;
-    for (size_t i = 0; i < d->n; i++)
-        if (lo < 0 || d->v[i].number < lo)
-            lo = d->v[i].number;
-    return lo;
-}
-
 static void md_summary(FILE *fp, const kb_report *r)
 {
     fputs("- **Situation:** ", fp);
@@ -183,7 +173,7 @@ static void md_maturity(FILE *fp, const kb_report *r)
         md_text(fp, r->band.title);
     }
     fputs("\n\n", fp);
-    double lo = lowest(&r->dimensions);
+    double lo = cli_dims_lowest(&r->dimensions);
     if (r->weakest_first)
         fputs("The weakest dimensions are two or more levels behind the strongest: "
               "work on them first (marked *weakest* below).\n\n", fp);

@@ -382,3 +382,12 @@ void cli_watch_start(cli_watch *w, eng_engine *e, unsigned mask)
     if (mask & (CLI_WATCH_FACTS | CLI_WATCH_RULES | CLI_WATCH_ACTIVATIONS))
         eng_set_listener(e, on_watch, w);
 }
+
+double cli_dims_lowest(const kb_list *d)
+{
+    double lo = -1;
+    for (size_t i = 0; i < d->n; i++)
+        if (lo < 0 || d->v[i].number < lo)
+            lo = d->v[i].number;
+    return lo;
+}

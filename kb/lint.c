@@ -808,53 +808,46 @@ static void never_hint(lint *L, rel *r, char *buf, size_t size)
         snprintf(buf, size, " (did you mean '%s'?)", r->dym);
 }
 
+/* Warns when condition CI, whose relation is SYM, reads a relation nothing
+ * asserts.  KIND is "rule" or "question", NAME its name; NOT_MSG and
+ * NEVER_MSG end the sentence for a 'not' (which then always holds) and for
+ * a pattern. */
+static void check_read(lint *L, const eng_cond_info *ci, eng_value sym,
+                       const char *path, const char *kind, const char *name,
+                       const char *not_msg, const char *never_msg)
+{
+    char sh[256], hint[512];
+    rel *r = rel_find(L->d, sym, ci->size);
+    if (!r || asserted(r))
+        return;
+    never_hint(L, r, hint, sizeof hint);
+    shape(&r->pub, sh, sizeof sh);
+    add(L, ENG_WARNING, path, ci->line, rel_col(ci), "%s '%s'%s: nothing asserts '%s'%s",
+        kind, name, ci->kind == ENG_CE_NOT ? not_msg : never_msg, sh, hint);
+}
+
 static void check_reads(lint *L)
 {
     eng_engine *e = L->e;
     eng_cond_info ci;
     eng_value sym;
-    char sh[256], hint[512];
     for (size_t i = 0; i < eng_rule_count(e); i++) {
         const eng_rule *rl = eng_rule_at(e, i);
-        for (size_t c = 0; c < eng_rule_cond_count(rl); c++) {
-            if (eng_rule_cond(rl, c, &ci) || ci.kind == ENG_CE_TEST ||
-                !eng_rule_cond_const(rl, c, 0, &sym))
-                continue;
-            rel *r = rel_find(L->d, sym, ci.size);
-            if (!r || asserted(r))
-                continue;
-            never_hint(L, r, hint, sizeof hint);
-            shape(&r->pub, sh, sizeof sh);
-            if (ci.kind == ENG_CE_NOT)
-                add(L, ENG_WARNING, rule_path(rl), ci.line, rel_col(&ci),
-                    "rule '%s': this 'not' always holds: nothing asserts '%s'%s",
-                    eng_rule_name(rl), sh, hint);
-            else
-                add(L, ENG_WARNING, rule_path(rl), ci.line, rel_col(&ci),
-                    "rule '%s' can never fire: nothing asserts '%s'%s",
-                    eng_rule_name(rl), sh, hint);
-        }
+        for (size_t c = 0; c < eng_rule_cond_count(rl); c++)
+            if (!eng_rule_cond(rl, c, &ci) && ci.kind != ENG_CE_TEST &&
+                eng_rule_cond_const(rl, c, 0, &sym))
+                check_read(L, &ci, sym, rule_path(rl), "rule", eng_rule_name(rl),
+                           ": this 'not' always holds", " can never fire");
     }
     for (size_t i = 0; i < eng_question_count(e); i++) {
         const eng_question *q = eng_question_at(e, i);
-        for (size_t c = 0; c < eng_question_cond_count(q); c++) {
-            if (eng_question_cond(q, c, &ci) || ci.kind == ENG_CE_TEST ||
-                !eng_question_cond_const(q, c, 0, &sym))
-                continue;
-            rel *r = rel_find(L->d, sym, ci.size);
-            if (!r || asserted(r))
-                continue;
-            never_hint(L, r, hint, sizeof hint);
-            shape(&r->pub, sh, sizeof sh);
-            if (ci.kind == ENG_CE_NOT)
-                add(L, ENG_WARNING, eng_question_path(q), ci.line, rel_col(&ci),
-                    "question '%s': this 'not' in its ask_if always holds: nothing asserts '%s'%s",
-                    eng_question_id(q), sh, hint);
-            else
-                add(L, ENG_WARNING, eng_question_path(q), ci.line, rel_col(&ci),
-                    "question '%s' can never be asked: nothing asserts '%s'%s",
-                    eng_question_id(q), sh, hint);
-        }
+        for (size_t c = 0; c < eng_question_cond_count(q); c++)
+            if (!eng_question_cond(q, c, &ci) && ci.kind != ENG_CE_TEST &&
+                eng_question_cond_const(q, c, 0, &sym))
+                check_read(L, &ci, sym, eng_question_path(q), "question",
+                           eng_question_id(q),
+                           ": this 'not' in its ask_if always holds",
+                           " can never be asked");
     }
 }
 

@@ -983,15 +983,14 @@ int kb_store_session_new(kb_store *s, const char *respondent,
     return ENG_OK;
 }
 
-int kb_store_answer_put(kb_store *s, long long id, const char *question,
+/* One statement on session ID's answers in a transaction that also marks
+ * the session as touched: ?1 is the session, ?2 QUESTION, ?3 VALUE when
+ * when SQL has a third parameter.  A missing session is an error and
+ * changes nothing. */
+static int answer_write(kb_store *s, long long id, const char *doing,
+                        const char *sql, const char *question,
                         const char *value, char *err, size_t errsize)
 {
-    s->msg[0] = '\0';
-    static const char doing[] = "save the answer";
-    if (!question || !*question) {
-        say(err, errsize, "%s: cannot save an answer without a question", s->path);
-        return ENG_EINVAL;
-    }
     sqlite3_stmt *st = NULL;
     int changed = 0;
     int rc = exec(s, "BEGIN IMMEDIATE");
@@ -1002,17 +1001,12 @@ int kb_store_answer_put(kb_store *s, long long id, const char *question,
         return no_session(s, id, err, errsize);
     }
     if (rc == SQLITE_OK)
-        rc = prep(s,
-            "INSERT INTO answers (session_id, question, value, at, seq) "
-            "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-            "(SELECT coalesce(max(seq), 0) + 1 FROM answers WHERE session_id = ?1)) "
-            "ON CONFLICT (session_id, question) DO UPDATE SET "
-            "value = excluded.value, at = excluded.at, seq = excluded.seq", &st);
+        rc = prep(s, sql, &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
         rc = bind_text(s, st, 2, question);
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 3)
         rc = bind_text(s, st, 3, value);
     if (rc == SQLITE_OK) {
         rc = step(s, st);
@@ -1030,40 +1024,30 @@ int kb_store_answer_put(kb_store *s, long long id, const char *question,
     return ENG_OK;
 }
 
+int kb_store_answer_put(kb_store *s, long long id, const char *question,
+                        const char *value, char *err, size_t errsize)
+{
+    s->msg[0] = '\0';
+    if (!question || !*question) {
+        say(err, errsize, "%s: cannot save an answer without a question", s->path);
+        return ENG_EINVAL;
+    }
+    return answer_write(s, id, "save the answer",
+        "INSERT INTO answers (session_id, question, value, at, seq) "
+        "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+        "(SELECT coalesce(max(seq), 0) + 1 FROM answers WHERE session_id = ?1)) "
+        "ON CONFLICT (session_id, question) DO UPDATE SET "
+        "value = excluded.value, at = excluded.at, seq = excluded.seq",
+        question, value, err, errsize);
+}
+
 int kb_store_answer_delete(kb_store *s, long long id, const char *question,
                            char *err, size_t errsize)
 {
     s->msg[0] = '\0';
-    static const char doing[] = "forget the answer";
-    sqlite3_stmt *st = NULL;
-    int changed = 0;
-    int rc = exec(s, "BEGIN IMMEDIATE");
-    if (rc == SQLITE_OK)
-        rc = touch(s, id, &changed);
-    if (rc == SQLITE_OK && !changed) {
-        rollback(s);
-        return no_session(s, id, err, errsize);
-    }
-    if (rc == SQLITE_OK)
-        rc = prep(s, "DELETE FROM answers WHERE session_id = ?1 AND question = ?2", &st);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK)
-        rc = bind_text(s, st, 2, question ? question : "");
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, doing, err, errsize);
-        rollback(s);
-        return r;
-    }
-    return ENG_OK;
+    return answer_write(s, id, "forget the answer",
+        "DELETE FROM answers WHERE session_id = ?1 AND question = ?2",
+        question ? question : "", NULL, err, errsize);
 }
 
 int kb_store_conclusions_put(kb_store *s, long long id,
