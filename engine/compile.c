@@ -407,8 +407,9 @@ fail:
 
 /* ------------------------------------------------------------ rules */
 
-/* Analyses one pattern CE into PL, binding its new variables. */
-static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
+/* Analyses one pattern CE into PL, binding its new variables; a not or
+ * exists pattern leaves its own variables to plan_pattern to drop. */
+static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
 {
     eng_engine *e = c->e;
     int neg = ce->kind != CE_PATTERN;
@@ -474,9 +475,7 @@ static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
             return -1;
         }
     }
-    if (neg) {
-        c->sc.n = c->sc.nouter;     /* its variables stay inside */
-    } else if (ce->factvar) {
+    if (!neg && ce->factvar) {
         var *nv = &c->sc.v[c->sc.n++];
         nv->name = ce->factvar;
         nv->slot = slot;
@@ -485,6 +484,18 @@ static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
         nv->local = 0;
     }
     return 0;
+}
+
+/* Analyses one pattern CE into PL.  The variables a not or exists pattern
+ * binds stay inside it, also when it has an error: a later test must not
+ * find them (it would read a fact that no token holds). */
+static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
+{
+    size_t outer = c->sc.n;
+    int rc = plan_pattern_in(c, ce, pl, slot);
+    if (ce->kind != CE_PATTERN)
+        c->sc.n = outer;
+    return rc;
 }
 
 static void plans_free(eng_engine *e, plan *pl, size_t n)
