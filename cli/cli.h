@@ -14,8 +14,9 @@
 /* 1 when FP is a terminal and NO_COLOR is not set. */
 int cli_colour(FILE *fp);
 /* Prints the engine's diagnostics from index FROM on to stderr, as
- * PATH:LINE:COL: severity: message, with the source line and a caret. */
-void cli_diags(eng_engine *e, size_t from);
+ * PATH:LINE:COL: severity: message, with the source line and a caret.
+ * Returns how many of them are errors. */
+size_t cli_diags(eng_engine *e, size_t from);
 /* The sysexits.h code for an eng_status; for ENG_ENOMEM (which no
  * diagnostic explains) also prints "ldt-advisor: out of memory". */
 int cli_exit(int status);

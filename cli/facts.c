@@ -237,12 +237,17 @@ int cmd_facts(int argc, char **argv)
     if (pos[1]) {
         ans = eng_answers_read(e, pos[1]);
         int oom = !ans && errno == ENOMEM;
-        cli_diags(e, shown);
+        /* errors of the file itself (a key before any section, a duplicate
+         * respondent) belong to no respondent: they too make the exit status 65,
+         * after the valid respondents are done */
+        int file_errors = cli_diags(e, shown) > 0;
         shown = eng_diag_count(e);
         if (!ans) {
             exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
             goto done;
         }
+        if (file_errors)
+            exitc = EX_DATAERR;
         size_t from = 0, to = eng_answers_count(ans);
         if (pos[2]) {
             for (from = 0; from < to; from++)

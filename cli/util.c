@@ -134,13 +134,15 @@ static int span_at(const char *s)
  * without its source line (those the kb layer adds, runtime errors), the
  * line is read from the file and the caret put under the word at the
  * column. */
-void cli_diags(eng_engine *e, size_t from)
+size_t cli_diags(eng_engine *e, size_t from)
 {
+    size_t errors = 0;
     int colour = cli_colour(stderr);
     sources src = {NULL, 0};
     char linebuf[1024];
     for (size_t i = from; i < eng_diag_count(e); i++) {
         const eng_diag *d = eng_diag_at(e, i);
+        errors += d->severity == ENG_ERROR;
         const char *sev = d->severity == ENG_ERROR ? "error"
                         : d->severity == ENG_WARNING ? "warning" : "note";
         const char *on = !colour ? ""
@@ -177,6 +179,7 @@ void cli_diags(eng_engine *e, size_t from)
         }
     }
     sources_free(&src);
+    return errors;
 }
 
 int cli_exit(int status)

@@ -57,3 +57,25 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [r['responde
 # usage
 status=0; $RUN advise >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
 status=0; $RUN advise --format xml x >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
+
+# Errors that belong to no respondent (a key before any section, a
+# duplicate respondent whose second section is dropped) are printed and
+# make the exit status 65, while the valid respondents are still advised:
+# neither advise nor facts may exit 0 after printing an error.
+cat >"$TMP/file-errors.ini" <<'INI'
+stray = 1
+[answers a]
+org.type = municipality
+[answers a]
+org.type = region
+INI
+for cmd in "advise --kb $ROOT/rules" "facts $ROOT/rules"; do
+    status=0
+    $RUN $cmd "$TMP/file-errors.ini" >"$TMP/fe.out" 2>"$TMP/fe.err" || status=$?
+    [ "$status" -eq 65 ] || { echo "$cmd: exit $status, expected 65"; cat "$TMP/fe.err"; exit 1; }
+    grep -qF "file-errors.ini:1:1: error: 'key = value' before any [section] header" "$TMP/fe.err" ||
+        { echo "$cmd: no error for the stray key"; cat "$TMP/fe.err"; exit 1; }
+    grep -qF "file-errors.ini:4:10: error: duplicate respondent 'a' (first at line 2)" "$TMP/fe.err" ||
+        { echo "$cmd: no error for the duplicate"; cat "$TMP/fe.err"; exit 1; }
+    grep -qE "^(== a ==|a )" "$TMP/fe.out" || { echo "$cmd: respondent a not processed"; exit 1; }
+done
