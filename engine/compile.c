@@ -48,6 +48,11 @@ typedef struct cctx {
     const char *what;       /* "rule" or "question" for messages */
     scope sc;
     int errors;
+    struct {                /* variables a not/exists pattern bound: they */
+        const char *name;   /*   stay inside it, and an error using one */
+        int line, kind;     /*   later says so */
+    } gone[16];
+    size_t ngone;
 } cctx;
 
 static var *lookup(scope *sc, const char *name)
@@ -96,6 +101,14 @@ static void unbound(cctx *c, const char *name, int line, int col, int span)
             }
         }
     }
+    for (size_t i = 0; i < c->ngone; i++)
+        if (!strcmp(c->gone[i].name, name)) {
+            cerr(c, line, col, span,
+                 "variable ?%s is bound only inside the '%s' pattern on line %d; "
+                 "bind it in a positive pattern to use it here",
+                 name, c->gone[i].kind == CE_NOT ? "not" : "exists", c->gone[i].line);
+            return;
+        }
     const char *dym = eng_did_you_mean(name, cands, n);
     if (dym)
         cerr(c, line, col, span,
@@ -493,8 +506,14 @@ static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
 {
     size_t outer = c->sc.n;
     int rc = plan_pattern_in(c, ce, pl, slot);
-    if (ce->kind != CE_PATTERN)
-        c->sc.n = outer;
+    if (ce->kind == CE_PATTERN)
+        return rc;
+    for (size_t i = outer; i < c->sc.n && c->ngone < sizeof c->gone / sizeof c->gone[0]; i++) {
+        c->gone[c->ngone].name = c->sc.v[i].name;
+        c->gone[c->ngone].line = ce->line;
+        c->gone[c->ngone++].kind = ce->kind;
+    }
+    c->sc.n = outer;
     return rc;
 }
 

@@ -476,7 +476,24 @@ static void not_variables_stay_local(void **state)
         "when = answer q ?n\n"
         "when = not blocked ?n ?why\n"
         "then = assert x ?why\n");
-    assert_diag(e, ENG_ERROR, 4, 17, "variable ?why is used before");
+    assert_diag(e, ENG_ERROR, 4, 17,
+                "variable ?why is bound only inside the 'not' pattern on line 3");
+}
+
+/* The same when the exists pattern has an error of its own: its variables
+ * leave scope all the same (a test reading them was once evaluated at load
+ * with no fact behind it). */
+static void exists_variables_stay_local_after_an_error(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_bad(e,
+        "[rule r]\n"
+        "when = exists u ?s (?m in {w})\n"
+        "when = ?s in {t}\n"
+        "then = halt\n");
+    assert_diag(e, ENG_ERROR, 2, 21, "variable ?m is used before any pattern binds it");
+    assert_diag(e, ENG_ERROR, 3, 8,
+                "variable ?s is bound only inside the 'exists' pattern on line 2");
 }
 
 static void dashed_variable_hint(void **state)
@@ -807,6 +824,7 @@ int main(void)
         T(unbound_variable_in_because),
         T(because_unclosed_brace),
         T(not_variables_stay_local),
+        T(exists_variables_stay_local_after_an_error),
         T(dashed_variable_hint),
         T(dashed_variable_is_one_name),
         T(negative_literal_after_variable),
