@@ -27,7 +27,6 @@ typedef struct var {
 typedef struct scope {
     var v[256];
     size_t n;
-    size_t nouter;          /* vars before the current pattern's locals */
 } scope;
 
 typedef struct plan {       /* one pattern CE, before nodes are built */
@@ -430,7 +429,6 @@ static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
     pl->type = ce->kind == CE_PATTERN ? N_JOIN
              : ce->kind == CE_NOT ? N_NEG : N_EXISTS;
     pl->slot = slot;
-    c->sc.nouter = c->sc.n;
     if (ce->factvar) {
         var *v = lookup(&c->sc, ce->factvar);
         if (v) {
