@@ -209,6 +209,25 @@ static void sig_value(eng_engine *e, ebuf *b, eng_value v)
     ebuf_add(e, b, k, 9);
 }
 
+/* A signature is built in the engine's one signature buffer, which keeps
+ * its capacity from one pattern to the next (compiling 10,000 rules made
+ * and freed some 100,000 buffers otherwise). */
+static ebuf sig_begin(eng_engine *e)
+{
+    ebuf b = e->sig;
+    b.len = 0;
+    b.oom = 0;
+    memset(&e->sig, 0, sizeof e->sig);
+    return b;
+}
+
+static void sig_end(eng_engine *e, ebuf *b)
+{
+    e->sig = *b;
+    e->sig.len = 0;
+    e->sig.oom = 0;
+}
+
 void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x)
 {
     sig_u32(e, b, '(', x->op);
@@ -248,16 +267,22 @@ static reldisp *disp_get(eng_engine *e, eng_value rel, uint16_t arity)
         return NULL;
     d->rel = rel;
     d->arity = arity;
+    d->byval.arena = 1;
     d->next = *slot;
     *slot = d;
     return d;
 }
 
-static void append_amem(amem **head, amem *am)
+/* Appends AM to a dispatch list whose last amem is *TAIL: lists keep the
+ * order amems were made in (it decides activation order), and some hold
+ * hundreds (every threshold tested on one question). */
+static void append_amem(amem **head, amem **tail, amem *am)
 {
-    while (*head)
-        head = &(*head)->dnext;
-    *head = am;
+    if (*tail)
+        (*tail)->dnext = am;
+    else
+        *head = am;
+    *tail = am;
 }
 
 static int amem_register(eng_engine *e, amem *am)
@@ -271,18 +296,20 @@ static int amem_register(eng_engine *e, amem *am)
             char key[9];
             eng_value_key(k, key);
             amem *head = smap_get(&d->byval, key, 9);
-            if (!head)
+            if (!head) {
+                am->dtail = am;
                 return smap_put(e, &d->byval, key, 9, am);
-            append_amem(&head, am);
+            }
+            append_amem(&head, &head->dtail, am);
             return 0;
         }
-    append_amem(&d->rest, am);
+    append_amem(&d->rest, &d->rest_tail, am);
     return 0;
 }
 
 static amem *amem_get(eng_engine *e, plan *pl, int arity)
 {
-    ebuf b = {0};
+    ebuf b = sig_begin(e);
     sig_u32(e, &b, 'r', pl->ce->rel.u.atom);
     sig_u32(e, &b, 'a', (uint32_t)arity);
     for (size_t i = 0; i < pl->nct; i++) {
@@ -296,12 +323,12 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     for (size_t i = 0; i < pl->nkey; i++)
         sig_u32(e, &b, 'k', pl->keypos[i]);
     if (b.oom) {
-        ebuf_free(e, &b);
+        sig_end(e, &b);
         return NULL;
     }
     amem *am = smap_get(&e->amems, b.p, b.len);
     if (am) {
-        ebuf_free(e, &b);
+        sig_end(e, &b);
         return am;
     }
     am = eng_arena(e, sizeof *am);
@@ -328,10 +355,10 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     if (smap_put(e, &e->amems, b.p, b.len, am) || pvec_push(e, &e->allamems, am) ||
         amem_register(e, am))
         goto fail;
-    ebuf_free(e, &b);
+    sig_end(e, &b);
     return am;
 fail:
-    ebuf_free(e, &b);
+    sig_end(e, &b);
     return NULL;
 }
 
@@ -372,7 +399,7 @@ static node *node_new(eng_engine *e, int type, node *parent)
 static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
                       uint16_t depth)
 {
-    ebuf b = {0};
+    ebuf b = sig_begin(e);
     ebuf_add(e, &b, (const char *)&parent, sizeof parent);
     sig_u32(e, &b, 'y', (uint32_t)pl->type);
     sig_u32(e, &b, 'm', am->id);
@@ -381,12 +408,12 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
     for (size_t i = 0; i < pl->beta.n; i++)
         eng_expr_canon(e, &b, pl->beta.v[i]);
     if (b.oom) {
-        ebuf_free(e, &b);
+        sig_end(e, &b);
         return NULL;
     }
     node *n = smap_get(&e->nodes, b.p, b.len);
     if (n) {
-        ebuf_free(e, &b);
+        sig_end(e, &b);
         return n;
     }
     n = node_new(e, pl->type, parent);
@@ -410,10 +437,10 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
     am->succ = n;
     if (smap_put(e, &e->nodes, b.p, b.len, n))
         goto fail;
-    ebuf_free(e, &b);
+    sig_end(e, &b);
     return n;
 fail:
-    ebuf_free(e, &b);
+    sig_end(e, &b);
     return NULL;
 }
 
@@ -480,9 +507,9 @@ static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
         if (!x)
             return -1;
         if (maxslot < 0) {
-            if (pvec_push(e, &pl->alpha, x))
+            if (pvec_push_scratch(e, &pl->alpha, x))
                 return -1;
-        } else if (pvec_push(e, &pl->beta, x)) {
+        } else if (pvec_push_scratch(e, &pl->beta, x)) {
             return -1;
         }
     }
@@ -515,15 +542,6 @@ static int plan_pattern(cctx *c, pce *ce, plan *pl, uint16_t slot)
     return rc;
 }
 
-static void plans_free(eng_engine *e, plan *pl, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        pvec_free(e, &pl[i].alpha);
-        pvec_free(e, &pl[i].beta);
-    }
-    eng_release(e, pl);
-}
-
 /* Builds the network for CES under a terminal of TYPE; returns it. */
 static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
                    int *never, int check_only, cond *conds)
@@ -535,7 +553,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
             npat++;
     /* a plan has room for a pattern of the largest arity (some 9 KB):
      * only its counts and lists start zeroed, not the arrays */
-    plan *pl = eng_malloc(e, (npat + 1) * sizeof *pl);
+    plan *pl = eng_scratch_raw(e, (npat + 1) * sizeof *pl);
     for (size_t i = 0; pl && i <= npat; i++) {
         pl[i].ce = NULL;
         pl[i].type = 0;
@@ -544,7 +562,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         memset(&pl[i].alpha, 0, sizeof pl[i].alpha);
         memset(&pl[i].beta, 0, sizeof pl[i].beta);
     }
-    int *slotplan = eng_calloc(e, (npat + 1) * sizeof *slotplan);
+    int *slotplan = eng_scratch_alloc(e, (npat + 1) * sizeof *slotplan);
     node *term = NULL;
     if (!pl || !slotplan)
         goto done;
@@ -596,11 +614,11 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
                     conds[i].onpat = (int)j;
             if (single) {
                 to_cand(x, maxslot);
-                if (pvec_push(e, &target->alpha, x))
+                if (pvec_push_scratch(e, &target->alpha, x))
                     goto done;
             } else {
                 to_cand(x, maxslot);
-                if (pvec_push(e, &target->beta, x))
+                if (pvec_push_scratch(e, &target->beta, x))
                     goto done;
             }
             continue;
@@ -641,10 +659,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
     if (term)
         term->depth = depth;
 done:
-    if (pl)
-        plans_free(e, pl, npat + 1);
-    eng_release(e, slotplan);
-    return term;
+    return term;    /* the plans are in the scratch arena */
 }
 
 static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,

@@ -65,19 +65,25 @@ typedef struct pvec {
     size_t n, cap;
 } pvec;
 int pvec_push(eng_engine *e, pvec *pv, void *p);   /* 0 ok, -1 oom */
+int pvec_push_scratch(eng_engine *e, pvec *pv, void *p);  /* in the scratch arena */
 void pvec_free(eng_engine *e, pvec *pv);
 
-/* A string -> pointer hash map (keys copied). */
+/* A string -> pointer hash map (keys copied): open addressing, each slot
+ * keeping its key's hash, so a probe touches an entry only when the hashes
+ * agree (a missing key costs one read of the slot array). */
 typedef struct smap_ent {
-    struct smap_ent *next;
-    uint32_t hash;
     size_t len;                 /* keys may hold NUL bytes */
     void *val;
     char key[];
 } smap_ent;
+typedef struct smap_slot {
+    uint32_t hash;
+    smap_ent *x;                /* NULL: empty */
+} smap_slot;
 typedef struct smap {
-    smap_ent **b;
-    size_t nb, n;
+    smap_slot *b;
+    size_t nb, n;               /* nb a power of two, n <= nb / 2 */
+    int arena;                  /* entries live in the engine's arena */
 } smap;
 void *smap_get(const smap *m, const char *key, size_t len);
 int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val);
@@ -277,6 +283,7 @@ char *eng_arena_str(eng_engine *e, const char *s, size_t n);
  * knowledge base never holds its parse trees all at once, and parsing at
  * run time (queries, explanations) takes no memory for good. */
 void *eng_scratch_alloc(eng_engine *e, size_t n);
+void *eng_scratch_raw(eng_engine *e, size_t n);    /* not zeroed */
 char *eng_scratch_str(eng_engine *e, const char *s, size_t n);
 eng_scratch_mark eng_scratch_get(const eng_engine *e);
 void eng_scratch_rewind(eng_engine *e, eng_scratch_mark m);
@@ -371,6 +378,7 @@ struct amem {
     uint8_t *live;              /* sv[i] has tokens in its left memory */
     size_t nsv;
     amem *dnext;                /* next in the dispatch list */
+    amem *dtail;                /* the list's last (on its first amem only) */
 };
 
 enum { N_TOP, N_JOIN, N_NEG, N_EXISTS, N_TERM, N_QUERY };
@@ -511,6 +519,7 @@ typedef struct reldisp {        /* alpha dispatch for one relation/arity */
     uint16_t arity;
     smap byval;                 /* formatted field-1 constant -> amem list */
     amem *rest;                 /* amems without a constant in field 1 */
+    amem *rest_tail;
     struct reldisp *next;
 } reldisp;
 
@@ -523,6 +532,8 @@ struct eng_engine {
     char *arena, *arena_end;
     void *arena_chunks;
     eng_scratch scratch;        /* parse trees: see eng_scratch */
+    char *scratch_spare;        /* free chunks kept for the next section */
+    size_t nscratch_spare;
     int transient;              /* parsing again what was compiled */
     /* diagnostics */
     eng_diag *diags; size_t ndiags, capdiags, nerrors;
@@ -541,6 +552,7 @@ struct eng_engine {
     pvec allnodes;              /* node*, for freeing their arrays */
     pvec allamems;              /* amem*, in the order made */
     smap amems, nodes;          /* sharing by signature */
+    ebuf sig;                   /* scratch for building signatures */
     reldisp **disp; size_t ndisp;   /* hash table of reldisp chains */
     uint32_t namems, nnodes;
     pvec regexes;               /* regex*, freed with the engine */

@@ -653,7 +653,7 @@ static pexpr *p_cmp(parser *p)
             pexpr *m = need_value(p, p_sum(p), &it);
             if (!m)
                 break;
-            pvec_push(p->e, &items, m);
+            pvec_push_scratch(p->e, &items, m);
             if (p->cur.k == K_COMMA) {
                 advance(p);
                 continue;
@@ -677,7 +677,6 @@ static pexpr *p_cmp(parser *p)
                 x->nset = items.n;
             }
         }
-        pvec_free(p->e, &items);
         if (p->failed)
             return NULL;
     } else {
@@ -815,7 +814,7 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
             ok = 0;
             break;
         }
-        pvec_push(p->e, &v, pt);
+        pvec_push_scratch(p->e, &v, pt);
     }
     if (ok && !p->failed) {
         *out = eng_scratch_alloc(p->e, (v.n ? v.n : 1) * sizeof **out);
@@ -827,7 +826,6 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
             ok = 0;
         }
     }
-    pvec_free(p->e, &v);
     return ok && !p->failed;
 }
 
@@ -932,7 +930,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
             break;
         }
         advance(&p);
-        pvec_push(e, &cons, x);
+        pvec_push_scratch(e, &cons, x);
         if (p.cur.k != K_LPAREN && p.cur.k != K_END)
             perr(&p, p.cur.off, p.cur.len,
                  "expected '(' or the end of the pattern after a constraint, found %s",
@@ -945,7 +943,6 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
             c->ncons = cons.n;
         }
     }
-    pvec_free(e, &cons);
     return p.failed ? NULL : c;
 }
 

@@ -85,13 +85,26 @@ void *eng_arena(eng_engine *e, size_t n)
 
 void *eng_scratch_alloc(eng_engine *e, size_t n)
 {
+    void *p = eng_scratch_raw(e, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+void *eng_scratch_raw(eng_engine *e, size_t n)
+{
     eng_scratch *a = &e->scratch;
     n = (n + 15) & ~(size_t)15;
     if ((size_t)(a->end - a->p) < n) {
         size_t sz = n + SCRATCH_HDR > ARENA_CHUNK ? n + SCRATCH_HDR : ARENA_CHUNK;
-        char *c = eng_malloc(e, sz);
-        if (!c)
+        char *c;
+        if (sz == ARENA_CHUNK && e->scratch_spare) {
+            c = e->scratch_spare;
+            memcpy(&e->scratch_spare, c, sizeof c);
+            e->nscratch_spare--;
+        } else if (!(c = eng_malloc(e, sz))) {
             return NULL;
+        }
         memcpy(c, &a->chunks, sizeof a->chunks);
         memcpy(c + sizeof a->chunks, &sz, sizeof sz);
         a->chunks = c;
@@ -100,7 +113,6 @@ void *eng_scratch_alloc(eng_engine *e, size_t n)
     }
     void *p = a->p;
     a->p += n;
-    memset(p, 0, n);
     return p;
 }
 
@@ -124,8 +136,18 @@ void eng_scratch_rewind(eng_engine *e, eng_scratch_mark m)
     eng_scratch *a = &e->scratch;
     while (a->chunks && a->chunks != m.chunks) {
         char *next;
+        size_t sz;
         memcpy(&next, a->chunks, sizeof next);
-        eng_release(e, a->chunks);
+        memcpy(&sz, a->chunks + sizeof next, sizeof sz);
+        /* a few chunks are kept for the next section: rewinding once per
+         * section would otherwise free and allocate 64 KB each time */
+        if (sz == ARENA_CHUNK && e->nscratch_spare < 8) {
+            memcpy(a->chunks, &e->scratch_spare, sizeof next);
+            e->scratch_spare = a->chunks;
+            e->nscratch_spare++;
+        } else {
+            eng_release(e, a->chunks);
+        }
         a->chunks = next;
     }
     *a = m;
@@ -135,6 +157,13 @@ void eng_scratch_free(eng_engine *e)
 {
     eng_scratch_mark none = {NULL, NULL, NULL};
     eng_scratch_rewind(e, none);
+    while (e->scratch_spare) {
+        char *next;
+        memcpy(&next, e->scratch_spare, sizeof next);
+        eng_release(e, e->scratch_spare);
+        e->scratch_spare = next;
+    }
+    e->nscratch_spare = 0;
 }
 
 char *eng_arena_str(eng_engine *e, const char *s, size_t n)
@@ -223,6 +252,27 @@ int pvec_push(eng_engine *e, pvec *pv, void *p)
     return 0;
 }
 
+/* The same for a vector in the scratch arena: it grows by copying and is
+ * never freed, but goes when the scratch arena is rewound (a parse, a
+ * compiled section), with no malloc and free per element list. */
+int pvec_push_scratch(eng_engine *e, pvec *pv, void *p)
+{
+    if (pv->n == pv->cap) {
+        size_t cap = pv->cap ? pv->cap * 2 : 8;
+        void **v = eng_scratch_raw(e, cap * sizeof *v);
+        if (!v) {
+            e->oom = 1;
+            return -1;
+        }
+        if (pv->n)
+            memcpy(v, pv->v, pv->n * sizeof *v);
+        pv->v = v;
+        pv->cap = cap;
+    }
+    pv->v[pv->n++] = p;
+    return 0;
+}
+
 void pvec_free(eng_engine *e, pvec *pv)
 {
     eng_release(e, pv->v);
@@ -256,65 +306,67 @@ uint32_t eng_hash_value(eng_value v)
     return (uint32_t)x;
 }
 
+static smap_slot *smap_find(const smap *m, const char *key, size_t len,
+                            uint32_t h)
+{
+    size_t mask = m->nb - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        smap_slot *sl = &m->b[i];
+        if (!sl->x || (sl->hash == h && sl->x->len == len && !memcmp(sl->x->key, key, len)))
+            return sl;
+    }
+}
+
 void *smap_get(const smap *m, const char *key, size_t len)
 {
     if (!m->nb)
         return NULL;
-    uint32_t h = eng_hash_bytes(key, len);
-    for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
-        if (x->hash == h && x->len == len && !memcmp(x->key, key, len))
-            return x->val;
-    return NULL;
+    smap_slot *sl = smap_find(m, key, len, eng_hash_bytes(key, len));
+    return sl->x ? sl->x->val : NULL;
 }
 
 int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
 {
-    if (m->n + 1 > m->nb) {
+    if ((m->n + 1) * 2 > m->nb) {
         size_t nb = m->nb ? m->nb * 2 : 16;
-        smap_ent **b = eng_calloc(e, nb * sizeof *b);
+        smap_slot *b = eng_calloc(e, nb * sizeof *b);
         if (!b)
             return -1;
-        for (size_t i = 0; i < m->nb; i++) {
-            smap_ent *x = m->b[i], *nx;
-            for (; x; x = nx) {
-                nx = x->next;
-                x->next = b[x->hash & (nb - 1)];
-                b[x->hash & (nb - 1)] = x;
+        for (size_t i = 0; i < m->nb; i++)
+            if (m->b[i].x) {
+                size_t j = m->b[i].hash & (nb - 1);
+                while (b[j].x)
+                    j = (j + 1) & (nb - 1);
+                b[j] = m->b[i];
             }
-        }
         eng_release(e, m->b);
         m->b = b;
         m->nb = nb;
     }
     uint32_t h = eng_hash_bytes(key, len);
-    for (smap_ent *x = m->b[h & (m->nb - 1)]; x; x = x->next)
-        if (x->hash == h && x->len == len && !memcmp(x->key, key, len)) {
-            x->val = val;
-            return 0;
-        }
-    smap_ent *x = eng_malloc(e, sizeof *x + len + 1);
+    smap_slot *sl = smap_find(m, key, len, h);
+    if (sl->x) {
+        sl->x->val = val;
+        return 0;
+    }
+    smap_ent *x = m->arena ? eng_arena(e, sizeof *x + len + 1)
+                           : eng_malloc(e, sizeof *x + len + 1);
     if (!x)
         return -1;
-    x->hash = h;
     x->len = len;
     x->val = val;
     memcpy(x->key, key, len);
     x->key[len] = '\0';
-    x->next = m->b[h & (m->nb - 1)];
-    m->b[h & (m->nb - 1)] = x;
+    sl->hash = h;
+    sl->x = x;
     m->n++;
     return 0;
 }
 
 void smap_free(eng_engine *e, smap *m)
 {
-    for (size_t i = 0; i < m->nb; i++) {
-        smap_ent *x = m->b[i], *nx;
-        for (; x; x = nx) {
-            nx = x->next;
-            eng_release(e, x);
-        }
-    }
+    for (size_t i = 0; !m->arena && i < m->nb; i++)
+        eng_release(e, m->b[i].x);
     eng_release(e, m->b);
     memset(m, 0, sizeof *m);
 }
@@ -375,14 +427,13 @@ int eng_intern(eng_engine *e, const char *s, size_t len, eng_type type,
     /* the text is zero-padded to 16 bytes past its end: the regular
      * expression JIT may read a word beyond the subject it matches */
     size_t room = (len + 1 + 15) & ~(size_t)15;
-    atom *a = eng_malloc(e, sizeof *a + room + 16);
+    atom *a = eng_arena(e, sizeof *a + room + 16);  /* zeroed */
     if (!a)
         return ENG_ENOMEM;
     uint32_t id = (uint32_t)e->natoms;
     a->hash = h;
     a->len = (uint32_t)len;
     memcpy(a->text, s, len);
-    memset(a->text + len, 0, room + 16 - len);
     a->id = id;
     a->next = e->abuckets[h & (e->nabuckets - 1)];
     e->abuckets[h & (e->nabuckets - 1)] = a;

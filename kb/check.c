@@ -28,6 +28,9 @@ typedef struct names {
 typedef struct ck {
     kb *k;
     eng_engine *e;
+    const eng_rule *rule;       /* whose conditions are checked: a rule */
+    const eng_question *q;      /* or a question's ask_if */
+    char who[300];              /* their name in messages (see who()) */
     names entries;
     int bad;
     int oom;
@@ -104,6 +107,17 @@ static int q_cond_get(const void *o, size_t i, size_t pos, eng_value *out)
     return eng_question_cond_const(o, i, pos, out);
 }
 
+/* "rule 'NAME'" or "question 'ID' (ask_if)": formatted only for a
+ * message, not for each of the thousands of rules that pass. */
+static const char *who(ck *c)
+{
+    if (c->rule)
+        snprintf(c->who, sizeof c->who, "rule '%s'", eng_rule_name(c->rule));
+    else
+        snprintf(c->who, sizeof c->who, "question '%s' (ask_if)", eng_question_id(c->q));
+    return c->who;
+}
+
 static const char *text(ck *c, eng_value v)
 {
     return eng_value_text(c->e, v, NULL);
@@ -115,7 +129,7 @@ static int is(ck *c, eng_value v, const char *s)
     return v.type == ENG_SYMBOL && t && !strcmp(t, s);
 }
 
-static void need_entry(ck *c, const char *who, const char *path, int line,
+static void need_entry(ck *c, const char *path, int line,
                        int col, const char *kind, eng_value v)
 {
     const char *name = text(c, v);
@@ -123,12 +137,12 @@ static void need_entry(ck *c, const char *who, const char *path, int line,
         return;
     const char *dym = closest(c, kind, name);
     eng_diag_add(c->e, ENG_ERROR, path, line, col,
-                 "%s names %s '%s', which is not in the catalogue%s%s%s", who, kind,
+                 "%s names %s '%s', which is not in the catalogue%s%s%s", who(c), kind,
                  name, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
     c->bad = 1;
 }
 
-static void check_answer(ck *c, const char *who, const char *path, int line,
+static void check_answer(ck *c, const char *path, int line,
                          int col, eng_value q, int hasv, eng_value v)
 {
     const char *qid = text(c, q);
@@ -142,7 +156,7 @@ static void check_answer(ck *c, const char *who, const char *path, int line,
             cands[n++] = eng_question_id(eng_question_at(c->e, i));
         const char *dym = eng_suggest(qid, cands, n);
         eng_diag_add(c->e, ENG_ERROR, path, line, col,
-                     "%s reads question '%s', which no [question] defines%s%s%s", who, qid,
+                     "%s reads question '%s', which no [question] defines%s%s%s", who(c), qid,
                      dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
         c->bad = 1;
         return;
@@ -164,24 +178,24 @@ static void check_answer(ck *c, const char *who, const char *path, int line,
         eng_value_format(c->e, v, vb, sizeof vb);
         eng_diag_add(c->e, ENG_ERROR, path, line, col,
                      "%s tests question '%s' for '%s', which is not one of its options (%s)",
-                     who, qid, vb, opts);
+                     who(c), qid, vb, opts);
         c->bad = 1;
     } else if (t == ENG_Q_YESNO && !is(c, v, "yes") && !is(c, v, "no")) {
         char vb[256];
         eng_value_format(c->e, v, vb, sizeof vb);
         eng_diag_add(c->e, ENG_ERROR, path, line, col,
-                     "%s tests yes/no question '%s' for '%s' (expected yes or no)", who, qid, vb);
+                     "%s tests yes/no question '%s' for '%s' (expected yes or no)", who(c), qid, vb);
         c->bad = 1;
     } else if (t == ENG_Q_NUMBER && v.type != ENG_INT && v.type != ENG_REAL) {
         eng_diag_add(c->e, ENG_ERROR, path, line, col,
                      "%s tests number question '%s' for a value that is not a number",
-                     who, qid);
+                     who(c), qid);
         c->bad = 1;
     }
 }
 
 /* Checks one pattern or assert of SIZE values read through GET. */
-static void check_one(ck *c, const char *who, const char *path, int line,
+static void check_one(ck *c, const char *path, int line,
                       int col, const void *owner, size_t i, size_t size,
                       getter get)
 {
@@ -193,37 +207,37 @@ static void check_one(ck *c, const char *who, const char *path, int line,
     const char *r = text(c, rel);
     if (!strcmp(r, "answer") && size == 3) {
         if (h1)
-            check_answer(c, who, path, line, col, a1, h2, a2);
+            check_answer(c, path, line, col, a1, h2, a2);
     } else if (!strcmp(r, "advice") && size == 2 && h1) {
-        need_entry(c, who, path, line, col, "advice", a1);
+        need_entry(c, path, line, col, "advice", a1);
     } else if (!h1 || !h2) {
         return;
     } else if (!strcmp(r, "journey") && size == 4 && is(c, a1, "unit")) {
-        need_entry(c, who, path, line, col, "unit", a2);
+        need_entry(c, path, line, col, "unit", a2);
     } else if (!strcmp(r, "need") && size == 3 && is(c, a1, "role")) {
-        need_entry(c, who, path, line, col, "persona", a2);
+        need_entry(c, path, line, col, "persona", a2);
     } else if (!strcmp(r, "model") && size == 3 && is(c, a1, "primary")) {
-        need_entry(c, who, path, line, col, "model", a2);
+        need_entry(c, path, line, col, "model", a2);
     } else if (!strcmp(r, "situation") &&
                ((size == 3 && (is(c, a1, "primary") || is(c, a1, "secondary") ||
                                is(c, a1, "transition"))) ||
                 (size == 4 && is(c, a1, "score")))) {
-        need_entry(c, who, path, line, col, "situation", a2);
+        need_entry(c, path, line, col, "situation", a2);
     } else if (!strcmp(r, "maturity") && size == 3 && is(c, a1, "band")) {
-        need_entry(c, who, path, line, col, "band", a2);
+        need_entry(c, path, line, col, "band", a2);
     } else if (!strcmp(r, "finance") && size == 3 && is(c, a1, "option")) {
-        need_entry(c, who, path, line, col, "finance", a2);
+        need_entry(c, path, line, col, "finance", a2);
     }
 }
 
-static void check_dimension(ck *c, const char *who, const char *path, int line,
+static void check_dimension(ck *c, const char *path, int line,
                             int col, const void *owner, size_t i, size_t size,
                             getter get)
 {
     eng_value rel, a1;
     if (size == 3 && get(owner, i, 0, &rel) && is(c, rel, "maturity") &&
         get(owner, i, 1, &a1) && !is(c, a1, "band"))
-        need_entry(c, who, path, line, col, "dimension", a1);
+        need_entry(c, path, line, col, "dimension", a1);
 }
 
 int kb_check_refs(kb *k)
@@ -236,18 +250,17 @@ int kb_check_refs(kb *k)
         names_free(&c.entries);
         return ENG_ENOMEM;
     }
-    char who[300];
     for (size_t r = 0; r < eng_rule_count(c.e); r++) {
         const eng_rule *rule = eng_rule_at(c.e, r);
-        snprintf(who, sizeof who, "rule '%s'", eng_rule_name(rule));
+        c.rule = rule;
         for (size_t i = 0; i < eng_rule_cond_count(rule); i++) {
             eng_cond_info ci;
             eng_rule_cond(rule, i, &ci);
             if (ci.kind == ENG_CE_TEST)
                 continue;
-            check_one(&c, who, eng_rule_path(rule), ci.line, ci.col, rule, i, ci.size,
+            check_one(&c, eng_rule_path(rule), ci.line, ci.col, rule, i, ci.size,
                       rule_cond_get);
-            check_dimension(&c, who, eng_rule_path(rule), ci.line, ci.col, rule, i,
+            check_dimension(&c, eng_rule_path(rule), ci.line, ci.col, rule, i,
                             ci.size, rule_cond_get);
         }
         for (size_t i = 0; i < eng_rule_action_count(rule); i++) {
@@ -255,19 +268,20 @@ int kb_check_refs(kb *k)
             if (!size)
                 continue;
             int line = eng_rule_action_line(rule, i);
-            check_one(&c, who, eng_rule_path(rule), line, 0, rule, i, size, rule_act_get);
-            check_dimension(&c, who, eng_rule_path(rule), line, 0, rule, i, size,
+            check_one(&c, eng_rule_path(rule), line, 0, rule, i, size, rule_act_get);
+            check_dimension(&c, eng_rule_path(rule), line, 0, rule, i, size,
                             rule_act_get);
         }
     }
     for (size_t q = 0; q < eng_question_count(c.e); q++) {
         const eng_question *qq = eng_question_at(c.e, q);
-        snprintf(who, sizeof who, "question '%s' (ask_if)", eng_question_id(qq));
+        c.rule = NULL;
+        c.q = qq;
         for (size_t i = 0; i < eng_question_cond_count(qq); i++) {
             eng_cond_info ci;
             eng_question_cond(qq, i, &ci);
             if (ci.kind != ENG_CE_TEST)
-                check_one(&c, who, eng_question_path(qq), ci.line, ci.col, qq, i, ci.size,
+                check_one(&c, eng_question_path(qq), ci.line, ci.col, qq, i, ci.size,
                           q_cond_get);
         }
     }

@@ -97,17 +97,26 @@ int kb_index_readers(kb *k)
         if (!ri->n)
             continue;
         k->nrinfo++;
+        for (size_t j = 0; j < ri->n; j++)
+            if (!ri->c[j].neg)
+                k->nreaders[ri->c[j].q]++;
+    }
+    /* then each question's readers, in rule order, in one array each */
+    for (size_t q = 0; q < k->nq; q++) {
+        if (k->nreaders[q] && !(k->readers[q] = malloc(k->nreaders[q] * sizeof **k->readers)))
+            return ENG_ENOMEM;
+        k->nreaders[q] = 0;
+    }
+    for (size_t r = 0; r < k->nrinfo; r++) {
+        kb_rinfo *ri = &k->rinfo[r];
         for (size_t j = 0; j < ri->n; j++) {
             size_t q = ri->c[j].q;
             if (ri->c[j].neg)
                 continue;
-            kb_reader *v = realloc(k->readers[q], (k->nreaders[q] + 1) * sizeof *v);
-            if (!v)
-                return ENG_ENOMEM;
-            k->readers[q] = v;
-            v[k->nreaders[q]].rule = rule;
-            v[k->nreaders[q]].cond = ri->c[j].cond;
-            v[k->nreaders[q]++].ri = ri;
+            kb_reader *v = &k->readers[q][k->nreaders[q]++];
+            v->rule = ri->rule;
+            v->cond = ri->c[j].cond;
+            v->ri = ri;
         }
     }
     return ENG_OK;
