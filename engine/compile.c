@@ -292,7 +292,13 @@ static int amem_register(eng_engine *e, amem *am)
         return -1;
     for (size_t i = 0; i < am->nct; i++)
         if (am->ct[i].pos == 1) {
-            eng_value k = am->ct[i].k;
+            /* facts reach AM by this constant: its test goes first and
+             * is skipped */
+            ctest t = am->ct[i];
+            am->ct[i] = am->ct[0];
+            am->ct[0] = t;
+            am->ctskip = 1;
+            eng_value k = t.k;
             char key[9];
             eng_value_key(k, key);
             amem *head = smap_get(&d->byval, key, 9);
@@ -305,6 +311,38 @@ static int amem_register(eng_engine *e, amem *am)
         }
     append_amem(&d->rest, &d->rest_tail, am);
     return 0;
+}
+
+/* Copies a test `field OP constant` (or `constant OP field`) among AM's
+ * into AM itself, as its first: a fact offered to the memory is then
+ * decided from the memory's first cache line, without walking the test's
+ * expression (a question's answer is offered to every memory that tests
+ * a threshold on it). */
+static void simple_test(amem *am)
+{
+    static const uint8_t flip[] = {[X_EQ] = X_EQ, [X_NE] = X_NE, [X_LT] = X_GT,
+                                   [X_LE] = X_GE, [X_GT] = X_LT, [X_GE] = X_LE};
+    for (size_t i = 0; i < am->nxt; i++) {
+        const expr *x = am->xt[i];
+        if (x->op < X_EQ || x->op > X_GE)
+            continue;
+        const expr *f = x->a, *k = x->b;
+        int swap = 0;
+        if (f->op == X_CONST && k->op == X_REF) {
+            f = x->b;
+            k = x->a;
+            swap = 1;
+        }
+        if (f->op != X_REF || f->slot != SLOT_CAND || k->op != X_CONST)
+            continue;
+        am->xt[i] = am->xt[0];
+        am->xt[0] = (expr *)x;
+        am->st = 1;
+        am->st_op = swap ? flip[x->op] : x->op;
+        am->st_pos = f->pos;
+        am->st_k = k->k;
+        return;
+    }
 }
 
 static amem *amem_get(eng_engine *e, plan *pl, int arity)
@@ -331,7 +369,7 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
         sig_end(e, &b);
         return am;
     }
-    am = eng_arena(e, sizeof *am);
+    am = eng_arena_line(e, sizeof *am);
     if (!am)
         goto fail;
     am->id = ++e->namems;
@@ -344,12 +382,13 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     if (!am->ct || !am->eq || !am->xt || !am->keypos)
         goto fail;
     memcpy(am->ct, pl->ct, pl->nct * sizeof *am->ct);
-    am->nct = pl->nct;
+    am->nct = (uint16_t)pl->nct;
     memcpy(am->eq, pl->eq, pl->neq * sizeof *am->eq);
-    am->neq = pl->neq;
+    am->neq = (uint16_t)pl->neq;
     for (size_t i = 0; i < pl->alpha.n; i++)
         am->xt[i] = pl->alpha.v[i];
-    am->nxt = pl->alpha.n;
+    am->nxt = (uint32_t)pl->alpha.n;
+    simple_test(am);
     memcpy(am->keypos, pl->keypos, pl->nkey * sizeof *am->keypos);
     am->nkey = pl->nkey;
     if (smap_put(e, &e->amems, b.p, b.len, am) || pvec_push(e, &e->allamems, am) ||
@@ -382,7 +421,7 @@ static int add_kid(eng_engine *e, node *parent, node *kid)
 
 static node *node_new(eng_engine *e, int type, node *parent)
 {
-    node *n = eng_arena(e, sizeof *n);
+    node *n = eng_arena_line(e, sizeof *n);
     if (!n)
         return NULL;
     n->type = (uint8_t)type;

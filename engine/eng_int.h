@@ -275,6 +275,7 @@ void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
 
 /* An arena: many small allocations freed together with the engine. */
 void *eng_arena(eng_engine *e, size_t n);
+void *eng_arena_line(eng_engine *e, size_t n);     /* 64-byte aligned */
 char *eng_arena_str(eng_engine *e, const char *s, size_t n);
 
 /* The scratch arena holds parse trees, which live only until what was
@@ -360,24 +361,36 @@ typedef struct eqtest {         /* two fields of one fact are equal */
 } eqtest;
 
 /* Facts of one relation and arity that pass constant tests, local
- * equality tests and local expressions; hashed on KEYPOS fields. */
+ * equality tests and local expressions; hashed on KEYPOS fields.  The
+ * fields are in the order a fact meets them: the tests (every fact of the
+ * relation, or with its first value, runs them), then the memory and its
+ * successors (the facts that pass); the rest is read at load and reset.
+ * Memories start on a cache line of their own (see eng_arena_line). */
 struct amem {
-    uint32_t id;
-    eng_value rel;
-    uint16_t arity;
-    ctest *ct;  size_t nct;
-    eqtest *eq; size_t neq;
-    expr **xt;  size_t nxt;     /* tests with refs to SLOT_CAND only */
-    uint16_t *keypos; size_t nkey;
+    amem *dnext;                /* next in the dispatch list */
+    ctest *ct;  eqtest *eq;
+    expr **xt;                  /* tests with refs to SLOT_CAND only */
+    uint16_t nct, neq;
+    uint32_t nxt;
+    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
+    uint8_t ctskip;             /* ct[0] is the dispatch key: always holds */
+    uint8_t st;                 /* xt[0] is `field OP constant`: */
+    uint8_t st_op;              /*   OP (X_EQ..X_GE), the field on the left */
+    uint16_t st_pos;            /*   the field */
+    eng_value st_k;             /*   the constant */
+    /* second line */
     fact_ent **b;               /* buckets */
     size_t nb, count;
-    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
-    fact_ent **snap_b; size_t snap_nb, snap_count;
-    node *succ;                 /* successors, newest (deepest) first */
-    node **sv;                  /* the same as an array (built at reset) */
+    uint16_t *keypos; size_t nkey;
+    node **sv;                  /* successors, newest (deepest) first (built at reset) */
     uint8_t *live;              /* sv[i] has tokens in its left memory */
     size_t nsv;
-    amem *dnext;                /* next in the dispatch list */
+    /* cold */
+    fact_ent **snap_b; size_t snap_nb, snap_count;
+    uint32_t id;
+    uint16_t arity;
+    eng_value rel;
+    node *succ;                 /* successors as a list, while compiling */
     amem *dtail;                /* the list's last (on its first amem only) */
 };
 
@@ -387,23 +400,29 @@ typedef struct keyref {         /* join key: left value <-> fact field */
     uint16_t slot, pos;         /* in the token */
 } keyref;
 
+/* A node's first cache line has what every activation reads; the second
+ * what a join or a change of its memory reads; the rest is for load,
+ * reset and explanations.  Nodes start on a cache line of their own. */
 struct node {
     uint8_t type;
     uint16_t depth;             /* facts in tokens held by this node */
-    node *parent;
-    node **kids; size_t nkids, capkids;
+    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
+    tok **b; size_t nb, count;  /* left memory (hashed on keys) */
+    keyref *keys; size_t nkey;  /* same order as am->keypos */
+    node **kids; size_t nkids;
+    /* second line */
     amem *am;                   /* JOIN/NEG/EXISTS */
+    uint8_t *live;              /* &am->live[si] (JOIN/NEG/EXISTS, after the first reset) */
+    expr **tests; size_t ntests;    /* beta tests */
+    eng_rule *rule;             /* TERM */
+    tok **snap_b; size_t snap_nb, snap_count;   /* the memory at snapshot */
+    /* cold */
+    long snap_matches;          /* QUERY: q->matches at snapshot */
+    eng_question *q;            /* QUERY */
+    node *parent;
+    size_t capkids;
     node *rnext;                /* next successor of am */
     uint32_t si;                /* index in am->sv */
-    keyref *keys; size_t nkey;  /* same order as am->keypos */
-    expr **tests; size_t ntests;    /* beta tests */
-    tok **b; size_t nb, count;  /* left memory (hashed on keys) */
-    uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
-    tok **snap_b; size_t snap_nb, snap_count;   /* the memory at snapshot */
-    long snap_matches;          /* QUERY: q->matches at snapshot */
-    eng_rule *rule;             /* TERM */
-    eng_question *q;            /* QUERY */
-    char *sig;
 };
 
 struct tok {

@@ -132,8 +132,8 @@ static void mem_unlink(eng_engine *e, node *n, tok *t)
 {
     node_touch(e, n);
     LIST_UNLINK(n->b[t->hash & (n->nb - 1)], t);
-    if (--n->count == 0 && n->am && n->am->live)
-        n->am->live[n->si] = 0;
+    if (--n->count == 0 && n->live)
+        *n->live = 0;
 }
 
 static void tok_delete(eng_engine *e, tok *t)
@@ -229,8 +229,8 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
     }
     LIST_APPEND(n->b[t->hash & (n->nb - 1)], t);
     t->inmem = 1;
-    if (n->count++ == 0 && n->am && n->am->live)
-        n->am->live[n->si] = 1;
+    if (n->count++ == 0 && n->live)
+        *n->live = 1;
     return 0;
 }
 
@@ -820,8 +820,8 @@ static void wm_restore(eng_engine *e)
         n->count = n->snap_count;
         if (n->type == N_QUERY)
             n->q->matches = n->snap_matches;
-        if (n->am && n->am->live)
-            n->am->live[n->si] = n->count > 0;
+        if (n->live)
+            *n->live = n->count > 0;
     }
     for (size_t i = 0; i < e->ndirty_a; i++) {
         amem *am = e->dirty_a[i];
@@ -872,6 +872,7 @@ static int link_network(eng_engine *e)
         n = 0;
         for (node *s = am->succ; s; s = s->rnext) {
             s->si = (uint32_t)n;
+            s->live = &am->live[n];
             am->live[n] = s->count > 0;
             am->sv[n++] = s;
         }
