@@ -12,10 +12,19 @@
  * leading patterns agree (found by a canonical signature), so a thousand
  * rules that start with the same answer test cost one node.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "eng_int.h"
+
+#if UINTPTR_MAX == 0xffffffffffffffffu
+/* the layouts that matching relies on (64-bit targets) */
+_Static_assert(offsetof(node, am) == 64, "a node's hot fields fill its first cache line");
+_Static_assert(offsetof(amem, b) == 64, "an alpha memory's tests fill its first cache line");
+_Static_assert(offsetof(amem, snap_b) == 128, "an alpha memory's store fills its second line");
+#endif
 
 typedef struct var {
     const char *name;
@@ -52,6 +61,8 @@ typedef struct cctx {
         int line, kind;     /*   later says so */
     } gone[16];
     size_t ngone;
+    int scratch;            /* expressions are only checked: resolve them
+                               into the scratch arena */
 } cctx;
 
 static var *lookup(scope *sc, const char *name)
@@ -127,7 +138,7 @@ static expr *resolve(cctx *c, const pexpr *px, int cur, int *maxslot,
 {
     if (!px)
         return NULL;
-    expr *x = eng_arena(c->e, sizeof *x);
+    expr *x = c->scratch ? eng_scratch_alloc(c->e, sizeof *x) : eng_arena(c->e, sizeof *x);
     if (!x)
         return NULL;
     x->op = px->op;
@@ -164,7 +175,8 @@ static expr *resolve(cctx *c, const pexpr *px, int cur, int *maxslot,
     if (px->b && !(x->b = resolve(c, px->b, cur, maxslot, usescand)))
         return NULL;
     if (px->nset) {
-        x->set = eng_arena(c->e, px->nset * sizeof *x->set);
+        x->set = c->scratch ? eng_scratch_alloc(c->e, px->nset * sizeof *x->set)
+                            : eng_arena(c->e, px->nset * sizeof *x->set);
         if (!x->set)
             return NULL;
         for (size_t i = 0; i < px->nset; i++)
@@ -339,7 +351,7 @@ static void simple_test(amem *am)
         am->xt[0] = (expr *)x;
         am->st = 1;
         am->st_op = swap ? flip[x->op] : x->op;
-        am->st_pos = f->pos;
+        am->st_pos = (uint8_t)f->pos;
         am->st_k = k->k;
         return;
     }
@@ -645,7 +657,7 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
                 }
             }
             plan *target = &pl[slotplan[maxslot]];
-            conds[i].x = x;
+            conds[i].x = c->scratch ? NULL : x;
             conds[i].alpha = (uint8_t)single;
             conds[i].onpat = -1;
             for (size_t j = 0; j < nces; j++)
@@ -885,8 +897,11 @@ static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
      * the actions and `because` use, and all three are checked (even when
      * the conditions had errors, so that one pass reports everything).
      * Only a rule without errors gets nodes: a half-built rule left in the
-     * network would activate with nothing to fire. */
+     * network would activate with nothing to fire.  The analysis keeps
+     * no expression (the build below makes them again). */
+    c.scratch = 1;
     build(&c, ces, nces, N_TERM, &r->npos, &never, 1, r->conds);
+    c.scratch = 0;
     if (!c.errors && e->oom)
         return ENG_ENOMEM;
     if (compile_actions(&c, r, acts, nacts))

@@ -376,12 +376,14 @@ struct amem {
     uint8_t ctskip;             /* ct[0] is the dispatch key: always holds */
     uint8_t st;                 /* xt[0] is `field OP constant`: */
     uint8_t st_op;              /*   OP (X_EQ..X_GE), the field on the left */
-    uint16_t st_pos;            /*   the field */
+    uint8_t st_pos;             /*   the field (below ENG_MAX_ARITY) */
     eng_value st_k;             /*   the constant */
     /* second line */
     fact_ent **b;               /* buckets */
     size_t nb, count;
-    uint16_t *keypos; size_t nkey;
+    uint16_t *keypos;
+    uint32_t nkey;
+    uint8_t snap0;              /* empty, with no buckets, at the snapshot */
     node **sv;                  /* successors, newest (deepest) first (built at reset) */
     uint8_t *live;              /* sv[i] has tokens in its left memory */
     size_t nsv;
@@ -400,29 +402,33 @@ typedef struct keyref {         /* join key: left value <-> fact field */
     uint16_t slot, pos;         /* in the token */
 } keyref;
 
-/* A node's first cache line has what every activation reads; the second
- * what a join or a change of its memory reads; the rest is for load,
- * reset and explanations.  Nodes start on a cache line of their own. */
+/* A node's first cache line has what every activation reads, and all a
+ * reset needs for a memory that was empty at the snapshot; the second what
+ * a join reads and the rest of the snapshot; then what load and
+ * explanations use.  Nodes start on a cache line of their own. */
 struct node {
     uint8_t type;
+    uint8_t snap0;              /* empty, with no buckets, at the snapshot */
     uint16_t depth;             /* facts in tokens held by this node */
     uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
-    tok **b; size_t nb, count;  /* left memory (hashed on keys) */
-    keyref *keys; size_t nkey;  /* same order as am->keypos */
-    node **kids; size_t nkids;
+    tok **b; uint32_t nb, count;    /* left memory (hashed on keys) */
+    keyref *keys;               /* same order as am->keypos */
+    uint32_t nkey, nkids;
+    node **kids;
+    uint8_t *live;              /* &am->live[si] (JOIN/NEG/EXISTS, after the first reset) */
+    uint32_t ntests;            /* beta tests */
+    uint32_t si;                /* index in am->sv */
     /* second line */
     amem *am;                   /* JOIN/NEG/EXISTS */
-    uint8_t *live;              /* &am->live[si] (JOIN/NEG/EXISTS, after the first reset) */
-    expr **tests; size_t ntests;    /* beta tests */
+    expr **tests;
     eng_rule *rule;             /* TERM */
     tok **snap_b; size_t snap_nb, snap_count;   /* the memory at snapshot */
-    /* cold */
     long snap_matches;          /* QUERY: q->matches at snapshot */
     eng_question *q;            /* QUERY */
+    /* cold */
     node *parent;
     size_t capkids;
     node *rnext;                /* next successor of am */
-    uint32_t si;                /* index in am->sv */
 };
 
 struct tok {
@@ -465,21 +471,23 @@ typedef struct btpl {           /* because template piece */
 
 typedef struct level level;
 
+/* What a firing reads comes first, on a cache line of its own. */
 struct eng_rule {
-    const char *name, *path;
-    int line;
-    int salience;
     level *lvl;
     cact *acts; size_t nacts;
-    btpl *because; size_t nbecause;
-    int has_because;
-    uint16_t npos;              /* positive patterns */
-    cond *conds; size_t nconds; /* the when lines, for introspection */
     long fired;                 /* since eng_new */
     long run_fired;             /* in the current run */
     uint32_t run_gen;
+    int salience;
     node *term;
     size_t index;
+    /* cold */
+    const char *name, *path;
+    int line;
+    int has_because;
+    btpl *because; size_t nbecause;
+    uint16_t npos;              /* positive patterns */
+    cond *conds; size_t nconds; /* the when lines, for introspection */
 };
 
 struct level {

@@ -394,7 +394,7 @@ static void do_rule(rdr *r, sect *s)
 {
     static const char *const keys[] = {"when", "then", "salience", "because"};
     eng_engine *e = r->e;
-    eng_rule *rule = eng_arena(e, sizeof *rule);
+    eng_rule *rule = eng_arena_line(e, sizeof *rule);
     if (!rule)
         return;
     rule->name = eng_arena_str(e, s->name, strlen(s->name));

@@ -786,6 +786,7 @@ static void wm_snapshot(eng_engine *e)
         n->snap_b = n->b;
         n->snap_nb = n->nb;
         n->snap_count = n->count;
+        n->snap0 = !n->b && !n->count;
         n->snap_matches = n->type == N_QUERY ? n->q->matches : 0;
         n->gen = 0;
     }
@@ -794,6 +795,7 @@ static void wm_snapshot(eng_engine *e)
         am->snap_b = am->b;
         am->snap_nb = am->nb;
         am->snap_count = am->count;
+        am->snap0 = !am->b && !am->count;
         am->gen = 0;
     }
     wm_fields(e, e->snap, 1);
@@ -813,21 +815,33 @@ static void wm_restore(eng_engine *e)
             memcpy(c->p, c->snap, c->snap_used);
         c->used = c->snap_used;
     }
+    /* most memories were empty at the snapshot: they are put back from
+     * their first cache line alone */
     for (size_t i = 0; i < e->ndirty_n; i++) {
         node *n = e->dirty_n[i];
-        n->b = n->snap_b;
-        n->nb = n->snap_nb;
-        n->count = n->snap_count;
-        if (n->type == N_QUERY)
-            n->q->matches = n->snap_matches;
+        if (n->snap0 && n->type != N_QUERY) {
+            n->b = NULL;
+            n->nb = n->count = 0;
+        } else {
+            n->b = n->snap_b;
+            n->nb = (uint32_t)n->snap_nb;
+            n->count = (uint32_t)n->snap_count;
+            if (n->type == N_QUERY)
+                n->q->matches = n->snap_matches;
+        }
         if (n->live)
             *n->live = n->count > 0;
     }
     for (size_t i = 0; i < e->ndirty_a; i++) {
         amem *am = e->dirty_a[i];
-        am->b = am->snap_b;
-        am->nb = am->snap_nb;
-        am->count = am->snap_count;
+        if (am->snap0) {
+            am->b = NULL;
+            am->nb = am->count = 0;
+        } else {
+            am->b = am->snap_b;
+            am->nb = am->snap_nb;
+            am->count = am->snap_count;
+        }
     }
     e->ndirty_n = e->ndirty_a = 0;
     if (++e->wm_gen == 0) {     /* wrapped: no memory may look clean */
