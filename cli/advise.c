@@ -808,8 +808,13 @@ int cmd_advise(int argc, char **argv)
             rc = eng_answers_assert(e, ans, i);
         if (!rc)
             rc = eng_run(e, maxf, NULL);
-        if (watch & CLI_WATCH_QUESTIONS)
-            watch_questions(k);
+        if (watch & CLI_WATCH_QUESTIONS) {
+            int r2 = kb_questions_index(k);
+            if (r2 && !rc)
+                rc = r2;
+            else if (!r2)
+                watch_questions(k);
+        }
         eng_set_listener(e, NULL, NULL);
         cli_diags(e, shown);
         shown = eng_diag_count(e);

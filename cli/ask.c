@@ -721,7 +721,7 @@ int cmd_ask(int argc, char **argv)
     }
     a.e = kb_engine(a.k);
     cli_diags(a.e, 0);
-    if (status) {
+    if (status || (status = kb_questions_index(a.k))) {
         exitc = cli_exit(status);
         goto done;
     }

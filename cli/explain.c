@@ -371,6 +371,9 @@ done:
 
 int cli_why(FILE *fp, kb *k, const eng_question *q)
 {
+    int rc = kb_questions_index(k);
+    if (rc)
+        return rc;
     eng_engine *e = kb_engine(k);
     fprintf(fp, "Question %s", eng_question_id(q));
     if (eng_question_group(q)[0])

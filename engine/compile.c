@@ -22,6 +22,9 @@
 #if UINTPTR_MAX == 0xffffffffffffffffu
 /* the layouts that matching relies on (64-bit targets) */
 _Static_assert(offsetof(node, am) == 64, "a node's hot fields fill its first cache line");
+_Static_assert(sizeof(node) == 128, "a node takes two cache lines");
+_Static_assert(sizeof(eng_rule) <= 128, "a rule takes two cache lines");
+_Static_assert(sizeof(cond) == 64, "a kept condition takes one cache line's room");
 _Static_assert(offsetof(amem, b) == 64, "an alpha memory's tests fill its first cache line");
 _Static_assert(offsetof(amem, snap_b) == 128, "an alpha memory's store fills its second line");
 #endif
@@ -61,8 +64,8 @@ typedef struct cctx {
         int line, kind;     /*   later says so */
     } gone[16];
     size_t ngone;
-    int scratch;            /* expressions are only checked: resolve them
-                               into the scratch arena */
+    int scratch;            /* resolve expressions into the scratch arena
+                               (the tests of a pattern: see expr_copy) */
 } cctx;
 
 static var *lookup(scope *sc, const char *name)
@@ -325,6 +328,44 @@ static int amem_register(eng_engine *e, amem *am)
     return 0;
 }
 
+/* Tests are resolved in the scratch arena: only a memory or node that is
+ * made keeps a copy of them, in the arena (a shared one has its own). */
+static expr *expr_copy(eng_engine *e, const expr *x)
+{
+    if (!x)
+        return NULL;
+    expr *y = eng_arena(e, sizeof *y);
+    if (!y)
+        return NULL;
+    *y = *x;
+    if ((x->a && !(y->a = expr_copy(e, x->a))) || (x->b && !(y->b = expr_copy(e, x->b))))
+        return NULL;
+    if (x->nset) {
+        if (!(y->set = eng_arena(e, x->nset * sizeof *y->set)))
+            return NULL;
+        for (size_t i = 0; i < x->nset; i++)
+            if (!(y->set[i] = expr_copy(e, x->set[i])))
+                return NULL;
+    }
+    return y;
+}
+
+/* Do X and Y test the same thing (their signatures agree)? */
+static int expr_same(const expr *x, const expr *y)
+{
+    if (!x || !y)
+        return x == y;
+    if (x->op != y->op || x->slot != y->slot || x->pos != y->pos || x->nset != y->nset ||
+        (x->op == X_CONST && (x->k.type != y->k.type || !eng_value_equal(x->k, y->k))) ||
+        !x->re != !y->re || (x->re && strcmp(x->re->src, y->re->src)) ||
+        !expr_same(x->a, y->a) || !expr_same(x->b, y->b))
+        return 0;
+    for (size_t i = 0; i < x->nset; i++)
+        if (!expr_same(x->set[i], y->set[i]))
+            return 0;
+    return 1;
+}
+
 /* Copies a test `field OP constant` (or `constant OP field`) among AM's
  * into AM itself, as its first: a fact offered to the memory is then
  * decided from the memory's first cache line, without walking the test's
@@ -398,7 +439,8 @@ static amem *amem_get(eng_engine *e, plan *pl, int arity)
     memcpy(am->eq, pl->eq, pl->neq * sizeof *am->eq);
     am->neq = (uint16_t)pl->neq;
     for (size_t i = 0; i < pl->alpha.n; i++)
-        am->xt[i] = pl->alpha.v[i];
+        if (!(am->xt[i] = expr_copy(e, pl->alpha.v[i])))
+            goto fail;
     am->nxt = (uint32_t)pl->alpha.n;
     simple_test(am);
     memcpy(am->keypos, pl->keypos, pl->nkey * sizeof *am->keypos);
@@ -418,7 +460,7 @@ fail:
 static int add_kid(eng_engine *e, node *parent, node *kid)
 {
     if (parent->nkids == parent->capkids) {
-        size_t cap = parent->capkids ? parent->capkids * 2 : 4;
+        uint32_t cap = parent->capkids ? parent->capkids * 2 : 2;
         node **k = eng_mem(e, parent->kids, cap * sizeof *k);
         if (!k) {
             e->oom = 1;
@@ -437,7 +479,6 @@ static node *node_new(eng_engine *e, int type, node *parent)
     if (!n)
         return NULL;
     n->type = (uint8_t)type;
-    n->parent = parent;
     if (parent && add_kid(e, parent, n))
         return NULL;
     /* nodes that own all the kids arrays: kept for eng_free */
@@ -479,8 +520,9 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
     memcpy(n->keys, pl->keys, pl->nkey * sizeof *n->keys);
     n->nkey = pl->nkey;
     for (size_t i = 0; i < pl->beta.n; i++)
-        n->tests[i] = pl->beta.v[i];
-    n->ntests = pl->beta.n;
+        if (!(n->tests[i] = expr_copy(e, pl->beta.v[i])))
+            goto fail;
+    n->ntests = (uint32_t)pl->beta.n;
     /* newest successor first: a node is always made after its ancestors,
      * so descendants are right-activated before ancestors and a fact that
      * feeds two patterns of one rule is paired with itself exactly once */
@@ -614,8 +656,12 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         memset(&pl[i].beta, 0, sizeof pl[i].beta);
     }
     int *slotplan = eng_scratch_alloc(e, (npat + 1) * sizeof *slotplan);
+    /* each test as resolved (in the scratch arena, see expr_copy) */
+    expr **tx = eng_scratch_alloc(e, (nces + 1) * sizeof *tx);
     node *term = NULL;
-    if (!pl || !slotplan)
+    int was_scratch = c->scratch;
+    c->scratch = 1;
+    if (!pl || !slotplan || !tx)
         goto done;
     size_t k = 0;
     uint16_t slot = 0;
@@ -657,7 +703,8 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
                 }
             }
             plan *target = &pl[slotplan[maxslot]];
-            conds[i].x = c->scratch ? NULL : x;
+            tx[i] = x;
+            conds[i].x = NULL;
             conds[i].alpha = (uint8_t)single;
             conds[i].onpat = -1;
             for (size_t j = 0; j < nces; j++)
@@ -704,13 +751,25 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
             depth++;
         parent = n;
     }
+    /* a test's condition points at the copy its memory or node keeps */
+    for (size_t i = 0; i < nces; i++) {
+        if (!tx[i] || conds[i].onpat < 0)
+            continue;
+        const cond *at = &conds[conds[i].onpat];
+        expr *const *v = conds[i].alpha ? at->am->xt : at->node->tests;
+        size_t nv = conds[i].alpha ? at->am->nxt : at->node->ntests;
+        for (size_t j = 0; j < nv && !conds[i].x; j++)
+            if (expr_same(v[j], tx[i]))
+                conds[i].x = v[j];
+    }
     if (*never)
         goto done;
     term = node_new(e, type, parent);
     if (term)
         term->depth = depth;
 done:
-    return term;    /* the plans are in the scratch arena */
+    c->scratch = was_scratch;
+    return term;    /* the plans and tests are in the scratch arena */
 }
 
 static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
@@ -783,7 +842,7 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
 static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
 {
     eng_engine *e = c->e;
-    r->acts = eng_arena(e, (nacts + 1) * sizeof *r->acts);
+    r->acts = eng_arena(e, (nacts ? nacts : 1) * sizeof *r->acts);
     if (!r->acts)
         return -1;
     for (size_t i = 0; i < nacts; i++) {
@@ -795,7 +854,7 @@ static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
         ca->col = pa->col;
         if (pa->kind == ACT_HALT)
             continue;
-        ca->terms = eng_arena(e, (pa->nterms + 1) * sizeof *ca->terms);
+        ca->terms = eng_arena(e, (pa->nterms ? pa->nterms : 1) * sizeof *ca->terms);
         if (!ca->terms)
             return -1;
         ca->nterms = pa->nterms;
@@ -850,21 +909,23 @@ static int cond_keep(eng_engine *e, cond *c, const pce *ce)
     c->kind = (uint8_t)ce->kind;
     c->line = ce->line;
     c->col = ce->col;
-    if (!(c->text = eng_arena_str(e, ce->text, strlen(ce->text))))
+    eng_value t;
+    if (eng_intern(e, ce->text, strlen(ce->text), ENG_STRING, &t))
         return ENG_ENOMEM;
+    c->text = eng_atom(e, t.u.atom, NULL);
     if (ce->kind == CE_TEST)
         return ENG_OK;
     c->size = (uint16_t)(ce->nterms + 1);
-    c->k = eng_arena(e, c->size * sizeof *c->k);
-    c->isk = eng_arena(e, c->size);
-    if (!c->k || !c->isk)
+    c->k = eng_arena(e, c->size * (sizeof *c->k + 1));
+    if (!c->k)
         return ENG_ENOMEM;
+    uint8_t *isk = COND_ISK(c);
     c->k[0] = ce->rel;
-    c->isk[0] = 1;
+    isk[0] = 1;
     for (size_t i = 0; i < ce->nterms; i++)
         if (ce->terms[i].kind == TERM_CONST) {
             c->k[i + 1] = ce->terms[i].k;
-            c->isk[i + 1] = 1;
+            isk[i + 1] = 1;
         }
     return ENG_OK;
 }
@@ -886,7 +947,7 @@ static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     c.path = r->path;
     c.what = "rule";
     int never = 0;
-    r->conds = eng_arena(e, (nces + 1) * sizeof *r->conds);
+    r->conds = eng_arena(e, (nces ? nces : 1) * sizeof *r->conds);
     if (!r->conds)
         return ENG_ENOMEM;
     for (size_t i = 0; i < nces; i++)
@@ -897,11 +958,8 @@ static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
      * the actions and `because` use, and all three are checked (even when
      * the conditions had errors, so that one pass reports everything).
      * Only a rule without errors gets nodes: a half-built rule left in the
-     * network would activate with nothing to fire.  The analysis keeps
-     * no expression (the build below makes them again). */
-    c.scratch = 1;
+     * network would activate with nothing to fire. */
     build(&c, ces, nces, N_TERM, &r->npos, &never, 1, r->conds);
-    c.scratch = 0;
     if (!c.errors && e->oom)
         return ENG_ENOMEM;
     if (compile_actions(&c, r, acts, nacts))
@@ -920,7 +978,7 @@ static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
     node *term = build(&c2, ces, nces, N_TERM, &r->npos, &never, 0, r->conds);
     if (!term)
         return ENG_ENOMEM;
-    term->rule = r;
+    term->u.rule = r;
     r->term = term;
     return ENG_OK;
 }
@@ -988,7 +1046,7 @@ static int cond_info(const cond *cs, size_t n, size_t i, eng_cond_info *out)
 static int cond_const(const cond *cs, size_t n, size_t i, size_t pos,
                       eng_value *out)
 {
-    if (i >= n || cs[i].kind == CE_TEST || pos >= cs[i].size || !cs[i].isk[pos])
+    if (i >= n || cs[i].kind == CE_TEST || pos >= cs[i].size || !COND_ISK(&cs[i])[pos])
         return 0;
     *out = cs[i].k[pos];
     return 1;

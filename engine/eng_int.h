@@ -232,19 +232,20 @@ typedef struct pce {
 typedef struct cond {           /* a rule's or question's condition, kept */
     pce *ce;                    /* its parse tree: only while compiling, or
                                    parsed again from TEXT for explanations */
-    uint8_t kind;               /* CE_* */
-    uint16_t size;              /* patterns: values, relation included */
-    int line, col;
-    const char *text;           /* as written */
-    eng_value *k;               /* patterns: k[i] is the constant at place i */
-    uint8_t *isk;               /* ... when isk[i] */
+    const char *text;           /* as written (interned: conditions repeat) */
+    eng_value *k;               /* patterns: k[i] is the constant at place i
+                                   when isk[i], the bytes after k[size - 1] */
     struct amem *am;            /* patterns: the alpha memory it reads */
     struct node *node;          /* patterns: its join / not / exists node */
     struct expr *x;             /* tests: as compiled (refs to the pattern
                                    it runs at are SLOT_CAND) */
+    int line, col;
     int onpat;                  /* tests: the condition it runs at, or -1 */
+    uint8_t kind;               /* CE_* */
     uint8_t alpha;              /* tests: folded into that pattern's alpha */
+    uint16_t size;              /* patterns: values, relation included */
 } cond;
+#define COND_ISK(c) ((uint8_t *)((c)->k + (c)->size))
 
 enum { ACT_ASSERT, ACT_RETRACT, ACT_ADD, ACT_HALT };
 
@@ -404,8 +405,8 @@ typedef struct keyref {         /* join key: left value <-> fact field */
 
 /* A node's first cache line has what every activation reads, and all a
  * reset needs for a memory that was empty at the snapshot; the second what
- * a join reads and the rest of the snapshot; then what load and
- * explanations use.  Nodes start on a cache line of their own. */
+ * a join reads, the rest of the snapshot, and what load and explanations
+ * use.  Nodes take two cache lines, starting on one of their own. */
 struct node {
     uint8_t type;
     uint8_t snap0;              /* empty, with no buckets, at the snapshot */
@@ -421,14 +422,14 @@ struct node {
     /* second line */
     amem *am;                   /* JOIN/NEG/EXISTS */
     expr **tests;
-    eng_rule *rule;             /* TERM */
-    tok **snap_b; size_t snap_nb, snap_count;   /* the memory at snapshot */
-    long snap_matches;          /* QUERY: q->matches at snapshot */
+    union {
+        eng_rule *rule;         /* TERM */
+        long snap_matches;      /* QUERY: q->matches at snapshot */
+    } u;
+    tok **snap_b; uint32_t snap_nb, snap_count;     /* the memory at snapshot */
     eng_question *q;            /* QUERY */
-    /* cold */
-    node *parent;
-    size_t capkids;
     node *rnext;                /* next successor of am */
+    uint32_t capkids;
 };
 
 struct tok {
@@ -438,12 +439,12 @@ struct tok {
     tok *fnext, *fprev;         /* tokens of the same newest fact */
     tok *bnext, *bprev;         /* left memory bucket / terminal list */
     tok *anext, *aprev;         /* agenda (TERM, unfired) */
-    eng_fact *f;                /* newest fact (NULL for NEG/EXISTS/TOP) */
-    uint64_t stamp;             /* activation time tag */
     uint32_t hash;              /* key hash in node's memory */
     int32_t count;              /* NEG/EXISTS: 1 if some fact matches */
     uint8_t onagenda;
     uint8_t inmem;              /* linked into node's memory */
+    uint8_t hasf;               /* facts[n - 1] is new in this token (a join's
+                                   fact; not so for NEG/EXISTS/TOP) */
     uint16_t n;
     eng_fact *facts[];          /* facts of the positive patterns */
 };
@@ -471,7 +472,8 @@ typedef struct btpl {           /* because template piece */
 
 typedef struct level level;
 
-/* What a firing reads comes first, on a cache line of its own. */
+/* What a firing reads comes first, on a cache line of its own; rules take
+ * two lines. */
 struct eng_rule {
     level *lvl;
     cact *acts; size_t nacts;
@@ -483,11 +485,13 @@ struct eng_rule {
     size_t index;
     /* cold */
     const char *name, *path;
+    btpl *because;
+    cond *conds;                /* the when lines, for introspection */
     int line;
-    int has_because;
-    btpl *because; size_t nbecause;
+    uint8_t has_because;
     uint16_t npos;              /* positive patterns */
-    cond *conds; size_t nconds; /* the when lines, for introspection */
+    uint32_t nbecause;
+    uint32_t nconds;
 };
 
 struct level {
@@ -599,7 +603,6 @@ struct eng_engine {
     tok *tokpool[ENG_TOKPOOL];  /* free tokens by fact count */
     tok *bigpool;               /* free tokens of more facts */
     fact_ent *entpool;          /* free alpha memory entries */
-    uint64_t stamp;
     size_t nagenda;
     /* the working-memory arena and its snapshot */
     wm_chunk *wm; size_t nwm, capwm, wmcur, wmtotal;

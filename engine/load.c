@@ -335,36 +335,33 @@ static int single(rdr *r, sect *s, const char *key, kv **out)
     return 0;
 }
 
-/* "PATH:LINE" in the arena, for "first defined at" (formatted by hand:
- * one per section, and snprintf was a tenth of loading 10,000 rules). */
-static char *where_at(eng_engine *e, const char *path, int line)
+/* Where a name was first defined, for "first defined at PATH:LINE" (the
+ * path is the engine's copy, shared by the file's sections). */
+typedef struct where {
+    const char *path;
+    int line;
+} where;
+
+static where *where_at(eng_engine *e, const char *path, int line)
 {
-    size_t n = strlen(path);
-    char digits[12], *d = digits + sizeof digits;
-    unsigned v = line > 0 ? (unsigned)line : 0;
-    do
-        *--d = (char)('0' + v % 10);
-    while ((v /= 10) && d > digits);
-    size_t nd = (size_t)(digits + sizeof digits - d);
-    char *w = eng_arena(e, n + 1 + nd + 1);
-    if (!w)
-        return NULL;
-    memcpy(w, path, n);
-    w[n] = ':';
-    memcpy(w + n + 1, d, nd);
-    w[n + 1 + nd] = '\0';
+    where *w = eng_arena(e, sizeof *w);
+    if (w) {
+        w->path = path;
+        w->line = line;
+    }
     return w;
 }
 
 static int dup_name(rdr *r, smap *names, sect *s, const char *what)
 {
-    const char *prev = smap_get(names, s->name, strlen(s->name));
+    const where *prev = smap_get(names, s->name, strlen(s->name));
     if (prev) {
         rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
-             "duplicate %s '%s' (first defined at %s)", what, s->name, prev);
+             "duplicate %s '%s' (first defined at %s:%d)", what, s->name, prev->path,
+             prev->line);
         return 1;
     }
-    char *w = where_at(r->e, r->path, s->line);
+    where *w = where_at(r->e, r->path, s->line);
     if (!w || smap_put(r->e, names, s->name, strlen(s->name), w))
         return -1;
     return 0;
@@ -760,13 +757,14 @@ static void do_entry(rdr *r, sect *s)
     eng_engine *e = r->e;
     char key[300];
     snprintf(key, sizeof key, "%s %s", s->kind, s->name);
-    const char *prev = smap_get(&e->entry_names, key, strlen(key));
+    const where *prev = smap_get(&e->entry_names, key, strlen(key));
     if (prev) {
         rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
-             "duplicate %s '%s' (first defined at %s)", s->kind, s->name, prev);
+             "duplicate %s '%s' (first defined at %s:%d)", s->kind, s->name, prev->path,
+             prev->line);
         return;
     }
-    char *w = where_at(e, r->path, s->line);
+    where *w = where_at(e, r->path, s->line);
     eng_entry *en = eng_arena(e, sizeof *en);
     if (!w || !en || smap_put(e, &e->entry_names, key, strlen(key), w))
         return;
@@ -1343,7 +1341,11 @@ static int handler(void *user, const char *section, const char *name,
         k->key = eng_strndup(r->e, name, strlen(name));
         k->ownkey = 1;
     } else {
-        k->key = eng_arena_str(r->e, name, strlen(name));
+        /* a knowledge base's keys are few and repeat (when, then...):
+         * interned, they are kept once */
+        eng_value v;
+        k->key = eng_intern(r->e, name, strlen(name), ENG_STRING, &v) ? NULL
+                                                                      : eng_atom(r->e, v.u.atom, NULL);
     }
     if (!k->key)
         return 1;
@@ -1629,7 +1631,8 @@ static int load_file(eng_engine *e, const char *path)
     int rc = read_file(e, path, &buf, &len, ENG_MAX_KB_FILE);
     if (rc)
         return rc;
-    rc = parse_text(e, path, buf ? buf : "", len);
+    /* read_file's buffer ends in a NUL: parsed in place, not copied */
+    rc = parse_text_nul(e, path, buf ? buf : "", len);
     eng_release(e, buf);
     return rc;
 }

@@ -78,7 +78,7 @@ static tok *tok_new(eng_engine *e, tok *parent, eng_fact *f, node *n)
         memcpy(t->facts, parent->facts, pn * sizeof *t->facts);
     if (f) {
         t->facts[pn] = f;
-        t->f = f;
+        t->hasf = 1;
         t->fnext = f->toks;
         if (f->toks)
             f->toks->fprev = t;
@@ -121,7 +121,7 @@ static void emit(eng_engine *e, const eng_event *ev)
 
 static void agenda_remove(eng_engine *e, tok *t)
 {
-    level *lv = t->node->rule->lvl;
+    level *lv = t->node->u.rule->lvl;
     if (t->aprev) t->aprev->anext = t->anext; else lv->head = t->anext;
     if (t->anext) t->anext->aprev = t->aprev; else lv->tail = t->aprev;
     t->onagenda = 0;
@@ -146,7 +146,7 @@ static void tok_delete(eng_engine *e, tok *t)
     if (n->type == N_TERM && t->onagenda) {
         agenda_remove(e, t);
         if (e->listener) {
-            eng_event ev = {ENG_EV_DEACTIVATE, NULL, n->rule,
+            eng_event ev = {ENG_EV_DEACTIVATE, NULL, n->u.rule,
                             (const eng_fact *const *)t->facts, t->n};
             emit(e, &ev);
         }
@@ -157,8 +157,8 @@ static void tok_delete(eng_engine *e, tok *t)
         if (t->kprev) t->kprev->knext = t->knext; else t->parent->kid = t->knext;
         if (t->knext) t->knext->kprev = t->kprev;
     }
-    if (t->f) {
-        if (t->fprev) t->fprev->fnext = t->fnext; else t->f->toks = t->fnext;
+    if (t->hasf) {
+        if (t->fprev) t->fprev->fnext = t->fnext; else t->facts[t->n - 1]->toks = t->fnext;
         if (t->fnext) t->fnext->fprev = t->fprev;
     }
     tok_release(e, t);
@@ -250,9 +250,8 @@ static void emit_kids(eng_engine *e, node *n, tok *t, eng_fact *f)
 
 static void activate(eng_engine *e, node *n, tok *t)
 {
-    eng_rule *r = n->rule;
+    eng_rule *r = n->u.rule;
     level *lv = r->lvl;
-    t->stamp = ++e->stamp;
     t->onagenda = 1;
     e->nagenda++;
     if (e->strategy == ENG_DEPTH) {
@@ -605,7 +604,7 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
  * outgrown bucket arrays stay until the next reset rewinds the arena. */
 void *eng_wm_alloc(eng_engine *e, size_t n)
 {
-    n = (n + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7;       /* facts, tokens, pointers: 8 is enough */
     if (e->nwm) {
         wm_chunk *c = &e->wm[e->wmcur];
         if (c->cap - c->used >= n) {
@@ -660,7 +659,7 @@ typedef struct wm_saved {
     eng_fact **fset, **pset;
     size_t nfset, nfacts;
     eng_fact *lhead, *ltail, *all;
-    uint64_t next_id, stamp;
+    uint64_t next_id;
     tok *root;
     tok *tokpool[ENG_TOKPOOL];
     tok *bigpool;
@@ -675,7 +674,7 @@ static void wm_fields(eng_engine *e, wm_saved *s, int save)
 #define WM_FIELD(x) do { if (save) s->x = e->x; else e->x = s->x; } while (0)
     WM_FIELD(fset); WM_FIELD(pset); WM_FIELD(nfset); WM_FIELD(nfacts);
     WM_FIELD(lhead); WM_FIELD(ltail); WM_FIELD(all);
-    WM_FIELD(next_id); WM_FIELD(stamp); WM_FIELD(root);
+    WM_FIELD(next_id); WM_FIELD(root);
     WM_FIELD(bigpool); WM_FIELD(entpool); WM_FIELD(nagenda); WM_FIELD(wmcur);
 #undef WM_FIELD
     if (save)
@@ -787,7 +786,8 @@ static void wm_snapshot(eng_engine *e)
         n->snap_nb = n->nb;
         n->snap_count = n->count;
         n->snap0 = !n->b && !n->count;
-        n->snap_matches = n->type == N_QUERY ? n->q->matches : 0;
+        if (n->type == N_QUERY)
+            n->u.snap_matches = n->q->matches;
         n->gen = 0;
     }
     for (size_t i = 0; i < e->allamems.n; i++) {
@@ -824,10 +824,10 @@ static void wm_restore(eng_engine *e)
             n->nb = n->count = 0;
         } else {
             n->b = n->snap_b;
-            n->nb = (uint32_t)n->snap_nb;
-            n->count = (uint32_t)n->snap_count;
+            n->nb = n->snap_nb;
+            n->count = n->snap_count;
             if (n->type == N_QUERY)
-                n->q->matches = n->snap_matches;
+                n->q->matches = n->u.snap_matches;
         }
         if (n->live)
             *n->live = n->count > 0;
@@ -1019,7 +1019,7 @@ static int do_add(eng_engine *e, const eng_rule *r, const cact *a,
 
 static int fire(eng_engine *e, tok *t)
 {
-    eng_rule *r = t->node->rule;
+    eng_rule *r = t->node->u.rule;
     eng_fact *local[32];
     eng_fact **facts = local;
     size_t nf = t->n;

@@ -372,8 +372,6 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
         if (r2 && rc == ENG_OK)
             rc = r2;
     }
-    if (rc == ENG_OK)
-        rc = kb_index_readers(k);
 done:
     if (status)
         *status = rc;
@@ -389,17 +387,7 @@ void kb_close(kb *k)
 {
     if (!k)
         return;
-    for (size_t i = 0; i < k->nq && k->readers; i++)
-        free(k->readers[i]);
-    free(k->readers);
-    free(k->nreaders);
-    free(k->answered);
-    free(k->skipped);
-    for (size_t i = 0; i < k->nrinfo; i++)
-        free(k->rinfo[i].c);
-    free(k->rinfo);
-    free(k->qsym);
-    free(k->qstr);
+    kb_index_free(k);
     free(k->cat);
     eng_free(k->e);
     free(k);

@@ -54,6 +54,13 @@ const char *const *kb_kinds(void);
  * conditions on an answered question matches no answer, or one of its
  * `not` conditions on an answer with only constants matches one.  NULL
  * when nothing more can change the advice. */
+/* The index behind the questionnaire functions below (which conditions of
+ * which rules read each question), built on first use: a command that only
+ * runs respondents never pays for it.  A command that asks questions calls
+ * it first, to learn of running out of memory: ENG_OK or ENG_ENOMEM (the
+ * functions below then find no question).  Built once. */
+int kb_questions_index(kb *k);
+
 const eng_question *kb_next_question(kb *k);
 
 /* How many questions could still be asked now (the same test applied to

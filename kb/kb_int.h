@@ -50,7 +50,7 @@ struct kb {
  * ENG_ENOMEM. */
 int kb_check_refs(kb *k);
 
-/* Indexes which rule conditions read which question. */
-int kb_index_readers(kb *k);
+/* Frees the questionnaire index (see kb_questions_index). */
+void kb_index_free(kb *k);
 
 #endif

@@ -65,7 +65,7 @@ static int index_rule(kb *k, const eng_rule *rule, kb_rinfo *ri)
     return ENG_OK;
 }
 
-int kb_index_readers(kb *k)
+static int index_readers(kb *k)
 {
     k->nq = eng_question_count(k->e);
     k->readers = calloc(k->nq + 1, sizeof *k->readers);
@@ -122,6 +122,38 @@ int kb_index_readers(kb *k)
     return ENG_OK;
 }
 
+void kb_index_free(kb *k)
+{
+    for (size_t i = 0; i < k->nq && k->readers; i++)
+        free(k->readers[i]);
+    free(k->readers);
+    free(k->nreaders);
+    free(k->answered);
+    free(k->skipped);
+    for (size_t i = 0; i < k->nrinfo; i++)
+        free(k->rinfo[i].c);
+    free(k->rinfo);
+    free(k->qsym);
+    free(k->qstr);
+    k->readers = NULL;
+    k->nreaders = NULL;
+    k->answered = k->skipped = NULL;
+    k->rinfo = NULL;
+    k->nrinfo = 0;
+    k->qsym = k->qstr = NULL;
+    k->nq = 0;
+}
+
+int kb_questions_index(kb *k)
+{
+    if (k->answered)
+        return ENG_OK;
+    int rc = index_readers(k);
+    if (rc)
+        kb_index_free(k);     /* the next call tries again */
+    return rc;
+}
+
 /* A question is answered when working memory holds `answer ID VALUE` (ID
  * the question's id as a symbol, or as a string): a prefix lookup per
  * question instead of a walk over working memory. */
@@ -168,7 +200,7 @@ static int worth_asking(kb *k, size_t i)
 
 const eng_question *kb_next_question(kb *k)
 {
-    if (!k->answered)
+    if (kb_questions_index(k))
         return NULL;
     mark_answered(k);
     for (size_t i = 0; i < k->nq; i++)
@@ -180,7 +212,7 @@ const eng_question *kb_next_question(kb *k)
 size_t kb_questions_left(kb *k)
 {
     size_t n = 0;
-    if (!k->answered)
+    if (kb_questions_index(k))
         return 0;
     mark_answered(k);
     for (size_t i = 0; i < k->nq; i++)
@@ -190,7 +222,7 @@ size_t kb_questions_left(kb *k)
 
 int kb_answered(kb *k, const eng_question *q)
 {
-    if (!k->answered)
+    if (kb_questions_index(k))
         return 0;
     mark_answered(k);
     long i = qindex(k, eng_question_id(q));
@@ -200,7 +232,7 @@ int kb_answered(kb *k, const eng_question *q)
 size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
                          int *possible, size_t max)
 {
-    long qi = k->answered ? qindex(k, eng_question_id(q)) : -1;
+    long qi = kb_questions_index(k) ? -1 : qindex(k, eng_question_id(q));
     size_t n = 0;
     if (qi < 0)
         return 0;
@@ -224,7 +256,7 @@ size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
 
 void kb_skip(kb *k, const eng_question *q, int on)
 {
-    long i = k->skipped ? qindex(k, eng_question_id(q)) : -1;
+    long i = kb_questions_index(k) ? -1 : qindex(k, eng_question_id(q));
     if (i >= 0)
         k->skipped[i] = (char)(on != 0);
 }
