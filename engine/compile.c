@@ -24,7 +24,7 @@
 _Static_assert(offsetof(node, am) == 64, "a node's hot fields fill its first cache line");
 _Static_assert(sizeof(node) == 128, "a node takes two cache lines");
 _Static_assert(sizeof(eng_rule) <= 128, "a rule takes two cache lines");
-_Static_assert(sizeof(cond) == 64, "a kept condition takes one cache line's room");
+_Static_assert(sizeof(cond) <= 56, "a kept condition is small: there are 30,000 in a big KB");
 _Static_assert(offsetof(amem, b) == 64, "an alpha memory's tests fill its first cache line");
 _Static_assert(offsetof(amem, snap_b) == 128, "an alpha memory's store fills its second line");
 #endif
@@ -457,31 +457,16 @@ fail:
 
 /* ------------------------------------------------------------ nodes */
 
-static int add_kid(eng_engine *e, node *parent, node *kid)
-{
-    if (parent->nkids == parent->capkids) {
-        uint32_t cap = parent->capkids ? parent->capkids * 2 : 2;
-        node **k = eng_mem(e, parent->kids, cap * sizeof *k);
-        if (!k) {
-            e->oom = 1;
-            return -1;
-        }
-        parent->kids = k;
-        parent->capkids = cap;
-    }
-    parent->kids[parent->nkids++] = kid;
-    return 0;
-}
-
 static node *node_new(eng_engine *e, int type, node *parent)
 {
     node *n = eng_arena_line(e, sizeof *n);
     if (!n)
         return NULL;
     n->type = (uint8_t)type;
-    if (parent && add_kid(e, parent, n))
-        return NULL;
-    /* nodes that own all the kids arrays: kept for eng_free */
+    if (parent) {
+        n->sib = parent->kid;       /* kids are listed newest first */
+        parent->kid = n;
+    }
     if (pvec_push(e, &e->allnodes, n))
         return NULL;
     e->nnodes++;
@@ -905,7 +890,6 @@ static int compile_actions(cctx *c, eng_rule *r, pact **acts, size_t nacts)
  * outlives the tree (see eng_scratch_alloc). */
 static int cond_keep(eng_engine *e, cond *c, const pce *ce)
 {
-    c->ce = (pce *)ce;
     c->kind = (uint8_t)ce->kind;
     c->line = ce->line;
     c->col = ce->col;
@@ -930,12 +914,6 @@ static int cond_keep(eng_engine *e, cond *c, const pce *ce)
     return ENG_OK;
 }
 
-/* The parse trees go with the scratch arena once compiled. */
-static void conds_drop_trees(cond *cs, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        cs[i].ce = NULL;
-}
 
 static int compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
                         const srcmap *bmap, const char *because, size_t blen,
@@ -987,11 +965,7 @@ int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,
                      const srcmap *bmap, const char *because, size_t blen,
                      pact **acts, size_t nacts, int check_only)
 {
-    int rc = compile_rule(e, r, ces, nces, bmap, because, blen, acts, nacts,
-                          check_only);
-    if (r->conds)
-        conds_drop_trees(r->conds, nces);
-    return rc;
+    return compile_rule(e, r, ces, nces, bmap, because, blen, acts, nacts, check_only);
 }
 
 int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
@@ -1011,7 +985,6 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n)
             return ENG_ENOMEM;
     q->nconds = n;
     node *term = build(&c, ces, n, N_QUERY, &npos, &never, 0, q->conds);
-    conds_drop_trees(q->conds, n);
     if (c.errors)
         return ENG_EINVAL;
     if (never) {

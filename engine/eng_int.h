@@ -82,7 +82,7 @@ typedef struct smap_slot {
 } smap_slot;
 typedef struct smap {
     smap_slot *b;
-    size_t nb, n;               /* nb a power of two, n <= nb / 2 */
+    size_t nb, n;               /* nb a power of two, n <= nb * 3 / 4 */
     int arena;                  /* entries live in the engine's arena */
 } smap;
 void *smap_get(const smap *m, const char *key, size_t len);
@@ -230,8 +230,6 @@ typedef struct pce {
 } pce;
 
 typedef struct cond {           /* a rule's or question's condition, kept */
-    pce *ce;                    /* its parse tree: only while compiling, or
-                                   parsed again from TEXT for explanations */
     const char *text;           /* as written (interned: conditions repeat) */
     eng_value *k;               /* patterns: k[i] is the constant at place i
                                    when isk[i], the bytes after k[size - 1] */
@@ -414,11 +412,11 @@ struct node {
     uint32_t gen;               /* = e->wm_gen: changed since the snapshot */
     tok **b; uint32_t nb, count;    /* left memory (hashed on keys) */
     keyref *keys;               /* same order as am->keypos */
-    uint32_t nkey, nkids;
-    node **kids;
-    uint8_t *live;              /* &am->live[si] (JOIN/NEG/EXISTS, after the first reset) */
+    uint16_t nkey;
     uint32_t ntests;            /* beta tests */
-    uint32_t si;                /* index in am->sv */
+    node *kid;                  /* the newest kid; it links the older ones */
+    node *sib;                  /* the parent's next older kid */
+    uint8_t *live;              /* &am->live[si] (JOIN/NEG/EXISTS, after the first reset) */
     /* second line */
     amem *am;                   /* JOIN/NEG/EXISTS */
     expr **tests;
@@ -429,7 +427,7 @@ struct node {
     tok **snap_b; uint32_t snap_nb, snap_count;     /* the memory at snapshot */
     eng_question *q;            /* QUERY */
     node *rnext;                /* next successor of am */
-    uint32_t capkids;
+    uint32_t si;                /* index in am->sv */
 };
 
 struct tok {
@@ -564,6 +562,8 @@ struct eng_engine {
     void *arena_chunks;
     eng_scratch scratch;        /* parse trees: see eng_scratch */
     char *scratch_spare;        /* free chunks kept for the next section */
+    const eng_rule *xrule;      /* the rule eng_rule_why_not explains, and */
+    pce **xtrees;               /*   its conditions parsed again (scratch) */
     size_t nscratch_spare;
     int transient;              /* parsing again what was compiled */
     /* diagnostics */

@@ -115,17 +115,20 @@ static void wvars(eng_engine *e, wbuf *b, const pexpr *p, const expr *x,
  * diagnostics) into the scratch arena, which eng_rule_why_not rewinds. */
 static const pce *cond_tree(eng_engine *e, const eng_rule *r, size_t i)
 {
-    cond *c = &((eng_rule *)r)->conds[i];
-    if (!c->ce) {
-        seg sg = {0, c->line, c->col, c->text};
-        srcmap m = {r->path, &sg, 1};
-        size_t nd = eng_diag_count(e);
-        e->transient = 1;
-        c->ce = eng_parse_ce(e, &m, c->text, strlen(c->text));
-        e->transient = 0;
-        eng_diag_truncate(e, nd);
-    }
-    return c->ce;
+    const cond *c = &r->conds[i];
+    pce **slot = e->xrule == r && e->xtrees ? &e->xtrees[i] : NULL;
+    if (slot && *slot)
+        return *slot;
+    seg sg = {0, c->line, c->col, c->text};
+    srcmap m = {r->path, &sg, 1};
+    size_t nd = eng_diag_count(e);
+    e->transient = 1;
+    pce *ce = eng_parse_ce(e, &m, c->text, strlen(c->text));
+    e->transient = 0;
+    eng_diag_truncate(e, nd);
+    if (slot)
+        *slot = ce;
+    return ce;
 }
 
 /* The live facts of the relation and arity of pattern CE (and with its
@@ -383,9 +386,11 @@ int eng_rule_why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
 {
     eng_scratch_mark mark = eng_scratch_get(e);
     size_t nre = e->regexes.n;
+    e->xrule = r;
+    e->xtrees = eng_scratch_alloc(e, (r->nconds + 1) * sizeof *e->xtrees);
     int rc = why_not(e, r, want, wantconst, nwant, out);
-    for (size_t i = 0; i < r->nconds; i++)
-        ((eng_rule *)r)->conds[i].ce = NULL;
+    e->xrule = NULL;
+    e->xtrees = NULL;
     /* regular expressions compiled again went into the scratch arena */
     for (size_t i = nre; i < e->regexes.n; i++) {
         regex *re = e->regexes.v[i];

@@ -2680,16 +2680,7 @@ void eng_free(eng_engine *e)
         return;
     e->listener = NULL;     /* no events from the teardown */
     eng_wm_free(e);
-    for (size_t i = 0; i < e->allnodes.n; i++) {
-        node *n = e->allnodes.v[i];
-        eng_release(e, n->kids);
-    }
-    pvec_free(e, &e->allnodes);
-    for (size_t i = 0; i < e->allamems.n; i++) {
-        amem *am = e->allamems.v[i];
-        eng_release(e, am->sv);
-        eng_release(e, am->live);
-    }
+    pvec_free(e, &e->allnodes);     /* nodes and memories are in the arena */
     pvec_free(e, &e->allamems);
     for (size_t i = 0; i < e->ndisp; i++)
         for (reldisp *d = e->disp[i]; d; d = d->next)

@@ -239,8 +239,7 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
  * last, so under the depth strategy it fires first. */
 static void emit_kids(eng_engine *e, node *n, tok *t, eng_fact *f)
 {
-    for (size_t i = n->nkids; i-- > 0;) {
-        node *kid = n->kids[i];
+    for (node *kid = n->kid; kid; kid = kid->sib) {
         tok *k = tok_new(e, t, f, kid);
         if (!k)
             return;
@@ -879,8 +878,8 @@ static int link_network(eng_engine *e)
         size_t n = 0;
         for (node *s = am->succ; s; s = s->rnext)
             n++;
-        am->sv = eng_malloc(e, (n + 1) * sizeof *am->sv);
-        am->live = eng_calloc(e, n + 1);
+        am->sv = eng_arena(e, (n + 1) * sizeof *am->sv);
+        am->live = eng_arena(e, n + 1);     /* zeroed */
         if (!am->sv || !am->live)
             return ENG_ENOMEM;
         n = 0;

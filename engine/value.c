@@ -342,7 +342,7 @@ void *smap_get(const smap *m, const char *key, size_t len)
 
 int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
 {
-    if ((m->n + 1) * 2 > m->nb) {
+    if ((m->n + 1) * 4 > m->nb * 3) {     /* at most 3/4 full */
         size_t nb = m->nb ? m->nb * 2 : 16;
         smap_slot *b = eng_calloc(e, nb * sizeof *b);
         if (!b)
