@@ -282,7 +282,6 @@ static reldisp *disp_get(eng_engine *e, eng_value rel, uint16_t arity)
         return NULL;
     d->rel = rel;
     d->arity = arity;
-    d->byval.arena = 1;
     d->next = *slot;
     *slot = d;
     return d;
@@ -300,6 +299,41 @@ static void append_amem(amem **head, amem **tail, amem *am)
     *tail = am;
 }
 
+/* Adds V -> HEAD to D's dispatch table (V not in it yet). */
+static int disp_add(eng_engine *e, reldisp *d, eng_value v, amem *head)
+{
+    if ((d->nbyval + 1) * 4 > d->nb * 3) {
+        size_t nb = d->nb ? d->nb * 2 : 8;
+        vslot *b = eng_calloc(e, nb * sizeof *b);
+        if (!b)
+            return -1;
+        for (size_t i = 0; i < d->nb; i++) {
+            vslot *sl = &d->byval[i];
+            if (!sl->type)
+                continue;
+            eng_value k = {.type = sl->type};
+            if (k.type == ENG_INT) k.u.i = (int64_t)sl->x;
+            else if (k.type == ENG_REAL) memcpy(&k.u.r, &sl->x, 8);
+            else k.u.atom = (uint32_t)sl->x;
+            size_t j = eng_hash_value(k) & (nb - 1);
+            while (b[j].type)
+                j = (j + 1) & (nb - 1);
+            b[j] = *sl;
+        }
+        eng_release(e, d->byval);
+        d->byval = b;
+        d->nb = nb;
+    }
+    size_t j = eng_hash_value(v) & (d->nb - 1);
+    while (d->byval[j].type)
+        j = (j + 1) & (d->nb - 1);
+    d->byval[j].type = v.type;
+    d->byval[j].x = eng_value_bits(v);
+    d->byval[j].head = head;
+    d->nbyval++;
+    return 0;
+}
+
 static int amem_register(eng_engine *e, amem *am)
 {
     reldisp *d = disp_get(e, am->rel, am->arity);
@@ -313,13 +347,10 @@ static int amem_register(eng_engine *e, amem *am)
             am->ct[i] = am->ct[0];
             am->ct[0] = t;
             am->ctskip = 1;
-            eng_value k = t.k;
-            char key[9];
-            eng_value_key(k, key);
-            amem *head = smap_get(&d->byval, key, 9);
+            amem *head = eng_disp_find(d, t.k);
             if (!head) {
                 am->dtail = am;
-                return smap_put(e, &d->byval, key, 9, am);
+                return disp_add(e, d, t.k, am);
             }
             append_amem(&head, &head->dtail, am);
             return 0;

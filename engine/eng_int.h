@@ -91,12 +91,17 @@ void smap_free(eng_engine *e, smap *m);
 
 uint32_t eng_hash_bytes(const char *s, size_t n);
 /* Writes a 9-byte key that identifies V (type + payload, padding zeroed). */
-static inline void eng_value_key(eng_value v, char key[9])
+static inline uint64_t eng_value_bits(eng_value v)
 {
     uint64_t x = 0;
     if (v.type == ENG_INT) x = (uint64_t)v.u.i;
     else if (v.type == ENG_REAL) __builtin_memcpy(&x, &v.u.r, 8);
     else x = v.u.atom;
+    return x;
+}
+static inline void eng_value_key(eng_value v, char key[9])
+{
+    uint64_t x = eng_value_bits(v);
     key[0] = (char)v.type;
     __builtin_memcpy(key + 1, &x, 8);
 }
@@ -543,14 +548,37 @@ typedef struct rfact {          /* a fact asserted at reset */
     int line;
 } rfact;
 
+typedef struct vslot {          /* a dispatch list by its first value */
+    uint64_t x;                 /* the value's payload (eng_value_key) */
+    uint8_t type;               /* 0: empty slot */
+    amem *head;
+} vslot;
+
 typedef struct reldisp {        /* alpha dispatch for one relation/arity */
     eng_value rel;
     uint16_t arity;
-    smap byval;                 /* formatted field-1 constant -> amem list */
+    vslot *byval;               /* field-1 constant -> amem list: open */
+    size_t nbyval, nb;          /*   addressing, at most 3/4 full */
     amem *rest;                 /* amems without a constant in field 1 */
     amem *rest_tail;
     struct reldisp *next;
 } reldisp;
+
+/* The dispatch list of D for first value V (by type and payload), or NULL. */
+static inline amem *eng_disp_find(const reldisp *d, eng_value v)
+{
+    if (!d->nb)
+        return NULL;
+    uint64_t x = eng_value_bits(v);
+    size_t mask = d->nb - 1;
+    for (size_t i = eng_hash_value(v) & mask;; i = (i + 1) & mask) {
+        const vslot *sl = &d->byval[i];
+        if (!sl->type)
+            return NULL;
+        if (sl->type == v.type && sl->x == x)
+            return sl->head;
+    }
+}
 
 struct eng_engine {
     eng_config cfg;

@@ -2684,7 +2684,7 @@ void eng_free(eng_engine *e)
     pvec_free(e, &e->allamems);
     for (size_t i = 0; i < e->ndisp; i++)
         for (reldisp *d = e->disp[i]; d; d = d->next)
-            smap_free(e, &d->byval);
+            eng_release(e, d->byval);
     eng_release(e, e->disp);
     for (size_t i = 0; i < e->regexes.n; i++) {
         regex *re = e->regexes.v[i];

@@ -239,7 +239,11 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
  * last, so under the depth strategy it fires first. */
 static void emit_kids(eng_engine *e, node *n, tok *t, eng_fact *f)
 {
-    for (node *kid = n->kid; kid; kid = kid->sib) {
+    for (node *kid = n->kid, *next; kid; kid = next) {
+        /* the next kid's first line is fetched while this one is matched */
+        next = kid->sib;
+        if (next)
+            __builtin_prefetch(next);
         tok *k = tok_new(e, t, f, kid);
         if (!k)
             return;
@@ -549,9 +553,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     }
     if (d) {
         if (n > 1) {
-            char key[9];
-            eng_value_key(v[1], key);
-            for (amem *am = smap_get(&d->byval, key, 9); am; am = am->dnext)
+            for (amem *am = eng_disp_find(d, v[1]); am; am = am->dnext)
                 if (eng_amem_match(e, am, f) && amem_insert(e, am, f))
                     return ENG_ENOMEM;
         }
