@@ -1583,6 +1583,93 @@ static void explanations_and_runtime_parses_keep_no_memory(void **state)
     assert_int_equal(live, 0);
 }
 
+/* A memory keeps a `field OP constant` test in its first cache line and
+ * decides it there; it must agree with the expression in every case: the
+ * constant on either side, numbers of two types, a number against a text,
+ * a symbol against a string (equal when their bytes are), texts in order
+ * (which the memory leaves to the expression).  The expected facts are
+ * those of the engine before the memory kept its test. */
+static void memory_tests_agree_with_expressions(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule ge]\nwhen = v ?x\nwhen = ?x >= 3\nthen = assert ge ?x\n"
+        "[rule le-rev]\nwhen = v ?x\nwhen = 3 >= ?x\nthen = assert le ?x\n"
+        "[rule lt-real]\nwhen = v ?x\nwhen = ?x < 2.5\nthen = assert lt ?x\n"
+        "[rule ne]\nwhen = v ?x\nwhen = ?x != b\nthen = assert ne ?x\n"
+        "[rule eq-rev]\nwhen = v ?x\nwhen = b = ?x\nthen = assert eq ?x\n"
+        "[rule text-gt]\nwhen = v ?x\nwhen = ?x > \"a\"\nthen = assert tg ?x\n"
+        "[rule two]\nwhen = v ?x\nwhen = ?x > 1\nwhen = ?x != 4\nthen = assert two ?x\n");
+    const char *vals[] = {"v 2", "v 3", "v 4", "v 2.5", "v 2.0", "v 3.5", "v b", "v c",
+                          "v \"b\"", "v \"c\"", "v \"a\""};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++)
+        fact(e, vals[i]);
+    run(e);
+    const char *want[] = {
+        "ge 3", "ge 4", "ge 3.5",
+        "le 2", "le 3", "le 2.5",
+        "lt 2",
+        "ne 2", "ne 3", "ne 4", "ne 2.5", "ne 3.5", "ne c", "ne \"c\"", "ne \"a\"",
+        "eq b", "eq \"b\"",
+        "tg \"b\"", "tg \"c\"", "tg b", "tg c",
+        "two 2", "two 3", "two 2.5", "two 3.5"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!tu_find(e, want[i]))
+            fail_msg("missing %s", want[i]);
+    assert_int_equal(tu_count(e, "ge ?"), 3);
+    assert_int_equal(tu_count(e, "le ?"), 3);
+    assert_int_equal(tu_count(e, "lt ?"), 1);
+    assert_int_equal(tu_count(e, "ne ?"), 8);
+    assert_int_equal(tu_count(e, "eq ?"), 2);
+    assert_int_equal(tu_count(e, "tg ?"), 4);
+    assert_int_equal(tu_count(e, "two ?"), 4);
+}
+
+/* Rules whose first conditions agree share memories and nodes, and the
+ * tests in them are kept once; each rule's explanation still reads its
+ * own test, with its own variable's value. */
+static void shared_tests_explain_each_rule(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule first]\n"
+        "when = answer q1 ?a\nwhen = ?a >= 10\n"
+        "when = answer q2 ?b\nwhen = ?b > ?a\n"
+        "then = assert one\n"
+        "[rule second]\n"
+        "when = answer q1 ?x\nwhen = ?x >= 10\n"
+        "when = answer q2 ?y\nwhen = ?y > ?x\n"
+        "when = flag on\n"
+        "then = assert two\n"
+        "[rule third]\n"
+        "when = answer q1 ?n\nwhen = ?n >= 10\n"
+        "then = assert three\n");
+    fact(e, "answer q1 5");
+    fact(e, "answer q2 7");
+    run(e);
+    assert_int_equal(tu_count(e, "one"), 0);
+    const char *names[] = {"first", "second", "third"};
+    const char *vars[] = {"?a = 5", "?x = 5", "?n = 5"};
+    for (size_t i = 0; i < 3; i++) {
+        eng_why_not w;
+        assert_int_equal(eng_rule_why_not(e, tu_rule(e, names[i]), NULL, NULL, 0, &w), ENG_OK);
+        assert_int_equal(w.result, ENG_WHY_FAILED);
+        if (!strstr(w.detail, vars[i]))
+            fail_msg("%s: '%s' lacks %s", names[i], w.detail, vars[i]);
+    }
+    /* past the shared test: the join test fails the same way for both */
+    fact(e, "answer q1 12");
+    run(e);
+    for (size_t i = 0; i < 2; i++) {
+        eng_why_not w;
+        assert_int_equal(eng_rule_why_not(e, tu_rule(e, names[i]), NULL, NULL, 0, &w), ENG_OK);
+        assert_int_equal(w.result, ENG_WHY_FAILED);
+        if (!strstr(w.detail, i ? "?y = 7" : "?b = 7"))
+            fail_msg("%s: '%s' lacks the value of its own variable", names[i], w.detail);
+    }
+    assert_int_equal(tu_count(e, "three"), 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
@@ -1591,6 +1678,8 @@ int main(void)
         T(reset_equals_a_fresh_engine),
         T(reset_with_a_listener_sees_every_event),
         T(explanations_and_runtime_parses_keep_no_memory),
+        T(memory_tests_agree_with_expressions),
+        T(shared_tests_explain_each_rule),
         T(join_in_any_assertion_order),
         T(repeated_variable_in_one_pattern),
         T(pattern_arity_must_match),
