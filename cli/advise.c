@@ -79,8 +79,13 @@ static void heading(out *o, const char *fmt, ...)
 
 /* Writes TEXT wrapped at 76 columns, every line indented by INDENT
  * (the first after FIRST, already printed). */
+/* Writes TEXT wrapped at 76 columns, continuation lines indented by
+ * INDENT, the first line starting at column FIRST.  Lines are put
+ * together in a buffer and written whole (a report has hundreds). */
 static void wrap(out *o, const char *text, int indent, int first)
 {
+    char buf[4096];
+    size_t n = 0;
     int col = first, started = 0;
     const char *p = text;
     while (*p) {
@@ -89,19 +94,38 @@ static void wrap(out *o, const char *text, int indent, int first)
         size_t w = strcspn(p, " ");
         if (!w)
             break;
+        /* room for a break, an indent and the word: else flush first */
+        if (n + 1 + (size_t)indent + w + 1 > sizeof buf) {
+            fwrite(buf, 1, n, o->fp);
+            n = 0;
+        }
         if (started && col + 1 + (int)w > 76) {
-            fprintf(o->fp, "\n%*s", indent, "");
+            buf[n++] = '\n';
+            if (n + (size_t)indent + w + 1 > sizeof buf) {
+                fwrite(buf, 1, n, o->fp);
+                n = 0;
+            }
+            memset(buf + n, ' ', (size_t)indent);
+            n += (size_t)indent;
             col = indent;
         } else if (started) {
-            fputc(' ', o->fp);
+            buf[n++] = ' ';
             col++;
         }
         started = 1;
-        fwrite(p, 1, w, o->fp);
+        if (n + w + 1 > sizeof buf) {       /* a word longer than the buffer */
+            fwrite(buf, 1, n, o->fp);
+            fwrite(p, 1, w, o->fp);
+            n = 0;
+        } else {
+            memcpy(buf + n, p, w);
+            n += w;
+        }
         col += (int)w;
         p += w;
     }
-    fputc('\n', o->fp);
+    buf[n++] = '\n';
+    fwrite(buf, 1, n, o->fp);
 }
 
 static void reasons(out *o, const kb_strs *r, int indent)
