@@ -84,10 +84,16 @@ setup:
 unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; $(TEST_WRAP) $$t; done
 
-check: all unit $(FAULT_BIN)
+RUNSTAT = $(BUILD)/bench/runstat
+
+$(RUNSTAT): bench/runstat.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) $(CFLAGS) -o $@ $<
+
+check: all unit $(FAULT_BIN) $(RUNSTAT)
 	@sh tests/run_cli_tests.sh $(BIN)
 	@sh tests/manners.sh $(BIN)
-	@python3 bench/run.py --quick --bin $(BIN)
+	@python3 bench/run.py --quick --bin $(BIN) --runstat $(RUNSTAT)
 
 test: check
 
@@ -111,9 +117,9 @@ example: all
 # Every workload on both engines, side by side (installs CLIPS when missing);
 # writes bench/RESULTS.md, bench/results.json and the plot bench/advisory.svg;
 # then the soak.
-bench: all
+bench: all $(RUNSTAT)
 	@command -v clips >/dev/null 2>&1 || $(MAKE) -s setup
-	python3 bench/run.py --bin $(BIN)
+	python3 bench/run.py --bin $(BIN) --runstat $(RUNSTAT)
 	python3 bench/plot.py
 	python3 bench/soak.py --bin $(BIN)
 

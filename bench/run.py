@@ -26,9 +26,11 @@ statistics).  Then the timed runs, output to /dev/null: the two engines
 alternate (CLIPS first in odd rounds, ldt-advisor first in even ones),
 --runs rounds, fewer when a round is slow (at most --budget seconds per row,
 at least one round).  A time is the wall time of the whole process (load
-included), next to its CPU time (user + system: unlike wall time, it does
-not count waiting for a CPU that other jobs hold); peak memory is its
-maximum resident set (GNU time's %M); the table shows medians.
+included) from its fork to its end, next to its CPU time (user + system:
+unlike wall time, it does not count waiting for a CPU that other jobs
+hold); peak memory is its maximum resident set; all three come from wait4
+in bench/runstat.c (--runstat; built by make), so that starting Python's
+child costs neither engine anything.  The table shows medians.
 
 Prints the table and writes bench/RESULTS.md and bench/results.json (the
 machine, the exact command, every run), which bench/plot.py draws from.
@@ -74,21 +76,30 @@ class CheckFailed(Exception):
 
 # ---------------------------------------------------------------- processes
 
-TIME = "/usr/bin/time"         # GNU time, for the peak memory (see run())
+TIME = "/usr/bin/time"         # GNU time: peak memory when runstat is missing
+RUNSTAT = os.path.join(ROOT, "build", "bench", "runstat")   # bench/runstat.c
 
 
 def run(cmd, cwd=None, stdout=None, stderr=None, env=None):
     """Run CMD to its end; (wall s, CPU s, peak RSS in KiB, exit status).
 
-    STDOUT/STDERR: a path to write to, or None for /dev/null.  CPU is user +
-    system time (wait4's rusage, which counts the waited-for grandchild).
-    The peak RSS comes from GNU time's %M: a process started straight from
-    Python would report Python's own RSS as a floor (Linux keeps the
-    high-water mark across exec), while time forks a small child of its own."""
+    STDOUT/STDERR: a path to write to, or None for /dev/null.  The command
+    runs under bench/runstat (built by make), which forks it, waits for it
+    and writes its wall time, CPU time (user + system) and peak resident
+    set from wait4: no starting of Python's child is counted, which a run
+    of a few milliseconds would feel.  Without runstat: wall time around
+    Python's spawning, and the peak RSS from GNU time's %M (a process
+    started straight from Python would report Python's own RSS as a floor:
+    Linux keeps the high-water mark across exec)."""
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
     err = open(stderr, "wb") if stderr else subprocess.DEVNULL
-    memfile = os.path.join(WORK, "time-%M.txt")
-    wrap = [TIME, "-q", "-f", "%M", "-o", memfile] if os.access(TIME, os.X_OK) else []
+    statfile = os.path.join(WORK, "runstat.txt")
+    if os.access(RUNSTAT, os.X_OK):
+        wrap = [RUNSTAT, statfile]
+    elif os.access(TIME, os.X_OK):
+        wrap = [TIME, "-q", "-f", "%M", "-o", statfile]
+    else:
+        wrap = []
     try:
         t0 = time.perf_counter()
         p = subprocess.Popen(wrap + cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
@@ -101,9 +112,12 @@ def run(cmd, cwd=None, stdout=None, stderr=None, env=None):
                 f.close()
     rss, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     if wrap:
-        with open(memfile) as f:
-            lines = f.read().split()
-        rss = int(lines[-1]) if lines and lines[-1].isdigit() else None
+        with open(statfile) as f:
+            fields = f.read().split()
+        if wrap[0] == RUNSTAT and len(fields) == 3:
+            wall, cpu, rss = float(fields[0]), float(fields[1]), int(fields[2])
+        elif wrap[0] == TIME:
+            rss = int(fields[-1]) if fields and fields[-1].isdigit() else None
     return wall, cpu, rss, p.returncode
 
 
@@ -651,7 +665,7 @@ def markdown(rows, info, command, started, runs, budget):
 # ---------------------------------------------------------------- main
 
 def main():
-    global BIN, CLIPS
+    global BIN, CLIPS, RUNSTAT
     ap = argparse.ArgumentParser(description="Benchmark ldt-advisor against CLIPS 6.30.")
     ap.add_argument("--quick", action="store_true",
                     help="smallest size of each workload, checks only, nothing written")
@@ -661,12 +675,14 @@ def main():
     ap.add_argument("--budget", type=float, default=120,
                     help="seconds of timed runs per row before rounds are cut (default 120)")
     ap.add_argument("--bin", default=BIN, help="the ldt-advisor binary (default build/ldt-advisor)")
+    ap.add_argument("--runstat", default=RUNSTAT,
+                    help="the bench/runstat.c helper that measures each run (default build/bench/runstat)")
     ap.add_argument("--clips", default=CLIPS, help="the CLIPS 6.30 binary (default clips)")
     ap.add_argument("--no-write", action="store_true", help="do not write RESULTS.md / results.json")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite bench/RESULTS.md from bench/results.json, run nothing")
     args = ap.parse_args()
-    BIN, CLIPS = os.path.abspath(args.bin), args.clips
+    BIN, CLIPS, RUNSTAT = os.path.abspath(args.bin), args.clips, os.path.abspath(args.runstat)
     if args.report_only:
         with open(os.path.join(BENCH, "results.json")) as f:
             d = json.load(f)
