@@ -78,6 +78,7 @@ class CheckFailed(Exception):
 
 TIME = "/usr/bin/time"         # GNU time: peak memory when runstat is missing
 RUNSTAT = os.path.join(ROOT, "build", "bench", "runstat")   # bench/runstat.c
+OUTPUTS = ["RESULTS.md", "results.json", "advisory.svg", "soak.json"]   # what make bench writes
 
 
 def run(cmd, cwd=None, stdout=None, stderr=None, env=None):
@@ -520,7 +521,8 @@ def machine():
         "os": f"{osname}, Linux {platform.release()}",
         "clips": "CLIPS " + (sh("dpkg-query -W -f '${Version}' clips 2>/dev/null") or "?") + " (Debian package clips)",
         "ldt": sh(f"'{BIN}' --version") + ", git " + (sh(f"git -C '{ROOT}' rev-parse --short HEAD") or "?") +
-               (" + uncommitted changes" if sh(f"git -C '{ROOT}' status --porcelain -uno") else ""),
+               (" + uncommitted changes" if sh(f"git -C '{ROOT}' status --porcelain -uno -- . "
+                                             + " ".join(f"':(exclude)bench/{o}'" for o in OUTPUTS)) else ""),
         "python": platform.python_version(),
     }
 
