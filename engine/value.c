@@ -115,7 +115,7 @@ void *eng_scratch_raw(eng_engine *e, size_t n)
         char *c;
         if (sz == ARENA_CHUNK && e->scratch_spare) {
             c = e->scratch_spare;
-            memcpy(&e->scratch_spare, c, sizeof c);
+            memcpy(&e->scratch_spare, c, sizeof e->scratch_spare);
             e->nscratch_spare--;
         } else if (!(c = eng_malloc(e, sz))) {
             return NULL;
