@@ -22,7 +22,7 @@
 #if UINTPTR_MAX == 0xffffffffffffffffu
 /* the layouts that matching relies on (64-bit targets) */
 _Static_assert(offsetof(node, am) == 64, "a node's hot fields fill its first cache line");
-_Static_assert(sizeof(node) == 128, "a node takes two cache lines");
+_Static_assert(sizeof(node) <= 128, "a node takes two cache lines");
 _Static_assert(sizeof(eng_rule) <= 128, "a rule takes two cache lines");
 _Static_assert(sizeof(cond) <= 56, "a kept condition is small: there are 30,000 in a big KB");
 _Static_assert(offsetof(amem, b) == 64, "an alpha memory's tests fill its first cache line");
@@ -308,25 +308,22 @@ static int disp_add(eng_engine *e, reldisp *d, eng_value v, amem *head)
         if (!b)
             return -1;
         for (size_t i = 0; i < d->nb; i++) {
-            vslot *sl = &d->byval[i];
-            if (!sl->type)
+            if (!d->byval[i].type)
                 continue;
-            eng_value k = {.type = sl->type};
-            if (k.type == ENG_INT) k.u.i = (int64_t)sl->x;
-            else if (k.type == ENG_REAL) memcpy(&k.u.r, &sl->x, 8);
-            else k.u.atom = (uint32_t)sl->x;
-            size_t j = eng_hash_value(k) & (nb - 1);
+            size_t j = d->byval[i].hash & (nb - 1);
             while (b[j].type)
                 j = (j + 1) & (nb - 1);
-            b[j] = *sl;
+            b[j] = d->byval[i];
         }
         eng_release(e, d->byval);
         d->byval = b;
         d->nb = nb;
     }
-    size_t j = eng_hash_value(v) & (d->nb - 1);
+    uint32_t h = eng_hash_value(v);
+    size_t j = h & (d->nb - 1);
     while (d->byval[j].type)
         j = (j + 1) & (d->nb - 1);
+    d->byval[j].hash = h;
     d->byval[j].type = v.type;
     d->byval[j].x = eng_value_bits(v);
     d->byval[j].head = head;

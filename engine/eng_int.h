@@ -432,7 +432,6 @@ struct node {
     tok **snap_b; uint32_t snap_nb, snap_count;     /* the memory at snapshot */
     eng_question *q;            /* QUERY */
     node *rnext;                /* next successor of am */
-    uint32_t si;                /* index in am->sv */
 };
 
 struct tok {
@@ -550,6 +549,7 @@ typedef struct rfact {          /* a fact asserted at reset */
 
 typedef struct vslot {          /* a dispatch list by its first value */
     uint64_t x;                 /* the value's payload (eng_value_key) */
+    uint32_t hash;              /* eng_hash_value of the value */
     uint8_t type;               /* 0: empty slot */
     amem *head;
 } vslot;

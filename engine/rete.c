@@ -886,7 +886,6 @@ static int link_network(eng_engine *e)
             return ENG_ENOMEM;
         n = 0;
         for (node *s = am->succ; s; s = s->rnext) {
-            s->si = (uint32_t)n;
             s->live = &am->live[n];
             am->live[n] = s->count > 0;
             am->sv[n++] = s;
