@@ -60,6 +60,8 @@ typedef struct sect {
     int dropped;                /* answers: the last key was not kept */
     size_t bytes;               /* answers: bytes of all its values */
     kv *kvs; size_t nkvs, capkvs;
+    size_t nkept;               /* kvs[0, nkept) hold buffers kept from an
+                                   earlier section (see sect_reuse) */
 } sect;
 
 /* MODE_ANSWERS checks a whole answers file; MODE_REPLAY reads one section
@@ -241,21 +243,67 @@ static void kv_err(rdr *r, const kv *k, size_t off, int span, const char *fmt,
     rerr(r, ENG_ERROR, line, col, span, text, "%s", msg);
 }
 
+/* Frees what a key owns for its section alone. */
+static void kv_drop(eng_engine *e, kv *k)
+{
+    if (k->ownkey)
+        eng_release(e, (void *)k->key);
+    eng_release(e, k->owntext);
+    eng_release(e, k->owntext2);
+}
+
 static void sect_clear(eng_engine *e, sect *s)
 {
-    for (size_t i = 0; i < s->nkvs; i++) {
-        if (s->kvs[i].ownkey)
-            eng_release(e, (void *)s->kvs[i].key);
+    size_t n = s->nkvs > s->nkept ? s->nkvs : s->nkept;
+    for (size_t i = 0; i < n; i++) {
+        if (i < s->nkvs)
+            kv_drop(e, &s->kvs[i]);
         ebuf_free(e, &s->kvs[i].val);
         eng_release(e, s->kvs[i].segs);
-        eng_release(e, s->kvs[i].owntext);
-        eng_release(e, s->kvs[i].owntext2);
     }
     eng_release(e, s->kvs);
     eng_release(e, s->kind);
     eng_release(e, s->name);
     eng_release(e, s->owntext);
     memset(s, 0, sizeof *s);
+}
+
+/* Empties S for the next section of the file but keeps its key slots with
+ * their value and segment buffers: sections have much the same keys, and
+ * a directory would otherwise allocate and free each value once. */
+static void sect_reuse(eng_engine *e, sect *s)
+{
+    kv *kvs = s->kvs;
+    size_t cap = s->capkvs, kept = s->nkvs > s->nkept ? s->nkvs : s->nkept;
+    for (size_t i = 0; i < s->nkvs; i++)
+        kv_drop(e, &kvs[i]);
+    eng_release(e, s->kind);
+    eng_release(e, s->name);
+    eng_release(e, s->owntext);
+    memset(s, 0, sizeof *s);
+    s->kvs = kvs;
+    s->capkvs = cap;
+    s->nkept = kept;
+}
+
+/* The next key slot of S, empty, with the buffers it kept if any. */
+static kv *kv_next(sect *s)
+{
+    kv *k = &s->kvs[s->nkvs];
+    if (s->nkvs < s->nkept) {
+        ebuf val = k->val;
+        seg *segs = k->segs;
+        size_t capsegs = k->capsegs;
+        memset(k, 0, sizeof *k);
+        k->val.p = val.p;
+        k->val.cap = val.cap;
+        k->segs = segs;
+        k->capsegs = capsegs;
+    } else {
+        memset(k, 0, sizeof *k);
+        s->nkept = s->nkvs + 1;
+    }
+    return k;
 }
 
 static int is_symbol(const char *s)
@@ -822,7 +870,7 @@ static void sect_finish(rdr *r)
         }
         eng_scratch_rewind(r->e, mark);
     }
-    sect_clear(r->e, s);
+    sect_reuse(r->e, s);
 }
 
 /* Starts a section from a header line; returns 0 if it is valid. */
@@ -831,7 +879,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     eng_engine *e = r->e;
     sect_finish(r);
     sect *s = &r->s;
-    memset(s, 0, sizeof *s);
+    sect_reuse(e, s);
     r->insect = 1;
     r->haskey = 0;
     s->line = r->line;
@@ -965,6 +1013,12 @@ static long utf8_bad(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
+        /* ASCII, the common case, eight bytes at a time */
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
+            i += 8;
+            continue;
+        }
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t need;
@@ -995,7 +1049,7 @@ static void skip_header(rdr *r, const char *line, size_t len)
         i++;
     if (i < len && line[i] == '[') {
         sect_finish(r);
-        memset(&r->s, 0, sizeof r->s);
+        sect_reuse(r->e, &r->s);
         r->insect = 1;
         r->haskey = 0;
     }
@@ -1333,8 +1387,7 @@ static int handler(void *user, const char *section, const char *name,
         s->kvs = v;
         s->capkvs = cap;
     }
-    k = &s->kvs[s->nkvs];
-    memset(k, 0, sizeof *k);
+    k = kv_next(s);
     /* an answers file's keys live only as long as their section: the
      * arena (freed with the engine) would grow with every file read */
     if (r->mode != MODE_KB) {
@@ -1575,52 +1628,77 @@ static void check_tests(eng_engine *e)
 
 /* ------------------------------------------------------------ files */
 
-/* Reads PATH whole; files larger than LIMIT bytes are refused, so that a
- * huge input cannot exhaust memory. */
+/* Reads PATH whole, NUL-terminated; files larger than LIMIT bytes are
+ * refused, so that a huge input cannot exhaust memory.  One fstat sizes
+ * the buffer; a file that grows while it is read is still read whole. */
 static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
                      size_t limit)
 {
-    FILE *fp = fopen(path, "rb");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (!fp) {
+    if (fd < 0) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
                   strerror(errno));
         return ENG_EIO;
     }
-    if (fstat(fileno(fp), &st) == 0 && (unsigned long long)st.st_size > limit) {
+    if (fstat(fd, &st)) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot read: %s",
+                  strerror(errno));
+        close(fd);
+        return ENG_EIO;
+    }
+    if ((unsigned long long)st.st_size > limit) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "the file is %llu bytes; the limit is %zu MiB: split it into smaller files",
                   (unsigned long long)st.st_size, limit >> 20);
-        fclose(fp);
+        close(fd);
         return ENG_EIO;
     }
-    ebuf b = {0};
-    char chunk[65536];
-    size_t n;
-    /* one allocation of the right size where the size is known */
-    if (fstat(fileno(fp), &st) == 0 && st.st_size > 0) {
-        b.p = eng_malloc(e, (size_t)st.st_size + 1);
-        if (b.p) {
-            b.cap = (size_t)st.st_size + 1;
-            b.p[0] = '\0';
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *p = eng_malloc(e, cap + 1);
+    int err = 0;
+    while (p) {
+        ssize_t k = read(fd, p + n, cap - n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            err = errno;
+            break;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+        if (n > limit) {
+            eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                      "the file grew past the limit of %zu MiB while it was read",
+                      limit >> 20);
+            eng_release(e, p);
+            close(fd);
+            return ENG_EIO;
+        }
+        if (n == cap) {         /* it grew since fstat: make room */
+            char *q = eng_mem(e, p, 2 * cap + 1);
+            if (!q) {
+                eng_release(e, p);
+                p = NULL;
+                break;
+            }
+            p = q;
+            cap *= 2;
         }
     }
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len <= limit)
-        ebuf_add(e, &b, chunk, n);
-    int err = ferror(fp);
-    fclose(fp);
+    close(fd);
+    if (!p)
+        return ENG_ENOMEM;
     if (err) {
-        ebuf_free(e, &b);
+        eng_release(e, p);
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot read: %s",
-                  strerror(EIO));
+                  strerror(err));
         return ENG_EIO;
     }
-    if (b.oom) {
-        ebuf_free(e, &b);
-        return ENG_ENOMEM;
-    }
-    *buf = b.p;
-    *len = b.len;
+    p[n] = '\0';
+    *buf = p;
+    *len = n;
     return ENG_OK;
 }
 
@@ -1637,9 +1715,10 @@ static int load_file(eng_engine *e, const char *path)
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Orders the directory's entries by path (after their type byte). */
+static int cmp_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
@@ -1659,34 +1738,40 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
     pvec names = {0};
     struct dirent *de;
     int rc = ENG_OK;
+    /* each name is kept after a byte with its type from the directory, so
+     * that only entries of unknown type (or links) need a stat */
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;       /* ., .., and hidden files such as editor swaps */
-        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        size_t len = strlen(dir) + strlen(de->d_name) + 3;
         char *p = eng_malloc(e, len);
         if (!p || pvec_push(e, &names, p)) {
             eng_release(e, p);
             rc = ENG_ENOMEM;
             break;
         }
-        snprintf(p, len, "%s%s%s", dir,
+        p[0] = (char)(de->d_type == DT_DIR ? 'd' : de->d_type == DT_REG ? 'f' : '?');
+        snprintf(p + 1, len - 1, "%s%s%s", dir,
                  dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
     }
     closedir(d);
     if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, cmp_path);
     for (size_t i = 0; i < names.n && rc != ENG_ENOMEM; i++) {
-        const char *p = names.v[i];
+        const char *p = (const char *)names.v[i] + 1;
+        char type = *(const char *)names.v[i];
+        size_t plen = strlen(p);
+        int ini = plen > 4 && !strcmp(p + plen - 4, ".ini");
         struct stat st;
         int r2 = ENG_OK;
-        if (stat(p, &st)) {
+        if (type == '?' && (type = 'o', stat(p, &st))) {
             eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL, "cannot read: %s",
                       strerror(errno));
             r2 = ENG_EIO;
-        } else if (S_ISDIR(st.st_mode)) {
+        } else if (type == 'd' || (type == 'o' && S_ISDIR(st.st_mode))) {
             r2 = load_dir(e, p, depth + 1, nfiles);
-        } else if (strlen(p) > 4 && !strcmp(p + strlen(p) - 4, ".ini")) {
-            if (!S_ISREG(st.st_mode)) {
+        } else if (ini) {
+            if (type == 'o' && !S_ISREG(st.st_mode)) {
                 /* a FIFO or device would block or never end */
                 eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL,
                           "not a regular file: a knowledge base holds plain .ini files");

@@ -94,16 +94,39 @@ static void perr(parser *p, size_t off, size_t span, const char *fmt, ...)
     va_end(ap);
 }
 
-static int is_letter(unsigned char c)
+/* Character classes by table: LETTER starts a symbol (any byte of a
+ * UTF-8 sequence counts), SYMCH continues one. */
+enum { C_LETTER = 1, C_SYMCH = 2 };
+#define L_ C_LETTER | C_SYMCH
+#define S_ C_SYMCH
+#define ROW16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const unsigned char cclass[256] = {
+    ROW16(0), ROW16(0),
+    /* ' ' to '/': '-' and '.' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, S_, S_, 0,
+    /* '0' to '?': digits and ':' */
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, 0, 0, 0, 0, 0,
+    /* '@' to '_': capitals and '_' */
+    0, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0, 0, 0, 0, L_,
+    /* '`' to DEL: small letters */
+    0, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_,
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, 0, 0, 0, 0, 0,
+    ROW16(L_), ROW16(L_), ROW16(L_), ROW16(L_),
+    ROW16(L_), ROW16(L_), ROW16(L_), ROW16(L_),
+};
+#undef L_
+#undef S_
+#undef ROW16
+
+static inline int is_letter(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           c >= 0x80;
+    return cclass[c] & C_LETTER;
 }
 
-static int is_symch(unsigned char c)
+static inline int is_symch(unsigned char c)
 {
-    return is_letter(c) || (c >= '0' && c <= '9') || c == '.' || c == ':' ||
-           c == '-';
+    return cclass[c] & C_SYMCH;
 }
 
 static int is_digit(unsigned char c)
@@ -309,6 +332,24 @@ static void lex(parser *p, ltok *t)
     } else if (c == '"') {
         ebuf b = {0};
         i++;
+        /* most strings have no escapes: interned straight from the text */
+        size_t run = i;
+        while (run < p->n && s[run] != '"' && s[run] != '\\')
+            run++;
+        if (run < p->n && s[run] == '"') {
+            p->pos = run + 1;
+            t->len = run + 1 - st;
+            if (eng_intern(p->e, s + i, run - i, ENG_STRING, &t->v)) {
+                perr(p, st, 1, "out of memory");
+                t->k = K_ERR;
+            } else {
+                t->k = K_STR;
+            }
+            p->prevk = t->k;
+            return;
+        }
+        ebuf_add(p->e, &b, s + i, run - i);
+        i = run;
         for (;;) {
             if (i >= p->n) {
                 perr(p, st, i - st, "unterminated string: expected a closing '\"'");

@@ -102,42 +102,56 @@ static const kdef *kind_find(const char *kind)
  * or test expectation reads: only those catalogue facts go into working
  * memory, since the others cannot change a conclusion.  The report reads
  * titles and texts from the catalogue entries themselves. */
+#define RS_SLOTS 8192           /* a power of two, twice RS_MAX */
+#define RS_MAX   4096
+
 typedef struct readset {
-    eng_value rel[4096];
-    size_t size[4096];
+    eng_value rel[RS_SLOTS];    /* open addressing by (relation, size) */
+    size_t size[RS_SLOTS];      /* 0: the slot is free (sizes are >= 1) */
     size_t n;
     int all;                    /* too many to track: keep everything */
 } readset;
 
+static size_t rs_slot(const readset *rs, eng_value rel, size_t size)
+{
+    uint64_t x;
+    if (rel.type == ENG_INT)
+        x = (uint64_t)rel.u.i;
+    else if (rel.type == ENG_REAL)
+        memcpy(&x, &rel.u.r, sizeof x);
+    else
+        x = rel.u.atom;
+    x = (x ^ ((uint64_t)rel.type << 56) ^ ((uint64_t)size << 40)) * 0x9e3779b97f4a7c15ULL;
+    size_t i = (size_t)(x >> 32) & (RS_SLOTS - 1);
+    while (rs->size[i] && !(rs->size[i] == size && eng_value_equal(rs->rel[i], rel)))
+        i = (i + 1) & (RS_SLOTS - 1);
+    return i;
+}
+
 static void rs_add(readset *rs, eng_value rel, size_t size)
 {
-    for (size_t i = 0; i < rs->n; i++)
-        if (rs->size[i] == size && eng_value_equal(rs->rel[i], rel))
-            return;
-    if (rs->n == 4096) {
+    size_t i = rs_slot(rs, rel, size);
+    if (!size || rs->size[i])
+        return;
+    if (rs->n == RS_MAX) {
         rs->all = 1;
         return;
     }
-    rs->rel[rs->n] = rel;
-    rs->size[rs->n++] = size;
+    rs->rel[i] = rel;
+    rs->size[i] = size;
+    rs->n++;
 }
 
 static int rs_has(const readset *rs, eng_value rel, size_t size)
 {
-    if (rs->all)
-        return 1;
-    for (size_t i = 0; i < rs->n; i++)
-        if (rs->size[i] == size && eng_value_equal(rs->rel[i], rel))
-            return 1;
-    return 0;
+    return rs->all || rs->size[rs_slot(rs, rel, size)] != 0;
 }
 
 static void rs_build(eng_engine *e, readset *rs)
 {
     eng_value rel;
     eng_cond_info ci;
-    rs->n = 0;
-    rs->all = 0;
+    memset(rs, 0, sizeof *rs);
     for (size_t r = 0; r < eng_rule_count(e); r++) {
         const eng_rule *rule = eng_rule_at(e, r);
         for (size_t c = 0; c < eng_rule_cond_count(rule); c++)
@@ -206,7 +220,7 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
     for (const fdef *fd = kd->fields; fd->key; fd++) {
         size_t n = 0;
         for (size_t i = 0; i < en->nfields; i++)
-            n += !strcmp(en->fields[i].key, fd->key);
+            n += en->fields[i].key[0] == fd->key[0] && !strcmp(en->fields[i].key, fd->key);
         if (fd->required && !n) {
             strncat(missing, missing[0] ? ", " : "", sizeof missing - strlen(missing) - 1);
             strncat(missing, fd->key, sizeof missing - strlen(missing) - 1);
@@ -221,7 +235,7 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
     for (size_t i = 0; i < en->nfields; i++) {
         const eng_field *fl = &en->fields[i];
         const fdef *fd = kd->fields;
-        while (fd->key && strcmp(fd->key, fl->key))
+        while (fd->key && (fd->key[0] != fl->key[0] || strcmp(fd->key, fl->key)))
             fd++;
         if (!fd->key) {
             char list[300] = "";
@@ -246,6 +260,10 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
         if (eng_intern(e, relname, kl + 1 + fk, ENG_SYMBOL, &krel))
             return ENG_ENOMEM;
         if (fd->type == F_TEXT) {
+            /* a text no rule reads is neither checked nor kept: skip it
+             * before interning it (the report reads the entry itself) */
+            if (!rs_has(rs, krel, 3))
+                continue;
             if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
                 add_fact(e, rs, en, fl->line, krel, name, &v))
                 return ENG_ENOMEM;
