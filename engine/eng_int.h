@@ -288,6 +288,7 @@ char *eng_arena_str(eng_engine *e, const char *s, size_t n);
  * knowledge base never holds its parse trees all at once, and parsing at
  * run time (queries, explanations) takes no memory for good. */
 void *eng_scratch_alloc(eng_engine *e, size_t n);
+void eng_prefault(void *p, size_t n);
 void *eng_scratch_raw(eng_engine *e, size_t n);    /* not zeroed */
 char *eng_scratch_str(eng_engine *e, const char *s, size_t n);
 eng_scratch_mark eng_scratch_get(const eng_engine *e);

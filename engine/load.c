@@ -91,6 +91,7 @@ typedef struct rdr {
     const char *cur;            /* raw current line */
     size_t curlen;
     int cont;                   /* current line continues the last key */
+    size_t eqoff;               /* current key line: where its '=' (or ':') is */
     int haskey;                 /* the current section has had a key */
     int errors;                 /* in this file */
     int gaveup;
@@ -803,9 +804,17 @@ static void do_test(rdr *r, sect *s)
 static void do_entry(rdr *r, sect *s)
 {
     eng_engine *e = r->e;
-    char key[300];
-    snprintf(key, sizeof key, "%s %s", s->kind, s->name);
-    const where *prev = smap_get(&e->entry_names, key, strlen(key));
+    char buf[300];
+    size_t kl = strlen(s->kind), nl = strlen(s->name);
+    /* a long name's key goes in the scratch arena (rewound with the
+     * section) */
+    char *key = kl + 1 + nl < sizeof buf ? buf : eng_scratch_alloc(e, kl + nl + 2);
+    if (!key)
+        return;
+    memcpy(key, s->kind, kl);
+    key[kl] = ' ';
+    memcpy(key + kl + 1, s->name, nl + 1);
+    const where *prev = smap_get(&e->entry_names, key, kl + 1 + nl);
     if (prev) {
         rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
              "duplicate %s '%s' (first defined at %s:%d)", s->kind, s->name, prev->path,
@@ -814,7 +823,7 @@ static void do_entry(rdr *r, sect *s)
     }
     where *w = where_at(e, r->path, s->line);
     eng_entry *en = eng_arena(e, sizeof *en);
-    if (!w || !en || smap_put(e, &e->entry_names, key, strlen(key), w))
+    if (!w || !en || smap_put(e, &e->entry_names, key, kl + 1 + nl, w))
         return;
     en->kind = eng_arena_str(e, s->kind, strlen(s->kind));
     en->name = eng_arena_str(e, s->name, strlen(s->name));
@@ -1013,11 +1022,14 @@ static long utf8_bad(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        /* ASCII, the common case, eight bytes at a time */
-        uint64_t w;
-        if (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) {
-            i += 8;
-            continue;
+        /* ASCII, the common case, sixteen bytes at a time */
+        if (n - i >= 16) {
+            uint64_t w[2];
+            memcpy(w, s + i, 16);
+            if (!((w[0] | w[1]) & 0x8080808080808080ULL)) {
+                i += 16;
+                continue;
+            }
         }
         unsigned char c = s[i];
         if (c < 0x80) { i++; continue; }
@@ -1257,6 +1269,7 @@ static char *reader(char *str, int num, void *stream)
             continue;
         }
         r->haskey = 1;
+        r->eqoff = (size_t)(eq - line);
         sect_line(r, line, len);
         memcpy(str, line, len);
         str[len] = '\n';
@@ -1342,11 +1355,8 @@ static int handler(void *user, const char *section, const char *name,
     /* column of the value in the raw line */
     const char *line = r->cur;
     size_t len = r->curlen, i = 0;
-    if (!r->cont) {
-        while (i < len && line[i] != '=' && line[i] != ':')
-            i++;
-        i++;
-    }
+    if (!r->cont)
+        i = r->eqoff + 1;       /* the reader found the '=' */
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
         i++;
     int col = (int)i + 1;

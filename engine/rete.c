@@ -599,6 +599,7 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
 
 #define WM_CHUNK_MIN ((size_t)64 << 10)
 #define WM_CHUNK_MAX ((size_t)8 << 20)
+#define WM_PREFAULT  ((size_t)256 << 10)
 
 /* Bump allocation in the working-memory arena.  Nothing is freed one by
  * one: tokens and alpha memory entries go back to free lists, facts and
@@ -637,6 +638,9 @@ void *eng_wm_alloc(eng_engine *e, size_t n)
     char *p = eng_malloc(e, sz);
     if (!p)
         return NULL;
+    /* filled from its start: its first pages mapped at once (not all of
+     * a big chunk, which would count in the peak before it is used) */
+    eng_prefault(p, sz < WM_PREFAULT ? sz : WM_PREFAULT);
     wm_chunk *c = &e->wm[e->nwm];
     memset(c, 0, sizeof *c);
     c->p = p;

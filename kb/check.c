@@ -41,6 +41,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* "KIND NAME" into BUF of SIZE bytes (cut to fit); its length. */
+static size_t kind_name(char *buf, size_t size, const char *kind, const char *name)
+{
+    size_t kl = strlen(kind), nl = strlen(name);
+    if (kl > size - 1)
+        kl = size - 1;
+    memcpy(buf, kind, kl);
+    size_t n = kl;
+    if (n < size - 1)
+        buf[n++] = ' ';
+    if (nl > size - 1 - n)
+        nl = size - 1 - n;
+    memcpy(buf + n, name, nl);
+    buf[n + nl] = '\0';
+    return n + nl;
+}
+
 static int names_build(ck *c)
 {
     size_t n = eng_entry_count(c->e);
@@ -53,7 +70,7 @@ static int names_build(ck *c)
         char *s = malloc(len);
         if (!s)
             return -1;
-        snprintf(s, len, "%s %s", en->kind, en->name);
+        kind_name(s, len, en->kind, en->name);
         c->entries.v[c->entries.n++] = s;
     }
     qsort(c->entries.v, c->entries.n, sizeof *c->entries.v, cmp_str);
@@ -71,7 +88,7 @@ static int has_entry(ck *c, const char *kind, const char *name)
 {
     char key[512];
     const char *p = key;
-    snprintf(key, sizeof key, "%s %s", kind, name);
+    kind_name(key, sizeof key, kind, name);
     return bsearch(&p, c->entries.v, c->entries.n, sizeof *c->entries.v, cmp_str) != NULL;
 }
 

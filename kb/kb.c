@@ -102,17 +102,19 @@ static const kdef *kind_find(const char *kind)
  * or test expectation reads: only those catalogue facts go into working
  * memory, since the others cannot change a conclusion.  The report reads
  * titles and texts from the catalogue entries themselves. */
-#define RS_SLOTS 8192           /* a power of two, twice RS_MAX */
-#define RS_MAX   4096
+typedef struct rs_ent {
+    eng_value rel;
+    size_t size;                /* 0: the slot is free (sizes are >= 1) */
+} rs_ent;
 
 typedef struct readset {
-    eng_value rel[RS_SLOTS];    /* open addressing by (relation, size) */
-    size_t size[RS_SLOTS];      /* 0: the slot is free (sizes are >= 1) */
-    size_t n;
-    int all;                    /* too many to track: keep everything */
+    rs_ent *slot;               /* open addressing by (relation, size) */
+    size_t nslots, n;           /* at most half full */
+    int oom;
 } readset;
 
-static size_t rs_slot(const readset *rs, eng_value rel, size_t size)
+static size_t rs_find(const rs_ent *slot, size_t nslots, eng_value rel,
+                      size_t size)
 {
     uint64_t x;
     if (rel.type == ENG_INT)
@@ -122,36 +124,47 @@ static size_t rs_slot(const readset *rs, eng_value rel, size_t size)
     else
         x = rel.u.atom;
     x = (x ^ ((uint64_t)rel.type << 56) ^ ((uint64_t)size << 40)) * 0x9e3779b97f4a7c15ULL;
-    size_t i = (size_t)(x >> 32) & (RS_SLOTS - 1);
-    while (rs->size[i] && !(rs->size[i] == size && eng_value_equal(rs->rel[i], rel)))
-        i = (i + 1) & (RS_SLOTS - 1);
+    size_t i = (size_t)(x >> 32) & (nslots - 1);
+    while (slot[i].size && !(slot[i].size == size && eng_value_equal(slot[i].rel, rel)))
+        i = (i + 1) & (nslots - 1);
     return i;
 }
 
 static void rs_add(readset *rs, eng_value rel, size_t size)
 {
-    size_t i = rs_slot(rs, rel, size);
-    if (!size || rs->size[i])
+    if (!size || rs->oom)
         return;
-    if (rs->n == RS_MAX) {
-        rs->all = 1;
-        return;
+    if (2 * (rs->n + 1) > rs->nslots) {
+        size_t ns = rs->nslots ? 2 * rs->nslots : 256;
+        rs_ent *t = calloc(ns, sizeof *t);
+        if (!t) {
+            rs->oom = 1;
+            return;
+        }
+        for (size_t i = 0; i < rs->nslots; i++)
+            if (rs->slot[i].size)
+                t[rs_find(t, ns, rs->slot[i].rel, rs->slot[i].size)] = rs->slot[i];
+        free(rs->slot);
+        rs->slot = t;
+        rs->nslots = ns;
     }
-    rs->rel[i] = rel;
-    rs->size[i] = size;
-    rs->n++;
+    rs_ent *x = &rs->slot[rs_find(rs->slot, rs->nslots, rel, size)];
+    if (!x->size) {
+        x->rel = rel;
+        x->size = size;
+        rs->n++;
+    }
 }
 
 static int rs_has(const readset *rs, eng_value rel, size_t size)
 {
-    return rs->all || rs->size[rs_slot(rs, rel, size)] != 0;
+    return rs->nslots && rs->slot[rs_find(rs->slot, rs->nslots, rel, size)].size;
 }
 
 static void rs_build(eng_engine *e, readset *rs)
 {
     eng_value rel;
     eng_cond_info ci;
-    memset(rs, 0, sizeof *rs);
     for (size_t r = 0; r < eng_rule_count(e); r++) {
         const eng_rule *rule = eng_rule_at(e, r);
         for (size_t c = 0; c < eng_rule_cond_count(rule); c++)
@@ -366,23 +379,18 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
     }
     if (rc == ENG_ENOMEM || rc == ENG_EIO)
         goto done;
-    readset *rs = calloc(1, sizeof *rs);
-    if (!rs) {
+    readset rs = {0};
+    rs_build(k->e, &rs);
+    if (rs.oom)
         rc = ENG_ENOMEM;
+    for (size_t i = 0; i < eng_entry_count(k->e) && rc != ENG_ENOMEM; i++) {
+        int r2 = convert(k->e, &rs, eng_entry_at(k->e, i));
+        if (r2 == ENG_ENOMEM || (r2 && !rc))
+            rc = r2;
+    }
+    free(rs.slot);
+    if (rc == ENG_ENOMEM)
         goto done;
-    }
-    rs_build(k->e, rs);
-    for (size_t i = 0; i < eng_entry_count(k->e); i++) {
-        int r2 = convert(k->e, rs, eng_entry_at(k->e, i));
-        if (r2 == ENG_ENOMEM) {
-            rc = r2;
-            free(rs);
-            goto done;
-        }
-        if (r2 && !rc)
-            rc = r2;
-    }
-    free(rs);
     if (cat_index(k) && rc != ENG_ENOMEM)
         rc = ENG_ENOMEM;
     if (rc == ENG_OK || rc == ENG_EINVAL) {
