@@ -336,7 +336,7 @@ static const char *const builtin_kinds[] = {"rule", "question", "facts", "test"}
 static int key_in(const char *key, const char *const *keys, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(key, keys[i]))
+        if (key[0] == keys[i][0] && !strcmp(key, keys[i]))
             return 1;
     return 0;
 }
@@ -371,7 +371,7 @@ static int single(rdr *r, sect *s, const char *key, kv **out)
 {
     *out = NULL;
     for (size_t i = 0; i < s->nkvs; i++)
-        if (!strcmp(s->kvs[i].key, key)) {
+        if (s->kvs[i].key[0] == key[0] && !strcmp(s->kvs[i].key, key)) {
             if (*out) {
                 rerr(r, ENG_ERROR, s->kvs[i].line, 1, (int)strlen(key),
                      kv_text(&s->kvs[i], s->kvs[i].line),
