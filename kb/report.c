@@ -10,8 +10,12 @@
  * contribution without counting as a step, so a situation's score lists
  * each piece of evidence behind it.
  *
- * The report's strings and string lists live in chunks freed with it.
+ * Items share much of their provenance (every journey unit rests on the
+ * same picks), so a fact's sentence is formatted once per report and its
+ * reasons at each depth are found once, from those of its supports.  The
+ * report's strings and string lists live in chunks freed with it.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 #include "kb_int.h"
 
 #define MAX_REASONS 16          /* an item's reasons, at most */
+#define MAX_DEPTH 2             /* the deepest an item's reasons go */
 #define CHUNK 8192              /* bytes a chunk of memory is allocated with */
 
 /* ------------------------------------------------------------ memory */
@@ -37,13 +42,39 @@ typedef struct report_mem {
     chunk *chunks;          /* newest first */
 } report_mem;
 
+/* A because sentence, kept once per report whatever number of facts and
+ * items give it. */
+typedef struct rtext {
+    char *s;                /* in the report's memory */
+    size_t len;             /* strlen(s) */
+    size_t hash;            /* text_hash(s, len) */
+    unsigned char bit;      /* its bit in a list's mask (from the hash) */
+} rtext;
+
+/* A derived fact met while reading reasons, with what it contributes. */
+typedef struct fmemo {
+    const eng_fact *f;              /* the key */
+    rtext *because;                 /* its own sentence, or NULL */
+    rtext **at[MAX_DEPTH + 1];      /* its reasons down to each depth */
+    unsigned char n[MAX_DEPTH + 1]; /* ... how many (at most MAX_REASONS) */
+    unsigned char done;             /* bit D: at[D] is found; bit
+                                       MAX_DEPTH + 1: because is */
+} fmemo;
+
+#define BECAUSE_DONE (1u << (MAX_DEPTH + 1))
+
 typedef struct rb {
     kb *k;
     eng_engine *e;          /* the kb's */
     kb_report *r;           /* the report being built */
     chunk **mem;            /* the report's chunks */
+    chunk *tmp;             /* chunks freed when the report is built */
     char *empty;            /* the report's "", shared */
     int oom;                /* an allocation failed: the report is dropped */
+    void **facts;           /* fmemo by fact: open addressing, 3/4 full at most */
+    size_t nfacts, capfacts;    /* records, slots (a power of two) */
+    void **texts;           /* rtext by text: open addressing, 3/4 full at most */
+    size_t ntexts, captexts;    /* texts, slots (a power of two) */
     /* the relations read, interned once per build */
     eng_value rel_situation, rel_maturity, rel_model, rel_need, rel_finance,
         rel_advice, rel_journey, sym_primary, sym_secondary, sym_score,
@@ -248,39 +279,191 @@ static int is_total_of(const eng_fact *s, const eng_fact *f)
     return 1;
 }
 
+/* Doubles the open-addressing table *SLOTS of *CAP slots (a power of two,
+ * initially 0), placing its entries again by HASH. */
+static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
+{
+    size_t ncap = *cap ? 2 * *cap : 256;
+    void **v = calloc(ncap, sizeof *v);
+    if (!v) {
+        b->oom = 1;
+        return -1;
+    }
+    for (size_t i = 0; i < *cap; i++) {
+        void *p = (*slots)[i];
+        if (!p)
+            continue;
+        size_t j = hash(p) & (ncap - 1);
+        while (v[j])
+            j = (j + 1) & (ncap - 1);
+        v[j] = p;
+    }
+    free(*slots);
+    *slots = v;
+    *cap = ncap;
+    return 0;
+}
+
+/* Mixes in 8 bytes at a time: sentences are long, and a byte at a time
+ * would cost more than formatting them. */
+static size_t text_hash(const char *s, size_t len)
+{
+    const uint64_t k = 0x9e3779b97f4a7c15u;
+    uint64_t h = len * k, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 31;
+    }
+    w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 32);
+}
+
+static size_t rtext_hash(const void *p)
+{
+    return ((const rtext *)p)->hash;
+}
+
+static size_t fact_hash(const eng_fact *f)
+{
+    uint64_t h = (uint64_t)(uintptr_t)f * 0x9e3779b97f4a7c15u;
+    return (size_t)(h ^ h >> 29);
+}
+
+static size_t fmemo_hash(const void *p)
+{
+    return fact_hash(((const fmemo *)p)->f);
+}
+
+/* The report's one copy of the sentence S. */
+static rtext *text_of(rb *b, const char *s)
+{
+    if ((b->ntexts + 1) * 4 > b->captexts * 3 &&
+        grow(b, &b->texts, &b->captexts, rtext_hash))
+        return NULL;
+    size_t len = strlen(s), h = text_hash(s, len), i = h & (b->captexts - 1);
+    for (rtext *t; (t = b->texts[i]); i = (i + 1) & (b->captexts - 1))
+        if (t->hash == h && t->len == len && !memcmp(t->s, s, len))
+            return t;
+    rtext *t = chunk_alloc(b, &b->tmp, sizeof *t, 1);
+    if (!t || !(t->s = keep(b, s, len)))
+        return NULL;
+    t->len = len;
+    t->hash = h;
+    t->bit = (unsigned char)((h >> 7) & 63);
+    b->texts[i] = t;
+    b->ntexts++;
+    return t;
+}
+
+/* F's record, made when F is first met.  Facts stay in place while the
+ * report is read, so the address is the key. */
+static fmemo *memo_of(rb *b, const eng_fact *f)
+{
+    if ((b->nfacts + 1) * 4 > b->capfacts * 3 &&
+        grow(b, &b->facts, &b->capfacts, fmemo_hash))
+        return NULL;
+    size_t i = fact_hash(f) & (b->capfacts - 1);
+    for (fmemo *m; (m = b->facts[i]); i = (i + 1) & (b->capfacts - 1))
+        if (m->f == f)
+            return m;
+    fmemo *m = chunk_alloc(b, &b->tmp, sizeof *m, 1);
+    if (!m)
+        return NULL;
+    memset(m, 0, sizeof *m);
+    m->f = f;
+    b->facts[i] = m;
+    b->nfacts++;
+    return m;
+}
+
+/* M's own sentence (NULL: none), formatted when first needed: a fact whose
+ * supports give MAX_REASONS sentences never needs its own. */
+static rtext *because_of(rb *b, fmemo *m)
+{
+    if (!(m->done & BECAUSE_DONE)) {
+        char buf[2048];
+        if (eng_fact_because(b->e, m->f, buf, sizeof buf) && buf[0] &&
+            !(m->because = text_of(b, buf)))
+            return NULL;
+        m->done |= BECAUSE_DONE;
+    }
+    return m->because;
+}
+
 /* A list of reasons being put together: each sentence once. */
 typedef struct racc {
-    char *v[MAX_REASONS];           /* in the report's memory */
+    rtext *v[MAX_REASONS];
     size_t n;
+    uint64_t mask;          /* the bits of the sentences in v: a sentence
+                               whose bit is clear is not there */
 } racc;
 
-/* The because sentences of F and of the derived facts it rests on, down
- * to DEPTH steps; a running total counts as one step with all its parts. */
-static void reasons_of(rb *b, const eng_fact *f, racc *out, int depth)
+static void take(racc *a, rtext *t)
 {
-    if (!f || eng_fact_origin(f) != ENG_FROM_RULE || out->n >= MAX_REASONS)
-        return;
-    for (size_t i = 0; i < eng_fact_support_count(f); i++) {
-        const eng_fact *s = eng_fact_support(f, i);
-        if (is_total_of(s, f))
-            reasons_of(b, s, out, depth);       /* the same total, earlier */
-        else if (depth > 0)
-            reasons_of(b, s, out, depth - 1);
+    uint64_t bit = (uint64_t)1 << t->bit;
+    if (a->mask & bit)
+        for (size_t i = 0; i < a->n; i++)
+            if (a->v[i] == t)
+                return;
+    a->mask |= bit;
+    a->v[a->n++] = t;
+}
+
+/* The because sentences of F and of the derived facts it rests on, down
+ * to DEPTH steps; a running total counts as one step with all its parts.
+ * The order is that of a walk of the supports in order, each fact after
+ * those it rests on, keeping the first MAX_REASONS different sentences.
+ * The first MAX_REASONS different sentences of a sequence follow from
+ * those of its parts, so F's are found once per depth from its supports'
+ * and kept in its record (*N of them at the result). */
+static rtext **reasons_of(rb *b, const eng_fact *f, int depth, size_t *n)
+{
+    *n = 0;
+    if (!f || eng_fact_origin(f) != ENG_FROM_RULE)
+        return NULL;
+    fmemo *m = memo_of(b, f);
+    if (!m)
+        return NULL;
+    if (!((m->done >> depth) & 1)) {
+        racc a;
+        a.n = 0;
+        a.mask = 0;
+        size_t ns = eng_fact_support_count(f);
+        for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
+            const eng_fact *s = eng_fact_support(f, i);
+            size_t k = 0;
+            rtext **sub = NULL;
+            if (is_total_of(s, f))
+                sub = reasons_of(b, s, depth, &k);      /* the same total, earlier */
+            else if (depth > 0)
+                sub = reasons_of(b, s, depth - 1, &k);
+            for (size_t j = 0; j < k && a.n < MAX_REASONS; j++)
+                take(&a, sub[j]);
+        }
+        rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
+        if (own)
+            take(&a, own);
+        if (b->oom)
+            return NULL;
+        if (a.n && !(m->at[depth] = chunk_alloc(b, &b->tmp, a.n * sizeof *a.v, 1)))
+            return NULL;
+        if (a.n)
+            memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
+        m->n[depth] = (unsigned char)a.n;
+        m->done |= (unsigned char)(1u << depth);
     }
-    char buf[2048];
-    if (!eng_fact_because(b->e, f, buf, sizeof buf) || !buf[0] || out->n >= MAX_REASONS)
-        return;
-    for (size_t i = 0; i < out->n; i++)
-        if (!strcmp(out->v[i], buf))
-            return;
-    if ((out->v[out->n] = keep_str(b, buf)))
-        out->n++;
+    *n = m->n[depth];
+    return m->at[depth];
 }
 
 /* ------------------------------------------------------------ items */
 
 /* Fills IT for the catalogue entry NAME of KIND, with F's reasons down to
- * DEPTH steps; returns the entry (NULL: none) for the caller's own keys. */
+ * DEPTH (at most MAX_DEPTH) steps; returns the entry (NULL: none) for the
+ * caller's own keys. */
 static const eng_entry *fill(rb *b, kb_item *it, const char *kind, eng_value name,
                              const eng_fact *f, int depth)
 {
@@ -289,14 +472,12 @@ static const eng_entry *fill(rb *b, kb_item *it, const char *kind, eng_value nam
     it->id = value_text(b, name);
     it->title = title && title[0] ? keep_str(b, title) : it->id;
     it->text = keep_str(b, "");
-    racc a;
-    a.n = 0;
-    if (f)
-        reasons_of(b, f, &a, depth);
-    if (a.n && (it->reasons.v = keep_list(b, a.n))) {
-        for (size_t i = 0; i < a.n; i++)
-            it->reasons.v[i] = a.v[i];
-        it->reasons.n = a.n;
+    size_t n;
+    rtext **v = reasons_of(b, f, depth, &n);
+    if (n && (it->reasons.v = keep_list(b, n))) {
+        for (size_t i = 0; i < n; i++)
+            it->reasons.v[i] = v[i]->s;
+        it->reasons.n = n;
     }
     return en;
 }
@@ -466,6 +647,9 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
     b.sym_unit = sym(&b, "unit");
     if (!b.oom)
         collect(&b);
+    free(b.facts);
+    free(b.texts);
+    chunks_free(b.tmp);
     if (b.oom) {
         kb_report_free(b.r);
         return ENG_ENOMEM;
