@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,10 +57,130 @@ static const char advise_help[] =
 
 /* ------------------------------------------------------------ text */
 
+/* The text of a report is put together in a buffer and written a block at
+ * a time: it has hundreds of short pieces, and a call into stdio for each
+ * (with its lock, and printf parsing a format) costs more than the copy. */
 typedef struct out {
     FILE *fp;
     int colour;
+    size_t n;               /* bytes waiting in buf */
+    char buf[8192];
 } out;
+
+static void flush(out *o)
+{
+    if (o->n)
+        fwrite(o->buf, 1, o->n, o->fp);
+    o->n = 0;
+}
+
+static void put(out *o, const char *s, size_t len)
+{
+    if (len > sizeof o->buf - o->n) {
+        flush(o);
+        if (len > sizeof o->buf) {
+            fwrite(s, 1, len, o->fp);
+            return;
+        }
+    }
+    memcpy(o->buf + o->n, s, len);
+    o->n += len;
+}
+
+static void put_str(out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void put_char(out *o, char c)
+{
+    if (o->n == sizeof o->buf)
+        flush(o);
+    o->buf[o->n++] = c;
+}
+
+static void put_spaces(out *o, size_t k)
+{
+    static const char spaces[] = "                                ";
+    while (k) {
+        size_t c = k < sizeof spaces - 1 ? k : sizeof spaces - 1;
+        put(o, spaces, c);
+        k -= c;
+    }
+}
+
+/* S padded with spaces to WIDTH columns, as %-*s. */
+static void put_padded(out *o, const char *s, size_t width)
+{
+    size_t len = strlen(s);
+    put(o, s, len);
+    if (len < width)
+        put_spaces(o, width - len);
+}
+
+/* V right-aligned in WIDTH columns, as %*ld. */
+static void put_long(out *o, long v, size_t width)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    size_t len = (size_t)(tmp + sizeof tmp - p);
+    if (len < width)
+        put_spaces(o, width - len);
+    put(o, p, len);
+}
+
+static void vputf(out *o, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
+
+static void vputf(out *o, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    size_t room = sizeof o->buf - o->n;
+    int len = vsnprintf(o->buf + o->n, room, fmt, ap);
+    if (len >= 0 && (size_t)len < room) {
+        o->n += (size_t)len;
+    } else if (len >= 0) {              /* no room left: flush and again */
+        flush(o);
+        if ((size_t)len < sizeof o->buf)
+            o->n = (size_t)vsnprintf(o->buf, sizeof o->buf, fmt, again);
+        else
+            vfprintf(o->fp, fmt, again);
+    }
+    va_end(again);
+}
+
+static void putf(out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void putf(out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vputf(o, fmt, ap);
+    va_end(ap);
+}
+
+/* D as %g prints it.  Scores, levels and minutes are whole numbers, which
+ * %g prints as integers up to six digits (not -0). */
+static void put_num(out *o, double d)
+{
+    if (d > -1e6 && d < 1e6 && d == (double)(long)d && (d != 0 || !signbit(d)))
+        put_long(o, (long)d, 0);
+    else
+        putf(o, "%g", d);
+}
 
 static void heading(out *o, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -71,68 +192,69 @@ static void heading(out *o, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs(o->colour ? "\033[1m" : "", o->fp);
-    vfprintf(o->fp, fmt, ap);
-    fputs(o->colour ? "\033[0m\n" : "\n", o->fp);
+    put_str(o, o->colour ? "\033[1m" : "");
+    vputf(o, fmt, ap);
+    put_str(o, o->colour ? "\033[0m\n" : "\n");
     va_end(ap);
 }
 
-/* Writes TEXT wrapped at 76 columns, every line indented by INDENT
- * (the first after FIRST, already printed). */
 /* Writes TEXT wrapped at 76 columns, continuation lines indented by
- * INDENT, the first line starting at column FIRST.  Lines are put
- * together in a buffer and written whole (a report has hundreds). */
+ * INDENT, the first line starting at column FIRST.  Words are split at
+ * spaces only, and go straight into the buffer. */
 static void wrap(out *o, const char *text, int indent, int first)
 {
-    char buf[4096];
-    size_t n = 0;
     int col = first, started = 0;
     const char *p = text;
     while (*p) {
         while (*p == ' ')
             p++;
-        size_t w = strcspn(p, " ");
+        const char *word = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t w = (size_t)(p - word);
         if (!w)
             break;
         /* room for a break, an indent and the word: else flush first */
-        if (n + 1 + (size_t)indent + w + 1 > sizeof buf) {
-            fwrite(buf, 1, n, o->fp);
-            n = 0;
-        }
+        if (1 + (size_t)indent + w > sizeof o->buf - o->n)
+            flush(o);
         if (started && col + 1 + (int)w > 76) {
-            buf[n++] = '\n';
-            if (n + (size_t)indent + w + 1 > sizeof buf) {
-                fwrite(buf, 1, n, o->fp);
-                n = 0;
-            }
-            memset(buf + n, ' ', (size_t)indent);
-            n += (size_t)indent;
+            o->buf[o->n++] = '\n';
+            memset(o->buf + o->n, ' ', (size_t)indent);
+            o->n += (size_t)indent;
             col = indent;
         } else if (started) {
-            buf[n++] = ' ';
+            o->buf[o->n++] = ' ';
             col++;
         }
         started = 1;
-        if (n + w + 1 > sizeof buf) {       /* a word longer than the buffer */
-            fwrite(buf, 1, n, o->fp);
-            fwrite(p, 1, w, o->fp);
-            n = 0;
+        if (w > sizeof o->buf - o->n) {     /* a word longer than the buffer */
+            put(o, word, w);
         } else {
-            memcpy(buf + n, p, w);
-            n += w;
+            memcpy(o->buf + o->n, word, w);
+            o->n += w;
         }
         col += (int)w;
-        p += w;
     }
-    buf[n++] = '\n';
-    fwrite(buf, 1, n, o->fp);
+    put_char(o, '\n');
 }
 
 static void reasons(out *o, const kb_strs *r, int indent)
 {
     for (size_t i = 0; i < r->n; i++) {
-        fprintf(o->fp, "%*s- ", indent, "");
+        put_spaces(o, (size_t)indent);
+        put(o, "- ", 2);
         wrap(o, r->v[i], indent + 2, indent + 2);
+    }
+}
+
+/* ", ITEM" for each item of S after the first, " ITEM" for it. */
+static void put_list(out *o, const kb_strs *s)
+{
+    for (size_t j = 0; j < s->n; j++) {
+        if (j)
+            put_char(o, ',');
+        put_char(o, ' ');
+        put_str(o, s->v[j]);
     }
 }
 
@@ -145,94 +267,114 @@ static const char *bar(double level)
 
 static void render_text(out *o, const kb_report *r)
 {
-    FILE *fp = o->fp;
     heading(o, "== %s ==", r->respondent);
-    fputc('\n', fp);
+    put_char(o, '\n');
     if (r->situation.id) {
         char score[64];
         snprintf(score, sizeof score, " (evidence score %g)", r->situation.number);
         heading(o, "Situation: %s%s", r->situation.title, score);
         if (r->secondary.id)
-            fprintf(fp, "  Close second: %s (score %g): the twin has traits of both.\n",
-                    r->secondary.title, r->secondary.number);
-        if (r->transition.id)
-            fprintf(fp, "  Tied with %s: the twin is in transition.\n", r->transition.title);
-        fputs("  Scores:", fp);
-        for (size_t i = 0; i < r->scores.n; i++)
-            fprintf(fp, "%s %s %g", i ? "," : "", r->scores.v[i].title, r->scores.v[i].number);
-        fputs("\n  Evidence:\n", fp);
+            putf(o, "  Close second: %s (score %g): the twin has traits of both.\n",
+                 r->secondary.title, r->secondary.number);
+        if (r->transition.id) {
+            put_str(o, "  Tied with ");
+            put_str(o, r->transition.title);
+            put_str(o, ": the twin is in transition.\n");
+        }
+        put_str(o, "  Scores:");
+        for (size_t i = 0; i < r->scores.n; i++) {
+            if (i)
+                put_char(o, ',');
+            put_char(o, ' ');
+            put_str(o, r->scores.v[i].title);
+            put_char(o, ' ');
+            put_num(o, r->scores.v[i].number);
+        }
+        put_str(o, "\n  Evidence:\n");
         for (size_t i = 0; i < r->scores.n; i++)
             reasons(o, &r->scores.v[i].reasons, 4);
-        fputs("  Decision:\n", fp);
+        put_str(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
-        fputc('\n', fp);
+        put_char(o, '\n');
     }
     if (r->band.id) {
         heading(o, "Maturity: %s%s", r->band.title,
                 r->weakest_first ? " -- work on the weakest dimensions first" : "");
         for (size_t i = 0; i < r->dimensions.n; i++) {
             const kb_item *d = &r->dimensions.v[i];
-            fprintf(fp, "  %-36s %s %g/4\n", d->title, bar(d->number), d->number);
+            put_str(o, "  ");
+            put_padded(o, d->title, 36);
+            put_char(o, ' ');
+            put_str(o, bar(d->number));
+            put_char(o, ' ');
+            put_num(o, d->number);
+            put_str(o, "/4\n");
         }
-        fputs("  Why:\n", fp);
+        put_str(o, "  Why:\n");
         reasons(o, &r->band.reasons, 4);
-        fputc('\n', fp);
+        put_char(o, '\n');
     }
     if (r->model.id) {
         heading(o, "Governance model: %s", r->model.title);
         if (r->model.text[0]) {
-            fputs("  ", fp);
+            put_str(o, "  ");
             wrap(o, r->model.text, 2, 2);
         }
-        fputs("  Signals:\n", fp);
+        put_str(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
-        fputc('\n', fp);
+        put_char(o, '\n');
     }
     heading(o, "Roles the twin needs that you lack%s", r->roles.n ? "" : " (none)");
     for (size_t i = 0; i < r->roles.n; i++) {
         const kb_item *it = &r->roles.v[i];
-        fprintf(fp, "  * %s\n", it->title);
+        put_str(o, "  * ");
+        put_str(o, it->title);
+        put_char(o, '\n');
         if (it->text[0]) {
-            fputs("    ", fp);
+            put_str(o, "    ");
             wrap(o, it->text, 4, 4);
         }
         reasons(o, &it->reasons, 4);
     }
-    fputc('\n', fp);
+    put_char(o, '\n');
     heading(o, "Financing and procurement%s", r->finance.n ? "" : " (none found)");
     for (size_t i = 0; i < r->finance.n; i++) {
         const kb_item *it = &r->finance.v[i];
-        fprintf(fp, "  * %s\n", it->title);
+        put_str(o, "  * ");
+        put_str(o, it->title);
+        put_char(o, '\n');
         if (it->text[0]) {
-            fputs("    First step: ", fp);
+            put_str(o, "    First step: ");
             wrap(o, it->text, 6, 16);
         }
         reasons(o, &it->reasons, 4);
     }
-    fputc('\n', fp);
+    put_char(o, '\n');
     heading(o, "Next steps, most urgent first%s", r->advice.n ? "" : " (none)");
     for (size_t i = 0; i < r->advice.n; i++) {
         const kb_item *it = &r->advice.v[i];
-        fprintf(fp, "  %2zu. %s\n      ", i + 1, it->title);
+        put_str(o, "  ");
+        put_long(o, (long)(i + 1), 2);
+        put_str(o, ". ");
+        put_str(o, it->title);
+        put_str(o, "\n      ");
         wrap(o, it->text, 6, 6);
         if (it->who.n) {
-            fputs("      Who:", fp);
-            for (size_t j = 0; j < it->who.n; j++)
-                fprintf(fp, "%s %s", j ? "," : "", it->who.v[j]);
-            fputc('\n', fp);
+            put_str(o, "      Who:");
+            put_list(o, &it->who);
+            put_char(o, '\n');
         }
         if (it->units.n) {
-            fputs("      Learn:", fp);
-            for (size_t j = 0; j < it->units.n; j++)
-                fprintf(fp, "%s %s", j ? "," : "", it->units.v[j]);
-            fputc('\n', fp);
+            put_str(o, "      Learn:");
+            put_list(o, &it->units);
+            put_char(o, '\n');
         }
         if (it->reasons.n) {
-            fputs("      Because:\n", fp);
+            put_str(o, "      Because:\n");
             reasons(o, &it->reasons, 8);
         }
     }
-    fputc('\n', fp);
+    put_char(o, '\n');
     char total[64];
     snprintf(total, sizeof total, "%ld h %02ld min", r->journey_minutes / 60,
              r->journey_minutes % 60);
@@ -240,20 +382,33 @@ static void render_text(out *o, const kb_report *r)
             r->journey.n == 1 ? "" : "s", total);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
-        fprintf(fp, "  %2ld. %-8s %s (%g min, EQF %ld)\n", it->rank, it->id,
-                it->title, it->number, it->eqf);
+        put_str(o, "  ");
+        put_long(o, it->rank, 2);
+        put_str(o, ". ");
+        put_padded(o, it->id, 8);
+        put_char(o, ' ');
+        put_str(o, it->title);
+        put_str(o, " (");
+        put_num(o, it->number);
+        put_str(o, " min, EQF ");
+        put_long(o, it->eqf, 0);
+        put_str(o, ")\n");
     }
     if (r->journey.n && r->journey.v[0].reasons.n) {
-        fputs("  Chosen because:\n", fp);
+        put_str(o, "  Chosen because:\n");
         reasons(o, &r->journey.v[0].reasons, 4);
     }
-    fputc('\n', fp);
+    put_char(o, '\n');
 }
 
 void cli_report_text(FILE *fp, const kb_report *r, int colour)
 {
-    out o = {fp, colour};
+    out o;
+    o.fp = fp;
+    o.colour = colour;
+    o.n = 0;
     render_text(&o, r);
+    flush(&o);
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -808,7 +963,7 @@ int cmd_advise(int argc, char **argv)
         }
     }
     /* colour only for text on a terminal */
-    out o = {fp, format == CLI_FMT_TEXT && fp == stdout && cli_colour(stdout)};
+    int colour = format == CLI_FMT_TEXT && fp == stdout && cli_colour(stdout);
     int first = 1;
     if (format == CLI_FMT_JSON)
         fputs("{\"respondents\":[", fp);
@@ -866,7 +1021,7 @@ int cmd_advise(int argc, char **argv)
             rep = NULL;
             break;
         default:
-            render_text(&o, rep);
+            cli_report_text(fp, rep, colour);
         }
         first = 0;
         kb_report_free(rep);

@@ -339,20 +339,28 @@ static int cat_index(kb *k)
     return 0;
 }
 
-const char *kb_catalogue(kb *k, const char *kind, const char *name,
-                         const char *key)
+const eng_entry *kb_catalogue_entry(kb *k, const char *kind, const char *name)
 {
     eng_entry probe;
     const eng_entry *pp = &probe;
     probe.kind = kind;
     probe.name = name;
     const eng_entry **hit = k->cat ? bsearch(&pp, k->cat, k->ncat, sizeof *k->cat, cmp_entry) : NULL;
-    if (!hit)
-        return NULL;
-    for (size_t i = 0; i < (*hit)->nfields; i++)
-        if (!strcmp((*hit)->fields[i].key, key))
-            return (*hit)->fields[i].value;
+    return hit ? *hit : NULL;
+}
+
+const char *kb_entry_value(const eng_entry *en, const char *key)
+{
+    for (size_t i = 0; en && i < en->nfields; i++)
+        if (!strcmp(en->fields[i].key, key))
+            return en->fields[i].value;
     return NULL;
+}
+
+const char *kb_catalogue(kb *k, const char *kind, const char *name,
+                         const char *key)
+{
+    return kb_entry_value(kb_catalogue_entry(k, kind, name), key);
 }
 
 kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,

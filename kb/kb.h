@@ -84,7 +84,9 @@ int kb_answered(kb *k, const eng_question *q);
 
 /* ------------------------------------------------------------ advice */
 
-/* A list of strings owned by its report. */
+/* A list of strings owned by its report.  Read-only: items may share a
+ * string (a reason several items give, a title that is the id), and all
+ * are freed with the report by kb_report_free. */
 typedef struct kb_strs {
     char **v;
     size_t n;

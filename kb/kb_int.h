@@ -50,6 +50,12 @@ struct kb {
  * ENG_ENOMEM. */
 int kb_check_refs(kb *k);
 
+/* The catalogue entry [KIND NAME], or NULL; then the value of KEY in EN
+ * (NULL: none), as kb_catalogue gives it.  Read a few keys of one entry
+ * this way to look it up once.  Valid until kb_close. */
+const eng_entry *kb_catalogue_entry(kb *k, const char *kind, const char *name);
+const char *kb_entry_value(const eng_entry *en, const char *key);
+
 /* Frees the questionnaire index (see kb_questions_index). */
 void kb_index_free(kb *k);
 

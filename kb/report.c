@@ -9,89 +9,180 @@
  * evidence first.  A running total built by `add` is followed to every
  * contribution without counting as a step, so a situation's score lists
  * each piece of evidence behind it.
+ *
+ * Items share much of their provenance (every journey unit rests on the
+ * same picks), so a fact's sentence is formatted once per report and its
+ * reasons at each depth are found once, from those of its supports.  The
+ * report's strings and string lists live in chunks freed with it.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kb_int.h"
 
-#define MAX_REASONS 16
+#define MAX_REASONS 16          /* an item's reasons, at most */
+#define MAX_DEPTH 2             /* the deepest an item's reasons go */
+#define CHUNK 8192              /* bytes a chunk of memory is allocated with */
+
+/* ------------------------------------------------------------ memory */
+
+/* A block of memory handed out front to back and freed whole. */
+typedef struct chunk {
+    struct chunk *next;     /* the chunk allocated before */
+    size_t used, size;      /* bytes of mem handed out, and in all */
+    void *mem[];            /* pointer-aligned */
+} chunk;
+
+/* A report and the chunks its strings and lists of strings live in:
+ * kb_report comes first, so the caller's pointer is this. */
+typedef struct report_mem {
+    kb_report r;
+    chunk *chunks;          /* newest first */
+} report_mem;
+
+/* A because sentence, kept once per report whatever number of facts and
+ * items give it. */
+typedef struct rtext {
+    char *s;                /* in the report's memory */
+    size_t len;             /* strlen(s) */
+    size_t hash;            /* text_hash(s, len) */
+    unsigned char bit;      /* its bit in a list's mask (from the hash) */
+} rtext;
+
+/* A derived fact met while reading reasons, with what it contributes. */
+typedef struct fmemo {
+    const eng_fact *f;              /* the key */
+    rtext *because;                 /* its own sentence, or NULL */
+    rtext **at[MAX_DEPTH + 1];      /* its reasons down to each depth */
+    unsigned char n[MAX_DEPTH + 1]; /* ... how many (at most MAX_REASONS) */
+    unsigned char done;             /* bit D: at[D] is found; bit
+                                       MAX_DEPTH + 1: because is */
+} fmemo;
+
+#define BECAUSE_DONE (1u << (MAX_DEPTH + 1))
 
 typedef struct rb {
     kb *k;
-    eng_engine *e;
-    kb_report *r;
-    int oom;
+    eng_engine *e;          /* the kb's */
+    kb_report *r;           /* the report being built */
+    chunk **mem;            /* the report's chunks */
+    chunk *tmp;             /* chunks freed when the report is built */
+    char *empty;            /* the report's "", shared */
+    int oom;                /* an allocation failed: the report is dropped */
+    void **facts;           /* fmemo by fact: open addressing, 3/4 full at most */
+    size_t nfacts, capfacts;    /* records, slots (a power of two) */
+    void **texts;           /* rtext by text: open addressing, 3/4 full at most */
+    size_t ntexts, captexts;    /* texts, slots (a power of two) */
     /* the relations read, interned once per build */
     eng_value rel_situation, rel_maturity, rel_model, rel_need, rel_finance,
         rel_advice, rel_journey, sym_primary, sym_secondary, sym_score,
         sym_band, sym_role, sym_option, sym_unit, sym_transition;
 } rb;
 
-static char *dupstr(rb *b, const char *s)
+/* SIZE bytes aligned for a pointer (ALIGNED) or not, from the chunks at
+ * *HEAD; NULL and b->oom when out of memory. */
+static void *chunk_alloc(rb *b, chunk **head, size_t size, int aligned)
 {
-    char *p = strdup(s ? s : "");
-    if (!p)
+    chunk *c = *head;
+    if (c) {
+        size_t at = c->used;
+        if (aligned)
+            at = (at + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+        if (at <= c->size && size <= c->size - at) {
+            c->used = at + size;
+            return (char *)c->mem + at;
+        }
+    }
+    size_t room = CHUNK - sizeof *c;
+    /* a large block gets a chunk of its own, behind the one being filled */
+    int own = size > room / 4;
+    if (size > room)
+        room = size;
+    chunk *n = malloc(sizeof *n + room);
+    if (!n) {
         b->oom = 1;
+        return NULL;
+    }
+    n->size = room;
+    n->used = size;
+    if (own && c) {
+        n->next = c->next;
+        c->next = n;
+    } else {
+        n->next = c;
+        *head = n;
+    }
+    return n->mem;
+}
+
+static void chunks_free(chunk *c)
+{
+    while (c) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+/* A copy of the LEN bytes at S in the report's memory (one "" for all). */
+static char *keep(rb *b, const char *s, size_t len)
+{
+    if (!len && b->empty)
+        return b->empty;
+    char *p = chunk_alloc(b, b->mem, len + 1, 0);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
     return p;
 }
 
+static char *keep_str(rb *b, const char *s)
+{
+    s = s ? s : "";
+    return keep(b, s, strlen(s));
+}
+
+/* A list of N strings in the report's memory, filled by the caller. */
+static char **keep_list(rb *b, size_t n)
+{
+    return n ? chunk_alloc(b, b->mem, n * sizeof(char *), 1) : NULL;
+}
+
+/* Adds TEXT to S (of room for more) unless it is there. */
 static void strs_add(rb *b, kb_strs *s, const char *text)
 {
     for (size_t i = 0; i < s->n; i++)
         if (!strcmp(s->v[i], text))
             return;
-    char **v = realloc(s->v, (s->n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = 1;
-        return;
-    }
-    s->v = v;
-    if ((s->v[s->n] = dupstr(b, text)))
+    if ((s->v[s->n] = keep_str(b, text)))
         s->n++;
 }
 
-static void strs_free(kb_strs *s)
+/* A new item at the end of L.  The array grows by doubling: it is full
+ * whenever its length is a power of two. */
+static kb_item *list_add(rb *b, kb_list *l)
 {
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-    s->v = NULL;
-    s->n = 0;
-}
-
-static void item_free(kb_item *it)
-{
-    free(it->id);
-    free(it->title);
-    free(it->text);
-    free(it->module);
-    strs_free(&it->reasons);
-    strs_free(&it->who);
-    strs_free(&it->units);
-    memset(it, 0, sizeof *it);
+    if (!(l->n & (l->n - 1))) {
+        size_t cap = l->n ? 2 * l->n : 1;
+        kb_item *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            b->oom = 1;
+            return NULL;
+        }
+        l->v = v;
+    }
+    memset(&l->v[l->n], 0, sizeof *l->v);
+    return &l->v[l->n++];
 }
 
 static void list_free(kb_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        item_free(&l->v[i]);
     free(l->v);
     l->v = NULL;
     l->n = 0;
-}
-
-static kb_item *list_add(rb *b, kb_list *l)
-{
-    kb_item *v = realloc(l->v, (l->n + 1) * sizeof *v);
-    if (!v) {
-        b->oom = 1;
-        return NULL;
-    }
-    l->v = v;
-    memset(&v[l->n], 0, sizeof *v);
-    return &v[l->n++];
 }
 
 static eng_value sym(rb *b, const char *s)
@@ -104,27 +195,23 @@ static eng_value sym(rb *b, const char *s)
     return v;
 }
 
-/* A catalogue value, from the entry itself: REL is "kind.key". */
-static const char *cat(rb *b, const char *rel, eng_value name)
+/* Is V the symbol S?  (eng_value_equal, for a symbol S.) */
+static int is(eng_value v, eng_value s)
 {
-    char kind[64];
-    const char *dot = strchr(rel, '.');
+    return v.type == s.type && v.u.atom == s.u.atom;
+}
+
+/* ------------------------------------------------------------ catalogue */
+
+/* The catalogue entry [KIND NAME], or NULL. */
+static const eng_entry *entry(rb *b, const char *kind, eng_value name)
+{
     const char *nm = eng_value_text(b->e, name, NULL);
-    if (!dot || !nm || (size_t)(dot - rel) >= sizeof kind)
-        return NULL;
-    memcpy(kind, rel, (size_t)(dot - rel));
-    kind[dot - rel] = '\0';
-    return kb_catalogue(b->k, kind, nm, dot + 1);
+    return nm ? kb_catalogue_entry(b->k, kind, nm) : NULL;
 }
 
-static char *cat_text(rb *b, const char *rel, eng_value name)
+static double number(const char *s, double dflt)
 {
-    return dupstr(b, cat(b, rel, name));
-}
-
-static double cat_number(rb *b, const char *rel, eng_value name, double dflt)
-{
-    const char *s = cat(b, rel, name);
     char *end;
     if (!s)
         return dflt;
@@ -132,13 +219,18 @@ static double cat_number(rb *b, const char *rel, eng_value name, double dflt)
     return end != s ? d : dflt;
 }
 
-/* Adds each item of the comma-separated catalogue list REL of NAME to OUT,
- * through TITLE_OF ("persona.title") when given. */
-static void cat_list(rb *b, const char *rel, eng_value name, const char *title_of,
-                     kb_strs *out)
+/* The items of the comma-separated list KEY of EN, each once, through
+ * the titles of the entries of TITLE_OF ("persona") when given. */
+static void cat_list(rb *b, const eng_entry *en, const char *key,
+                     const char *title_of, kb_strs *out)
 {
-    const char *s = cat(b, rel, name);
-    while (s && *s) {
+    const char *s = kb_entry_value(en, key);
+    size_t max = 1;
+    for (const char *c = s; c && *c; c++)
+        max += *c == ',';
+    if (!s || !*s || !(out->v = keep_list(b, max)))
+        return;
+    while (*s) {
         while (*s == ' ' || *s == ',')
             s++;
         size_t len = strcspn(s, ",");
@@ -151,12 +243,8 @@ static void cat_list(rb *b, const char *rel, eng_value name, const char *title_o
             len = sizeof item - 1;
         memcpy(item, s, len);
         item[len] = '\0';
-        const char *t = NULL;
-        if (title_of) {
-            eng_value v;
-            if (!eng_intern(b->e, item, len, ENG_SYMBOL, &v))
-                t = cat(b, title_of, v);
-        }
+        const char *t = title_of ?
+            kb_entry_value(kb_catalogue_entry(b->k, title_of, item), "title") : NULL;
         strs_add(b, out, t ? t : item);
         s += strcspn(s, ",");
     }
@@ -167,15 +255,17 @@ static char *value_text(rb *b, eng_value v)
     char buf[1024];
     const char *t = eng_value_text(b->e, v, NULL);
     if (t)
-        return dupstr(b, t);
+        return keep_str(b, t);
     eng_value_format(b->e, v, buf, sizeof buf);
-    return dupstr(b, buf);
+    return keep_str(b, buf);
 }
 
 static double value_number(eng_value v)
 {
     return v.type == ENG_INT ? (double)v.u.i : v.type == ENG_REAL ? v.u.r : 0;
 }
+
+/* ------------------------------------------------------------ reasons */
 
 /* Is S the previous total of F (same relation and leading values)? */
 static int is_total_of(const eng_fact *s, const eng_fact *f)
@@ -189,39 +279,207 @@ static int is_total_of(const eng_fact *s, const eng_fact *f)
     return 1;
 }
 
-/* The because sentences of F and of the derived facts it rests on, down
- * to DEPTH steps; a running total counts as one step with all its parts. */
-static void reasons_of(rb *b, const eng_fact *f, kb_strs *out, int depth)
+/* Doubles the open-addressing table *SLOTS of *CAP slots (a power of two,
+ * initially 0), placing its entries again by HASH. */
+static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
 {
-    if (!f || eng_fact_origin(f) != ENG_FROM_RULE || out->n >= MAX_REASONS)
-        return;
-    for (size_t i = 0; i < eng_fact_support_count(f); i++) {
-        const eng_fact *s = eng_fact_support(f, i);
-        if (is_total_of(s, f))
-            reasons_of(b, s, out, depth);       /* the same total, earlier */
-        else if (depth > 0)
-            reasons_of(b, s, out, depth - 1);
+    size_t ncap = *cap ? 2 * *cap : 256;
+    void **v = calloc(ncap, sizeof *v);
+    if (!v) {
+        b->oom = 1;
+        return -1;
     }
-    char buf[2048];
-    if (eng_fact_because(b->e, f, buf, sizeof buf) && buf[0] && out->n < MAX_REASONS)
-        strs_add(b, out, buf);
+    for (size_t i = 0; i < *cap; i++) {
+        void *p = (*slots)[i];
+        if (!p)
+            continue;
+        size_t j = hash(p) & (ncap - 1);
+        while (v[j])
+            j = (j + 1) & (ncap - 1);
+        v[j] = p;
+    }
+    free(*slots);
+    *slots = v;
+    *cap = ncap;
+    return 0;
 }
 
-/* Fills IT for the catalogue entry NAME of KIND, with F's reasons. */
-static void fill(rb *b, kb_item *it, const char *kind, eng_value name,
-                 const eng_fact *f, int depth)
+/* Mixes in 8 bytes at a time: sentences are long, and a byte at a time
+ * would cost more than formatting them. */
+static size_t text_hash(const char *s, size_t len)
 {
-    char rel[64];
-    it->id = value_text(b, name);
-    snprintf(rel, sizeof rel, "%s.title", kind);
-    it->title = cat_text(b, rel, name);
-    if (it->title && !it->title[0]) {
-        free(it->title);
-        it->title = dupstr(b, it->id);
+    const uint64_t k = 0x9e3779b97f4a7c15u;
+    uint64_t h = len * k, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 31;
     }
-    it->text = dupstr(b, "");
-    if (f)
-        reasons_of(b, f, &it->reasons, depth);
+    w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * k;
+    return (size_t)(h ^ h >> 32);
+}
+
+static size_t rtext_hash(const void *p)
+{
+    return ((const rtext *)p)->hash;
+}
+
+static size_t fact_hash(const eng_fact *f)
+{
+    uint64_t h = (uint64_t)(uintptr_t)f * 0x9e3779b97f4a7c15u;
+    return (size_t)(h ^ h >> 29);
+}
+
+static size_t fmemo_hash(const void *p)
+{
+    return fact_hash(((const fmemo *)p)->f);
+}
+
+/* The report's one copy of the sentence S. */
+static rtext *text_of(rb *b, const char *s)
+{
+    if ((b->ntexts + 1) * 4 > b->captexts * 3 &&
+        grow(b, &b->texts, &b->captexts, rtext_hash))
+        return NULL;
+    size_t len = strlen(s), h = text_hash(s, len), i = h & (b->captexts - 1);
+    for (rtext *t; (t = b->texts[i]); i = (i + 1) & (b->captexts - 1))
+        if (t->hash == h && t->len == len && !memcmp(t->s, s, len))
+            return t;
+    rtext *t = chunk_alloc(b, &b->tmp, sizeof *t, 1);
+    if (!t || !(t->s = keep(b, s, len)))
+        return NULL;
+    t->len = len;
+    t->hash = h;
+    t->bit = (unsigned char)((h >> 7) & 63);
+    b->texts[i] = t;
+    b->ntexts++;
+    return t;
+}
+
+/* F's record, made when F is first met.  Facts stay in place while the
+ * report is read, so the address is the key. */
+static fmemo *memo_of(rb *b, const eng_fact *f)
+{
+    if ((b->nfacts + 1) * 4 > b->capfacts * 3 &&
+        grow(b, &b->facts, &b->capfacts, fmemo_hash))
+        return NULL;
+    size_t i = fact_hash(f) & (b->capfacts - 1);
+    for (fmemo *m; (m = b->facts[i]); i = (i + 1) & (b->capfacts - 1))
+        if (m->f == f)
+            return m;
+    fmemo *m = chunk_alloc(b, &b->tmp, sizeof *m, 1);
+    if (!m)
+        return NULL;
+    memset(m, 0, sizeof *m);
+    m->f = f;
+    b->facts[i] = m;
+    b->nfacts++;
+    return m;
+}
+
+/* M's own sentence (NULL: none), formatted when first needed: a fact whose
+ * supports give MAX_REASONS sentences never needs its own. */
+static rtext *because_of(rb *b, fmemo *m)
+{
+    if (!(m->done & BECAUSE_DONE)) {
+        char buf[2048];
+        if (eng_fact_because(b->e, m->f, buf, sizeof buf) && buf[0] &&
+            !(m->because = text_of(b, buf)))
+            return NULL;
+        m->done |= BECAUSE_DONE;
+    }
+    return m->because;
+}
+
+/* A list of reasons being put together: each sentence once. */
+typedef struct racc {
+    rtext *v[MAX_REASONS];
+    size_t n;
+    uint64_t mask;          /* the bits of the sentences in v: a sentence
+                               whose bit is clear is not there */
+} racc;
+
+static void take(racc *a, rtext *t)
+{
+    uint64_t bit = (uint64_t)1 << t->bit;
+    if (a->mask & bit)
+        for (size_t i = 0; i < a->n; i++)
+            if (a->v[i] == t)
+                return;
+    a->mask |= bit;
+    a->v[a->n++] = t;
+}
+
+/* The because sentences of F and of the derived facts it rests on, down
+ * to DEPTH steps; a running total counts as one step with all its parts.
+ * The order is that of a walk of the supports in order, each fact after
+ * those it rests on, keeping the first MAX_REASONS different sentences.
+ * The first MAX_REASONS different sentences of a sequence follow from
+ * those of its parts, so F's are found once per depth from its supports'
+ * and kept in its record (*N of them at the result). */
+static rtext **reasons_of(rb *b, const eng_fact *f, int depth, size_t *n)
+{
+    *n = 0;
+    if (!f || eng_fact_origin(f) != ENG_FROM_RULE)
+        return NULL;
+    fmemo *m = memo_of(b, f);
+    if (!m)
+        return NULL;
+    if (!((m->done >> depth) & 1)) {
+        racc a;
+        a.n = 0;
+        a.mask = 0;
+        size_t ns = eng_fact_support_count(f);
+        for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
+            const eng_fact *s = eng_fact_support(f, i);
+            size_t k = 0;
+            rtext **sub = NULL;
+            if (is_total_of(s, f))
+                sub = reasons_of(b, s, depth, &k);      /* the same total, earlier */
+            else if (depth > 0)
+                sub = reasons_of(b, s, depth - 1, &k);
+            for (size_t j = 0; j < k && a.n < MAX_REASONS; j++)
+                take(&a, sub[j]);
+        }
+        rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
+        if (own)
+            take(&a, own);
+        if (b->oom)
+            return NULL;
+        if (a.n && !(m->at[depth] = chunk_alloc(b, &b->tmp, a.n * sizeof *a.v, 1)))
+            return NULL;
+        if (a.n)
+            memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
+        m->n[depth] = (unsigned char)a.n;
+        m->done |= (unsigned char)(1u << depth);
+    }
+    *n = m->n[depth];
+    return m->at[depth];
+}
+
+/* ------------------------------------------------------------ items */
+
+/* Fills IT for the catalogue entry NAME of KIND, with F's reasons down to
+ * DEPTH (at most MAX_DEPTH) steps; returns the entry (NULL: none) for the
+ * caller's own keys. */
+static const eng_entry *fill(rb *b, kb_item *it, const char *kind, eng_value name,
+                             const eng_fact *f, int depth)
+{
+    const eng_entry *en = entry(b, kind, name);
+    const char *title = kb_entry_value(en, "title");
+    it->id = value_text(b, name);
+    it->title = title && title[0] ? keep_str(b, title) : it->id;
+    it->text = keep_str(b, "");
+    size_t n;
+    rtext **v = reasons_of(b, f, depth, &n);
+    if (n && (it->reasons.v = keep_list(b, n))) {
+        for (size_t i = 0; i < n; i++)
+            it->reasons.v[i] = v[i]->s;
+        it->reasons.n = n;
+    }
+    return en;
 }
 
 static const char *const dims[] = {"strategy", "governance", "data", "technology",
@@ -247,10 +505,10 @@ static int cmp_id(const void *a, const void *b)
     return strcmp(((const kb_item *)a)->id, ((const kb_item *)b)->id);
 }
 
-static void text_from(rb *b, kb_item *it, const char *rel, eng_value name)
+/* IT's text: KEY of its entry EN, or "". */
+static void text_from(rb *b, kb_item *it, const eng_entry *en, const char *key)
 {
-    free(it->text);
-    it->text = cat_text(b, rel, name);
+    it->text = keep_str(b, kb_entry_value(en, key));
 }
 
 /* One pass over working memory picks up every conclusion. */
@@ -261,25 +519,28 @@ static void collect(rb *b)
     const eng_fact *dimfacts[8] = {0}, *scorefacts[4] = {0};
     for (const eng_fact *f = eng_fact_next(e, NULL); f && !b->oom;
          f = eng_fact_next(e, f)) {
-        size_t n = eng_fact_size(f);
         eng_value rel = eng_fact_value(f, 0);
+        if (!is(rel, b->rel_situation) && !is(rel, b->rel_maturity) &&
+            !is(rel, b->rel_model) && !is(rel, b->rel_need) && !is(rel, b->rel_finance) &&
+            !is(rel, b->rel_advice) && !is(rel, b->rel_journey))
+            continue;       /* most facts: not a conclusion */
+        size_t n = eng_fact_size(f);
         eng_value a1 = eng_fact_value(f, 1);
         eng_value a2 = n > 2 ? eng_fact_value(f, 2) : a1;
-        if (eng_value_equal(rel, b->rel_situation) && n == 3) {
-            kb_item *it = eng_value_equal(a1, b->sym_primary) ? &r->situation
-                        : eng_value_equal(a1, b->sym_secondary) ? &r->secondary
-                        : eng_value_equal(a1, b->sym_transition) ? &r->transition
+        if (is(rel, b->rel_situation) && n == 3) {
+            kb_item *it = is(a1, b->sym_primary) ? &r->situation
+                        : is(a1, b->sym_secondary) ? &r->secondary
+                        : is(a1, b->sym_transition) ? &r->transition
                         : NULL;
             if (it && !it->id)
                 fill(b, it, "situation", a2, f, 0);
-        } else if (eng_value_equal(rel, b->rel_situation) && n == 4 &&
-                   eng_value_equal(a1, b->sym_score)) {
+        } else if (is(rel, b->rel_situation) && n == 4 && is(a1, b->sym_score)) {
             const char *s = eng_value_text(e, a2, NULL);
             for (int i = 0; s && i < 4; i++)
                 if (!strcmp(s, sits[i]))
                     scorefacts[i] = f;
-        } else if (eng_value_equal(rel, b->rel_maturity) && n == 3) {
-            if (eng_value_equal(a1, b->sym_band)) {
+        } else if (is(rel, b->rel_maturity) && n == 3) {
+            if (is(a1, b->sym_band)) {
                 if (!r->band.id)
                     fill(b, &r->band, "band", a2, f, 0);
                 continue;
@@ -288,46 +549,36 @@ static void collect(rb *b)
             for (int i = 0; s && i < 8; i++)
                 if (!strcmp(s, dims[i]))
                     dimfacts[i] = f;
-        } else if (eng_value_equal(rel, b->rel_model) && n == 3 &&
-                   eng_value_equal(a1, b->sym_primary)) {
-            if (!r->model.id) {
-                fill(b, &r->model, "model", a2, f, 2);
-                text_from(b, &r->model, "model.fits", a2);
-            }
-        } else if (eng_value_equal(rel, b->rel_need) && n == 3 &&
-                   eng_value_equal(a1, b->sym_role)) {
+        } else if (is(rel, b->rel_model) && n == 3 && is(a1, b->sym_primary)) {
+            if (!r->model.id)
+                text_from(b, &r->model, fill(b, &r->model, "model", a2, f, 2), "fits");
+        } else if (is(rel, b->rel_need) && n == 3 && is(a1, b->sym_role)) {
             kb_item *it = list_add(b, &r->roles);
-            if (it) {
-                fill(b, it, "persona", a2, f, 1);
-                text_from(b, it, "persona.does", a2);
-            }
-        } else if (eng_value_equal(rel, b->rel_finance) && n == 3 &&
-                   eng_value_equal(a1, b->sym_option)) {
+            if (it)
+                text_from(b, it, fill(b, it, "persona", a2, f, 1), "does");
+        } else if (is(rel, b->rel_finance) && n == 3 && is(a1, b->sym_option)) {
             kb_item *it = list_add(b, &r->finance);
-            if (it) {
-                fill(b, it, "finance", a2, f, 0);
-                text_from(b, it, "finance.first_step", a2);
-            }
-        } else if (eng_value_equal(rel, b->rel_advice) && n == 2) {
+            if (it)
+                text_from(b, it, fill(b, it, "finance", a2, f, 0), "first_step");
+        } else if (is(rel, b->rel_advice) && n == 2) {
             kb_item *it = list_add(b, &r->advice);
             if (!it)
                 continue;
-            fill(b, it, "advice", a1, f, 0);
-            text_from(b, it, "advice.text", a1);
-            it->rank = (long)cat_number(b, "advice.priority", a1, 3);
-            cat_list(b, "advice.who", a1, "persona.title", &it->who);
-            cat_list(b, "advice.units", a1, NULL, &it->units);
-        } else if (eng_value_equal(rel, b->rel_journey) && n == 4 &&
-                   eng_value_equal(a1, b->sym_unit)) {
+            const eng_entry *en = fill(b, it, "advice", a1, f, 0);
+            text_from(b, it, en, "text");
+            it->rank = (long)number(kb_entry_value(en, "priority"), 3);
+            cat_list(b, en, "who", "persona", &it->who);
+            cat_list(b, en, "units", NULL, &it->units);
+        } else if (is(rel, b->rel_journey) && n == 4 && is(a1, b->sym_unit)) {
             kb_item *it = list_add(b, &r->journey);
             if (!it)
                 continue;
-            fill(b, it, "unit", a2, f, 2);
-            text_from(b, it, "unit.summary", a2);
-            it->number = cat_number(b, "unit.minutes", a2, 0);
+            const eng_entry *en = fill(b, it, "unit", a2, f, 2);
+            text_from(b, it, en, "summary");
+            it->number = number(kb_entry_value(en, "minutes"), 0);
             it->rank = (long)value_number(eng_fact_value(f, 3));
-            it->eqf = (long)cat_number(b, "unit.eqf", a2, 0);
-            it->module = cat_text(b, "unit.module", a2);
+            it->eqf = (long)number(kb_entry_value(en, "eqf"), 0);
+            it->module = keep_str(b, kb_entry_value(en, "module"));
             r->journey_minutes += (long)it->number;
         }
     }
@@ -372,10 +623,13 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
     *out = NULL;
     b.k = k;
     b.e = kb_engine(k);
-    b.r = calloc(1, sizeof *b.r);
-    if (!b.r)
+    report_mem *m = calloc(1, sizeof *m);
+    if (!m)
         return ENG_ENOMEM;
-    b.r->respondent = dupstr(&b, respondent ? respondent : "");
+    b.r = &m->r;
+    b.mem = &m->chunks;
+    b.empty = keep(&b, "", 0);
+    b.r->respondent = keep_str(&b, respondent);
     b.rel_situation = sym(&b, "situation");
     b.rel_maturity = sym(&b, "maturity");
     b.rel_model = sym(&b, "model");
@@ -393,6 +647,9 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
     b.sym_unit = sym(&b, "unit");
     if (!b.oom)
         collect(&b);
+    free(b.facts);
+    free(b.texts);
+    chunks_free(b.tmp);
     if (b.oom) {
         kb_report_free(b.r);
         return ENG_ENOMEM;
@@ -405,17 +662,13 @@ void kb_report_free(kb_report *r)
 {
     if (!r)
         return;
-    free(r->respondent);
-    item_free(&r->situation);
-    item_free(&r->secondary);
-    item_free(&r->transition);
-    item_free(&r->band);
-    item_free(&r->model);
+    report_mem *m = (report_mem *)r;
     list_free(&r->scores);
     list_free(&r->dimensions);
     list_free(&r->roles);
     list_free(&r->finance);
     list_free(&r->advice);
     list_free(&r->journey);
-    free(r);
+    chunks_free(m->chunks);
+    free(m);
 }
