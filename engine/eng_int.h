@@ -105,7 +105,28 @@ static inline void eng_value_key(eng_value v, char key[9])
     key[0] = (char)v.type;
     __builtin_memcpy(key + 1, &x, 8);
 }
-uint32_t eng_hash_value(eng_value v);
+/* A value's hash (type and payload through a 64-bit finaliser); inline:
+ * every join hashes its keys with it. */
+static inline uint32_t eng_hash_value(eng_value v)
+{
+    uint64_t x = eng_value_bits(v);
+    x ^= (uint64_t)v.type << 56;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+/* eng_value_equal, inline for the match's inner loops. */
+static inline int eng_val_eq(eng_value a, eng_value b)
+{
+    if (a.type != b.type)
+        return 0;
+    if (a.type == ENG_REAL)
+        return a.u.r == b.u.r;
+    return a.type == ENG_INT ? a.u.i == b.u.i : a.u.atom == b.u.atom;
+}
 static inline uint32_t eng_hash_mix(uint32_t h, uint32_t x)
 {
     h ^= x + 0x9e3779b9u + (h << 6) + (h >> 2);

@@ -143,7 +143,7 @@ static int ev(eng_engine *e, const expr *x, eng_fact *const *facts,
 
 static int text_equal(const eng_engine *e, eng_value a, eng_value b)
 {
-    if (eng_value_equal(a, b))
+    if (eng_val_eq(a, b))
         return 1;
     if ((a.type == ENG_SYMBOL || a.type == ENG_STRING) &&
         (b.type == ENG_SYMBOL || b.type == ENG_STRING)) {
@@ -276,10 +276,10 @@ int eng_eval(eng_engine *e, const expr *x, eng_fact *const *facts,
 int eng_amem_match(eng_engine *e, const amem *am, const eng_fact *f)
 {
     for (size_t i = am->ctskip; i < am->nct; i++)
-        if (!eng_value_equal(f->v[am->ct[i].pos], am->ct[i].k))
+        if (!eng_val_eq(f->v[am->ct[i].pos], am->ct[i].k))
             return 0;
     for (size_t i = 0; i < am->neq; i++)
-        if (!eng_value_equal(f->v[am->eq[i].pos], f->v[am->eq[i].pos0]))
+        if (!eng_val_eq(f->v[am->eq[i].pos], f->v[am->eq[i].pos0]))
             return 0;
     if (am->st) {
         /* the test kept in the memory: decided here when both values are

@@ -185,7 +185,7 @@ static uint32_t right_key(const amem *am, const eng_fact *f)
 int eng_keys_equal(const node *n, const tok *t, const eng_fact *f)
 {
     for (size_t i = 0; i < n->nkey; i++)
-        if (!eng_value_equal(t->facts[n->keys[i].slot]->v[n->keys[i].pos],
+        if (!eng_val_eq(t->facts[n->keys[i].slot]->v[n->keys[i].pos],
                              f->v[n->am->keypos[i]]))
             return 0;
     return 1;
@@ -441,7 +441,7 @@ static uint32_t hash_prefix(const eng_value *v, size_t n)
 static int vals_equal(const eng_value *a, const eng_value *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!eng_value_equal(a[i], b[i]))
+        if (!eng_val_eq(a[i], b[i]))
             return 0;
     return 1;
 }
@@ -548,7 +548,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     if (e->ndisp) {
         uint32_t dh = eng_hash_mix(eng_hash_value(v[0]), (uint32_t)n);
         for (d = e->disp[dh & (e->ndisp - 1)]; d; d = d->next)
-            if (d->arity == n && eng_value_equal(d->rel, v[0]))
+            if (d->arity == n && eng_val_eq(d->rel, v[0]))
                 break;
     }
     if (d) {
@@ -1473,12 +1473,12 @@ static int qmatch(const qterm *q, size_t n, const eng_fact *f)
     if (f->n != n)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (q[i].kind == TERM_CONST && !eng_value_equal(q[i].k, f->v[i]))
+        if (q[i].kind == TERM_CONST && !eng_val_eq(q[i].k, f->v[i]))
             return 0;
         if (q[i].kind == TERM_VAR)
             for (size_t j = 0; j < i; j++)
                 if (q[j].kind == TERM_VAR && !strcmp(q[j].name, q[i].name) &&
-                    !eng_value_equal(f->v[j], f->v[i]))
+                    !eng_val_eq(f->v[j], f->v[i]))
                     return 0;
     }
     return 1;

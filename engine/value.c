@@ -353,23 +353,6 @@ uint32_t eng_hash_bytes(const char *s, size_t n)
     return (uint32_t)h;
 }
 
-uint32_t eng_hash_value(eng_value v)
-{
-    uint64_t x;
-    switch (v.type) {
-    case ENG_INT: x = (uint64_t)v.u.i; break;
-    case ENG_REAL: memcpy(&x, &v.u.r, sizeof x); break;
-    default: x = v.u.atom; break;
-    }
-    x ^= (uint64_t)v.type << 56;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return (uint32_t)x;
-}
-
 static smap_slot *smap_find(const smap *m, const char *key, size_t len,
                             uint32_t h)
 {
