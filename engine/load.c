@@ -253,19 +253,17 @@ static void kv_drop(eng_engine *e, kv *k)
     eng_release(e, k->owntext2);
 }
 
+static void sect_reuse(eng_engine *e, sect *s);
+
+/* Frees the section and every buffer its key slots kept. */
 static void sect_clear(eng_engine *e, sect *s)
 {
-    size_t n = s->nkvs > s->nkept ? s->nkvs : s->nkept;
-    for (size_t i = 0; i < n; i++) {
-        if (i < s->nkvs)
-            kv_drop(e, &s->kvs[i]);
+    sect_reuse(e, s);
+    for (size_t i = 0; i < s->nkept; i++) {
         ebuf_free(e, &s->kvs[i].val);
         eng_release(e, s->kvs[i].segs);
     }
     eng_release(e, s->kvs);
-    eng_release(e, s->kind);
-    eng_release(e, s->name);
-    eng_release(e, s->owntext);
     memset(s, 0, sizeof *s);
 }
 
@@ -1774,22 +1772,24 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
         int ini = plen > 4 && !strcmp(p + plen - 4, ".ini");
         struct stat st;
         int r2 = ENG_OK;
-        if (type == '?' && (type = 'o', stat(p, &st))) {
-            eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL, "cannot read: %s",
-                      strerror(errno));
-            r2 = ENG_EIO;
-        } else if (type == 'd' || (type == 'o' && S_ISDIR(st.st_mode))) {
-            r2 = load_dir(e, p, depth + 1, nfiles);
-        } else if (ini) {
-            if (type == 'o' && !S_ISREG(st.st_mode)) {
-                /* a FIFO or device would block or never end */
-                eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL,
-                          "not a regular file: a knowledge base holds plain .ini files");
+        if (type == '?') {      /* unknown from the directory, or a link */
+            if (stat(p, &st)) {
+                eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL, "cannot read: %s",
+                          strerror(errno));
                 r2 = ENG_EIO;
-            } else {
-                (*nfiles)++;
-                r2 = load_file(e, p);
             }
+            type = r2 ? 'x' : S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
+        }
+        if (type == 'd') {
+            r2 = load_dir(e, p, depth + 1, nfiles);
+        } else if (ini && type == 'o') {
+            /* a FIFO or device would block or never end */
+            eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL,
+                      "not a regular file: a knowledge base holds plain .ini files");
+            r2 = ENG_EIO;
+        } else if (ini && type == 'f') {
+            (*nfiles)++;
+            r2 = load_file(e, p);
         }
         if (r2 == ENG_ENOMEM || r2 == ENG_EIO || (r2 && rc == ENG_OK))
             rc = rc == ENG_OK || r2 == ENG_ENOMEM ? r2 : rc;

@@ -504,13 +504,7 @@ const char *eng_value_text(const eng_engine *e, eng_value v, size_t *len)
 
 int eng_value_equal(eng_value a, eng_value b)
 {
-    if (a.type != b.type)
-        return 0;
-    switch (a.type) {
-    case ENG_INT: return a.u.i == b.u.i;
-    case ENG_REAL: return a.u.r == b.u.r;
-    default: return a.u.atom == b.u.atom;
-    }
+    return eng_val_eq(a, b);
 }
 
 /* ------------------------------------------------------------ numbers */
