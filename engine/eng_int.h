@@ -462,9 +462,14 @@ struct tok {
     tok *kid, *knext, *kprev;   /* children tokens */
     tok *fnext, *fprev;         /* tokens of the same newest fact */
     tok *bnext, *bprev;         /* left memory bucket / terminal list */
-    tok *anext, *aprev;         /* agenda (TERM, unfired) */
+    union {
+        struct { tok *anext, *aprev; };     /* agenda (TERM, unfired) */
+        /* NEG/EXISTS: a fact of the memory that matches, or NULL.  Only
+         * a change to this fact can unblock the token, so the others
+         * that come and go are not tested against it. */
+        eng_fact *match;
+    };
     uint32_t hash;              /* key hash in node's memory */
-    int32_t count;              /* NEG/EXISTS: 1 if some fact matches */
     uint8_t onagenda;
     uint8_t inmem;              /* linked into node's memory */
     uint8_t hasf;               /* facts[n - 1] is new in this token (a join's

@@ -275,20 +275,20 @@ static void activate(eng_engine *e, node *n, tok *t)
     }
 }
 
-/* Does some fact in N's alpha memory (other than SKIP) match token T?
- * `not` and `exists` need only that, not a count: stopping at the first
- * match keeps a `not` over many facts (find the largest, find the first)
+/* A fact in N's alpha memory (other than SKIP) that matches token T, or
+ * NULL.  `not` and `exists` need only one, not a count: stopping at the
+ * first keeps a `not` over many facts (find the largest, find the first)
  * linear instead of quadratic. */
-static int any_match(eng_engine *e, const node *n, const tok *t,
-                     const eng_fact *skip)
+static eng_fact *any_match(eng_engine *e, const node *n, const tok *t,
+                           const eng_fact *skip)
 {
     const amem *am = n->am;
     if (!am->nb)
-        return 0;
+        return NULL;
     for (const fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
         if (x->f != skip && x->key == t->hash && eng_beta_ok(e, n, t, x->f))
-            return 1;
-    return 0;
+            return x->f;
+    return NULL;
 }
 
 void eng_node_left(eng_engine *e, node *n, tok *t)
@@ -310,8 +310,8 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         t->hash = left_key(n, t);
         if (mem_insert(e, n, t))
             return;
-        t->count = any_match(e, n, t, NULL);
-        if ((n->type == N_NEG) == (t->count == 0))
+        t->match = any_match(e, n, t, NULL);
+        if ((n->type == N_NEG) == (t->match == NULL))
             emit_kids(e, n, t, NULL);
         return;
     }
@@ -337,20 +337,25 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     if (!n->nb)
         return;
     tok *x = n->b[key & (n->nb - 1)], *nx;
+    if (n->type == N_JOIN) {
+        for (; x; x = nx) {
+            nx = x->bnext;
+            if (x->hash == key && eng_beta_ok(e, n, x, f))
+                emit_kids(e, n, x, f);
+        }
+        return;
+    }
+    /* a token that some fact matches already stays as it is */
     for (; x; x = nx) {
         nx = x->bnext;
-        if (x->hash != key || !eng_beta_ok(e, n, x, f))
+        if (x->match || x->hash != key || !eng_beta_ok(e, n, x, f))
             continue;
-        if (n->type == N_JOIN) {
-            emit_kids(e, n, x, f);
-        } else if (!x->count) {
-            x->count = 1;
-            if (n->type == N_NEG)
-                while (x->kid)
-                    tok_delete(e, x->kid);
-            else
-                emit_kids(e, n, x, NULL);
-        }
+        x->match = f;
+        if (n->type == N_NEG)
+            while (x->kid)
+                tok_delete(e, x->kid);
+        else
+            emit_kids(e, n, x, NULL);
     }
 }
 
@@ -361,11 +366,10 @@ static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     tok *x = n->b[key & (n->nb - 1)], *nx;
     for (; x; x = nx) {
         nx = x->bnext;
-        if (!x->count || x->hash != key || !eng_beta_ok(e, n, x, f))
+        if (x->match != f)
             continue;
         /* F is gone from the memory already: is there another match? */
-        if (!any_match(e, n, x, f)) {
-            x->count = 0;
+        if (!(x->match = any_match(e, n, x, f))) {
             if (n->type == N_NEG)
                 emit_kids(e, n, x, NULL);
             else
