@@ -118,6 +118,19 @@ static inline uint32_t eng_hash_value(eng_value v)
     x ^= x >> 33;
     return (uint32_t)x;
 }
+/* The hash of a sequence of values (a fact, a join key): each value is
+ * folded in with one multiply and the sum mixed once at the end, which
+ * costs a third of a finaliser per value. */
+static inline uint64_t eng_hash_fold(uint64_t h, eng_value v)
+{
+    return (h ^ eng_value_bits(v) ^ ((uint64_t)v.type << 56)) * 0x9e3779b97f4a7c15ULL;
+}
+static inline uint32_t eng_hash_end(uint64_t h)
+{
+    h ^= h >> 31;
+    h *= 0xd6e8feb86659fd93ULL;
+    return (uint32_t)(h >> 32);
+}
 /* eng_value_equal, inline for the match's inner loops. */
 static inline int eng_val_eq(eng_value a, eng_value b)
 {

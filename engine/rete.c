@@ -166,20 +166,26 @@ static void tok_delete(eng_engine *e, tok *t)
 
 /* ------------------------------------------------------------ memories */
 
+/* A memory's key: 0 without join variables, else the hash of their
+ * values; a token's and a fact's keys are equal when the values are. */
 static uint32_t left_key(const node *n, const tok *t)
 {
-    uint32_t h = 0;
+    if (!n->nkey)
+        return 0;
+    uint64_t h = 0;
     for (size_t i = 0; i < n->nkey; i++)
-        h = eng_hash_mix(h, eng_hash_value(t->facts[n->keys[i].slot]->v[n->keys[i].pos]));
-    return h;
+        h = eng_hash_fold(h, t->facts[n->keys[i].slot]->v[n->keys[i].pos]);
+    return eng_hash_end(h);
 }
 
 static uint32_t right_key(const amem *am, const eng_fact *f)
 {
-    uint32_t h = 0;
+    if (!am->nkey)
+        return 0;
+    uint64_t h = 0;
     for (size_t i = 0; i < am->nkey; i++)
-        h = eng_hash_mix(h, eng_hash_value(f->v[am->keypos[i]]));
-    return h;
+        h = eng_hash_fold(h, f->v[am->keypos[i]]);
+    return eng_hash_end(h);
 }
 
 int eng_keys_equal(const node *n, const tok *t, const eng_fact *f)
@@ -429,17 +435,23 @@ static void ent_unlink(eng_engine *e, fact_ent *x)
 
 /* ------------------------------------------------------------ facts */
 
+/* A fact's hash, and the hash of all its values but the last (the
+ * facts that `add` updates are found by it). */
+static uint64_t fold_vals(const eng_value *v, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++)
+        h = eng_hash_fold(h, v[i]);
+    return h;
+}
+
 static uint32_t hash_vals(const eng_value *v, size_t n)
 {
-    uint32_t h = (uint32_t)n;
-    for (size_t i = 0; i < n; i++)
-        h = eng_hash_mix(h, eng_hash_value(v[i]));
-    return h;
+    return eng_hash_end(fold_vals(v, n, n));
 }
 
 static uint32_t hash_prefix(const eng_value *v, size_t n)
 {
-    return eng_hash_mix(hash_vals(v, n - 1), 0x51ed27u);
+    return eng_hash_end(fold_vals(v, n - 1, n) + 0x51ed27u);
 }
 
 static int vals_equal(const eng_value *a, const eng_value *b, size_t n)
@@ -499,7 +511,8 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
 {
     if (n < 1 || n > ENG_MAX_ARITY || v[0].type != ENG_SYMBOL)
         return ENG_EINVAL;
-    uint32_t h = hash_vals(v, n);
+    uint64_t hp = fold_vals(v, n - 1, n);
+    uint32_t h = eng_hash_end(eng_hash_fold(hp, v[n - 1]));
     eng_fact *f = fset_find(e, v, n, h);
     if (f) {
         if (out)
@@ -525,7 +538,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     memcpy(f->v, v, n * sizeof *v);
     f->n = (uint16_t)n;
     f->hash = h;
-    f->phash = n > 1 ? hash_prefix(v, n) : 0;
+    f->phash = n > 1 ? eng_hash_end(hp + 0x51ed27u) : 0;
     f->id = ++e->next_id;
     f->origin = (uint8_t)origin;
     f->rule = r;
