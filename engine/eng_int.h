@@ -353,7 +353,6 @@ typedef struct wm_chunk {
     size_t snap_used;
 } wm_chunk;
 
-void *eng_wm_alloc(eng_engine *e, size_t n);
 
 typedef struct fact_ent fact_ent;
 typedef struct tok tok;

@@ -37,6 +37,25 @@
 
 /* ------------------------------------------------------------ tokens */
 
+static void *wm_alloc_slow(eng_engine *e, size_t n);
+
+/* Bump allocation in the working-memory arena.  Nothing is freed one by
+ * one: tokens and alpha memory entries go back to free lists, facts and
+ * outgrown bucket arrays stay until the next reset rewinds the arena. */
+static inline void *wm_alloc(eng_engine *e, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;       /* facts, tokens, pointers: 8 is enough */
+    if (e->nwm) {
+        wm_chunk *c = &e->wm[e->wmcur];
+        if (c->cap - c->used >= n) {
+            void *p = c->p + c->used;
+            c->used += n;
+            return p;
+        }
+    }
+    return wm_alloc_slow(e, n);
+}
+
 /* Tokens come from the working-memory arena and go back to a free list
  * per fact count; tokens of ENG_TOKPOOL facts or more (rare: rules that
  * long) share one list searched for the right size. */
@@ -54,7 +73,7 @@ static tok *tok_alloc(eng_engine *e, size_t n)
                 break;
             }
     }
-    if (!t && !(t = eng_wm_alloc(e, sizeof *t + n * sizeof(eng_fact *))))
+    if (!t && !(t = wm_alloc(e, sizeof *t + n * sizeof(eng_fact *))))
         return NULL;
     memset(t, 0, sizeof *t);
     t->n = (uint16_t)n;
@@ -212,7 +231,7 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
     node_touch(e, n);
     if (n->count >= n->nb * 2 && n->nkey) {
         size_t nb = n->nb ? n->nb * 4 : 8;
-        tok **b = eng_wm_alloc(e, nb * sizeof *b);
+        tok **b = wm_alloc(e, nb * sizeof *b);
         if (!b)
             return -1;
         memset(b, 0, nb * sizeof *b);
@@ -227,7 +246,7 @@ static int mem_insert(eng_engine *e, node *n, tok *t)
         n->nb = nb;
     }
     if (!n->nb) {
-        n->b = eng_wm_alloc(e, sizeof *n->b);
+        n->b = wm_alloc(e, sizeof *n->b);
         if (!n->b)
             return -1;
         n->b[0] = NULL;
@@ -390,7 +409,7 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
     amem_touch(e, am);
     if (am->count >= am->nb * 2 && (am->nkey || !am->nb)) {
         size_t nb = am->nb ? am->nb * 4 : (am->nkey ? 8 : 1);
-        fact_ent **b = eng_wm_alloc(e, nb * sizeof *b);
+        fact_ent **b = wm_alloc(e, nb * sizeof *b);
         if (!b)
             return -1;
         memset(b, 0, nb * sizeof *b);
@@ -407,7 +426,7 @@ static int amem_insert(eng_engine *e, amem *am, eng_fact *f)
     fact_ent *x = e->entpool;
     if (x)
         e->entpool = x->fnext;
-    else if (!(x = eng_wm_alloc(e, sizeof *x)))
+    else if (!(x = wm_alloc(e, sizeof *x)))
         return -1;
     x->f = f;
     x->am = am;
@@ -476,8 +495,8 @@ static eng_fact *fset_find(const eng_engine *e, const eng_value *v, size_t n,
 static int fset_grow(eng_engine *e)
 {
     size_t nb = e->nfset ? e->nfset * 2 : 256;
-    eng_fact **fs = eng_wm_alloc(e, nb * sizeof *fs);
-    eng_fact **ps = eng_wm_alloc(e, nb * sizeof *ps);
+    eng_fact **fs = wm_alloc(e, nb * sizeof *fs);
+    eng_fact **ps = wm_alloc(e, nb * sizeof *ps);
     if (!fs || !ps)
         return -1;
     memset(fs, 0, nb * sizeof *fs);
@@ -523,7 +542,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
         return ENG_ENOMEM;
     /* one block: the fact, its values, then its support pointers */
     size_t ns = nsupport + (extra != NULL);
-    f = eng_wm_alloc(e, sizeof *f + n * sizeof *v + ns * sizeof *f->support);
+    f = wm_alloc(e, sizeof *f + n * sizeof *v + ns * sizeof *f->support);
     if (!f)
         return ENG_ENOMEM;
     memset(f, 0, sizeof *f);
@@ -618,19 +637,11 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
 #define WM_CHUNK_MAX ((size_t)8 << 20)
 #define WM_PREFAULT  ((size_t)256 << 10)
 
-/* Bump allocation in the working-memory arena.  Nothing is freed one by
- * one: tokens and alpha memory entries go back to free lists, facts and
- * outgrown bucket arrays stay until the next reset rewinds the arena. */
-void *eng_wm_alloc(eng_engine *e, size_t n)
+/* wm_alloc's current chunk is full (or there is none yet). */
+static void *wm_alloc_slow(eng_engine *e, size_t n)
 {
-    n = (n + 7) & ~(size_t)7;       /* facts, tokens, pointers: 8 is enough */
+    n = (n + 7) & ~(size_t)7;
     if (e->nwm) {
-        wm_chunk *c = &e->wm[e->wmcur];
-        if (c->cap - c->used >= n) {
-            void *p = c->p + c->used;
-            c->used += n;
-            return p;
-        }
         /* later chunks are empty (rewound): use the first big enough */
         for (size_t i = e->wmcur + 1; i < e->nwm; i++)
             if (e->wm[i].cap >= n) {
