@@ -661,6 +661,7 @@ struct eng_engine {
     int ready;                  /* eng_reset has run */
     int linked;                 /* successor arrays are built */
     eng_fact **fset; size_t nfset, nfacts;
+    size_t peak_facts;          /* most live facts in any run so far */
     eng_fact **pset;            /* prefix index, same size as fset */
     eng_fact *lhead, *ltail;    /* live facts */
     eng_fact *all;              /* all facts since reset */

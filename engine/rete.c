@@ -573,7 +573,8 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     e->ltail = f;
     f->anext = e->all;
     e->all = f;
-    e->nfacts++;
+    if (++e->nfacts > e->peak_facts)
+        e->peak_facts = e->nfacts;
     if (out)
         *out = f;
     if (e->listener) {
@@ -966,8 +967,14 @@ int eng_reset(eng_engine *e)
     }
     /* saved from the second reset on: a program that resets once (one
      * run over its own facts) never pays for the copy */
-    if (!e->listener && e->nbuilds++ > 0)
+    if (!e->listener && e->nbuilds++ > 0) {
+        /* the fact set sized for the runs seen so far, so that the next
+         * ones do not each grow it again */
+        while (e->nfset < e->peak_facts)
+            if (fset_grow(e))
+                return ENG_ENOMEM;
         wm_snapshot(e);
+    }
     return ENG_OK;
 }
 
