@@ -300,18 +300,15 @@ static void activate(eng_engine *e, node *n, tok *t)
     }
 }
 
-/* A fact in N's alpha memory (other than SKIP) that matches token T, or
- * NULL.  `not` and `exists` need only one, not a count: stopping at the
- * first keeps a `not` over many facts (find the largest, find the first)
- * linear instead of quadratic. */
-static eng_fact *any_match(eng_engine *e, const node *n, const tok *t,
-                           const eng_fact *skip)
+/* The first fact of N's alpha memory from entry X on that matches token
+ * T, or NULL.  `not` and `exists` need only one, not a count: stopping at
+ * the first keeps a `not` over many facts (find the largest, find the
+ * first) linear instead of quadratic. */
+static eng_fact *first_match(eng_engine *e, const node *n, const tok *t,
+                             const fact_ent *x)
 {
-    const amem *am = n->am;
-    if (!am->nb)
-        return NULL;
-    for (const fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
-        if (x->f != skip && x->key == t->hash && eng_beta_ok(e, n, t, x->f))
+    for (; x; x = x->bnext)
+        if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
             return x->f;
     return NULL;
 }
@@ -335,7 +332,8 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         t->hash = left_key(n, t);
         if (mem_insert(e, n, t))
             return;
-        t->match = any_match(e, n, t, NULL);
+        t->match = n->am->nb ? first_match(e, n, t, n->am->b[t->hash & (n->am->nb - 1)])
+                             : NULL;
         if ((n->type == N_NEG) == (t->match == NULL))
             emit_kids(e, n, t, NULL);
         return;
@@ -384,7 +382,12 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     }
 }
 
-static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
+/* Fact F, whose entry came before AFTER in its bucket, has left N's alpha
+ * memory.  The tokens it matched look for another match from AFTER on:
+ * every fact before F has been tried against them and failed (a token's
+ * match is the first that fits; facts join a bucket at its end). */
+static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key,
+                          const fact_ent *after)
 {
     if (!n->nb)
         return;
@@ -393,8 +396,7 @@ static void right_retract(eng_engine *e, node *n, eng_fact *f, uint32_t key)
         nx = x->bnext;
         if (x->match != f)
             continue;
-        /* F is gone from the memory already: is there another match? */
-        if (!(x->match = any_match(e, n, x, f))) {
+        if (!(x->match = first_match(e, n, x, after))) {
             if (n->type == N_NEG)
                 emit_kids(e, n, x, NULL);
             else
@@ -626,7 +628,7 @@ void eng_retract_fact(eng_engine *e, eng_fact *f)
         amem *am = x->am;
         for (size_t i = 0; i < am->nsv; i++)
             if (am->live[i] && am->sv[i]->type != N_JOIN)
-                right_retract(e, am->sv[i], f, x->key);
+                right_retract(e, am->sv[i], f, x->key, x->bnext);
         x->fnext = e->entpool;
         e->entpool = x;
     }
