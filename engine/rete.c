@@ -494,9 +494,13 @@ static eng_fact *fset_find(const eng_engine *e, const eng_value *v, size_t n,
     return NULL;
 }
 
-static int fset_grow(eng_engine *e)
+/* The fact set and prefix index grown to at least NEED buckets (a power
+ * of two, doubled at least once). */
+static int fset_grow(eng_engine *e, size_t need)
 {
     size_t nb = e->nfset ? e->nfset * 2 : 256;
+    while (nb < need)
+        nb *= 2;
     eng_fact **fs = wm_alloc(e, nb * sizeof *fs);
     eng_fact **ps = wm_alloc(e, nb * sizeof *ps);
     if (!fs || !ps)
@@ -540,7 +544,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
             *out = f;
         return ENG_OK;
     }
-    if (e->nfacts + 1 > e->nfset && fset_grow(e))
+    if (e->nfacts + 1 > e->nfset && fset_grow(e, 0))
         return ENG_ENOMEM;
     /* one block: the fact, its values, then its support pointers */
     size_t ns = nsupport + (extra != NULL);
@@ -960,6 +964,12 @@ int eng_reset(eng_engine *e)
     emit_kids(e, e->top, e->root, NULL);
     if (e->oom)
         return ENG_ENOMEM;
+    /* the fact set made once at the size the facts and the runs so far
+     * need: the snapshot copies no outgrown tables, and the next runs do
+     * not grow it again */
+    size_t need = e->rfacts.n > e->peak_facts ? e->rfacts.n : e->peak_facts;
+    if (need > 256 && fset_grow(e, need))
+        return ENG_ENOMEM;
     for (size_t i = 0; i < e->rfacts.n; i++) {
         rfact *rf = e->rfacts.v[i];
         int rc = eng_assert_fact(e, rf->v, rf->n, ENG_FROM_FACTS, NULL, NULL, 0,
@@ -969,14 +979,8 @@ int eng_reset(eng_engine *e)
     }
     /* saved from the second reset on: a program that resets once (one
      * run over its own facts) never pays for the copy */
-    if (!e->listener && e->nbuilds++ > 0) {
-        /* the fact set sized for the runs seen so far, so that the next
-         * ones do not each grow it again */
-        while (e->nfset < e->peak_facts)
-            if (fset_grow(e))
-                return ENG_ENOMEM;
+    if (!e->listener && e->nbuilds++ > 0)
         wm_snapshot(e);
-    }
     return ENG_OK;
 }
 
