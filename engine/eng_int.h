@@ -537,6 +537,7 @@ struct eng_rule {
 
 struct level {
     int salience;
+    uint32_t idx;               /* its place in e->levels */
     tok *head, *tail;           /* activations, in firing order */
 };
 
@@ -681,6 +682,7 @@ struct eng_engine {
     node **dirty_n; size_t ndirty_n;    /* changed since the snapshot */
     amem **dirty_a; size_t ndirty_a;
     eng_strategy strategy;
+    size_t agenda_top;          /* every level before this one is empty */
     int halted;
     uint32_t run_gen;
     pvec run_rules;             /* rules fired in this run */

@@ -431,6 +431,8 @@ static level *level_get(eng_engine *e, int sal)
             (e->levels.n - 1 - i) * sizeof *e->levels.v);
     lv->salience = sal;
     e->levels.v[i] = lv;
+    for (; i < e->levels.n; i++)
+        ((level *)e->levels.v[i])->idx = (uint32_t)i;
     return lv;
 }
 

@@ -282,6 +282,8 @@ static void activate(eng_engine *e, node *n, tok *t)
     level *lv = r->lvl;
     t->onagenda = 1;
     e->nagenda++;
+    if (lv->idx < e->agenda_top)
+        e->agenda_top = lv->idx;
     if (e->strategy == ENG_DEPTH) {
         t->aprev = NULL;
         t->anext = lv->head;
@@ -1169,15 +1171,19 @@ int eng_run(eng_engine *e, long max_firings, long *fired)
     e->runtime_error = 0;
     e->run_gen++;
     e->run_rules.n = 0;
+    e->agenda_top = 0;
     while (e->nagenda) {
         if (n >= max_firings) {
             report_limit(e, max_firings);
             rc = ENG_ELIMIT;
             break;
         }
+        /* the highest level with an activation: none before agenda_top */
         tok *t = NULL;
-        for (size_t i = 0; i < e->levels.n && !t; i++)
-            t = ((level *)e->levels.v[i])->head;
+        size_t i = e->agenda_top;
+        for (; i < e->levels.n && !(t = ((level *)e->levels.v[i])->head); i++)
+            ;
+        e->agenda_top = i;
         rc = fire(e, t);
         n++;
         if (rc != ENG_OK || e->halted)
