@@ -74,18 +74,31 @@ static void flush(out *o)
     o->n = 0;
 }
 
-static void put(out *o, const char *s, size_t len)
+/* put() when the buffer has no room for LEN bytes. */
+static void put_full(out *o, const char *s, size_t len)
+{
+    flush(o);
+    if (len > sizeof o->buf)
+        fwrite(s, 1, len, o->fp);
+    else {
+        memcpy(o->buf, s, len);
+        o->n = len;
+    }
+}
+
+/* Inline, so that a piece of a known length is copied without a call. */
+static inline void put(out *o, const char *s, size_t len)
 {
     if (len > sizeof o->buf - o->n) {
-        flush(o);
-        if (len > sizeof o->buf) {
-            fwrite(s, 1, len, o->fp);
-            return;
-        }
+        put_full(o, s, len);
+        return;
     }
     memcpy(o->buf + o->n, s, len);
     o->n += len;
 }
+
+/* The string literal LIT, its length known when compiled. */
+#define put_lit(o, lit) put((o), "" lit, sizeof(lit) - 1)
 
 static void put_str(out *o, const char *s)
 {
@@ -295,9 +308,14 @@ static void wrap(out *o, const char *text, int indent, int first)
 
 static void reasons(out *o, const kb_strs *r, int indent)
 {
+    static const char dash[] = "        - ";       /* the deepest indent, 8 */
     for (size_t i = 0; i < r->n; i++) {
-        put_spaces(o, (size_t)indent);
-        put(o, "- ", 2);
+        if (indent <= 8) {
+            put(o, dash + 8 - indent, (size_t)indent + 2);
+        } else {
+            put_spaces(o, (size_t)indent);
+            put_lit(o, "- ");
+        }
         wrap(o, r->v[i], indent + 2, indent + 2);
     }
 }
@@ -323,32 +341,32 @@ static const char *bar(double level)
 static void render_text(out *o, const kb_report *r)
 {
     heading_begin(o);
-    put(o, "== ", 3);
+    put_lit(o, "== ");
     put_str(o, r->respondent);
-    put(o, " ==", 3);
+    put_lit(o, " ==");
     heading_end(o);
     put_char(o, '\n');
     if (r->situation.id) {
         heading_begin(o);
-        put_str(o, "Situation: ");
+        put_lit(o, "Situation: ");
         put_str(o, r->situation.title);
-        put_str(o, " (evidence score ");
+        put_lit(o, " (evidence score ");
         put_num(o, r->situation.number);
         put_char(o, ')');
         heading_end(o);
         if (r->secondary.id) {
-            put_str(o, "  Close second: ");
+            put_lit(o, "  Close second: ");
             put_str(o, r->secondary.title);
-            put_str(o, " (score ");
+            put_lit(o, " (score ");
             put_num(o, r->secondary.number);
-            put_str(o, "): the twin has traits of both.\n");
+            put_lit(o, "): the twin has traits of both.\n");
         }
         if (r->transition.id) {
-            put_str(o, "  Tied with ");
+            put_lit(o, "  Tied with ");
             put_str(o, r->transition.title);
-            put_str(o, ": the twin is in transition.\n");
+            put_lit(o, ": the twin is in transition.\n");
         }
-        put_str(o, "  Scores:");
+        put_lit(o, "  Scores:");
         for (size_t i = 0; i < r->scores.n; i++) {
             if (i)
                 put_char(o, ',');
@@ -357,52 +375,52 @@ static void render_text(out *o, const kb_report *r)
             put_char(o, ' ');
             put_num(o, r->scores.v[i].number);
         }
-        put_str(o, "\n  Evidence:\n");
+        put_lit(o, "\n  Evidence:\n");
         for (size_t i = 0; i < r->scores.n; i++)
             reasons(o, &r->scores.v[i].reasons, 4);
-        put_str(o, "  Decision:\n");
+        put_lit(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
         put_char(o, '\n');
     }
     if (r->band.id) {
         heading_begin(o);
-        put_str(o, "Maturity: ");
+        put_lit(o, "Maturity: ");
         put_str(o, r->band.title);
         if (r->weakest_first)
-            put_str(o, " -- work on the weakest dimensions first");
+            put_lit(o, " -- work on the weakest dimensions first");
         heading_end(o);
         for (size_t i = 0; i < r->dimensions.n; i++) {
             const kb_item *d = &r->dimensions.v[i];
-            put_str(o, "  ");
+            put_lit(o, "  ");
             put_padded(o, d->title, 36);
             put_char(o, ' ');
             put_str(o, bar(d->number));
             put_char(o, ' ');
             put_num(o, d->number);
-            put_str(o, "/4\n");
+            put_lit(o, "/4\n");
         }
-        put_str(o, "  Why:\n");
+        put_lit(o, "  Why:\n");
         reasons(o, &r->band.reasons, 4);
         put_char(o, '\n');
     }
     if (r->model.id) {
         heading(o, "Governance model: ", r->model.title);
         if (r->model.text[0]) {
-            put_str(o, "  ");
+            put_lit(o, "  ");
             wrap(o, r->model.text, 2, 2);
         }
-        put_str(o, "  Signals:\n");
+        put_lit(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
         put_char(o, '\n');
     }
     heading(o, "Roles the twin needs that you lack", r->roles.n ? "" : " (none)");
     for (size_t i = 0; i < r->roles.n; i++) {
         const kb_item *it = &r->roles.v[i];
-        put_str(o, "  * ");
+        put_lit(o, "  * ");
         put_str(o, it->title);
         put_char(o, '\n');
         if (it->text[0]) {
-            put_str(o, "    ");
+            put_lit(o, "    ");
             wrap(o, it->text, 4, 4);
         }
         reasons(o, &it->reasons, 4);
@@ -411,11 +429,11 @@ static void render_text(out *o, const kb_report *r)
     heading(o, "Financing and procurement", r->finance.n ? "" : " (none found)");
     for (size_t i = 0; i < r->finance.n; i++) {
         const kb_item *it = &r->finance.v[i];
-        put_str(o, "  * ");
+        put_lit(o, "  * ");
         put_str(o, it->title);
         put_char(o, '\n');
         if (it->text[0]) {
-            put_str(o, "    First step: ");
+            put_lit(o, "    First step: ");
             wrap(o, it->text, 6, 16);
         }
         reasons(o, &it->reasons, 4);
@@ -424,24 +442,24 @@ static void render_text(out *o, const kb_report *r)
     heading(o, "Next steps, most urgent first", r->advice.n ? "" : " (none)");
     for (size_t i = 0; i < r->advice.n; i++) {
         const kb_item *it = &r->advice.v[i];
-        put_str(o, "  ");
+        put_lit(o, "  ");
         put_long(o, (long)(i + 1), 2);
-        put_str(o, ". ");
+        put_lit(o, ". ");
         put_str(o, it->title);
-        put_str(o, "\n      ");
+        put_lit(o, "\n      ");
         wrap(o, it->text, 6, 6);
         if (it->who.n) {
-            put_str(o, "      Who:");
+            put_lit(o, "      Who:");
             put_list(o, &it->who);
             put_char(o, '\n');
         }
         if (it->units.n) {
-            put_str(o, "      Learn:");
+            put_lit(o, "      Learn:");
             put_list(o, &it->units);
             put_char(o, '\n');
         }
         if (it->reasons.n) {
-            put_str(o, "      Because:\n");
+            put_lit(o, "      Because:\n");
             reasons(o, &it->reasons, 8);
         }
     }
@@ -449,30 +467,30 @@ static void render_text(out *o, const kb_report *r)
     /* "%zu unit%s, %ld h %02ld min in all" */
     long mins = r->journey_minutes % 60;
     heading_begin(o);
-    put_str(o, "Learning journey: ");
+    put_lit(o, "Learning journey: ");
     put_long(o, (long)r->journey.n, 0);
     put_str(o, r->journey.n == 1 ? " unit, " : " units, ");
     put_long(o, r->journey_minutes / 60, 0);
     put_str(o, mins >= 0 && mins < 10 ? " h 0" : " h ");
     put_long(o, mins, 0);
-    put_str(o, " min in all");
+    put_lit(o, " min in all");
     heading_end(o);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
-        put_str(o, "  ");
+        put_lit(o, "  ");
         put_long(o, it->rank, 2);
-        put_str(o, ". ");
+        put_lit(o, ". ");
         put_padded(o, it->id, 8);
         put_char(o, ' ');
         put_str(o, it->title);
-        put_str(o, " (");
+        put_lit(o, " (");
         put_num(o, it->number);
-        put_str(o, " min, EQF ");
+        put_lit(o, " min, EQF ");
         put_long(o, it->eqf, 0);
-        put_str(o, ")\n");
+        put_lit(o, ")\n");
     }
     if (r->journey.n && r->journey.v[0].reasons.n) {
-        put_str(o, "  Chosen because:\n");
+        put_lit(o, "  Chosen because:\n");
         reasons(o, &r->journey.v[0].reasons, 4);
     }
     put_char(o, '\n');
