@@ -31,6 +31,8 @@
 #define MAX_DEPTH 2             /* the deepest an item's reasons go */
 #define MAX_BECAUSE 2048        /* a sentence is cut to this less one byte */
 #define CHUNK 8192              /* bytes a chunk of memory is allocated with */
+#define FIRST_CHUNK 24576       /* ... a report's first, allocated with it
+                                   (room for most reports' all) */
 
 /* ------------------------------------------------------------ memory */
 
@@ -42,11 +44,17 @@ typedef struct chunk {
 } chunk;
 
 /* A report and the chunks its strings and lists live in: kb_report comes
- * first, so the caller's pointer is this. */
+ * first, so the caller's pointer is this.  The first chunk is allocated
+ * with it, right after it. */
 typedef struct report_mem {
     kb_report r;
     chunk *chunks;          /* newest first */
 } report_mem;
+
+static chunk *first_chunk(report_mem *m)
+{
+    return (chunk *)(void *)(m + 1);
+}
 
 /* SIZE bytes aligned for a pointer (ALIGNED) or not, from the chunks at
  * *HEAD; NULL when out of memory. */
@@ -182,6 +190,8 @@ typedef struct kb_rcat {
     eng_value dim[NDIMS];   /* dims as symbols */
     eng_value sit[NSITS];   /* sits as symbols */
     chunk *mem;             /* the lists of the entries and their items */
+    chunk *spare;           /* the scratch memory of a build, kept for the
+                               next one (tmp_alloc) */
 } kb_rcat;
 
 void kb_rcat_free(kb_rcat *c)
@@ -192,6 +202,7 @@ void kb_rcat_free(kb_rcat *c)
     free(c->slot);
     free(c->rel);
     chunks_free(c->mem);
+    chunks_free(c->spare);
     free(c);
 }
 
@@ -397,10 +408,10 @@ typedef struct fmemo {
 
 typedef struct rb {
     eng_engine *e;          /* the kb's */
-    const kb_rcat *cat;     /* the kb's catalogue as reports read it */
+    kb_rcat *cat;           /* the kb's catalogue as reports read it */
     kb_report *r;           /* the report being built */
     chunk **mem;            /* the report's chunks */
-    chunk *tmp;             /* chunks freed when the report is built */
+    chunk *tmp;             /* scratch chunks, spares once the report is built */
     int oom;                /* an allocation failed: the report is dropped */
     void **facts;           /* fmemo by fact: open addressing, 3/4 full at most */
     size_t nfacts, capfacts;    /* records, slots (a power of two) */
@@ -417,6 +428,55 @@ static void *rb_alloc(rb *b, chunk **head, size_t size, int aligned)
     return p;
 }
 
+/* A scratch chunk of at least SIZE bytes for tmp_alloc: a spare one of
+ * the builds before (kb_rcat.spare), or a new one.  NULL and b->oom when
+ * out of memory. */
+static chunk *tmp_chunk(rb *b, size_t size)
+{
+    chunk **spare = &b->cat->spare, *c;
+    if (*spare && (*spare)->size >= size) {
+        c = *spare;
+        *spare = c->next;
+    } else {
+        size_t room = CHUNK - sizeof *c;
+        if (size > room)
+            room = size;
+        if (!(c = malloc(sizeof *c + room))) {
+            b->oom = 1;
+            return NULL;
+        }
+        c->size = room;
+    }
+    c->used = 0;
+    c->next = b->tmp;
+    b->tmp = c;
+    return c;
+}
+
+/* SIZE bytes, pointer-aligned, of the build's scratch memory.  NULL and
+ * b->oom when out of memory. */
+static inline void *tmp_alloc(rb *b, size_t size)
+{
+    chunk *c = b->tmp;
+    size = (size + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    if ((!c || c->size - c->used < size) && !(c = tmp_chunk(b, size)))
+        return NULL;
+    void *p = (char *)c->mem + c->used;
+    c->used += size;
+    return p;
+}
+
+/* Gives the build's scratch chunks back for the next build. */
+static void tmp_release(rb *b)
+{
+    while (b->tmp) {
+        chunk *c = b->tmp;
+        b->tmp = c->next;
+        c->next = b->cat->spare;
+        b->cat->spare = c;
+    }
+}
+
 /* A copy of the LEN bytes at S in the report's memory. */
 static char *keep(rb *b, const char *s, size_t len)
 {
@@ -428,14 +488,11 @@ static char *keep(rb *b, const char *s, size_t len)
     return p;
 }
 
-/* The text of V, which names an item: a symbol's or string's own text
- * (the engine's, valid until kb_close), a number's in the report's
- * memory. */
-static char *value_text(rb *b, eng_value v)
+/* The text of the number V, which names an item, in the report's
+ * memory.  (A symbol's or string's is the engine's, valid until
+ * kb_close.) */
+static char *number_text(rb *b, eng_value v)
 {
-    const char *t = eng_value_text(b->e, v, NULL);
-    if (t)
-        return (char *)t;       /* read-only, as all of a report */
     char buf[1024];
     eng_value_format(b->e, v, buf, sizeof buf);
     return keep(b, buf, strlen(buf));
@@ -461,40 +518,43 @@ static int is_text(eng_value v, eng_value s)
 
 /* V as a name the catalogue is looked up by: the text of a symbol or
  * string up to a NUL byte in it (a string may have one: "\x00"), as a C
- * string reads it. */
-static eng_value as_name(rb *b, eng_value v)
+ * string reads it.  *TEXT (may be NULL) receives that text, or NULL for
+ * a number. */
+static eng_value as_name(rb *b, eng_value v, const char **text)
 {
     size_t len;
     const char *t = eng_value_text(b->e, v, &len);
     if (t && strlen(t) != len && intern(b->e, t, &v))
         b->oom = 1;
+    if (text)
+        *text = t;
     return v;
 }
 
 /* ------------------------------------------------------------ reasons */
 
-/* Is S the previous total of F (same relation and leading values)? */
-static int is_total_of(const eng_fact *s, const eng_fact *f)
+/* Is S the previous total of F, of N values and the relation REL (same
+ * relation and leading values)? */
+static int is_total_of(const eng_fact *s, const eng_fact *f, size_t n, eng_value rel)
 {
-    size_t n = eng_fact_size(f);
-    if (eng_fact_size(s) != n)
+    if (eng_fact_size(s) != n || !is(eng_fact_value(s, 0), rel))
         return 0;
-    for (size_t i = 0; i + 1 < n; i++)
+    for (size_t i = 1; i + 1 < n; i++)
         if (!eng_value_equal(eng_fact_value(s, i), eng_fact_value(f, i)))
             return 0;
     return 1;
 }
 
 /* Doubles the open-addressing table *SLOTS of *CAP slots (a power of two,
- * initially 0), placing its entries again by HASH. */
+ * initially 0), placing its entries again by HASH.  Tables are scratch
+ * memory: the old one is left there. */
 static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
 {
     size_t ncap = *cap ? 2 * *cap : 256;
-    void **v = calloc(ncap, sizeof *v);
-    if (!v) {
-        b->oom = 1;
+    void **v = tmp_alloc(b, ncap * sizeof *v);
+    if (!v)
         return -1;
-    }
+    memset(v, 0, ncap * sizeof *v);
     for (size_t i = 0; i < *cap; i++) {
         void *p = (*slots)[i];
         if (!p)
@@ -504,27 +564,43 @@ static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
             j = (j + 1) & (ncap - 1);
         v[j] = p;
     }
-    free(*slots);
     *slots = v;
     *cap = ncap;
     return 0;
 }
 
-/* Mixes in 8 bytes at a time: sentences are long, and a byte at a time
- * would cost more than formatting them. */
+/* Mixes in 16 bytes at a time, in two lanes: sentences are long, and a
+ * byte at a time would cost more than formatting them.  Each step of a
+ * lane is a bijection of the lane (an odd multiplier), so texts that
+ * differ anywhere differ in it; the end mixes the high bits down. */
 static size_t text_hash(const char *s, size_t len)
 {
-    const uint64_t k = 0x9e3779b97f4a7c15u;
-    uint64_t h = len * k, w;
-    for (; len >= 8; s += 8, len -= 8) {
+    const uint64_t k = 0x9e3779b97f4a7c15u, k2 = 0xc2b2ae3d27d4eb4fu;
+    const char *end = s + len;
+    uint64_t h = len * k, g = ~(uint64_t)len, w = 0, x;
+    for (; end - s >= 16; s += 16) {
+        memcpy(&w, s, 8);
+        memcpy(&x, s + 8, 8);
+        h = (h ^ w) * k;
+        g = (g ^ x) * k2;
+    }
+    if (end - s >= 8) {
         memcpy(&w, s, 8);
         h = (h ^ w) * k;
-        h ^= h >> 31;
+        s += 8;
     }
+    /* the last bytes: the 8 that end the text when it has them (some
+     * mixed in already), else one at a time */
     w = 0;
-    memcpy(&w, s, len);
-    h = (h ^ w) * k;
-    return (size_t)(h ^ h >> 32);
+    if (s < end && len >= 8)
+        memcpy(&w, end - 8, 8);
+    else
+        for (; s < end; s++)
+            w = w << 8 | (unsigned char)*s;
+    h = (h ^ w ^ (g >> 29 | g << 35)) * k2;
+    h ^= h >> 32;
+    h *= k;
+    return (size_t)(h ^ h >> 29);
 }
 
 static size_t rtext_hash(const void *p)
@@ -555,7 +631,7 @@ static rtext *text_of(rb *b, char *s, size_t len)
     for (rtext *t; (t = b->texts[i]); i = (i + 1) & (b->captexts - 1))
         if (t->hash == h && t->len == len && !memcmp(t->s, s, len))
             return t;
-    rtext *t = rb_alloc(b, &b->tmp, sizeof *t, 1);
+    rtext *t = tmp_alloc(b, sizeof *t);
     if (!t)
         return NULL;
     chunk_take(*b->mem, len + 1);
@@ -579,7 +655,7 @@ static fmemo *memo_of(rb *b, const eng_fact *f)
     for (fmemo *m; (m = b->facts[i]); i = (i + 1) & (b->capfacts - 1))
         if (m->f == f)
             return m;
-    fmemo *m = rb_alloc(b, &b->tmp, sizeof *m, 1);
+    fmemo *m = tmp_alloc(b, sizeof *m);
     if (!m)
         return NULL;
     memset(m, 0, sizeof *m);
@@ -657,24 +733,28 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
     racc a;
     a.n = 0;
     a.mask = 0;
-    size_t ns = eng_fact_support_count(f);
+    size_t ns = eng_fact_support_count(f), nv = eng_fact_size(f);
+    eng_value rel = eng_fact_value(f, 0);
     for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
         const eng_fact *s = eng_fact_support(f, i);
         fmemo *sub = NULL;
         int d = depth;
-        if (is_total_of(s, f))
+        if (is_total_of(s, f, nv, rel))
             sub = reasons_of(b, s, d);              /* the same total, earlier */
         else if (depth > 0)
             sub = reasons_of(b, s, --d);
-        for (size_t j = 0; sub && j < sub->n[d] && a.n < MAX_REASONS; j++)
-            take(&a, sub->at[d][j]);
+        if (!sub)
+            continue;
+        rtext **v = sub->at[d];
+        for (size_t j = 0, nsub = sub->n[d]; j < nsub && a.n < MAX_REASONS; j++)
+            take(&a, v[j]);
     }
     rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
     if (own)
         take(&a, own);
     if (b->oom)
         return NULL;
-    if (a.n && !(m->at[depth] = rb_alloc(b, &b->tmp, a.n * sizeof *a.v, 1)))
+    if (a.n && !(m->at[depth] = tmp_alloc(b, a.n * sizeof *a.v)))
         return NULL;
     if (a.n)
         memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
@@ -691,9 +771,10 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
 static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
                           const eng_fact *f, int depth)
 {
-    name = as_name(b, name);
+    const char *t;
+    name = as_name(b, name, &t);
     const rentry *re = rentry_of(b->cat, kind, name);
-    it->id = value_text(b, name);
+    it->id = t ? (char *)t : number_text(b, name);      /* read-only */
     it->title = re->title && re->title[0] ? (char *)re->title : it->id;
     it->text = (char *)re->text;
     fmemo *m = reasons_of(b, f, depth);
@@ -766,12 +847,15 @@ static void collect(rb *b)
     const eng_fact *dimfacts[NDIMS] = {0}, *scorefacts[NSITS] = {0};
     found some[128], *fv = some;
     size_t nf = 0, capf = sizeof some / sizeof *some, count[NRELS] = {0};
-    for (const eng_fact *f = eng_fact_next(e, NULL); f && !b->oom;
-         f = eng_fact_next(e, f)) {
+    const unsigned char *rels = c->rel;
+    size_t nrels = c->nrel;
+    for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f)) {
         eng_value rel = eng_fact_value(f, 0);
-        int code;
-        if (rel.type != ENG_SYMBOL || rel.u.atom >= c->nrel || !(code = c->rel[rel.u.atom]))
+        if (rel.type != ENG_SYMBOL || rel.u.atom >= nrels || !rels[rel.u.atom])
             continue;       /* most facts: not a conclusion */
+        if (b->oom)
+            break;
+        int code = rels[rel.u.atom];
         size_t n = eng_fact_size(f);
         eng_value a1 = eng_fact_value(f, 1);
         eng_value a2 = n > 2 ? eng_fact_value(f, 2) : a1;
@@ -784,7 +868,7 @@ static void collect(rb *b)
             if (it && !it->id)
                 fill(b, it, K_SITUATION, a2, f, 0);
         } else if (code == R_SITUATION && n == 4 && is(a1, c->sym[S_SCORE])) {
-            a2 = as_name(b, a2);
+            a2 = as_name(b, a2, NULL);
             for (size_t i = 0; i < NSITS; i++)
                 if (is_text(a2, c->sit[i]))
                     scorefacts[i] = f;
@@ -794,7 +878,7 @@ static void collect(rb *b)
                     fill(b, &r->band, K_BAND, a2, f, 0);
                 continue;
             }
-            a1 = as_name(b, a1);
+            a1 = as_name(b, a1, NULL);
             for (size_t i = 0; i < NDIMS; i++)
                 if (is_text(a1, c->dim[i]))
                     dimfacts[i] = f;
@@ -896,18 +980,21 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
         return ENG_ENOMEM;
     b.e = k->e;
     b.cat = k->rcat;
-    report_mem *m = calloc(1, sizeof *m);
+    report_mem *m = malloc(sizeof *m + sizeof(chunk) + FIRST_CHUNK);
     if (!m)
         return ENG_ENOMEM;
+    memset(m, 0, sizeof *m);
+    m->chunks = first_chunk(m);
+    m->chunks->next = NULL;
+    m->chunks->used = 0;
+    m->chunks->size = FIRST_CHUNK;
     b.r = &m->r;
     b.mem = &m->chunks;
     respondent = respondent ? respondent : "";
     b.r->respondent = keep(&b, respondent, strlen(respondent));
     if (!b.oom)
         collect(&b);
-    free(b.facts);
-    free(b.texts);
-    chunks_free(b.tmp);
+    tmp_release(&b);
     if (b.oom) {
         kb_report_free(b.r);
         return ENG_ENOMEM;
@@ -921,6 +1008,11 @@ void kb_report_free(kb_report *r)
     if (!r)
         return;
     report_mem *m = (report_mem *)r;
-    chunks_free(m->chunks);     /* the lists too */
+    /* the lists too; a large block may sit behind the first chunk */
+    for (chunk *c = m->chunks, *next; c; c = next) {
+        next = c->next;
+        if (c != first_chunk(m))
+            free(c);
+    }
     free(m);
 }
