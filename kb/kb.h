@@ -133,8 +133,10 @@ typedef struct kb_report {
 
 /* Builds the report of the respondent RESPONDENT (a label, may be NULL)
  * from the engine's working memory.  ENG_OK or ENG_ENOMEM.  Free with
- * kb_report_free, before kb_close (see kb_strs).  The first report also
- * reads the catalogue for every later one. */
+ * kb_report_free before kb_close: the report's memory goes back to its
+ * kb for the next report, and its catalogue texts are the kb's (see
+ * kb_strs).  The first report also reads the catalogue for every later
+ * one. */
 int kb_report_build(kb *k, const char *respondent, kb_report **out);
 void kb_report_free(kb_report *r);
 

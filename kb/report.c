@@ -43,13 +43,20 @@ typedef struct chunk {
     void *mem[];            /* pointer-aligned */
 } chunk;
 
+struct kb_rcat;
+
 /* A report and the chunks its strings and lists live in: kb_report comes
  * first, so the caller's pointer is this.  The first chunk is allocated
- * with it, right after it. */
+ * with it, right after it; when the report is freed, the two go back to
+ * the kb for the next report (a few of them). */
 typedef struct report_mem {
     kb_report r;
     chunk *chunks;          /* newest first */
+    struct kb_rcat *cat;    /* the kb's, which takes the memory back */
+    struct report_mem *next;    /* in kb_rcat.reports, once freed */
 } report_mem;
+
+#define KEEP_REPORTS 4          /* freed reports' memory a kb keeps, at most */
 
 static chunk *first_chunk(report_mem *m)
 {
@@ -192,6 +199,8 @@ typedef struct kb_rcat {
     chunk *mem;             /* the lists of the entries and their items */
     chunk *spare;           /* the scratch memory of a build, kept for the
                                next one (tmp_alloc) */
+    report_mem *reports;    /* freed reports' memory, for the next ones */
+    size_t nreports;        /* ... how many (at most KEEP_REPORTS) */
 } kb_rcat;
 
 void kb_rcat_free(kb_rcat *c)
@@ -203,6 +212,11 @@ void kb_rcat_free(kb_rcat *c)
     free(c->rel);
     chunks_free(c->mem);
     chunks_free(c->spare);
+    while (c->reports) {
+        report_mem *m = c->reports;
+        c->reports = m->next;
+        free(m);
+    }
     free(c);
 }
 
@@ -980,10 +994,15 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
         return ENG_ENOMEM;
     b.e = k->e;
     b.cat = k->rcat;
-    report_mem *m = malloc(sizeof *m + sizeof(chunk) + FIRST_CHUNK);
-    if (!m)
+    report_mem *m = b.cat->reports;
+    if (m) {
+        b.cat->reports = m->next;
+        b.cat->nreports--;
+    } else if (!(m = malloc(sizeof *m + sizeof(chunk) + FIRST_CHUNK))) {
         return ENG_ENOMEM;
+    }
     memset(m, 0, sizeof *m);
+    m->cat = b.cat;
     m->chunks = first_chunk(m);
     m->chunks->next = NULL;
     m->chunks->used = 0;
@@ -1014,5 +1033,11 @@ void kb_report_free(kb_report *r)
         if (c != first_chunk(m))
             free(c);
     }
-    free(m);
+    if (m->cat->nreports < KEEP_REPORTS) {
+        m->next = m->cat->reports;
+        m->cat->reports = m;
+        m->cat->nreports++;
+    } else {
+        free(m);
+    }
 }
