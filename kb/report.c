@@ -100,7 +100,7 @@ static void *chunk_alloc(chunk **head, size_t size, int aligned)
 /* The free end of the chunk at *HEAD, of at least NEED bytes (a new chunk
  * when that one has less), and its size in *ROOM; nothing is handed out
  * until chunk_take.  NULL when out of memory. */
-static char *chunk_free(chunk **head, size_t need, size_t *room)
+static inline char *chunk_free(chunk **head, size_t need, size_t *room)
 {
     chunk *c = *head;
     if (!c || c->size - c->used < need) {
