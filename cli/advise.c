@@ -74,18 +74,31 @@ static void flush(out *o)
     o->n = 0;
 }
 
-static void put(out *o, const char *s, size_t len)
+/* put() when the buffer has no room for LEN bytes. */
+static void put_full(out *o, const char *s, size_t len)
+{
+    flush(o);
+    if (len > sizeof o->buf)
+        fwrite(s, 1, len, o->fp);
+    else {
+        memcpy(o->buf, s, len);
+        o->n = len;
+    }
+}
+
+/* Inline, so that a piece of a known length is copied without a call. */
+static inline void put(out *o, const char *s, size_t len)
 {
     if (len > sizeof o->buf - o->n) {
-        flush(o);
-        if (len > sizeof o->buf) {
-            fwrite(s, 1, len, o->fp);
-            return;
-        }
+        put_full(o, s, len);
+        return;
     }
     memcpy(o->buf + o->n, s, len);
     o->n += len;
 }
+
+/* The string literal LIT, its length known when compiled. */
+#define put_lit(o, lit) put((o), "" lit, sizeof(lit) - 1)
 
 static void put_str(out *o, const char *s)
 {
@@ -182,67 +195,127 @@ static void put_num(out *o, double d)
         putf(o, "%g", d);
 }
 
-static void heading(out *o, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void heading(out *o, const char *fmt, ...)
+/* A heading is in bold on a terminal: heading_begin, its pieces, then
+ * heading_end, which ends the line. */
+static void heading_begin(out *o)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    put_str(o, o->colour ? "\033[1m" : "");
-    vputf(o, fmt, ap);
-    put_str(o, o->colour ? "\033[0m\n" : "\n");
-    va_end(ap);
+    if (o->colour)
+        put(o, "\033[1m", 4);
 }
 
-/* Writes TEXT wrapped at 76 columns, continuation lines indented by
- * INDENT, the first line starting at column FIRST.  Words are split at
- * spaces only, and go straight into the buffer. */
-static void wrap(out *o, const char *text, int indent, int first)
+static void heading_end(out *o)
+{
+    if (o->colour)
+        put(o, "\033[0m", 4);
+    put_char(o, '\n');
+}
+
+/* The heading A followed by B. */
+static void heading(out *o, const char *a, const char *b)
+{
+    heading_begin(o);
+    put_str(o, a);
+    put_str(o, b);
+    heading_end(o);
+}
+
+#define WRAP_AT 76          /* the columns text is wrapped at */
+
+/* A line break and K spaces of indent. */
+static void put_break(out *o, size_t k)
+{
+    static const char nl[] = "\n                                ";
+    if (k < sizeof nl - 1) {
+        put(o, nl, 1 + k);
+    } else {
+        put_char(o, '\n');
+        put_spaces(o, k);
+    }
+}
+
+/* wrap() for a text with runs of spaces, which count as one: a word at a
+ * time. */
+static void wrap_words(out *o, const char *p, int indent, int first)
 {
     int col = first, started = 0;
-    const char *p = text;
     while (*p) {
         while (*p == ' ')
             p++;
         const char *word = p;
-        while (*p && *p != ' ')
-            p++;
+        p += strcspn(p, " ");
         size_t w = (size_t)(p - word);
         if (!w)
             break;
-        /* room for a break, an indent and the word: else flush first */
-        if (1 + (size_t)indent + w > sizeof o->buf - o->n)
-            flush(o);
-        if (started && col + 1 + (int)w > 76) {
-            o->buf[o->n++] = '\n';
-            memset(o->buf + o->n, ' ', (size_t)indent);
-            o->n += (size_t)indent;
+        if (started && col + 1 + (int)w > WRAP_AT) {
+            put_break(o, (size_t)indent);
             col = indent;
         } else if (started) {
-            o->buf[o->n++] = ' ';
+            put_char(o, ' ');
             col++;
         }
         started = 1;
-        if (w > sizeof o->buf - o->n) {     /* a word longer than the buffer */
-            put(o, word, w);
-        } else {
-            memcpy(o->buf + o->n, word, w);
-            o->n += w;
-        }
+        put(o, word, w);
         col += (int)w;
+    }
+    put_char(o, '\n');
+}
+
+/* Writes TEXT wrapped at WRAP_AT columns, continuation lines indented by
+ * INDENT, the first line starting at column FIRST.  Words are split at
+ * spaces only; a word longer than a line has one of its own.  Texts of
+ * single spaces between words (all the catalogue's and the rules') go a
+ * line at a time: a line is the text up to the last space within the
+ * width, found by looking back from the width over one word, and goes
+ * out in one copy. */
+static void wrap(out *o, const char *text, int indent, int first)
+{
+    if (strstr(text, "  ")) {
+        wrap_words(o, text, indent, first);
+        return;
+    }
+    const char *p = text, *end = text + strlen(text);
+    while (p < end && *p == ' ')
+        p++;
+    if (end > p && end[-1] == ' ')
+        end--;
+    /* from here every space is one, between two words */
+    int col = first;
+    while (p < end) {
+        size_t rest = (size_t)(end - p);
+        size_t room = col < WRAP_AT ? (size_t)(WRAP_AT - col) : 0;
+        size_t len = rest;          /* of this line */
+        if (rest > room) {
+            /* the last space at or before the width ends the line */
+            const char *s = p + room;
+            while (s > p && *s != ' ')
+                s--;
+            if (s == p) {           /* the first word is longer: alone */
+                s = memchr(p + room, ' ', rest - room);
+                len = s ? (size_t)(s - p) : rest;
+            } else {
+                len = (size_t)(s - p);
+            }
+        }
+        put(o, p, len);
+        p += len + 1;               /* the space the line ends at */
+        if (p < end) {
+            put_break(o, (size_t)indent);
+            col = indent;
+        }
     }
     put_char(o, '\n');
 }
 
 static void reasons(out *o, const kb_strs *r, int indent)
 {
+    static const char dash[] = "        - ";       /* the deepest indent, 8 */
     for (size_t i = 0; i < r->n; i++) {
-        put_spaces(o, (size_t)indent);
-        put(o, "- ", 2);
+        if (indent <= 8) {
+            put(o, dash + 8 - indent, (size_t)indent + 2);
+        } else {
+            put_spaces(o, (size_t)indent);
+            put_lit(o, "- ");
+        }
         wrap(o, r->v[i], indent + 2, indent + 2);
     }
 }
@@ -267,21 +340,33 @@ static const char *bar(double level)
 
 static void render_text(out *o, const kb_report *r)
 {
-    heading(o, "== %s ==", r->respondent);
+    heading_begin(o);
+    put_lit(o, "== ");
+    put_str(o, r->respondent);
+    put_lit(o, " ==");
+    heading_end(o);
     put_char(o, '\n');
     if (r->situation.id) {
-        char score[64];
-        snprintf(score, sizeof score, " (evidence score %g)", r->situation.number);
-        heading(o, "Situation: %s%s", r->situation.title, score);
-        if (r->secondary.id)
-            putf(o, "  Close second: %s (score %g): the twin has traits of both.\n",
-                 r->secondary.title, r->secondary.number);
-        if (r->transition.id) {
-            put_str(o, "  Tied with ");
-            put_str(o, r->transition.title);
-            put_str(o, ": the twin is in transition.\n");
+        heading_begin(o);
+        put_lit(o, "Situation: ");
+        put_str(o, r->situation.title);
+        put_lit(o, " (evidence score ");
+        put_num(o, r->situation.number);
+        put_char(o, ')');
+        heading_end(o);
+        if (r->secondary.id) {
+            put_lit(o, "  Close second: ");
+            put_str(o, r->secondary.title);
+            put_lit(o, " (score ");
+            put_num(o, r->secondary.number);
+            put_lit(o, "): the twin has traits of both.\n");
         }
-        put_str(o, "  Scores:");
+        if (r->transition.id) {
+            put_lit(o, "  Tied with ");
+            put_str(o, r->transition.title);
+            put_lit(o, ": the twin is in transition.\n");
+        }
+        put_lit(o, "  Scores:");
         for (size_t i = 0; i < r->scores.n; i++) {
             if (i)
                 put_char(o, ',');
@@ -290,112 +375,122 @@ static void render_text(out *o, const kb_report *r)
             put_char(o, ' ');
             put_num(o, r->scores.v[i].number);
         }
-        put_str(o, "\n  Evidence:\n");
+        put_lit(o, "\n  Evidence:\n");
         for (size_t i = 0; i < r->scores.n; i++)
             reasons(o, &r->scores.v[i].reasons, 4);
-        put_str(o, "  Decision:\n");
+        put_lit(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
         put_char(o, '\n');
     }
     if (r->band.id) {
-        heading(o, "Maturity: %s%s", r->band.title,
-                r->weakest_first ? " -- work on the weakest dimensions first" : "");
+        heading_begin(o);
+        put_lit(o, "Maturity: ");
+        put_str(o, r->band.title);
+        if (r->weakest_first)
+            put_lit(o, " -- work on the weakest dimensions first");
+        heading_end(o);
         for (size_t i = 0; i < r->dimensions.n; i++) {
             const kb_item *d = &r->dimensions.v[i];
-            put_str(o, "  ");
+            put_lit(o, "  ");
             put_padded(o, d->title, 36);
             put_char(o, ' ');
             put_str(o, bar(d->number));
             put_char(o, ' ');
             put_num(o, d->number);
-            put_str(o, "/4\n");
+            put_lit(o, "/4\n");
         }
-        put_str(o, "  Why:\n");
+        put_lit(o, "  Why:\n");
         reasons(o, &r->band.reasons, 4);
         put_char(o, '\n');
     }
     if (r->model.id) {
-        heading(o, "Governance model: %s", r->model.title);
+        heading(o, "Governance model: ", r->model.title);
         if (r->model.text[0]) {
-            put_str(o, "  ");
+            put_lit(o, "  ");
             wrap(o, r->model.text, 2, 2);
         }
-        put_str(o, "  Signals:\n");
+        put_lit(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
         put_char(o, '\n');
     }
-    heading(o, "Roles the twin needs that you lack%s", r->roles.n ? "" : " (none)");
+    heading(o, "Roles the twin needs that you lack", r->roles.n ? "" : " (none)");
     for (size_t i = 0; i < r->roles.n; i++) {
         const kb_item *it = &r->roles.v[i];
-        put_str(o, "  * ");
+        put_lit(o, "  * ");
         put_str(o, it->title);
         put_char(o, '\n');
         if (it->text[0]) {
-            put_str(o, "    ");
+            put_lit(o, "    ");
             wrap(o, it->text, 4, 4);
         }
         reasons(o, &it->reasons, 4);
     }
     put_char(o, '\n');
-    heading(o, "Financing and procurement%s", r->finance.n ? "" : " (none found)");
+    heading(o, "Financing and procurement", r->finance.n ? "" : " (none found)");
     for (size_t i = 0; i < r->finance.n; i++) {
         const kb_item *it = &r->finance.v[i];
-        put_str(o, "  * ");
+        put_lit(o, "  * ");
         put_str(o, it->title);
         put_char(o, '\n');
         if (it->text[0]) {
-            put_str(o, "    First step: ");
+            put_lit(o, "    First step: ");
             wrap(o, it->text, 6, 16);
         }
         reasons(o, &it->reasons, 4);
     }
     put_char(o, '\n');
-    heading(o, "Next steps, most urgent first%s", r->advice.n ? "" : " (none)");
+    heading(o, "Next steps, most urgent first", r->advice.n ? "" : " (none)");
     for (size_t i = 0; i < r->advice.n; i++) {
         const kb_item *it = &r->advice.v[i];
-        put_str(o, "  ");
+        put_lit(o, "  ");
         put_long(o, (long)(i + 1), 2);
-        put_str(o, ". ");
+        put_lit(o, ". ");
         put_str(o, it->title);
-        put_str(o, "\n      ");
+        put_lit(o, "\n      ");
         wrap(o, it->text, 6, 6);
         if (it->who.n) {
-            put_str(o, "      Who:");
+            put_lit(o, "      Who:");
             put_list(o, &it->who);
             put_char(o, '\n');
         }
         if (it->units.n) {
-            put_str(o, "      Learn:");
+            put_lit(o, "      Learn:");
             put_list(o, &it->units);
             put_char(o, '\n');
         }
         if (it->reasons.n) {
-            put_str(o, "      Because:\n");
+            put_lit(o, "      Because:\n");
             reasons(o, &it->reasons, 8);
         }
     }
     put_char(o, '\n');
-    char total[64];
-    snprintf(total, sizeof total, "%ld h %02ld min", r->journey_minutes / 60,
-             r->journey_minutes % 60);
-    heading(o, "Learning journey: %zu unit%s, %s in all", r->journey.n,
-            r->journey.n == 1 ? "" : "s", total);
+    /* "%zu unit%s, %ld h %02ld min in all" */
+    long mins = r->journey_minutes % 60;
+    heading_begin(o);
+    put_lit(o, "Learning journey: ");
+    put_long(o, (long)r->journey.n, 0);
+    put_str(o, r->journey.n == 1 ? " unit, " : " units, ");
+    put_long(o, r->journey_minutes / 60, 0);
+    put_str(o, mins >= 0 && mins < 10 ? " h 0" : " h ");
+    put_long(o, mins, 0);
+    put_lit(o, " min in all");
+    heading_end(o);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
-        put_str(o, "  ");
+        put_lit(o, "  ");
         put_long(o, it->rank, 2);
-        put_str(o, ". ");
+        put_lit(o, ". ");
         put_padded(o, it->id, 8);
         put_char(o, ' ');
         put_str(o, it->title);
-        put_str(o, " (");
+        put_lit(o, " (");
         put_num(o, it->number);
-        put_str(o, " min, EQF ");
+        put_lit(o, " min, EQF ");
         put_long(o, it->eqf, 0);
-        put_str(o, ")\n");
+        put_lit(o, ")\n");
     }
     if (r->journey.n && r->journey.v[0].reasons.n) {
-        put_str(o, "  Chosen because:\n");
+        put_lit(o, "  Chosen because:\n");
         reasons(o, &r->journey.v[0].reasons, 4);
     }
     put_char(o, '\n');
@@ -413,21 +508,27 @@ void cli_report_text(FILE *fp, const kb_report *r, int colour)
 
 /* ------------------------------------------------------------ JSON */
 
+/* S as a JSON string.  The characters that need no escape go out a run
+ * at a time: a call into stdio per character costs more than the rest. */
 static void jstr(FILE *fp, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', fp);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    for (;; p++) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), fp);
+        if (!*p)
+            break;
         switch (*p) {
         case '"': fputs("\\\"", fp); break;
         case '\\': fputs("\\\\", fp); break;
         case '\n': fputs("\\n", fp); break;
         case '\t': fputs("\\t", fp); break;
         case '\r': fputs("\\r", fp); break;
-        default:
-            if (*p < 0x20)
-                fprintf(fp, "\\u%04x", *p);
-            else
-                fputc(*p, fp);
+        default: fprintf(fp, "\\u%04x", *p);
         }
     }
     fputc('"', fp);

@@ -33,6 +33,15 @@
 static void esc(FILE *fp, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        /* the characters that need nothing go out a run at a time */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != 0x7f && *p != '&' && *p != '<' && *p != '>' &&
+               *p != '"' && *p != '\'')
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), fp);
+        if (!*p)
+            break;
         switch (*p) {
         case '&': fputs("&amp;", fp); break;
         case '<': fputs("&lt;", fp); break;

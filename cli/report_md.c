@@ -17,6 +17,19 @@
 #include "cli.h"
 
 /* Writes S escaped for Markdown; see the top of the file. */
+/* Is C one of the characters Markdown gives a meaning, which a backslash
+ * escapes (the backslash itself, ` * _ [ ] < > | ~ & #)? */
+static int md_special(unsigned char c)
+{
+    switch (c) {
+    case '\\': case '`': case '*': case '_': case '[': case ']': case '<':
+    case '>': case '|': case '~': case '&': case '#':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void md_text(FILE *fp, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -38,13 +51,20 @@ static void md_text(FILE *fp, const char *s)
             p = q + 1;
         }
     }
+    /* the characters that need nothing go out a run at a time */
     for (; *p; p++) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != 0x7f && !md_special(*p))
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), fp);
+        if (!*p)
+            break;
         if (*p < 0x20 || *p == 0x7f) {
             fputc(' ', fp);     /* stay on the line: cells, items, headings */
             continue;
         }
-        if (strchr("\\`*_[]<>|~&#", *p))
-            fputc('\\', fp);
+        fputc('\\', fp);
         fputc(*p, fp);
     }
 }

@@ -422,6 +422,7 @@ void kb_close(kb *k)
     if (!k)
         return;
     kb_index_free(k);
+    kb_rcat_free(k->rcat);
     free(k->cat);
     eng_free(k->e);
     free(k);

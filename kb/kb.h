@@ -84,9 +84,10 @@ int kb_answered(kb *k, const eng_question *q);
 
 /* ------------------------------------------------------------ advice */
 
-/* A list of strings owned by its report.  Read-only: items may share a
- * string (a reason several items give, a title that is the id), and all
- * are freed with the report by kb_report_free. */
+/* A list of strings of a report.  Read-only: items may share a string or
+ * a whole list (a reason several items give, a title that is the id).
+ * The report's own are freed by kb_report_free; catalogue titles and
+ * texts are the kb's, so a report is freed before its kb is closed. */
 typedef struct kb_strs {
     char **v;
     size_t n;
@@ -132,7 +133,10 @@ typedef struct kb_report {
 
 /* Builds the report of the respondent RESPONDENT (a label, may be NULL)
  * from the engine's working memory.  ENG_OK or ENG_ENOMEM.  Free with
- * kb_report_free. */
+ * kb_report_free before kb_close: the report's memory goes back to its
+ * kb for the next report, and its catalogue texts are the kb's (see
+ * kb_strs).  The first report also reads the catalogue for every later
+ * one. */
 int kb_report_build(kb *k, const char *respondent, kb_report **out);
 void kb_report_free(kb_report *r);
 

@@ -42,6 +42,8 @@ struct kb {
     char *skipped;              /* per question: skipped in this session */
     const eng_entry **cat;      /* catalogue entries sorted by kind, name */
     size_t ncat;
+    struct kb_rcat *rcat;       /* the catalogue as reports read it, made
+                                   by the first report (report.c) */
 };
 
 /* Checks that every question and catalogue entry a rule or an ask_if
@@ -58,5 +60,8 @@ const char *kb_entry_value(const eng_entry *en, const char *key);
 
 /* Frees the questionnaire index (see kb_questions_index). */
 void kb_index_free(kb *k);
+
+/* Frees what the reports read of the catalogue (k->rcat).  Accepts NULL. */
+void kb_rcat_free(struct kb_rcat *c);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * report.c -- reads the advice for one respondent out of working memory:
  * the conclusion facts of spec/QUESTIONNAIRE.md, their titles and texts
- * from the catalogue facts, and their reasons from provenance.  The last
- * stage of the pipeline before cli/ renders it.
+ * from the catalogue, and their reasons from provenance.  The last stage
+ * of the pipeline before cli/ renders it.
  *
  * Reasons: the `because` sentences of the rules that derived a conclusion
  * and, through the facts those rules matched, of the rules before them,
@@ -13,7 +13,12 @@
  * Items share much of their provenance (every journey unit rests on the
  * same picks), so a fact's sentence is formatted once per report and its
  * reasons at each depth are found once, from those of its supports.  The
- * report's strings and string lists live in chunks freed with it.
+ * report's own strings and lists live in chunks freed with it.
+ *
+ * What a report reads of the catalogue (titles, texts, priorities, the
+ * personas and units of an advice entry) is the same for every
+ * respondent: the first report finds it once for the kb (kb_rcat), by
+ * kind and interned name, and every report points at it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +29,10 @@
 
 #define MAX_REASONS 16          /* an item's reasons, at most */
 #define MAX_DEPTH 2             /* the deepest an item's reasons go */
+#define MAX_BECAUSE 2048        /* a sentence is cut to this less one byte */
 #define CHUNK 8192              /* bytes a chunk of memory is allocated with */
+#define FIRST_CHUNK 24576       /* ... a report's first, allocated with it
+                                   (room for most reports' all) */
 
 /* ------------------------------------------------------------ memory */
 
@@ -35,55 +43,29 @@ typedef struct chunk {
     void *mem[];            /* pointer-aligned */
 } chunk;
 
-/* A report and the chunks its strings and lists of strings live in:
- * kb_report comes first, so the caller's pointer is this. */
+struct kb_rcat;
+
+/* A report and the chunks its strings and lists live in: kb_report comes
+ * first, so the caller's pointer is this.  The first chunk is allocated
+ * with it, right after it; when the report is freed, the two go back to
+ * the kb for the next report (a few of them). */
 typedef struct report_mem {
     kb_report r;
     chunk *chunks;          /* newest first */
+    struct kb_rcat *cat;    /* the kb's, which takes the memory back */
+    struct report_mem *next;    /* in kb_rcat.reports, once freed */
 } report_mem;
 
-/* A because sentence, kept once per report whatever number of facts and
- * items give it. */
-typedef struct rtext {
-    char *s;                /* in the report's memory */
-    size_t len;             /* strlen(s) */
-    size_t hash;            /* text_hash(s, len) */
-    unsigned char bit;      /* its bit in a list's mask (from the hash) */
-} rtext;
+#define KEEP_REPORTS 4          /* freed reports' memory a kb keeps, at most */
 
-/* A derived fact met while reading reasons, with what it contributes. */
-typedef struct fmemo {
-    const eng_fact *f;              /* the key */
-    rtext *because;                 /* its own sentence, or NULL */
-    rtext **at[MAX_DEPTH + 1];      /* its reasons down to each depth */
-    unsigned char n[MAX_DEPTH + 1]; /* ... how many (at most MAX_REASONS) */
-    unsigned char done;             /* bit D: at[D] is found; bit
-                                       MAX_DEPTH + 1: because is */
-} fmemo;
-
-#define BECAUSE_DONE (1u << (MAX_DEPTH + 1))
-
-typedef struct rb {
-    kb *k;
-    eng_engine *e;          /* the kb's */
-    kb_report *r;           /* the report being built */
-    chunk **mem;            /* the report's chunks */
-    chunk *tmp;             /* chunks freed when the report is built */
-    char *empty;            /* the report's "", shared */
-    int oom;                /* an allocation failed: the report is dropped */
-    void **facts;           /* fmemo by fact: open addressing, 3/4 full at most */
-    size_t nfacts, capfacts;    /* records, slots (a power of two) */
-    void **texts;           /* rtext by text: open addressing, 3/4 full at most */
-    size_t ntexts, captexts;    /* texts, slots (a power of two) */
-    /* the relations read, interned once per build */
-    eng_value rel_situation, rel_maturity, rel_model, rel_need, rel_finance,
-        rel_advice, rel_journey, sym_primary, sym_secondary, sym_score,
-        sym_band, sym_role, sym_option, sym_unit, sym_transition;
-} rb;
+static chunk *first_chunk(report_mem *m)
+{
+    return (chunk *)(void *)(m + 1);
+}
 
 /* SIZE bytes aligned for a pointer (ALIGNED) or not, from the chunks at
- * *HEAD; NULL and b->oom when out of memory. */
-static void *chunk_alloc(rb *b, chunk **head, size_t size, int aligned)
+ * *HEAD; NULL when out of memory. */
+static void *chunk_alloc(chunk **head, size_t size, int aligned)
 {
     chunk *c = *head;
     if (c) {
@@ -101,10 +83,8 @@ static void *chunk_alloc(rb *b, chunk **head, size_t size, int aligned)
     if (size > room)
         room = size;
     chunk *n = malloc(sizeof *n + room);
-    if (!n) {
-        b->oom = 1;
+    if (!n)
         return NULL;
-    }
     n->size = room;
     n->used = size;
     if (own && c) {
@@ -117,6 +97,33 @@ static void *chunk_alloc(rb *b, chunk **head, size_t size, int aligned)
     return n->mem;
 }
 
+/* The free end of the chunk at *HEAD, of at least NEED bytes (a new chunk
+ * when that one has less), and its size in *ROOM; nothing is handed out
+ * until chunk_take.  NULL when out of memory. */
+static inline char *chunk_free(chunk **head, size_t need, size_t *room)
+{
+    chunk *c = *head;
+    if (!c || c->size - c->used < need) {
+        size_t size = CHUNK - sizeof *c;
+        if (need > size)
+            size = need;
+        if (!(c = malloc(sizeof *c + size)))
+            return NULL;
+        c->size = size;
+        c->used = 0;
+        c->next = *head;
+        *head = c;
+    }
+    *room = c->size - c->used;
+    return (char *)c->mem + c->used;
+}
+
+/* Hands out the first LEN bytes of chunk_free's block. */
+static void chunk_take(chunk *head, size_t len)
+{
+    head->used += len;
+}
+
 static void chunks_free(chunk *c)
 {
     while (c) {
@@ -126,88 +133,110 @@ static void chunks_free(chunk *c)
     }
 }
 
-/* A copy of the LEN bytes at S in the report's memory (one "" for all). */
-static char *keep(rb *b, const char *s, size_t len)
-{
-    if (!len && b->empty)
-        return b->empty;
-    char *p = chunk_alloc(b, b->mem, len + 1, 0);
-    if (p) {
-        memcpy(p, s, len);
-        p[len] = '\0';
-    }
-    return p;
-}
-
-static char *keep_str(rb *b, const char *s)
-{
-    s = s ? s : "";
-    return keep(b, s, strlen(s));
-}
-
-/* A list of N strings in the report's memory, filled by the caller. */
-static char **keep_list(rb *b, size_t n)
-{
-    return n ? chunk_alloc(b, b->mem, n * sizeof(char *), 1) : NULL;
-}
-
-/* Adds TEXT to S (of room for more) unless it is there. */
-static void strs_add(rb *b, kb_strs *s, const char *text)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i], text))
-            return;
-    if ((s->v[s->n] = keep_str(b, text)))
-        s->n++;
-}
-
-/* A new item at the end of L.  The array grows by doubling: it is full
- * whenever its length is a power of two. */
-static kb_item *list_add(rb *b, kb_list *l)
-{
-    if (!(l->n & (l->n - 1))) {
-        size_t cap = l->n ? 2 * l->n : 1;
-        kb_item *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            b->oom = 1;
-            return NULL;
-        }
-        l->v = v;
-    }
-    memset(&l->v[l->n], 0, sizeof *l->v);
-    return &l->v[l->n++];
-}
-
-static void list_free(kb_list *l)
-{
-    free(l->v);
-    l->v = NULL;
-    l->n = 0;
-}
-
-static eng_value sym(rb *b, const char *s)
-{
-    eng_value v;
-    if (eng_intern(b->e, s, strlen(s), ENG_SYMBOL, &v)) {
-        b->oom = 1;
-        memset(&v, 0, sizeof v);
-    }
-    return v;
-}
-
-/* Is V the symbol S?  (eng_value_equal, for a symbol S.) */
-static int is(eng_value v, eng_value s)
-{
-    return v.type == s.type && v.u.atom == s.u.atom;
-}
-
 /* ------------------------------------------------------------ catalogue */
 
-/* The catalogue entry [KIND NAME], or NULL. */
-static const eng_entry *entry(rb *b, const char *kind, eng_value name)
+/* The catalogue kinds a report reads. */
+enum { K_SITUATION, K_BAND, K_MODEL, K_PERSONA, K_FINANCE, K_ADVICE, K_UNIT,
+       K_DIMENSION, NKINDS };
+
+static const char *const kind_names[NKINDS] = {
+    "situation", "band", "model", "persona", "finance", "advice", "unit", "dimension"};
+
+/* The key of each kind whose value is an item's text (NULL: the text is
+ * ""). */
+static const char *const kind_texts[NKINDS] = {
+    NULL, NULL, "fits", "does", "first_step", "text", "summary", NULL};
+
+/* The relations of the conclusions, as kb_rcat.rel tells them. */
+enum { R_NONE, R_SITUATION, R_MATURITY, R_MODEL, R_NEED, R_FINANCE, R_ADVICE,
+       R_JOURNEY, NRELS };
+
+static const char *const rel_names[NRELS] = {
+    NULL, "situation", "maturity", "model", "need", "finance", "advice", "journey"};
+
+/* The symbols a conclusion's second value is compared with. */
+enum { S_PRIMARY, S_SECONDARY, S_TRANSITION, S_SCORE, S_BAND, S_ROLE, S_OPTION,
+       S_UNIT, NSYMS };
+
+static const char *const sym_names[NSYMS] = {
+    "primary", "secondary", "transition", "score", "band", "role", "option", "unit"};
+
+static const char *const dims[] = {"strategy", "governance", "data", "technology",
+                                   "analytics", "skills", "participation", "finance"};
+static const char *const sits[] = {"lab", "studio", "arena", "agora"};
+
+#define NDIMS (sizeof dims / sizeof *dims)
+#define NSITS (sizeof sits / sizeof *sits)
+
+/* What a report reads of the catalogue entry [KIND NAME]. */
+typedef struct rentry {
+    uint32_t atom;          /* NAME, interned */
+    int kind;               /* K_* */
+    const char *title;      /* "title" as written, or NULL */
+    const char *text;       /* the key kind_texts names, or "" */
+    long rank;              /* advice: "priority", 3 without one */
+    double minutes;         /* unit: "minutes", 0 without */
+    long eqf;               /* unit: "eqf", 0 without */
+    const char *module;     /* unit: "module", or "" */
+    kb_strs who;            /* advice: "who" as persona titles, each once */
+    kb_strs units;          /* advice: "units", each once */
+} rentry;
+
+/* The catalogue as reports read it: made by the first report, freed by
+ * kb_close. */
+typedef struct kb_rcat {
+    rentry *v;              /* an entry of each report kind and name */
+    size_t n;
+    rentry **slot;          /* v by kind and atom: open addressing, half
+                               full at most */
+    size_t nslots;          /* a power of two */
+    rentry none;            /* the fields of a name with no entry */
+    unsigned char *rel;     /* per atom below nrel: its R_* as a relation */
+    size_t nrel;
+    eng_value sym[NSYMS];   /* sym_names as symbols */
+    eng_value dim[NDIMS];   /* dims as symbols */
+    eng_value sit[NSITS];   /* sits as symbols */
+    chunk *mem;             /* the lists of the entries and their items */
+    chunk *spare;           /* the scratch memory of a build, kept for the
+                               next one (tmp_alloc) */
+    report_mem *reports;    /* freed reports' memory, for the next ones */
+    size_t nreports;        /* ... how many (at most KEEP_REPORTS) */
+} kb_rcat;
+
+void kb_rcat_free(kb_rcat *c)
 {
-    const char *nm = eng_value_text(b->e, name, NULL);
-    return nm ? kb_catalogue_entry(b->k, kind, nm) : NULL;
+    if (!c)
+        return;
+    free(c->v);
+    free(c->slot);
+    free(c->rel);
+    chunks_free(c->mem);
+    chunks_free(c->spare);
+    while (c->reports) {
+        report_mem *m = c->reports;
+        c->reports = m->next;
+        free(m);
+    }
+    free(c);
+}
+
+static size_t rentry_hash(int kind, uint32_t atom)
+{
+    uint64_t h = ((uint64_t)atom << 4 | (uint64_t)kind) * 0x9e3779b97f4a7c15u;
+    return (size_t)(h >> 32);
+}
+
+/* The entry of KIND named by the value NAME; c->none when there is none,
+ * or NAME is not a symbol or string. */
+static const rentry *rentry_of(const kb_rcat *c, int kind, eng_value name)
+{
+    if (name.type != ENG_SYMBOL && name.type != ENG_STRING)
+        return &c->none;
+    size_t mask = c->nslots - 1;
+    for (size_t i = rentry_hash(kind, name.u.atom) & mask; c->slot[i]; i = (i + 1) & mask)
+        if (c->slot[i]->atom == name.u.atom && c->slot[i]->kind == kind)
+            return c->slot[i];
+    return &c->none;
 }
 
 static double number(const char *s, double dflt)
@@ -219,17 +248,29 @@ static double number(const char *s, double dflt)
     return end != s ? d : dflt;
 }
 
+/* Adds TEXT to S (of room for more) unless it is there. */
+static void strs_add(kb_strs *s, char *text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], text))
+            return;
+    s->v[s->n++] = text;
+}
+
 /* The items of the comma-separated list KEY of EN, each once, through
- * the titles of the entries of TITLE_OF ("persona") when given. */
-static void cat_list(rb *b, const eng_entry *en, const char *key,
-                     const char *title_of, kb_strs *out)
+ * the titles of the entries of TITLE_OF ("persona") when given; an item
+ * is read up to 255 bytes.  -1 when out of memory. */
+static int cat_list(kb *k, kb_rcat *c, const eng_entry *en, const char *key,
+                    const char *title_of, kb_strs *out)
 {
     const char *s = kb_entry_value(en, key);
     size_t max = 1;
-    for (const char *c = s; c && *c; c++)
-        max += *c == ',';
-    if (!s || !*s || !(out->v = keep_list(b, max)))
-        return;
+    for (const char *p = s; p && *p; p++)
+        max += *p == ',';
+    if (!s || !*s)
+        return 0;
+    if (!(out->v = chunk_alloc(&c->mem, max * sizeof *out->v, 1)))
+        return -1;
     while (*s) {
         while (*s == ' ' || *s == ',')
             s++;
@@ -244,20 +285,231 @@ static void cat_list(rb *b, const eng_entry *en, const char *key,
         memcpy(item, s, len);
         item[len] = '\0';
         const char *t = title_of ?
-            kb_entry_value(kb_catalogue_entry(b->k, title_of, item), "title") : NULL;
-        strs_add(b, out, t ? t : item);
+            kb_entry_value(kb_catalogue_entry(k, title_of, item), "title") : NULL;
+        char *text = (char *)t;     /* read-only, as all of a report */
+        if (!t) {
+            if (!(text = chunk_alloc(&c->mem, len + 1, 0)))
+                return -1;
+            memcpy(text, item, len + 1);
+        }
+        strs_add(out, text);
         s += strcspn(s, ",");
+    }
+    return 0;
+}
+
+/* Fills RE from the catalogue entry EN of KIND, as kb_catalogue gives its
+ * keys.  -1 when out of memory. */
+static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry *en)
+{
+    const char *text = kind_texts[kind] ? kb_entry_value(en, kind_texts[kind]) : NULL;
+    re->kind = kind;
+    re->title = kb_entry_value(en, "title");
+    re->text = text ? text : "";
+    re->rank = 3;
+    re->module = "";
+    if (kind == K_ADVICE) {
+        re->rank = (long)number(kb_entry_value(en, "priority"), 3);
+        if (cat_list(k, c, en, "who", "persona", &re->who) ||
+            cat_list(k, c, en, "units", NULL, &re->units))
+            return -1;
+    } else if (kind == K_UNIT) {
+        const char *module = kb_entry_value(en, "module");
+        re->minutes = number(kb_entry_value(en, "minutes"), 0);
+        re->eqf = (long)number(kb_entry_value(en, "eqf"), 0);
+        re->module = module ? module : "";
+    }
+    return 0;
+}
+
+static int intern(eng_engine *e, const char *s, eng_value *v)
+{
+    return eng_intern(e, s, strlen(s), ENG_SYMBOL, v);
+}
+
+/* Finds what reports read of K's catalogue, into k->rcat.  ENG_OK or
+ * ENG_ENOMEM. */
+static int rcat_build(kb *k)
+{
+    eng_engine *e = k->e;
+    kb_rcat *c = calloc(1, sizeof *c);
+    if (!c)
+        return ENG_ENOMEM;
+    c->none.text = c->none.module = "";
+    c->none.rank = 3;
+    size_t n = 0;
+    for (size_t i = 0; i < k->ncat; i++)
+        for (int j = 0; j < NKINDS; j++)
+            if (!strcmp(k->cat[i]->kind, kind_names[j]))
+                n++;
+    c->nslots = 16;
+    while (c->nslots < 2 * n)
+        c->nslots *= 2;
+    if ((n && !(c->v = calloc(n, sizeof *c->v))) ||
+        !(c->slot = calloc(c->nslots, sizeof *c->slot)))
+        goto oom;
+    for (size_t i = 0; i < k->ncat; i++) {
+        const eng_entry *en = k->cat[i];
+        int kind = -1;
+        for (int j = 0; j < NKINDS && kind < 0; j++)
+            if (!strcmp(en->kind, kind_names[j]))
+                kind = j;
+        /* of two entries of one name, the one kb_catalogue_entry finds */
+        if (kind < 0 || kb_catalogue_entry(k, en->kind, en->name) != en)
+            continue;
+        eng_value name;
+        rentry *re = &c->v[c->n];
+        if (intern(e, en->name, &name) || rentry_fill(k, c, re, kind, en))
+            goto oom;
+        re->atom = name.u.atom;
+        size_t mask = c->nslots - 1, j = rentry_hash(kind, re->atom) & mask;
+        while (c->slot[j])
+            j = (j + 1) & mask;
+        c->slot[j] = re;
+        c->n++;
+    }
+    eng_value rels[NRELS];
+    for (int i = 1; i < NRELS; i++) {
+        if (intern(e, rel_names[i], &rels[i]))
+            goto oom;
+        if (rels[i].u.atom >= c->nrel)
+            c->nrel = (size_t)rels[i].u.atom + 1;
+    }
+    if (!(c->rel = calloc(c->nrel, 1)))
+        goto oom;
+    for (int i = 1; i < NRELS; i++)
+        c->rel[rels[i].u.atom] = (unsigned char)i;
+    for (int i = 0; i < NSYMS; i++)
+        if (intern(e, sym_names[i], &c->sym[i]))
+            goto oom;
+    for (size_t i = 0; i < NDIMS; i++)
+        if (intern(e, dims[i], &c->dim[i]))
+            goto oom;
+    for (size_t i = 0; i < NSITS; i++)
+        if (intern(e, sits[i], &c->sit[i]))
+            goto oom;
+    k->rcat = c;
+    return ENG_OK;
+oom:
+    kb_rcat_free(c);
+    return ENG_ENOMEM;
+}
+
+/* ------------------------------------------------------------ a report */
+
+/* A because sentence, kept once per report whatever number of facts and
+ * items give it. */
+typedef struct rtext {
+    char *s;                /* in the report's memory */
+    size_t len;             /* strlen(s) */
+    size_t hash;            /* text_hash(s, len) */
+    unsigned char bit;      /* its bit in a list's mask (from the hash) */
+} rtext;
+
+/* A derived fact met while reading reasons, with what it contributes. */
+typedef struct fmemo {
+    const eng_fact *f;              /* the key */
+    rtext *because;                 /* its own sentence, or NULL */
+    rtext **at[MAX_DEPTH + 1];      /* its reasons down to each depth */
+    char **kept[MAX_DEPTH + 1];     /* ... as an item's list in the
+                                       report's memory, once one has them */
+    unsigned char n[MAX_DEPTH + 1]; /* ... how many (at most MAX_REASONS) */
+    unsigned char done;             /* bit D: at[D] is found; bit
+                                       MAX_DEPTH + 1: because is */
+} fmemo;
+
+#define BECAUSE_DONE (1u << (MAX_DEPTH + 1))
+
+typedef struct rb {
+    eng_engine *e;          /* the kb's */
+    kb_rcat *cat;           /* the kb's catalogue as reports read it */
+    kb_report *r;           /* the report being built */
+    chunk **mem;            /* the report's chunks */
+    chunk *tmp;             /* scratch chunks, spares once the report is built */
+    int oom;                /* an allocation failed: the report is dropped */
+    void **facts;           /* fmemo by fact: open addressing, 3/4 full at most */
+    size_t nfacts, capfacts;    /* records, slots (a power of two) */
+    void **texts;           /* rtext by text: open addressing, 3/4 full at most */
+    size_t ntexts, captexts;    /* texts, slots (a power of two) */
+} rb;
+
+/* chunk_alloc that marks the report dropped when out of memory. */
+static void *rb_alloc(rb *b, chunk **head, size_t size, int aligned)
+{
+    void *p = chunk_alloc(head, size, aligned);
+    if (!p)
+        b->oom = 1;
+    return p;
+}
+
+/* A scratch chunk of at least SIZE bytes for tmp_alloc: a spare one of
+ * the builds before (kb_rcat.spare), or a new one.  NULL and b->oom when
+ * out of memory. */
+static chunk *tmp_chunk(rb *b, size_t size)
+{
+    chunk **spare = &b->cat->spare, *c;
+    if (*spare && (*spare)->size >= size) {
+        c = *spare;
+        *spare = c->next;
+    } else {
+        size_t room = CHUNK - sizeof *c;
+        if (size > room)
+            room = size;
+        if (!(c = malloc(sizeof *c + room))) {
+            b->oom = 1;
+            return NULL;
+        }
+        c->size = room;
+    }
+    c->used = 0;
+    c->next = b->tmp;
+    b->tmp = c;
+    return c;
+}
+
+/* SIZE bytes, pointer-aligned, of the build's scratch memory.  NULL and
+ * b->oom when out of memory. */
+static inline void *tmp_alloc(rb *b, size_t size)
+{
+    chunk *c = b->tmp;
+    size = (size + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    if ((!c || c->size - c->used < size) && !(c = tmp_chunk(b, size)))
+        return NULL;
+    void *p = (char *)c->mem + c->used;
+    c->used += size;
+    return p;
+}
+
+/* Gives the build's scratch chunks back for the next build. */
+static void tmp_release(rb *b)
+{
+    while (b->tmp) {
+        chunk *c = b->tmp;
+        b->tmp = c->next;
+        c->next = b->cat->spare;
+        b->cat->spare = c;
     }
 }
 
-static char *value_text(rb *b, eng_value v)
+/* A copy of the LEN bytes at S in the report's memory. */
+static char *keep(rb *b, const char *s, size_t len)
+{
+    char *p = rb_alloc(b, b->mem, len + 1, 0);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+/* The text of the number V, which names an item, in the report's
+ * memory.  (A symbol's or string's is the engine's, valid until
+ * kb_close.) */
+static char *number_text(rb *b, eng_value v)
 {
     char buf[1024];
-    const char *t = eng_value_text(b->e, v, NULL);
-    if (t)
-        return keep_str(b, t);
     eng_value_format(b->e, v, buf, sizeof buf);
-    return keep_str(b, buf);
+    return keep(b, buf, strlen(buf));
 }
 
 static double value_number(eng_value v)
@@ -265,30 +517,58 @@ static double value_number(eng_value v)
     return v.type == ENG_INT ? (double)v.u.i : v.type == ENG_REAL ? v.u.r : 0;
 }
 
+/* Is V the symbol S?  (eng_value_equal, for a symbol S.) */
+static int is(eng_value v, eng_value s)
+{
+    return v.type == s.type && v.u.atom == s.u.atom;
+}
+
+/* Is V a symbol or string of the text of the symbol S?  (Texts are
+ * interned once, whatever their type.) */
+static int is_text(eng_value v, eng_value s)
+{
+    return (v.type == ENG_SYMBOL || v.type == ENG_STRING) && v.u.atom == s.u.atom;
+}
+
+/* V as a name the catalogue is looked up by: the text of a symbol or
+ * string up to a NUL byte in it (a string may have one: "\x00"), as a C
+ * string reads it.  *TEXT (may be NULL) receives that text, or NULL for
+ * a number. */
+static eng_value as_name(rb *b, eng_value v, const char **text)
+{
+    size_t len;
+    const char *t = eng_value_text(b->e, v, &len);
+    if (t && strlen(t) != len && intern(b->e, t, &v))
+        b->oom = 1;
+    if (text)
+        *text = t;
+    return v;
+}
+
 /* ------------------------------------------------------------ reasons */
 
-/* Is S the previous total of F (same relation and leading values)? */
-static int is_total_of(const eng_fact *s, const eng_fact *f)
+/* Is S the previous total of F, of N values and the relation REL (same
+ * relation and leading values)? */
+static int is_total_of(const eng_fact *s, const eng_fact *f, size_t n, eng_value rel)
 {
-    size_t n = eng_fact_size(f);
-    if (eng_fact_size(s) != n)
+    if (eng_fact_size(s) != n || !is(eng_fact_value(s, 0), rel))
         return 0;
-    for (size_t i = 0; i + 1 < n; i++)
+    for (size_t i = 1; i + 1 < n; i++)
         if (!eng_value_equal(eng_fact_value(s, i), eng_fact_value(f, i)))
             return 0;
     return 1;
 }
 
 /* Doubles the open-addressing table *SLOTS of *CAP slots (a power of two,
- * initially 0), placing its entries again by HASH. */
+ * initially 0), placing its entries again by HASH.  Tables are scratch
+ * memory: the old one is left there. */
 static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
 {
     size_t ncap = *cap ? 2 * *cap : 256;
-    void **v = calloc(ncap, sizeof *v);
-    if (!v) {
-        b->oom = 1;
+    void **v = tmp_alloc(b, ncap * sizeof *v);
+    if (!v)
         return -1;
-    }
+    memset(v, 0, ncap * sizeof *v);
     for (size_t i = 0; i < *cap; i++) {
         void *p = (*slots)[i];
         if (!p)
@@ -298,27 +578,43 @@ static int grow(rb *b, void ***slots, size_t *cap, size_t (*hash)(const void *))
             j = (j + 1) & (ncap - 1);
         v[j] = p;
     }
-    free(*slots);
     *slots = v;
     *cap = ncap;
     return 0;
 }
 
-/* Mixes in 8 bytes at a time: sentences are long, and a byte at a time
- * would cost more than formatting them. */
+/* Mixes in 16 bytes at a time, in two lanes: sentences are long, and a
+ * byte at a time would cost more than formatting them.  Each step of a
+ * lane is a bijection of the lane (an odd multiplier), so texts that
+ * differ anywhere differ in it; the end mixes the high bits down. */
 static size_t text_hash(const char *s, size_t len)
 {
-    const uint64_t k = 0x9e3779b97f4a7c15u;
-    uint64_t h = len * k, w;
-    for (; len >= 8; s += 8, len -= 8) {
+    const uint64_t k = 0x9e3779b97f4a7c15u, k2 = 0xc2b2ae3d27d4eb4fu;
+    const char *end = s + len;
+    uint64_t h = len * k, g = ~(uint64_t)len, w = 0, x;
+    for (; end - s >= 16; s += 16) {
+        memcpy(&w, s, 8);
+        memcpy(&x, s + 8, 8);
+        h = (h ^ w) * k;
+        g = (g ^ x) * k2;
+    }
+    if (end - s >= 8) {
         memcpy(&w, s, 8);
         h = (h ^ w) * k;
-        h ^= h >> 31;
+        s += 8;
     }
+    /* the last bytes: the 8 that end the text when it has them (some
+     * mixed in already), else one at a time */
     w = 0;
-    memcpy(&w, s, len);
-    h = (h ^ w) * k;
-    return (size_t)(h ^ h >> 32);
+    if (s < end && len >= 8)
+        memcpy(&w, end - 8, 8);
+    else
+        for (; s < end; s++)
+            w = w << 8 | (unsigned char)*s;
+    h = (h ^ w ^ (g >> 29 | g << 35)) * k2;
+    h ^= h >> 32;
+    h *= k;
+    return (size_t)(h ^ h >> 29);
 }
 
 static size_t rtext_hash(const void *p)
@@ -337,19 +633,23 @@ static size_t fmemo_hash(const void *p)
     return fact_hash(((const fmemo *)p)->f);
 }
 
-/* The report's one copy of the sentence S. */
-static rtext *text_of(rb *b, const char *s)
+/* The report's one copy of the sentence S of LEN bytes, which was just
+ * written at the free end of the report's newest chunk: it is handed out
+ * there unless the report has the sentence already. */
+static rtext *text_of(rb *b, char *s, size_t len)
 {
     if ((b->ntexts + 1) * 4 > b->captexts * 3 &&
         grow(b, &b->texts, &b->captexts, rtext_hash))
         return NULL;
-    size_t len = strlen(s), h = text_hash(s, len), i = h & (b->captexts - 1);
+    size_t h = text_hash(s, len), i = h & (b->captexts - 1);
     for (rtext *t; (t = b->texts[i]); i = (i + 1) & (b->captexts - 1))
         if (t->hash == h && t->len == len && !memcmp(t->s, s, len))
             return t;
-    rtext *t = chunk_alloc(b, &b->tmp, sizeof *t, 1);
-    if (!t || !(t->s = keep(b, s, len)))
+    rtext *t = tmp_alloc(b, sizeof *t);
+    if (!t)
         return NULL;
+    chunk_take(*b->mem, len + 1);
+    t->s = s;
     t->len = len;
     t->hash = h;
     t->bit = (unsigned char)((h >> 7) & 63);
@@ -369,7 +669,7 @@ static fmemo *memo_of(rb *b, const eng_fact *f)
     for (fmemo *m; (m = b->facts[i]); i = (i + 1) & (b->capfacts - 1))
         if (m->f == f)
             return m;
-    fmemo *m = chunk_alloc(b, &b->tmp, sizeof *m, 1);
+    fmemo *m = tmp_alloc(b, sizeof *m);
     if (!m)
         return NULL;
     memset(m, 0, sizeof *m);
@@ -380,13 +680,30 @@ static fmemo *memo_of(rb *b, const eng_fact *f)
 }
 
 /* M's own sentence (NULL: none), formatted when first needed: a fact whose
- * supports give MAX_REASONS sentences never needs its own. */
+ * supports give MAX_REASONS sentences never needs its own.  It is written
+ * straight into the report's memory, and kept there when new. */
 static rtext *because_of(rb *b, fmemo *m)
 {
     if (!(m->done & BECAUSE_DONE)) {
-        char buf[2048];
-        if (eng_fact_because(b->e, m->f, buf, sizeof buf) && buf[0] &&
-            !(m->because = text_of(b, buf)))
+        size_t room;
+        char *p = chunk_free(b->mem, 1, &room);
+        if (!p) {
+            b->oom = 1;
+            return NULL;
+        }
+        size_t size = room < MAX_BECAUSE ? room : MAX_BECAUSE;
+        size_t len = eng_fact_because(b->e, m->f, p, size);
+        if (len >= size && size < MAX_BECAUSE) {
+            /* cut short by the chunk's end: again in a chunk with room */
+            size = len < MAX_BECAUSE ? len + 1 : MAX_BECAUSE;
+            if (!(p = chunk_free(b->mem, size, &room))) {
+                b->oom = 1;
+                return NULL;
+            }
+            eng_fact_because(b->e, m->f, p, size);
+        }
+        /* the sentence is a C string from here: up to a NUL byte */
+        if (p[0] && !(m->because = text_of(b, p, strlen(p))))
             return NULL;
         m->done |= BECAUSE_DONE;
     }
@@ -412,79 +729,82 @@ static void take(racc *a, rtext *t)
     a->v[a->n++] = t;
 }
 
-/* The because sentences of F and of the derived facts it rests on, down
- * to DEPTH steps; a running total counts as one step with all its parts.
- * The order is that of a walk of the supports in order, each fact after
- * those it rests on, keeping the first MAX_REASONS different sentences.
- * The first MAX_REASONS different sentences of a sequence follow from
- * those of its parts, so F's are found once per depth from its supports'
- * and kept in its record (*N of them at the result). */
-static rtext **reasons_of(rb *b, const eng_fact *f, int depth, size_t *n)
+/* The record of F with its reasons down to DEPTH steps found: the because
+ * sentences of F and of the derived facts it rests on; a running total
+ * counts as one step with all its parts.  The order is that of a walk of
+ * the supports in order, each fact after those it rests on, keeping the
+ * first MAX_REASONS different sentences.  The first MAX_REASONS different
+ * sentences of a sequence follow from those of its parts, so F's are
+ * found once per depth from its supports' (m->at[DEPTH], m->n[DEPTH]).
+ * NULL when F was not derived, or out of memory. */
+static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
 {
-    *n = 0;
     if (!f || eng_fact_origin(f) != ENG_FROM_RULE)
         return NULL;
     fmemo *m = memo_of(b, f);
-    if (!m)
-        return NULL;
-    if (!((m->done >> depth) & 1)) {
-        racc a;
-        a.n = 0;
-        a.mask = 0;
-        size_t ns = eng_fact_support_count(f);
-        for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
-            const eng_fact *s = eng_fact_support(f, i);
-            size_t k = 0;
-            rtext **sub = NULL;
-            if (is_total_of(s, f))
-                sub = reasons_of(b, s, depth, &k);      /* the same total, earlier */
-            else if (depth > 0)
-                sub = reasons_of(b, s, depth - 1, &k);
-            for (size_t j = 0; j < k && a.n < MAX_REASONS; j++)
-                take(&a, sub[j]);
-        }
-        rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
-        if (own)
-            take(&a, own);
-        if (b->oom)
-            return NULL;
-        if (a.n && !(m->at[depth] = chunk_alloc(b, &b->tmp, a.n * sizeof *a.v, 1)))
-            return NULL;
-        if (a.n)
-            memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
-        m->n[depth] = (unsigned char)a.n;
-        m->done |= (unsigned char)(1u << depth);
+    if (!m || ((m->done >> depth) & 1))
+        return m;
+    racc a;
+    a.n = 0;
+    a.mask = 0;
+    size_t ns = eng_fact_support_count(f), nv = eng_fact_size(f);
+    eng_value rel = eng_fact_value(f, 0);
+    for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
+        const eng_fact *s = eng_fact_support(f, i);
+        fmemo *sub = NULL;
+        int d = depth;
+        if (is_total_of(s, f, nv, rel))
+            sub = reasons_of(b, s, d);              /* the same total, earlier */
+        else if (depth > 0)
+            sub = reasons_of(b, s, --d);
+        if (!sub)
+            continue;
+        rtext **v = sub->at[d];
+        for (size_t j = 0, nsub = sub->n[d]; j < nsub && a.n < MAX_REASONS; j++)
+            take(&a, v[j]);
     }
-    *n = m->n[depth];
-    return m->at[depth];
+    rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
+    if (own)
+        take(&a, own);
+    if (b->oom)
+        return NULL;
+    if (a.n && !(m->at[depth] = tmp_alloc(b, a.n * sizeof *a.v)))
+        return NULL;
+    if (a.n)
+        memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
+    m->n[depth] = (unsigned char)a.n;
+    m->done |= (unsigned char)(1u << depth);
+    return m;
 }
 
 /* ------------------------------------------------------------ items */
 
 /* Fills IT for the catalogue entry NAME of KIND, with F's reasons down to
- * DEPTH (at most MAX_DEPTH) steps; returns the entry (NULL: none) for the
- * caller's own keys. */
-static const eng_entry *fill(rb *b, kb_item *it, const char *kind, eng_value name,
-                             const eng_fact *f, int depth)
+ * DEPTH (at most MAX_DEPTH) steps; returns the entry for the caller's own
+ * fields. */
+static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
+                          const eng_fact *f, int depth)
 {
-    const eng_entry *en = entry(b, kind, name);
-    const char *title = kb_entry_value(en, "title");
-    it->id = value_text(b, name);
-    it->title = title && title[0] ? keep_str(b, title) : it->id;
-    it->text = keep_str(b, "");
-    size_t n;
-    rtext **v = reasons_of(b, f, depth, &n);
-    if (n && (it->reasons.v = keep_list(b, n))) {
+    const char *t;
+    name = as_name(b, name, &t);
+    const rentry *re = rentry_of(b->cat, kind, name);
+    it->id = t ? (char *)t : number_text(b, name);      /* read-only */
+    it->title = re->title && re->title[0] ? (char *)re->title : it->id;
+    it->text = (char *)re->text;
+    fmemo *m = reasons_of(b, f, depth);
+    size_t n = m ? m->n[depth] : 0;
+    if (!n)
+        return re;
+    /* items with the same fact share the list */
+    if (!m->kept[depth] && (m->kept[depth] = rb_alloc(b, b->mem, n * sizeof(char *), 1)))
         for (size_t i = 0; i < n; i++)
-            it->reasons.v[i] = v[i]->s;
+            m->kept[depth][i] = m->at[depth][i]->s;
+    if (m->kept[depth]) {
+        it->reasons.v = m->kept[depth];
         it->reasons.n = n;
     }
-    return en;
+    return re;
 }
-
-static const char *const dims[] = {"strategy", "governance", "data", "technology",
-                                   "analytics", "skills", "participation", "finance"};
-static const char *const sits[] = {"lab", "studio", "arena", "agora"};
 
 static int cmp_advice(const void *a, const void *b)
 {
@@ -505,88 +825,138 @@ static int cmp_id(const void *a, const void *b)
     return strcmp(((const kb_item *)a)->id, ((const kb_item *)b)->id);
 }
 
-/* IT's text: KEY of its entry EN, or "". */
-static void text_from(rb *b, kb_item *it, const eng_entry *en, const char *key)
+/* The lists of a report, as a conclusion's relation gives them. */
+static kb_list *list_of(kb_report *r, int rel)
 {
-    it->text = keep_str(b, kb_entry_value(en, key));
+    switch (rel) {
+    case R_NEED: return &r->roles;
+    case R_FINANCE: return &r->finance;
+    case R_ADVICE: return &r->advice;
+    default: return &r->journey;
+    }
 }
 
-/* One pass over working memory picks up every conclusion. */
+/* Room for N items of L in the report's memory, zeroed; L->n counts
+ * those filled. */
+static void list_alloc(rb *b, kb_list *l, size_t n)
+{
+    l->n = 0;
+    if (n && (l->v = rb_alloc(b, b->mem, n * sizeof *l->v, 1)))
+        memset(l->v, 0, n * sizeof *l->v);
+}
+
+/* A list item's conclusion, met in working memory. */
+typedef struct found {
+    const eng_fact *f;
+    int rel;                /* R_NEED, R_FINANCE, R_ADVICE or R_JOURNEY */
+} found;
+
+/* One pass over working memory picks up every conclusion; the items of
+ * the lists are filled after it, when their number is known. */
 static void collect(rb *b)
 {
     eng_engine *e = b->e;
+    const kb_rcat *c = b->cat;
     kb_report *r = b->r;
-    const eng_fact *dimfacts[8] = {0}, *scorefacts[4] = {0};
-    for (const eng_fact *f = eng_fact_next(e, NULL); f && !b->oom;
-         f = eng_fact_next(e, f)) {
+    const eng_fact *dimfacts[NDIMS] = {0}, *scorefacts[NSITS] = {0};
+    found some[128], *fv = some;
+    size_t nf = 0, capf = sizeof some / sizeof *some, count[NRELS] = {0};
+    const unsigned char *rels = c->rel;
+    size_t nrels = c->nrel;
+    for (const eng_fact *f = eng_fact_next(e, NULL); f; f = eng_fact_next(e, f)) {
         eng_value rel = eng_fact_value(f, 0);
-        if (!is(rel, b->rel_situation) && !is(rel, b->rel_maturity) &&
-            !is(rel, b->rel_model) && !is(rel, b->rel_need) && !is(rel, b->rel_finance) &&
-            !is(rel, b->rel_advice) && !is(rel, b->rel_journey))
+        if (rel.type != ENG_SYMBOL || rel.u.atom >= nrels || !rels[rel.u.atom])
             continue;       /* most facts: not a conclusion */
+        if (b->oom)
+            break;
+        int code = rels[rel.u.atom];
         size_t n = eng_fact_size(f);
         eng_value a1 = eng_fact_value(f, 1);
         eng_value a2 = n > 2 ? eng_fact_value(f, 2) : a1;
-        if (is(rel, b->rel_situation) && n == 3) {
-            kb_item *it = is(a1, b->sym_primary) ? &r->situation
-                        : is(a1, b->sym_secondary) ? &r->secondary
-                        : is(a1, b->sym_transition) ? &r->transition
+        int listed = 0;
+        if (code == R_SITUATION && n == 3) {
+            kb_item *it = is(a1, c->sym[S_PRIMARY]) ? &r->situation
+                        : is(a1, c->sym[S_SECONDARY]) ? &r->secondary
+                        : is(a1, c->sym[S_TRANSITION]) ? &r->transition
                         : NULL;
             if (it && !it->id)
-                fill(b, it, "situation", a2, f, 0);
-        } else if (is(rel, b->rel_situation) && n == 4 && is(a1, b->sym_score)) {
-            const char *s = eng_value_text(e, a2, NULL);
-            for (int i = 0; s && i < 4; i++)
-                if (!strcmp(s, sits[i]))
+                fill(b, it, K_SITUATION, a2, f, 0);
+        } else if (code == R_SITUATION && n == 4 && is(a1, c->sym[S_SCORE])) {
+            a2 = as_name(b, a2, NULL);
+            for (size_t i = 0; i < NSITS; i++)
+                if (is_text(a2, c->sit[i]))
                     scorefacts[i] = f;
-        } else if (is(rel, b->rel_maturity) && n == 3) {
-            if (is(a1, b->sym_band)) {
+        } else if (code == R_MATURITY && n == 3) {
+            if (is(a1, c->sym[S_BAND])) {
                 if (!r->band.id)
-                    fill(b, &r->band, "band", a2, f, 0);
+                    fill(b, &r->band, K_BAND, a2, f, 0);
                 continue;
             }
-            const char *s = eng_value_text(e, a1, NULL);
-            for (int i = 0; s && i < 8; i++)
-                if (!strcmp(s, dims[i]))
+            a1 = as_name(b, a1, NULL);
+            for (size_t i = 0; i < NDIMS; i++)
+                if (is_text(a1, c->dim[i]))
                     dimfacts[i] = f;
-        } else if (is(rel, b->rel_model) && n == 3 && is(a1, b->sym_primary)) {
+        } else if (code == R_MODEL && n == 3 && is(a1, c->sym[S_PRIMARY])) {
             if (!r->model.id)
-                text_from(b, &r->model, fill(b, &r->model, "model", a2, f, 2), "fits");
-        } else if (is(rel, b->rel_need) && n == 3 && is(a1, b->sym_role)) {
-            kb_item *it = list_add(b, &r->roles);
-            if (it)
-                text_from(b, it, fill(b, it, "persona", a2, f, 1), "does");
-        } else if (is(rel, b->rel_finance) && n == 3 && is(a1, b->sym_option)) {
-            kb_item *it = list_add(b, &r->finance);
-            if (it)
-                text_from(b, it, fill(b, it, "finance", a2, f, 0), "first_step");
-        } else if (is(rel, b->rel_advice) && n == 2) {
-            kb_item *it = list_add(b, &r->advice);
-            if (!it)
-                continue;
-            const eng_entry *en = fill(b, it, "advice", a1, f, 0);
-            text_from(b, it, en, "text");
-            it->rank = (long)number(kb_entry_value(en, "priority"), 3);
-            cat_list(b, en, "who", "persona", &it->who);
-            cat_list(b, en, "units", NULL, &it->units);
-        } else if (is(rel, b->rel_journey) && n == 4 && is(a1, b->sym_unit)) {
-            kb_item *it = list_add(b, &r->journey);
-            if (!it)
-                continue;
-            const eng_entry *en = fill(b, it, "unit", a2, f, 2);
-            text_from(b, it, en, "summary");
-            it->number = number(kb_entry_value(en, "minutes"), 0);
+                fill(b, &r->model, K_MODEL, a2, f, 2);
+        } else {
+            listed = (code == R_NEED && n == 3 && is(a1, c->sym[S_ROLE])) ||
+                     (code == R_FINANCE && n == 3 && is(a1, c->sym[S_OPTION])) ||
+                     (code == R_ADVICE && n == 2) ||
+                     (code == R_JOURNEY && n == 4 && is(a1, c->sym[S_UNIT]));
+        }
+        if (!listed)
+            continue;
+        if (nf == capf) {
+            found *v = realloc(fv == some ? NULL : fv, 2 * capf * sizeof *v);
+            if (!v) {
+                b->oom = 1;
+                break;
+            }
+            if (fv == some)
+                memcpy(v, some, sizeof some);
+            fv = v;
+            capf *= 2;
+        }
+        fv[nf].f = f;
+        fv[nf++].rel = code;
+        count[code]++;
+    }
+    for (int i = R_NEED; i <= R_JOURNEY && !b->oom; i++)
+        list_alloc(b, list_of(r, i), count[i]);
+    for (size_t i = 0; i < nf && !b->oom; i++) {
+        const eng_fact *f = fv[i].f;
+        kb_list *l = list_of(r, fv[i].rel);
+        kb_item *it = &l->v[l->n++];
+        const rentry *re;
+        switch (fv[i].rel) {
+        case R_NEED:
+            fill(b, it, K_PERSONA, eng_fact_value(f, 2), f, 1);
+            break;
+        case R_FINANCE:
+            fill(b, it, K_FINANCE, eng_fact_value(f, 2), f, 0);
+            break;
+        case R_ADVICE:
+            re = fill(b, it, K_ADVICE, eng_fact_value(f, 1), f, 0);
+            it->rank = re->rank;
+            it->who = re->who;
+            it->units = re->units;
+            break;
+        default:
+            re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 2);
+            it->number = re->minutes;
             it->rank = (long)value_number(eng_fact_value(f, 3));
-            it->eqf = (long)number(kb_entry_value(en, "eqf"), 0);
-            it->module = keep_str(b, kb_entry_value(en, "module"));
+            it->eqf = re->eqf;
+            it->module = (char *)re->module;
             r->journey_minutes += (long)it->number;
         }
     }
-    for (int i = 0; i < 4 && !b->oom; i++) {
-        kb_item *it = list_add(b, &r->scores);
-        if (!it)
-            break;
-        fill(b, it, "situation", sym(b, sits[i]), scorefacts[i], 0);
+    if (fv != some)
+        free(fv);
+    list_alloc(b, &r->scores, NSITS);
+    for (size_t i = 0; i < NSITS && !b->oom; i++) {
+        kb_item *it = &r->scores.v[r->scores.n++];
+        fill(b, it, K_SITUATION, c->sit[i], scorefacts[i], 0);
         it->number = scorefacts[i] ? value_number(eng_fact_value(scorefacts[i], 3)) : 0;
         if (r->situation.id && !strcmp(r->situation.id, sits[i]))
             r->situation.number = it->number;
@@ -594,11 +964,10 @@ static void collect(rb *b)
             r->secondary.number = it->number;
     }
     double lo = 5, hi = -1;
-    for (int i = 0; i < 8 && !b->oom; i++) {
-        kb_item *it = list_add(b, &r->dimensions);
-        if (!it)
-            break;
-        fill(b, it, "dimension", sym(b, dims[i]), dimfacts[i], 1);
+    list_alloc(b, &r->dimensions, NDIMS);
+    for (size_t i = 0; i < NDIMS && !b->oom; i++) {
+        kb_item *it = &r->dimensions.v[r->dimensions.n++];
+        fill(b, it, K_DIMENSION, c->dim[i], dimfacts[i], 1);
         it->number = dimfacts[i] ? value_number(eng_fact_value(dimfacts[i], 2)) : 0;
         if (it->number < lo) lo = it->number;
         if (it->number > hi) hi = it->number;
@@ -621,35 +990,30 @@ int kb_report_build(kb *k, const char *respondent, kb_report **out)
     rb b;
     memset(&b, 0, sizeof b);
     *out = NULL;
-    b.k = k;
-    b.e = kb_engine(k);
-    report_mem *m = calloc(1, sizeof *m);
-    if (!m)
+    if (!k->rcat && rcat_build(k))
         return ENG_ENOMEM;
+    b.e = k->e;
+    b.cat = k->rcat;
+    report_mem *m = b.cat->reports;
+    if (m) {
+        b.cat->reports = m->next;
+        b.cat->nreports--;
+    } else if (!(m = malloc(sizeof *m + sizeof(chunk) + FIRST_CHUNK))) {
+        return ENG_ENOMEM;
+    }
+    memset(m, 0, sizeof *m);
+    m->cat = b.cat;
+    m->chunks = first_chunk(m);
+    m->chunks->next = NULL;
+    m->chunks->used = 0;
+    m->chunks->size = FIRST_CHUNK;
     b.r = &m->r;
     b.mem = &m->chunks;
-    b.empty = keep(&b, "", 0);
-    b.r->respondent = keep_str(&b, respondent);
-    b.rel_situation = sym(&b, "situation");
-    b.rel_maturity = sym(&b, "maturity");
-    b.rel_model = sym(&b, "model");
-    b.rel_need = sym(&b, "need");
-    b.rel_finance = sym(&b, "finance");
-    b.rel_advice = sym(&b, "advice");
-    b.rel_journey = sym(&b, "journey");
-    b.sym_primary = sym(&b, "primary");
-    b.sym_secondary = sym(&b, "secondary");
-    b.sym_transition = sym(&b, "transition");
-    b.sym_score = sym(&b, "score");
-    b.sym_band = sym(&b, "band");
-    b.sym_role = sym(&b, "role");
-    b.sym_option = sym(&b, "option");
-    b.sym_unit = sym(&b, "unit");
+    respondent = respondent ? respondent : "";
+    b.r->respondent = keep(&b, respondent, strlen(respondent));
     if (!b.oom)
         collect(&b);
-    free(b.facts);
-    free(b.texts);
-    chunks_free(b.tmp);
+    tmp_release(&b);
     if (b.oom) {
         kb_report_free(b.r);
         return ENG_ENOMEM;
@@ -663,12 +1027,17 @@ void kb_report_free(kb_report *r)
     if (!r)
         return;
     report_mem *m = (report_mem *)r;
-    list_free(&r->scores);
-    list_free(&r->dimensions);
-    list_free(&r->roles);
-    list_free(&r->finance);
-    list_free(&r->advice);
-    list_free(&r->journey);
-    chunks_free(m->chunks);
-    free(m);
+    /* the lists too; a large block may sit behind the first chunk */
+    for (chunk *c = m->chunks, *next; c; c = next) {
+        next = c->next;
+        if (c != first_chunk(m))
+            free(c);
+    }
+    if (m->cat->nreports < KEEP_REPORTS) {
+        m->next = m->cat->reports;
+        m->cat->reports = m;
+        m->cat->nreports++;
+    } else {
+        free(m);
+    }
 }
