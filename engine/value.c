@@ -621,9 +621,20 @@ size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
     size_t n = 0;
     const char *src = tmp;
     switch (v.type) {
-    case ENG_INT:
-        n = (size_t)snprintf(tmp, sizeof tmp, "%lld", (long long)v.u.i);
+    case ENG_INT: {
+        /* digits from the end: integers are most of what is formatted
+         * (scores, counts in sentences), and printf is slow at them */
+        uint64_t u = v.u.i < 0 ? 0 - (uint64_t)v.u.i : (uint64_t)v.u.i;
+        char *p = tmp + sizeof tmp;
+        do
+            *--p = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v.u.i < 0)
+            *--p = '-';
+        src = p;
+        n = (size_t)(tmp + sizeof tmp - p);
         break;
+    }
     case ENG_REAL:
         n = fmt_real(v.u.r, tmp);
         break;

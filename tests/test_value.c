@@ -200,6 +200,11 @@ static void format_integers(void **state)
     assert_string_equal(fmt(e, ival(0)), "0");
     assert_string_equal(fmt(e, ival(42)), "42");
     assert_string_equal(fmt(e, ival(-7)), "-7");
+    assert_string_equal(fmt(e, ival(10)), "10");
+    assert_string_equal(fmt(e, ival(-1000000)), "-1000000");
+    char buf[4];        /* cut to the buffer, the full length returned */
+    assert_int_equal(eng_value_format(e, ival(-12345), buf, sizeof buf), 6);
+    assert_string_equal(buf, "-12");
     assert_string_equal(fmt(e, ival(INT64_MAX)), "9223372036854775807");
     assert_string_equal(fmt(e, ival(INT64_MIN)), "-9223372036854775808");
 }
