@@ -525,6 +525,8 @@ struct level {
 
 typedef struct qopt {
     const char *value, *label;
+    const eng_engine *sym_e;    /* VALUE is interned in this engine, as */
+    uint32_t sym;               /*   atom SYM (set when first interned) */
 } qopt;
 
 struct eng_question {

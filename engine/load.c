@@ -16,9 +16,12 @@
  * kept for the diagnostics of later stages).  Answers files are streamed:
  * eng_answers_read reads the file once, a line at a time, checking every
  * respondent and keeping only an index (name, where its section is, a hash
- * of its lines, valid or not); eng_answers_assert reads that one section
- * again and asserts its answers.  Memory stays that of one section however
- * large the file, and a file changed in between is noticed, not trusted.
+ * of its lines, valid or not, and a compact record of its answers as they
+ * were checked); eng_answers_assert reads that one section again and,
+ * when its lines are as they were, asserts the answers of the record
+ * without parsing them again.  The text of the file is never held, and a
+ * file changed in between is noticed, not trusted: a section that is not
+ * as it was is read and checked again in full.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,6 +51,7 @@ typedef struct kv {
                                    when the key's line has none */
     int line, col;
     int over;                   /* answers: over a limit, already reported */
+    size_t piece0, npieces;     /* answers: its value's pieces (rdr.pieces) */
 } kv;
 
 typedef struct sect {
@@ -58,6 +62,8 @@ typedef struct sect {
     int valid;
     int over;                   /* answers: over the respondent's limit */
     int dropped;                /* answers: the last key was not kept */
+    int nofast;                 /* answers: a value is not where its line
+                                   puts it: read again in full to assert */
     size_t bytes;               /* answers: bytes of all its values */
     kv *kvs; size_t nkvs, capkvs;
     size_t nkept;               /* kvs[0, nkept) hold buffers kept from an
@@ -69,6 +75,13 @@ typedef struct sect {
 enum { MODE_KB, MODE_ANSWERS, MODE_REPLAY };
 
 typedef struct resp resp;
+
+/* Where a piece of an answer's value is in the file: an answer continued
+ * on indented lines has one per line, joined with a blank. */
+typedef struct piece {
+    size_t line;                /* of the section's lines given to inih */
+    size_t off, len;            /* bytes in that line */
+} piece;
 
 typedef struct rdr {
     eng_engine *e;
@@ -100,7 +113,17 @@ typedef struct rdr {
     int insect;
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
-    uint64_t shash;             /* FNV-1a of the lines given to inih */
+    uint64_t shash;             /* line_hash of the lines given to inih */
+    char *str;                  /* inih's line buffer (see piece_add) */
+    size_t sgiven;              /* MODE_ANSWERS: lines given to inih in the
+                                   section so far (its header is line 0) */
+    int sskip, sskip_send;      /*   a line of it was skipped as an error,
+                                   so far and before send */
+    piece *pieces;              /*   the section's values, as the handler */
+    size_t npieces, cappieces;  /*   met them */
+    ebuf rec;                   /*   its record (see rec_answer), */
+    struct bitw *recw;          /*   written through this */
+    size_t recq;                /*   the question of its last answer */
     eng_answers *ans;           /* MODE_ANSWERS */
     const eng_answers *from;    /* MODE_REPLAY: the file's index */
     const resp *want;           /*   the section being read again */
@@ -110,14 +133,20 @@ typedef struct rdr {
 } rdr;
 
 /* A respondent of an answers file: what eng_answers_assert needs to find
- * and check its section again.  The answers themselves are not kept. */
+ * and check its section again, and its answers as they were checked, in
+ * a compact record (see rec_answer) after its name in eng_answers.names:
+ * question and option numbers, numbers, and where a text is in the file.
+ * The text of the answers is not kept. */
 struct resp {
     uint64_t off;               /* file offset of its [answers NAME] line */
     uint64_t end;               /* just past the last line read for it */
-    uint64_t hash;              /* FNV-1a of those lines (rdr.shash) */
+    uint64_t hash;              /* line_hash of those given to inih */
     size_t name;                /* offset of its name in names */
     int line;                   /* of the header */
-    int valid;                  /* no errors: it may be asserted */
+    uint8_t valid;              /* no errors: it may be asserted */
+    uint8_t rec;                /* its record follows its name: when its
+                                   lines are as they were, its answers are
+                                   asserted from it */
 };
 
 /* The open answers file.  eng_answers_assert receives a const eng_answers
@@ -129,6 +158,9 @@ typedef struct ans_io {
     int stale;                  /* the file changed: nothing more is read */
     char *chunk, *lbuf;         /* rdr's buffers for reading a section again, */
     size_t lcap;                /*   made by the first eng_answers_assert */
+    ebuf text;                  /* a text answer of several lines, joined */
+    uint32_t *lines;            /* where the lines of a section given to */
+    size_t nlines;              /*   inih start, and room for how many */
 } ans_io;
 
 struct eng_answers {
@@ -136,9 +168,10 @@ struct eng_answers {
     char *path;
     resp *resp; size_t n, cap;  /* respondents in file order */
     char *names;                /* their names, NUL-terminated, one after */
-    size_t nnames, capnames;    /*   the other */
+    size_t nnames, capnames;    /*   the other, each followed by its record */
     uint32_t *slots;            /* open addressing on names: index + 1 into */
     size_t nslots;              /*   resp, 0 empty; at most half full */
+    unsigned qbits;             /* bits of a question's number in a record */
     ans_io *io;
 };
 
@@ -1065,13 +1098,32 @@ static void skip_header(rdr *r, const char *line, size_t len)
     }
 }
 
-static uint64_t fnv_add(uint64_t h, const char *s, size_t n)
+static inline uint64_t hash_step(uint64_t h, uint64_t w)
 {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+/* The hash H of the lines so far, with line S of N bytes after them, for
+ * noticing a file that changed: eight bytes at a time, every step a
+ * bijection of the state, so that two lines of the same length that
+ * differ never give the same hash.  TAG is mixed in with the length. */
+static uint64_t line_hash(uint64_t h, const char *s, size_t n, unsigned tag)
+{
+    h = hash_step(h, ((uint64_t)n << 1) | tag);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = hash_step(h, w);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = hash_step(h, w);
+    }
     return h;
 }
-#define FNV_INIT 0xcbf29ce484222325ull
+#define HASH_INIT 0xcbf29ce484222325ull
 
 /* The next line of a streamed file into r->lbuf (its first lcap - 1 raw
  * bytes; the rest of a longer line is counted, not kept).  1 and *LEN
@@ -1176,8 +1228,10 @@ static void sect_line(rdr *r, const char *line, size_t len)
 {
     if (r->fd < 0)
         return;
-    r->shash = fnv_add(fnv_add(r->shash, line, len), "\n", 1);
+    r->shash = line_hash(r->shash, line, len, 0);
     r->send = r->nextoff;
+    r->sgiven++;
+    r->sskip_send = r->sskip;
 }
 
 /* inih's reader: hands it one checked line at a time. */
@@ -1185,6 +1239,7 @@ static char *reader(char *str, int num, void *stream)
 {
     rdr *r = stream;
     (void)num;
+    r->str = str;
     for (;;) {
         const char *line;
         size_t len;
@@ -1203,6 +1258,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
+            r->sskip = 1;
             skip_header(r, line, avail);
             continue;
         }
@@ -1211,6 +1267,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
                  (unsigned char)line[bad]);
+            r->sskip = 1;
             skip_header(r, line, len);
             continue;
         }
@@ -1222,7 +1279,10 @@ static char *reader(char *str, int num, void *stream)
         if (line[lead] == '[') {
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
-            r->shash = FNV_INIT;
+            r->shash = HASH_INIT;
+            r->sgiven = 0;
+            r->sskip = 0;
+            r->npieces = 0;
             sect_line(r, line, len);
             memcpy(str, "[s]\n", 5);    /* inih resets its last key */
             return str;
@@ -1254,11 +1314,13 @@ static char *reader(char *str, int num, void *stream)
         if (!eq) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
+            r->sskip = 1;
             continue;
         }
         if (eq == line + lead) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, 1, line,
                  "missing key before '%c'", *eq);
+            r->sskip = 1;
             continue;
         }
         if (!r->insect) {
@@ -1342,6 +1404,41 @@ static int answer_grows(rdr *r, kv *k, size_t n, int col)
     return -1;
 }
 
+/* Notes where VALUE (N bytes, N > 0), which inih found in the current
+ * line, is in the file: as a piece of K's value.  inih gives pointers into
+ * the line the reader handed it, a copy of the line in the file; when
+ * VALUE is not there as it is, the section is marked to be read again in
+ * full when it is asserted. */
+static void piece_add(rdr *r, kv *k, const char *value, size_t n)
+{
+    sect *s = &r->s;
+    uintptr_t v = (uintptr_t)value, b = (uintptr_t)r->str;
+    if (r->mode != MODE_ANSWERS || s->nofast)
+        return;
+    if (!r->str || v < b || v - b + n > r->lraw || memcmp(r->cur + (v - b), value, n) ||
+        (k->npieces && k->piece0 + k->npieces != r->npieces)) {
+        s->nofast = 1;
+        return;
+    }
+    if (r->npieces == r->cappieces) {
+        size_t cap = r->cappieces ? r->cappieces * 2 : 64;
+        piece *p = eng_mem(r->e, r->pieces, cap * sizeof *p);
+        if (!p) {
+            r->e->oom = 1;
+            return;
+        }
+        r->pieces = p;
+        r->cappieces = cap;
+    }
+    if (!k->npieces)
+        k->piece0 = r->npieces;
+    k->npieces++;
+    piece *p = &r->pieces[r->npieces++];
+    p->line = r->sgiven - 1;    /* the line the reader gave last */
+    p->off = (size_t)(v - b);
+    p->len = n;
+}
+
 static int handler(void *user, const char *section, const char *name,
                    const char *value)
 {
@@ -1375,6 +1472,7 @@ static int handler(void *user, const char *section, const char *name,
             if (add_seg(r, k, r->line, col))
                 return 1;
             ebuf_add(r->e, &k->val, value, vlen);
+            piece_add(r, k, value, vlen);
         }
         return 1;
     }
@@ -1420,6 +1518,8 @@ static int handler(void *user, const char *section, const char *name,
     ebuf_add(r->e, &k->val, value, vlen);
     if (!k->val.p)
         ebuf_add(r->e, &k->val, "", 0);
+    if (vlen)
+        piece_add(r, k, value, vlen);
     return 1;
 }
 
@@ -1983,12 +2083,32 @@ static void options_list(const eng_question *q, char *buf, size_t size)
     }
 }
 
+/* Option K of Q as a symbol in E: interned the first time it is needed
+ * (so that atoms are made in the same order as without this), then kept
+ * with the option.  ENG_OK or ENG_ENOMEM. */
+static int option_sym(eng_engine *e, const eng_question *q, size_t k,
+                      eng_value *out)
+{
+    qopt *o = &q->opts[k];
+    if (o->sym_e != e) {
+        if (eng_intern_sym(e, o->value, out))
+            return ENG_ENOMEM;
+        o->sym_e = e;
+        o->sym = out->u.atom;
+        return ENG_OK;
+    }
+    out->type = ENG_SYMBOL;
+    out->u.atom = o->sym;
+    return ENG_OK;
+}
+
 /* eng_answer_parse; without INTERN, a text answer is checked but not
  * interned (its value is then a placeholder), so that checking a whole
- * answers file does not grow the engine's atoms. */
+ * answers file does not grow the engine's atoms.  IDX (may be NULL)
+ * receives, for each value, the number of its option (yes: 1, no: 0). */
 static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                         eng_value *vals, size_t max, size_t *n, char *err,
-                        size_t errsize, int intern)
+                        size_t errsize, int intern, uint32_t *idx)
 {
     const char *s = text;
     size_t len = strlen(text);
@@ -2004,8 +2124,11 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
     switch (q->type) {
     case ENG_Q_YESNO:
         if (ieq(s, len, "yes") || ieq(s, len, "no")) {
-            if (eng_intern_sym(e, ieq(s, len, "yes") ? "yes" : "no", &vals[0]))
+            int yes = ieq(s, len, "yes");
+            if (eng_intern_sym(e, yes ? "yes" : "no", &vals[0]))
                 return ENG_ENOMEM;
+            if (idx)
+                idx[0] = (uint32_t)yes;
             *n = 1;
             return ENG_OK;
         }
@@ -2086,7 +2209,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             }
             size_t j = 0;
             eng_value v;
-            if (eng_intern_sym(e, q->opts[k].value, &v))
+            if (option_sym(e, q, k, &v))
                 return ENG_ENOMEM;
             for (; j < *n; j++)
                 if (eng_value_equal(vals[j], v))
@@ -2096,6 +2219,8 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                     snprintf(err, errsize, "too many values (at most %zu)", max);
                     return ENG_EINVAL;
                 }
+                if (idx)
+                    idx[*n] = (uint32_t)k;
                 vals[(*n)++] = v;
             }
             if (!c)
@@ -2112,7 +2237,7 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
                      eng_value *vals, size_t max, size_t *n, char *err,
                      size_t errsize)
 {
-    return answer_parse(e, q, text, vals, max, n, err, errsize, 1);
+    return answer_parse(e, q, text, vals, max, n, err, errsize, 1, NULL);
 }
 
 /* ------------------------------------------------------------ answers */
@@ -2127,6 +2252,24 @@ static size_t name_slot(const eng_answers *a, const char *name, uint32_t h)
     return i;
 }
 
+/* Appends LEN bytes at S to A's names.  0, or -1 out of memory. */
+static int names_add(eng_engine *e, eng_answers *a, const void *s, size_t len)
+{
+    if (a->nnames + len > a->capnames) {
+        size_t cap = a->capnames ? a->capnames * 2 : 1024;
+        while (cap < a->nnames + len)
+            cap *= 2;
+        char *v = eng_mem(e, a->names, cap);
+        if (!v)
+            return -1;
+        a->names = v;
+        a->capnames = cap;
+    }
+    memcpy(a->names + a->nnames, s, len);
+    a->nnames += len;
+    return 0;
+}
+
 /* Adds respondent NAME to A's index (not yet to its hash table).  0, or -1
  * out of memory. */
 static int resp_add(eng_engine *e, eng_answers *a, const char *name)
@@ -2139,16 +2282,6 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
             return -1;
         a->resp = v;
         a->cap = cap;
-    }
-    if (a->nnames + len > a->capnames) {
-        size_t cap = a->capnames ? a->capnames * 2 : 1024;
-        while (cap < a->nnames + len)
-            cap *= 2;
-        char *v = eng_mem(e, a->names, cap);
-        if (!v)
-            return -1;
-        a->names = v;
-        a->capnames = cap;
     }
     if (2 * (a->n + 1) > a->nslots) {
         size_t ns = a->nslots ? a->nslots * 2 : 128;
@@ -2167,21 +2300,205 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
             }
         eng_release(e, old);
     }
-    memcpy(a->names + a->nnames, name, len);
+    size_t at = a->nnames;
+    if (names_add(e, a, name, len))
+        return -1;
     memset(&a->resp[a->n], 0, sizeof a->resp[a->n]);
-    a->resp[a->n].name = a->nnames;
-    a->nnames += len;
+    a->resp[a->n].name = at;
     a->n++;
+    return 0;
+}
+
+/* ------------------------------------------------ records of answers */
+
+/* A respondent's record: its answers as they were checked, packed in bits
+ * (each byte's low bits first).  The number of answers, then each answer
+ * in file order:
+ *
+ *     question   1 when it is the one after the previous answer's (the
+ *                first question, for the first answer), else 0 and its
+ *                number in eng_answers.qbits bits
+ *     one        the option's number, in as few bits as the options need
+ *     yesno      1 for yes, 0 for no
+ *     many       1 and a bit per option, set for the values, when they
+ *                are in the options' order and that is shorter; else 0,
+ *                the number of values, then their options' numbers
+ *     number     0 and the integer zigzagged, or 1 and a double's 64 bits
+ *     text       the number of pieces, then each piece's line (of the
+ *                section's lines given to inih), its offset in the line
+ *                and its length: the text is the pieces joined with blanks
+ *
+ * Counts and integers are varints (groups of seven bits, each with a bit
+ * saying whether another follows).  An answer takes some 4 to 12 bits.
+ * A respondent has a record when no line of its section was skipped for
+ * an error and the section can be read again at once (CHUNK_SIZE). */
+typedef struct bitw {
+    eng_engine *e;
+    ebuf *b;                    /* the bytes written */
+    uint64_t acc;               /* bits not yet written, the first lowest */
+    unsigned n;                 /* how many */
+} bitw;
+
+/* Writes the N low bits of X (N <= 32). */
+static void bits_put(bitw *w, uint64_t x, unsigned n)
+{
+    w->acc |= x << w->n;
+    w->n += n;
+    if (w->n >= 32) {
+        char c[4] = {(char)w->acc, (char)(w->acc >> 8), (char)(w->acc >> 16),
+                     (char)(w->acc >> 24)};
+        ebuf_add(w->e, w->b, c, 4);
+        w->acc >>= 32;
+        w->n -= 32;
+    }
+}
+
+static void bits_flush(bitw *w)
+{
+    while (w->n) {
+        char c = (char)w->acc;
+        ebuf_add(w->e, w->b, &c, 1);
+        w->acc >>= 8;
+        w->n = w->n > 8 ? w->n - 8 : 0;
+    }
+}
+
+static void bits_uv(bitw *w, uint64_t x)
+{
+    do {
+        bits_put(w, (x & 0x7f) | (x > 0x7f ? 0x80 : 0), 8);
+        x >>= 7;
+    } while (x);
+}
+
+typedef struct bitr {
+    const unsigned char *p;     /* the next byte */
+    uint64_t acc;               /* bits read and not yet used */
+    unsigned n;
+} bitr;
+
+/* Reads N bits (N <= 32). */
+static uint64_t bits_get(bitr *r, unsigned n)
+{
+    while (r->n < n) {
+        r->acc |= (uint64_t)*r->p++ << r->n;
+        r->n += 8;
+    }
+    uint64_t x = r->acc & (((uint64_t)1 << n) - 1);
+    r->acc >>= n;
+    r->n -= n;
+    return x;
+}
+
+static uint64_t bits_get_uv(bitr *r)
+{
+    uint64_t x = 0, g;
+    unsigned shift = 0;
+    do {
+        g = bits_get(r, 8);
+        if (shift < 64)
+            x |= (g & 0x7f) << shift;
+        shift += 7;
+    } while (g & 0x80);
+    return x;
+}
+
+/* Bits for the numbers 0 .. X. */
+static unsigned bit_width(size_t x)
+{
+    unsigned n = 0;
+    for (; x; x >>= 1)
+        n++;
+    return n;
+}
+
+/* Appends K's answer to question Q, checked into values VALS[0..N-1]
+ * (options IDX), to R's record.  0, or -1 when a text answer is not the
+ * pieces the handler saw (the respondent then has no record). */
+static int rec_answer(rdr *r, const kv *k, const eng_question *q,
+                      const eng_value *vals, const uint32_t *idx, size_t n)
+{
+    bitw *w = r->recw;
+    unsigned ob = bit_width(q->nopts ? q->nopts - 1 : 0);
+    if (q->index == r->recq + 1) {
+        bits_put(w, 1, 1);
+    } else {
+        bits_put(w, 0, 1);
+        bits_put(w, q->index, r->ans->qbits);
+    }
+    r->recq = q->index;
+    switch (q->type) {
+    case ENG_Q_ONE:
+        bits_put(w, idx[0], ob);
+        break;
+    case ENG_Q_YESNO:
+        bits_put(w, idx[0], 1);
+        break;
+    case ENG_Q_MANY: {
+        size_t up = 1, list = 8 * ((bit_width(n) + 6) / 7) + n * ob;
+        for (size_t i = 1; i < n; i++)
+            up &= idx[i] > idx[i - 1];
+        if (up && q->nopts <= list) {
+            bits_put(w, 1, 1);
+            for (size_t o = 0, i = 0; o < q->nopts; o += 32) {
+                uint64_t m = 0;
+                for (; i < n && idx[i] < o + 32; i++)
+                    m |= (uint64_t)1 << (idx[i] - o);
+                bits_put(w, m, q->nopts - o < 32 ? (unsigned)(q->nopts - o) : 32);
+            }
+        } else {
+            bits_put(w, 0, 1);
+            bits_uv(w, n);
+            for (size_t i = 0; i < n; i++)
+                bits_put(w, idx[i], ob);
+        }
+        break;
+    }
+    case ENG_Q_NUMBER:
+        if (vals[0].type == ENG_INT) {
+            uint64_t u = (uint64_t)vals[0].u.i;
+            bits_put(w, 0, 1);
+            bits_uv(w, (u << 1) ^ (vals[0].u.i < 0 ? ~(uint64_t)0 : 0));
+        } else {
+            uint64_t u;
+            memcpy(&u, &vals[0].u.r, sizeof u);
+            bits_put(w, 1, 1);
+            bits_put(w, u & 0xffffffffu, 32);
+            bits_put(w, u >> 32, 32);
+        }
+        break;
+    case ENG_Q_TEXT: {
+        /* answer_parse trims the value, which inih gives without blanks
+         * at either end: the pieces joined are the text */
+        size_t len = k->val.len, total = k->npieces - 1;
+        const char *t = k->val.p;
+        for (size_t i = 0; i < k->npieces; i++)
+            total += r->pieces[k->piece0 + i].len;
+        if (!k->npieces || total != len || strchr(" \t\r\n", t[0]) ||
+            strchr(" \t\r\n", t[len - 1]))
+            return -1;
+        bits_uv(w, k->npieces);
+        for (size_t i = 0; i < k->npieces; i++) {
+            const piece *p = &r->pieces[k->piece0 + i];
+            bits_uv(w, p->line);
+            bits_uv(w, p->off);
+            bits_uv(w, p->len);
+        }
+        break;
+    }
+    }
     return 0;
 }
 
 /* Checks the answers of section S: unknown questions, questions answered
  * twice, values that do not fit their question, limits.  With ASSERT_THEM,
  * asserts each answer as `answer ID VALUE` as it goes (text values are
- * interned only then: a first reading keeps nothing of them).  Returns the
- * number of problems, or -1 when out of memory or an assertion failed
- * (*STATUS says which). */
-static long check_answers(rdr *r, sect *s, int assert_them, int *status)
+ * interned only then: a first reading keeps nothing of them).  With
+ * RECORD, appends each answer to r->rec (see rec_answer), or sets
+ * s->nofast when one cannot be.  Returns the number of problems, or -1
+ * when out of memory or an assertion failed (*STATUS says which). */
+static long check_answers(rdr *r, sect *s, int assert_them, int record,
+                          int *status)
 {
     eng_engine *e = r->e;
     long bad = 0;
@@ -2228,10 +2545,11 @@ static long check_answers(rdr *r, sect *s, int assert_them, int *status)
             continue;
         }
         eng_value vals[256];
+        uint32_t idx[256];
         size_t n;
         char err[700];
         int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
-                              err, sizeof err, assert_them);
+                              err, sizeof err, assert_them, idx);
         if (rc == ENG_ENOMEM) {
             e->oom = 1;
             *status = ENG_ENOMEM;
@@ -2244,6 +2562,8 @@ static long check_answers(rdr *r, sect *s, int assert_them, int *status)
             bad++;
             continue;
         }
+        if (record && !bad && !s->nofast && rec_answer(r, k, q, vals, idx, n))
+            s->nofast = 1;
         for (size_t j = 0; assert_them && !bad && j < n; j++) {
             eng_value f[3] = {e->sym_answer, q->idv, vals[j]};
             if ((rc = eng_assert(e, f, 3, NULL))) {
@@ -2291,9 +2611,26 @@ static void do_answers(rdr *r, sect *s)
     p->hash = r->shash;
     p->line = s->line;
     p->valid = !s->over;
+    /* a record, for a section that can be read again at once and whose
+     * lines are all either given to inih or blank or comments */
+    int record = !s->nofast && !r->sskip_send && r->send - r->soff <= CHUNK_SIZE;
     int status = ENG_OK;
-    if (check_answers(r, s, 0, &status))
+    bitw w = {e, &r->rec, 0, 0};
+    r->rec.len = 0;
+    r->recw = &w;
+    r->recq = (size_t)-1;
+    if (record)
+        bits_uv(&w, s->nkvs);
+    if (check_answers(r, s, 0, record, &status)) {
         a->resp[idx].valid = 0;
+    } else if (record && !s->nofast) {
+        bits_flush(&w);
+        if (!r->rec.oom && names_add(e, a, r->rec.p, r->rec.len))
+            e->oom = 1;
+        else if (!r->rec.oom)
+            a->resp[idx].rec = 1;
+    }
+    r->recw = NULL;
 }
 
 /* The section read again by eng_answers_assert: it must be the one that
@@ -2307,7 +2644,7 @@ static void do_replay(rdr *r, sect *s)
         r->bad = 1;
         return;
     }
-    if (check_answers(r, s, 1, &r->status) > 0)
+    if (check_answers(r, s, 1, 0, &r->status) > 0)
         r->bad = 1;
 }
 
@@ -2439,6 +2776,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         return NULL;
     }
     a->io->fd = -1;
+    a->qbits = bit_width(e->questions.n ? e->questions.n - 1 : 0);
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
@@ -2484,6 +2822,8 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     eng_release(e, chunk);
     if (rc == ENG_OK)
         rc = parse_stream(&r);
+    eng_release(e, r.pieces);
+    ebuf_free(e, &r.rec);
     if (nul > 0) {
         /* reported by find_nul */
     } else if (rc != ENG_ENOMEM && r.ioerr > 0) {
@@ -2511,6 +2851,13 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
             a->cap = a->n ? a->n : 1;
         }
     }
+    if (a->nnames < a->capnames) {
+        char *v = eng_mem(e, a->names, a->nnames ? a->nnames : 1);
+        if (v) {
+            a->names = v;
+            a->capnames = a->nnames ? a->nnames : 1;
+        }
+    }
     return a;
 }
 
@@ -2524,6 +2871,8 @@ void eng_answers_free(eng_answers *a)
             close(a->io->fd);
         eng_release(e, a->io->chunk);
         eng_release(e, a->io->lbuf);
+        ebuf_free(e, &a->io->text);
+        eng_release(e, a->io->lines);
     }
     eng_release(e, a->io);
     eng_release(e, a->resp);
@@ -2543,6 +2892,137 @@ const char *eng_answers_name(const eng_answers *a, size_t i)
 int eng_answers_valid(const eng_answers *a, size_t i)
 {
     return i < a->n && a->resp[i].valid;
+}
+
+/* Asserts the answers of respondent P from its record, when the lines of
+ * its section are as they were when it was read.  Its section had no
+ * line that the reader skips for an error: its lines that are not blank
+ * or comments are those the reader gives inih, and when they hash the
+ * same and the last ends where it did, reading the section again in full
+ * would give inih the same lines, and the same answers (it reads no
+ * further than P->end either).  Returns a status as eng_answers_assert
+ * does, or -1 when the section is not as it was or cannot be read at
+ * once: it is then read again in full, which tells what changed. */
+static int assert_record(eng_engine *e, const eng_answers *a, const resp *p)
+{
+    ans_io *io = a->io;
+    size_t len = (size_t)(p->end - p->off), got = 0, given = 0, last = 0;
+    char *sec = io->chunk;
+    while (got < len) {
+        ssize_t k = pread(io->fd, sec + got, len - got, (off_t)(p->off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        got += (size_t)k;
+    }
+    uint64_t h = HASH_INIT;
+    for (size_t at = 0, next; at < len; at = next) {
+        const char *nl = memchr(sec + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (sec + at)) : len - at, lead = 0;
+        next = at + n + (nl != NULL);
+        if (n && sec[at + n - 1] == '\r')
+            n--;
+        while (lead < n && (sec[at + lead] == ' ' || sec[at + lead] == '\t'))
+            lead++;
+        if (lead == n || sec[at + lead] == ';' || sec[at + lead] == '#')
+            continue;
+        h = line_hash(h, sec + at, n, 0);
+        if (given == io->nlines) {
+            size_t cap = io->nlines ? io->nlines * 2 : 64;
+            uint32_t *v = eng_mem(a->e, io->lines, cap * sizeof *v);
+            if (!v)
+                return ENG_ENOMEM;
+            io->lines = v;
+            io->nlines = cap;
+        }
+        io->lines[given++] = (uint32_t)at;
+        last = next;
+    }
+    if (h != p->hash || last != len)
+        return -1;
+    bitr b = {(const unsigned char *)a->names + p->name, 0, 0};
+    b.p += strlen((const char *)b.p) + 1;
+    uint64_t nans = bits_get_uv(&b);
+    size_t qi = (size_t)-1;
+    int status = ENG_OK;
+    for (uint64_t i = 0; i < nans && status == ENG_OK; i++) {
+        qi = bits_get(&b, 1) ? qi + 1 : (size_t)bits_get(&b, a->qbits);
+        const eng_question *q = e->questions.v[qi];
+        unsigned ob = bit_width(q->nopts ? q->nopts - 1 : 0);
+        size_t n = 1, mask = 0, o = 0;
+        if (q->type == ENG_Q_MANY && !(mask = (size_t)bits_get(&b, 1)))
+            n = (size_t)bits_get_uv(&b);
+        for (size_t j = 0; j < n && status == ENG_OK; j++) {
+            eng_value v;
+            switch (q->type) {
+            case ENG_Q_ONE:
+                status = option_sym(e, q, (size_t)bits_get(&b, ob), &v);
+                break;
+            case ENG_Q_MANY:
+                if (mask) {
+                    /* the options whose bits are set, in order */
+                    while (o < q->nopts && !bits_get(&b, 1))
+                        o++;
+                    if (o == q->nopts)
+                        continue;
+                    n++;
+                    status = option_sym(e, q, o++, &v);
+                } else {
+                    status = option_sym(e, q, (size_t)bits_get(&b, ob), &v);
+                }
+                break;
+            case ENG_Q_YESNO:
+                status = eng_intern_sym(e, bits_get(&b, 1) ? "yes" : "no", &v);
+                break;
+            case ENG_Q_NUMBER:
+                if (!bits_get(&b, 1)) {
+                    uint64_t z = bits_get_uv(&b);
+                    v = eng_num_int((int64_t)((z >> 1) ^ (~(z & 1) + 1)));
+                } else {
+                    uint64_t u = bits_get(&b, 32);
+                    u |= bits_get(&b, 32) << 32;
+                    v.type = ENG_REAL;
+                    memcpy(&v.u.r, &u, sizeof u);
+                }
+                break;
+            case ENG_Q_TEXT: {
+                size_t np = (size_t)bits_get_uv(&b);
+                const char *t = NULL;
+                size_t tl = 0;
+                io->text.len = 0;
+                for (size_t k = 0; k < np; k++) {
+                    size_t line = (size_t)bits_get_uv(&b);
+                    size_t off = (size_t)bits_get_uv(&b);
+                    tl = (size_t)bits_get_uv(&b);
+                    t = sec + io->lines[line] + off;
+                    if (np > 1) {
+                        if (k)
+                            ebuf_add(e, &io->text, " ", 1);
+                        ebuf_add(e, &io->text, t, tl);
+                    }
+                }
+                if (np > 1) {
+                    if (io->text.oom) {
+                        ebuf_free(e, &io->text);
+                        return ENG_ENOMEM;
+                    }
+                    t = io->text.p;
+                    tl = io->text.len;
+                }
+                status = eng_intern(e, t, tl, ENG_STRING, &v);
+                break;
+            }
+            }
+            if (status == ENG_ENOMEM) {
+                e->oom = 1;
+                break;
+            }
+            eng_value f[3] = {e->sym_answer, q->idv, v};
+            status = eng_assert(e, f, 3, NULL);
+        }
+    }
+    return e->oom ? ENG_ENOMEM : status;
 }
 
 int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
@@ -2573,6 +3053,13 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
             io->chunk = io->lbuf = NULL;
             return ENG_ENOMEM;
         }
+    }
+    /* the answers as they were checked, when the section is unchanged and
+     * this is the engine that checked them */
+    if (p->rec && e == a->e && !e->oom) {
+        int rc = assert_record(e, a, p);
+        if (rc >= 0)
+            return rc;
     }
     rdr r;
     memset(&r, 0, sizeof r);
