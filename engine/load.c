@@ -54,6 +54,15 @@ typedef struct kv {
     size_t piece0, npieces;     /* answers: its value's pieces (rdr.pieces) */
 } kv;
 
+/* The strings of the sections of an answers file, given back together
+ * when a section ends rather than one by one: blocks, each starting with
+ * the address of the one before, of which the newest (and largest) is
+ * kept for the next section.  Freed when the file has been read. */
+typedef struct spool {
+    char *blk;                  /* the newest block, or NULL */
+    size_t used, size;          /* bytes of it */
+} spool;
+
 typedef struct sect {
     char *kind, *name;          /* malloc'd */
     int line, col, namecol;
@@ -65,6 +74,8 @@ typedef struct sect {
     int nofast;                 /* answers: a value is not where its line
                                    puts it: read again in full to assert */
     size_t bytes;               /* answers: bytes of all its values */
+    spool *pool;                /* answers: its strings (kind, name, keys,
+                                   copies of lines) are in this pool */
     kv *kvs; size_t nkvs, capkvs;
     size_t nkept;               /* kvs[0, nkept) hold buffers kept from an
                                    earlier section (see sect_reuse) */
@@ -121,6 +132,10 @@ typedef struct rdr {
                                    so far and before send */
     piece *pieces;              /*   the section's values, as the handler */
     size_t npieces, cappieces;  /*   met them */
+    spool pool;                 /* answers: the strings of the section */
+    uint32_t *seen;             /* check_answers: questions answered in */
+    size_t nseen;               /*   the section (see there) */
+    uint32_t stamp;
     ebuf rec;                   /*   its record (see rec_answer), */
     struct bitw *recw;          /*   written through this */
     size_t recq;                /*   the question of its last answer */
@@ -277,6 +292,56 @@ static void kv_err(rdr *r, const kv *k, size_t off, int span, const char *fmt,
     rerr(r, ENG_ERROR, line, col, span, text, "%s", msg);
 }
 
+#define SPOOL_MIN 4096
+
+static char *spool_str(eng_engine *e, spool *p, const char *t, size_t n)
+{
+    if (!p->blk || p->size - p->used < n + 1) {
+        size_t size = p->size ? p->size * 2 : SPOOL_MIN;
+        while (size - sizeof p->blk < n + 1)
+            size *= 2;
+        char *b = eng_malloc(e, size);
+        if (!b)
+            return NULL;
+        memcpy(b, &p->blk, sizeof p->blk);
+        p->blk = b;
+        p->size = size;
+        p->used = sizeof p->blk;
+    }
+    char *c = p->blk + p->used;
+    memcpy(c, t, n);
+    c[n] = '\0';
+    p->used += n + 1;
+    return c;
+}
+
+/* Empties P, keeping its newest block, or with ALL none. */
+static void spool_reset(eng_engine *e, spool *p, int all)
+{
+    if (!p->blk)
+        return;
+    char *b, *next;
+    memcpy(&b, p->blk, sizeof b);
+    for (; b; b = next) {
+        memcpy(&next, b, sizeof next);
+        eng_release(e, b);
+    }
+    b = NULL;
+    memcpy(p->blk, &b, sizeof b);    /* the kept block is now the only one */
+    p->used = sizeof b;
+    if (all) {
+        eng_release(e, p->blk);
+        memset(p, 0, sizeof *p);
+    }
+}
+
+/* A copy of T (N bytes) for section S alone, NUL-terminated; NULL out of
+ * memory (e->oom is set). */
+static char *sect_strdup(eng_engine *e, const sect *s, const char *t, size_t n)
+{
+    return s->pool ? spool_str(e, s->pool, t, n) : eng_strndup(e, t, n);
+}
+
 /* Frees what a key owns for its section alone. */
 static void kv_drop(eng_engine *e, kv *k)
 {
@@ -307,11 +372,15 @@ static void sect_reuse(eng_engine *e, sect *s)
 {
     kv *kvs = s->kvs;
     size_t cap = s->capkvs, kept = s->nkvs > s->nkept ? s->nkvs : s->nkept;
-    for (size_t i = 0; i < s->nkvs; i++)
-        kv_drop(e, &kvs[i]);
-    eng_release(e, s->kind);
-    eng_release(e, s->name);
-    eng_release(e, s->owntext);
+    if (s->pool) {
+        spool_reset(e, s->pool, 0);
+    } else {
+        for (size_t i = 0; i < s->nkvs; i++)
+            kv_drop(e, &kvs[i]);
+        eng_release(e, s->kind);
+        eng_release(e, s->name);
+        eng_release(e, s->owntext);
+    }
     memset(s, 0, sizeof *s);
     s->kvs = kvs;
     s->capkvs = cap;
@@ -694,6 +763,7 @@ static void do_question(rdr *r, sect *s)
         while (*label == ' ' || *label == '\t')
             label++;
         q->opts[q->nopts].value = val;
+        q->opts[q->nopts].len = vl;
         q->opts[q->nopts++].label = eng_arena_str(e, *label ? label : val,
                                                   strlen(*label ? label : val));
     }
@@ -922,13 +992,17 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     sect_reuse(e, s);
     r->insect = 1;
     r->haskey = 0;
+    if (r->mode != MODE_KB) {
+        /* an answers file's sections come and go, one at a time */
+        s->pool = &r->pool;
+    }
     s->line = r->line;
     s->text = line;
     if (r->mode == MODE_REPLAY) {
         s->text = "";   /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         /* the line buffer is reused: the section keeps a copy */
-        s->owntext = eng_strndup(e, line, r->lraw);
+        s->owntext = sect_strdup(e, s, line, r->lraw);
         s->text = s->owntext ? s->owntext : "";
         if (!s->owntext)
             e->oom = 1;
@@ -970,7 +1044,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
              "empty section header: expected '[KIND NAME]', e.g. '[rule arena.many-partners]'");
         return;
     }
-    s->kind = eng_strndup(e, w[0], wl[0]);
+    s->kind = sect_strdup(e, s, w[0], wl[0]);
     if (!s->kind)
         return;
     int kcol = (int)(w[0] - line) + 1;
@@ -985,7 +1059,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
              "expected '[KIND NAME]'; a name cannot contain blanks");
         return;
     }
-    s->name = eng_strndup(e, w[1], wl[1]);
+    s->name = sect_strdup(e, s, w[1], wl[1]);
     if (!s->name)
         return;
     s->namecol = (int)(w[1] - line) + 1;
@@ -1305,12 +1379,11 @@ static char *reader(char *str, int num, void *stream)
             str[len + 1] = '\0';
             return str;
         }
-        const char *eq = NULL;
-        for (size_t i = lead; i < len; i++)
-            if (line[i] == '=' || line[i] == ':') {
-                eq = line + i;
-                break;
-            }
+        /* the first '=' or ':' */
+        const char *eq = memchr(line + lead, '=', len - lead);
+        const char *colon = memchr(line + lead, ':', (size_t)((eq ? eq : line + len) - line) - lead);
+        if (colon)
+            eq = colon;
         if (!eq) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
@@ -1365,7 +1438,7 @@ static int add_seg(rdr *r, kv *k, int line, int col)
         s->text = NULL;     /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         char **own = k->nsegs == 1 ? &k->owntext : &k->owntext2;
-        if (!(*own = eng_strndup(r->e, r->cur, r->lraw))) {
+        if (!(*own = sect_strdup(r->e, &r->s, r->cur, r->lraw))) {
             r->e->oom = 1;
             return -1;
         }
@@ -1497,8 +1570,8 @@ static int handler(void *user, const char *section, const char *name,
     /* an answers file's keys live only as long as their section: the
      * arena (freed with the engine) would grow with every file read */
     if (r->mode != MODE_KB) {
-        k->key = eng_strndup(r->e, name, strlen(name));
-        k->ownkey = 1;
+        k->key = sect_strdup(r->e, s, name, strlen(name));
+        k->ownkey = !s->pool;
     } else {
         /* a knowledge base's keys are few and repeat (when, then...):
          * interned, they are kept once */
@@ -2045,12 +2118,11 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static int ieq(const char *a, size_t an, const char *b)
+/* 1 if the N bytes at A and B are equal but for the case of ASCII
+ * letters. */
+static int ieq_n(const char *a, const char *b, size_t n)
 {
-    size_t bn = strlen(b);
-    if (an != bn)
-        return 0;
-    for (size_t i = 0; i < an; i++) {
+    for (size_t i = 0; i < n; i++) {
         char x = a[i], y = b[i];
         if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
         if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
@@ -2058,6 +2130,11 @@ static int ieq(const char *a, size_t an, const char *b)
             return 0;
     }
     return 1;
+}
+
+static int ieq(const char *a, size_t an, const char *b)
+{
+    return an == strlen(b) && ieq_n(a, b, an);
 }
 
 /* A bound as people write it: 10000000, not 1e+07. */
@@ -2194,7 +2271,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             trim(&is, &il);
             size_t k = 0;
             for (; k < q->nopts; k++)
-                if (ieq(is, il, q->opts[k].value))
+                if (q->opts[k].len == il && ieq_n(is, q->opts[k].value, il))
                     break;
             if (k == q->nopts) {
                 options_list(q, opts, sizeof opts);
@@ -2502,16 +2579,18 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
 {
     eng_engine *e = r->e;
     long bad = 0;
-    /* the questions answered so far, to find one answered twice without
-     * comparing every pair of keys */
-    size_t nseen = 16;
-    while (nseen < 2 * s->nkvs)
-        nseen *= 2;
-    const eng_question **seen = eng_calloc(e, nseen * sizeof *seen);
-    if (!seen) {
-        e->oom = 1;
-        *status = ENG_ENOMEM;
-        return -1;
+    /* the questions answered so far in this section, to find one answered
+     * twice without comparing every pair of keys: seen[Q's index] is the
+     * section's stamp (made for the reading, not for each section) */
+    if (!r->seen || r->nseen < e->questions.n || ++r->stamp == 0) {
+        eng_release(e, r->seen);
+        r->nseen = e->questions.n;
+        r->stamp = 1;
+        if (!(r->seen = eng_calloc(e, (r->nseen + 1) * sizeof *r->seen))) {
+            r->nseen = 0;
+            *status = ENG_ENOMEM;
+            return -1;
+        }
     }
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
@@ -2529,17 +2608,14 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
             bad++;
             continue;
         }
-        size_t h = (size_t)((uintptr_t)q >> 4) & (nseen - 1);
-        while (seen[h] && seen[h] != q)
-            h = (h + 1) & (nseen - 1);
-        for (size_t j = 0; seen[h] && j < i; j++)
+        for (size_t j = 0; r->seen[q->index] == r->stamp && j < i; j++)
             if (!strcmp(s->kvs[j].key, k->key)) {
                 rerr(r, ENG_ERROR, k->line, 1, (int)strlen(k->key), line,
                      "respondent '%s': question '%s' is answered twice (first at line %d)",
                      s->name, k->key, s->kvs[j].line);
                 bad++;
             }
-        seen[h] = q;
+        r->seen[q->index] = r->stamp;
         if (k->over) {      /* over a limit: reported while reading */
             bad++;
             continue;
@@ -2575,7 +2651,6 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
         if (bad < 0)
             break;
     }
-    eng_release(e, seen);
     return bad;
 }
 
@@ -2737,6 +2812,10 @@ static int parse_stream(rdr *r)
         eng_release(e, r->lbuf);
         r->chunk = r->lbuf = NULL;
     }
+    spool_reset(e, &r->pool, 1);
+    eng_release(e, r->seen);
+    eng_release(e, r->pieces);
+    ebuf_free(e, &r->rec);
     return rc;
 }
 
@@ -2822,8 +2901,6 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     eng_release(e, chunk);
     if (rc == ENG_OK)
         rc = parse_stream(&r);
-    eng_release(e, r.pieces);
-    ebuf_free(e, &r.rec);
     if (nul > 0) {
         /* reported by find_nul */
     } else if (rc != ENG_ENOMEM && r.ioerr > 0) {
