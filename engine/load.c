@@ -126,6 +126,12 @@ typedef struct rdr {
                                    the end of the last line given to inih */
     uint64_t shash;             /* line_hash of the lines given to inih */
     char *str;                  /* inih's line buffer (see piece_add) */
+    const char *key;            /* the current line's key, when inih was */
+    size_t keylen;              /*   given "k" for it (see key_aside), */
+    size_t shift;               /*   and how much shorter STR is than the
+                                   line before the '=' */
+    char pk[41];                /* the key inih's last key is "k" for, */
+    int pkset;                  /*   when it is */
     size_t sgiven;              /* MODE_ANSWERS: lines given to inih in the
                                    section so far (its header is line 0) */
     int sskip, sskip_send;      /*   a line of it was skipped as an error,
@@ -1308,12 +1314,48 @@ static void sect_line(rdr *r, const char *line, size_t len)
     r->sskip_send = r->sskip;
 }
 
+static int is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');     /* isspace in C */
+}
+
+/* An answers file's key line (LINE, its '=' or ':' at r->eqoff) whose key
+ * inih would find just as well when given as "k", so that it does not
+ * scan it: 1 and r->key, r->keylen and r->shift set, or 0.  inih looks
+ * for the first '=' or ':' a character at a time, calling strchr for
+ * each; with the line starting with neither a blank (which can make it a
+ * continuation) nor ';' or '#', and no ';' or '#' in the key (an inline
+ * comment, were they allowed), it calls the handler with the key
+ * stripped of blanks (as isspace sees them) at its end, and the value
+ * from the same bytes of the line.  It keeps the key as the name of the
+ * lines it takes as continuations (see handler): keys of up to
+ * sizeof r->pk - 1 bytes, which it keeps whole. */
+static int key_aside(rdr *r, const char *line)
+{
+    size_t n = r->eqoff;
+    if (is_space(line[0]) || memchr(line, ';', n) || memchr(line, '#', n))
+        return 0;
+    while (n && is_space(line[n - 1]))
+        n--;
+    if (!n || n >= sizeof r->pk)
+        return 0;
+    r->key = line;
+    r->keylen = n;
+    r->shift = r->eqoff - 1;    /* "k" stands for the eqoff bytes before '=' */
+    memcpy(r->pk, line, n);
+    r->pk[n] = '\0';
+    r->pkset = 1;
+    return 1;
+}
+
 /* inih's reader: hands it one checked line at a time. */
 static char *reader(char *str, int num, void *stream)
 {
     rdr *r = stream;
     (void)num;
     r->str = str;
+    r->keylen = 0;
+    r->shift = 0;
     for (;;) {
         const char *line;
         size_t len;
@@ -1354,6 +1396,7 @@ static char *reader(char *str, int num, void *stream)
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
             r->shash = HASH_INIT;
+            r->pkset = 0;       /* inih forgets its last key */
             r->sgiven = 0;
             r->sskip = 0;
             r->npieces = 0;
@@ -1404,6 +1447,15 @@ static char *reader(char *str, int num, void *stream)
         r->haskey = 1;
         r->eqoff = (size_t)(eq - line);
         sect_line(r, line, len);
+        if (r->mode != MODE_KB && key_aside(r, line)) {
+            /* inih is given the key as "k" (see key_aside) */
+            size_t n = len - r->eqoff;
+            str[0] = 'k';
+            memcpy(str + 1, eq, n);
+            str[n + 1] = '\n';
+            str[n + 2] = '\0';
+            return str;
+        }
         memcpy(str, line, len);
         str[len] = '\n';
         str[len + 1] = '\0';
@@ -1488,7 +1540,8 @@ static void piece_add(rdr *r, kv *k, const char *value, size_t n)
     uintptr_t v = (uintptr_t)value, b = (uintptr_t)r->str;
     if (r->mode != MODE_ANSWERS || s->nofast)
         return;
-    if (!r->str || v < b || v - b + n > r->lraw || memcmp(r->cur + (v - b), value, n) ||
+    size_t at = (size_t)(v - b) + r->shift;     /* in the line */
+    if (!r->str || v < b || at + n > r->lraw || memcmp(r->cur + at, value, n) ||
         (k->npieces && k->piece0 + k->npieces != r->npieces)) {
         s->nofast = 1;
         return;
@@ -1508,7 +1561,7 @@ static void piece_add(rdr *r, kv *k, const char *value, size_t n)
     k->npieces++;
     piece *p = &r->pieces[r->npieces++];
     p->line = r->sgiven - 1;    /* the line the reader gave last */
-    p->off = (size_t)(v - b);
+    p->off = at;
     p->len = n;
 }
 
@@ -1520,6 +1573,15 @@ static int handler(void *user, const char *section, const char *name,
     (void)section;
     if (!r->insect || !s->valid || !name)
         return 1;
+    if (r->keylen) {
+        name = r->key;          /* given to inih as "k" (see key_aside) */
+    } else if (r->pkset) {
+        uintptr_t n = (uintptr_t)name, b = (uintptr_t)r->str;
+        if (n >= b && n <= b + r->curlen)
+            r->pkset = 0;       /* a key of the line: inih's last key now */
+        else
+            name = r->pk;       /* inih's last key, "k" standing for it */
+    }
     /* column of the value in the raw line */
     const char *line = r->cur;
     size_t len = r->curlen, i = 0;
@@ -1567,17 +1629,18 @@ static int handler(void *user, const char *section, const char *name,
         s->capkvs = cap;
     }
     k = kv_next(s);
+    size_t namelen = r->keylen ? r->keylen : strlen(name);
     /* an answers file's keys live only as long as their section: the
      * arena (freed with the engine) would grow with every file read */
     if (r->mode != MODE_KB) {
-        k->key = sect_strdup(r->e, s, name, strlen(name));
+        k->key = sect_strdup(r->e, s, name, namelen);
         k->ownkey = !s->pool;
     } else {
         /* a knowledge base's keys are few and repeat (when, then...):
          * interned, they are kept once */
         eng_value v;
-        k->key = eng_intern(r->e, name, strlen(name), ENG_STRING, &v) ? NULL
-                                                                      : eng_atom(r->e, v.u.atom, NULL);
+        k->key = eng_intern(r->e, name, namelen, ENG_STRING, &v) ? NULL
+                                                                : eng_atom(r->e, v.u.atom, NULL);
     }
     if (!k->key)
         return 1;

@@ -748,6 +748,30 @@ static void duplicate_respondents(void **state)
     eng_answers_free(a);
 }
 
+/* A line that starts with a vertical tab or form feed is not indented for
+ * the reader, but inih takes it as a continuation of the key before, and
+ * calls it by that key's name: here, an answer to 'kind' given twice. */
+static void odd_blank_continues_the_key_before(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "[answers a]\n"
+               "kind = city\n"
+               "\vsize = 5\n"
+               "[answers b]\n"
+               "\fsize = 7\n"
+               "name = x\n"
+               "\fkind = island\n");
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_diag(e, ENG_ERROR, 3, 1, "respondent 'a': question 'kind' is answered twice (first at line 2)");
+    assert_diag(e, ENG_ERROR, 7, 1, "respondent 'b': question 'name' is answered twice (first at line 6)");
+    assert_false(eng_answers_valid(a, 0));
+    assert_false(eng_answers_valid(a, 1));
+    eng_answers_free(a);
+}
+
 /* CRLF line ends, comments, continuation lines and blank lines between
  * respondents read the same the second time. */
 static void second_reading_sees_the_first(void **state)
@@ -803,6 +827,7 @@ int main(void)
         T(section_without_name),
         T(duplicate_respondents),
         T(second_reading_sees_the_first),
+        T(odd_blank_continues_the_key_before),
     };
 #undef T
     return cmocka_run_group_tests_name("answers", tests, NULL, NULL);
