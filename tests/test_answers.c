@@ -180,6 +180,26 @@ static off_t file_size(const char *path)
     return st.st_size;
 }
 
+/* Rewrites the file PATH, which was TEXT with the times in *ST, in place
+ * with the same size and times, the byte at WHAT + AT changed to C. */
+static void rewrite_in_place(const char *path, const char *text,
+                             const struct stat *st, const char *what,
+                             size_t at, char c)
+{
+    char changed[512];
+    assert_true(strlen(text) < sizeof changed);
+    strcpy(changed, text);
+    char *p = strstr(changed, what);
+    assert_non_null(p);
+    p[at] = c;
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, changed, strlen(changed), 0), (ssize_t)strlen(changed));
+    struct timespec times[2] = {st->st_atim, st->st_mtim};
+    assert_int_equal(futimens(fd, times), 0);
+    assert_int_equal(close(fd), 0);
+}
+
 /* The facts of relation `answer` as "answer Q V" lines, sorted, in BUF. */
 static const char *answers_now(eng_engine *e, char *buf, size_t size)
 {
@@ -401,17 +421,7 @@ static void file_changed_same_size_and_time(void **state)
     assert_int_equal(stat(f->path, &st), 0);
     eng_answers *a = eng_answers_read(e, f->path);
     assert_non_null(a);
-    char changed[512];
-    strcpy(changed, THREE);
-    char *p = strstr(changed, "size = 20");
-    assert_non_null(p);
-    p[7] = '9';                                 /* size = 90 */
-    int fd = open(f->path, O_WRONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pwrite(fd, changed, strlen(changed), 0), (ssize_t)strlen(changed));
-    struct timespec times[2] = {st.st_atim, st.st_mtim};
-    assert_int_equal(futimens(fd, times), 0);
-    assert_int_equal(close(fd), 0);
+    rewrite_in_place(f->path, THREE, &st, "size = 20", 7, '9');    /* size = 90 */
     assert_int_equal(assert_one(e, a, 1), ENG_EIO);
     assert_int_equal(eng_fact_count(e), 0);
     assert_non_null(tu_find_diag(e, "respondent 'r1' and the ones after it are not read again"));
@@ -437,17 +447,7 @@ static void comment_changed_same_size_and_time(void **state)
     assert_int_equal(stat(f->path, &st), 0);
     eng_answers *a = eng_answers_read(e, f->path);
     assert_non_null(a);
-    char changed[256];
-    strcpy(changed, text);
-    char *p = strstr(changed, "a comment");
-    assert_non_null(p);
-    p[2] = 'C';                                 /* ; a Comment */
-    int fd = open(f->path, O_WRONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pwrite(fd, changed, strlen(changed), 0), (ssize_t)strlen(changed));
-    struct timespec times[2] = {st.st_atim, st.st_mtim};
-    assert_int_equal(futimens(fd, times), 0);
-    assert_int_equal(close(fd), 0);
+    rewrite_in_place(f->path, text, &st, "a comment", 2, 'C');     /* ; a Comment */
     assert_int_equal(assert_one(e, a, 0), ENG_OK);
     assert_string_equal(answers_now(e, buf, sizeof buf),
                         "answer kind city; answer name \"first and second\"");
