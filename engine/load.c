@@ -2469,7 +2469,8 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
  *                and its length: the text is the pieces joined with blanks
  *
  * Counts and integers are varints (groups of seven bits, each with a bit
- * saying whether another follows).  An answer takes some 4 to 12 bits.
+ * saying whether another follows).  Most answers take 2 to 12 bits: the
+ * examples' respondents, 27 to 34 bytes for some 33 answers each.
  * A respondent has a record when no line of its section was skipped for
  * an error and the section can be read again at once (CHUNK_SIZE). */
 typedef struct bitw {
@@ -3071,8 +3072,10 @@ static int assert_record(eng_engine *e, const eng_answers *a, const resp *p)
         if (given == io->nlines) {
             size_t cap = io->nlines ? io->nlines * 2 : 64;
             uint32_t *v = eng_mem(a->e, io->lines, cap * sizeof *v);
-            if (!v)
+            if (!v) {
+                e->oom = 1;
                 return ENG_ENOMEM;
+            }
             io->lines = v;
             io->nlines = cap;
         }
