@@ -543,6 +543,9 @@ struct level {
 
 typedef struct qopt {
     const char *value, *label;
+    size_t len;                 /* of VALUE */
+    const eng_engine *sym_e;    /* VALUE is interned in this engine, as */
+    uint32_t sym;               /*   atom SYM (set when first interned) */
 } qopt;
 
 struct eng_question {

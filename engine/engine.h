@@ -439,10 +439,12 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
  * Free with eng_answers_free.
  *
  * The file is streamed: it is checked in one pass, and only an index of
- * its respondents (name, where its section is, a hash of its lines) is
- * kept, so memory does not grow with the file's size; the file stays open
- * until eng_answers_free, and eng_answers_assert reads the respondent's
- * section again.  Limits: lines of eng_config.max_line bytes, answers of
+ * its respondents is kept (name, where its section is, a hash of its
+ * lines, and its answers as they were checked in a record of about a byte
+ * an answer: question and option numbers, numbers, where a text is in
+ * the file), never the file's text; the file stays open until
+ * eng_answers_free, and eng_answers_assert reads the respondent's section
+ * again.  Limits: lines of eng_config.max_line bytes, answers of
  * 1 MiB, 4 MiB of answers for one respondent (each an error that makes
  * the respondent invalid). */
 eng_answers *eng_answers_read(eng_engine *e, const char *path);
@@ -454,8 +456,10 @@ const char *eng_answers_name(const eng_answers *a, size_t i);
 int eng_answers_valid(const eng_answers *a, size_t i);
 
 /* Asserts `answer ID VALUE` for each answer of respondent I (after the
- * caller's eng_reset), reading its section from the file again.
- * ENG_EINVAL if the respondent is invalid; ENG_EIO, with a diagnostic the
+ * caller's eng_reset), reading its section from the file again: when its
+ * lines are as they were, the answers are those of the record made when
+ * they were checked; otherwise the section is read and checked again in
+ * full.  ENG_EINVAL if the respondent is invalid; ENG_EIO, with a diagnostic the
  * first time, when the file changed since eng_answers_read (its size,
  * modification time or the respondent's lines differ) or cannot be read:
  * nothing more is read from it then, and every later call gives ENG_EIO;

@@ -16,9 +16,12 @@
  * kept for the diagnostics of later stages).  Answers files are streamed:
  * eng_answers_read reads the file once, a line at a time, checking every
  * respondent and keeping only an index (name, where its section is, a hash
- * of its lines, valid or not); eng_answers_assert reads that one section
- * again and asserts its answers.  Memory stays that of one section however
- * large the file, and a file changed in between is noticed, not trusted.
+ * of its lines, valid or not, and a compact record of its answers as they
+ * were checked); eng_answers_assert reads that one section again and,
+ * when its lines are as they were, asserts the answers of the record
+ * without parsing them again.  The text of the file is never held, and a
+ * file changed in between is noticed, not trusted: a section that is not
+ * as it was is read and checked again in full.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +51,17 @@ typedef struct kv {
                                    when the key's line has none */
     int line, col;
     int over;                   /* answers: over a limit, already reported */
+    size_t piece0, npieces;     /* answers: its value's pieces (rdr.pieces) */
 } kv;
+
+/* The strings of the sections of an answers file, given back together
+ * when a section ends rather than one by one: blocks, each starting with
+ * the address of the one before, of which the newest (and largest) is
+ * kept for the next section.  Freed when the file has been read. */
+typedef struct spool {
+    char *blk;                  /* the newest block, or NULL */
+    size_t used, size;          /* bytes of it */
+} spool;
 
 typedef struct sect {
     char *kind, *name;          /* malloc'd */
@@ -58,7 +71,11 @@ typedef struct sect {
     int valid;
     int over;                   /* answers: over the respondent's limit */
     int dropped;                /* answers: the last key was not kept */
+    int nofast;                 /* answers: a value is not where its line
+                                   puts it: read again in full to assert */
     size_t bytes;               /* answers: bytes of all its values */
+    spool *pool;                /* answers: its strings (kind, name, keys,
+                                   copies of lines) are in this pool */
     kv *kvs; size_t nkvs, capkvs;
     size_t nkept;               /* kvs[0, nkept) hold buffers kept from an
                                    earlier section (see sect_reuse) */
@@ -69,6 +86,13 @@ typedef struct sect {
 enum { MODE_KB, MODE_ANSWERS, MODE_REPLAY };
 
 typedef struct resp resp;
+
+/* Where a piece of an answer's value is in the file: an answer continued
+ * on indented lines has one per line, joined with a blank. */
+typedef struct piece {
+    size_t line;                /* of the section's lines given to inih */
+    size_t off, len;            /* bytes in that line */
+} piece;
 
 typedef struct rdr {
     eng_engine *e;
@@ -100,7 +124,27 @@ typedef struct rdr {
     int insect;
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
-    uint64_t shash;             /* FNV-1a of the lines given to inih */
+    uint64_t shash;             /* line_hash of the lines given to inih */
+    char *str;                  /* inih's line buffer (see piece_add) */
+    const char *key;            /* the current line's key, when inih was */
+    size_t keylen;              /*   given "k" for it (see key_aside), */
+    size_t shift;               /*   and how much shorter STR is than the
+                                   line before the '=' */
+    char pk[41];                /* the key inih's last key is "k" for, */
+    int pkset;                  /*   when it is */
+    size_t sgiven;              /* MODE_ANSWERS: lines given to inih in the
+                                   section so far (its header is line 0) */
+    int sskip, sskip_send;      /*   a line of it was skipped as an error,
+                                   so far and before send */
+    piece *pieces;              /*   the section's values, as the handler */
+    size_t npieces, cappieces;  /*   met them */
+    spool pool;                 /* answers: the strings of the section */
+    uint32_t *seen;             /* check_answers: questions answered in */
+    size_t nseen;               /*   the section (see there) */
+    uint32_t stamp;
+    ebuf rec;                   /*   its record (see rec_answer), */
+    struct bitw *recw;          /*   written through this */
+    size_t recq;                /*   the question of its last answer */
     eng_answers *ans;           /* MODE_ANSWERS */
     const eng_answers *from;    /* MODE_REPLAY: the file's index */
     const resp *want;           /*   the section being read again */
@@ -110,14 +154,20 @@ typedef struct rdr {
 } rdr;
 
 /* A respondent of an answers file: what eng_answers_assert needs to find
- * and check its section again.  The answers themselves are not kept. */
+ * and check its section again, and its answers as they were checked, in
+ * a compact record (see rec_answer) after its name in eng_answers.names:
+ * question and option numbers, numbers, and where a text is in the file.
+ * The text of the answers is not kept. */
 struct resp {
     uint64_t off;               /* file offset of its [answers NAME] line */
     uint64_t end;               /* just past the last line read for it */
-    uint64_t hash;              /* FNV-1a of those lines (rdr.shash) */
+    uint64_t hash;              /* line_hash of those given to inih */
     size_t name;                /* offset of its name in names */
     int line;                   /* of the header */
-    int valid;                  /* no errors: it may be asserted */
+    uint8_t valid;              /* no errors: it may be asserted */
+    uint8_t rec;                /* its record follows its name: when its
+                                   lines are as they were, its answers are
+                                   asserted from it */
 };
 
 /* The open answers file.  eng_answers_assert receives a const eng_answers
@@ -129,6 +179,9 @@ typedef struct ans_io {
     int stale;                  /* the file changed: nothing more is read */
     char *chunk, *lbuf;         /* rdr's buffers for reading a section again, */
     size_t lcap;                /*   made by the first eng_answers_assert */
+    ebuf text;                  /* a text answer of several lines, joined */
+    uint32_t *lines;            /* where the lines of a section given to */
+    size_t nlines;              /*   inih start, and room for how many */
 } ans_io;
 
 struct eng_answers {
@@ -136,9 +189,10 @@ struct eng_answers {
     char *path;
     resp *resp; size_t n, cap;  /* respondents in file order */
     char *names;                /* their names, NUL-terminated, one after */
-    size_t nnames, capnames;    /*   the other */
+    size_t nnames, capnames;    /*   the other, each followed by its record */
     uint32_t *slots;            /* open addressing on names: index + 1 into */
     size_t nslots;              /*   resp, 0 empty; at most half full */
+    unsigned qbits;             /* bits of a question's number in a record */
     ans_io *io;
 };
 
@@ -244,6 +298,56 @@ static void kv_err(rdr *r, const kv *k, size_t off, int span, const char *fmt,
     rerr(r, ENG_ERROR, line, col, span, text, "%s", msg);
 }
 
+#define SPOOL_MIN 4096
+
+static char *spool_str(eng_engine *e, spool *p, const char *t, size_t n)
+{
+    if (!p->blk || p->size - p->used < n + 1) {
+        size_t size = p->size ? p->size * 2 : SPOOL_MIN;
+        while (size - sizeof p->blk < n + 1)
+            size *= 2;
+        char *b = eng_malloc(e, size);
+        if (!b)
+            return NULL;
+        memcpy(b, &p->blk, sizeof p->blk);
+        p->blk = b;
+        p->size = size;
+        p->used = sizeof p->blk;
+    }
+    char *c = p->blk + p->used;
+    memcpy(c, t, n);
+    c[n] = '\0';
+    p->used += n + 1;
+    return c;
+}
+
+/* Empties P, keeping its newest block, or with ALL none. */
+static void spool_reset(eng_engine *e, spool *p, int all)
+{
+    if (!p->blk)
+        return;
+    char *b, *next;
+    memcpy(&b, p->blk, sizeof b);
+    for (; b; b = next) {
+        memcpy(&next, b, sizeof next);
+        eng_release(e, b);
+    }
+    b = NULL;
+    memcpy(p->blk, &b, sizeof b);    /* the kept block is now the only one */
+    p->used = sizeof b;
+    if (all) {
+        eng_release(e, p->blk);
+        memset(p, 0, sizeof *p);
+    }
+}
+
+/* A copy of T (N bytes) for section S alone, NUL-terminated; NULL out of
+ * memory (e->oom is set). */
+static char *sect_strdup(eng_engine *e, const sect *s, const char *t, size_t n)
+{
+    return s->pool ? spool_str(e, s->pool, t, n) : eng_strndup(e, t, n);
+}
+
 /* Frees what a key owns for its section alone. */
 static void kv_drop(eng_engine *e, kv *k)
 {
@@ -274,11 +378,15 @@ static void sect_reuse(eng_engine *e, sect *s)
 {
     kv *kvs = s->kvs;
     size_t cap = s->capkvs, kept = s->nkvs > s->nkept ? s->nkvs : s->nkept;
-    for (size_t i = 0; i < s->nkvs; i++)
-        kv_drop(e, &kvs[i]);
-    eng_release(e, s->kind);
-    eng_release(e, s->name);
-    eng_release(e, s->owntext);
+    if (s->pool) {
+        spool_reset(e, s->pool, 0);
+    } else {
+        for (size_t i = 0; i < s->nkvs; i++)
+            kv_drop(e, &kvs[i]);
+        eng_release(e, s->kind);
+        eng_release(e, s->name);
+        eng_release(e, s->owntext);
+    }
     memset(s, 0, sizeof *s);
     s->kvs = kvs;
     s->capkvs = cap;
@@ -663,6 +771,7 @@ static void do_question(rdr *r, sect *s)
         while (*label == ' ' || *label == '\t')
             label++;
         q->opts[q->nopts].value = val;
+        q->opts[q->nopts].len = vl;
         q->opts[q->nopts++].label = eng_arena_str(e, *label ? label : val,
                                                   strlen(*label ? label : val));
     }
@@ -891,13 +1000,17 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     sect_reuse(e, s);
     r->insect = 1;
     r->haskey = 0;
+    if (r->mode != MODE_KB) {
+        /* an answers file's sections come and go, one at a time */
+        s->pool = &r->pool;
+    }
     s->line = r->line;
     s->text = line;
     if (r->mode == MODE_REPLAY) {
         s->text = "";   /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         /* the line buffer is reused: the section keeps a copy */
-        s->owntext = eng_strndup(e, line, r->lraw);
+        s->owntext = sect_strdup(e, s, line, r->lraw);
         s->text = s->owntext ? s->owntext : "";
         if (!s->owntext)
             e->oom = 1;
@@ -939,7 +1052,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
              "empty section header: expected '[KIND NAME]', e.g. '[rule arena.many-partners]'");
         return;
     }
-    s->kind = eng_strndup(e, w[0], wl[0]);
+    s->kind = sect_strdup(e, s, w[0], wl[0]);
     if (!s->kind)
         return;
     int kcol = (int)(w[0] - line) + 1;
@@ -954,7 +1067,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
              "expected '[KIND NAME]'; a name cannot contain blanks");
         return;
     }
-    s->name = eng_strndup(e, w[1], wl[1]);
+    s->name = sect_strdup(e, s, w[1], wl[1]);
     if (!s->name)
         return;
     s->namecol = (int)(w[1] - line) + 1;
@@ -1067,13 +1180,32 @@ static void skip_header(rdr *r, const char *line, size_t len)
     }
 }
 
-static uint64_t fnv_add(uint64_t h, const char *s, size_t n)
+static inline uint64_t hash_step(uint64_t h, uint64_t w)
 {
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+/* The hash H of the lines so far, with line S of N bytes after them, for
+ * noticing a file that changed: eight bytes at a time, every step a
+ * bijection of the state, so that two lines of the same length that
+ * differ never give the same hash.  TAG is mixed in with the length. */
+static uint64_t line_hash(uint64_t h, const char *s, size_t n, unsigned tag)
+{
+    h = hash_step(h, ((uint64_t)n << 1) | tag);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = hash_step(h, w);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = hash_step(h, w);
+    }
     return h;
 }
-#define FNV_INIT 0xcbf29ce484222325ull
+#define HASH_INIT 0xcbf29ce484222325ull
 
 /* The next line of a streamed file into r->lbuf (its first lcap - 1 raw
  * bytes; the rest of a longer line is counted, not kept).  1 and *LEN
@@ -1178,8 +1310,44 @@ static void sect_line(rdr *r, const char *line, size_t len)
 {
     if (r->fd < 0)
         return;
-    r->shash = fnv_add(fnv_add(r->shash, line, len), "\n", 1);
+    r->shash = line_hash(r->shash, line, len, 0);
     r->send = r->nextoff;
+    r->sgiven++;
+    r->sskip_send = r->sskip;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');     /* isspace in C */
+}
+
+/* An answers file's key line (LINE, its '=' or ':' at r->eqoff) whose key
+ * inih would find just as well when given as "k", so that it does not
+ * scan it: 1 and r->key, r->keylen and r->shift set, or 0.  inih looks
+ * for the first '=' or ':' a character at a time, calling strchr for
+ * each; with the line starting with neither a blank (which can make it a
+ * continuation) nor ';' or '#', and no ';' or '#' in the key (an inline
+ * comment, were they allowed), it calls the handler with the key
+ * stripped of blanks (as isspace sees them) at its end, and the value
+ * from the same bytes of the line.  It keeps the key as the name of the
+ * lines it takes as continuations (see handler): keys of up to
+ * sizeof r->pk - 1 bytes, which it keeps whole. */
+static int key_aside(rdr *r, const char *line)
+{
+    size_t n = r->eqoff;
+    if (is_space(line[0]) || memchr(line, ';', n) || memchr(line, '#', n))
+        return 0;
+    while (n && is_space(line[n - 1]))
+        n--;
+    if (!n || n >= sizeof r->pk)
+        return 0;
+    r->key = line;
+    r->keylen = n;
+    r->shift = r->eqoff - 1;    /* "k" stands for the eqoff bytes before '=' */
+    memcpy(r->pk, line, n);
+    r->pk[n] = '\0';
+    r->pkset = 1;
+    return 1;
 }
 
 /* inih's reader: hands it one checked line at a time. */
@@ -1187,6 +1355,9 @@ static char *reader(char *str, int num, void *stream)
 {
     rdr *r = stream;
     (void)num;
+    r->str = str;
+    r->keylen = 0;
+    r->shift = 0;
     for (;;) {
         const char *line;
         size_t len;
@@ -1205,6 +1376,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
+            r->sskip = 1;
             skip_header(r, line, avail);
             continue;
         }
@@ -1213,6 +1385,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
                  (unsigned char)line[bad]);
+            r->sskip = 1;
             skip_header(r, line, len);
             continue;
         }
@@ -1224,7 +1397,11 @@ static char *reader(char *str, int num, void *stream)
         if (line[lead] == '[') {
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
-            r->shash = FNV_INIT;
+            r->shash = HASH_INIT;
+            r->pkset = 0;       /* inih forgets its last key */
+            r->sgiven = 0;
+            r->sskip = 0;
+            r->npieces = 0;
             sect_line(r, line, len);
             memcpy(str, "[s]\n", 5);    /* inih resets its last key */
             return str;
@@ -1247,20 +1424,21 @@ static char *reader(char *str, int num, void *stream)
             str[len + 1] = '\0';
             return str;
         }
-        const char *eq = NULL;
-        for (size_t i = lead; i < len; i++)
-            if (line[i] == '=' || line[i] == ':') {
-                eq = line + i;
-                break;
-            }
+        /* the first '=' or ':' */
+        const char *eq = memchr(line + lead, '=', len - lead);
+        const char *colon = memchr(line + lead, ':', (size_t)((eq ? eq : line + len) - line) - lead);
+        if (colon)
+            eq = colon;
         if (!eq) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
+            r->sskip = 1;
             continue;
         }
         if (eq == line + lead) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, 1, line,
                  "missing key before '%c'", *eq);
+            r->sskip = 1;
             continue;
         }
         if (!r->insect) {
@@ -1271,6 +1449,15 @@ static char *reader(char *str, int num, void *stream)
         r->haskey = 1;
         r->eqoff = (size_t)(eq - line);
         sect_line(r, line, len);
+        if (r->mode != MODE_KB && key_aside(r, line)) {
+            /* inih is given the key as "k" (see key_aside) */
+            size_t n = len - r->eqoff;
+            str[0] = 'k';
+            memcpy(str + 1, eq, n);
+            str[n + 1] = '\n';
+            str[n + 2] = '\0';
+            return str;
+        }
         memcpy(str, line, len);
         str[len] = '\n';
         str[len + 1] = '\0';
@@ -1305,7 +1492,7 @@ static int add_seg(rdr *r, kv *k, int line, int col)
         s->text = NULL;     /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         char **own = k->nsegs == 1 ? &k->owntext : &k->owntext2;
-        if (!(*own = eng_strndup(r->e, r->cur, r->lraw))) {
+        if (!(*own = sect_strdup(r->e, &r->s, r->cur, r->lraw))) {
             r->e->oom = 1;
             return -1;
         }
@@ -1344,6 +1531,42 @@ static int answer_grows(rdr *r, kv *k, size_t n, int col)
     return -1;
 }
 
+/* Notes where VALUE (N bytes, N > 0), which inih found in the current
+ * line, is in the file: as a piece of K's value.  inih gives pointers into
+ * the line the reader handed it, a copy of the line in the file; when
+ * VALUE is not there as it is, the section is marked to be read again in
+ * full when it is asserted. */
+static void piece_add(rdr *r, kv *k, const char *value, size_t n)
+{
+    sect *s = &r->s;
+    uintptr_t v = (uintptr_t)value, b = (uintptr_t)r->str;
+    if (r->mode != MODE_ANSWERS || s->nofast)
+        return;
+    size_t at = (size_t)(v - b) + r->shift;     /* in the line */
+    if (!r->str || v < b || at + n > r->lraw || memcmp(r->cur + at, value, n) ||
+        (k->npieces && k->piece0 + k->npieces != r->npieces)) {
+        s->nofast = 1;
+        return;
+    }
+    if (r->npieces == r->cappieces) {
+        size_t cap = r->cappieces ? r->cappieces * 2 : 64;
+        piece *p = eng_mem(r->e, r->pieces, cap * sizeof *p);
+        if (!p) {
+            r->e->oom = 1;
+            return;
+        }
+        r->pieces = p;
+        r->cappieces = cap;
+    }
+    if (!k->npieces)
+        k->piece0 = r->npieces;
+    k->npieces++;
+    piece *p = &r->pieces[r->npieces++];
+    p->line = r->sgiven - 1;    /* the line the reader gave last */
+    p->off = at;
+    p->len = n;
+}
+
 static int handler(void *user, const char *section, const char *name,
                    const char *value)
 {
@@ -1352,6 +1575,15 @@ static int handler(void *user, const char *section, const char *name,
     (void)section;
     if (!r->insect || !s->valid || !name)
         return 1;
+    if (r->keylen) {
+        name = r->key;          /* given to inih as "k" (see key_aside) */
+    } else if (r->pkset) {
+        uintptr_t n = (uintptr_t)name, b = (uintptr_t)r->str;
+        if (n >= b && n <= b + r->curlen)
+            r->pkset = 0;       /* a key of the line: inih's last key now */
+        else
+            name = r->pk;       /* inih's last key, "k" standing for it */
+    }
     /* column of the value in the raw line */
     const char *line = r->cur;
     size_t len = r->curlen, i = 0;
@@ -1377,6 +1609,7 @@ static int handler(void *user, const char *section, const char *name,
             if (add_seg(r, k, r->line, col))
                 return 1;
             ebuf_add(r->e, &k->val, value, vlen);
+            piece_add(r, k, value, vlen);
         }
         return 1;
     }
@@ -1398,17 +1631,18 @@ static int handler(void *user, const char *section, const char *name,
         s->capkvs = cap;
     }
     k = kv_next(s);
+    size_t namelen = r->keylen ? r->keylen : strlen(name);
     /* an answers file's keys live only as long as their section: the
      * arena (freed with the engine) would grow with every file read */
     if (r->mode != MODE_KB) {
-        k->key = eng_strndup(r->e, name, strlen(name));
-        k->ownkey = 1;
+        k->key = sect_strdup(r->e, s, name, namelen);
+        k->ownkey = !s->pool;
     } else {
         /* a knowledge base's keys are few and repeat (when, then...):
          * interned, they are kept once */
         eng_value v;
-        k->key = eng_intern(r->e, name, strlen(name), ENG_STRING, &v) ? NULL
-                                                                      : eng_atom(r->e, v.u.atom, NULL);
+        k->key = eng_intern(r->e, name, namelen, ENG_STRING, &v) ? NULL
+                                                                : eng_atom(r->e, v.u.atom, NULL);
     }
     if (!k->key)
         return 1;
@@ -1422,6 +1656,8 @@ static int handler(void *user, const char *section, const char *name,
     ebuf_add(r->e, &k->val, value, vlen);
     if (!k->val.p)
         ebuf_add(r->e, &k->val, "", 0);
+    if (vlen)
+        piece_add(r, k, value, vlen);
     return 1;
 }
 
@@ -1947,12 +2183,11 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static int ieq(const char *a, size_t an, const char *b)
+/* 1 if the N bytes at A and B are equal but for the case of ASCII
+ * letters. */
+static int ieq_n(const char *a, const char *b, size_t n)
 {
-    size_t bn = strlen(b);
-    if (an != bn)
-        return 0;
-    for (size_t i = 0; i < an; i++) {
+    for (size_t i = 0; i < n; i++) {
         char x = a[i], y = b[i];
         if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
         if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
@@ -1960,6 +2195,11 @@ static int ieq(const char *a, size_t an, const char *b)
             return 0;
     }
     return 1;
+}
+
+static int ieq(const char *a, size_t an, const char *b)
+{
+    return an == strlen(b) && ieq_n(a, b, an);
 }
 
 /* A bound as people write it: 10000000, not 1e+07. */
@@ -1985,12 +2225,32 @@ static void options_list(const eng_question *q, char *buf, size_t size)
     }
 }
 
+/* Option K of Q as a symbol in E: interned the first time it is needed
+ * (so that atoms are made in the same order as without this), then kept
+ * with the option.  ENG_OK or ENG_ENOMEM. */
+static int option_sym(eng_engine *e, const eng_question *q, size_t k,
+                      eng_value *out)
+{
+    qopt *o = &q->opts[k];
+    if (o->sym_e != e) {
+        if (eng_intern_sym(e, o->value, out))
+            return ENG_ENOMEM;
+        o->sym_e = e;
+        o->sym = out->u.atom;
+        return ENG_OK;
+    }
+    out->type = ENG_SYMBOL;
+    out->u.atom = o->sym;
+    return ENG_OK;
+}
+
 /* eng_answer_parse; without INTERN, a text answer is checked but not
  * interned (its value is then a placeholder), so that checking a whole
- * answers file does not grow the engine's atoms. */
+ * answers file does not grow the engine's atoms.  IDX (may be NULL)
+ * receives, for each value, the number of its option (yes: 1, no: 0). */
 static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                         eng_value *vals, size_t max, size_t *n, char *err,
-                        size_t errsize, int intern)
+                        size_t errsize, int intern, uint32_t *idx)
 {
     const char *s = text;
     size_t len = strlen(text);
@@ -2006,8 +2266,11 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
     switch (q->type) {
     case ENG_Q_YESNO:
         if (ieq(s, len, "yes") || ieq(s, len, "no")) {
-            if (eng_intern_sym(e, ieq(s, len, "yes") ? "yes" : "no", &vals[0]))
+            int yes = ieq(s, len, "yes");
+            if (eng_intern_sym(e, yes ? "yes" : "no", &vals[0]))
                 return ENG_ENOMEM;
+            if (idx)
+                idx[0] = (uint32_t)yes;
             *n = 1;
             return ENG_OK;
         }
@@ -2073,7 +2336,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             trim(&is, &il);
             size_t k = 0;
             for (; k < q->nopts; k++)
-                if (ieq(is, il, q->opts[k].value))
+                if (q->opts[k].len == il && ieq_n(is, q->opts[k].value, il))
                     break;
             if (k == q->nopts) {
                 options_list(q, opts, sizeof opts);
@@ -2088,7 +2351,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             }
             size_t j = 0;
             eng_value v;
-            if (eng_intern_sym(e, q->opts[k].value, &v))
+            if (option_sym(e, q, k, &v))
                 return ENG_ENOMEM;
             for (; j < *n; j++)
                 if (eng_value_equal(vals[j], v))
@@ -2098,6 +2361,8 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                     snprintf(err, errsize, "too many values (at most %zu)", max);
                     return ENG_EINVAL;
                 }
+                if (idx)
+                    idx[*n] = (uint32_t)k;
                 vals[(*n)++] = v;
             }
             if (!c)
@@ -2114,7 +2379,7 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
                      eng_value *vals, size_t max, size_t *n, char *err,
                      size_t errsize)
 {
-    return answer_parse(e, q, text, vals, max, n, err, errsize, 1);
+    return answer_parse(e, q, text, vals, max, n, err, errsize, 1, NULL);
 }
 
 /* ------------------------------------------------------------ answers */
@@ -2129,6 +2394,24 @@ static size_t name_slot(const eng_answers *a, const char *name, uint32_t h)
     return i;
 }
 
+/* Appends LEN bytes at S to A's names.  0, or -1 out of memory. */
+static int names_add(eng_engine *e, eng_answers *a, const void *s, size_t len)
+{
+    if (a->nnames + len > a->capnames) {
+        size_t cap = a->capnames ? a->capnames * 2 : 1024;
+        while (cap < a->nnames + len)
+            cap *= 2;
+        char *v = eng_mem(e, a->names, cap);
+        if (!v)
+            return -1;
+        a->names = v;
+        a->capnames = cap;
+    }
+    memcpy(a->names + a->nnames, s, len);
+    a->nnames += len;
+    return 0;
+}
+
 /* Adds respondent NAME to A's index (not yet to its hash table).  0, or -1
  * out of memory. */
 static int resp_add(eng_engine *e, eng_answers *a, const char *name)
@@ -2141,16 +2424,6 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
             return -1;
         a->resp = v;
         a->cap = cap;
-    }
-    if (a->nnames + len > a->capnames) {
-        size_t cap = a->capnames ? a->capnames * 2 : 1024;
-        while (cap < a->nnames + len)
-            cap *= 2;
-        char *v = eng_mem(e, a->names, cap);
-        if (!v)
-            return -1;
-        a->names = v;
-        a->capnames = cap;
     }
     if (2 * (a->n + 1) > a->nslots) {
         size_t ns = a->nslots ? a->nslots * 2 : 128;
@@ -2169,34 +2442,221 @@ static int resp_add(eng_engine *e, eng_answers *a, const char *name)
             }
         eng_release(e, old);
     }
-    memcpy(a->names + a->nnames, name, len);
+    size_t at = a->nnames;
+    if (names_add(e, a, name, len))
+        return -1;
     memset(&a->resp[a->n], 0, sizeof a->resp[a->n]);
-    a->resp[a->n].name = a->nnames;
-    a->nnames += len;
+    a->resp[a->n].name = at;
     a->n++;
+    return 0;
+}
+
+/* ------------------------------------------------ records of answers */
+
+/* A respondent's record: its answers as they were checked, packed in bits
+ * (each byte's low bits first).  The number of answers, then each answer
+ * in file order:
+ *
+ *     question   1 when it is the one after the previous answer's (the
+ *                first question, for the first answer), else 0 and its
+ *                number in eng_answers.qbits bits
+ *     one        the option's number, in as few bits as the options need
+ *     yesno      1 for yes, 0 for no
+ *     many       1 and a bit per option, set for the values, when they
+ *                are in the options' order and that is shorter; else 0,
+ *                the number of values, then their options' numbers
+ *     number     0 and the integer zigzagged, or 1 and a double's 64 bits
+ *     text       the number of pieces, then each piece's line (of the
+ *                section's lines given to inih), its offset in the line
+ *                and its length: the text is the pieces joined with blanks
+ *
+ * Counts and integers are varints (groups of seven bits, each with a bit
+ * saying whether another follows).  Most answers take 2 to 12 bits: the
+ * examples' respondents, 27 to 34 bytes for some 33 answers each.
+ * A respondent has a record when no line of its section was skipped for
+ * an error and the section can be read again at once (CHUNK_SIZE). */
+typedef struct bitw {
+    eng_engine *e;
+    ebuf *b;                    /* the bytes written */
+    uint64_t acc;               /* bits not yet written, the first lowest */
+    unsigned n;                 /* how many */
+} bitw;
+
+/* Writes the N low bits of X (N <= 32). */
+static void bits_put(bitw *w, uint64_t x, unsigned n)
+{
+    w->acc |= x << w->n;
+    w->n += n;
+    if (w->n >= 32) {
+        char c[4] = {(char)w->acc, (char)(w->acc >> 8), (char)(w->acc >> 16),
+                     (char)(w->acc >> 24)};
+        ebuf_add(w->e, w->b, c, 4);
+        w->acc >>= 32;
+        w->n -= 32;
+    }
+}
+
+static void bits_flush(bitw *w)
+{
+    while (w->n) {
+        char c = (char)w->acc;
+        ebuf_add(w->e, w->b, &c, 1);
+        w->acc >>= 8;
+        w->n = w->n > 8 ? w->n - 8 : 0;
+    }
+}
+
+static void bits_uv(bitw *w, uint64_t x)
+{
+    do {
+        bits_put(w, (x & 0x7f) | (x > 0x7f ? 0x80 : 0), 8);
+        x >>= 7;
+    } while (x);
+}
+
+typedef struct bitr {
+    const unsigned char *p;     /* the next byte */
+    uint64_t acc;               /* bits read and not yet used */
+    unsigned n;
+} bitr;
+
+/* Reads N bits (N <= 32). */
+static uint64_t bits_get(bitr *r, unsigned n)
+{
+    while (r->n < n) {
+        r->acc |= (uint64_t)*r->p++ << r->n;
+        r->n += 8;
+    }
+    uint64_t x = r->acc & (((uint64_t)1 << n) - 1);
+    r->acc >>= n;
+    r->n -= n;
+    return x;
+}
+
+static uint64_t bits_get_uv(bitr *r)
+{
+    uint64_t x = 0, g;
+    unsigned shift = 0;
+    do {
+        g = bits_get(r, 8);
+        if (shift < 64)
+            x |= (g & 0x7f) << shift;
+        shift += 7;
+    } while (g & 0x80);
+    return x;
+}
+
+/* Bits for the numbers 0 .. X. */
+static unsigned bit_width(size_t x)
+{
+    unsigned n = 0;
+    for (; x; x >>= 1)
+        n++;
+    return n;
+}
+
+/* Appends K's answer to question Q, checked into values VALS[0..N-1]
+ * (options IDX), to R's record.  0, or -1 when a text answer is not the
+ * pieces the handler saw (the respondent then has no record). */
+static int rec_answer(rdr *r, const kv *k, const eng_question *q,
+                      const eng_value *vals, const uint32_t *idx, size_t n)
+{
+    bitw *w = r->recw;
+    unsigned ob = bit_width(q->nopts ? q->nopts - 1 : 0);
+    if (q->index == r->recq + 1) {
+        bits_put(w, 1, 1);
+    } else {
+        bits_put(w, 0, 1);
+        bits_put(w, q->index, r->ans->qbits);
+    }
+    r->recq = q->index;
+    switch (q->type) {
+    case ENG_Q_ONE:
+        bits_put(w, idx[0], ob);
+        break;
+    case ENG_Q_YESNO:
+        bits_put(w, idx[0], 1);
+        break;
+    case ENG_Q_MANY: {
+        size_t up = 1, list = 8 * ((bit_width(n) + 6) / 7) + n * ob;
+        for (size_t i = 1; i < n; i++)
+            up &= idx[i] > idx[i - 1];
+        if (up && q->nopts <= list) {
+            bits_put(w, 1, 1);
+            for (size_t o = 0, i = 0; o < q->nopts; o += 32) {
+                uint64_t m = 0;
+                for (; i < n && idx[i] < o + 32; i++)
+                    m |= (uint64_t)1 << (idx[i] - o);
+                bits_put(w, m, q->nopts - o < 32 ? (unsigned)(q->nopts - o) : 32);
+            }
+        } else {
+            bits_put(w, 0, 1);
+            bits_uv(w, n);
+            for (size_t i = 0; i < n; i++)
+                bits_put(w, idx[i], ob);
+        }
+        break;
+    }
+    case ENG_Q_NUMBER:
+        if (vals[0].type == ENG_INT) {
+            uint64_t u = (uint64_t)vals[0].u.i;
+            bits_put(w, 0, 1);
+            bits_uv(w, (u << 1) ^ (vals[0].u.i < 0 ? ~(uint64_t)0 : 0));
+        } else {
+            uint64_t u;
+            memcpy(&u, &vals[0].u.r, sizeof u);
+            bits_put(w, 1, 1);
+            bits_put(w, u & 0xffffffffu, 32);
+            bits_put(w, u >> 32, 32);
+        }
+        break;
+    case ENG_Q_TEXT: {
+        /* answer_parse trims the value, which inih gives without blanks
+         * at either end: the pieces joined are the text */
+        size_t len = k->val.len, total = k->npieces - 1;
+        const char *t = k->val.p;
+        for (size_t i = 0; i < k->npieces; i++)
+            total += r->pieces[k->piece0 + i].len;
+        if (!k->npieces || total != len || strchr(" \t\r\n", t[0]) ||
+            strchr(" \t\r\n", t[len - 1]))
+            return -1;
+        bits_uv(w, k->npieces);
+        for (size_t i = 0; i < k->npieces; i++) {
+            const piece *p = &r->pieces[k->piece0 + i];
+            bits_uv(w, p->line);
+            bits_uv(w, p->off);
+            bits_uv(w, p->len);
+        }
+        break;
+    }
+    }
     return 0;
 }
 
 /* Checks the answers of section S: unknown questions, questions answered
  * twice, values that do not fit their question, limits.  With ASSERT_THEM,
  * asserts each answer as `answer ID VALUE` as it goes (text values are
- * interned only then: a first reading keeps nothing of them).  Returns the
- * number of problems, or -1 when out of memory or an assertion failed
- * (*STATUS says which). */
-static long check_answers(rdr *r, sect *s, int assert_them, int *status)
+ * interned only then: a first reading keeps nothing of them).  With
+ * RECORD, appends each answer to r->rec (see rec_answer), or sets
+ * s->nofast when one cannot be.  Returns the number of problems, or -1
+ * when out of memory or an assertion failed (*STATUS says which). */
+static long check_answers(rdr *r, sect *s, int assert_them, int record,
+                          int *status)
 {
     eng_engine *e = r->e;
     long bad = 0;
-    /* the questions answered so far, to find one answered twice without
-     * comparing every pair of keys */
-    size_t nseen = 16;
-    while (nseen < 2 * s->nkvs)
-        nseen *= 2;
-    const eng_question **seen = eng_calloc(e, nseen * sizeof *seen);
-    if (!seen) {
-        e->oom = 1;
-        *status = ENG_ENOMEM;
-        return -1;
+    /* the questions answered so far in this section, to find one answered
+     * twice without comparing every pair of keys: seen[Q's index] is the
+     * section's stamp (made for the reading, not for each section) */
+    if (!r->seen || r->nseen < e->questions.n || ++r->stamp == 0) {
+        eng_release(e, r->seen);
+        r->nseen = e->questions.n;
+        r->stamp = 1;
+        if (!(r->seen = eng_calloc(e, (r->nseen + 1) * sizeof *r->seen))) {
+            r->nseen = 0;
+            *status = ENG_ENOMEM;
+            return -1;
+        }
     }
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
@@ -2214,26 +2674,24 @@ static long check_answers(rdr *r, sect *s, int assert_them, int *status)
             bad++;
             continue;
         }
-        size_t h = (size_t)((uintptr_t)q >> 4) & (nseen - 1);
-        while (seen[h] && seen[h] != q)
-            h = (h + 1) & (nseen - 1);
-        for (size_t j = 0; seen[h] && j < i; j++)
+        for (size_t j = 0; r->seen[q->index] == r->stamp && j < i; j++)
             if (!strcmp(s->kvs[j].key, k->key)) {
                 rerr(r, ENG_ERROR, k->line, 1, (int)strlen(k->key), line,
                      "respondent '%s': question '%s' is answered twice (first at line %d)",
                      s->name, k->key, s->kvs[j].line);
                 bad++;
             }
-        seen[h] = q;
+        r->seen[q->index] = r->stamp;
         if (k->over) {      /* over a limit: reported while reading */
             bad++;
             continue;
         }
         eng_value vals[256];
+        uint32_t idx[256];
         size_t n;
         char err[700];
         int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
-                              err, sizeof err, assert_them);
+                              err, sizeof err, assert_them, idx);
         if (rc == ENG_ENOMEM) {
             e->oom = 1;
             *status = ENG_ENOMEM;
@@ -2246,6 +2704,8 @@ static long check_answers(rdr *r, sect *s, int assert_them, int *status)
             bad++;
             continue;
         }
+        if (record && !bad && !s->nofast && rec_answer(r, k, q, vals, idx, n))
+            s->nofast = 1;
         for (size_t j = 0; assert_them && !bad && j < n; j++) {
             eng_value f[3] = {e->sym_answer, q->idv, vals[j]};
             if ((rc = eng_assert(e, f, 3, NULL))) {
@@ -2257,7 +2717,6 @@ static long check_answers(rdr *r, sect *s, int assert_them, int *status)
         if (bad < 0)
             break;
     }
-    eng_release(e, seen);
     return bad;
 }
 
@@ -2293,9 +2752,26 @@ static void do_answers(rdr *r, sect *s)
     p->hash = r->shash;
     p->line = s->line;
     p->valid = !s->over;
+    /* a record, for a section that can be read again at once and whose
+     * lines are all either given to inih or blank or comments */
+    int record = !s->nofast && !r->sskip_send && r->send - r->soff <= CHUNK_SIZE;
     int status = ENG_OK;
-    if (check_answers(r, s, 0, &status))
+    bitw w = {e, &r->rec, 0, 0};
+    r->rec.len = 0;
+    r->recw = &w;
+    r->recq = (size_t)-1;
+    if (record)
+        bits_uv(&w, s->nkvs);
+    if (check_answers(r, s, 0, record, &status)) {
         a->resp[idx].valid = 0;
+    } else if (record && !s->nofast) {
+        bits_flush(&w);
+        if (!r->rec.oom && names_add(e, a, r->rec.p, r->rec.len))
+            e->oom = 1;
+        else if (!r->rec.oom)
+            a->resp[idx].rec = 1;
+    }
+    r->recw = NULL;
 }
 
 /* The section read again by eng_answers_assert: it must be the one that
@@ -2309,7 +2785,7 @@ static void do_replay(rdr *r, sect *s)
         r->bad = 1;
         return;
     }
-    if (check_answers(r, s, 1, &r->status) > 0)
+    if (check_answers(r, s, 1, 0, &r->status) > 0)
         r->bad = 1;
 }
 
@@ -2402,6 +2878,10 @@ static int parse_stream(rdr *r)
         eng_release(e, r->lbuf);
         r->chunk = r->lbuf = NULL;
     }
+    spool_reset(e, &r->pool, 1);
+    eng_release(e, r->seen);
+    eng_release(e, r->pieces);
+    ebuf_free(e, &r->rec);
     return rc;
 }
 
@@ -2441,6 +2921,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         return NULL;
     }
     a->io->fd = -1;
+    a->qbits = bit_width(e->questions.n ? e->questions.n - 1 : 0);
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
@@ -2513,6 +2994,13 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
             a->cap = a->n ? a->n : 1;
         }
     }
+    if (a->nnames < a->capnames) {
+        char *v = eng_mem(e, a->names, a->nnames ? a->nnames : 1);
+        if (v) {
+            a->names = v;
+            a->capnames = a->nnames ? a->nnames : 1;
+        }
+    }
     return a;
 }
 
@@ -2526,6 +3014,8 @@ void eng_answers_free(eng_answers *a)
             close(a->io->fd);
         eng_release(e, a->io->chunk);
         eng_release(e, a->io->lbuf);
+        ebuf_free(e, &a->io->text);
+        eng_release(e, a->io->lines);
     }
     eng_release(e, a->io);
     eng_release(e, a->resp);
@@ -2545,6 +3035,139 @@ const char *eng_answers_name(const eng_answers *a, size_t i)
 int eng_answers_valid(const eng_answers *a, size_t i)
 {
     return i < a->n && a->resp[i].valid;
+}
+
+/* Asserts the answers of respondent P from its record, when the lines of
+ * its section are as they were when it was read.  Its section had no
+ * line that the reader skips for an error: its lines that are not blank
+ * or comments are those the reader gives inih, and when they hash the
+ * same and the last ends where it did, reading the section again in full
+ * would give inih the same lines, and the same answers (it reads no
+ * further than P->end either).  Returns a status as eng_answers_assert
+ * does, or -1 when the section is not as it was or cannot be read at
+ * once: it is then read again in full, which tells what changed. */
+static int assert_record(eng_engine *e, const eng_answers *a, const resp *p)
+{
+    ans_io *io = a->io;
+    size_t len = (size_t)(p->end - p->off), got = 0, given = 0, last = 0;
+    char *sec = io->chunk;
+    while (got < len) {
+        ssize_t k = pread(io->fd, sec + got, len - got, (off_t)(p->off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        got += (size_t)k;
+    }
+    uint64_t h = HASH_INIT;
+    for (size_t at = 0, next; at < len; at = next) {
+        const char *nl = memchr(sec + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (sec + at)) : len - at, lead = 0;
+        next = at + n + (nl != NULL);
+        if (n && sec[at + n - 1] == '\r')
+            n--;
+        while (lead < n && (sec[at + lead] == ' ' || sec[at + lead] == '\t'))
+            lead++;
+        if (lead == n || sec[at + lead] == ';' || sec[at + lead] == '#')
+            continue;
+        h = line_hash(h, sec + at, n, 0);
+        if (given == io->nlines) {
+            size_t cap = io->nlines ? io->nlines * 2 : 64;
+            uint32_t *v = eng_mem(a->e, io->lines, cap * sizeof *v);
+            if (!v) {
+                e->oom = 1;
+                return ENG_ENOMEM;
+            }
+            io->lines = v;
+            io->nlines = cap;
+        }
+        io->lines[given++] = (uint32_t)at;
+        last = next;
+    }
+    if (h != p->hash || last != len)
+        return -1;
+    bitr b = {(const unsigned char *)a->names + p->name, 0, 0};
+    b.p += strlen((const char *)b.p) + 1;
+    uint64_t nans = bits_get_uv(&b);
+    size_t qi = (size_t)-1;
+    int status = ENG_OK;
+    for (uint64_t i = 0; i < nans && status == ENG_OK; i++) {
+        qi = bits_get(&b, 1) ? qi + 1 : (size_t)bits_get(&b, a->qbits);
+        const eng_question *q = e->questions.v[qi];
+        unsigned ob = bit_width(q->nopts ? q->nopts - 1 : 0);
+        size_t n = 1, mask = 0, o = 0;
+        if (q->type == ENG_Q_MANY && !(mask = (size_t)bits_get(&b, 1)))
+            n = (size_t)bits_get_uv(&b);
+        for (size_t j = 0; j < n && status == ENG_OK; j++) {
+            eng_value v;
+            switch (q->type) {
+            case ENG_Q_ONE:
+                status = option_sym(e, q, (size_t)bits_get(&b, ob), &v);
+                break;
+            case ENG_Q_MANY:
+                if (mask) {
+                    /* the options whose bits are set, in order */
+                    while (o < q->nopts && !bits_get(&b, 1))
+                        o++;
+                    if (o == q->nopts)
+                        continue;
+                    n++;
+                    status = option_sym(e, q, o++, &v);
+                } else {
+                    status = option_sym(e, q, (size_t)bits_get(&b, ob), &v);
+                }
+                break;
+            case ENG_Q_YESNO:
+                status = eng_intern_sym(e, bits_get(&b, 1) ? "yes" : "no", &v);
+                break;
+            case ENG_Q_NUMBER:
+                if (!bits_get(&b, 1)) {
+                    uint64_t z = bits_get_uv(&b);
+                    v = eng_num_int((int64_t)((z >> 1) ^ (~(z & 1) + 1)));
+                } else {
+                    uint64_t u = bits_get(&b, 32);
+                    u |= bits_get(&b, 32) << 32;
+                    v.type = ENG_REAL;
+                    memcpy(&v.u.r, &u, sizeof u);
+                }
+                break;
+            case ENG_Q_TEXT: {
+                size_t np = (size_t)bits_get_uv(&b);
+                const char *t = NULL;
+                size_t tl = 0;
+                io->text.len = 0;
+                for (size_t k = 0; k < np; k++) {
+                    size_t line = (size_t)bits_get_uv(&b);
+                    size_t off = (size_t)bits_get_uv(&b);
+                    tl = (size_t)bits_get_uv(&b);
+                    t = sec + io->lines[line] + off;
+                    if (np > 1) {
+                        if (k)
+                            ebuf_add(e, &io->text, " ", 1);
+                        ebuf_add(e, &io->text, t, tl);
+                    }
+                }
+                if (np > 1) {
+                    if (io->text.oom) {
+                        ebuf_free(e, &io->text);
+                        return ENG_ENOMEM;
+                    }
+                    t = io->text.p;
+                    tl = io->text.len;
+                }
+                status = eng_intern(e, t, tl, ENG_STRING, &v);
+                break;
+            }
+            }
+            if (status == ENG_ENOMEM) {
+                e->oom = 1;
+                break;
+            }
+            eng_value f[3] = {e->sym_answer, q->idv, v};
+            status = eng_assert(e, f, 3, NULL);
+        }
+    }
+    return e->oom ? ENG_ENOMEM : status;
 }
 
 int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
@@ -2575,6 +3198,13 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
             io->chunk = io->lbuf = NULL;
             return ENG_ENOMEM;
         }
+    }
+    /* the answers as they were checked, when the section is unchanged and
+     * this is the engine that checked them */
+    if (p->rec && e == a->e && !e->oom) {
+        int rc = assert_record(e, a, p);
+        if (rc >= 0)
+            return rc;
     }
     rdr r;
     memset(&r, 0, sizeof r);

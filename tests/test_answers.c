@@ -1,7 +1,8 @@
 /*
  * test_answers.c -- answers files read as a stream (engine/load.c):
  * eng_answers_read checks every respondent in one pass and keeps only an
- * index; eng_answers_assert reads the respondent's section again.
+ * index (with a compact record of each respondent's checked answers);
+ * eng_answers_assert reads the respondent's section again.
  *
  * Memory is measured exactly, not by the process's resident size: the
  * engine runs on an allocator that counts the bytes it holds and the most
@@ -177,6 +178,26 @@ static off_t file_size(const char *path)
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     return st.st_size;
+}
+
+/* Rewrites the file PATH, which was TEXT with the times in *ST, in place
+ * with the same size and times, the byte at WHAT + AT changed to C. */
+static void rewrite_in_place(const char *path, const char *text,
+                             const struct stat *st, const char *what,
+                             size_t at, char c)
+{
+    char changed[512];
+    assert_true(strlen(text) < sizeof changed);
+    strcpy(changed, text);
+    char *p = strstr(changed, what);
+    assert_non_null(p);
+    p[at] = c;
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, changed, strlen(changed), 0), (ssize_t)strlen(changed));
+    struct timespec times[2] = {st->st_atim, st->st_mtim};
+    assert_int_equal(futimens(fd, times), 0);
+    assert_int_equal(close(fd), 0);
 }
 
 /* The facts of relation `answer` as "answer Q V" lines, sorted, in BUF. */
@@ -400,20 +421,72 @@ static void file_changed_same_size_and_time(void **state)
     assert_int_equal(stat(f->path, &st), 0);
     eng_answers *a = eng_answers_read(e, f->path);
     assert_non_null(a);
-    char changed[512];
-    strcpy(changed, THREE);
-    char *p = strstr(changed, "size = 20");
-    assert_non_null(p);
-    p[7] = '9';                                 /* size = 90 */
-    int fd = open(f->path, O_WRONLY);
-    assert_true(fd >= 0);
-    assert_int_equal(pwrite(fd, changed, strlen(changed), 0), (ssize_t)strlen(changed));
-    struct timespec times[2] = {st.st_atim, st.st_mtim};
-    assert_int_equal(futimens(fd, times), 0);
-    assert_int_equal(close(fd), 0);
+    rewrite_in_place(f->path, THREE, &st, "size = 20", 7, '9');    /* size = 90 */
     assert_int_equal(assert_one(e, a, 1), ENG_EIO);
     assert_int_equal(eng_fact_count(e), 0);
     assert_non_null(tu_find_diag(e, "respondent 'r1' and the ones after it are not read again"));
+    eng_answers_free(a);
+}
+
+/* Rewritten in place with the same size and time, with only a comment in
+ * the section changed: the section is read again in full, which finds
+ * the same answers, and they are asserted. */
+static void comment_changed_same_size_and_time(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char buf[512];
+    static const char *const text =
+        "[answers a]\n"
+        "kind = city\n"
+        "; a comment\n"
+        "name = first\n"
+        "   and second\n";
+    write_text(f->path, text);
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    rewrite_in_place(f->path, text, &st, "a comment", 2, 'C');     /* ; a Comment */
+    assert_int_equal(assert_one(e, a, 0), ENG_OK);
+    assert_string_equal(answers_now(e, buf, sizeof buf),
+                        "answer kind city; answer name \"first and second\"");
+    assert_int_equal(eng_error_count(e), 0);
+    eng_answers_free(a);
+}
+
+/* A section longer than what is read again at once (64 KiB: an answer
+ * continued on 3,000 lines) is read again in full; a text of several
+ * lines and one of one line after it read the same. */
+static void long_section_read_again_in_full(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char buf[512];
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    fputs("[answers long]\nname = start\n", fp);
+    for (int i = 0; i < 3000; i++)
+        fprintf(fp, "    line %04d of a long text\n", i);
+    fputs("kind = Region\n[answers short]\nname = one\n   two\nt2 =  three \n", fp);
+    assert_int_equal(fclose(fp), 0);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_error_count(e), 0);
+    assert_int_equal(assert_one(e, a, 0), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 2);
+    const eng_fact *t = NULL;
+    for (const eng_fact *x = eng_fact_next(e, NULL); x; x = eng_fact_next(e, x))
+        if (eng_fact_value(x, 2).type == ENG_STRING)
+            t = x;
+    assert_non_null(t);
+    size_t len;
+    const char *s = eng_value_text(e, eng_fact_value(t, 2), &len);
+    assert_int_equal(len, 5 + 3000 * 25);
+    assert_memory_equal(s + len - 24, "line 2999 of a long text", 24);
+    assert_int_equal(assert_one(e, a, 1), ENG_OK);
+    assert_string_equal(answers_now(e, buf, sizeof buf),
+                        "answer name \"one two\"; answer t2 \"three\"");
     eng_answers_free(a);
 }
 
@@ -675,6 +748,30 @@ static void duplicate_respondents(void **state)
     eng_answers_free(a);
 }
 
+/* A line that starts with a vertical tab or form feed is not indented for
+ * the reader, but inih takes it as a continuation of the key before, and
+ * calls it by that key's name: here, an answer to 'kind' given twice. */
+static void odd_blank_continues_the_key_before(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "[answers a]\n"
+               "kind = city\n"
+               "\vsize = 5\n"
+               "[answers b]\n"
+               "\fsize = 7\n"
+               "name = x\n"
+               "\fkind = island\n");
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_diag(e, ENG_ERROR, 3, 1, "respondent 'a': question 'kind' is answered twice (first at line 2)");
+    assert_diag(e, ENG_ERROR, 7, 1, "respondent 'b': question 'name' is answered twice (first at line 6)");
+    assert_false(eng_answers_valid(a, 0));
+    assert_false(eng_answers_valid(a, 1));
+    eng_answers_free(a);
+}
+
 /* CRLF line ends, comments, continuation lines and blank lines between
  * respondents read the same the second time. */
 static void second_reading_sees_the_first(void **state)
@@ -718,6 +815,8 @@ int main(void)
         T(many_keys_in_one_section),
         T(file_changed_between_readings),
         T(file_changed_same_size_and_time),
+        T(comment_changed_same_size_and_time),
+        T(long_section_read_again_in_full),
         T(file_truncated_between_readings),
         T(file_replaced_keeps_what_was_read),
         T(truncated_file),
@@ -728,6 +827,7 @@ int main(void)
         T(section_without_name),
         T(duplicate_respondents),
         T(second_reading_sees_the_first),
+        T(odd_blank_continues_the_key_before),
     };
 #undef T
     return cmocka_run_group_tests_name("answers", tests, NULL, NULL);
