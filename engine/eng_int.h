@@ -353,7 +353,6 @@ typedef struct wm_chunk {
     size_t snap_used;
 } wm_chunk;
 
-
 typedef struct fact_ent fact_ent;
 typedef struct tok tok;
 typedef struct node node;

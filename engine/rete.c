@@ -472,9 +472,15 @@ static uint32_t hash_vals(const eng_value *v, size_t n)
     return eng_hash_end(fold_vals(v, n, n));
 }
 
+/* The prefix hash from the fold of a fact's first N - 1 values. */
+static uint32_t prefix_end(uint64_t h)
+{
+    return eng_hash_end(h + 0x51ed27u);
+}
+
 static uint32_t hash_prefix(const eng_value *v, size_t n)
 {
-    return eng_hash_end(fold_vals(v, n - 1, n) + 0x51ed27u);
+    return prefix_end(fold_vals(v, n - 1, n));
 }
 
 static int vals_equal(const eng_value *a, const eng_value *b, size_t n)
@@ -565,7 +571,7 @@ int eng_assert_fact(eng_engine *e, const eng_value *v, size_t n,
     memcpy(f->v, v, n * sizeof *v);
     f->n = (uint16_t)n;
     f->hash = h;
-    f->phash = n > 1 ? eng_hash_end(hp + 0x51ed27u) : 0;
+    f->phash = n > 1 ? prefix_end(hp) : 0;
     f->id = ++e->next_id;
     f->origin = (uint8_t)origin;
     f->rule = r;
