@@ -32,7 +32,8 @@ static const char advise_help[] =
     "(with its scores and the evidence), maturity per dimension and band,\n"
     "the governance model and why, the roles the twin needs that are\n"
     "missing, financing routes, concrete next steps and a learning journey.\n"
-    "Without RESPONDENT every respondent of the file is advised.\n"
+    "Without RESPONDENT every respondent of the file is advised.  The\n"
+    "knowledge base's [test] scenarios are not read ('test' and 'lint' do).\n"
     "\n"
     "Options:\n"
     "  --kb DIR              the knowledge base (default: $LDT_ADVISOR_KB, the\n"
@@ -1018,7 +1019,7 @@ int cmd_advise(int argc, char **argv)
     size_t nreps = 0;
     char *pick = NULL;
     eng_answers *ans = NULL;
-    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    kb *k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
     if (!k) {
         fprintf(stderr, PROG ": out of memory\n");
         exitc = EX_OSERR;

@@ -714,7 +714,7 @@ int cmd_ask(int argc, char **argv)
     a.kbpath = cli_kb_path(kbdir);
     a.colour = cli_colour(stdout);
     int status, exitc = 0;
-    a.k = kb_open(a.kbpath, NULL, &status);
+    a.k = kb_open(a.kbpath, &cli_advice_config, &status);
     if (!a.k) {
         fprintf(stderr, PROG ": out of memory\n");
         return EX_OSERR;

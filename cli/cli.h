@@ -49,6 +49,11 @@ int cli_next(cli_args *a, const char **opt, const char **val);
  * else the installed one.  Returns a pointer into static storage. */
 const char *cli_kb_path(const char *dir);
 
+/* The engine configuration of the commands that advise (advise, ask,
+ * explain, sessions): the knowledge base's [test] sections are passed over,
+ * since nothing there runs them; `test` and `lint` read and check them. */
+extern const eng_config cli_advice_config;
+
 /* Puts respondent NAME of the answers file PATH into the engine's working
  * memory (reset, answers, run), leaving out the answers to question SKIP
  * when it is not NULL.  A label for the respondent goes into WHO.  Prints

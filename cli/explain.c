@@ -463,7 +463,7 @@ int cmd_explain(int argc, char **argv)
         return EX_USAGE;
     }
     int status;
-    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    kb *k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
     if (!k) {
         fprintf(stderr, PROG ": out of memory\n");
         return EX_OSERR;

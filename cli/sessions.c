@@ -755,7 +755,7 @@ static int show_report(const char *db, const char *id, const char *kbdir,
                        int fmt, const char *out)
 {
     int status, exitc;
-    kb *k = kb_open(cli_kb_path(kbdir), NULL, &status);
+    kb *k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
     if (!k) {
         fprintf(stderr, PROG ": out of memory\n");
         return EX_OSERR;

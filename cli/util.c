@@ -255,6 +255,8 @@ int cli_next(cli_args *a, const char **opt, const char **val)
 #define LDT_DATADIR "/usr/local/share/ldt-advisor"
 #endif
 
+const eng_config cli_advice_config = {.skip_tests = 1};
+
 const char *cli_kb_path(const char *dir)
 {
     static char buf[4096];

@@ -122,6 +122,9 @@ typedef struct rdr {
     int mode;
     sect s;
     int insect;
+    int utf8_ok;                /* the whole text is valid UTF-8 */
+    int passover;               /* the current section is a [test] that
+                                   cfg.skip_tests passes over unread */
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
     uint64_t shash;             /* line_hash of the lines given to inih */
@@ -999,6 +1002,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     sect *s = &r->s;
     sect_reuse(e, s);
     r->insect = 1;
+    r->passover = 0;
     r->haskey = 0;
     if (r->mode != MODE_KB) {
         /* an answers file's sections come and go, one at a time */
@@ -1112,6 +1116,10 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
         else
             rerr(r, ENG_ERROR, r->line, kcol, (int)wl[0], line,
                  "unknown section kind '%s' (expected %s)", s->kind, list);
+        return;
+    }
+    if (r->mode == MODE_KB && e->cfg.skip_tests && !strcmp(s->kind, "test")) {
+        r->passover = 1;        /* not valid: its keys go nowhere */
         return;
     }
     s->valid = 1;
@@ -1321,7 +1329,7 @@ static int is_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');     /* isspace in C */
 }
 
-/* An answers file's key line (LINE, its '=' or ':' at r->eqoff) whose key
+/* A key line (LINE, its '=' or ':' at r->eqoff) whose key
  * inih would find just as well when given as "k", so that it does not
  * scan it: 1 and r->key, r->keylen and r->shift set, or 0.  inih looks
  * for the first '=' or ':' a character at a time, calling strchr for
@@ -1380,7 +1388,7 @@ static char *reader(char *str, int num, void *stream)
             skip_header(r, line, avail);
             continue;
         }
-        long bad = utf8_bad((const unsigned char *)line, len);
+        long bad = r->utf8_ok ? -1 : utf8_bad((const unsigned char *)line, len);
         if (bad >= 0) {
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
@@ -1394,6 +1402,8 @@ static char *reader(char *str, int num, void *stream)
             lead++;
         if (lead == len || line[lead] == ';' || line[lead] == '#')
             continue;       /* blank or comment: inih would skip it too */
+        if (r->passover && line[lead] != '[')
+            continue;       /* a [test] passed over: not even inih sees it */
         if (line[lead] == '[') {
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
@@ -1449,7 +1459,7 @@ static char *reader(char *str, int num, void *stream)
         r->haskey = 1;
         r->eqoff = (size_t)(eq - line);
         sect_line(r, line, len);
-        if (r->mode != MODE_KB && key_aside(r, line)) {
+        if (key_aside(r, line)) {
             /* inih is given the key as "k" (see key_aside) */
             size_t n = len - r->eqoff;
             str[0] = 'k';
@@ -1770,6 +1780,9 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
                   "the file contains a NUL byte: it is not a text file");
         return ENG_EINVAL;
     }
+    /* valid as a whole, valid line by line (a newline cannot be part of
+     * a multibyte sequence): one pass instead of one a line */
+    r.utf8_ok = utf8_bad((const unsigned char *)buf, len) < 0;
     return run_inih(&r);
 }
 

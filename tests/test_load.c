@@ -1006,6 +1006,57 @@ static void scenario_test_before_its_questions(void **state)
     assert_int_equal(eng_test_run(f->e, eng_test_at(f->e, 0), NULL, NULL), 1);
 }
 
+/* skip_tests: [test] sections are passed over unread, whatever they hold,
+ * and what comes after them is read as always */
+static void skip_tests_passes_over_test_sections(void **state)
+{
+    (void)state;
+    eng_config cfg = {.skip_tests = 1};
+    eng_engine *e = eng_new(&cfg);
+    assert_non_null(e);
+    const char *text =
+        "[question q]\n"
+        "text = Q?\n"
+        "type = yesno\n"
+        "[test broken]\n"                  /* 4 */
+        "answer.nope = yes\n"              /* unknown question */
+        "not a key line\n"                 /* no '=' */
+        "  expect = situation (\n"         /* an indented key */
+        "\xff\n"                           /* not UTF-8 */
+        "[rule after]\n"                   /* 9: read as always */
+        "when = answer q yes\n"
+        "then = assert seen\n"
+        "[test broken]\n"                  /* a duplicate name: unread too */
+        "expect = seen\n"
+        "[rule bad\n";                     /* 14: still an error */
+    assert_int_equal(eng_load_buffer(e, "t.ini", text, strlen(text)), ENG_EINVAL);
+    assert_int_equal(eng_test_count(e), 0);
+    assert_int_equal(eng_rule_count(e), 1);
+    /* what is left: bytes that are not UTF-8 (the file must be text,
+     * whatever section they are in) and the header after the tests */
+    assert_int_equal(eng_error_count(e), 2);
+    assert_diag(e, ENG_ERROR, 8, 1, "invalid UTF-8");
+    assert_null(tu_find_diag(e, "unknown question"));
+    assert_null(tu_find_diag(e, "expected 'key = value'"));
+    assert_null(tu_find_diag(e, "duplicate"));
+    assert_null(tu_find_diag(e, "continues the previous value"));
+    assert_diag(e, ENG_ERROR, 14, 10, "expected ']'");
+    /* the rule after the passed-over section works */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "answer q yes");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "seen"));
+    eng_free(e);
+
+    /* the same text read in full: the tests and their errors are there */
+    e = eng_new(NULL);
+    assert_non_null(e);
+    assert_int_equal(eng_load_buffer(e, "t.ini", text, strlen(text)), ENG_EINVAL);
+    assert_non_null(tu_find_diag(e, "unknown question 'nope'"));
+    assert_non_null(tu_find_diag(e, "expected 'key = value'"));
+    eng_free(e);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1048,6 +1099,7 @@ int main(void)
         T(load_path_test_errors),
         T(load_buffer_status_counts_test_errors),
         T(scenario_test_before_its_questions),
+        T(skip_tests_passes_over_test_sections),
     };
 #undef T
     return cmocka_run_group_tests_name("load", tests, NULL, NULL);

@@ -79,3 +79,27 @@ for cmd in "advise --kb $ROOT/rules" "facts $ROOT/rules"; do
         { echo "$cmd: no error for the duplicate"; cat "$TMP/fe.err"; exit 1; }
     grep -qE "^(== a ==|a )" "$TMP/fe.out" || { echo "$cmd: respondent a not processed"; exit 1; }
 done
+
+# the knowledge base's scenario tests are not read by advise (nothing there
+# runs them): a broken test file leaves the advice as it was, while `test`
+# and `lint` still report it
+mkdir -p "$TMP/kb-badtest"
+cp -r "$ROOT/rules/." "$TMP/kb-badtest/"
+cat >>"$TMP/kb-badtest/tests/journeys.ini" <<'INI'
+
+[test broken-scenario]
+answer.no.such.question = yes
+expect = situation (
+INI
+$RUN advise --kb "$ROOT/rules" "$ROOT/examples/answers.ini" >"$TMP/bt-ref.out"
+$RUN advise --kb "$TMP/kb-badtest" "$ROOT/examples/answers.ini" >"$TMP/bt.out" 2>"$TMP/bt.err" ||
+    { echo "advise failed on a KB whose only fault is a test"; cat "$TMP/bt.err"; exit 1; }
+[ ! -s "$TMP/bt.err" ] || { echo "advise reported the tests"; cat "$TMP/bt.err"; exit 1; }
+cmp -s "$TMP/bt-ref.out" "$TMP/bt.out" || { echo "advice changed"; exit 1; }
+for cmd in "test --kb" "lint"; do
+    status=0
+    $RUN $cmd "$TMP/kb-badtest" >"$TMP/bt2.out" 2>&1 || status=$?
+    [ "$status" -eq 65 ] || { echo "$cmd: exit $status, expected 65"; cat "$TMP/bt2.out"; exit 1; }
+    grep -qF "unknown question 'no.such.question'" "$TMP/bt2.out" ||
+        { echo "$cmd: the broken test is not reported"; cat "$TMP/bt2.out"; exit 1; }
+done
