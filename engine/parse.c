@@ -1151,6 +1151,24 @@ static int value_parse(eng_engine *e, const char *text, eng_value *out)
 
 int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
 {
+    /* a plain symbol (most catalogue values) is what the lexer would make
+     * of it: interned without a parser */
+    const unsigned char *u = (const unsigned char *)text;
+    if (is_letter(u[0])) {
+        size_t n = 1;
+        while (is_symch(u[n]))
+            n++;
+        if (!u[n])
+            return eng_intern(e, text, n, ENG_SYMBOL, out) ? ENG_ENOMEM : ENG_OK;
+    }
+    /* and so is a plain whole number that eng_parse_number takes */
+    size_t d = u[0] == '-';
+    if (is_digit(u[d])) {
+        while (is_digit(u[d]))
+            d++;
+        if (!u[d] && !eng_parse_number(text, d, out))
+            return ENG_OK;
+    }
     eng_scratch_mark mark = eng_scratch_get(e);
     int rc = value_parse(e, text, out);
     eng_scratch_rewind(e, mark);

@@ -311,6 +311,45 @@ static void parse_strings(void **state)
     assert_false(eng_value_equal(parse(e, "\"arena\""), parse(e, "arena")));
 }
 
+/* plain words and whole numbers (read without the lexer) come out as the
+ * lexer makes them */
+static void parse_plain_words_and_numbers(void **state)
+{
+    eng_engine *e = ENG(state);
+    static const char *syms[] = {"arena", "a-b.c:d_9", "_x", "\xc3\xa9t\xc3\xa9",
+                                 "2_to_8", "over_8"};
+    for (size_t i = 0; i < sizeof syms / sizeof *syms; i++) {
+        eng_value v = parse(e, syms[i]);
+        assert_int_equal(v.type, ENG_SYMBOL);
+        assert_string_equal(eng_value_text(e, v, NULL), syms[i]);
+        assert_true(eng_value_equal(v, sym(e, syms[i])));
+    }
+    /* blanks around a word: the lexer's way, the same symbol */
+    assert_true(eng_value_equal(parse(e, "  arena "), sym(e, "arena")));
+    eng_value v = parse(e, "-12");
+    assert_int_equal(v.type, ENG_INT);
+    assert_int_equal(v.u.i, -12);
+    v = parse(e, "007");
+    assert_int_equal(v.type, ENG_INT);
+    assert_int_equal(v.u.i, 7);
+    v = parse(e, "-0");
+    assert_int_equal(v.type, ENG_INT);
+    assert_int_equal(v.u.i, 0);
+    v = parse(e, "9223372036854775807");
+    assert_int_equal(v.type, ENG_INT);
+    assert_true(v.u.i == INT64_MAX);
+    /* past the integers: what the lexer makes of it (a leading blank takes
+     * the lexer's way) */
+    eng_value got, lexed;
+    int rc = eng_value_parse(e, "99999999999999999999", &got);
+    assert_int_equal(eng_value_parse(e, " 99999999999999999999", &lexed), rc);
+    if (rc == ENG_OK) {
+        assert_int_equal(got.type, lexed.type);
+        assert_true(eng_value_equal(got, lexed));
+    }
+    assert_int_equal(eng_diag_count(e), 0);
+}
+
 static void parse_rejects_non_values(void **state)
 {
     eng_engine *e = ENG(state);
@@ -453,6 +492,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(parse_symbols, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(parse_numbers, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(parse_strings, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(parse_plain_words_and_numbers, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(parse_rejects_non_values, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(format_then_parse_round_trips, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(format_subnormal_reads_back, tu_setup, tu_teardown),
