@@ -326,18 +326,14 @@ static void parse_plain_words_and_numbers(void **state)
     }
     /* blanks around a word: the lexer's way, the same symbol */
     assert_true(eng_value_equal(parse(e, "  arena "), sym(e, "arena")));
-    eng_value v = parse(e, "-12");
-    assert_int_equal(v.type, ENG_INT);
-    assert_int_equal(v.u.i, -12);
-    v = parse(e, "007");
-    assert_int_equal(v.type, ENG_INT);
-    assert_int_equal(v.u.i, 7);
-    v = parse(e, "-0");
-    assert_int_equal(v.type, ENG_INT);
-    assert_int_equal(v.u.i, 0);
-    v = parse(e, "9223372036854775807");
-    assert_int_equal(v.type, ENG_INT);
-    assert_true(v.u.i == INT64_MAX);
+    static const struct { const char *text; int64_t want; } ints[] = {
+        {"-12", -12}, {"007", 7}, {"-0", 0}, {"9223372036854775807", INT64_MAX},
+    };
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        eng_value v = parse(e, ints[i].text);
+        assert_int_equal(v.type, ENG_INT);
+        assert_true(v.u.i == ints[i].want);
+    }
     /* past the integers: what the lexer makes of it (a leading blank takes
      * the lexer's way) */
     eng_value got, lexed;
