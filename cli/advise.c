@@ -382,11 +382,16 @@ static void render_text(out *o, const kb_report *r)
         put_lit(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
         put_char(o, '\n');
+    } else {
+        /* a knowledge base or answers that decide nothing say so, as the
+         * other formats do */
+        heading(o, "Situation: ", "not determined");
+        put_char(o, '\n');
     }
-    if (r->band.id) {
+    if (r->band.id || r->dimensions.n) {
         heading_begin(o);
         put_lit(o, "Maturity: ");
-        put_str(o, r->band.title);
+        put_str(o, r->band.id ? r->band.title : "not determined");
         if (r->weakest_first)
             put_lit(o, " -- work on the weakest dimensions first");
         heading_end(o);
@@ -400,8 +405,10 @@ static void render_text(out *o, const kb_report *r)
             put_num(o, d->number);
             put_lit(o, "/4\n");
         }
-        put_lit(o, "  Why:\n");
-        reasons(o, &r->band.reasons, 4);
+        if (r->band.id) {
+            put_lit(o, "  Why:\n");
+            reasons(o, &r->band.reasons, 4);
+        }
         put_char(o, '\n');
     }
     if (r->model.id) {
@@ -412,6 +419,9 @@ static void render_text(out *o, const kb_report *r)
         }
         put_lit(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
+        put_char(o, '\n');
+    } else {
+        heading(o, "Governance model: ", "not determined");
         put_char(o, '\n');
     }
     heading(o, "Roles the twin needs that you lack", r->roles.n ? "" : " (none)");

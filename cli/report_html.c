@@ -674,12 +674,25 @@ static void summary(FILE *fp, const kb_report *r, size_t k)
     fputs("</section>\n", fp);
 }
 
+/* A report section's opening and its heading's start: the heading's
+ * text and "</h3>" follow. */
+static void section_open(FILE *fp, size_t k, const char *id)
+{
+    fprintf(fp, "<section aria-labelledby=\"r%zu-%s\">\n<h3 id=\"r%zu-%s\">", k, id, k, id);
+}
+
+/* What an empty section says (constant text), and its end. */
+static void section_none(FILE *fp, const char *text)
+{
+    fprintf(fp, "<p class=\"none\">%s</p>\n</section>\n", text);
+}
+
 static void situation(FILE *fp, const kb_report *r, size_t k)
 {
     if (!r->situation.id)
         return;
-    fprintf(fp, "<section aria-labelledby=\"r%zu-situation\">\n<h3 id=\"r%zu-situation\">"
-            "Situation: ", k, k);
+    section_open(fp, k, "situation");
+    fputs("Situation: ", fp);
     esc(fp, title_of(&r->situation));
     fputs("</h3>\n<p class=\"lede\">The evidence points most strongly to a <strong>", fp);
     esc(fp, title_of(&r->situation));
@@ -727,8 +740,8 @@ static void maturity(FILE *fp, const kb_report *r, size_t k)
     if (!r->band.id && !r->dimensions.n)
         return;
     double lo = cli_dims_lowest(&r->dimensions);
-    fprintf(fp, "<section aria-labelledby=\"r%zu-maturity\">\n<h3 id=\"r%zu-maturity\">"
-            "Maturity", k, k);
+    section_open(fp, k, "maturity");
+    fputs("Maturity", fp);
     if (r->band.id) {
         fputs(": ", fp);
         esc(fp, title_of(&r->band));
@@ -769,8 +782,8 @@ static void model(FILE *fp, const kb_report *r, size_t k)
 {
     if (!r->model.id)
         return;
-    fprintf(fp, "<section aria-labelledby=\"r%zu-model\">\n<h3 id=\"r%zu-model\">"
-            "Governance model: ", k, k);
+    section_open(fp, k, "model");
+    fputs("Governance model: ", fp);
     esc(fp, title_of(&r->model));
     fputs("</h3>\n", fp);
     if (r->model.text && r->model.text[0]) {
@@ -786,10 +799,10 @@ static void model(FILE *fp, const kb_report *r, size_t k)
 static void cards(FILE *fp, size_t k, const char *id, const char *heading,
                   const char *none, const char *textlabel, const kb_list *l)
 {
-    fprintf(fp, "<section aria-labelledby=\"r%zu-%s\">\n<h3 id=\"r%zu-%s\">%s</h3>\n",
-            k, id, k, id, heading);
+    section_open(fp, k, id);
+    fprintf(fp, "%s</h3>\n", heading);
     if (!l->n) {
-        fprintf(fp, "<p class=\"none\">%s</p>\n</section>\n", none);
+        section_none(fp, none);
         return;
     }
     fputs("<div class=\"cards\">\n", fp);
@@ -807,10 +820,10 @@ static void cards(FILE *fp, size_t k, const char *id, const char *heading,
 
 static void advice(FILE *fp, const kb_report *r, size_t k)
 {
-    fprintf(fp, "<section aria-labelledby=\"r%zu-steps\">\n<h3 id=\"r%zu-steps\">"
-            "Next steps, most urgent first</h3>\n", k, k);
+    section_open(fp, k, "steps");
+    fputs("Next steps, most urgent first</h3>\n", fp);
     if (!r->advice.n) {
-        fputs("<p class=\"none\">No further steps.</p>\n</section>\n", fp);
+        section_none(fp, "No further steps.");
         return;
     }
     fputs("<ol class=\"steps\">\n", fp);
@@ -843,10 +856,10 @@ static void advice(FILE *fp, const kb_report *r, size_t k)
 
 static void journey(FILE *fp, const kb_report *r, size_t k)
 {
-    fprintf(fp, "<section aria-labelledby=\"r%zu-journey\">\n<h3 id=\"r%zu-journey\">"
-            "Learning journey</h3>\n", k, k);
+    section_open(fp, k, "journey");
+    fputs("Learning journey</h3>\n", fp);
     if (!r->journey.n) {
-        fputs("<p class=\"none\">No units were chosen.</p>\n</section>\n", fp);
+        section_none(fp, "No units were chosen.");
         return;
     }
     fprintf(fp, "<p class=\"lede\">%zu micro-learning unit%s, ", r->journey.n,

@@ -430,6 +430,13 @@ static int step(kb_store *s, sqlite3_stmt *st)
     return note(s, sqlite3_step(st));
 }
 
+/* Runs a statement that returns no rows: SQLITE_OK once it is done. */
+static int step_done(kb_store *s, sqlite3_stmt *st)
+{
+    int rc = step(s, st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Runs constant SQL (no data in it). */
 static int exec(kb_store *s, const char *sql)
 {
@@ -445,6 +452,20 @@ static int rollback(kb_store *s)
     for (int i = 0; i < 2 && !sqlite3_get_autocommit(s->db); i++)
         rc = exec(s, "ROLLBACK");
     return sqlite3_get_autocommit(s->db) ? SQLITE_OK : rc;
+}
+
+/* Ends a write transaction: COMMIT when RC says that all went well;
+ * otherwise, or when COMMIT fails, the error for DOING, then ROLLBACK.
+ * Returns ENG_OK or fail()'s status. */
+static int commit(kb_store *s, int rc, const char *doing, char *err, size_t size)
+{
+    if (rc == SQLITE_OK)
+        rc = exec(s, "COMMIT");
+    if (rc == SQLITE_OK)
+        return ENG_OK;
+    int r = fail(s, rc, doing, err, size);
+    rollback(s);
+    return r;
 }
 
 /* Prepares SQL (constant text) into *ST, noting a failure. */
@@ -500,12 +521,10 @@ static int touch(kb_store *s, long long id, int *changed)
         "UPDATE sessions SET updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
         "touched = (SELECT coalesce(max(touched), 0) + 1 FROM sessions) "
         "WHERE id = ?1", &st);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 1, id);
+    if (rc == SQLITE_OK)
+        rc = step_done(s, st);
     sqlite3_finalize(st);
     *changed = rc == SQLITE_OK && sqlite3_changes(s->db) > 0;
     return rc;
@@ -623,23 +642,12 @@ static int migrate(kb_store *s, char *err, size_t size, int *again)
         rollback(s);
         return st;
     }
-    for (long long v = p.version; v < STORE_SCHEMA; v++) {
+    for (long long v = p.version; v < STORE_SCHEMA && rc == SQLITE_OK; v++) {
         rc = exec(s, migrate_sql[v]);
         if (rc == SQLITE_OK)
             rc = exec(s, version_sql[v + 1]);
-        if (rc != SQLITE_OK) {
-            int r = fail(s, rc, "update the database's schema", err, size);
-            rollback(s);
-            return r;
-        }
     }
-    rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, "update the database's schema", err, size);
-        rollback(s);
-        return r;
-    }
-    return ENG_OK;
+    return commit(s, rc, "update the database's schema", err, size);
 }
 
 /* ------------------------------------------------------------ open */
@@ -964,23 +972,14 @@ int kb_store_session_new(kb_store *s, const char *respondent,
         rc = bind_text(s, st, 2, kb_path ? kb_path : "");
     if (rc == SQLITE_OK)
         rc = bind_text(s, st, 3, fingerprint ? fingerprint : "");
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
+    if (rc == SQLITE_OK)
+        rc = step_done(s, st);
     long long newid = sqlite3_last_insert_rowid(s->db);
     sqlite3_finalize(st);
-    if (rc == SQLITE_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, doing, err, errsize);
-        rollback(s);
-        return r;
-    }
-    if (id)
+    rc = commit(s, rc, doing, err, errsize);
+    if (rc == ENG_OK && id)
         *id = newid;
-    return ENG_OK;
+    return rc;
 }
 
 /* One statement on session ID's answers in a transaction that also marks
@@ -1008,20 +1007,10 @@ static int answer_write(kb_store *s, long long id, const char *doing,
         rc = bind_text(s, st, 2, question);
     if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 3)
         rc = bind_text(s, st, 3, value);
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
-    sqlite3_finalize(st);
     if (rc == SQLITE_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, doing, err, errsize);
-        rollback(s);
-        return r;
-    }
-    return ENG_OK;
+        rc = step_done(s, st);
+    sqlite3_finalize(st);
+    return commit(s, rc, doing, err, errsize);
 }
 
 int kb_store_answer_put(kb_store *s, long long id, const char *question,
@@ -1081,22 +1070,16 @@ int kb_store_conclusions_put(kb_store *s, long long id,
         rc = sqlite3_bind_int(st, 2, finished ? 1 : 0);
     if (rc == SQLITE_OK)
         rc = bind_text(s, st, 3, fingerprint);
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
+    if (rc == SQLITE_OK)
+        rc = step_done(s, st);
     sqlite3_finalize(st);
     st = NULL;
     if (rc == SQLITE_OK)
         rc = prep(s, "DELETE FROM conclusions WHERE session_id = ?1", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
+    if (rc == SQLITE_OK)
+        rc = step_done(s, st);
     sqlite3_finalize(st);
     st = NULL;
     if (rc == SQLITE_OK)
@@ -1109,21 +1092,11 @@ int kb_store_conclusions_put(kb_store *s, long long id,
             rc = bind_text(s, st, 2, c[i].fact);
         if (rc == SQLITE_OK)
             rc = bind_text(s, st, 3, c[i].derivation ? c[i].derivation : "");
-        if (rc == SQLITE_OK) {
-            rc = step(s, st);
-            if (rc == SQLITE_DONE)
-                rc = SQLITE_OK;
-        }
+        if (rc == SQLITE_OK)
+            rc = step_done(s, st);
     }
     sqlite3_finalize(st);
-    if (rc == SQLITE_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, doing, err, errsize);
-        rollback(s);
-        return r;
-    }
-    return ENG_OK;
+    return commit(s, rc, doing, err, errsize);
 }
 
 int kb_store_session_delete(kb_store *s, long long id, char *err,
@@ -1137,25 +1110,15 @@ int kb_store_session_delete(kb_store *s, long long id, char *err,
         rc = prep(s, "DELETE FROM sessions WHERE id = ?1", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
-    if (rc == SQLITE_OK) {
-        rc = step(s, st);
-        if (rc == SQLITE_DONE)
-            rc = SQLITE_OK;
-    }
+    if (rc == SQLITE_OK)
+        rc = step_done(s, st);
     int gone = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
     sqlite3_finalize(st);
     if (rc == SQLITE_OK && !gone) {
         rollback(s);
         return no_session(s, id, err, errsize);
     }
-    if (rc == SQLITE_OK)
-        rc = exec(s, "COMMIT");
-    if (rc != SQLITE_OK) {
-        int r = fail(s, rc, doing, err, errsize);
-        rollback(s);
-        return r;
-    }
-    return ENG_OK;
+    return commit(s, rc, doing, err, errsize);
 }
 
 /* ------------------------------------------------------------ reading */

@@ -3,7 +3,8 @@
 # text alternatives and the journey table with one row per unit of the JSON;
 # one page for several respondents with a table of contents; Markdown
 # tables have as many cells in every row as in their header; -o writes the
-# same bytes as standard output, never with colour.
+# same bytes as standard output, never with colour; a report that decides
+# nothing says so in every format.
 set -eu
 ROOT=$(pwd)
 KB="--kb $ROOT/rules"
@@ -183,6 +184,30 @@ if command -v cmark-gfm >/dev/null 2>&1; then
     cmark-gfm -e table "$TMP/f.md" >"$TMP/f-md.html"
     [ "$(grep -c '<table>' "$TMP/f-md.html")" -eq 3 ] || fail "cmark-gfm: not 3 tables"
 fi
+
+# a knowledge base that decides nothing: every format says so, section by
+# section, instead of leaving the section out
+mkdir "$TMP/bare"
+printf '[question org.type]\ntext = Type?\ntype = one\noption = municipality : A municipality\n' \
+    >"$TMP/bare/q.ini"
+printf '[answers bare]\norg.type = municipality\n' >"$TMP/bare.ini"
+$RUN advise --kb "$TMP/bare" "$TMP/bare.ini" >"$TMP/bare.txt"
+for line in "Situation: not determined" "Maturity: not determined" \
+        "Governance model: not determined" "Roles the twin needs that you lack (none)" \
+        "Financing and procurement (none found)" "Next steps, most urgent first (none)" \
+        "Learning journey: 0 units, 0 h 00 min in all"; do
+    grep -qxF "$line" "$TMP/bare.txt" || fail "text of a bare report lacks '$line'"
+done
+$RUN advise --kb "$TMP/bare" --format html "$TMP/bare.ini" >"$TMP/bare.html"
+for none in "None: every role the twin needs is there." "No route found." \
+        "No further steps." "No units were chosen."; do
+    grep -qF "<p class=\"none\">$none</p>" "$TMP/bare.html" || fail "HTML of a bare report lacks '$none'"
+done
+[ "$(grep -c '<section' "$TMP/bare.html")" -eq "$(grep -c '</section>' "$TMP/bare.html")" ] ||
+    fail "HTML of a bare report: sections not closed"
+$RUN advise --kb "$TMP/bare" --format markdown "$TMP/bare.ini" >"$TMP/bare.md"
+[ "$(grep -c 'not determined' "$TMP/bare.md")" -eq 3 ] || fail "Markdown of a bare report: $(cat "$TMP/bare.md")"
+grep -qxF "No units were chosen." "$TMP/bare.md" || fail "Markdown of a bare report lacks the empty journey"
 
 # usage
 status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
