@@ -566,16 +566,24 @@ static pexpr *p_primary(parser *p)
     }
 }
 
+/* One level deeper into an expression, the token at OFF opening it: 0,
+ * with an error, past ENG_MAX_DEPTH levels (the parser recurses per
+ * level).  The caller undoes it with p->depth-- once the level is read. */
+static int deeper(parser *p, size_t off)
+{
+    if (++p->depth <= ENG_MAX_DEPTH)
+        return 1;
+    perr(p, off, 1, "expression nested too deeply (more than %d levels)", ENG_MAX_DEPTH);
+    return 0;
+}
+
 static pexpr *p_unary(parser *p)
 {
     if (p->cur.k == K_MINUS) {
         ltok t = p->cur;
         advance(p);
-        if (++p->depth > ENG_MAX_DEPTH) {
-            perr(p, t.off, 1, "expression nested too deeply (more than %d levels)",
-                 ENG_MAX_DEPTH);
+        if (!deeper(p, t.off))
             return NULL;
-        }
         pexpr *a = need_value(p, p_unary(p), &t);
         p->depth--;
         if (!a)
@@ -744,11 +752,8 @@ static pexpr *p_not(parser *p)
     if (is_kw(p, &p->cur, "not")) {
         ltok t = p->cur;
         advance(p);
-        if (++p->depth > ENG_MAX_DEPTH) {
-            perr(p, t.off, 1, "expression nested too deeply (more than %d levels)",
-                 ENG_MAX_DEPTH);
+        if (!deeper(p, t.off))
             return NULL;
-        }
         pexpr *a = need_bool(p, p_not(p), &t);
         p->depth--;
         if (!a)
@@ -788,11 +793,8 @@ static pexpr *p_logic(parser *p, int op, const char *kw)
 
 static pexpr *p_expr(parser *p)
 {
-    if (++p->depth > ENG_MAX_DEPTH) {
-        perr(p, p->cur.off, 1, "expression nested too deeply (more than %d levels)",
-             ENG_MAX_DEPTH);
+    if (!deeper(p, p->cur.off))
         return NULL;
-    }
     pexpr *x = p_logic(p, X_OR, "or");
     p->depth--;
     return x;

@@ -58,7 +58,8 @@ if [ "$plain" -eq 1 ]; then
     first=$(peak "$TMP/many.err" "after the first 1000")
     end=$(peak "$TMP/many.err" "at the end")
     echo "peak KiB: 5 respondents $few, 1200: after 1000 $first, at the end $end"
-    [ -n "$few" ] && [ -n "$first" ] && [ -n "$end" ]
+    [ -n "$few" ] && [ -n "$first" ] && [ -n "$end" ] ||
+        { echo "no peak memory in --stats"; cat "$TMP/few.err" "$TMP/many.err"; exit 1; }
     # the index of 1,200 respondents and the JSON of one are far below 3 MiB;
     # the 6 MB file, had it been held, is not
     [ "$end" -lt $(( few + 3072 )) ] || { echo "peak $end KiB, 5 respondents: $few KiB"; exit 1; }

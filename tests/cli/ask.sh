@@ -73,7 +73,8 @@ grep -qF "Saved as session 1 (3 answers)" "$TMP/d.out"
 # an unknown session
 status=0
 printf 'quit\n' | $A --resume 99 >/dev/null 2>"$TMP/u.err" || status=$?
-[ "$status" -eq 66 ] && grep -qF "no session 99 in" "$TMP/u.err"
+[ "$status" -eq 66 ] && grep -qF "no session 99 in" "$TMP/u.err" \
+  || { echo "exit $status, expected 66"; cat "$TMP/u.err"; exit 1; }
 
 # SIGKILL in the middle: every answer given before the kill is kept
 K="$TMP/kill.db"

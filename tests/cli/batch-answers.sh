@@ -59,12 +59,14 @@ printf 'answer kind city\nanswer size 250000\nscale big\n' | diff -u - "$TMP/one
 # an unknown respondent is an error naming the file
 status=0
 $RUN facts "$TMP/kb.ini" "$TMP/answers.ini" nobody >/dev/null 2>"$TMP/nobody.err" || status=$?
-[ "$status" -eq 65 ] && grep -qF "no respondent 'nobody'" "$TMP/nobody.err"
+[ "$status" -eq 65 ] && grep -qF "no respondent 'nobody'" "$TMP/nobody.err" \
+  || { echo "exit $status, expected 65"; cat "$TMP/nobody.err"; exit 1; }
 
 # a missing answers file
 status=0
 $RUN facts "$TMP/kb.ini" "$TMP/none.ini" >/dev/null 2>"$TMP/none.err" || status=$?
-[ "$status" -eq 66 ] && grep -qF "none.ini: error: cannot open" "$TMP/none.err"
+[ "$status" -eq 66 ] && grep -qF "none.ini: error: cannot open" "$TMP/none.err" \
+  || { echo "exit $status, expected 66"; cat "$TMP/none.err"; exit 1; }
 
 # breadth and depth give the same final facts here
 $RUN facts --strategy breadth "$TMP/kb.ini" "$TMP/answers.ini" zeta >"$TMP/b.out" 2>/dev/null || true

@@ -23,19 +23,33 @@ timeout 10 $RUN facts "$TMP/re.ini" "$TMP/re-a.ini" >"$TMP/re.out" 2>"$TMP/re.er
 grep -qF "re.ini:7:13: warning: regular expression /^(a+)+\$/ gave up (match limit exceeded); the test counts as false" "$TMP/re.err" \
   || { cat "$TMP/re.err"; exit 1; }
 grep -qx 'x seen' "$TMP/re.out"
-! grep -q matched "$TMP/re.out"
+if grep -q matched "$TMP/re.out"; then echo "a test that gave up counted as true"; exit 1; fi
 
 # 300 nested parentheses
 python3 -c "print('[rule deep]\nwhen = answer x ?n\nwhen = ' + '(' * 300 + '?n > 1' + ')' * 300 + '\nthen = halt')" >"$TMP/deep.ini"
 status=0
 timeout 10 $RUN facts "$TMP/deep.ini" >/dev/null 2>"$TMP/deep.err" || status=$?
-[ "$status" -eq 65 ] && grep -qF "expression nested too deeply (more than 200 levels)" "$TMP/deep.err"
+[ "$status" -eq 65 ] && grep -qF "expression nested too deeply (more than 200 levels)" "$TMP/deep.err" \
+  || { echo "exit $status, expected 65"; cat "$TMP/deep.err"; exit 1; }
+# 300 unary minuses and 300 nots: the same limit, at the token past it
+# (the whole expression is the first level)
+python3 -c "print('[rule deep]\nwhen = answer x ?n\nwhen = ?n > ' + '- ' * 300 + '1' + '\nthen = halt')" >"$TMP/neg.ini"
+status=0
+timeout 10 $RUN facts "$TMP/neg.ini" >/dev/null 2>"$TMP/neg.err" || status=$?
+[ "$status" -eq 65 ] && grep -qF "neg.ini:3:411: error: expression nested too deeply (more than 200 levels)" "$TMP/neg.err" \
+  || { echo "exit $status, expected 65"; cat "$TMP/neg.err"; exit 1; }
+python3 -c "print('[rule deep]\nwhen = answer x ?n\nwhen = ' + 'not ' * 300 + '?n > 1' + '\nthen = halt')" >"$TMP/not.ini"
+status=0
+timeout 10 $RUN facts "$TMP/not.ini" >/dev/null 2>"$TMP/not.err" || status=$?
+[ "$status" -eq 65 ] && grep -qF "not.ini:3:804: error: expression nested too deeply (more than 200 levels)" "$TMP/not.err" \
+  || { echo "exit $status, expected 65"; cat "$TMP/not.err"; exit 1; }
 
 # an answer line longer than 4096 bytes
 python3 -c "print('[answers x]\nname = ' + 'a' * 5000)" >"$TMP/long-a.ini"
 status=0
 $RUN facts "$TMP/re.ini" "$TMP/long-a.ini" >/dev/null 2>"$TMP/long.err" || status=$?
-[ "$status" -eq 65 ] && grep -qF "long-a.ini:2:4097: error: line is 5007 bytes long; the limit is 4096" "$TMP/long.err"
+[ "$status" -eq 65 ] && grep -qF "long-a.ini:2:4097: error: line is 5007 bytes long; the limit is 4096" "$TMP/long.err" \
+  || { echo "exit $status, expected 65"; cat "$TMP/long.err"; exit 1; }
 
 # 100 MB of NUL bytes is no text file: refused at once, at its first byte
 truncate -s 100M "$TMP/huge.ini"
