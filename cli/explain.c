@@ -289,6 +289,7 @@ static int explain_why_not(eng_engine *e, const char *pattern)
 
 /* ------------------------------------------------------------ why */
 
+/* The relations of the advice (QUESTIONNAIRE.md's conclusion facts). */
 static const char *const conclusions[] = {"situation", "maturity", "model", "need",
                                           "finance", "advice", "journey"};
 
@@ -298,6 +299,66 @@ static int is_conclusion(const char *rel)
         if (!strcmp(rel, conclusions[i]))
             return 1;
     return 0;
+}
+
+/* What counts as a conclusion in a knowledge base: the relations of the
+ * advice when its rules assert any of them; otherwise (a knowledge base of
+ * its own) the relations that rules assert and no rule reads. */
+typedef struct ends {
+    eng_value *read;            /* relations some condition names */
+    size_t nread;
+    int advice;                 /* the rules assert a relation of the advice */
+    eng_value *shown;           /* conclusions printed for the current rule */
+    size_t nshown;
+} ends;
+
+static int has_value(const eng_value *v, size_t n, eng_value x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (eng_value_equal(v[i], x))
+            return 1;
+    return 0;
+}
+
+static int ends_init(ends *c, eng_engine *e)
+{
+    size_t nr = eng_rule_count(e), ncond = 0, nact = 0;
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < nr; i++) {
+        ncond += eng_rule_cond_count(eng_rule_at(e, i));
+        nact += eng_rule_action_count(eng_rule_at(e, i));
+    }
+    c->read = malloc((ncond + 1) * sizeof *c->read);
+    c->shown = malloc((nact + 1) * sizeof *c->shown);
+    if (!c->read || !c->shown)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < nr; i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        for (size_t j = 0; j < eng_rule_cond_count(r); j++) {
+            eng_value v;
+            if (eng_rule_cond_const(r, j, 0, &v) && !has_value(c->read, c->nread, v))
+                c->read[c->nread++] = v;
+        }
+        for (size_t j = 0; j < eng_rule_action_count(r) && !c->advice; j++) {
+            eng_value v;
+            const char *t;
+            if (eng_rule_action_size(r, j) && eng_rule_action_const(r, j, 0, &v) &&
+                (t = eng_value_text(e, v, NULL)) != NULL)
+                c->advice = is_conclusion(t);
+        }
+    }
+    return ENG_OK;
+}
+
+static void ends_free(ends *c)
+{
+    free(c->read);
+    free(c->shown);
+}
+
+static int is_end(const ends *c, const char *text, eng_value rel)
+{
+    return c->advice ? is_conclusion(text) : !has_value(c->read, c->nread, rel);
 }
 
 /* Does rule R read relation REL in one of its conditions? */
@@ -311,16 +372,16 @@ static int reads_rel(const eng_rule *r, eng_value rel)
     return 0;
 }
 
-/* From rule START, the conclusion relations its assertions can reach,
- * printed with the chain of rules that leads there.  ENG_OK or
- * ENG_ENOMEM (nothing printed). */
-static int reach(FILE *fp, eng_engine *e, const eng_rule *start)
+/* From rule START, the conclusions (as C has them) its assertions can
+ * reach, each printed once with the chain of rules that leads there.
+ * ENG_OK or ENG_ENOMEM (nothing printed). */
+static int reach(FILE *fp, eng_engine *e, const eng_rule *start, ends *c)
 {
     size_t nr = eng_rule_count(e);
     long *from = malloc((nr + 1) * sizeof *from);
     size_t *queue = malloc((nr + 1) * sizeof *queue);
-    char shown[16] = {0};
     int rc = ENG_OK;
+    c->nshown = 0;
     if (!from || !queue) {
         rc = ENG_ENOMEM;
         goto done;
@@ -341,19 +402,18 @@ static int reach(FILE *fp, eng_engine *e, const eng_rule *start)
             if (!eng_rule_action_size(r, a) || !eng_rule_action_const(r, a, 0, &rel))
                 continue;
             const char *rt = eng_value_text(e, rel, NULL);
-            for (size_t c = 0; rt && c < sizeof conclusions / sizeof *conclusions; c++)
-                if (!strcmp(rt, conclusions[c]) && !shown[c]) {
-                    shown[c] = 1;
-                    fprintf(fp, "      can change '%s' (", rt);
-                    /* the chain from the question's rule to this one */
-                    size_t chain[64], nc = 0;
-                    for (long k = (long)ri; k >= 0 && nc < 64; k = from[k])
-                        chain[nc++] = (size_t)k;
-                    for (size_t c2 = nc; c2-- > 0;)
-                        fprintf(fp, "%s%s", c2 + 1 == nc ? "" : " -> ",
-                                eng_rule_name(eng_rule_at(e, chain[c2])));
-                    fputs(")\n", fp);
-                }
+            if (rt && is_end(c, rt, rel) && !has_value(c->shown, c->nshown, rel)) {
+                c->shown[c->nshown++] = rel;
+                fprintf(fp, "      can change '%s' (", rt);
+                /* the chain from the question's rule to this one */
+                size_t chain[64], nc = 0;
+                for (long k = (long)ri; k >= 0 && nc < 64; k = from[k])
+                    chain[nc++] = (size_t)k;
+                for (size_t c2 = nc; c2-- > 0;)
+                    fprintf(fp, "%s%s", c2 + 1 == nc ? "" : " -> ",
+                            eng_rule_name(eng_rule_at(e, chain[c2])));
+                fputs(")\n", fp);
+            }
             if (rt && is_conclusion(rt) && strcmp(rt, "situation") && strcmp(rt, "model"))
                 continue;   /* final conclusions: no need to go further */
             for (size_t j = 0; j < nr; j++)
@@ -393,6 +453,11 @@ int cli_why(FILE *fp, kb *k, const eng_question *q)
         live += (size_t)possible[i];
     fprintf(fp, "%zu rule%s read%s it; %zu can still fire with the other answers:\n", n,
             n == 1 ? "" : "s", n == 1 ? "s" : "", live);
+    ends c;
+    if (ends_init(&c, e)) {
+        ends_free(&c);
+        return ENG_ENOMEM;
+    }
     for (size_t i = 0; i < n && i < 256; i++) {
         const eng_rule *r = rules[i];
         fprintf(fp, "\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
@@ -403,9 +468,12 @@ int cli_why(FILE *fp, kb *k, const eng_question *q)
             if (w.result == ENG_WHY_FAILED)
                 fprintf(fp, "      blocked by another answer: %s\n", w.detail);
         }
-        if (reach(fp, e, r))
+        if (reach(fp, e, r, &c)) {
+            ends_free(&c);
             return ENG_ENOMEM;
+        }
     }
+    ends_free(&c);
     return ENG_OK;
 }
 

@@ -1,5 +1,6 @@
 # alloc-faults: allocation failure in advise (text, JSON, Markdown and
-# HTML to a file), ask (a new session, a resumed one) and sessions show.
+# HTML to a file), ask (a new session, a resumed one), sessions show and
+# explain (a how-tree, --why).
 # BUILD/tests/ldt-advisor-faults is the command with a counting allocator
 # (tests/faults/inject.c); tests/faults/sweep.py fails its allocations one
 # at a time: the first of every allocation site and a spread of others

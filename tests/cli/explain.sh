@@ -91,8 +91,24 @@ $E metro --why size >"$TMP/why.out"
 grep -qF "Question size: Residents?" "$TMP/why.out"
 grep -qF "1 rule reads it; 1 can still fire with the other answers:" "$TMP/why.out"
 grep -qF "[can fire] big (" "$TMP/why.out"
-# the chain from big to the verdict, through points and verdict
-grep -qF "can change 'score'" "$TMP/why.out" || true
+# a knowledge base of its own: its conclusions are what rules assert and no
+# rule reads (verdict, not score), by the shortest chain of rules
+grep -qxF "      can change 'verdict' (big -> region-verdict)" "$TMP/why.out" ||
+    { cat "$TMP/why.out"; exit 1; }
+if grep -qF "can change 'score'" "$TMP/why.out"; then
+    echo "score, which a rule reads, shown as a conclusion"; exit 1
+fi
+# the shipped knowledge base: the relations of the advice, and not the
+# facts the report reads beside them (model.signal, situation.evidence)
+$RUN explain --kb "$ROOT/rules" "$ROOT/examples/answers.ini" small-town-exploring \
+    --why org.ldt_staff >"$TMP/why-ldt.out"
+grep -qxF "      can change 'need' (roles.trainer-team -> roles.need)" "$TMP/why-ldt.out" ||
+    { cat "$TMP/why-ldt.out"; exit 1; }
+grep -qxF "      can change 'finance' (model.federated.staff -> finance.joint-shared-service)" \
+    "$TMP/why-ldt.out" || { cat "$TMP/why-ldt.out"; exit 1; }
+if grep -E "can change '(model.signal|situation.evidence|maturity.mean)'" "$TMP/why-ldt.out"; then
+    echo "a relation beside the advice shown as a conclusion"; exit 1
+fi
 
 # bad input
 status=0; $E metro --why nosuch >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]

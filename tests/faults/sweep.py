@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""sweep.py -- allocation failure across advise, ask and sessions.
+"""sweep.py -- allocation failure across advise, ask, sessions and explain.
 
     python3 tests/faults/sweep.py FAULT_BIN BIN [--full [--from N] [--to N]] [--sticky]
                                                 [--jobs N] [--only SCENARIO]
@@ -380,6 +380,31 @@ class Show:
         return None
 
 
+class Explain:
+    """explain of one respondent: the how-tree of its journey (WHAT a
+    conclusion pattern) or why a question matters (--why QUESTION)."""
+
+    def __init__(self, what=None, why=None):
+        self.what, self.why = what, why
+        self.name = "explain-why" if why else "explain-how"
+
+    def setup(self, sw, d):
+        pass
+
+    def argv(self, d):
+        a = [self.sw_bin, "explain", "--kb", KB, ANSWERS, "small-town-exploring"]
+        return a + (["--why", self.why] if self.why else [self.what])
+
+    def stdin(self):
+        return b""
+
+    def reference(self, sw, ref, d):
+        pass
+
+    def check(self, sw, r, ref, d, deep):
+        return None     # the output is compared by common()
+
+
 def script_for(answers):
     return ("\n".join(v if v is not None else "skip" for _, v in answers) + "\n").encode()
 
@@ -428,7 +453,8 @@ def main():
                                 script_for(sw.ref_answers[:3]) + b"quit\n")
         assert st == 0, err
         scenarios = [Advise("text"), Advise("json"), Advise("markdown", "r.md"),
-                     Advise("html", "r.html"), Ask(), Ask(resume=3), Show(), Show("json")]
+                     Advise("html", "r.html"), Ask(), Ask(resume=3), Show(), Show("json"),
+                     Explain(what="journey unit ? ?"), Explain(why="org.ldt_staff")]
         if wrap:    # valgrind: the slowest are left to ASan
             scenarios = [sc for sc in scenarios
                          if sc.name in ("advise-text", "advise-html-o", "ask-new",
