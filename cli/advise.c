@@ -499,10 +499,7 @@ static void render_text(out *o, const kb_report *r)
         put_lit(o, " min, EQF ");
         put_long(o, it->eqf, 0);
         put_lit(o, ")\n");
-    }
-    if (r->journey.n && r->journey.v[0].reasons.n) {
-        put_lit(o, "  Chosen because:\n");
-        reasons(o, &r->journey.v[0].reasons, 4);
+        reasons(o, &it->reasons, 8);   /* why this unit, for this respondent */
     }
     put_char(o, '\n');
 }

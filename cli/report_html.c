@@ -888,7 +888,23 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
     fprintf(fp, ")</td><td class=\"mod\"></td><td class=\"n\">%ld</td><td class=\"n\"></td>"
             "</tr></tfoot>\n"
             "</table></div>\n", r->journey_minutes);
-    reasons(fp, "Chosen because", &r->journey.v[0].reasons);
+    int any = 0;
+    for (size_t i = 0; i < r->journey.n; i++)
+        any |= r->journey.v[i].reasons.n > 0;
+    if (any) {
+        fputs("<p class=\"why\">Why these units</p>\n<div class=\"evidence\">\n", fp);
+        for (size_t i = 0; i < r->journey.n; i++) {
+            const kb_item *it = &r->journey.v[i];
+            fputs("<div><h4>", fp);
+            esc(fp, it->id);
+            fputs(" <span class=\"score\">&middot; ", fp);
+            esc(fp, title_of(it));
+            fputs("</span></h4>\n", fp);
+            reasons(fp, NULL, &it->reasons);
+            fputs("</div>\n", fp);
+        }
+        fputs("</div>\n", fp);
+    }
     fputs("</section>\n", fp);
 }
 

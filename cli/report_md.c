@@ -325,8 +325,27 @@ static void md_journey(FILE *fp, const kb_report *r)
         fprintf(fp, " | %g | %ld |\n", it->number, it->eqf);
     }
     fprintf(fp, "| | | **Total** | | **%ld** | |\n\n", r->journey_minutes);
-    if (r->journey.v[0].reasons.n)
-        md_why(fp, "**Chosen because**", &r->journey.v[0].reasons);
+    /* why each unit: a list of units, each with its reasons nested */
+    int any = 0;
+    for (size_t i = 0; i < r->journey.n; i++)
+        any |= r->journey.v[i].reasons.n > 0;
+    if (!any)
+        return;
+    fputs("**Why these units**\n\n", fp);
+    for (size_t i = 0; i < r->journey.n; i++) {
+        const kb_item *it = &r->journey.v[i];
+        fputs("- **", fp);
+        md_text(fp, it->id);
+        fputs("** ", fp);
+        md_text(fp, it->title);
+        fputc('\n', fp);
+        for (size_t j = 0; j < it->reasons.n; j++) {
+            fputs("  - ", fp);
+            md_text(fp, it->reasons.v[j]);
+            fputc('\n', fp);
+        }
+    }
+    fputc('\n', fp);
 }
 
 void cli_report_markdown(FILE *fp, const kb_report *r)

@@ -156,10 +156,13 @@ static const char *const rel_names[NRELS] = {
 
 /* The symbols a conclusion's second value is compared with. */
 enum { S_PRIMARY, S_SECONDARY, S_TRANSITION, S_SCORE, S_BAND, S_ROLE, S_OPTION,
-       S_UNIT, NSYMS };
+       S_UNIT, S_JSCORE, S_JPICK, NSYMS };
 
+/* ... and, last, the relations of rules/journey.ini that say why a unit is
+ * in the journey: its score, summed by one `add` per reason, and its pick */
 static const char *const sym_names[NSYMS] = {
-    "primary", "secondary", "transition", "score", "band", "role", "option", "unit"};
+    "primary", "secondary", "transition", "score", "band", "role", "option", "unit",
+    "journey.score", "journey.pick"};
 
 static const char *const dims[] = {"strategy", "governance", "data", "technology",
                                    "analytics", "skills", "participation", "finance"};
@@ -806,6 +809,39 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
     return re;
 }
 
+/* A journey unit's reasons are why it suits the respondent, not how the
+ * journey was ordered: the sentences of the rules that scored it (its
+ * `journey.score U N` total, one `add` per reason, down to the answers
+ * they read), then that of the rule that picked it.  The derivation of
+ * `journey unit U N` itself runs through the picks of the units before it
+ * and would give their reasons.  A knowledge base without these
+ * relations keeps the reasons FILL found. */
+static void unit_reasons(rb *b, kb_item *it, eng_value unit)
+{
+    const eng_fact *score = NULL, *pick = NULL;
+    eng_value key[2] = {b->cat->sym[S_JSCORE], unit};
+    if (!eng_fact_lookup(b->e, key, 2, &score, 1))
+        return;
+    key[0] = b->cat->sym[S_JPICK];
+    eng_fact_lookup(b->e, key, 2, &pick, 1);
+    racc a;
+    a.n = 0;
+    a.mask = 0;
+    const eng_fact *from[2] = {score, pick};
+    for (size_t i = 0; i < 2; i++) {
+        fmemo *m = reasons_of(b, from[i], 0);
+        for (size_t j = 0; m && j < m->n[0] && a.n < MAX_REASONS; j++)
+            take(&a, m->at[0][j]);
+    }
+    char **v;
+    if (b->oom || !a.n || !(v = rb_alloc(b, b->mem, a.n * sizeof *v, 1)))
+        return;
+    for (size_t i = 0; i < a.n; i++)
+        v[i] = a.v[i]->s;
+    it->reasons.v = v;
+    it->reasons.n = a.n;
+}
+
 static int cmp_advice(const void *a, const void *b)
 {
     const kb_item *x = a, *y = b;
@@ -944,6 +980,7 @@ static void collect(rb *b)
             break;
         default:
             re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 2);
+            unit_reasons(b, it, eng_fact_value(f, 2));
             it->number = re->minutes;
             it->rank = (long)value_number(eng_fact_value(f, 3));
             it->eqf = re->eqf;

@@ -127,6 +127,21 @@ for row, u in zip(rows, units):
     assert u["id"] in row["text"] and u["title"] in row["text"], (row["text"], u)
 foot = [e for e in p.find("tr") if "tfoot" in e["path"]]
 assert len(foot) == 1 and str(rep["journey"]["total_minutes"]) in foot[0]["text"]
+# why each unit: its own reasons (how it was scored for this respondent,
+# then how it was picked), about itself, not about the units before it
+others = {u["id"] for u in units}
+for u in units:
+    assert u["reasons"], ("a unit without reasons", u["id"])
+    for why in u["reasons"]:
+        assert why.startswith(u["id"] + " ") or "so %s comes in first" % u["id"] in why, (u["id"], why)
+    assert any("the respondent's role" in w or "situation" in w or "weakest" in w
+               or "track" in w for w in u["reasons"]), ("no reason about the respondent", u)
+after = p.els.index(jt[0])      # the boxes after the journey's table
+whys = [e for e in p.find("div", inside="evidence") if p.els.index(e) > after]
+assert len(whys) == len(units), (len(whys), len(units))
+for box, u in zip(whys, units):
+    assert box["text"].strip().startswith(u["id"]), box["text"][:40]
+    assert all(w in box["text"] for w in u["reasons"]), u["id"]
 # every section with its reasons
 for h in ("Situation:", "Maturity:", "Governance model:", "Roles the twin needs",
           "Financing and procurement", "Next steps", "Learning journey"):
@@ -174,6 +189,12 @@ while i < len(lines):
     else:
         i += 1
 assert tables == 3, tables   # scores, maturity, journey
+# why each unit: one item per row of the journey table, its reasons nested
+why = md[md.index("**Why these units**"):]
+journey_rows = [l for l in md[md.index("## Learning journey"):].split("\n") if re.match(r"^\| \d+ \| ", l)]
+items = [l for l in why.split("\n") if l.startswith("- **")]
+assert journey_rows and len(items) == len(journey_rows), (len(items), len(journey_rows))
+assert all(l.startswith("  - ") for l in why.split("\n")[2:] if l and not l.startswith("- **")), why
 assert "| | | **Total** | | **420** | |" in md
 assert md.count("\n# ") + md.startswith("# ") == 1
 allmd = open(sys.argv[2], encoding="utf-8").read()
