@@ -815,13 +815,13 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
  * they read), then that of the rule that picked it.  The derivation of
  * `journey unit U N` itself runs through the picks of the units before it
  * and would give their reasons.  A knowledge base without these
- * relations keeps the reasons FILL found. */
-static void unit_reasons(rb *b, kb_item *it, eng_value unit)
+ * relations keeps those of its derivation (0 is returned). */
+static int unit_reasons(rb *b, kb_item *it, eng_value unit)
 {
     const eng_fact *score = NULL, *pick = NULL;
     eng_value key[2] = {b->cat->sym[S_JSCORE], unit};
     if (!eng_fact_lookup(b->e, key, 2, &score, 1))
-        return;
+        return 0;
     key[0] = b->cat->sym[S_JPICK];
     eng_fact_lookup(b->e, key, 2, &pick, 1);
     racc a;
@@ -835,11 +835,12 @@ static void unit_reasons(rb *b, kb_item *it, eng_value unit)
     }
     char **v;
     if (b->oom || !a.n || !(v = rb_alloc(b, b->mem, a.n * sizeof *v, 1)))
-        return;
+        return 1;
     for (size_t i = 0; i < a.n; i++)
         v[i] = a.v[i]->s;
     it->reasons.v = v;
     it->reasons.n = a.n;
+    return 1;
 }
 
 static int cmp_advice(const void *a, const void *b)
@@ -979,8 +980,11 @@ static void collect(rb *b)
             it->units = re->units;
             break;
         default:
-            re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 2);
-            unit_reasons(b, it, eng_fact_value(f, 2));
+            /* its own reasons, or those of its derivation when the
+             * knowledge base has no journey.score for it */
+            re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 0);
+            if (!unit_reasons(b, it, eng_fact_value(f, 2)))
+                re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 2);
             it->number = re->minutes;
             it->rank = (long)value_number(eng_fact_value(f, 3));
             it->eqf = re->eqf;

@@ -230,6 +230,33 @@ $RUN advise --kb "$TMP/bare" --format markdown "$TMP/bare.ini" >"$TMP/bare.md"
 [ "$(grep -c 'not determined' "$TMP/bare.md")" -eq 3 ] || fail "Markdown of a bare report: $(cat "$TMP/bare.md")"
 grep -qxF "No units were chosen." "$TMP/bare.md" || fail "Markdown of a bare report lacks the empty journey"
 
+# a journey of a knowledge base of its own, without journey.score: a
+# unit's reasons are those of the rule that put it in the journey
+mkdir "$TMP/own"
+cp "$TMP/bare/q.ini" "$TMP/own/q.ini"
+cat >>"$TMP/own/q.ini" <<'INI'
+
+[unit X-1]
+title = First Steps
+module = X-0
+loop = 1
+eqf = 4
+minutes = 20
+personas = director
+situations = lab
+dimensions = governance
+rank = 1
+summary = Where to begin.
+
+[rule first-unit]
+when = answer org.type municipality
+then = assert journey unit X-1 1
+because = Every municipality starts with X-1.
+INI
+$RUN advise --kb "$TMP/own" "$TMP/bare.ini" >"$TMP/own.txt"
+grep -A1 -F "1. X-1" "$TMP/own.txt" | grep -qxF "        - Every municipality starts with X-1." ||
+    fail "own journey: $(cat "$TMP/own.txt")"
+
 # usage
 status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
 [ "$status" -eq 64 ] || fail "--format pdf: exit $status"
