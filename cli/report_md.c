@@ -81,6 +81,16 @@ static void md_reasons(FILE *fp, const kb_strs *r)
         fputc('\n', fp);
 }
 
+/* R as a list nested under the item before it. */
+static void md_sublist(FILE *fp, const kb_strs *r)
+{
+    for (size_t j = 0; j < r->n; j++) {
+        fputs("  - ", fp);
+        md_text(fp, r->v[j]);
+        fputc('\n', fp);
+    }
+}
+
 /* A bold label on its own paragraph, then the reasons as a list. */
 static void md_why(FILE *fp, const char *label, const kb_strs *r)
 {
@@ -292,11 +302,7 @@ static void md_advice(FILE *fp, const kb_report *r)
             fputc('\n', fp);
         } else if (it->reasons.n) {
             fputs("- **Because:**\n", fp);
-            for (size_t j = 0; j < it->reasons.n; j++) {
-                fputs("  - ", fp);
-                md_text(fp, it->reasons.v[j]);
-                fputc('\n', fp);
-            }
+            md_sublist(fp, &it->reasons);
         }
         fputc('\n', fp);
     }
@@ -339,11 +345,7 @@ static void md_journey(FILE *fp, const kb_report *r)
         fputs("** ", fp);
         md_text(fp, it->title);
         fputc('\n', fp);
-        for (size_t j = 0; j < it->reasons.n; j++) {
-            fputs("  - ", fp);
-            md_text(fp, it->reasons.v[j]);
-            fputc('\n', fp);
-        }
+        md_sublist(fp, &it->reasons);
     }
     fputc('\n', fp);
 }
