@@ -782,6 +782,16 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
 
 /* ------------------------------------------------------------ items */
 
+/* The sentences of V[0..N) as an item's list, in the report's memory;
+ * NULL when out of memory. */
+static char **texts_of(rb *b, rtext *const *v, size_t n)
+{
+    char **s = rb_alloc(b, b->mem, n * sizeof *s, 1);
+    for (size_t i = 0; s && i < n; i++)
+        s[i] = v[i]->s;
+    return s;
+}
+
 /* Fills IT for the catalogue entry NAME of KIND, with F's reasons down to
  * DEPTH (at most MAX_DEPTH) steps; returns the entry for the caller's own
  * fields. */
@@ -799,9 +809,8 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
     if (!n)
         return re;
     /* items with the same fact share the list */
-    if (!m->kept[depth] && (m->kept[depth] = rb_alloc(b, b->mem, n * sizeof(char *), 1)))
-        for (size_t i = 0; i < n; i++)
-            m->kept[depth][i] = m->at[depth][i]->s;
+    if (!m->kept[depth])
+        m->kept[depth] = texts_of(b, m->at[depth], n);
     if (m->kept[depth]) {
         it->reasons.v = m->kept[depth];
         it->reasons.n = n;
@@ -814,15 +823,21 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
  * `journey.score U N` total, one `add` per reason, down to the answers
  * they read), then that of the rule that picked it.  The derivation of
  * `journey unit U N` itself runs through the picks of the units before it
- * and would give their reasons.  A knowledge base without these
- * relations keeps those of its derivation (0 is returned). */
-static int unit_reasons(rb *b, kb_item *it, eng_value unit)
+ * and would give their reasons.  SCORE is the unit's journey.score fact
+ * (unit_score); a knowledge base without one keeps the reasons of the
+ * unit's derivation. */
+static const eng_fact *unit_score(rb *b, eng_value unit)
 {
-    const eng_fact *score = NULL, *pick = NULL;
+    const eng_fact *score = NULL;
     eng_value key[2] = {b->cat->sym[S_JSCORE], unit};
-    if (!eng_fact_lookup(b->e, key, 2, &score, 1))
-        return 0;
-    key[0] = b->cat->sym[S_JPICK];
+    eng_fact_lookup(b->e, key, 2, &score, 1);
+    return score;
+}
+
+static void unit_reasons(rb *b, kb_item *it, eng_value unit, const eng_fact *score)
+{
+    const eng_fact *pick = NULL;
+    eng_value key[2] = {b->cat->sym[S_JPICK], unit};
     eng_fact_lookup(b->e, key, 2, &pick, 1);
     racc a;
     a.n = 0;
@@ -834,13 +849,26 @@ static int unit_reasons(rb *b, kb_item *it, eng_value unit)
             take(&a, m->at[0][j]);
     }
     char **v;
-    if (b->oom || !a.n || !(v = rb_alloc(b, b->mem, a.n * sizeof *v, 1)))
-        return 1;
-    for (size_t i = 0; i < a.n; i++)
-        v[i] = a.v[i]->s;
+    if (b->oom || !a.n || !(v = texts_of(b, a.v, a.n)))
+        return;
     it->reasons.v = v;
     it->reasons.n = a.n;
-    return 1;
+}
+
+/* Fills IT for the journey fact F, `journey unit U N`: its own reasons,
+ * or those of its derivation when the knowledge base has no
+ * journey.score for U. */
+static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
+{
+    eng_value unit = eng_fact_value(f, 2);
+    const eng_fact *score = unit_score(b, unit);
+    const rentry *re = fill(b, it, K_UNIT, unit, f, score ? 0 : 2);
+    if (score)
+        unit_reasons(b, it, unit, score);
+    it->number = re->minutes;
+    it->rank = (long)value_number(eng_fact_value(f, 3));
+    it->eqf = re->eqf;
+    it->module = (char *)re->module;
 }
 
 static int cmp_advice(const void *a, const void *b)
@@ -980,15 +1008,7 @@ static void collect(rb *b)
             it->units = re->units;
             break;
         default:
-            /* its own reasons, or those of its derivation when the
-             * knowledge base has no journey.score for it */
-            re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 0);
-            if (!unit_reasons(b, it, eng_fact_value(f, 2)))
-                re = fill(b, it, K_UNIT, eng_fact_value(f, 2), f, 2);
-            it->number = re->minutes;
-            it->rank = (long)value_number(eng_fact_value(f, 3));
-            it->eqf = re->eqf;
-            it->module = (char *)re->module;
+            fill_unit(b, it, f);
             r->journey_minutes += (long)it->number;
         }
     }
