@@ -214,14 +214,14 @@ static void sig_u32(eng_engine *e, ebuf *b, char tag, uint32_t x)
     char k[5];
     k[0] = tag;
     memcpy(k + 1, &x, 4);
-    ebuf_add(e, b, k, 5);
+    ebuf_add_small(e, b, k, 5);
 }
 
 static void sig_value(eng_engine *e, ebuf *b, eng_value v)
 {
     char k[9];
     eng_value_key(v, k);
-    ebuf_add(e, b, k, 9);
+    ebuf_add_small(e, b, k, 9);
 }
 
 /* A signature is built in the engine's one signature buffer, which keeps
@@ -259,7 +259,7 @@ void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x)
         eng_expr_canon(e, b, x->set[i]);
     if (x->re)
         ebuf_add(e, b, x->re->src, strlen(x->re->src) + 1);
-    ebuf_add(e, b, ")", 1);
+    ebuf_add_small(e, b, ")", 1);
 }
 
 /* ------------------------------------------------------------ alpha */
@@ -505,7 +505,7 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
                       uint16_t depth)
 {
     ebuf b = sig_begin(e);
-    ebuf_add(e, &b, (const char *)&parent, sizeof parent);
+    ebuf_add_small(e, &b, (const char *)&parent, sizeof parent);
     sig_u32(e, &b, 'y', (uint32_t)pl->type);
     sig_u32(e, &b, 'm', am->id);
     for (size_t i = 0; i < pl->nkey; i++)

@@ -33,8 +33,13 @@ enum {
     K_LBRACE, K_RBRACE, K_COMMA, K_LPAREN, K_RPAREN, K_ERR
 };
 
+/* The words the grammar gives a meaning of its own; a symbol token says
+ * which one it spells, found once by the lexer. */
+enum { KW_NONE, KW_AND, KW_OR, KW_IN, KW_NOT, KW_EXISTS, KW_TEST };
+
 typedef struct ltok {
     int k;
+    int kw;                 /* K_SYM: KW_NONE or the keyword */
     size_t off, len;
     eng_value v;            /* K_SYM, K_NUM, K_STR */
     const char *name;       /* K_VAR (arena copy, without '?') */
@@ -246,6 +251,22 @@ static void lex_regex(parser *p, ltok *t)
     t->re = re;
 }
 
+static int keyword(const char *s, size_t n)
+{
+    switch (n) {
+    case 2:
+        return !memcmp(s, "or", 2) ? KW_OR : !memcmp(s, "in", 2) ? KW_IN : KW_NONE;
+    case 3:
+        return !memcmp(s, "and", 3) ? KW_AND : !memcmp(s, "not", 3) ? KW_NOT : KW_NONE;
+    case 4:
+        return !memcmp(s, "test", 4) ? KW_TEST : KW_NONE;
+    case 6:
+        return !memcmp(s, "exists", 6) ? KW_EXISTS : KW_NONE;
+    default:
+        return KW_NONE;
+    }
+}
+
 static void lex(parser *p, ltok *t)
 {
     const char *s = p->s;
@@ -314,6 +335,7 @@ static void lex(parser *p, ltok *t)
             t->k = K_ERR;
         } else {
             t->k = K_SYM;
+            t->kw = keyword(s + st, i - st);
         }
     } else if (c == '?') {
         i++;
@@ -463,13 +485,9 @@ static void pinit(parser *p, eng_engine *e, const srcmap *m, const char *s,
         lex(p, &p->next);
 }
 
-static int is_kw(const parser *p, const ltok *t, const char *kw)
+static int is_kw(const ltok *t, int kw)
 {
-    if (t->k != K_SYM)
-        return 0;
-    size_t len;
-    const char *s = eng_atom(p->e, t->v.u.atom, &len);
-    return len == strlen(kw) && !memcmp(s, kw, len);
+    return t->k == K_SYM && t->kw == kw;
 }
 
 /* ------------------------------------------------------------ expressions */
@@ -521,8 +539,8 @@ static pexpr *p_primary(parser *p)
     pexpr *x;
     switch (t.k) {
     case K_NUM: case K_SYM: case K_STR:
-        if (t.k == K_SYM && (is_kw(p, &t, "and") || is_kw(p, &t, "or") ||
-                             is_kw(p, &t, "in"))) {
+        if (t.k == K_SYM && (is_kw(&t, KW_AND) || is_kw(&t, KW_OR) ||
+                             is_kw(&t, KW_IN))) {
             perr(p, t.off, t.len, "expected a value before '%.*s'",
                  (int)t.len, p->s + t.off);
             return NULL;
@@ -662,7 +680,7 @@ static pexpr *p_cmp(parser *p)
              "'<-' binds a fact to a variable at the start of a pattern; to compare with a negative number write '< -'");
         return NULL;
     default:
-        if (is_kw(p, &t, "in"))
+        if (is_kw(&t, KW_IN))
             op = X_IN;
     }
     if (op < 0)
@@ -749,7 +767,7 @@ static pexpr *p_cmp(parser *p)
 
 static pexpr *p_not(parser *p)
 {
-    if (is_kw(p, &p->cur, "not")) {
+    if (is_kw(&p->cur, KW_NOT)) {
         ltok t = p->cur;
         advance(p);
         if (!deeper(p, t.off))
@@ -768,15 +786,15 @@ static pexpr *p_not(parser *p)
     return p_cmp(p);
 }
 
-static pexpr *p_logic(parser *p, int op, const char *kw)
+static pexpr *p_logic(parser *p, int op, int kw)
 {
-    pexpr *a = op == X_AND ? p_not(p) : p_logic(p, X_AND, "and");
-    while (a && is_kw(p, &p->cur, kw)) {
+    pexpr *a = op == X_AND ? p_not(p) : p_logic(p, X_AND, KW_AND);
+    while (a && is_kw(&p->cur, kw)) {
         ltok t = p->cur;
         if (!need_bool(p, a, &t))
             return NULL;
         advance(p);
-        pexpr *b = need_bool(p, op == X_AND ? p_not(p) : p_logic(p, X_AND, "and"),
+        pexpr *b = need_bool(p, op == X_AND ? p_not(p) : p_logic(p, X_AND, KW_AND),
                              &t);
         if (!b)
             return NULL;
@@ -795,7 +813,7 @@ static pexpr *p_expr(parser *p)
 {
     if (!deeper(p, p->cur.off))
         return NULL;
-    pexpr *x = p_logic(p, X_OR, "or");
+    pexpr *x = p_logic(p, X_OR, KW_OR);
     p->depth--;
     return x;
 }
@@ -872,14 +890,14 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
     return ok && !p->failed;
 }
 
-static int starts_expr_op(const parser *p, const ltok *t)
+static int starts_expr_op(const ltok *t)
 {
     switch (t->k) {
     case K_EQ: case K_NE: case K_LT: case K_LE: case K_GT: case K_GE:
     case K_TILDE: case K_PLUS: case K_STAR: case K_SLASH: case K_MINUS:
         return 1;
     default:
-        return is_kw(p, t, "in") || is_kw(p, t, "and") || is_kw(p, t, "or");
+        return is_kw(t, KW_IN) || is_kw(t, KW_AND) || is_kw(t, KW_OR);
     }
 }
 
@@ -902,7 +920,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
             eng_srcmap_pos(m, p.cur.off, &c->fline, &c->fcol, NULL);
         advance(&p);
         advance(&p);
-        if (is_kw(&p, &p.cur, "not") || is_kw(&p, &p.cur, "exists")) {
+        if (is_kw(&p.cur, KW_NOT) || is_kw(&p.cur, KW_EXISTS)) {
             perr(&p, p.cur.off, p.cur.len,
                  "'<-' binds a fact that exists; it cannot bind a '%.*s' pattern",
                  (int)p.cur.len, s + p.cur.off);
@@ -915,21 +933,21 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
             return NULL;
         }
         c->kind = CE_PATTERN;
-    } else if ((is_kw(&p, &p.cur, "not") || is_kw(&p, &p.cur, "exists")) &&
-               p.next.k == K_SYM && !is_kw(&p, &p.next, "not")) {
-        c->kind = is_kw(&p, &p.cur, "not") ? CE_NOT : CE_EXISTS;
+    } else if ((is_kw(&p.cur, KW_NOT) || is_kw(&p.cur, KW_EXISTS)) &&
+               p.next.k == K_SYM && !is_kw(&p.next, KW_NOT)) {
+        c->kind = is_kw(&p.cur, KW_NOT) ? CE_NOT : CE_EXISTS;
         advance(&p);
-    } else if (is_kw(&p, &p.cur, "exists")) {
+    } else if (is_kw(&p.cur, KW_EXISTS)) {
         perr(&p, p.next.off, p.next.len,
              "expected a relation name (a symbol) after 'exists', found %s",
              kname(p.next.k));
         return NULL;
-    } else if (p.cur.k == K_SYM && !is_kw(&p, &p.cur, "test") &&
-               !is_kw(&p, &p.cur, "not") && !starts_expr_op(&p, &p.next)) {
+    } else if (p.cur.k == K_SYM && !is_kw(&p.cur, KW_TEST) &&
+               !is_kw(&p.cur, KW_NOT) && !starts_expr_op(&p.next)) {
         c->kind = CE_PATTERN;
     } else {
         c->kind = CE_TEST;
-        if (is_kw(&p, &p.cur, "test"))
+        if (is_kw(&p.cur, KW_TEST))
             advance(&p);
         ltok t = p.cur;
         pexpr *x = need_bool(&p, p_expr(&p), &t);

@@ -372,6 +372,27 @@ void *smap_get(const smap *m, const char *key, size_t len)
     return sl->x ? sl->x->val : NULL;
 }
 
+#define SMAP_BLOCK ((size_t)16 << 10)
+
+/* N bytes for an entry of a map that is not in the arena. */
+static void *smap_alloc(eng_engine *e, smap *m, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if (!m->blk || m->blkcap - m->blkused < n) {
+        size_t cap = n + sizeof(char *) > SMAP_BLOCK ? n + sizeof(char *) : SMAP_BLOCK;
+        char *b = eng_malloc(e, cap);
+        if (!b)
+            return NULL;
+        memcpy(b, &m->blk, sizeof m->blk);
+        m->blk = b;
+        m->blkused = sizeof(char *);
+        m->blkcap = cap;
+    }
+    void *p = m->blk + m->blkused;
+    m->blkused += n;
+    return p;
+}
+
 int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
 {
     if ((m->n + 1) * 4 > m->nb * 3) {     /* at most 3/4 full */
@@ -397,7 +418,7 @@ int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
         return 0;
     }
     smap_ent *x = m->arena ? eng_arena(e, sizeof *x + len + 1)
-                           : eng_malloc(e, sizeof *x + len + 1);
+                           : smap_alloc(e, m, sizeof *x + len + 1);
     if (!x)
         return -1;
     x->len = len;
@@ -412,8 +433,10 @@ int smap_put(eng_engine *e, smap *m, const char *key, size_t len, void *val)
 
 void smap_free(eng_engine *e, smap *m)
 {
-    for (size_t i = 0; !m->arena && i < m->nb; i++)
-        eng_release(e, m->b[i].x);
+    for (char *b = m->blk, *prev; b; b = prev) {
+        memcpy(&prev, b, sizeof prev);
+        eng_release(e, b);
+    }
     eng_release(e, m->b);
     memset(m, 0, sizeof *m);
 }
