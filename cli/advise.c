@@ -1041,36 +1041,44 @@ int cmd_advise(int argc, char **argv)
     }
     ans = eng_answers_read(e, answers);
     int oom = !ans && errno == ENOMEM;
-    /* errors of the file itself (a key before any section, a duplicate
-     * respondent) belong to no respondent: they too make the exit status 65,
-     * after the valid respondents are done */
-    int file_errors = cli_diags(e, shown) > 0;
-    shown = eng_diag_count(e);
     if (!ans) {
+        cli_diags(e, shown);
         exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
         goto done;
     }
-    if (file_errors)
-        exitc = EX_DATAERR;
     size_t n = eng_answers_count(ans);
     pick = calloc(n + 1, 1);
     reps = calloc(n + 1, sizeof *reps);
     if (!pick || !reps) {
+        cli_diags(e, shown);
         fprintf(stderr, PROG ": out of memory\n");
         exitc = EX_OSERR;
         goto done;
     }
+    size_t missing = 0;
     for (size_t i = 0; i < nwho; i++) {
         size_t j = 0;
         while (j < n && strcmp(eng_answers_name(ans, j), who[i]))
             j++;
-        if (j == n) {
-            fprintf(stderr, "%s: error: no respondent '%s' in this file\n", answers, who[i]);
-            exitc = EX_DATAERR;
-        } else {
+        if (j < n) {
             pick[j] = 1;
+            who[i] = NULL;      /* found: left out of the message below */
+        } else {
+            missing++;
         }
     }
+    /* errors of the file itself (a key before any section, a duplicate
+     * respondent) belong to no respondent: they too make the exit status 65,
+     * after the valid respondents are done.  With respondents named, the
+     * problems of the others' sections are not this command's. */
+    size_t file_errors = nwho ? cli_diags_picked(e, shown, ans, answers, pick)
+                              : cli_diags(e, shown);
+    shown = eng_diag_count(e);
+    if (file_errors || missing)
+        exitc = EX_DATAERR;
+    for (size_t i = 0; missing && i < nwho; i++)
+        if (who[i])
+            fprintf(stderr, "%s: error: no respondent '%s' in this file\n", answers, who[i]);
     /* colour only for text on a terminal */
     int colour = format == CLI_FMT_TEXT && fp == stdout && cli_colour(stdout);
     int first = 1;

@@ -17,6 +17,14 @@ int cli_colour(FILE *fp);
  * PATH:LINE:COL: severity: message, with the source line and a caret.
  * Returns how many of them are errors. */
 size_t cli_diags(eng_engine *e, size_t from);
+/* The same without those of the respondents of ANS (read from PATH) whose
+ * PICK flag is 0: a command about some respondents shows their problems
+ * and the file's own. */
+size_t cli_diags_picked(eng_engine *e, size_t from, const eng_answers *ans,
+                        const char *path, const char *pick);
+/* The same for respondent I alone (none when I is out of range). */
+size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
+                     const char *path, size_t i);
 /* The sysexits.h code for an eng_status; for ENG_ENOMEM (which no
  * diagnostic explains) also prints "ldt-advisor: out of memory". */
 int cli_exit(int status);

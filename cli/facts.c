@@ -237,22 +237,26 @@ int cmd_facts(int argc, char **argv)
     if (pos[1]) {
         ans = eng_answers_read(e, pos[1]);
         int oom = !ans && errno == ENOMEM;
-        /* errors of the file itself (a key before any section, a duplicate
-         * respondent) belong to no respondent: they too make the exit status 65,
-         * after the valid respondents are done */
-        int file_errors = cli_diags(e, shown) > 0;
-        shown = eng_diag_count(e);
         if (!ans) {
+            cli_diags(e, shown);
             exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
             goto done;
         }
-        if (file_errors)
-            exitc = EX_DATAERR;
         size_t from = 0, to = eng_answers_count(ans);
-        if (pos[2]) {
+        if (pos[2])
             for (from = 0; from < to; from++)
                 if (!strcmp(eng_answers_name(ans, from), pos[2]))
                     break;
+        /* errors of the file itself (a key before any section, a duplicate
+         * respondent) belong to no respondent: they too make the exit status 65,
+         * after the valid respondents are done.  With a respondent named,
+         * the problems of the others' sections are not this command's. */
+        size_t file_errors = pos[2] ? cli_diags_one(e, shown, ans, pos[1], from)
+                                    : cli_diags(e, shown);
+        shown = eng_diag_count(e);
+        if (file_errors)
+            exitc = EX_DATAERR;
+        if (pos[2]) {
             if (from == to) {
                 fprintf(stderr, "%s: error: no respondent '%s' in this file (it has %zu)\n",
                         pos[1], pos[2], to);

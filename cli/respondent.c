@@ -19,14 +19,18 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     size_t shown = eng_diag_count(e);
     eng_answers *ans = eng_answers_read(e, path);
     int oom = !ans && errno == ENOMEM;
-    cli_diags(e, shown);
-    shown = eng_diag_count(e);
-    if (!ans)
+    if (!ans) {
+        cli_diags(e, shown);
         return oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
+    }
     int exitc = 0;
     size_t i = 0, n = eng_answers_count(ans);
     while (i < n && strcmp(eng_answers_name(ans, i), name))
         i++;
+    /* the problems of this respondent's lines and of the file's own, not
+     * those of the other respondents */
+    cli_diags_one(e, shown, ans, path, i);
+    shown = eng_diag_count(e);
     if (i == n) {
         fprintf(stderr, "%s: error: no respondent '%s' in this file\n", path, name);
         exitc = EX_DATAERR;

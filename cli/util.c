@@ -134,7 +134,50 @@ static int span_at(const char *s)
  * without its source line (those the kb layer adds, runtime errors), the
  * line is read from the file and the caret put under the word at the
  * column. */
+/* Prints the diagnostics from FROM on that KEEP accepts (all when KEEP is
+ * NULL). */
+static size_t cli_diags_of(eng_engine *e, size_t from,
+                           int (*keep)(const eng_diag *, void *), void *ud);
+
+struct picked {
+    const eng_answers *ans;
+    const char *path;
+    const char *pick;           /* a flag a respondent, or NULL: ... */
+    size_t one;                 /* ... this respondent alone */
+};
+
+static int picked_keep(const eng_diag *d, void *ud)
+{
+    const struct picked *p = ud;
+    if (d->line <= 0 || strcmp(d->path, p->path))
+        return 1;
+    long owner = eng_answers_owner(p->ans, d->line);
+    return owner < 0 || (p->pick ? p->pick[owner] != 0 : (size_t)owner == p->one);
+}
+
 size_t cli_diags(eng_engine *e, size_t from)
+{
+    return cli_diags_of(e, from, NULL, NULL);
+}
+
+/* Diagnostics of the answers file PATH in the section of a respondent
+ * that PICK (one flag a respondent) leaves out are not the command's. */
+size_t cli_diags_picked(eng_engine *e, size_t from, const eng_answers *ans,
+                        const char *path, const char *pick)
+{
+    struct picked p = {ans, path, pick, 0};
+    return cli_diags_of(e, from, picked_keep, &p);
+}
+
+size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
+                     const char *path, size_t i)
+{
+    struct picked p = {ans, path, NULL, i};
+    return cli_diags_of(e, from, picked_keep, &p);
+}
+
+static size_t cli_diags_of(eng_engine *e, size_t from,
+                           int (*keep)(const eng_diag *, void *), void *ud)
 {
     size_t errors = 0;
     int colour = cli_colour(stderr);
@@ -142,6 +185,8 @@ size_t cli_diags(eng_engine *e, size_t from)
     char linebuf[1024];
     for (size_t i = from; i < eng_diag_count(e); i++) {
         const eng_diag *d = eng_diag_at(e, i);
+        if (keep && !keep(d, ud))
+            continue;
         errors += d->severity == ENG_ERROR;
         const char *sev = d->severity == ENG_ERROR ? "error"
                         : d->severity == ENG_WARNING ? "warning" : "note";

@@ -457,6 +457,12 @@ size_t eng_answers_count(const eng_answers *a);
  * when I is out of range. */
 const char *eng_answers_name(const eng_answers *a, size_t i);
 int eng_answers_valid(const eng_answers *a, size_t i);
+/* The respondent whose section holds line LINE of the file (a second
+ * section with the same name counts as the first's), or -1 for a line of
+ * no respondent: before the first section, or in a section of another
+ * kind or with a bad header.  A command about some respondents shows the
+ * problems of their lines and of the file's own, not of the others'. */
+long eng_answers_owner(const eng_answers *a, int line);
 
 /* Asserts `answer ID VALUE` for each answer of respondent I (after the
  * caller's eng_reset), reading its section from the file again: when its

@@ -197,6 +197,11 @@ struct eng_answers {
     size_t nslots;              /*   resp, 0 empty; at most half full */
     unsigned qbits;             /* bits of a question's number in a record */
     ans_io *io;
+    /* the sections that are not a respondent's own (a second section of a
+     * respondent, one of another kind or with a bad header), in file
+     * order: where a respondent's lines end, for eng_answers_owner */
+    struct ans_break { int line; uint32_t owner; } *brk;  /* owner: index + 1, or 0 */
+    size_t nbrk, capbrk;
 };
 
 #define CHUNK_SIZE 65536        /* bytes per read() of an answers file */
@@ -965,6 +970,7 @@ static void do_entry(rdr *r, sect *s)
 
 static void do_answers(rdr *r, sect *s);
 static void do_replay(rdr *r, sect *s);
+static void ans_break(rdr *r, int line, uint32_t owner);
 
 static void sect_finish(rdr *r)
 {
@@ -978,6 +984,8 @@ static void sect_finish(rdr *r)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
+    if (r->mode == MODE_ANSWERS && !s->valid)
+        ans_break(r, s->line, 0);
     if (s->valid && !r->e->oom) {
         /* the section's parse trees are compiled by the time it is done */
         eng_scratch_mark mark = eng_scratch_get(r->e);
@@ -2740,6 +2748,27 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
     return bad;
 }
 
+/* A section at LINE that is not a respondent's own: OWNER (index + 1)
+ * when it repeats a respondent's name, else 0. */
+static void ans_break(rdr *r, int line, uint32_t owner)
+{
+    eng_answers *a = r->ans;
+    if (!a)
+        return;
+    if (a->nbrk == a->capbrk) {
+        size_t cap = a->capbrk ? a->capbrk * 2 : 8;
+        struct ans_break *v = eng_mem(r->e, a->brk, cap * sizeof *v);
+        if (!v) {
+            r->e->oom = 1;
+            return;
+        }
+        a->brk = v;
+        a->capbrk = cap;
+    }
+    a->brk[a->nbrk].line = line;
+    a->brk[a->nbrk++].owner = owner;
+}
+
 /* A section of the first reading: a respondent, checked and indexed. */
 static void do_answers(rdr *r, sect *s)
 {
@@ -2752,12 +2781,14 @@ static void do_answers(rdr *r, sect *s)
             rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
                  "duplicate respondent '%s' (first at line %d)", s->name,
                  a->resp[a->slots[slot] - 1].line);
+            ans_break(r, s->line, a->slots[slot]);
             return;
         }
     }
     if (a->n >= UINT32_MAX - 1) {
         rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
              "more than %lu respondents in one file: split it", (unsigned long)(UINT32_MAX - 2));
+        ans_break(r, s->line, 0);
         return;
     }
     if (resp_add(e, a, s->name)) {
@@ -3041,11 +3072,39 @@ void eng_answers_free(eng_answers *a)
     eng_release(e, a->resp);
     eng_release(e, a->names);
     eng_release(e, a->slots);
+    eng_release(e, a->brk);
     eng_release(e, a->path);
     eng_release(e, a);
 }
 
 size_t eng_answers_count(const eng_answers *a) { return a->n; }
+
+long eng_answers_owner(const eng_answers *a, int line)
+{
+    /* the last respondent whose header is at or before LINE ... */
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->resp[mid].line <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    long owner = lo ? (long)lo - 1 : -1;
+    int from = lo ? a->resp[lo - 1].line : 0;
+    /* ... unless a section that is not its own comes after it */
+    size_t blo = 0, bhi = a->nbrk;
+    while (blo < bhi) {
+        size_t mid = blo + (bhi - blo) / 2;
+        if (a->brk[mid].line <= line)
+            blo = mid + 1;
+        else
+            bhi = mid;
+    }
+    if (blo && a->brk[blo - 1].line > from)
+        owner = (long)a->brk[blo - 1].owner - 1;
+    return owner;
+}
 
 const char *eng_answers_name(const eng_answers *a, size_t i)
 {

@@ -387,8 +387,11 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
     }
     if (rc == ENG_ENOMEM || rc == ENG_EIO)
         goto done;
+    /* which relations the rules read: walked only for a catalogue to
+     * convert (a big knowledge base of rules alone is spared the walk) */
     readset rs = {0};
-    rs_build(k->e, &rs);
+    if (eng_entry_count(k->e))
+        rs_build(k->e, &rs);
     if (rs.oom)
         rc = ENG_ENOMEM;
     for (size_t i = 0; i < eng_entry_count(k->e) && rc != ENG_ENOMEM; i++) {

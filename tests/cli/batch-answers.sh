@@ -52,9 +52,70 @@ diff -u "$TMP/batch.want" "$TMP/batch.out"
 grep -qF "answers.ini:9:8: error: respondent 'broken', question 'size': expected a number from 0 to 1000000, found 'lots'" "$TMP/batch.err" \
     || { cat "$TMP/batch.err"; exit 1; }
 
-# one respondent, no prefix
-$RUN facts "$TMP/kb.ini" "$TMP/answers.ini" zeta >"$TMP/one.out" 2>/dev/null || true
+# one respondent, no prefix; the errors of another respondent's section
+# are not this command's: not shown, exit 0
+status=0
+$RUN facts "$TMP/kb.ini" "$TMP/answers.ini" zeta >"$TMP/one.out" 2>"$TMP/one.err" || status=$?
+[ "$status" -eq 0 ] || { echo "zeta: exit $status, expected 0"; cat "$TMP/one.err"; exit 1; }
+[ ! -s "$TMP/one.err" ] || { echo "zeta: another respondent's errors shown"; cat "$TMP/one.err"; exit 1; }
 printf 'answer kind city\nanswer size 250000\nscale big\n' | diff -u - "$TMP/one.out"
+# ... and naming the invalid respondent shows its errors, exit 65
+status=0
+$RUN facts "$TMP/kb.ini" "$TMP/answers.ini" broken >/dev/null 2>"$TMP/broken.err" || status=$?
+[ "$status" -eq 65 ] || { echo "broken: exit $status, expected 65"; exit 1; }
+grep -qF "answers.ini:9:8: error: respondent 'broken'" "$TMP/broken.err" ||
+    { echo "broken: its error not shown"; cat "$TMP/broken.err"; exit 1; }
+
+# a second section of a respondent belongs to it (its lines end at the next
+# header); errors outside any respondent's section belong to the file
+cat >"$TMP/dup.ini" <<'INI'
+[answers zeta]
+size = 250000
+
+[answers broken]
+size = lots
+
+[answers zeta]
+size = 3
+
+[answers alpha]
+size = 5000
+INI
+named() {   # EXPECTED-STATUS COMMAND... : runs it, stderr in $TMP/named.err
+    want=$1; shift
+    status=0
+    $RUN "$@" >"$TMP/named.out" 2>"$TMP/named.err" || status=$?
+    [ "$status" -eq "$want" ] ||
+        { echo "$*: exit $status, expected $want"; cat "$TMP/named.err"; exit 1; }
+}
+for cmd in "facts $TMP/kb.ini" "advise --kb $TMP/kb.ini"; do
+    # shellcheck disable=SC2086
+    named 0 $cmd "$TMP/dup.ini" alpha
+    [ ! -s "$TMP/named.err" ] || { echo "$cmd alpha: errors shown"; cat "$TMP/named.err"; exit 1; }
+    # shellcheck disable=SC2086
+    named 65 $cmd "$TMP/dup.ini" zeta
+    grep -qF "dup.ini:7:10: error: duplicate respondent 'zeta' (first at line 1)" "$TMP/named.err" ||
+        { echo "$cmd zeta: its duplicate not shown"; cat "$TMP/named.err"; exit 1; }
+    if grep -qF "'broken'" "$TMP/named.err"; then
+        echo "$cmd zeta: another respondent's error shown"; cat "$TMP/named.err"; exit 1
+    fi
+    # every respondent: every error, exit 65
+    # shellcheck disable=SC2086
+    named 65 $cmd "$TMP/dup.ini"
+    [ "$(grep -c ': error: ' "$TMP/named.err")" -eq 2 ] ||
+        { echo "$cmd: expected 2 errors"; cat "$TMP/named.err"; exit 1; }
+done
+# a key before any section is the file's: it counts for any respondent
+{ echo 'size = 1'; cat "$TMP/dup.ini"; } >"$TMP/stray.ini"
+named 65 advise --kb "$TMP/kb.ini" "$TMP/stray.ini" alpha
+grep -qF "stray.ini:1:1: error:" "$TMP/named.err" ||
+    { echo "stray key not shown"; cat "$TMP/named.err"; exit 1; }
+# explain of one respondent shows its own problems only
+named 0 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" alpha --why size
+[ ! -s "$TMP/named.err" ] || { echo "explain alpha: errors shown"; cat "$TMP/named.err"; exit 1; }
+named 0 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" zeta --why size
+grep -qF "duplicate respondent 'zeta'" "$TMP/named.err" ||
+    { echo "explain zeta: its duplicate not shown"; cat "$TMP/named.err"; exit 1; }
 
 # an unknown respondent is an error naming the file
 status=0

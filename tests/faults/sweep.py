@@ -272,6 +272,27 @@ class Advise:
         return None
 
 
+class AdviseNamed(Advise):
+    """advise of one named respondent, from a file where another
+    respondent is invalid and a third has a second section: their errors
+    are left out (exit 0), found through the file's index of sections."""
+
+    def __init__(self):
+        Advise.__init__(self, "json")
+        self.name = "advise-named"
+
+    def setup(self, sw, d):
+        with open(ANSWERS) as fp:
+            text = fp.read()
+        with open(os.path.join(d, "mixed.ini"), "w") as fp:
+            fp.write(text + "\n[answers broken]\nme.role = wizard\n"
+                     "\n[answers big-city-platform]\nme.role = director\n")
+
+    def argv(self, d):
+        return [self.sw_bin, "advise", "--kb", KB, "--format", "json",
+                os.path.join(d, "mixed.ini"), "small-town-exploring"]
+
+
 class Ask:
     """ask --script: a new session (RESUME 0) or session 1 resumed after
     RESUME answers, to the end of the questionnaire."""
@@ -453,7 +474,7 @@ def main():
                                 script_for(sw.ref_answers[:3]) + b"quit\n")
         assert st == 0, err
         scenarios = [Advise("text"), Advise("json"), Advise("markdown", "r.md"),
-                     Advise("html", "r.html"), Ask(), Ask(resume=3), Show(), Show("json"),
+                     Advise("html", "r.html"), AdviseNamed(), Ask(), Ask(resume=3), Show(), Show("json"),
                      Explain(what="journey unit ? ?"), Explain(why="org.ldt_staff")]
         if wrap:    # valgrind: the slowest are left to ASan
             scenarios = [sc for sc in scenarios
