@@ -3079,30 +3079,35 @@ void eng_answers_free(eng_answers *a)
 
 size_t eng_answers_count(const eng_answers *a) { return a->n; }
 
-long eng_answers_owner(const eng_answers *a, int line)
+/* How many of the N elements at BASE (SIZE bytes each, an int line
+ * number at OFF, ascending) start at or before LINE. */
+static size_t lines_upto(const void *base, size_t n, size_t size, size_t off,
+                         int line)
 {
-    /* the last respondent whose header is at or before LINE ... */
-    size_t lo = 0, hi = a->n;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (a->resp[mid].line <= line)
+        int at;
+        memcpy(&at, (const char *)base + mid * size + off, sizeof at);
+        if (at <= line)
             lo = mid + 1;
         else
             hi = mid;
     }
-    long owner = lo ? (long)lo - 1 : -1;
-    int from = lo ? a->resp[lo - 1].line : 0;
+    return lo;
+}
+
+long eng_answers_owner(const eng_answers *a, int line)
+{
+    /* the last respondent whose header is at or before LINE ... */
+    size_t r = lines_upto(a->resp, a->n, sizeof *a->resp, offsetof(resp, line), line);
+    long owner = r ? (long)r - 1 : -1;
+    int from = r ? a->resp[r - 1].line : 0;
     /* ... unless a section that is not its own comes after it */
-    size_t blo = 0, bhi = a->nbrk;
-    while (blo < bhi) {
-        size_t mid = blo + (bhi - blo) / 2;
-        if (a->brk[mid].line <= line)
-            blo = mid + 1;
-        else
-            bhi = mid;
-    }
-    if (blo && a->brk[blo - 1].line > from)
-        owner = (long)a->brk[blo - 1].owner - 1;
+    size_t b = lines_upto(a->brk, a->nbrk, sizeof *a->brk,
+                          offsetof(struct ans_break, line), line);
+    if (b && a->brk[b - 1].line > from)
+        owner = (long)a->brk[b - 1].owner - 1;
     return owner;
 }
 

@@ -748,6 +748,39 @@ static void duplicate_respondents(void **state)
     eng_answers_free(a);
 }
 
+/* Which respondent a line belongs to: from its header to the next
+ * section's; a second section of a name belongs to the first; lines before
+ * any section and in a section with a bad header or of another kind to
+ * none. */
+static void lines_belong_to_their_respondent(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "kind = city\n"             /* 1: before any section */
+               "[answers a]\n"             /* 2 */
+               "kind = city\n"
+               "\n"
+               "[answers b]\n"             /* 5 */
+               "kind = region\n"
+               "[answers a]\n"             /* 7: a second 'a' */
+               "kind = island\n"
+               "[answers]\n"               /* 9: no name */
+               "kind = city\n"
+               "[other c]\n"               /* 11: another kind */
+               "kind = city\n"
+               "[answers c]\n"             /* 13 */
+               "kind = region\n"
+               "size = 4\n");
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 3);
+    static const long want[] = {-1, -1, 0, 0, 0, 1, 1, 0, 0, -1, -1, -1, -1, 2, 2, 2, 2};
+    for (int line = 0; line <= 16; line++)
+        assert_int_equal(eng_answers_owner(a, line), want[line]);
+    eng_answers_free(a);
+}
+
 /* A line that starts with a vertical tab or form feed is not indented for
  * the reader, but inih takes it as a continuation of the key before, and
  * calls it by that key's name: here, an answer to 'kind' given twice. */
@@ -826,6 +859,7 @@ int main(void)
         T(respondent_over_its_limit),
         T(section_without_name),
         T(duplicate_respondents),
+        T(lines_belong_to_their_respondent),
         T(second_reading_sees_the_first),
         T(odd_blank_continues_the_key_before),
     };
