@@ -149,6 +149,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     eng_answers *a = eng_answers_read(eng, path);
     if (a) {
         size_t n = eng_answers_count(a);
+        /* every line belongs to one of the respondents or to none */
+        for (size_t d = 0; d < eng_diag_count(eng); d++) {
+            long owner = eng_answers_owner(a, eng_diag_at(eng, d)->line);
+            if (owner < -1 || owner >= (long)n)
+                abort();
+        }
         for (size_t i = 0; i < n; i++) {
             (void)eng_answers_name(a, i);
             if (!eng_answers_valid(a, i))
