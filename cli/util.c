@@ -129,11 +129,6 @@ static int span_at(const char *s)
     return t > s ? (int)(t - s) : 1;
 }
 
-/* Prints every diagnostic as PATH:LINE:COL: severity: message, with the
- * source line and a caret under the culprit.  For a diagnostic made
- * without its source line (those the kb layer adds, runtime errors), the
- * line is read from the file and the caret put under the word at the
- * column. */
 /* Prints the diagnostics from FROM on that KEEP accepts (all when KEEP is
  * NULL). */
 static size_t cli_diags_of(eng_engine *e, size_t from,
@@ -176,6 +171,11 @@ size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
     return cli_diags_of(e, from, picked_keep, &p);
 }
 
+/* Prints each diagnostic KEEP accepts as PATH:LINE:COL: severity:
+ * message, with the source line and a caret under the culprit.  For a
+ * diagnostic made without its source line (those the kb layer adds,
+ * runtime errors), the line is read from the file and the caret put under
+ * the word at the column. */
 static size_t cli_diags_of(eng_engine *e, size_t from,
                            int (*keep)(const eng_diag *, void *), void *ud)
 {
