@@ -25,7 +25,9 @@ of a respondent gets the same facts), and the rule firings counted
 statistics).  Then the timed runs, output to /dev/null: the two engines
 alternate (CLIPS first in odd rounds, ldt-advisor first in even ones),
 --runs rounds, fewer when a round is slow (at most --budget seconds per row,
-at least one round).  A time is the wall time of the whole process (load
+at least one round), --short-runs when that many rounds fit in 10 s (a
+process of a few milliseconds varies from run to run more than a long one,
+and its runs cost little).  A time is the wall time of the whole process (load
 included) from its fork to its end, next to its CPU time (user + system:
 unlike wall time, it does not count waiting for a CPU that other jobs
 hold); peak memory is its maximum resident set; all three come from wait4
@@ -475,8 +477,15 @@ def workloads(quick):
 
 # ---------------------------------------------------------------- timing
 
-def time_row(w, runs, budget, clips):
-    """Alternating timed runs; {engine: [(wall, cpu, rss), ...]}."""
+SHORT_RUNS = 21         # rounds for a row whose round is short ...
+SHORT_BUDGET = 10.0     # ... enough for them all to fit in this many seconds
+
+
+def time_row(w, runs, budget, clips, short_runs=SHORT_RUNS):
+    """Alternating timed runs; {engine: [(wall, cpu, rss), ...]}.  A row
+    whose first round is short gets SHORT_RUNS rounds: a millisecond
+    process on a shared host varies from one run to the next far more than
+    a long one, and its runs cost little."""
     res = {"clips": [], "ldt": []}
     engines = ["clips", "ldt"] if clips and w.has_clips else ["ldt"]
     rounds, i = runs, 0
@@ -492,6 +501,8 @@ def time_row(w, runs, budget, clips):
         i += 1
         if i == 1 and t_round * runs > budget:      # slow row: fewer rounds
             rounds = max(1, min(runs, int(budget // t_round)))
+        elif i == 1 and short_runs > runs and t_round * short_runs <= SHORT_BUDGET:
+            rounds = short_runs                     # short row: more rounds
     return res
 
 
@@ -607,7 +618,7 @@ def kb_rate(rows):
             "per_cpu_s": (n - 1) / dc if dc > 0 else None}
 
 
-def markdown(rows, info, command, started, runs, budget):
+def markdown(rows, info, command, started, runs, budget, short_runs=SHORT_RUNS):
     md = ["# Benchmark results", "",
           "The latest run of `bench/run.py` (see its header for what each workload is and",
           "how it is measured).  Times are medians of whole-process wall times (load",
@@ -625,8 +636,10 @@ def markdown(rows, info, command, started, runs, budget):
           f"- machine: {info['cpu']}, {info['nproc']} CPUs (`nproc`), {info['memory']} memory; {info['os']}",
           f"- engines: {info['clips']}; {info['ldt']}",
           f"- {info['load']} (the run itself keeps about one CPU busy)",
-          f"- rounds: up to {runs} per row, each engine once per round, alternating;"
-          f" fewer when a round is slow (budget {budget:.0f} s per row)", "",
+          f"- rounds: {runs} per row, each engine once per round, alternating;"
+          f" fewer when a round is slow (budget {budget:.0f} s per row)"
+          + (f", {short_runs} when {short_runs} rounds take at most {SHORT_BUDGET:.0f} s"
+             if short_runs > runs else ""), "",
           table(rows), ""]
     pq = per_questionnaire(rows)
     if pq:
@@ -674,6 +687,9 @@ def main():
     ap.add_argument("--only", help="comma-separated workloads: a group (manners, waltz, advisory, "
                     "ldt-kb), a row ('manners 16') or its leading words ('advisory R=1000')")
     ap.add_argument("--runs", type=int, default=5, help="timed rounds per row (default 5)")
+    ap.add_argument("--short-runs", type=int, default=SHORT_RUNS,
+                    help=f"rounds for a row whose rounds all fit in {SHORT_BUDGET:.0f} s"
+                    f" (default {SHORT_RUNS}; 0: --runs for every row)")
     ap.add_argument("--budget", type=float, default=120,
                     help="seconds of timed runs per row before rounds are cut (default 120)")
     ap.add_argument("--bin", default=BIN, help="the ldt-advisor binary (default build/ldt-advisor)")
@@ -690,7 +706,7 @@ def main():
             d = json.load(f)
         with open(os.path.join(BENCH, "RESULTS.md"), "w") as f:
             f.write(markdown(d["rows"], d["machine"], d["command"], d["date"],
-                             d.get("runs", 5), d.get("budget", 120)))
+                             d.get("runs", 5), d.get("budget", 120), d.get("short_runs", 0)))
         print("wrote bench/RESULTS.md")
         return 0
     if args.runs < 1:
@@ -743,7 +759,7 @@ def main():
             continue
         if not args.quick:
             try:
-                res = time_row(w, args.runs, args.budget, have_clips)
+                res = time_row(w, args.runs, args.budget, have_clips, args.short_runs)
             except CheckFailed as e:
                 failed += 1
                 row["check"] = "FAIL: " + str(e).splitlines()[0]
@@ -777,10 +793,12 @@ def main():
         if os.environ.get("MAKELEVEL"):
             command = f"make bench  # {command}"
         with open(os.path.join(BENCH, "RESULTS.md"), "w") as f:
-            f.write(markdown(rows, info, command, started, args.runs, args.budget))
+            f.write(markdown(rows, info, command, started, args.runs, args.budget,
+                             args.short_runs))
         with open(os.path.join(BENCH, "results.json"), "w") as f:
             json.dump({"command": command, "date": started, "machine": info,
-                       "runs": args.runs, "budget": args.budget, "rows": rows,
+                       "runs": args.runs, "budget": args.budget,
+                       "short_runs": args.short_runs, "rows": rows,
                        "per_questionnaire": per_questionnaire(rows), "ldt_kb": kb_rate(rows)},
                       f, indent=1)
             f.write("\n")
