@@ -65,9 +65,12 @@ extern const eng_config cli_advice_config;
 /* Puts respondent NAME of the answers file PATH into the engine's working
  * memory (reset, answers, run), leaving out the answers to question SKIP
  * when it is not NULL.  A label for the respondent goes into WHO.  Prints
- * problems; returns 0 or an exit code. */
+ * the problems of the respondent's own lines and of the file's, and
+ * counts their errors in *ERRORS: a second section with NAME is one, and
+ * the first section still runs.  Returns 0 or an exit code. */
 int cli_load_answers(kb *k, const char *path, const char *name,
-                     const char *skip, char *who, size_t whosize);
+                     const char *skip, char *who, size_t whosize,
+                     size_t *errors);
 /* The same for the saved session ID (a number, or "latest") of the
  * database DB (NULL: the default one). */
 int cli_load_session(kb *k, const char *db, const char *id, const char *skip,

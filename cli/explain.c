@@ -544,8 +544,10 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     char who[512];
+    size_t file_errors = 0;
     exitc = session ? cli_load_session(k, db, session, why, who, sizeof who)
-                    : cli_load_answers(k, pos[0], pos[1], why, who, sizeof who);
+                    : cli_load_answers(k, pos[0], pos[1], why, who, sizeof who,
+                                       &file_errors);
     if (exitc)
         goto done;
     printf("Respondent: %s\n\n", who);
@@ -555,6 +557,10 @@ int cmd_explain(int argc, char **argv)
         exitc = explain_why_not(e, whynot);
     else
         exitc = explain_how(e, pos[nsrc]);
+    /* explained from the first section, yet the file has an error of this
+     * respondent's (a second section with its name): as advise and facts */
+    if (file_errors && (exitc == 0 || exitc == 1))
+        exitc = EX_DATAERR;
     if (fflush(stdout) || ferror(stdout))
         exitc = EX_IOERR;
 done:

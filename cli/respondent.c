@@ -13,12 +13,14 @@
 #include "cli.h"
 
 int cli_load_answers(kb *k, const char *path, const char *name,
-                     const char *skip, char *who, size_t whosize)
+                     const char *skip, char *who, size_t whosize,
+                     size_t *errors)
 {
     eng_engine *e = kb_engine(k);
     size_t shown = eng_diag_count(e);
     eng_answers *ans = eng_answers_read(e, path);
     int oom = !ans && errno == ENOMEM;
+    *errors = 0;
     if (!ans) {
         cli_diags(e, shown);
         return oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
@@ -29,7 +31,7 @@ int cli_load_answers(kb *k, const char *path, const char *name,
         i++;
     /* the problems of this respondent's lines and of the file's own, not
      * those of the other respondents */
-    cli_diags_one(e, shown, ans, path, i);
+    *errors = cli_diags_one(e, shown, ans, path, i);
     shown = eng_diag_count(e);
     if (i == n) {
         fprintf(stderr, "%s: error: no respondent '%s' in this file\n", path, name);

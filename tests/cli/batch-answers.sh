@@ -113,9 +113,16 @@ grep -qF "stray.ini:1:1: error:" "$TMP/named.err" ||
 # explain of one respondent shows its own problems only
 named 0 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" alpha --why size
 [ ! -s "$TMP/named.err" ] || { echo "explain alpha: errors shown"; cat "$TMP/named.err"; exit 1; }
-named 0 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" zeta --why size
+# a second section with the named respondent's name: the first is
+# explained, and the error makes the exit status 65, as advise and facts
+named 65 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" zeta --why size
 grep -qF "duplicate respondent 'zeta'" "$TMP/named.err" ||
     { echo "explain zeta: its duplicate not shown"; cat "$TMP/named.err"; exit 1; }
+grep -qF "Respondent: zeta (from" "$TMP/named.out" ||
+    { echo "explain zeta: not explained"; cat "$TMP/named.out"; exit 1; }
+named 65 explain --kb "$TMP/kb.ini" "$TMP/dup.ini" zeta "scale big"
+grep -qF "<- rule big (" "$TMP/named.out" ||
+    { echo "explain zeta scale big: no how"; cat "$TMP/named.out"; exit 1; }
 
 # an unknown respondent is an error naming the file
 status=0
