@@ -104,6 +104,7 @@ check: all unit $(FAULT_BIN) $(RUNSTAT)
 	@sh tests/run_cli_tests.sh $(BIN)
 	@sh tests/manners.sh $(BIN)
 	@python3 bench/run.py --quick --bin $(BIN) --runstat $(RUNSTAT)
+	@python3 bench/phases.py --copies 1 --rounds 1 --bin $(BIN) >/dev/null
 
 test: check
 
