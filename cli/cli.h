@@ -160,6 +160,8 @@ void cli_report_html(FILE *fp, const kb_report *const *r, size_t n,
 /* The lowest level among the maturity dimensions D (the ones a report marks
  * "weakest" when it says to work on them first), or -1 when D is empty. */
 double cli_dims_lowest(const kb_list *d);
+/* Whether any item of L has reasons (a "why" part is worth writing). */
+int cli_list_has_reasons(const kb_list *l);
 
 /* ------------------------------------------------------------ lint, graph */
 

@@ -674,15 +674,6 @@ static void summary(FILE *fp, const kb_report *r, size_t k)
     fputs("</section>\n", fp);
 }
 
-/* Whether any item of L has reasons. */
-static int has_reasons(const kb_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].reasons.n)
-            return 1;
-    return 0;
-}
-
 /* A report section's opening and its heading's start: the heading's
  * text and "</h3>" follow. */
 static void section_open(FILE *fp, size_t k, const char *id)
@@ -721,7 +712,7 @@ static void situation(FILE *fp, const kb_report *r, size_t k)
         fputs("</strong>: the twin is in transition.", fp);
     }
     fputs("</p>\n", fp);
-    if (has_reasons(&r->scores)) {
+    if (cli_list_has_reasons(&r->scores)) {
         fputs("<p class=\"why\">Evidence</p>\n<div class=\"evidence\">\n", fp);
         for (size_t i = 0; i < r->scores.n; i++) {
             const kb_item *it = &r->scores.v[i];
@@ -894,7 +885,7 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
     fprintf(fp, ")</td><td class=\"mod\"></td><td class=\"n\">%ld</td><td class=\"n\"></td>"
             "</tr></tfoot>\n"
             "</table></div>\n", r->journey_minutes);
-    if (has_reasons(&r->journey)) {
+    if (cli_list_has_reasons(&r->journey)) {
         fputs("<p class=\"why\">Why these units</p>\n<div class=\"evidence\">\n", fp);
         for (size_t i = 0; i < r->journey.n; i++) {
             const kb_item *it = &r->journey.v[i];

@@ -332,10 +332,7 @@ static void md_journey(FILE *fp, const kb_report *r)
     }
     fprintf(fp, "| | | **Total** | | **%ld** | |\n\n", r->journey_minutes);
     /* why each unit: a list of units, each with its reasons nested */
-    int any = 0;
-    for (size_t i = 0; i < r->journey.n; i++)
-        any |= r->journey.v[i].reasons.n > 0;
-    if (!any)
+    if (!cli_list_has_reasons(&r->journey))
         return;
     fputs("**Why these units**\n\n", fp);
     for (size_t i = 0; i < r->journey.n; i++) {

@@ -441,3 +441,11 @@ double cli_dims_lowest(const kb_list *d)
             lo = d->v[i].number;
     return lo;
 }
+
+int cli_list_has_reasons(const kb_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].reasons.n)
+            return 1;
+    return 0;
+}
