@@ -157,8 +157,8 @@ typedef struct kb_store kb_store;
 
 /* Where the database lives by default: $LDT_ADVISOR_DB, else
  * $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db, else
- * ~/.local/share/ldt-advisor/ldt-advisor.db.  Writes it into BUF; returns
- * BUF, or NULL when no home directory is known. */
+ * $HOME/.local/share/ldt-advisor/ldt-advisor.db.  Writes it into BUF; returns
+ * BUF, or NULL when $HOME is unset or empty too. */
 const char *kb_store_default_path(char *buf, size_t size);
 
 /* Opens (creating it and its directory when missing, migrating an older

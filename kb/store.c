@@ -32,7 +32,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -369,11 +368,7 @@ const char *kb_store_default_path(char *buf, size_t size)
             n = snprintf(buf, size, "%s/ldt-advisor/ldt-advisor.db", xdg);
         } else {
             const char *home = getenv("HOME");
-            if (!home || !*home) {
-                struct passwd *pw = getpwuid(getuid());
-                home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
-            }
-            if (!home)
+            if (!home || !*home)
                 return NULL;
             n = snprintf(buf, size, "%s/.local/share/ldt-advisor/ldt-advisor.db", home);
         }

@@ -1145,6 +1145,13 @@ static void test_default_path(void **state)
     assert_string_equal(kb_store_default_path(buf, sizeof buf),
                         "/home/u/.local/share/ldt-advisor/ldt-advisor.db");
     assert_null(kb_store_default_path(buf, 10));     /* does not fit */
+    setenv("HOME", "", 1);                          /* nowhere to keep it */
+    assert_null(kb_store_default_path(buf, sizeof buf));
+    unsetenv("HOME");
+    assert_null(kb_store_default_path(buf, sizeof buf));
+    setenv("XDG_DATA_HOME", "/data", 1);            /* XDG alone will do */
+    assert_string_equal(kb_store_default_path(buf, sizeof buf),
+                        "/data/ldt-advisor/ldt-advisor.db");
 
     if (old_db) setenv("LDT_ADVISOR_DB", old_db, 1); else unsetenv("LDT_ADVISOR_DB");
     if (old_xdg) setenv("XDG_DATA_HOME", old_xdg, 1); else unsetenv("XDG_DATA_HOME");
