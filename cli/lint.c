@@ -19,6 +19,7 @@ static const char lint_help[] =
     "  - relations read but never asserted (with \"did you mean\"), and so\n"
     "    rules that can never fire and questions that can never be asked;\n"
     "  - 'not' conditions on a relation nothing asserts (always true);\n"
+    "  - labels a 'because' shows ({?var|REL}) that nothing provides;\n"
     "  - questions that no rule and no ask_if reads;\n"
     "  - catalogue entries that nothing refers to;\n"
     "  - rules that can retrigger each other without end;\n"

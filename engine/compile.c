@@ -795,10 +795,8 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
     for (size_t i = 0; i <= n; i++) {
         if (i < n && !(s[i] == '{' && i + 1 < n && s[i + 1] == '?'))
             continue;
-        if (i > lit && np < 256) {
-            parts[np].text = s + lit;
-            parts[np++].len = i - lit;
-        }
+        if (i > lit && np < 256)
+            parts[np++] = (btpl){s + lit, i - lit, 0, 0, {0}, 0, 0};
         if (i == n)
             break;
         size_t j = i + 2;
@@ -810,8 +808,12 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
             cerr(c, line, col, 2, "'{?' without a closing '}' in 'because'");
             return -1;
         }
+        /* {?var} or {?var|REL} */
+        size_t bar = i + 2;
+        while (bar < j && s[bar] != '|')
+            bar++;
         char name[128];
-        size_t nl = j - i - 2;
+        size_t nl = bar - i - 2;
         if (nl == 0 || nl >= sizeof name) {
             cerr(c, line, col, (int)(j - i + 1), "expected a variable name inside '{?...}'");
             return -1;
@@ -829,11 +831,23 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
                  name);
             return -1;
         }
-        if (np < 256) {
-            parts[np].text = NULL;
-            parts[np].slot = v->slot;
-            parts[np++].pos = v->pos;
+        btpl piece = {NULL, 0, v->slot, v->pos, {0}, 0, 0};
+        if (bar < j) {
+            size_t rl = j - bar - 1;
+            int rline, rcol;
+            eng_srcmap_pos(bmap, bar + 1, &rline, &rcol, NULL);
+            if (!rl || eng_symbol_len(s + bar + 1, rl) != rl) {
+                cerr(c, rline, rcol, rl ? (int)rl : 1,
+                     "expected a relation name after '|' in '{?%s|REL}'", name);
+                return -1;
+            }
+            if (eng_intern(e, s + bar + 1, rl, ENG_SYMBOL, &piece.label))
+                return -1;
+            piece.line = rline;
+            piece.col = rcol;
         }
+        if (np < 256)
+            parts[np++] = piece;
         lit = j + 1;
         i = j;
     }

@@ -325,6 +325,8 @@ typedef struct srcmap {
     size_t nsegs;
 } srcmap;
 
+/* Length of the symbol that starts S (at most N bytes), 0 if none does. */
+size_t eng_symbol_len(const char *s, size_t n);
 void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
                     const char **text);
 
@@ -525,6 +527,8 @@ typedef struct cact {
 typedef struct btpl {           /* because template piece */
     const char *text; size_t len;   /* literal, or NULL for a ref */
     uint16_t slot, pos;
+    eng_value label;                /* {?var|REL}: REL, else type 0 */
+    int line, col;                  /* of REL, for lint */
 } btpl;
 
 typedef struct level level;

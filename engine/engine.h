@@ -305,8 +305,10 @@ const eng_fact *eng_fact_support(const eng_fact *f, size_t i);
 const char *eng_fact_source(const eng_fact *f, int *line); /* or NULL */
 
 /* The `because` sentence of the rule that derived F, with {?var} filled in
- * from F's supports (snprintf semantics).  0 and an empty BUF when F was not
- * derived or the rule has no `because`. */
+ * from F's supports (snprintf semantics).  {?var|REL} shows the label of
+ * the value instead: the last value of the oldest live fact `REL value
+ * LABEL`, or the value itself when there is none.  0 and an empty BUF when
+ * F was not derived or the rule has no `because`. */
 size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
                         size_t size);
 
@@ -327,6 +329,13 @@ const char *eng_rule_path(const eng_rule *r);
 int eng_rule_line(const eng_rule *r);
 int eng_rule_salience(const eng_rule *r);
 long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
+/* The labels a rule's `because` shows ({?var|REL}): how many, and the
+ * relation REL of the I-th with its place in the file (0, or -1 when I is
+ * out of range).  What a knowledge base must load for them: facts of
+ * REL with three values. */
+size_t eng_rule_label_count(const eng_rule *r);
+int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,
+                   int *col);
 
 /* ----------------------------------------------------------- introspection */
 

@@ -134,6 +134,17 @@ static inline int is_symch(unsigned char c)
     return cclass[c] & C_SYMCH;
 }
 
+size_t eng_symbol_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (!n || !is_letter(u[0]))
+        return 0;
+    size_t i = 1;
+    while (i < n && is_symch(u[i]))
+        i++;
+    return i;
+}
+
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';

@@ -1419,6 +1419,13 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
             len = p->len;
         } else if (p->slot < f->nsupport) {
             eng_value v = f->support[p->slot]->v[p->pos];
+            const eng_fact *lf;
+            if (p->label.type) {
+                /* {?var|REL}: the label of the oldest fact `REL v LABEL` */
+                eng_value key[2] = {p->label, v};
+                if (eng_fact_lookup(e, key, 2, &lf, 1))
+                    v = lf->v[2];
+            }
             if (v.type == ENG_SYMBOL || v.type == ENG_STRING) {
                 s = eng_atom(e, v.u.atom, &len);
             } else {
@@ -1436,6 +1443,31 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
         o += len;
     }
     return o;
+}
+
+size_t eng_rule_label_count(const eng_rule *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nbecause; i++)
+        n += r->because[i].label.type != 0;
+    return n;
+}
+
+int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,
+                   int *col)
+{
+    for (size_t k = 0; k < r->nbecause; k++) {
+        const btpl *p = &r->because[k];
+        if (!p->label.type || i--)
+            continue;
+        *rel = p->label;
+        if (line)
+            *line = p->line;
+        if (col)
+            *col = p->col;
+        return 0;
+    }
+    return -1;
 }
 
 size_t eng_rule_count(const eng_engine *e) { return e->rules.n; }

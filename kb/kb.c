@@ -171,6 +171,9 @@ static void rs_build(eng_engine *e, readset *rs)
             if (!eng_rule_cond(rule, c, &ci) && ci.kind != ENG_CE_TEST &&
                 eng_rule_cond_const(rule, c, 0, &rel))
                 rs_add(rs, rel, ci.size);
+        /* the labels its because shows: `REL NAME LABEL` */
+        for (size_t l = 0; !eng_rule_label(rule, l, &rel, NULL, NULL); l++)
+            rs_add(rs, rel, 3);
     }
     for (size_t q = 0; q < eng_question_count(e); q++) {
         const eng_question *qq = eng_question_at(e, q);

@@ -30,6 +30,10 @@
  * - `not` on a relation nothing asserts: the condition always holds;
  *   warning at the relation.
  *
+ * - labels nothing provides: a `because` showing {?var|REL} when nothing
+ *   asserts REL of size 3 (`REL NAME LABEL`) shows the bare value; warning
+ *   at REL, with the same hint as a read never asserted.
+ *
  * - questions no rule reads: no rule condition (of any kind) and no ask_if
  *   line has the pattern `answer Q ...` with Q constant; warning at the
  *   question's header.  A pattern `answer ?q ...` with a variable reads
@@ -848,6 +852,32 @@ static void check_reads(lint *L)
                            eng_question_id(q),
                            ": this 'not' in its ask_if always holds",
                            " can never be asked");
+    }
+}
+
+/* A label a because shows, {?var|REL}, with nothing asserting `REL ? ?`:
+ * every sentence shows the value itself. */
+static void check_labels(lint *L)
+{
+    eng_engine *e = L->e;
+    eng_value sym;
+    int line, col;
+    char sh[256], hint[512];
+    for (size_t i = 0; i < eng_rule_count(e) && !L->oom; i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        for (size_t l = 0; !eng_rule_label(rl, l, &sym, &line, &col); l++) {
+            rel *r = rel_get(L->d, sym, 3);
+            if (!r) {
+                L->oom = 1;
+                return;
+            }
+            if (asserted(r))
+                continue;
+            never_hint(L, r, hint, sizeof hint);
+            add(L, ENG_WARNING, rule_path(rl), line, col,
+                "rule '%s' shows labels from '%s' in its because, but nothing asserts it%s: the value itself is shown",
+                eng_rule_name(rl), shape(&r->pub, sh, sizeof sh), hint);
+        }
     }
 }
 
@@ -1804,6 +1834,8 @@ int kb_lint(kb *k, size_t *nwarn)
         L.oom = 1;
     if (!L.oom)
         check_reads(&L);
+    if (!L.oom)
+        check_labels(&L);
     if (!L.oom)
         check_questions(&L);
     if (!L.oom)

@@ -264,6 +264,43 @@ static void test_catalogue_becomes_facts(void **state)
     kb_close(k);
 }
 
+/* A title that only a because shows ({?p|persona.title}) is loaded: the
+ * sentence names the persona by its title, and no rule reads it. */
+static void test_because_shows_catalogue_titles(void **state)
+{
+    (void)state;
+    put("c.ini",
+        "[persona data_steward]\n"
+        "title = Data steward\n"
+        "eqf = 6\ngroup = user\ntrack = gov\n"
+        "does = Keeps data fit for use.\n"
+        "needs = A mandate.\n"
+        "\n"
+        "[rule named]\n"
+        "when = persona ?p\n"
+        "then = assert named ?p\n"
+        "because = A {?p|persona.title} ({?p}) keeps the data; no {?p|persona.needs}\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_OK);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_run(e, 0, NULL), ENG_OK);
+    assert_int_equal(eng_query(e, "persona.title data_steward ?", NULL, NULL), 1);
+    assert_int_equal(eng_query(e, "persona.needs data_steward ?", NULL, NULL), 1);
+    /* a key that neither a rule nor a because names stays out */
+    assert_int_equal(eng_query(e, "persona.does ? ?", NULL, NULL), 0);
+    eng_value v[2];
+    assert_int_equal(eng_value_parse(e, "named", &v[0]), ENG_OK);
+    assert_int_equal(eng_value_parse(e, "data_steward", &v[1]), ENG_OK);
+    const eng_fact *f = eng_fact_find(e, v, 2);
+    assert_non_null(f);
+    char buf[128];
+    eng_fact_because(e, f, buf, sizeof buf);
+    assert_string_equal(buf, "A Data steward (data_steward) keeps the data; no A mandate.");
+    kb_close(k);
+}
+
 static void test_catalogue_errors(void **state)
 {
     (void)state;
@@ -342,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_answers_that_close_a_branch_ask_fewer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalogue_becomes_facts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_because_shows_catalogue_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalogue_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reads_conclusions_and_reasons, setup, teardown),
     };

@@ -387,6 +387,40 @@ static void comments_and_crlf(void **state)
     assert_string_equal(buf, "got 1; really # not a comment");
 }
 
+/* {?var|REL} shows the label of the value: the last value of the oldest
+ * live fact `REL value LABEL`, whatever its type, or the value itself. */
+static void because_labels(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "[facts labels]\n"
+        "fact = name ann \"Ann Smith\"\n"
+        "fact = name ann \"A. Smith\"\n"
+        "fact = name 7 seven\n"
+        "fact = level ann 3\n"
+        "[rule r]\n"
+        "when = who ?p ?n\n"
+        "then = assert seen ?p ?n\n"
+        "because = {?p|name} ({?p}), {?n|name}, level {?p|level}, {?n|level}\n");
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "who ann 7");
+    fact(e, "who bob 8");
+    run(e);
+    char buf[128];
+    eng_fact_because(e, tu_find(e, "seen ann 7"), buf, sizeof buf);
+    assert_string_equal(buf, "Ann Smith (ann), seven, level 3, 7");
+    /* no label: the value itself */
+    eng_fact_because(e, tu_find(e, "seen bob 8"), buf, sizeof buf);
+    assert_string_equal(buf, "bob (bob), 8, level bob, 8");
+    /* the label is read when the sentence is made: the oldest live fact */
+    assert_int_equal(eng_retract(e, tu_find(e, "name ann \"Ann Smith\"")), ENG_OK);
+    eng_fact_because(e, tu_find(e, "seen ann 7"), buf, sizeof buf);
+    assert_string_equal(buf, "A. Smith (ann), seven, level 3, 7");
+    /* the length without room to write it, as snprintf */
+    assert_int_equal(eng_fact_because(e, tu_find(e, "seen ann 7"), buf, 4), 33);
+    assert_string_equal(buf, "A. ");
+}
+
 /* ------------------------------------------------------------ paths */
 
 static void directory_in_sorted_order(void **state)
@@ -1079,6 +1113,7 @@ int main(void)
         T(continuation_lines_join),
         T(nul_byte),
         T(comments_and_crlf),
+        T(because_labels),
         T(directory_in_sorted_order),
         T(directory_duplicate_across_files),
         T(single_file_path),
