@@ -218,16 +218,20 @@ static void test_references_are_checked(void **state)
     kb_close(k);
 }
 
+/* A persona entry with every key, for the catalogue tests. */
+#define STEWARD \
+    "[persona data_steward]\n" \
+    "title = Data steward\n" \
+    "eqf = 6\ngroup = user\ntrack = gov\n" \
+    "does = Keeps data fit for use.\n" \
+    "needs = A mandate.\n" \
+    "\n"
+
 static void test_catalogue_becomes_facts(void **state)
 {
     (void)state;
     put("c.ini",
-        "[persona data_steward]\n"
-        "title = Data steward\n"
-        "eqf = 6\ngroup = user\ntrack = gov\n"
-        "does = Keeps data fit for use.\n"
-        "needs = A mandate.\n"
-        "\n"
+        STEWARD
         "[advice gov.steward]\n"
         "title = Name a steward\n"
         "text = Give each data set an owner.\n"
@@ -270,12 +274,7 @@ static void test_because_shows_catalogue_titles(void **state)
 {
     (void)state;
     put("c.ini",
-        "[persona data_steward]\n"
-        "title = Data steward\n"
-        "eqf = 6\ngroup = user\ntrack = gov\n"
-        "does = Keeps data fit for use.\n"
-        "needs = A mandate.\n"
-        "\n"
+        STEWARD
         "[rule named]\n"
         "when = persona ?p\n"
         "then = assert named ?p\n"
