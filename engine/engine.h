@@ -329,11 +329,10 @@ const char *eng_rule_path(const eng_rule *r);
 int eng_rule_line(const eng_rule *r);
 int eng_rule_salience(const eng_rule *r);
 long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
-/* The labels a rule's `because` shows ({?var|REL}): how many, and the
- * relation REL of the I-th with its place in the file (0, or -1 when I is
- * out of range).  What a knowledge base must load for them: facts of
- * REL with three values. */
-size_t eng_rule_label_count(const eng_rule *r);
+/* The I-th label a rule's `because` shows ({?var|REL}): its relation REL
+ * and its place in the file; 0, or -1 when there are no more (I counts
+ * from 0).  What a knowledge base must load for them: facts of REL with
+ * three values. */
 int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,
                    int *col);
 

@@ -1445,14 +1445,6 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
     return o;
 }
 
-size_t eng_rule_label_count(const eng_rule *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->nbecause; i++)
-        n += r->because[i].label.type != 0;
-    return n;
-}
-
 int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,
                    int *col)
 {
