@@ -1419,10 +1419,10 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
             len = p->len;
         } else if (p->slot < f->nsupport) {
             eng_value v = f->support[p->slot]->v[p->pos];
-            const eng_fact *lf;
             if (p->label.type) {
                 /* {?var|REL}: the label of the oldest fact `REL v LABEL` */
                 eng_value key[2] = {p->label, v};
+                const eng_fact *lf;
                 if (eng_fact_lookup(e, key, 2, &lf, 1))
                     v = lf->v[2];
             }
