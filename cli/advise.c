@@ -1067,6 +1067,14 @@ int cmd_advise(int argc, char **argv)
             missing++;
         }
     }
+    /* a respondent named has all of its problems shown, also those past
+     * the file's first errors */
+    for (size_t i = 0; nwho && i < n; i++)
+        if (pick[i] && eng_answers_report(e, ans, i) == ENG_ENOMEM) {
+            cli_diags(e, shown);
+            exitc = cli_exit(ENG_ENOMEM);
+            goto done;
+        }
     /* errors of the file itself (a key before any section, a duplicate
      * respondent) belong to no respondent: they too make the exit status 65,
      * after the valid respondents are done.  With respondents named, the
@@ -1089,8 +1097,9 @@ int cmd_advise(int argc, char **argv)
             continue;
         const char *name = eng_answers_name(ans, i);
         if (!eng_answers_valid(ans, i)) {
-            fprintf(stderr, "%s: note: respondent '%s' is not advised because of the errors above\n",
-                    answers, name);
+            fprintf(stderr, "%s: note: respondent '%s' is not advised because of %s\n", answers,
+                    name, eng_answers_hidden(ans, i) && !nwho ? "errors in its answers (not all shown)"
+                                                              : "the errors above");
             exitc = EX_DATAERR;
             continue;
         }

@@ -251,6 +251,11 @@ int cmd_facts(int argc, char **argv)
          * respondent) belong to no respondent: they too make the exit status 65,
          * after the valid respondents are done.  With a respondent named,
          * the problems of the others' sections are not this command's. */
+        if (pos[2] && eng_answers_report(e, ans, from) == ENG_ENOMEM) {
+            cli_diags(e, shown);
+            exitc = cli_exit(ENG_ENOMEM);
+            goto done;
+        }
         size_t file_errors = pos[2] ? cli_diags_one(e, shown, ans, pos[1], from)
                                     : cli_diags(e, shown);
         shown = eng_diag_count(e);

@@ -29,8 +29,13 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     size_t i = 0, n = eng_answers_count(ans);
     while (i < n && strcmp(eng_answers_name(ans, i), name))
         i++;
-    /* the problems of this respondent's lines and of the file's own, not
-     * those of the other respondents */
+    /* the problems of this respondent's lines (all of them) and of the
+     * file's own, not those of the other respondents */
+    if (i < n && eng_answers_report(e, ans, i) == ENG_ENOMEM) {
+        cli_diags(e, shown);
+        eng_answers_free(ans);
+        return cli_exit(ENG_ENOMEM);
+    }
     *errors = cli_diags_one(e, shown, ans, path, i);
     shown = eng_diag_count(e);
     if (i == n) {

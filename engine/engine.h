@@ -444,7 +444,11 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
 
 /* Reads an answers file ([answers NAME] sections, keys are question IDs).
  * Problems become diagnostics; a respondent with any error is marked
- * invalid, the others stay usable.  NULL when the file cannot be read, is
+ * invalid, the others stay usable.  The respondents' problems are
+ * reported up to 50 errors in a file; those after them are counted in one
+ * note, and still make their respondents invalid (see eng_answers_hidden).
+ * Problems of the file itself (lines outside a respondent's section, bad
+ * headers, duplicate names) make it give up after 50.  NULL when the file cannot be read, is
  * not a text file (a NUL byte), or changed while it was read (a
  * diagnostic says why; errno EIO), or on out of memory (errno ENOMEM).
  * Free with eng_answers_free.
@@ -465,6 +469,16 @@ size_t eng_answers_count(const eng_answers *a);
  * when I is out of range. */
 const char *eng_answers_name(const eng_answers *a, size_t i);
 int eng_answers_valid(const eng_answers *a, size_t i);
+/* 1 when some of respondent I's problems were not reported (they came
+ * after the first 50 errors of the file): eng_answers_report reports
+ * them. */
+int eng_answers_hidden(const eng_answers *a, size_t i);
+/* Reports what eng_answers_read left out of respondent I's problems,
+ * reading its section again: its diagnostics (the first 50 errors, then
+ * a note).  ENG_OK, also when nothing was left out; ENG_EINVAL when there
+ * is no respondent I; ENG_EIO, with a diagnostic, when the file changed;
+ * ENG_ENOMEM. */
+int eng_answers_report(eng_engine *e, const eng_answers *a, size_t i);
 /* The respondent whose section holds line LINE of the file (a second
  * section with the same name counts as the first's), or -1 for a line of
  * no respondent: before the first section, or in a section of another

@@ -73,6 +73,8 @@ typedef struct sect {
     int dropped;                /* answers: the last key was not kept */
     int nofast;                 /* answers: a value is not where its line
                                    puts it: read again in full to assert */
+    int hidden;                 /* answers: a problem of it was not reported
+                                   (see rerr) */
     size_t bytes;               /* answers: bytes of all its values */
     spool *pool;                /* answers: its strings (kind, name, keys,
                                    copies of lines) are in this pool */
@@ -82,7 +84,8 @@ typedef struct sect {
 } sect;
 
 /* MODE_ANSWERS checks a whole answers file; MODE_REPLAY reads one section
- * of it again for eng_answers_assert, quietly. */
+ * of it again for eng_answers_assert, quietly, or for eng_answers_report,
+ * reporting its problems. */
 enum { MODE_KB, MODE_ANSWERS, MODE_REPLAY };
 
 typedef struct resp resp;
@@ -119,6 +122,14 @@ typedef struct rdr {
     int haskey;                 /* the current section has had a key */
     int errors;                 /* in this file */
     int gaveup;
+    /* An answers file reports the first MAX_FILE_ERRORS problems of its
+     * respondents and counts the others: a respondent's problems make it
+     * invalid, not the file unreadable, so the file is read to the end. */
+    int rshown;                 /* respondents' errors reported */
+    size_t rhidden;             /*   and not reported */
+    int rhidden_line;           /*   the first of those */
+    int checking;               /* a respondent's answers are being checked */
+    int report;                 /* MODE_REPLAY: report the section's problems */
     int mode;
     sect s;
     int insect;
@@ -168,6 +179,7 @@ struct resp {
     size_t name;                /* offset of its name in names */
     int line;                   /* of the header */
     uint8_t valid;              /* no errors: it may be asserted */
+    uint8_t hidden;             /* some of its errors were not reported */
     uint8_t rec;                /* its record follows its name: when its
                                    lines are as they were, its answers are
                                    asserted from it */
@@ -258,14 +270,25 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
 {
     if (r->gaveup)
         return;
-    if (r->mode == MODE_REPLAY)
+    if (r->mode == MODE_REPLAY && !r->report)
         return;     /* reported when the file was first read */
     size_t first = r->e->ndiags;
-    if (sev == ENG_ERROR && ++r->errors > MAX_FILE_ERRORS) {
+    if (r->mode != MODE_KB && (r->insect || r->checking) && r->s.valid) {
+        /* a respondent's own problem: past the first MAX_FILE_ERRORS,
+         * counted and not reported */
+        if (r->rshown >= MAX_FILE_ERRORS) {
+            r->s.hidden = 1;
+            if (sev == ENG_ERROR && !r->rhidden++)
+                r->rhidden_line = line;
+            return;
+        }
+        r->rshown += sev == ENG_ERROR;
+    } else if (sev == ENG_ERROR && ++r->errors > MAX_FILE_ERRORS) {
         r->gaveup = 1;
         eng_diagf(r->e, ENG_ERROR, r->path, line, 0, 1, NULL,
-                  "too many errors in this file (more than %d); is it a knowledge-base INI file?",
-                  MAX_FILE_ERRORS);
+                  "too many errors in this file (more than %d); is it %s?",
+                  MAX_FILE_ERRORS, r->mode == MODE_KB ? "a knowledge-base INI file"
+                                                      : "an answers file");
         stream_sources(r, first);
         return;
     }
@@ -984,6 +1007,10 @@ static void sect_finish(rdr *r)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
+    /* a section the reading gave up in lost the lines after that: it is
+     * no respondent's */
+    if (r->mode == MODE_ANSWERS && r->gaveup)
+        s->valid = 0;
     if (r->mode == MODE_ANSWERS && !s->valid)
         ans_break(r, s->line, 0);
     if (s->valid && !r->e->oom) {
@@ -1025,7 +1052,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     }
     s->line = r->line;
     s->text = line;
-    if (r->mode == MODE_REPLAY) {
+    if (r->mode == MODE_REPLAY && !r->report) {
         s->text = "";   /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         /* the line buffer is reused: the section keeps a copy */
@@ -1513,7 +1540,7 @@ static int add_seg(rdr *r, kv *k, int line, int col)
     s->line = line;
     s->col = col;
     s->text = r->cur;
-    if (r->mode == MODE_REPLAY) {
+    if (r->mode == MODE_REPLAY && !r->report) {
         s->text = NULL;     /* read again quietly: no diagnostic shows it */
     } else if (r->fd >= 0) {
         char **own = k->nsegs == 1 ? &k->owntext : &k->owntext2;
@@ -2813,7 +2840,11 @@ static void do_answers(rdr *r, sect *s)
     r->recq = (size_t)-1;
     if (record)
         bits_uv(&w, s->nkvs);
-    if (check_answers(r, s, 0, record, &status)) {
+    r->checking = 1;
+    long bad = check_answers(r, s, 0, record, &status);
+    r->checking = 0;
+    a->resp[idx].hidden = (uint8_t)s->hidden;
+    if (bad) {
         a->resp[idx].valid = 0;
     } else if (record && !s->nofast) {
         bits_flush(&w);
@@ -2832,12 +2863,17 @@ static void do_replay(rdr *r, sect *s)
     const resp *p = r->want;
     r->replayed = 1;
     if (strcmp(s->name, r->from->names + p->name) || r->send != p->end ||
-        r->shash != p->hash || s->over) {
+        r->shash != p->hash || (s->over && !r->report)) {
         r->bad = 1;
         return;
     }
-    if (check_answers(r, s, 1, 0, &r->status) > 0)
+    if (r->report) {
+        r->checking = 1;
+        (void)check_answers(r, s, 0, 0, &r->status);  /* out of memory: status */
+        r->checking = 0;
+    } else if (check_answers(r, s, 1, 0, &r->status) > 0) {
         r->bad = 1;
+    }
 }
 
 /* The length of S (N bytes) up to a CR or LF. */
@@ -3034,6 +3070,11 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
         return NULL;
     }
+    if (r.rhidden)
+        eng_diagf(e, ENG_NOTE, path, r.rhidden_line, 0, 1, NULL,
+                  "at least %zu more errors in respondents' answers from here on are not shown "
+                  "(those respondents are invalid; name one to see all of its errors)",
+                  r.rhidden);
     if (!a->n && rc == ENG_OK)
         eng_diagf(e, ENG_WARNING, path, 0, 0, 1, NULL,
                   "no [answers NAME] sections: there is nobody to advise");
@@ -3254,12 +3295,11 @@ static int assert_record(eng_engine *e, const eng_answers *a, const resp *p)
     return e->oom ? ENG_ENOMEM : status;
 }
 
-int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
+/* Reads respondent P's section again (see eng_answers_assert): asserting
+ * its answers, or with REPORT, reporting its problems. */
+static int replay(eng_engine *e, const eng_answers *a, const resp *p, int report)
 {
-    if (i >= a->n || !a->resp[i].valid)
-        return ENG_EINVAL;
     ans_io *io = a->io;
-    const resp *p = &a->resp[i];
     const char *name = a->names + p->name;
     struct stat st;
     if (io->stale)
@@ -3285,7 +3325,7 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
     }
     /* the answers as they were checked, when the section is unchanged and
      * this is the engine that checked them */
-    if (p->rec && e == a->e && !e->oom) {
+    if (!report && p->rec && e == a->e && !e->oom) {
         int rc = assert_record(e, a, p);
         if (rc >= 0)
             return rc;
@@ -3302,6 +3342,7 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
     r.lcap = io->lcap;
     r.fd = io->fd;
     r.mode = MODE_REPLAY;
+    r.report = report;
     r.from = a;
     r.want = p;
     r.fpos = r.nextoff = p->off;
@@ -3321,7 +3362,32 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
         answers_changed(e, a->path, p->line, name);
         return ENG_EIO;
     }
+    if (r.rhidden)
+        eng_diagf(e, ENG_NOTE, a->path, r.rhidden_line, 0, 1, NULL,
+                  "respondent '%s': at least %zu more errors from here on are not shown",
+                  name, r.rhidden);
     return r.status;
+}
+
+int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
+{
+    if (i >= a->n || !a->resp[i].valid)
+        return ENG_EINVAL;
+    return replay(e, a, &a->resp[i], 0);
+}
+
+int eng_answers_hidden(const eng_answers *a, size_t i)
+{
+    return i < a->n && a->resp[i].hidden;
+}
+
+int eng_answers_report(eng_engine *e, const eng_answers *a, size_t i)
+{
+    if (i >= a->n)
+        return ENG_EINVAL;
+    if (!a->resp[i].hidden)
+        return ENG_OK;
+    return replay(e, a, &a->resp[i], 1);
 }
 
 /* ------------------------------------------------------------ tests */

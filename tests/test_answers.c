@@ -338,10 +338,10 @@ static void text_answers_kept_only_when_asserted(void **state)
 }
 
 /* A section of 100,000 unknown keys: only the first questions + 51 are
- * kept (more than 50 of those are errors, and the file gives up), so
- * memory stays small and the diagnostics are those of the first ones.
- * As before streaming, the section whose header ends the one that gave
- * up is still made, without the keys after the giving up. */
+ * kept (more than 50 of those are errors), so memory stays small; the
+ * first 50 errors are reported and one note counts the others.  A
+ * respondent's errors do not make the file unreadable: the section after
+ * it is read in full. */
 static void many_keys_in_one_section(void **state)
 {
     fx *f = FX(state);
@@ -360,18 +360,93 @@ static void many_keys_in_one_section(void **state)
     assert_true(f->m.peak - before < (256 << 10));
     assert_int_equal(eng_answers_count(a), 2);
     assert_false(eng_answers_valid(a, 0));
+    assert_true(eng_answers_hidden(a, 0));
     assert_string_equal(eng_answers_name(a, 1), "after");
+    assert_true(eng_answers_valid(a, 1));
+    assert_false(eng_answers_hidden(a, 1));
     assert_int_equal(assert_one(e, a, 1), ENG_OK);
-    assert_int_equal(eng_fact_count(e), 0);
-    /* 50 errors, then one that says the file was given up */
+    assert_int_equal(eng_fact_count(e), 1);
+    /* 50 errors, then a note of the 8 more of the 58 keys kept */
     assert_int_equal(eng_diag_count(e), 51);
+    assert_int_equal(eng_error_count(e), 50);
     assert_diag(e, ENG_ERROR, 2, 1, "unknown question 'key000000'");
     const eng_diag *d = eng_diag_at(e, 49);
     assert_int_equal(d->line, 51);
     assert_non_null(strstr(d->message, "unknown question 'key000049'"));
-    d = tu_find_diag(e, "too many errors");
-    assert_non_null(d);
+    d = eng_diag_at(e, 50);
+    assert_int_equal(d->severity, ENG_NOTE);
     assert_int_equal(d->line, 52);
+    assert_non_null(strstr(d->message, "at least 8 more errors"));
+    assert_null(tu_find_diag(e, "too many errors"));
+    eng_answers_free(a);
+}
+
+/* Past the first 50 errors, respondents are still checked one by one:
+ * those with errors are invalid (their problems counted, reported on
+ * request), the valid ones after them are advised. */
+static void errors_past_the_first_50(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < 60; i++)        /* lines 3i + 1, 3i + 2, 3i + 3 */
+        fprintf(fp, "[answers r%02d]\nsize = 12\nkind = town%d\n", i, i);
+    fputs("[answers ok1]\nkind = city\n[answers ok2]\nsize = 7\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 62);
+    for (size_t i = 0; i < 60; i++) {
+        assert_false(eng_answers_valid(a, i));
+        assert_int_equal(eng_answers_hidden(a, i), i >= 50);
+    }
+    assert_true(eng_answers_valid(a, 60));
+    assert_true(eng_answers_valid(a, 61));
+    assert_int_equal(assert_one(e, a, 61), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 1);
+    assert_int_equal(eng_error_count(e), 50);
+    const eng_diag *d = eng_diag_at(e, 49);
+    assert_non_null(strstr(d->message, "respondent 'r49', question 'kind'"));
+    d = eng_diag_at(e, 50);
+    assert_int_equal(d->severity, ENG_NOTE);
+    assert_int_equal(d->line, 3 * 50 + 3);
+    assert_non_null(strstr(d->message, "at least 10 more errors"));
+    assert_int_equal(eng_diag_count(e), 51);
+
+    /* reported on request: r55's error where it is; r03's were reported */
+    assert_int_equal(eng_answers_report(e, a, 3), ENG_OK);
+    assert_int_equal(eng_diag_count(e), 51);
+    assert_int_equal(eng_answers_report(e, a, 55), ENG_OK);
+    assert_int_equal(eng_diag_count(e), 52);
+    assert_diag(e, ENG_ERROR, 3 * 55 + 3, 8, "respondent 'r55', question 'kind': expected one of");
+    assert_int_equal(eng_answers_report(e, a, 62), ENG_EINVAL);
+    /* the respondents are as they were */
+    assert_false(eng_answers_valid(a, 55));
+    assert_int_equal(assert_one(e, a, 60), ENG_OK);
+    eng_answers_free(a);
+}
+
+/* Problems of the file itself still make it give up after 50, and the
+ * section whose header came as it gave up is nobody's: its lines were not
+ * read, so it is not taken for a respondent with no answers. */
+static void giving_up_keeps_no_half_read_section(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < 52; i++)
+        fputs("[answers twin]\nkind = city\n", fp);
+    fputs("[answers last]\nkind = region\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 1);
+    assert_string_equal(eng_answers_name(a, 0), "twin");
+    const eng_diag *d = tu_find_diag(e, "too many errors in this file");
+    assert_non_null(d);
+    assert_non_null(strstr(d->message, "is it an answers file?"));
     eng_answers_free(a);
 }
 
@@ -846,6 +921,8 @@ int main(void)
         T(large_file_in_bounded_memory),
         T(text_answers_kept_only_when_asserted),
         T(many_keys_in_one_section),
+        T(errors_past_the_first_50),
+        T(giving_up_keeps_no_half_read_section),
         T(file_changed_between_readings),
         T(file_changed_same_size_and_time),
         T(comment_changed_same_size_and_time),

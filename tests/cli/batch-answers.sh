@@ -139,3 +139,38 @@ $RUN facts "$TMP/kb.ini" "$TMP/none.ini" >/dev/null 2>"$TMP/none.err" || status=
 # breadth and depth give the same final facts here
 $RUN facts --strategy breadth "$TMP/kb.ini" "$TMP/answers.ini" zeta >"$TMP/b.out" 2>/dev/null || true
 diff -u "$TMP/one.out" "$TMP/b.out"
+
+# more than 50 respondents with errors: the first 50 errors are shown and
+# a note counts the rest; every respondent is still checked, so the valid
+# ones after them are advised; a respondent named has its own errors shown
+# wherever they are in the file
+i=0
+: >"$TMP/many.ini"
+while [ $i -lt 55 ]; do
+    printf '[answers bad%02d]\nsize = 12\nkind = town\n' $i >>"$TMP/many.ini"
+    i=$((i + 1))
+done
+printf '[answers good]\nsize = 250000\n' >>"$TMP/many.ini"
+named 65 facts "$TMP/kb.ini" "$TMP/many.ini"
+[ "$(grep -c ': error: ' "$TMP/named.err")" -eq 50 ] ||
+    { echo "many: not 50 errors shown"; cat "$TMP/named.err"; exit 1; }
+grep -qF "many.ini:153: note: at least 5 more errors in respondents' answers from here on are not shown" "$TMP/named.err" ||
+    { echo "many: no note of the errors not shown"; cat "$TMP/named.err"; exit 1; }
+grep -qxF "good scale big" "$TMP/named.out" ||
+    { echo "many: the valid respondent after them not run"; cat "$TMP/named.out"; exit 1; }
+named 65 advise --kb "$TMP/kb.ini" "$TMP/many.ini"
+grep -qF "== good ==" "$TMP/named.out" ||
+    { echo "many: advise left out the valid respondent"; cat "$TMP/named.out"; exit 1; }
+grep -qF "note: respondent 'bad53' is not advised because of errors in its answers (not all shown)" "$TMP/named.err" ||
+    { echo "many: no note for a respondent whose errors are not shown"; cat "$TMP/named.err"; exit 1; }
+for cmd in "facts $TMP/kb.ini" "advise --kb $TMP/kb.ini" "explain --kb $TMP/kb.ini"; do
+    extra=""
+    [ "${cmd%% *}" = explain ] && extra="--why size"
+    # shellcheck disable=SC2086
+    named 65 $cmd "$TMP/many.ini" bad53 $extra
+    grep -qF "many.ini:162:8: error: respondent 'bad53', question 'kind': expected one of" "$TMP/named.err" ||
+        { echo "$cmd bad53: its error not shown"; cat "$TMP/named.err"; exit 1; }
+    if grep -F "error: respondent 'bad0" "$TMP/named.err"; then
+        echo "$cmd bad53: other respondents' errors shown"; exit 1
+    fi
+done

@@ -58,6 +58,9 @@ for s in "$out"/fuzz_answers/.sec.*; do put "$out/fuzz_answers" < "$s"; rm -f "$
 printf '[answers a]\nq.kind = municipality\nq.topics = climate, energy\nq.pop = 250000\nq.ratio = 0.5\nq.ok = yes\nq.name = Leiedal\nq.free = "anything"\n' | put "$out/fuzz_answers"
 printf '[answers a]\nq.kind = REGION\n\n[answers b]\nq.pop = -1\nq.ok = maybe\n[answers c]\nq.topics = climate,climate, nope\nq.name = 1abc\n' | put "$out/fuzz_answers"
 printf '[answers x]\nq.kind = 2_to_8\nq.pop = 1e9\nq.ratio = 1.5\nq.unknown = 1\n' | put "$out/fuzz_answers"
+# more respondents' errors than are reported (their problems on request)
+i=0; while [ $i -lt 60 ]; do printf '[answers r%d]\nq.pop = x\n' $i; i=$((i + 1)); done |
+    put "$out/fuzz_answers"
 # sections that are not a respondent's own: a key before any, a second
 # section of a name, a header without a name, another kind
 printf 'q.ok = yes\n[answers a]\nq.ok = no\n[answers b]\nq.pop = 3\n[answers a]\nq.ok = yes\n[answers]\nq.ok = no\n[other c]\nq.pop = 1\n[answers c]\nq.pop = 2\n' | put "$out/fuzz_answers"
