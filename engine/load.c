@@ -75,6 +75,8 @@ typedef struct sect {
                                    puts it: read again in full to assert */
     int hidden;                 /* answers: a problem of it was not reported
                                    (see rerr) */
+    int lineerr;                /* answers: a line of it is in error (not
+                                   key = value, not UTF-8, too long...) */
     size_t bytes;               /* answers: bytes of all its values */
     spool *pool;                /* answers: its strings (kind, name, keys,
                                    copies of lines) are in this pool */
@@ -122,9 +124,11 @@ typedef struct rdr {
     int haskey;                 /* the current section has had a key */
     int errors;                 /* in this file */
     int gaveup;
-    /* An answers file reports the first MAX_FILE_ERRORS problems of its
-     * respondents and counts the others: a respondent's problems make it
-     * invalid, not the file unreadable, so the file is read to the end. */
+    /* An answers file with a respondent reports its first MAX_FILE_ERRORS
+     * errors and counts the others: a respondent's problems make it
+     * invalid, and a stray line or section is no respondent's, so the file
+     * is read to the end.  Before the first respondent, MAX_FILE_ERRORS
+     * errors make the reading give up: it is no answers file. */
     int rshown;                 /* respondents' errors reported */
     size_t rhidden;             /*   and not reported */
     int rhidden_line;           /*   the first of those */
@@ -273,11 +277,14 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
     if (r->mode == MODE_REPLAY && !r->report)
         return;     /* reported when the file was first read */
     size_t first = r->e->ndiags;
-    if (r->mode != MODE_KB && (r->insect || r->checking) && r->s.valid) {
-        /* a respondent's own problem: past the first MAX_FILE_ERRORS,
-         * counted and not reported */
+    int own = r->mode != MODE_KB && (r->insect || r->checking) && r->s.valid;
+    if (own && sev == ENG_ERROR)
+        r->s.lineerr = 1;
+    if (own || (r->ans && r->ans->n)) {
+        /* past the first MAX_FILE_ERRORS, counted and not reported */
         if (r->rshown >= MAX_FILE_ERRORS) {
-            r->s.hidden = 1;
+            if (own)
+                r->s.hidden = 1;
             if (sev == ENG_ERROR && !r->rhidden++)
                 r->rhidden_line = line;
             return;
@@ -1417,6 +1424,13 @@ static char *reader(char *str, int num, void *stream)
         /* in a streamed file, only this much of the line is at hand (all
          * of it unless the line is over the limit) */
         size_t avail = r->fd >= 0 && r->lraw < len ? r->lraw : len;
+        /* a byte-order mark that some editors and spreadsheets write at
+         * the start of a UTF-8 file: columns count from after it */
+        if (r->lineoff == 0 && avail >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
+            line += 3;
+            len -= 3;
+            avail -= 3;
+        }
         r->cur = line;
         r->curlen = len;
         r->cont = 0;
@@ -2829,7 +2843,7 @@ static void do_answers(rdr *r, sect *s)
     p->end = r->send;
     p->hash = r->shash;
     p->line = s->line;
-    p->valid = !s->over;
+    p->valid = !s->over && !s->lineerr;
     /* a record, for a section that can be read again at once and whose
      * lines are all either given to inih or blank or comments */
     int record = !s->nofast && !r->sskip_send && r->send - r->soff <= CHUNK_SIZE;
@@ -3072,8 +3086,8 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     }
     if (r.rhidden)
         eng_diagf(e, ENG_NOTE, path, r.rhidden_line, 0, 1, NULL,
-                  "at least %zu more errors in respondents' answers from here on are not shown "
-                  "(those respondents are invalid; name one to see all of its errors)",
+                  "at least %zu more errors from here on are not shown "
+                  "(a respondent with any is not advised; name one to see all of its own)",
                   r.rhidden);
     if (!a->n && rc == ENG_OK)
         eng_diagf(e, ENG_WARNING, path, 0, 0, 1, NULL,

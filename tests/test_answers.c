@@ -427,26 +427,94 @@ static void errors_past_the_first_50(void **state)
     eng_answers_free(a);
 }
 
-/* Problems of the file itself still make it give up after 50, and the
- * section whose header came as it gave up is nobody's: its lines were not
- * read, so it is not taken for a respondent with no answers. */
-static void giving_up_keeps_no_half_read_section(void **state)
+/* Problems of the file's own (a name given twice, a section of another
+ * kind) after a respondent are counted past the first 50 like the
+ * respondents' and do not stop the reading; before any respondent, 50 of
+ * them make it give up (it is no answers file), and the section whose
+ * header came as it gave up is not taken for a respondent. */
+static void file_errors_and_giving_up(void **state)
 {
     fx *f = FX(state);
     eng_engine *e = f->e;
     FILE *fp = fopen(f->path, "wb");
     assert_non_null(fp);
-    for (int i = 0; i < 52; i++)
-        fputs("[answers twin]\nkind = city\n", fp);
+    for (int i = 0; i < 55; i++)
+        fputs("[answers twin]\nkind = city\n[survey x]\n", fp);
     fputs("[answers last]\nkind = region\n", fp);
     assert_int_equal(fclose(fp), 0);
     eng_answers *a = eng_answers_read(e, f->path);
     assert_non_null(a);
-    assert_int_equal(eng_answers_count(a), 1);
-    assert_string_equal(eng_answers_name(a, 0), "twin");
+    assert_int_equal(eng_answers_count(a), 2);
+    assert_string_equal(eng_answers_name(a, 1), "last");
+    assert_true(eng_answers_valid(a, 1));
+    assert_int_equal(assert_one(e, a, 1), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 1);
+    assert_int_equal(eng_error_count(e), 50);
+    assert_null(tu_find_diag(e, "too many errors"));
+    /* 109 errors: 54 names given twice and 55 sections of another kind */
+    assert_non_null(tu_find_diag(e, "at least 59 more errors from here on"));
+    eng_answers_free(a);
+
+    eng_diag_clear(e);
+    fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    for (int i = 0; i < 51; i++)
+        fputs("[survey x]\n", fp);
+    fputs("[answers last]\nkind = region\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 0);
     const eng_diag *d = tu_find_diag(e, "too many errors in this file");
     assert_non_null(d);
     assert_non_null(strstr(d->message, "is it an answers file?"));
+    eng_answers_free(a);
+}
+
+/* A byte-order mark before the first section (as spreadsheets write
+ * them) is passed over, in the first reading and when the section is read
+ * again to assert its answers. */
+static void byte_order_mark(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_bytes(f->path, "\xEF\xBB\xBF[answers a]\nkind = city\nname = x\n", 36);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_diag_count(e), 0);
+    assert_int_equal(eng_answers_count(a), 1);
+    assert_string_equal(eng_answers_name(a, 0), "a");
+    assert_int_equal(assert_one(e, a, 0), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 2);
+    eng_answers_free(a);
+}
+
+/* A line of a respondent's section that is no answer (no '=', not UTF-8,
+ * too long) makes the respondent invalid: its answers are not guessed
+ * without it. */
+static void bad_lines_make_the_respondent_invalid(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char longline[5000];
+    memset(longline, 'x', sizeof longline - 1);
+    longline[sizeof longline - 1] = '\0';
+    FILE *fp = fopen(f->path, "wb");
+    assert_non_null(fp);
+    fputs("[answers noeq]\nkind = city\nsize 4800\n"
+          "[answers utf8]\nname = caf\xe9\nkind = city\n", fp);
+    fprintf(fp, "[answers long]\nkind = city\nname = %s\n", longline);
+    fputs("[answers fine]\nkind = city\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 4);
+    assert_false(eng_answers_valid(a, 0));
+    assert_false(eng_answers_valid(a, 1));
+    assert_false(eng_answers_valid(a, 2));
+    assert_true(eng_answers_valid(a, 3));
+    assert_int_equal(eng_error_count(e), 3);
+    assert_diag(e, ENG_ERROR, 3, 1, "expected");
     eng_answers_free(a);
 }
 
@@ -601,8 +669,8 @@ static void file_replaced_keeps_what_was_read(void **state)
 /* ------------------------------------------------------------ bad input */
 
 /* A file cut in the middle of a line and of a UTF-8 character: the cut
- * line is an error with its position; the respondents are read as far as
- * they go. */
+ * line is an error with its position, and makes its respondent invalid
+ * (its answers are not guessed without it); the others are read. */
 static void truncated_file(void **state)
 {
     fx *f = FX(state);
@@ -614,10 +682,10 @@ static void truncated_file(void **state)
     assert_int_equal(eng_answers_count(a), 2);
     assert_diag(e, ENG_ERROR, 5, 11, "invalid UTF-8 byte 0xc3");
     assert_int_equal(eng_error_count(e), 1);
-    /* a line that cannot be read does not invalidate its section */
-    assert_true(eng_answers_valid(a, 1));
-    assert_int_equal(assert_one(e, a, 1), ENG_OK);
-    assert_string_equal(answers_now(e, buf, sizeof buf), "answer size 5");
+    assert_false(eng_answers_valid(a, 1));
+    assert_true(eng_answers_valid(a, 0));
+    assert_int_equal(assert_one(e, a, 0), ENG_OK);
+    assert_string_equal(answers_now(e, buf, sizeof buf), "answer kind city");
     eng_answers_free(a);
 
     eng_diag_clear(e);
@@ -671,7 +739,8 @@ static void binary_junk(void **state)
 }
 
 /* A 100,000-byte line: an error at the limit, the line skipped without
- * being held, the section's other answers read. */
+ * being held, the section's other answers read and checked, and the
+ * respondent invalid; the next respondent fine. */
 static void over_long_line(void **state)
 {
     fx *f = FX(state);
@@ -679,7 +748,8 @@ static void over_long_line(void **state)
     static char text[100100];
     int n = snprintf(text, sizeof text, "[answers a]\nkind = city\nname = ");
     memset(text + n, 'y', 100000);
-    snprintf(text + n + 100000, sizeof text - (size_t)n - 100000, "\nsize = 3\n");
+    snprintf(text + n + 100000, sizeof text - (size_t)n - 100000,
+             "\nsize = 3\n[answers b]\nsize = 4\n");
     write_text(f->path, text);
     size_t before = f->m.live;
     mem_mark(&f->m);
@@ -692,8 +762,9 @@ static void over_long_line(void **state)
     const eng_diag *d = tu_find_diag(e, "line is 100007 bytes long");
     assert_non_null(d->source);
     assert_int_equal(strlen(d->source), 1000);
-    assert_int_equal(assert_one(e, a, 0), ENG_OK);
-    assert_int_equal(eng_fact_count(e), 2);
+    assert_false(eng_answers_valid(a, 0));
+    assert_int_equal(assert_one(e, a, 1), ENG_OK);
+    assert_int_equal(eng_fact_count(e), 1);
     eng_answers_free(a);
 }
 
@@ -922,7 +993,9 @@ int main(void)
         T(text_answers_kept_only_when_asserted),
         T(many_keys_in_one_section),
         T(errors_past_the_first_50),
-        T(giving_up_keeps_no_half_read_section),
+        T(file_errors_and_giving_up),
+        T(bad_lines_make_the_respondent_invalid),
+        T(byte_order_mark),
         T(file_changed_between_readings),
         T(file_changed_same_size_and_time),
         T(comment_changed_same_size_and_time),

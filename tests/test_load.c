@@ -387,6 +387,24 @@ static void comments_and_crlf(void **state)
     assert_string_equal(buf, "got 1; really # not a comment");
 }
 
+/* A byte-order mark at the start of a file is passed over (columns count
+ * from after it); elsewhere the same bytes are text like any other. */
+static void byte_order_mark(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    static const char bad[] = "\xEF\xBB\xBFwhen = x\n";
+    assert_int_equal(eng_load_buffer(e, "b.ini", bad, sizeof bad - 1), ENG_EINVAL);
+    assert_diag(e, ENG_ERROR, 1, 1, "before any [section] header");
+    eng_diag_clear(e);
+    load_ok(e,
+        "\xEF\xBB\xBF[rule r]\n"
+        "when = answer q ?n\n"
+        "then = assert got ?n\n");
+    fact(e, "answer q 1");
+    assert_int_equal(run(e), 1);
+    assert_non_null(tu_find(e, "got 1"));
+}
+
 /* {?var|REL} shows the label of the value: the last value of the oldest
  * live fact `REL value LABEL`, whatever its type, or the value itself. */
 static void because_labels(void **state)
@@ -1113,6 +1131,7 @@ int main(void)
         T(continuation_lines_join),
         T(nul_byte),
         T(comments_and_crlf),
+        T(byte_order_mark),
         T(because_labels),
         T(directory_in_sorted_order),
         T(directory_duplicate_across_files),
