@@ -325,6 +325,8 @@ typedef struct srcmap {
     size_t nsegs;
 } srcmap;
 
+/* The offset of the first byte of S (N bytes) that is not UTF-8, or -1. */
+long eng_utf8_bad(const unsigned char *s, size_t n);
 /* Length of the symbol that starts S (at most N bytes), 0 if none does. */
 size_t eng_symbol_len(const char *s, size_t n);
 void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,

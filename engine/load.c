@@ -1187,41 +1187,6 @@ static int looks_like_key(const char *s, size_t n)
     return i < n && s[i] == '=' && (i + 1 >= n || s[i + 1] != '=');
 }
 
-/* Checks UTF-8; returns the offset of the first bad byte or -1. */
-static long utf8_bad(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        /* ASCII, the common case, sixteen bytes at a time */
-        if (n - i >= 16) {
-            uint64_t w[2];
-            memcpy(w, s + i, 16);
-            if (!((w[0] | w[1]) & 0x8080808080808080ULL)) {
-                i += 16;
-                continue;
-            }
-        }
-        unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
-        size_t need;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
-        else return (long)i;
-        for (size_t k = 1; k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return (long)i;
-        i += need + 1;
-    }
-    return -1;
-}
-
 /* A header line that cannot be read still ends the section before it, so
  * that the keys after it are not blamed on the wrong section. */
 static void skip_header(rdr *r, const char *line, size_t len)
@@ -1444,7 +1409,7 @@ static char *reader(char *str, int num, void *stream)
             skip_header(r, line, avail);
             continue;
         }
-        long bad = r->utf8_ok ? -1 : utf8_bad((const unsigned char *)line, len);
+        long bad = r->utf8_ok ? -1 : eng_utf8_bad((const unsigned char *)line, len);
         if (bad >= 0) {
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
@@ -1838,7 +1803,7 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
     }
     /* valid as a whole, valid line by line (a newline cannot be part of
      * a multibyte sequence): one pass instead of one a line */
-    r.utf8_ok = utf8_bad((const unsigned char *)buf, len) < 0;
+    r.utf8_ok = eng_utf8_bad((const unsigned char *)buf, len) < 0;
     return run_inih(&r);
 }
 

@@ -421,6 +421,15 @@ static void lex(parser *p, ltok *t)
             ebuf_add(p->e, &b, &ch, 1);
             i++;
         }
+        /* \xHH escapes are bytes: together they must still make UTF-8
+         * text, as the files are, for every report to show them */
+        if (t->k == K_STR && b.len &&
+            (memchr(b.p, '\0', b.len) || eng_utf8_bad((const unsigned char *)b.p, b.len) >= 0)) {
+            perr(p, st, i - st, "%s", memchr(b.p, '\0', b.len)
+                 ? "a string cannot hold a NUL byte (\\x00)"
+                 : "the string's \\xHH escapes do not make UTF-8 text (write the character itself)");
+            t->k = K_ERR;
+        }
         if (t->k == K_STR &&
             eng_intern(p->e, b.p ? b.p : "", b.len, ENG_STRING, &t->v)) {
             perr(p, st, 1, "out of memory");

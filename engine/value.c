@@ -441,6 +441,42 @@ void smap_free(eng_engine *e, smap *m)
     memset(m, 0, sizeof *m);
 }
 
+/* ------------------------------------------------------------ text */
+
+long eng_utf8_bad(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII, the common case, sixteen bytes at a time */
+        if (n - i >= 16) {
+            uint64_t w[2];
+            memcpy(w, s + i, 16);
+            if (!((w[0] | w[1]) & 0x8080808080808080ULL)) {
+                i += 16;
+                continue;
+            }
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) { i++; continue; }
+        size_t need;
+        uint32_t cp;
+        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
+        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
+        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
+        else return (long)i;
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
+                return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return (long)i;
+        i += need + 1;
+    }
+    return -1;
+}
+
 /* ------------------------------------------------------------ atoms */
 
 const char *eng_atom(const eng_engine *e, uint32_t id, size_t *len)
