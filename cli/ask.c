@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,11 +166,12 @@ static int replay(asker *a)
             kb_skip(a->k, q, 1);
             continue;
         }
-        eng_value vals[64];
+        eng_value vals[ENG_MAX_VALUES];
         size_t nv;
-        char err[512];
+        char err[700];
         eng_value ids[3];
-        int prc = eng_answer_parse(e, q, a->v[i].value, vals, 64, &nv, err, sizeof err);
+        int prc = eng_answer_parse(e, q, a->v[i].value, vals, ENG_MAX_VALUES, &nv, err,
+                                   sizeof err);
         if (prc == ENG_ENOMEM)
             return prc;
         if (prc)
@@ -205,19 +207,59 @@ static int ieq(const char *a, const char *b)
     return !*a && !*b;
 }
 
-/* Turns option numbers into option values ("1, 3" -> "grant, partnership"). */
+/* A string that grows as it is written: what is typed and what is stored
+ * is as long as it is, never cut at the size of a buffer. */
+typedef struct text {
+    char *p;                /* NUL-terminated once anything is reserved */
+    size_t len;             /* bytes written, without the NUL */
+    size_t cap;             /* bytes allocated */
+} text;
+
+/* Makes room for N more bytes and the NUL.  0, or -1 when out of memory
+ * (T is then unchanged). */
+static int text_reserve(text *t, size_t n)
+{
+    if (n > SIZE_MAX / 2 - t->len - 1)
+        return -1;
+    size_t need = t->len + n + 1;
+    if (need <= t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(t->p, cap);
+    if (!p)
+        return -1;
+    if (!t->p)
+        p[0] = '\0';
+    t->p = p;
+    t->cap = cap;
+    return 0;
+}
+
+/* Appends N bytes of S.  0, or -1 when out of memory. */
+static int text_add(text *t, const char *s, size_t n)
+{
+    if (text_reserve(t, n))
+        return -1;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+    return 0;
+}
+
+/* Turns option numbers into option values ("1, 3" -> "grant, partnership");
+ * every other item is kept whole, whatever its length, for
+ * eng_answer_parse to accept or reject.  NULL when out of memory. */
 static char *numbers_to_values(const eng_question *q, const char *in)
 {
     eng_qtype t = eng_question_type(q);
     if (t != ENG_Q_ONE && t != ENG_Q_MANY)
         return strdup(in);
-    size_t cap = strlen(in) * 4 + 256, o = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
+    text out = {0}, item = {0};
+    int fail = text_reserve(&out, strlen(in));
     const char *p = in;
-    while (*p) {
+    while (*p && !fail) {
         while (*p == ' ' || *p == '\t' || *p == ',')
             p++;
         if (!*p)
@@ -228,22 +270,24 @@ static char *numbers_to_values(const eng_question *q, const char *in)
         size_t len = (size_t)(p - st);
         while (len && (st[len - 1] == ' ' || st[len - 1] == '\t'))
             len--;
-        char item[256];
-        if (len >= sizeof item)
-            len = sizeof item - 1;
-        memcpy(item, st, len);
-        item[len] = '\0';
-        char *end;
-        long k = strtol(item, &end, 10);
-        const char *val = item;
-        if (*item && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
-            val = eng_question_option(q, (size_t)k - 1, NULL);
-        int w = snprintf(out + o, cap - o, "%s%s", o ? ", " : "", val);
-        if (w < 0 || (size_t)w >= cap - o)
+        item.len = 0;
+        if (text_add(&item, st, len)) {
+            fail = 1;
             break;
-        o += (size_t)w;
+        }
+        char *end;
+        long k = strtol(item.p, &end, 10);
+        const char *val = item.p;
+        if (*item.p && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
+            val = eng_question_option(q, (size_t)k - 1, NULL);
+        fail = (out.len && text_add(&out, ", ", 2)) || text_add(&out, val, strlen(val));
     }
-    return out;
+    free(item.p);
+    if (fail) {
+        free(out.p);
+        return NULL;
+    }
+    return out.p;
 }
 
 /* The answer in the form it is stored, into *OUT: option values as
@@ -253,38 +297,39 @@ static char *numbers_to_values(const eng_question *q, const char *in)
 static int normalise(eng_engine *e, const eng_question *q, const char *typed,
                      char **out, char *err, size_t errsize)
 {
-    char *text = numbers_to_values(q, typed);
-    eng_value vals[64];
+    char *in = numbers_to_values(q, typed);
+    eng_value vals[ENG_MAX_VALUES];
     size_t n;
     *out = NULL;
-    if (!text)
+    if (!in)
         return ENG_ENOMEM;
-    int rc = eng_answer_parse(e, q, text, vals, 64, &n, err, errsize);
+    int rc = eng_answer_parse(e, q, in, vals, ENG_MAX_VALUES, &n, err, errsize);
     if (rc) {
-        free(text);
+        free(in);
         return rc == ENG_ENOMEM ? rc : ENG_EINVAL;
     }
     eng_qtype t = eng_question_type(q);
     if (t == ENG_Q_NUMBER || t == ENG_Q_TEXT) {
-        *out = strdup(trim(text));
-        free(text);
+        *out = strdup(trim(in));
+        free(in);
         return *out ? ENG_OK : ENG_ENOMEM;
     }
-    size_t cap = 64 * n + 16, o = 0;
-    char *s = malloc(cap);
-    if (s) {
-        s[0] = '\0';
-        for (size_t i = 0; i < n; i++) {
-            char b[256];
-            eng_value_format(e, vals[i], b, sizeof b);
-            int w = snprintf(s + o, cap - o, "%s%s", i ? ", " : "", b);
-            if (w > 0 && (size_t)w < cap - o)
-                o += (size_t)w;
-        }
+    free(in);
+    /* each value written at the length it needs */
+    text s = {0};
+    int fail = text_reserve(&s, 0);
+    for (size_t i = 0; i < n && !fail; i++) {
+        size_t need = eng_value_format(e, vals[i], NULL, 0);
+        fail = (i && text_add(&s, ", ", 2)) || text_reserve(&s, need);
+        if (!fail)
+            s.len += eng_value_format(e, vals[i], s.p + s.len, need + 1);
     }
-    free(text);
-    *out = s;
-    return s ? ENG_OK : ENG_ENOMEM;
+    if (fail) {
+        free(s.p);
+        return ENG_ENOMEM;
+    }
+    *out = s.p;
+    return ENG_OK;
 }
 
 static void show_question(asker *a, const eng_question *q, const char **group)
@@ -363,12 +408,18 @@ static int save_conclusions(asker *a, int finished)
             }
             c = v;
         }
-        char buf[1024];
-        eng_fact_format(a->e, f, buf, sizeof buf);
+        size_t flen = eng_fact_format(a->e, f, NULL, 0);
+        char *fact = malloc(flen + 1);
+        if (!fact) {
+            rc = ENG_ENOMEM;
+            break;
+        }
+        eng_fact_format(a->e, f, fact, flen + 1);
         char *tree = NULL;
         size_t tlen = 0;
         FILE *mem = open_memstream(&tree, &tlen);
         if (!mem) {
+            free(fact);
             rc = ENG_ENOMEM;
             break;
         }
@@ -379,10 +430,10 @@ static int save_conclusions(asker *a, int finished)
             hrc = ENG_ENOMEM;
         if (fclose(mem))
             hrc = ENG_ENOMEM;
-        c[n].fact = strdup(buf);
+        c[n].fact = fact;
         c[n].derivation = tree;
         n++;
-        if (hrc || !c[n - 1].fact || !tree) {
+        if (hrc || !tree) {
             rc = ENG_ENOMEM;
             break;
         }
@@ -430,10 +481,11 @@ static int load_answers(asker *a)
             continue;
         }
         if (v[i].value) {
-            eng_value vals[64];
+            eng_value vals[ENG_MAX_VALUES];
             size_t nv;
-            char err[512];
-            int prc = eng_answer_parse(a->e, q, v[i].value, vals, 64, &nv, err, sizeof err);
+            char err[700];
+            int prc = eng_answer_parse(a->e, q, v[i].value, vals, ENG_MAX_VALUES, &nv, err,
+                                       sizeof err);
             if (prc == ENG_ENOMEM) {
                 rc = prc;
                 break;
@@ -588,6 +640,12 @@ static int loop(asker *a)
                 exitc = leave(a, 0);
             }
             break;
+        }
+        /* the line is read as a string: a NUL byte would cut it short */
+        if (memchr(line, '\0', (size_t)got)) {
+            printf("Not an answer to this question: the line holds a NUL byte.  Try again "
+                   "(or ? for help).\n");
+            goto prompt;
         }
         char *in = trim(line);
         if (!*in)

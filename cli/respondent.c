@@ -124,10 +124,10 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
         const eng_question *q = eng_question_find(e, v[i].question);
         if (!q || !v[i].value || (skip && !strcmp(skip, v[i].question)))
             continue;
-        eng_value vals[64];
+        eng_value vals[ENG_MAX_VALUES];
         size_t nv;
         char perr[512];
-        int prc = eng_answer_parse(e, q, v[i].value, vals, 64, &nv, perr, sizeof perr);
+        int prc = eng_answer_parse(e, q, v[i].value, vals, ENG_MAX_VALUES, &nv, perr, sizeof perr);
         if (prc == ENG_ENOMEM) {
             rc = prc;
             break;

@@ -432,6 +432,11 @@ int eng_question_line(const eng_question *q);
  * ask_if lines). */
 int eng_question_askable(const eng_engine *e, const eng_question *q);
 
+/* The most values one answer may have (a `many` answer's options, each
+ * counted once): answers files take this many, and so does a caller of
+ * eng_answer_parse that passes it as MAX. */
+#define ENG_MAX_VALUES 256
+
 /* Checks TEXT as an answer to Q and converts it into values (several for a
  * `many` answer, comma-separated).  Options and yes/no are matched without
  * regard to case and surrounding blanks.  On ENG_EINVAL, ERR receives what

@@ -2720,11 +2720,11 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
             bad++;
             continue;
         }
-        eng_value vals[256];
-        uint32_t idx[256];
+        eng_value vals[ENG_MAX_VALUES];
+        uint32_t idx[ENG_MAX_VALUES];
         size_t n;
         char err[700];
-        int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, 256, &n,
+        int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, ENG_MAX_VALUES, &n,
                               err, sizeof err, assert_them, idx);
         if (rc == ENG_ENOMEM) {
             e->oom = 1;

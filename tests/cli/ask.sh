@@ -2,7 +2,8 @@
 # answers make whole groups irrelevant; accepts numbers, values, stray
 # spaces and wrong case; re-asks on invalid answers; back and skip; quit
 # and Ctrl-D save; a questionnaire killed with SIGKILL resumes with every
-# answer given before the kill.
+# answer given before the kill; long option values, long lines and 256
+# values are kept whole.
 set -eu
 ROOT=$(pwd)
 DB="$TMP/ask.db"
@@ -110,3 +111,48 @@ exec 5>&-
 [ "$status" -eq 130 ] || { echo "exit $status after SIGINT"; cat "$TMP/i.out"; exit 1; }
 grep -qF "Interrupted." "$TMP/i.out"
 grep -qF "Saved as session 1 (2 answers)" "$TMP/i.out"
+
+# long option values and long lines are kept whole, never cut at a
+# buffer's size: a 104-character option value goes through ask, sessions
+# export and advise unchanged; a 'many' answer takes as many values as an
+# answers file does (256)
+L=$(awk 'BEGIN { for (i = 0; i < 104; i++) printf "a" }')
+mkdir -p "$TMP/longkb"
+{ printf '[question q]\ntext = Pick\ntype = many\n'
+  printf 'option = %s : Long one\noption = b : B\n\n' "$L"
+  printf '[question r]\ntext = Pick more\ntype = many\n'
+  awk 'BEGIN { for (i = 1; i <= 260; i++) printf "option = o%d : O %d\n", i, i }'
+  printf '\n[rule r]\nwhen = answer q ?x\nwhen = answer r ?y\nthen = assert seen ?x ?y\n'
+} >"$TMP/longkb/kb.ini"
+LDB="$TMP/long.db"
+all=$(awk 'BEGIN { for (i = 1; i <= 256; i++) printf "%s%d", (i > 1 ? "," : ""), i }')
+over=$(awk 'BEGIN { for (i = 1; i <= 257; i++) printf "%s%d", (i > 1 ? "," : ""), i }')
+printf '1 1 2 1\n%s\n%s\n' "$over" "$all" \
+  | $RUN ask --kb "$TMP/longkb" --db "$LDB" --script >"$TMP/long.out" 2>&1 \
+  || { cat "$TMP/long.out"; exit 1; }
+grep -qF "Not an answer to this question: too many values (at most 256)" "$TMP/long.out" \
+  || { cat "$TMP/long.out"; exit 1; }
+grep -qF "That was the last question" "$TMP/long.out" || { tail "$TMP/long.out"; exit 1; }
+$RUN sessions --db "$LDB" export 1 -o "$TMP/long.ini"
+grep -qxF "q = $L, b" "$TMP/long.ini" || { cat "$TMP/long.ini"; exit 1; }
+grep -qF "o1, o2, o3, " "$TMP/long.ini"
+grep -qF ", o255, o256" "$TMP/long.ini"
+$RUN advise --kb "$TMP/longkb" "$TMP/long.ini" >"$TMP/long-advise.out" 2>&1 \
+  || { cat "$TMP/long-advise.out"; exit 1; }
+# resumed, the saved answers still fit: nothing is asked again
+printf 'quit\n' | $RUN ask --kb "$TMP/longkb" --db "$LDB" --script --resume >"$TMP/long-r.out" 2>&1
+grep -qF "no longer fits" "$TMP/long-r.out" && { cat "$TMP/long-r.out"; exit 1; }
+grep -qF "That was the last question" "$TMP/long-r.out"
+
+# an over-long item is checked whole: the garbage after 250 blanks is
+# seen and the answer refused, not saved as its first 255 bytes; so is a
+# line with a NUL byte in it
+GDB="$TMP/garbage.db"
+{ printf 'municipality'
+  awk 'BEGIN { for (i = 0; i < 250; i++) printf " " }'
+  printf 'xyz\nmunicipality\000xyz\nquit\n'
+} | $RUN ask --kb "$ROOT/rules" --db "$GDB" --script >"$TMP/g.out" 2>&1
+grep -qF "Not an answer to this question: expected one of: municipality," "$TMP/g.out" \
+  || { cat "$TMP/g.out"; exit 1; }
+grep -qF "Not an answer to this question: the line holds a NUL byte" "$TMP/g.out"
+grep -qF "Saved as session 1 (0 answers)" "$TMP/g.out" || { tail "$TMP/g.out"; exit 1; }
