@@ -1131,6 +1131,9 @@ int cmd_advise(int argc, char **argv)
                 exitc = cli_exit(rc);
             if (rc == ENG_ENOMEM)
                 break;
+            /* the error printed above names a rule, not the respondent */
+            fprintf(stderr, "%s: note: respondent '%s' is not advised because of the error above\n",
+                    answers, name);
             continue;
         }
         switch (format) {

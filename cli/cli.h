@@ -28,6 +28,15 @@ size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
 /* The sysexits.h code for an eng_status; for ENG_ENOMEM (which no
  * diagnostic explains) also prints "ldt-advisor: out of memory". */
 int cli_exit(int status);
+/* Flushes standard output and checks it for a write error (a full disk, a
+ * closed pipe).  0, or EX_IOERR after saying so on stderr. */
+int cli_flush_stdout(void);
+/* Opens the existing sessions database PATH for a command that only reads
+ * it: a missing database is not created.  0 with *ST set, or an exit
+ * status after saying why (with *ST NULL): EX_NOINPUT when the database is
+ * missing or cannot be opened (not ours, damaged, newer), EX_OSERR when
+ * memory ran out.  The caller closes *ST with kb_store_close. */
+int cli_store_open_existing(const char *path, kb_store **st);
 /* Prints "ldt-advisor: MESSAGE" and a pointer to --help on stderr. */
 void cli_usage(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -43,7 +43,10 @@ static const char explain_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 explained, 1 nothing matches, 64 usage, 65 errors in the\n"
-    "knowledge base or answers, 66 a file that cannot be read.\n";
+    "knowledge base or answers, or no such session, 66 a file that cannot be\n"
+    "read, or a sessions database that is missing or unusable, 70 a run that\n"
+    "did not finish, 71 out of memory, 74 the sessions database failed, or\n"
+    "the output could not be written.\n";
 
 /* ------------------------------------------------------------ how */
 
@@ -142,26 +145,42 @@ int cli_how(FILE *fp, eng_engine *e, const eng_fact *f)
     return s.oom ? ENG_ENOMEM : ENG_OK;
 }
 
+/* The facts a query matched, every one of them. */
 typedef struct found {
-    const eng_fact *v[64];
-    size_t n;
+    const eng_fact **v;     /* the matches, in the query's order */
+    size_t n, cap;
+    int oom;                /* some were left out: out of memory */
 } found;
 
 static int collect(void *ud, const eng_fact *f)
 {
     found *fd = ud;
-    if (fd->n < 64)
-        fd->v[fd->n++] = f;
+    if (fd->n == fd->cap) {
+        size_t cap = fd->cap ? fd->cap * 2 : 64;
+        const eng_fact **v = realloc(fd->v, cap * sizeof *v);
+        if (!v) {
+            fd->oom = 1;
+            return 1;       /* stop the query; the caller says why */
+        }
+        fd->v = v;
+        fd->cap = cap;
+    }
+    fd->v[fd->n++] = f;
     return 0;
 }
 
 static int explain_how(eng_engine *e, const char *pattern)
 {
-    found fd = {{0}, 0};
+    found fd = {NULL, 0, 0, 0};
     long n = eng_query(e, pattern, collect, &fd);
     if (n < 0) {
+        free(fd.v);
         cli_usage("explain: '%s' is not a fact pattern (e.g. 'situation primary ?s')", pattern);
         return EX_USAGE;
+    }
+    if (fd.oom) {
+        free(fd.v);
+        return cli_exit(ENG_ENOMEM);
     }
     if (n == 0) {
         printf("No fact matches '%s': it was not concluded.\n"
@@ -175,10 +194,18 @@ static int explain_how(eng_engine *e, const char *pattern)
         how(stdout, e, fd.v[i], 0, &s);
     }
     free(s.v);
+    free(fd.v);
     return s.oom ? cli_exit(ENG_ENOMEM) : 0;
 }
 
 /* ------------------------------------------------------------ why-not */
+
+/* Keeps the first fact a query matches, and stops it. */
+static int first_match(void *ud, const eng_fact *f)
+{
+    *(const eng_fact **)ud = f;
+    return 1;
+}
 
 /* Could action A of rule R assert a fact matching the query Q? */
 static int could_make(eng_engine *e, const eng_rule *r, size_t a,
@@ -246,10 +273,10 @@ static int explain_why_not(eng_engine *e, const char *pattern)
         cli_usage("explain: '%s' is not a fact pattern (e.g. 'model primary federated')", pattern);
         return EX_USAGE;
     }
-    found fd = {{0}, 0};
-    if (eng_query(e, pattern, collect, &fd) > 0) {
+    const eng_fact *holds = NULL;
+    if (eng_query(e, pattern, first_match, &holds) > 0 && holds) {
         char buf[1024];
-        eng_fact_format(e, fd.v[0], buf, sizeof buf);
+        eng_fact_format(e, holds, buf, sizeof buf);
         printf("'%s' holds (as '%s'); see how with: " PROG " explain ... '%s'\n",
                pattern, buf, buf);
         return 0;
@@ -508,7 +535,7 @@ int cmd_explain(int argc, char **argv)
             pos[npos++] = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(explain_help, stdout);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
         } else if (!strcmp(opt, "--why")) {
@@ -561,7 +588,7 @@ int cmd_explain(int argc, char **argv)
      * respondent's (a second section with its name): as advise and facts */
     if (file_errors && (exitc == 0 || exitc == 1))
         exitc = EX_DATAERR;
-    if (fflush(stdout) || ferror(stdout))
+    if (cli_flush_stdout())
         exitc = EX_IOERR;
 done:
     kb_close(k);

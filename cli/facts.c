@@ -322,10 +322,8 @@ int cmd_facts(int argc, char **argv)
         }
     }
     flush_lines(&out);
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+    if (cli_flush_stdout())
         exitc = EX_IOERR;
-    }
 done:
     lines_free(&out);
     eng_answers_free(ans);

@@ -37,7 +37,8 @@ static const char lint_help[] =
     "\n"
     "Exit status: 0 clean (or warnings only, without --strict), 1 warnings\n"
     "with --strict, 64 usage, 65 errors in the knowledge base, 66 a file\n"
-    "that cannot be read, 71 out of memory.\n";
+    "that cannot be read, 71 out of memory, 74 standard output could not be\n"
+    "written.\n";
 
 /* Source lines of files, read once, for diagnostics that came without
  * their line. */
@@ -58,7 +59,7 @@ int cmd_lint(int argc, char **argv)
             kbdir = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(lint_help, stdout);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
             if (kbdir) {
                 cli_usage("lint: too many arguments: one knowledge base at a time");
@@ -98,5 +99,7 @@ int cmd_lint(int argc, char **argv)
                 exitc = 1;
     }
     kb_close(k);
+    if (cli_flush_stdout())
+        exitc = EX_IOERR;
     return exitc;
 }

@@ -49,14 +49,16 @@ int cli_load_answers(kb *k, const char *path, const char *name,
         if (!rc)
             rc = eng_answers_assert(e, ans, i);
         if (!rc && skip) {
-            /* leave out the question being asked about */
-            const eng_fact *drop[64];
+            /* leave out the question being asked about: every value of
+             * its answer (a `many` answer has one fact a value) */
             size_t nd = 0;
             eng_value prefix[2];
-            if (!eng_intern(e, "answer", 6, ENG_SYMBOL, &prefix[0]) &&
-                !eng_intern(e, skip, strlen(skip), ENG_SYMBOL, &prefix[1]))
-                nd = eng_fact_lookup(e, prefix, 2, drop, 64);
-            for (size_t j = 0; j < nd && j < 64 && !rc; j++) {
+            if (eng_intern(e, "answer", 6, ENG_SYMBOL, &prefix[0]) ||
+                eng_intern(e, skip, strlen(skip), ENG_SYMBOL, &prefix[1]))
+                rc = ENG_ENOMEM;
+            else
+                nd = eng_fact_lookup(e, prefix, 2, NULL, 0);
+            for (size_t j = 0; j < nd && !rc; j++) {
                 /* each input retraction rebuilds working memory: look up
                  * the next one again */
                 const eng_fact *f = NULL;
@@ -94,12 +96,11 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
         fprintf(stderr, PROG ": no home directory for the sessions database; give --db PATH\n");
         return EX_USAGE;
     }
-    kb_store *st = kb_store_open(path, err, sizeof err);
-    if (!st) {
-        int oom = errno == ENOMEM;
-        fprintf(stderr, PROG ": %s\n", err);
-        return oom ? EX_OSERR : EX_IOERR;
-    }
+    /* reading a session never creates the database */
+    kb_store *st;
+    int x = cli_store_open_existing(path, &st);
+    if (x)
+        return x;
     kb_session_info si;
     memset(&si, 0, sizeof si);
     kb_answer *v = NULL;

@@ -108,16 +108,6 @@ static int put_indented(FILE *fp, const char *text, int indent)
     return 0;
 }
 
-/* 0, or EX_IOERR after saying why standard output failed. */
-static int flush_out(void)
-{
-    if (fflush(stdout) || ferror(stdout)) {
-        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
-        return EX_IOERR;
-    }
-    return 0;
-}
-
 /* ------------------------------------------------------------ the store */
 
 typedef struct ctx {
@@ -148,21 +138,9 @@ static int store_fail(ctx *c, int rc)
 static int open_store(ctx *c, int missing_ok)
 {
     struct stat sb;
-    if (stat(c->path, &sb) && errno == ENOENT) {
-        if (missing_ok)
-            return 0;
-        fprintf(stderr,
-                PROG ": no sessions database at %s ('" PROG " ask' saves sessions there); "
-                "choose another with --db\n", c->path);
-        return EX_NOINPUT;
-    }
-    c->st = kb_store_open(c->path, c->err, sizeof c->err);
-    if (!c->st) {
-        int oom = errno == ENOMEM;
-        fprintf(stderr, PROG ": %s\n", c->err);
-        return oom ? EX_OSERR : EX_NOINPUT;
-    }
-    return 0;
+    if (missing_ok && stat(c->path, &sb) && errno == ENOENT)
+        return 0;
+    return cli_store_open_existing(c->path, &c->st);
 }
 
 /* Parses a session ID: a positive number, or "latest" (0). */
@@ -208,7 +186,7 @@ static int do_list(ctx *c)
     if (!n) {
         printf("no sessions in %s\n", c->path);
         kb_sessions_free(v, n);
-        return flush_out();
+        return cli_flush_stdout();
     }
     size_t wid = 2, wresp = 10, wupd = 7;
     char num[32];
@@ -233,7 +211,7 @@ static int do_list(ctx *c)
                v[i].finished ? "yes" : "no", v[i].fingerprint[0] ? v[i].fingerprint : "-");
     }
     kb_sessions_free(v, n);
-    return flush_out();
+    return cli_flush_stdout();
 }
 
 /* ------------------------------------------------------------ show */
@@ -319,7 +297,7 @@ static int do_show(ctx *c, long long id)
         fflush(stdout);
         return cli_exit(ENG_ENOMEM);
     }
-    return flush_out();
+    return cli_flush_stdout();
 }
 
 /* ------------------------------------------------------------ export */
@@ -558,7 +536,7 @@ static int do_export(ctx *c, long long id, const char *out)
             x = write_atomic(out, &si, name, a, n);
         } else {
             write_export(stdout, &si, name, a, n);
-            x = flush_out();
+            x = cli_flush_stdout();
         }
     }
     kb_session_info_clear(&si);
@@ -711,7 +689,7 @@ static int do_compare(ctx *c, long long id1, long long id2)
     }
     if (!diffs)
         printf("  the same (%zu)\n", nc1);
-    x = flush_out();
+    x = cli_flush_stdout();
 
 done:
     kb_session_info_clear(&s1);
@@ -746,7 +724,7 @@ static int do_delete(ctx *c, long long id)
     }
     printf(" from %s\n", c->path);
     kb_session_info_clear(&si);
-    return flush_out();
+    return cli_flush_stdout();
 }
 
 /* `show --format`: the session's advice as a report, replayed from its
@@ -816,7 +794,7 @@ int cmd_sessions(int argc, char **argv)
             pos[npos++] = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(sessions_help, stdout);
-            return flush_out();
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--db")) {
             if (!*val) {
                 cli_usage("sessions: --db needs a file name");

@@ -28,7 +28,8 @@ static const char test_help[] =
     "  -h, --help    show this help\n"
     "\n"
     "Exit status: 0 all passed, 1 a scenario failed, 64 usage, 65 errors in\n"
-    "the knowledge base or the scenarios, 66 a file that cannot be read.\n";
+    "the knowledge base or the scenarios, 66 a file that cannot be read, 71\n"
+    "out of memory, 74 the output could not be written.\n";
 
 typedef struct failctx {
     int printed;
@@ -180,6 +181,9 @@ int cmd_test(int argc, char **argv)
 done:
     kb_close(k);
 out:
+    /* the verdicts are the output: lost ones are a failure */
+    if (cli_flush_stdout())
+        exitc = EX_IOERR;
     free(fired);
     free(names);
     free(files);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "cli.h"
@@ -210,15 +211,27 @@ static size_t cli_diags_of(eng_engine *e, size_t from,
                 span = span_at(source + d->col - 1);
         }
         if (source && d->col > 0 && (size_t)d->col <= strlen(source) + 1) {
+            /* columns count bytes; the caret line counts characters, so
+             * that it stays under the culprit after UTF-8 text: a UTF-8
+             * continuation byte (10xxxxxx) takes no column of its own */
             fprintf(stderr, "    %s\n    ", source);
-            for (int c = 1; c < d->col; c++)
-                fputc(source[c - 1] == '\t' ? '\t' : ' ', stderr);
+            for (int c = 1; c < d->col; c++) {
+                unsigned char ch = (unsigned char)source[c - 1];
+                if (ch == '\t')
+                    fputc('\t', stderr);
+                else if ((ch & 0xc0) != 0x80)
+                    fputc(' ', stderr);
+            }
             int room = (int)strlen(source) - d->col + 1;
             if (span > room)
                 span = room > 1 ? room : 1;
             if (span < 1)
                 span = 1;
+            const unsigned char *at = (const unsigned char *)source + d->col - 1;
+            int carets = 0;
             for (int c = 0; c < span; c++)
+                carets += !at[c] || (at[c] & 0xc0) != 0x80;
+            for (int c = 0; c < (carets ? carets : 1); c++)
                 fputc('^', stderr);
             fputc('\n', stderr);
         }
@@ -239,6 +252,38 @@ int cli_exit(int status)
     case ENG_ELIMIT: case ENG_ERUNTIME: return EX_SOFTWARE;
     default: return EX_DATAERR;
     }
+}
+
+int cli_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno ? errno : EIO));
+        return EX_IOERR;
+    }
+    return 0;
+}
+
+int cli_store_open_existing(const char *path, kb_store **st)
+{
+    struct stat sb;
+    char err[1024];
+    *st = NULL;
+    /* kb_store_open would make it (and its directories): a reading
+     * command has nothing to put there */
+    if (stat(path, &sb) && errno == ENOENT) {
+        fprintf(stderr,
+                PROG ": no sessions database at %s ('" PROG " ask' saves sessions there); "
+                "choose another with --db\n", path);
+        return EX_NOINPUT;
+    }
+    *st = kb_store_open(path, err, sizeof err);
+    if (!*st) {
+        int oom = errno == ENOMEM;
+        fprintf(stderr, PROG ": %s\n", err);
+        return oom ? EX_OSERR : EX_NOINPUT;
+    }
+    return 0;
 }
 
 void cli_usage(const char *fmt, ...)

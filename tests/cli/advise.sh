@@ -103,3 +103,31 @@ for cmd in "test --kb" "lint"; do
     grep -qF "unknown question 'no.such.question'" "$TMP/bt2.out" ||
         { echo "$cmd: the broken test is not reported"; cat "$TMP/bt2.out"; exit 1; }
 done
+
+# A runtime error in one respondent's run (a division by zero) names the
+# rule; a note names the respondent who is not advised, as for invalid
+# answers, and the others are advised (exit 70).  The caret stays under
+# the culprit after UTF-8 text on its line.
+cat >"$TMP/divide.ini" <<'INI'
+[question n]
+text = How many?
+type = number
+
+[rule ratio]
+when = answer n ?n
+then = assert größe "Zürich" (10 / ?n)
+INI
+printf '[answers ok]\nn = 5\n\n[answers zero]\nn = 0\n\n[answers two]\nn = 2\n' >"$TMP/divide-answers.ini"
+status=0
+$RUN advise --kb "$TMP/divide.ini" "$TMP/divide-answers.ini" >"$TMP/d.out" 2>"$TMP/d.err" || status=$?
+[ "$status" -eq 70 ] || { echo "exit $status, expected 70"; cat "$TMP/d.err"; exit 1; }
+grep -qF "divide.ini:7:37: error: in rule 'ratio': division by zero" "$TMP/d.err" ||
+    { cat "$TMP/d.err"; exit 1; }
+grep -qxF "$TMP/divide-answers.ini: note: respondent 'zero' is not advised because of the error above" \
+    "$TMP/d.err" || { echo "no note naming the respondent"; cat "$TMP/d.err"; exit 1; }
+[ "$(grep -c 'not advised' "$TMP/d.err")" -eq 1 ] || { cat "$TMP/d.err"; exit 1; }
+# 4 spaces of indent, then one a character before the '/' (33; 36 bytes)
+grep -qxF "$(printf '%37s' '')^" "$TMP/d.err" ||
+    { echo "the caret is not under '/'"; cat "$TMP/d.err"; exit 1; }
+[ "$(grep -c '^== ' "$TMP/d.out")" -eq 2 ] && grep -qxF '== ok ==' "$TMP/d.out" &&
+    grep -qxF '== two ==' "$TMP/d.out" || { echo "the others were not advised"; cat "$TMP/d.out"; exit 1; }

@@ -114,3 +114,34 @@ fi
 status=0; $E metro --why nosuch >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]
 status=0; $E nobody 'verdict ?' >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]
 status=0; $RUN explain >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
+
+# every matching fact is explained, past the first 64 (the shipped
+# knowledge base has more unit titles than that)
+$RUN facts "$ROOT/rules" "$ROOT/examples/answers.ini" big-city-platform >"$TMP/facts.out"
+want=$(grep -c '^unit\.title ' "$TMP/facts.out")
+[ "$want" -gt 64 ] || { echo "only $want unit titles: the case needs more than 64"; exit 1; }
+$RUN explain --kb "$ROOT/rules" "$ROOT/examples/answers.ini" big-city-platform \
+    'unit.title ? ?' >"$TMP/titles.out"
+got=$(grep -c '^unit\.title ' "$TMP/titles.out")
+[ "$got" -eq "$want" ] || { echo "explained $got of $want unit titles"; exit 1; }
+
+# --why leaves out every value of a `many` answer, past the first 64: the
+# rule waiting for t01 is not blocked by the answer's other values
+{
+    printf '[question tags]\ntext = Tags?\ntype = many\n'
+    i=1
+    while [ $i -le 70 ]; do printf 'option = t%02d : Tag %d\n' $i $i; i=$((i + 1)); done
+    printf '\n[rule first-tag]\nwhen = answer tags t01\nthen = assert first yes\n'
+    printf '\n[rule any-tag]\nwhen = answer tags ?t\nthen = assert tagged ?t\n'
+} >"$TMP/tags.ini"
+{
+    printf '[answers all]\ntags = t01'
+    i=2
+    while [ $i -le 70 ]; do printf ',t%02d' $i; i=$((i + 1)); done
+    printf '\n'
+} >"$TMP/tags-answers.ini"
+[ "$($RUN facts "$TMP/tags.ini" "$TMP/tags-answers.ini" | grep -c ' answer tags ')" -eq 70 ]
+$RUN explain --kb "$TMP/tags.ini" "$TMP/tags-answers.ini" all --why tags >"$TMP/why-tags.out"
+grep -qF "2 rules read it; 2 can still fire with the other answers:" "$TMP/why-tags.out" ||
+    { cat "$TMP/why-tags.out"; exit 1; }
+grep -qF "[can fire] first-tag (" "$TMP/why-tags.out" || { cat "$TMP/why-tags.out"; exit 1; }

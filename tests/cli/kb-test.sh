@@ -19,3 +19,16 @@ grep -qF "expected a fact matching 'situation primary agora', found none; facts 
 grep -qF "expected no fact matching 'situation primary lab', found situation primary lab" "$TMP/f.out"
 tail -n 1 "$TMP/f.out" | grep -qx '0 passed, 1 failed'
 $RUN test --kb "$ROOT/rules" --coverage | grep -qE '^ +[0-9]+  situation\.primary  \('
+
+# the verdicts are the output: when standard output cannot be written the
+# command says so and exits 74, as every command does
+if [ -w /dev/full ]; then
+    status=0
+    $RUN test --kb "$ROOT/rules" >/dev/full 2>"$TMP/full.err" || status=$?
+    [ "$status" -eq 74 ] || { echo "test >/dev/full: exit $status, expected 74"; exit 1; }
+    grep -qF "cannot write the output: No space left on device" "$TMP/full.err" ||
+        { cat "$TMP/full.err"; exit 1; }
+    status=0
+    $RUN test --help >/dev/full 2>"$TMP/full.err" || status=$?
+    [ "$status" -eq 74 ] || { echo "test --help >/dev/full: exit $status, expected 74"; exit 1; }
+fi

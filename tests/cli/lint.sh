@@ -62,6 +62,18 @@ grep -qF "unknown option '--pedantic'" "$TMP/lint.err" || fail "unknown option m
 status 64 $RUN lint tests/lint-kb/clean tests/lint-kb/loops
 grep -qF "too many arguments" "$TMP/lint.err" || fail "too many arguments message"
 status 66 $RUN lint "$TMP/nowhere"
+# standard output that cannot be written: 74 and a message, as every command
+if [ -w /dev/full ]; then
+    st=0
+    $RUN lint --help >/dev/full 2>"$TMP/lint.err" || st=$?
+    [ "$st" -eq 74 ] || fail "lint --help >/dev/full: exit $st, expected 74"
+    grep -qF "cannot write the output: No space left on device" "$TMP/lint.err" ||
+        fail "lint --help >/dev/full: no message"
+    # its findings go to standard error: a full standard output loses nothing
+    st=0
+    $RUN lint --strict tests/lint-kb/clean >/dev/full 2>"$TMP/lint.err" || st=$?
+    [ "$st" -eq 0 ] || fail "lint >/dev/full: exit $st, expected 0"
+fi
 
 # 4. the shipped knowledge base is clean: no error, no warning (its
 # journey loop uses up candidates and prerequisites, which lint recognises)

@@ -217,6 +217,21 @@ expect 66 "no sessions database at $T/none.db" $RUN sessions --db "$T/none.db" s
 [ ! -e "$T/none.db" ]
 expect 0 "" $RUN sessions --db "$T/none.db" list
 grep -qxF "no sessions in $T/none.db" "$T/out"
+# every reading command, also those that replay a session under the
+# knowledge base (show --format, explain --session), refuses a missing
+# database the same way and creates neither it nor its directories
+expect 66 "no sessions database at $T/none.db" \
+    $RUN sessions --db "$T/none.db" --kb "$ROOT/rules" show latest --format json
+[ ! -e "$T/none.db" ] || { echo "sessions show --format created the database"; exit 1; }
+expect 66 "no sessions database at $T/none.db" \
+    $RUN explain --kb "$ROOT/rules" --session 1 --db "$T/none.db" 'situation primary ?'
+[ ! -e "$T/none.db" ] || { echo "explain --session created the database"; exit 1; }
+expect 66 "no sessions database at $T/newdir/sub/x.db" \
+    $RUN explain --kb "$ROOT/rules" --session latest --db "$T/newdir/sub/x.db" --why org.type
+[ ! -e "$T/newdir" ] || { echo "explain --session made the database's directories"; exit 1; }
+LDT_ADVISOR_DB="$T/none.db" expect 66 "no sessions database at $T/none.db" \
+    $RUN explain --kb "$ROOT/rules" --session latest 'situation primary ?'
+[ ! -e "$T/none.db" ] || { echo "explain --session created the default database"; exit 1; }
 sqlite3 "$T/foreign.db" "CREATE TABLE invoices (n INTEGER); INSERT INTO invoices VALUES (1);"
 cp "$T/foreign.db" "$T/foreign.copy"
 expect 66 "not an ldt-advisor database: $T/foreign.db (it belongs to another program); choose another file with --db" \
@@ -226,6 +241,15 @@ head -c 4096 /dev/urandom >"$T/junk.db"
 cp "$T/junk.db" "$T/junk.copy"
 expect 66 "file is not a database" $RUN sessions --db "$T/junk.db" list
 cmp "$T/junk.db" "$T/junk.copy"
+# the same code from every command that reads sessions (their --help says 66)
+expect 66 "file is not a database" \
+    $RUN sessions --db "$T/junk.db" --kb "$ROOT/rules" show 1 --format json
+expect 66 "file is not a database" \
+    $RUN explain --kb "$ROOT/rules" --session 1 --db "$T/junk.db" 'situation primary ?'
+expect 66 "not an ldt-advisor database: $T/foreign.db" \
+    $RUN explain --kb "$ROOT/rules" --session 1 --db "$T/foreign.db" 'situation primary ?'
+cmp "$T/junk.db" "$T/junk.copy"
+cmp "$T/foreign.db" "$T/foreign.copy"
 sqlite3 "$DB" "PRAGMA user_version = 99"
 expect 66 "written by a newer ldt-advisor" $RUN sessions --db "$DB" list
 sqlite3 "$DB" "PRAGMA user_version = 1"
