@@ -456,6 +456,71 @@ done:
     return rc;
 }
 
+/* Do the constants V0 and V1 of a condition read question QID's answer? */
+static int reads_answer(eng_engine *e, eng_value v0, eng_value v1, const char *qid)
+{
+    const char *rt = eng_value_text(e, v0, NULL);
+    const char *qt = eng_value_text(e, v1, NULL);
+    return rt && qt && !strcmp(rt, "answer") && !strcmp(qt, qid);
+}
+
+/* Rule R's `not` conditions on Q's answer, one line each: the answer
+ * blocks it rather than lets it fire. */
+static void print_negated(FILE *fp, eng_engine *e, const eng_rule *r, const eng_question *q)
+{
+    for (size_t c = 0; c < eng_rule_cond_count(r); c++) {
+        eng_cond_info ci;
+        eng_value v0, v1;
+        if (eng_rule_cond(r, c, &ci) || ci.kind != ENG_CE_NOT ||
+            !eng_rule_cond_const(r, c, 0, &v0) || !eng_rule_cond_const(r, c, 1, &v1) ||
+            !reads_answer(e, v0, v1, eng_question_id(q)))
+            continue;
+        fprintf(fp, "      reads it under not: 'when = %s' (line %d): "
+                    "a matching answer keeps it from firing\n", ci.text, ci.line);
+    }
+}
+
+/* The questions whose ask_if reads Q, with the lines that do. */
+static int print_gates(FILE *fp, kb *k, const eng_question *q, int rules_shown)
+{
+    eng_engine *e = kb_engine(k);
+    size_t n = kb_question_gates(k, q, NULL, NULL, 0);
+    if (!n)
+        return ENG_OK;
+    const eng_question **gated = malloc(n * sizeof *gated);
+    int *wanted = malloc(n * sizeof *wanted);
+    if (!gated || !wanted) {
+        free(gated);
+        free(wanted);
+        return ENG_ENOMEM;
+    }
+    kb_question_gates(k, q, gated, wanted, n);
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++)
+        live += (size_t)wanted[i];
+    fprintf(fp, "%sIts answer decides whether %zu other question%s %s asked (%s ask_if "
+                "read%s it); %zu can still matter with the other answers:\n",
+            rules_shown ? "\n" : "", n, n == 1 ? "" : "s", n == 1 ? "is" : "are",
+            n == 1 ? "its" : "their", n == 1 ? "s" : "", live);
+    for (size_t i = 0; i < n; i++) {
+        const eng_question *g = gated[i];
+        fprintf(fp, "\n  %s %s (%s:%d): %s\n", wanted[i] ? "[can matter]" : "[settled]   ",
+                eng_question_id(g), eng_question_path(g), eng_question_line(g),
+                eng_question_text(g));
+        for (size_t c = 0; c < eng_question_cond_count(g); c++) {
+            eng_cond_info ci;
+            eng_value v0, v1;
+            if (!eng_question_cond(g, c, &ci) && eng_question_cond_const(g, c, 0, &v0) &&
+                eng_question_cond_const(g, c, 1, &v1) &&
+                reads_answer(e, v0, v1, eng_question_id(q)))
+                fprintf(fp, "      ask_if = %s (line %d)\n", ci.text, ci.line);
+        }
+    }
+    free(gated);
+    free(wanted);
+    return ENG_OK;
+}
+
 int cli_why(FILE *fp, kb *k, const eng_question *q)
 {
     int rc = kb_questions_index(k);
@@ -468,40 +533,52 @@ int cli_why(FILE *fp, kb *k, const eng_question *q)
     fprintf(fp, ": %s\n", eng_question_text(q));
     if (!eng_question_askable(e, q))
         fprintf(fp, "Its ask_if conditions do not hold for this respondent: it would not be asked.\n");
-    const eng_rule *rules[256];
-    int possible[256];
-    size_t n = kb_question_rules(k, q, rules, possible, 256);
+    size_t n = kb_question_rules(k, q, NULL, NULL, 0);
     if (!n) {
-        fprintf(fp, "No rule reads it: its answer changes nothing.\n");
-        return 0;
+        if (!kb_question_gates(k, q, NULL, NULL, 0)) {
+            fprintf(fp, "No rule reads it: its answer changes nothing.\n");
+            return ENG_OK;
+        }
+        fprintf(fp, "No rule reads it, but other questions' ask_if do.\n");
+        return print_gates(fp, k, q, 0);
     }
+    const eng_rule **rules = malloc(n * sizeof *rules);
+    int *possible = malloc(n * sizeof *possible);
+    ends c;
+    int ends_ok = 0;
+    rc = ENG_ENOMEM;
+    if (!rules || !possible)
+        goto done;
+    kb_question_rules(k, q, rules, possible, n);
     size_t live = 0;
-    for (size_t i = 0; i < n && i < 256; i++)
+    for (size_t i = 0; i < n; i++)
         live += (size_t)possible[i];
     fprintf(fp, "%zu rule%s read%s it; %zu can still fire with the other answers:\n", n,
             n == 1 ? "" : "s", n == 1 ? "s" : "", live);
-    ends c;
-    if (ends_init(&c, e)) {
-        ends_free(&c);
-        return ENG_ENOMEM;
-    }
-    for (size_t i = 0; i < n && i < 256; i++) {
+    ends_ok = 1;
+    if (ends_init(&c, e))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
         const eng_rule *r = rules[i];
         fprintf(fp, "\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
                 eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
+        print_negated(fp, e, r, q);
         if (!possible[i]) {
             eng_why_not w;
             eng_rule_why_not(e, r, NULL, NULL, 0, &w);
             if (w.result == ENG_WHY_FAILED)
                 fprintf(fp, "      blocked by another answer: %s\n", w.detail);
         }
-        if (reach(fp, e, r, &c)) {
-            ends_free(&c);
-            return ENG_ENOMEM;
-        }
+        if (reach(fp, e, r, &c))
+            goto done;
     }
-    ends_free(&c);
-    return ENG_OK;
+    rc = print_gates(fp, k, q, 1);
+done:
+    if (ends_ok)
+        ends_free(&c);
+    free(rules);
+    free(possible);
+    return rc;
 }
 
 static int explain_why(kb *k, const char *qid)

@@ -47,13 +47,6 @@ const char *const *kb_kinds(void);
 
 /* ------------------------------------------------------------ questionnaire */
 
-/* The next question to ask, given the engine's working memory (the
- * answers so far, after a run): the first question, in knowledge-base
- * order, that is unanswered, whose ask_if holds, and that some rule still
- * able to fire reads.  A rule is still able to fire unless one of its
- * conditions on an answered question matches no answer, or one of its
- * `not` conditions on an answer with only constants matches one.  NULL
- * when nothing more can change the advice. */
 /* The index behind the questionnaire functions below (which conditions of
  * which rules read each question), built on first use: a command that only
  * runs respondents never pays for it.  A command that asks questions calls
@@ -61,17 +54,40 @@ const char *const *kb_kinds(void);
  * functions below then find no question).  Built once. */
 int kb_questions_index(kb *k);
 
+/* The next question to ask, given the engine's working memory (the
+ * answers so far, after a run): the first question, in knowledge-base
+ * order, that is unanswered, whose ask_if holds, and whose answer can still
+ * matter.  It can when a rule still able to fire reads it, in a pattern,
+ * under `exists` or under `not` (the answer can then keep the rule from
+ * firing), or when it is read by the ask_if of a question whose answer can
+ * still matter (however deep the chain), and that ask_if can still hold.
+ * A rule is still able to fire (an ask_if to hold) unless one of its
+ * conditions on an answered question matches no answer, or one of its
+ * `not` conditions on an answer with only constants matches one.  NULL
+ * when nothing more can change the advice. */
 const eng_question *kb_next_question(kb *k);
 
 /* How many questions could still be asked now (the same test applied to
  * every question), for showing progress. */
 size_t kb_questions_left(kb *k);
 
-/* The rules that read question Q (a condition `answer Q ...`), at most MAX
- * into RULES; POSSIBLE[i] (may be NULL) tells whether rule i can still
- * fire given the answers in working memory.  Returns how many there are. */
+/* The rules that read question Q (a condition `answer Q ...`: a pattern,
+ * `exists` or `not`), each once, in load order, at most MAX into RULES
+ * (RULES may be NULL when MAX is 0); POSSIBLE[i] (may be NULL) tells
+ * whether rule i can still fire given the answers in working memory.
+ * Returns how many rules there are, however many were stored: call with
+ * MAX 0 to size the arrays.  The rules are the kb's. */
 size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
                          int *possible, size_t max);
+
+/* The other questions whose ask_if reads Q's answer (Q gates them), each
+ * once, in knowledge-base order, at most MAX into GATED (may be NULL when
+ * MAX is 0); WANTED[i] (may be NULL) tells whether question i's answer can
+ * still matter and its ask_if can still hold given the answers in working
+ * memory (so that Q is worth asking for it).  Returns how many there are.
+ * The questions are the kb's. */
+size_t kb_question_gates(kb *k, const eng_question *q, const eng_question **gated,
+                         int *wanted, size_t max);
 
 /* Marks Q as skipped ("don't know", ON 1) or not (ON 0): a skipped
  * question counts as answered for kb_next_question, with no answer fact.

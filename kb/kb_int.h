@@ -7,25 +7,30 @@
 
 #include "kb.h"
 
-/* A rule condition that reads a question: `answer Q ...` with Q constant. */
+/* A rule condition or an ask_if line that reads a question: `answer Q
+ * ...` with Q constant, as a pattern, under `not` or under `exists`. */
 typedef struct kb_qcond {
-    size_t cond;                /* condition index in its rule */
+    size_t cond;                /* condition index in its rule or ask_if */
     size_t q;                   /* question index */
     int neg;                    /* a `not` condition */
     int negconst;               /* ... whose answer value is a constant */
 } kb_qcond;
 
-/* A rule's conditions on questions, found once at load so that asking
- * "can it still fire" costs no string comparisons. */
+/* A rule's (or a question's ask_if) conditions on questions, found once
+ * at load so that asking "can it still fire" (or "can it still hold")
+ * costs no string comparisons. */
 typedef struct kb_rinfo {
-    const eng_rule *rule;
-    kb_qcond *c;
+    const eng_rule *rule;       /* the rule, or NULL for an ask_if */
+    const eng_question *asker;  /* the question of an ask_if (RULE NULL) */
+    kb_qcond *c;                /* its conditions on questions */
     size_t n;
 } kb_rinfo;
 
+/* A rule condition reading a question.  A question's readers are in rule
+ * order, a rule's conditions next to each other. */
 typedef struct kb_reader {
     const eng_rule *rule;
-    size_t cond;
+    size_t cond;                /* the condition's index in RULE */
     const kb_rinfo *ri;         /* the rule's conditions on questions */
 } kb_reader;
 
@@ -34,7 +39,15 @@ struct kb {
     size_t nq;                  /* questions */
     kb_reader **readers;        /* per question: the conditions reading it */
     size_t *nreaders;
+    size_t **gates;             /* per question: the other questions whose
+                                   ask_if reads it, each once, in order */
+    size_t *ngates;
+    kb_rinfo *qinfo;            /* per question: its ask_if's conditions
+                                   on questions */
     char *answered;             /* scratch: per question, answered now */
+    char *wanted;               /* scratch: per question, its answer can
+                                   still matter (see mark_wanted) */
+    size_t *stack;              /* scratch for mark_wanted */
     kb_rinfo *rinfo;            /* rules reading some question */
     size_t nrinfo;
     eng_value *qsym, *qstr;     /* per question: its id as symbol, string */

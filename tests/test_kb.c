@@ -1,7 +1,8 @@
 /*
  * test_kb.c -- the kb layer: catalogue entries become facts, references
  * from rules to questions and catalogue entries are checked, the next
- * question follows ask_if and what rules can still use, and the report
+ * question follows ask_if and what rules can still use (under `not` too,
+ * and through the ask_if of the questions an answer opens), and the report
  * reads conclusions with their titles and reasons.
  */
 #include <stdarg.h>
@@ -163,6 +164,190 @@ static void test_answers_that_close_a_branch_ask_fewer(void **state)
     assert_int_equal(kb_questions_left(k), 0);
     assert_true(kb_answered(k, eng_question_find(kb_engine(k), "stage")));
     assert_false(kb_answered(k, eng_question_find(kb_engine(k), "budget")));
+    kb_close(k);
+}
+
+/* A rule that reads an answer only under `not`: the answer can keep it
+ * from firing, so the question is asked; once the answer blocks the rule,
+ * nothing more is. */
+static const char negated_kb[] =
+    "[facts session]\n"
+    "fact = session start\n"
+    "\n"
+    "[question steward]\n"
+    "text = Is there a data steward?\n"
+    "type = yesno\n"
+    "\n"
+    "[question size]\n"
+    "text = How big?\n"
+    "type = number\n"
+    "\n"
+    "[rule no-steward]\n"
+    "when = session start\n"
+    "when = not answer steward yes\n"
+    "then = assert need-steward yes\n"
+    "\n"
+    "[rule sized]\n"
+    "when = session start\n"
+    "when = not answer steward yes\n"
+    "when = exists answer size ?n (?n > 10)\n"
+    "then = assert big yes\n";
+
+static void test_questions_read_under_not_are_asked(void **state)
+{
+    (void)state;
+    put("kb.ini", negated_kb);
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_string_equal(next_id(k), "steward");
+    assert_int_equal(kb_questions_left(k), 2);
+    const eng_rule *rd[4];
+    int possible[4];
+    assert_int_equal(kb_question_rules(k, eng_question_find(e, "steward"), rd, possible, 4), 2);
+    assert_string_equal(eng_rule_name(rd[0]), "no-steward");
+    assert_string_equal(eng_rule_name(rd[1]), "sized");
+    assert_true(possible[0] && possible[1]);
+    /* "yes" blocks both rules that read size: it is not asked */
+    answer(k, "answer steward yes");
+    assert_string_equal(next_id(k), "(none)");
+    assert_int_equal(kb_questions_left(k), 0);
+    assert_int_equal(kb_question_rules(k, eng_question_find(e, "steward"), rd, possible, 4), 2);
+    assert_false(possible[0] || possible[1]);
+    /* "no" leaves them able to fire (one has fired): size is asked */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    answer(k, "answer steward no");
+    assert_string_equal(next_id(k), "size");
+    assert_int_equal(kb_questions_left(k), 1);
+    answer(k, "answer size 20");
+    assert_string_equal(next_id(k), "(none)");
+    kb_close(k);
+}
+
+/* A question no rule reads, but whose answer opens another question (its
+ * ask_if): asked while what it opens can still matter, however long the
+ * chain, and not once another answer closes the chain. */
+static const char gate_kb[] =
+    "[question region]\n"
+    "text = Is it a region?\n"
+    "type = yesno\n"
+    "\n"
+    "[question has_twin]\n"
+    "text = Do you have a twin?\n"
+    "type = yesno\n"
+    "\n"
+    "[question public]\n"
+    "text = Is it public?\n"
+    "type = yesno\n"
+    "ask_if = answer has_twin yes\n"
+    "ask_if = not answer has_twin no\n"
+    "ask_if = not answer region yes\n"
+    "\n"
+    "[question twin_size]\n"
+    "text = How big is it?\n"
+    "type = number\n"
+    "ask_if = answer public yes\n"
+    "\n"
+    "[rule big]\n"
+    "when = answer twin_size ?s\n"
+    "when = ?s > 10\n"
+    "then = assert big-twin yes\n";
+
+static void test_questions_that_open_others_are_asked(void **state)
+{
+    (void)state;
+    put("kb.ini", gate_kb);
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    eng_engine *e = kb_engine(k);
+    const eng_question *gated[4];
+    int wanted[4];
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_string_equal(next_id(k), "region");
+    assert_int_equal(kb_questions_left(k), 2);      /* region, has_twin */
+    assert_int_equal(kb_question_rules(k, eng_question_find(e, "has_twin"), NULL, NULL, 0), 0);
+    /* has_twin opens public (once, for all the lines reading it), which
+     * opens twin_size */
+    assert_int_equal(kb_question_gates(k, eng_question_find(e, "has_twin"), gated, wanted, 4), 1);
+    assert_string_equal(eng_question_id(gated[0]), "public");
+    assert_true(wanted[0]);
+    assert_int_equal(kb_question_gates(k, eng_question_find(e, "public"), gated, wanted, 4), 1);
+    assert_string_equal(eng_question_id(gated[0]), "twin_size");
+    assert_true(wanted[0]);
+    assert_int_equal(kb_question_gates(k, eng_question_find(e, "twin_size"), gated, wanted, 4), 0);
+    answer(k, "answer region no");
+    assert_string_equal(next_id(k), "has_twin");
+    answer(k, "answer has_twin yes");
+    assert_string_equal(next_id(k), "public");
+    answer(k, "answer public yes");
+    assert_string_equal(next_id(k), "twin_size");
+    answer(k, "answer twin_size 20");
+    assert_string_equal(next_id(k), "(none)");
+
+    /* no twin: nothing it opens is asked */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    answer(k, "answer region no");
+    answer(k, "answer has_twin no");
+    assert_string_equal(next_id(k), "(none)");
+    assert_int_equal(kb_question_gates(k, eng_question_find(e, "region"), gated, wanted, 4), 1);
+    assert_false(wanted[0]);
+
+    /* a region is never asked about public, so has_twin, which only
+     * opens public, is not worth asking */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    answer(k, "answer region yes");
+    assert_string_equal(next_id(k), "(none)");
+    assert_int_equal(kb_questions_left(k), 0);
+    assert_int_equal(kb_question_gates(k, eng_question_find(e, "has_twin"), gated, wanted, 4), 1);
+    assert_false(wanted[0]);
+
+    /* skipping what a gate opens makes the gate not worth asking */
+    assert_int_equal(eng_reset(e), ENG_OK);
+    kb_skip(k, eng_question_find(e, "twin_size"), 1);
+    assert_string_equal(next_id(k), "(none)");
+    kb_skip_clear(k);
+    assert_string_equal(next_id(k), "region");
+    kb_close(k);
+}
+
+/* A rule reading a question twice is one rule, wherever it falls in the
+ * list and however few places the caller has. */
+static void test_question_rules_are_counted_once(void **state)
+{
+    (void)state;
+    char text[64 * 1024];
+    size_t len = (size_t)snprintf(text, sizeof text,
+                                  "[question q]\ntext = Q?\ntype = yesno\n");
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                "\n[rule r%d]\nwhen = answer q ?v\nwhen = exists answer q yes\n"
+                                "when = not answer q no\n"
+                                "then = assert seen r%d\n", i, i);
+    assert_true(len < sizeof text);
+    put("kb.ini", text);
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    const eng_question *q = eng_question_find(e, "q");
+    const eng_rule *rd[300];
+    int possible[300];
+    assert_int_equal(kb_question_rules(k, q, NULL, NULL, 0), 300);
+    assert_int_equal(kb_question_rules(k, q, rd, possible, 10), 300);
+    assert_int_equal(kb_question_rules(k, q, rd, possible, 300), 300);
+    for (size_t i = 0; i < 300; i++) {
+        assert_ptr_equal(rd[i], eng_rule_at(e, i));
+        assert_true(possible[i]);
+    }
+    answer(k, "answer q no");
+    assert_int_equal(eng_run(e, 0, NULL), ENG_OK);
+    assert_int_equal(kb_question_rules(k, q, rd, possible, 300), 300);
+    for (size_t i = 0; i < 300; i++)
+        assert_false(possible[i]);
     kb_close(k);
 }
 
@@ -376,6 +561,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_next_question_follows_what_can_matter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answers_that_close_a_branch_ask_fewer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_questions_read_under_not_are_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_questions_that_open_others_are_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_question_rules_are_counted_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalogue_becomes_facts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_because_shows_catalogue_titles, setup, teardown),

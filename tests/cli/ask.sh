@@ -3,7 +3,8 @@
 # spaces and wrong case; re-asks on invalid answers; back and skip; quit
 # and Ctrl-D save; a questionnaire killed with SIGKILL resumes with every
 # answer given before the kill; long option values, long lines and 256
-# values are kept whole.
+# values are kept whole; a question read only under `not`, or only by
+# another question's ask_if, is asked.
 set -eu
 ROOT=$(pwd)
 DB="$TMP/ask.db"
@@ -156,3 +157,55 @@ grep -qF "Not an answer to this question: expected one of: municipality," "$TMP/
   || { cat "$TMP/g.out"; exit 1; }
 grep -qF "Not an answer to this question: the line holds a NUL byte" "$TMP/g.out"
 grep -qF "Saved as session 1 (0 answers)" "$TMP/g.out" || { tail "$TMP/g.out"; exit 1; }
+
+# a question read only under `not`: asked, and its answer decides the rule
+mkdir -p "$TMP/notkb"
+cat >"$TMP/notkb/kb.ini" <<'INI'
+[facts session]
+fact = session start
+
+[question steward]
+text = Is there a data steward?
+type = yesno
+
+[rule no-steward]
+when = session start
+when = not answer steward yes
+then = assert need steward
+INI
+printf 'yes\n' | $RUN ask --kb "$TMP/notkb" --db "$TMP/not.db" --script >"$TMP/not-yes.out" 2>&1
+grep -qF "Is there a data steward?" "$TMP/not-yes.out" || { cat "$TMP/not-yes.out"; exit 1; }
+status=0
+$RUN explain --kb "$TMP/notkb" --db "$TMP/not.db" --session 1 'need steward' >/dev/null 2>&1 || status=$?
+[ "$status" -eq 1 ] || { echo "need steward concluded for a steward: exit $status"; exit 1; }
+printf 'no\n' | $RUN ask --kb "$TMP/notkb" --db "$TMP/not.db" --script >"$TMP/not-no.out" 2>&1
+grep -qF "Is there a data steward?" "$TMP/not-no.out"
+$RUN explain --kb "$TMP/notkb" --db "$TMP/not.db" --session 2 'need steward' >/dev/null
+
+# a question no rule reads but whose answer opens another (its ask_if)
+mkdir -p "$TMP/gatekb"
+cat >"$TMP/gatekb/kb.ini" <<'INI'
+[question has_twin]
+text = Do you have a twin?
+type = yesno
+
+[question twin_size]
+text = How many datasets does it hold?
+type = number
+ask_if = answer has_twin yes
+
+[rule big]
+when = answer twin_size ?s
+when = ?s > 10
+then = assert need platform
+INI
+printf 'yes\n20\n' | $RUN ask --kb "$TMP/gatekb" --db "$TMP/gate.db" --script >"$TMP/gate-yes.out" 2>&1
+grep -qF "Do you have a twin?" "$TMP/gate-yes.out" || { cat "$TMP/gate-yes.out"; exit 1; }
+grep -qF "How many datasets does it hold?" "$TMP/gate-yes.out" || { cat "$TMP/gate-yes.out"; exit 1; }
+grep -qF "This advice is saved as session 1" "$TMP/gate-yes.out" || { cat "$TMP/gate-yes.out"; exit 1; }
+$RUN explain --kb "$TMP/gatekb" --db "$TMP/gate.db" --session 1 'need platform' >/dev/null
+printf 'no\n' | $RUN ask --kb "$TMP/gatekb" --db "$TMP/gate.db" --script >"$TMP/gate-no.out" 2>&1
+grep -qF "That was the last question" "$TMP/gate-no.out" || { cat "$TMP/gate-no.out"; exit 1; }
+if grep -qF "How many datasets" "$TMP/gate-no.out"; then
+    echo "twin_size asked without a twin"; exit 1
+fi

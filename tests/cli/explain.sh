@@ -1,6 +1,8 @@
 # explain: the how-tree of a derivation whose rules are known, why a
-# question matters, why a conclusion was not reached (the first failing
-# condition, with what it expected and what it found).
+# question matters (rules reading it under `not` too, the questions whose
+# ask_if reads it, every rule however many), why a conclusion was not
+# reached (the first failing condition, with what it expected and what it
+# found).
 set -eu
 ROOT=$(pwd)
 cat >"$TMP/kb.ini" <<'INI'
@@ -109,6 +111,68 @@ grep -qxF "      can change 'finance' (model.federated.staff -> finance.joint-sh
 if grep -E "can change '(model.signal|situation.evidence|maturity.mean)'" "$TMP/why-ldt.out"; then
     echo "a relation beside the advice shown as a conclusion"; exit 1
 fi
+
+# why a question read under `not`, or only by an ask_if, matters
+mkdir -p "$TMP/gate"
+cat >"$TMP/gate/kb.ini" <<'INI'
+[facts session]
+fact = session start
+
+[question has_twin]
+text = Do you have a twin?
+type = yesno
+
+[question twin_size]
+text = How many datasets does it hold?
+type = number
+ask_if = answer has_twin yes
+
+[question steward]
+text = Is there a data steward?
+type = yesno
+
+[rule no-steward]
+when = session start
+when = not answer steward yes
+then = assert need steward
+
+[rule big]
+when = answer twin_size ?s
+when = ?s > 10
+then = assert need platform
+INI
+printf '[answers a]\nsteward = no\n' >"$TMP/gate.ini"
+G="$RUN explain --kb $TMP/gate $TMP/gate.ini a"
+$G --why steward >"$TMP/why-not.out"
+grep -qxF "1 rule reads it; 1 can still fire with the other answers:" "$TMP/why-not.out" ||
+    { cat "$TMP/why-not.out"; exit 1; }
+grep -qF "[can fire] no-steward (" "$TMP/why-not.out"
+grep -qxF "      reads it under not: 'when = not answer steward yes' (line 19): a matching answer keeps it from firing" \
+    "$TMP/why-not.out" || { cat "$TMP/why-not.out"; exit 1; }
+$G --why has_twin >"$TMP/why-gate.out"
+grep -qxF "No rule reads it, but other questions' ask_if do." "$TMP/why-gate.out" ||
+    { cat "$TMP/why-gate.out"; exit 1; }
+grep -qF "decides whether 1 other question is asked" "$TMP/why-gate.out"
+grep -qF "[can matter] twin_size (" "$TMP/why-gate.out"
+grep -qxF "      ask_if = answer has_twin yes (line 11)" "$TMP/why-gate.out" ||
+    { cat "$TMP/why-gate.out"; exit 1; }
+if grep -qF "No rule reads it: its answer changes nothing" "$TMP/why-gate.out"; then exit 1; fi
+
+# 300 rules reading a question (each twice): all counted once and listed
+{
+    printf '[question q]\ntext = Q?\ntype = yesno\n'
+    i=0
+    while [ "$i" -lt 300 ]; do
+        printf '\n[rule r%d]\nwhen = answer q ?v\nwhen = exists answer q yes\nthen = assert seen r%d\n' "$i" "$i"
+        i=$((i + 1))
+    done
+} >"$TMP/many.ini"
+printf '[answers a]\nq = yes\n' >"$TMP/many-a.ini"
+$RUN explain --kb "$TMP/many.ini" "$TMP/many-a.ini" a --why q >"$TMP/why-many.out"
+grep -qxF "300 rules read it; 300 can still fire with the other answers:" "$TMP/why-many.out" ||
+    { head -n 5 "$TMP/why-many.out"; exit 1; }
+[ "$(grep -c '^  \[can fire\] r[0-9]* (' "$TMP/why-many.out")" -eq 300 ]
+grep -qF "[can fire] r299 (" "$TMP/why-many.out"
 
 # bad input
 status=0; $E metro --why nosuch >/dev/null 2>&1 || status=$?; [ "$status" -eq 65 ]
