@@ -20,6 +20,8 @@ static const char lint_help[] =
     "    rules that can never fire and questions that can never be asked;\n"
     "  - 'not' conditions on a relation nothing asserts (always true);\n"
     "  - labels a 'because' shows ({?var|REL}) that nothing provides;\n"
+    "  - answers a 'because' shows by their option's value ({?var} where\n"
+    "    {?var|QUESTION} shows the option's label);\n"
     "  - questions that no rule and no ask_if reads;\n"
     "  - catalogue entries that nothing refers to;\n"
     "  - rules that can retrigger each other without end;\n"

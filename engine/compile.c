@@ -789,14 +789,21 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
                            const char *s, size_t n)
 {
     eng_engine *e = c->e;
-    btpl parts[256];
+    /* a literal before each {?var}, the {?var}, and a literal at the end */
+    size_t cap = 1;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (s[i] == '{' && s[i + 1] == '?')
+            cap += 2;
+    btpl *parts = eng_arena(e, cap * sizeof *parts);
+    if (!parts)
+        return -1;
     size_t np = 0, lit = 0;
     r->has_because = 1;
     for (size_t i = 0; i <= n; i++) {
         if (i < n && !(s[i] == '{' && i + 1 < n && s[i + 1] == '?'))
             continue;
-        if (i > lit && np < 256)
-            parts[np++] = (btpl){s + lit, i - lit, 0, 0, {0}, 0, 0};
+        if (i > lit)
+            parts[np++] = (btpl){s + lit, i - lit, 0, 0, {0}, 0, 0, 0, 0};
         if (i == n)
             break;
         size_t j = i + 2;
@@ -831,7 +838,7 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
                  name);
             return -1;
         }
-        btpl piece = {NULL, 0, v->slot, v->pos, {0}, 0, 0};
+        btpl piece = {NULL, 0, v->slot, v->pos, {0}, 0, 0, line, col};
         if (bar < j) {
             size_t rl = j - bar - 1;
             int rline, rcol;
@@ -846,22 +853,15 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
             piece.line = rline;
             piece.col = rcol;
         }
-        if (np < 256)
-            parts[np++] = piece;
+        parts[np++] = piece;
         lit = j + 1;
         i = j;
     }
-    r->because = eng_arena(e, (np + 1) * sizeof *r->because);
-    if (!r->because)
-        return -1;
-    for (size_t i = 0; i < np; i++) {
-        r->because[i] = parts[i];
-        if (parts[i].text) {
-            r->because[i].text = eng_arena_str(e, parts[i].text, parts[i].len);
-            if (!r->because[i].text)
-                return -1;
-        }
-    }
+    for (size_t i = 0; i < np; i++)
+        if (parts[i].text &&
+            !(parts[i].text = eng_arena_str(e, parts[i].text, parts[i].len)))
+            return -1;
+    r->because = parts;
     r->nbecause = np;
     return 0;
 }

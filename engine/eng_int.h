@@ -531,6 +531,7 @@ typedef struct btpl {           /* because template piece */
     uint16_t slot, pos;
     eng_value label;                /* {?var|REL}: REL, else type 0 */
     int line, col;                  /* of REL, for lint */
+    int vline, vcol;                /* of the '{', for lint */
 } btpl;
 
 typedef struct level level;

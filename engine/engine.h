@@ -332,9 +332,16 @@ long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
 /* The I-th label a rule's `because` shows ({?var|REL}): its relation REL
  * and its place in the file; 0, or -1 when there are no more (I counts
  * from 0).  What a knowledge base must load for them: facts of REL with
- * three values. */
+ * three values, unless REL names a question (its options' labels). */
 int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,
                    int *col);
+/* The I-th value a rule's `because` shows, {?var} or {?var|REL}: the
+ * condition that binds it, CI (an index for eng_rule_cond), its
+ * place POS in that pattern (0: the relation), REL (type 0 for a bare
+ * {?var}) and the place of the '{' in the file; 0, or -1 when there are
+ * no more. */
+int eng_rule_shown(const eng_rule *r, size_t i, size_t *ci, size_t *pos,
+                   eng_value *rel, int *line, int *col);
 
 /* ----------------------------------------------------------- introspection */
 

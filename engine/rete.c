@@ -1400,6 +1400,22 @@ size_t eng_fact_format(const eng_engine *e, const eng_fact *f, char *buf,
     return o;
 }
 
+/* The label of option V of the question whose id is the symbol QID, or
+ * NULL (no such question, or V is not one of its options). */
+static const char *option_label(const eng_engine *e, eng_value qid, eng_value v)
+{
+    if (qid.type != ENG_SYMBOL || v.type != ENG_SYMBOL)
+        return NULL;
+    size_t qlen, vlen;
+    const char *qs = eng_atom(e, qid.u.atom, &qlen);
+    const char *vs = eng_atom(e, v.u.atom, &vlen);
+    const eng_question *q = smap_get(&e->question_ids, qs, qlen);
+    for (size_t i = 0; q && i < q->nopts; i++)
+        if (q->opts[i].len == vlen && !memcmp(q->opts[i].value, vs, vlen))
+            return q->opts[i].label;
+    return NULL;
+}
+
 size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
                         size_t size)
 {
@@ -1419,14 +1435,21 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
             len = p->len;
         } else if (p->slot < f->nsupport) {
             eng_value v = f->support[p->slot]->v[p->pos];
+            const char *ol = NULL;
             if (p->label.type) {
-                /* {?var|REL}: the label of the oldest fact `REL v LABEL` */
+                /* {?var|REL}: the label of the oldest fact `REL v LABEL`,
+                 * else, when REL is a question, that of its option v */
                 eng_value key[2] = {p->label, v};
                 const eng_fact *lf;
                 if (eng_fact_lookup(e, key, 2, &lf, 1))
                     v = lf->v[2];
+                else
+                    ol = option_label(e, p->label, v);
             }
-            if (v.type == ENG_SYMBOL || v.type == ENG_STRING) {
+            if (ol) {
+                s = ol;
+                len = strlen(ol);
+            } else if (v.type == ENG_SYMBOL || v.type == ENG_STRING) {
                 s = eng_atom(e, v.u.atom, &len);
             } else {
                 len = eng_value_format(e, v, tmp, sizeof tmp);
@@ -1443,6 +1466,28 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
         o += len;
     }
     return o;
+}
+
+int eng_rule_shown(const eng_rule *r, size_t i, size_t *ci, size_t *pos,
+                   eng_value *rel, int *line, int *col)
+{
+    for (size_t k = 0; k < r->nbecause; k++) {
+        const btpl *p = &r->because[k];
+        if (p->text || i--)
+            continue;
+        /* slots are the positive patterns in the order written */
+        size_t c = 0, slot = p->slot;
+        for (; c < r->nconds; c++)
+            if (r->conds[c].kind == CE_PATTERN && !slot--)
+                break;
+        *ci = c;
+        *pos = p->pos;
+        *rel = p->label;
+        *line = p->vline;
+        *col = p->vcol;
+        return 0;
+    }
+    return -1;
 }
 
 int eng_rule_label(const eng_rule *r, size_t i, eng_value *rel, int *line,

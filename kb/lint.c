@@ -31,8 +31,14 @@
  *   warning at the relation.
  *
  * - labels nothing provides: a `because` showing {?var|REL} when nothing
- *   asserts REL of size 3 (`REL NAME LABEL`) shows the bare value; warning
- *   at REL, with the same hint as a read never asserted.
+ *   asserts REL of size 3 (`REL NAME LABEL`) and REL is no question shows
+ *   the bare value; warning at REL, with the same hint as a read never
+ *   asserted.
+ *
+ * - answers shown by their value: a `because` showing {?var}, bare, where
+ *   ?var is bound by `answer Q ?var` for a `one` or `many` question Q,
+ *   shows an option's identifier to the reader; warning at the '{', with
+ *   {?var|Q} (the option's label) as the fix.
  *
  * - questions no rule reads: no rule condition (of any kind) and no ask_if
  *   line has the pattern `answer Q ...` with Q constant; warning at the
@@ -855,8 +861,21 @@ static void check_reads(lint *L)
     }
 }
 
-/* A label a because shows, {?var|REL}, with nothing asserting `REL ? ?`:
- * every sentence shows the value itself. */
+/* The question whose id is the symbol V, or NULL. */
+static const eng_question *question_of(eng_engine *e, eng_value v)
+{
+    char id[256];
+    size_t len;
+    const char *s = v.type == ENG_SYMBOL ? eng_value_text(e, v, &len) : NULL;
+    if (!s || len >= sizeof id)
+        return NULL;
+    memcpy(id, s, len);
+    id[len] = '\0';
+    return eng_question_find(e, id);
+}
+
+/* A label a because shows, {?var|REL}, with nothing asserting `REL ? ?`
+ * and REL no question: every sentence shows the value itself. */
 static void check_labels(lint *L)
 {
     eng_engine *e = L->e;
@@ -866,6 +885,8 @@ static void check_labels(lint *L)
     for (size_t i = 0; i < eng_rule_count(e) && !L->oom; i++) {
         const eng_rule *rl = eng_rule_at(e, i);
         for (size_t l = 0; !eng_rule_label(rl, l, &sym, &line, &col); l++) {
+            if (question_of(e, sym))
+                continue;
             rel *r = rel_get(L->d, sym, 3);
             if (!r) {
                 L->oom = 1;
@@ -877,6 +898,38 @@ static void check_labels(lint *L)
             add(L, ENG_WARNING, rule_path(rl), line, col,
                 "rule '%s' shows labels from '%s' in its because, but nothing asserts it%s: the value itself is shown",
                 eng_rule_name(rl), shape(&r->pub, sh, sizeof sh), hint);
+        }
+    }
+}
+
+/* A bare {?var} in a because bound to the answer of a `one` or `many`
+ * question (`answer Q ?var`, Q constant) shows the option's value, an
+ * identifier such as open_tender, to the people who read the advice;
+ * {?var|Q} shows its label. */
+static void check_shown_answers(lint *L)
+{
+    eng_engine *e = L->e;
+    for (size_t i = 0; i < eng_rule_count(e) && !L->oom; i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        size_t c, pos;
+        eng_value label, v;
+        int line, col;
+        for (size_t k = 0; !eng_rule_shown(rl, k, &c, &pos, &label, &line, &col); k++) {
+            const eng_question *q;
+            size_t len;
+            const char *rn;
+            if (label.type || pos != 2 ||
+                !eng_rule_cond_const(rl, c, 0, &v) || v.type != ENG_SYMBOL ||
+                !(rn = eng_value_text(e, v, &len)) || len != 6 ||
+                memcmp(rn, "answer", 6) ||
+                !eng_rule_cond_const(rl, c, 1, &v) || !(q = question_of(e, v)) ||
+                (eng_question_type(q) != ENG_Q_ONE && eng_question_type(q) != ENG_Q_MANY))
+                continue;
+            const char *ex = NULL;
+            eng_question_option(q, 0, &ex);
+            add(L, ENG_WARNING, rule_path(rl), line, col,
+                "rule '%s' shows an answer to '%s' as the option's value; '|%s' after the variable shows the option's label (such as '%s')",
+                eng_rule_name(rl), eng_question_id(q), eng_question_id(q), ex ? ex : "");
         }
     }
 }
@@ -1836,6 +1889,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_reads(&L);
     if (!L.oom)
         check_labels(&L);
+    if (!L.oom)
+        check_shown_answers(&L);
     if (!L.oom)
         check_questions(&L);
     if (!L.oom)

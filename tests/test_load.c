@@ -439,6 +439,78 @@ static void because_labels(void **state)
     assert_string_equal(buf, "A. ");
 }
 
+/* {?var|Q} with Q a question shows the label of the option the value
+ * names, when no fact `Q value LABEL` does; a fact still comes first, and
+ * a value that is no option of Q, or a Q that is no question, shows the
+ * value itself.  eng_rule_shown says where each shown value comes from. */
+static void because_option_labels(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "[question stage]\ntext = Stage?\ntype = one\n"
+        "option = none : Nothing yet\noption = pilot : A pilot\n"
+        "option = live : In daily use\n"
+        "[facts f]\nfact = stage live \"Live, by a fact\"\n"
+        "[rule r]\n"
+        "when = answer stage ?s\n"
+        "when = other ?o\n"
+        "then = assert seen ?s ?o\n"
+        "because = {?s|stage} ({?s}), {?o|stage}, {?s|nostage}\n");
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "answer stage pilot");
+    fact(e, "other elsewhere");
+    run(e);
+    char buf[128];
+    eng_fact_because(e, tu_find(e, "seen pilot elsewhere"), buf, sizeof buf);
+    assert_string_equal(buf, "A pilot (pilot), elsewhere, pilot");
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "answer stage live");
+    fact(e, "other none");
+    run(e);
+    eng_fact_because(e, tu_find(e, "seen live none"), buf, sizeof buf);
+    assert_string_equal(buf, "Live, by a fact (live), Nothing yet, live");
+
+    const eng_rule *r = eng_rule_find(e, "r");
+    size_t c, pos;
+    eng_value rel;
+    int line, col;
+    assert_int_equal(eng_rule_shown(r, 0, &c, &pos, &rel, &line, &col), 0);
+    assert_int_equal(c, 0);
+    assert_int_equal(pos, 2);
+    assert_int_equal(rel.type, ENG_SYMBOL);
+    assert_int_equal(line, 13);
+    assert_int_equal(col, 11);
+    assert_int_equal(eng_rule_shown(r, 1, &c, &pos, &rel, &line, &col), 0);
+    assert_int_equal(rel.type, 0);
+    assert_int_equal(col, 23);
+    assert_int_equal(eng_rule_shown(r, 2, &c, &pos, &rel, &line, &col), 0);
+    assert_int_equal(c, 1);
+    assert_int_equal(pos, 1);
+    assert_int_equal(eng_rule_shown(r, 3, &c, &pos, &rel, &line, &col), 0);
+    assert_int_equal(eng_rule_shown(r, 4, &c, &pos, &rel, &line, &col), -1);
+}
+
+/* A because shows every value it names, however many (it kept the first
+ * 256 pieces of the sentence and dropped the rest without a word). */
+static void because_many_values(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    char kb[8192];
+    int o = snprintf(kb, sizeof kb, "[rule r]\nwhen = x ?a\nthen = assert y ?a\nbecause =");
+    for (int i = 0; i < 300; i++)
+        o += snprintf(kb + o, sizeof kb - (size_t)o, " %d:{?a}", i);
+    snprintf(kb + o, sizeof kb - (size_t)o, " end\n");
+    load_ok(e, kb);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    fact(e, "x q");
+    run(e);
+    char buf[8192];
+    size_t n = eng_fact_because(e, tu_find(e, "y q"), buf, sizeof buf);
+    assert_true(n < sizeof buf);
+    assert_int_equal(strncmp(buf, "0:q 1:q ", 8), 0);
+    assert_non_null(strstr(buf, " 299:q end"));
+}
+
 /* ------------------------------------------------------------ paths */
 
 static void directory_in_sorted_order(void **state)
@@ -1133,6 +1205,8 @@ int main(void)
         T(comments_and_crlf),
         T(byte_order_mark),
         T(because_labels),
+        T(because_option_labels),
+        T(because_many_values),
         T(directory_in_sorted_order),
         T(directory_duplicate_across_files),
         T(single_file_path),
