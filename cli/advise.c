@@ -322,11 +322,13 @@ static void reasons(out *o, const kb_strs *r, int indent)
 }
 
 /* ", ITEM" for each item of S after the first, " ITEM" for it. */
-static void put_list(out *o, const kb_strs *s)
+/* The items of S after a blank each, separated by SEP: ';' for role
+ * titles, which may hold commas themselves ("Director, CDO or CIO"). */
+static void put_list(out *o, const kb_strs *s, char sep)
 {
     for (size_t j = 0; j < s->n; j++) {
         if (j)
-            put_char(o, ',');
+            put_char(o, sep);
         put_char(o, ' ');
         put_str(o, s->v[j]);
     }
@@ -457,16 +459,18 @@ static void render_text(out *o, const kb_report *r)
         put_long(o, (long)(i + 1), 2);
         put_lit(o, ". ");
         put_str(o, it->title);
+        put_str(o, it->rank <= 1 ? "  [do first]" : it->rank == 2 ? "  [next]"
+                                                                 : "  [when there is room]");
         put_lit(o, "\n      ");
         wrap(o, it->text, 6, 6);
         if (it->who.n) {
             put_lit(o, "      Who:");
-            put_list(o, &it->who);
+            put_list(o, &it->who, ';');
             put_char(o, '\n');
         }
         if (it->units.n) {
             put_lit(o, "      Learn:");
-            put_list(o, &it->units);
+            put_list(o, &it->units, ',');
             put_char(o, '\n');
         }
         if (it->reasons.n) {

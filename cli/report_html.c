@@ -304,11 +304,13 @@ static int is_weak(const kb_report *r, const kb_item *d, double lo)
 }
 
 /* A comma-separated list of S. */
-static void strs(FILE *fp, const kb_strs *s)
+/* SEP between the items: "; " for role titles, which may hold commas
+ * themselves ("Director, CDO or CIO"). */
+static void strs(FILE *fp, const kb_strs *s, const char *sep)
 {
     for (size_t i = 0; i < s->n; i++) {
         if (i)
-            fputs(", ", fp);
+            fputs(sep, fp);
         esc(fp, s->v[i]);
     }
 }
@@ -664,7 +666,7 @@ static void summary(FILE *fp, const kb_report *r, size_t k)
             fputs("</strong>", fp);
             if (it->who.n) {
                 fputs("<span class=\"who\">Who: ", fp);
-                strs(fp, &it->who);
+                strs(fp, &it->who, "; ");
                 fputs("</span>", fp);
             }
             fputs("</li>\n", fp);
@@ -835,12 +837,12 @@ static void advice(FILE *fp, const kb_report *r, size_t k)
             fputs("<dl class=\"meta\">", fp);
             if (it->who.n) {
                 fputs("<dt>Who</dt><dd>", fp);
-                strs(fp, &it->who);
+                strs(fp, &it->who, "; ");
                 fputs("</dd>", fp);
             }
             if (it->units.n) {
                 fputs("<dt>Learn</dt><dd>", fp);
-                strs(fp, &it->units);
+                strs(fp, &it->units, ", ");
                 fputs("</dd>", fp);
             }
             fputs("</dl>\n", fp);

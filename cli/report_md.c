@@ -264,14 +264,17 @@ static void md_items(FILE *fp, const char *heading, const char *none,
 }
 
 /* "label: a, b, c" as a list item, or nothing. */
-static void md_strs(FILE *fp, const char *label, const kb_strs *s)
+/* SEP between the items: "; " for role titles, which may hold commas
+ * themselves ("Director, CDO or CIO"). */
+static void md_strs(FILE *fp, const char *label, const kb_strs *s,
+                    const char *sep)
 {
     if (!s->n)
         return;
     fprintf(fp, "- **%s:** ", label);
     for (size_t i = 0; i < s->n; i++) {
         if (i)
-            fputs(", ", fp);
+            fputs(sep, fp);
         md_text(fp, s->v[i]);
     }
     fputc('\n', fp);
@@ -294,8 +297,8 @@ static void md_advice(FILE *fp, const kb_report *r)
             fputs("\n\n", fp);
         }
         fprintf(fp, "- **Priority:** %ld (%s)\n", it->rank, priority_name(it->rank));
-        md_strs(fp, "Who", &it->who);
-        md_strs(fp, "Learn", &it->units);
+        md_strs(fp, "Who", &it->who, "; ");
+        md_strs(fp, "Learn", &it->units, ", ");
         if (it->reasons.n == 1) {
             fputs("- **Because:** ", fp);
             md_text(fp, it->reasons.v[0]);

@@ -257,6 +257,21 @@ $RUN advise --kb "$TMP/own" "$TMP/bare.ini" >"$TMP/own.txt"
 grep -A1 -F "1. X-1" "$TMP/own.txt" | grep -qxF "        - Every municipality starts with X-1." ||
     fail "own journey: $(cat "$TMP/own.txt")"
 
+# next steps: each with its priority in text; the people who act on it
+# separated by ';' in every format (role titles hold commas: "Director,
+# CDO or CIO"); the option's label, never its identifier, in the reasons
+$RUN advise $KB "$EX" small-town-exploring >"$TMP/st.txt"
+grep -qE '^ +1\. .*  \[do first\]$' "$TMP/st.txt" || fail "no priority: $(grep -m1 ' 1\. ' "$TMP/st.txt")"
+grep -qE '  \[when there is room\]$' "$TMP/st.txt" || fail "no third priority"
+grep -qxF "      Who: Director, CDO or CIO; LDT programme manager" "$TMP/st.txt" ||
+    fail "who: $(grep -m3 'Who:' "$TMP/st.txt")"
+grep -qF "(Exploring the idea)" "$TMP/st.txt" || fail "twin.stage label missing"
+if grep -qE 'open_tender|one_year|open_source|[(]exploring[)]' "$TMP/all.md"; then
+    fail "an option identifier in the advice: $(grep -m1 -E 'open_tender|one_year|open_source' "$TMP/all.md")"
+fi
+grep -qF -- "- **Who:** Director, CDO or CIO; LDT programme manager" "$TMP/all.md" || fail "markdown who"
+grep -qF "<dt>Who</dt><dd>Director, CDO or CIO; LDT programme manager</dd>" "$TMP/all.html" || fail "html who"
+
 # usage
 status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
 [ "$status" -eq 64 ] || fail "--format pdf: exit $status"
