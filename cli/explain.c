@@ -34,7 +34,9 @@ static const char explain_help[] =
     "  --why QUESTION      why the question is asked: the rules that read it,\n"
     "                      whether they can still fire, what they can change\n"
     "  --why-not PATTERN   why a conclusion was not reached: each rule that\n"
-    "                      could reach it and the first condition that fails\n"
+    "                      could reach it and the first condition that fails,\n"
+    "                      then the rules that could have made the fact it\n"
+    "                      needed, two levels down\n"
     "\n"
     "Options:\n"
     "  --kb DIR            the knowledge base (default as for advise)\n"
@@ -264,11 +266,140 @@ static long split_pattern(eng_engine *e, const char *pattern, eng_value *q,
     return n && qconst[0] ? (long)n : -1;
 }
 
+/* The facts a why-not has explained, so that a chain that comes back to
+ * one (or reaches it twice) says so instead of explaining it again. */
+typedef struct seen_facts {
+    char **v;
+    size_t n, cap;
+} seen_facts;
+
+/* 1 when TEXT was seen before; else remembers it and gives 0 (-1 when
+ * out of memory). */
+static int seen_before(seen_facts *s, const char *text)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], text))
+            return 1;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        char **v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n] = strdup(text)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+/* The pattern of N values Q (QC[i] 0: any value) as text, '?' for any. */
+static void pattern_text(eng_engine *e, const eng_value *q, const int *qc,
+                         size_t n, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o + 1 < size; i++) {
+        if (i)
+            buf[o++] = ' ';
+        if (qc[i])
+            o += eng_value_format(e, q[i], buf + o, size - o);
+        else
+            buf[o++] = '?';
+        if (o >= size)
+            o = size - 1;
+        buf[o] = '\0';
+    }
+}
+
+/* How deep why-not follows a missing fact to the rules that could have
+ * made it: the conclusion's rules, then two levels below them. */
+#define WHY_NOT_DEPTH 3
+
+/* Prints, indented by DEPTH, each rule that could assert a fact matching
+ * Q (QN values, QC[i] 0 where any value will do) and the first condition
+ * that fails for it; a condition that needed a fact no rule made is
+ * followed in turn (not for answers, which no rule makes).  Gives the
+ * number of rules listed, or -1 when out of memory. */
+static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
+                          size_t qn, int depth, seen_facts *sf)
+{
+    int ind = 2 + 4 * depth;
+    long nrules = 0;
+    for (size_t i = 0; i < eng_rule_count(e); i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        int can = 0;
+        for (size_t a = 0; a < eng_rule_action_count(r) && !can; a++)
+            can = (eng_rule_action_kind(r, a) == ENG_ACT_ASSERT ||
+                   eng_rule_action_kind(r, a) == ENG_ACT_ADD) &&
+                  could_make(e, r, a, q, qc, qn);
+        if (!can)
+            continue;
+        nrules++;
+        eng_why_not *w = malloc(sizeof *w);
+        if (!w)
+            return -1;
+        eng_rule_why_not(e, r, q, qc, qn, w);
+        printf("\n%*srule %s (%s:%d)\n", ind, "", eng_rule_name(r), eng_rule_path(r),
+               eng_rule_line(r));
+        if (w->result == ENG_WHY_FAILED) {
+            eng_cond_info ci;
+            if (eng_rule_cond(r, w->cond, &ci) == ENG_OK)
+                printf("%*s  fails at 'when = %s' (line %d): %s\n", ind, "", ci.text,
+                       ci.line, w->detail);
+            else
+                printf("%*s  fails: %s\n", ind, "", w->detail);
+        } else if (w->result == ENG_WHY_MATCHED) {
+            printf("%*s  all its conditions hold, but it concluded something else (its\n"
+                   "%*s  values differ from the pattern), or a later rule retracted it\n",
+                   ind, "", ind, "");
+        } else {
+            printf("%*s  can never fire: %s\n", ind, "", w->detail);
+        }
+        char need[1024], rel[64];
+        const eng_fact *holds = NULL;
+        if (w->result == ENG_WHY_FAILED && w->nneed) {
+            pattern_text(e, w->need, w->needconst, w->nneed, need, sizeof need);
+            eng_value_format(e, w->need[0], rel, sizeof rel);
+        }
+        if (w->result != ENG_WHY_FAILED || !w->nneed || !strcmp(rel, "answer") ||
+            (eng_query(e, need, first_match, &holds) > 0 && holds)) {
+            free(w);
+            continue;
+        }
+        int sb = seen_before(sf, need);
+        if (sb < 0) {
+            free(w);
+            return -1;
+        }
+        if (sb) {
+            printf("%*s  '%s' is not concluded (see above)\n", ind, "", need);
+        } else if (depth + 1 >= WHY_NOT_DEPTH) {
+            printf("%*s  '%s' is not concluded either (ask --why-not '%s' to go on)\n",
+                   ind, "", need, need);
+        } else {
+            printf("%*s  '%s' is not concluded either:\n", ind, "", need);
+            long sub = why_not_rules(e, w->need, w->needconst, w->nneed, depth + 1, sf);
+            if (sub < 0) {
+                free(w);
+                return -1;
+            }
+            if (!sub)
+                printf("%*s    no rule asserts a fact of that form: it comes from the\n"
+                       "%*s    knowledge base's facts and catalogue, or nowhere\n",
+                       ind, "", ind, "");
+        }
+        free(w);
+    }
+    return nrules;
+}
+
 static int explain_why_not(eng_engine *e, const char *pattern)
 {
-    eng_value q[64];
-    int qc[64];
-    long qn = split_pattern(e, pattern, q, qc, 64);
+    eng_value q[ENG_WHY_MAX];
+    int qc[ENG_WHY_MAX];
+    long qn = split_pattern(e, pattern, q, qc, ENG_WHY_MAX);
     if (qn < 0) {
         cli_usage("explain: '%s' is not a fact pattern (e.g. 'model primary federated')", pattern);
         return EX_USAGE;
@@ -282,32 +413,17 @@ static int explain_why_not(eng_engine *e, const char *pattern)
         return 0;
     }
     printf("'%s' was not concluded.\n", pattern);
-    size_t nrules = 0;
-    for (size_t i = 0; i < eng_rule_count(e); i++) {
-        const eng_rule *r = eng_rule_at(e, i);
-        int can = 0;
-        for (size_t a = 0; a < eng_rule_action_count(r) && !can; a++)
-            can = (eng_rule_action_kind(r, a) == ENG_ACT_ASSERT ||
-                   eng_rule_action_kind(r, a) == ENG_ACT_ADD) &&
-                  could_make(e, r, a, q, qc, (size_t)qn);
-        if (!can)
-            continue;
-        nrules++;
-        eng_why_not w;
-        eng_rule_why_not(e, r, q, qc, (size_t)qn, &w);
-        printf("\n  rule %s (%s:%d)\n", eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
-        if (w.result == ENG_WHY_FAILED) {
-            eng_cond_info ci;
-            if (eng_rule_cond(r, w.cond, &ci) == ENG_OK)
-                printf("    fails at 'when = %s' (line %d): %s\n", ci.text, ci.line, w.detail);
-            else
-                printf("    fails: %s\n", w.detail);
-        } else if (w.result == ENG_WHY_MATCHED) {
-            printf("    all its conditions hold, but it concluded something else (its\n"
-                   "    values differ from the pattern), or a later rule retracted it\n");
-        } else {
-            printf("    can never fire: %s\n", w.detail);
-        }
+    seen_facts sf = {NULL, 0, 0};
+    char text[1024];
+    pattern_text(e, q, qc, (size_t)qn, text, sizeof text);
+    long nrules = seen_before(&sf, text) < 0 ? -1
+                                             : why_not_rules(e, q, qc, (size_t)qn, 0, &sf);
+    for (size_t i = 0; i < sf.n; i++)
+        free(sf.v[i]);
+    free(sf.v);
+    if (nrules < 0) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 71;
     }
     if (!nrules)
         printf("No rule of the knowledge base asserts a fact of that form.\n");

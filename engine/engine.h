@@ -396,10 +396,21 @@ typedef enum eng_why_result {
     ENG_WHY_NEVER       /* a test that is always false: it can never fire */
 } eng_why_result;
 
+#define ENG_WHY_MAX 64    /* values of a fact in eng_why_not.need */
+
 typedef struct eng_why_not {
     eng_why_result result;
     size_t cond;            /* ENG_WHY_FAILED: the first condition that fails */
     char detail[1024];      /* what it expected and what it found */
+    /* ENG_WHY_FAILED at a pattern (positive or `exists`) that no fact
+     * matches with the values bound before it: the fact it needed, as far
+     * as the network knows it (NNEED values, the relation first; NEEDCONST[i]
+     * 0 where any value would do), to ask why-not of it in turn; else
+     * NNEED is 0.  With several partial matches before the pattern, the
+     * first one's values. */
+    size_t nneed;
+    eng_value need[ENG_WHY_MAX];
+    int needconst[ENG_WHY_MAX];
 } eng_why_not;
 
 /* Fills *OUT for rule R in the current working memory.  With WANT (N

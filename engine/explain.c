@@ -198,8 +198,52 @@ static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
     wput(b, "' does not satisfy the pattern's own constraints");
 }
 
+static size_t count_ok(const node *n, const binds *bs)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < n->nb; k++)
+        for (const tok *t = n->b[k]; t; t = t->bnext)
+            c += (size_t)tok_ok(t, bs);
+    return c;
+}
+
+/* Fills OUT->need with the fact that pattern I of R needed: its
+ * constants, the values BS holds at its slot, and those the partial match
+ * T binds its joined variables to when T is the only one agreeing with BS
+ * (with several, which one to follow is a guess: any value will do). */
+static void needed_fact(const eng_rule *r, size_t i, const tok *t,
+                        const binds *bs, eng_why_not *out)
+{
+    const node *n = r->conds[i].node;
+    const amem *am = n->am;
+    out->nneed = 0;
+    if (am->arity > ENG_WHY_MAX)
+        return;
+    memset(out->needconst, 0, sizeof out->needconst);
+    out->need[0] = am->rel;
+    out->needconst[0] = 1;
+    for (size_t k = 0; k < am->nct; k++)
+        if (am->ct[k].pos < am->arity) {
+            out->need[am->ct[k].pos] = am->ct[k].k;
+            out->needconst[am->ct[k].pos] = 1;
+        }
+    if (count_ok(n, bs) != 1)
+        t = NULL;
+    for (size_t k = 0; t && k < n->nkey; k++)
+        if (n->keys[k].slot < t->n && am->keypos[k] < am->arity) {
+            out->need[am->keypos[k]] = t->facts[n->keys[k].slot]->v[n->keys[k].pos];
+            out->needconst[am->keypos[k]] = 1;
+        }
+    for (size_t k = 0; bs && k < bs->n; k++)
+        if (bs->v[k].slot == n->depth && bs->v[k].pos < am->arity) {
+            out->need[bs->v[k].pos] = bs->v[k].v;
+            out->needconst[bs->v[k].pos] = 1;
+        }
+    out->nneed = am->arity;
+}
+
 static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
-                     const binds *bs)
+                     const binds *bs, eng_why_not *out)
 {
     const cond *c = &r->conds[i];
     const node *n = c->node;
@@ -226,6 +270,7 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
         return;
     }
     if (n->am->count == 0) {
+        needed_fact(r, i, t, bs, out);
         size_t nn = near_facts(e, ce, near, 4);
         if (!nn) {
             char rel[128];
@@ -254,6 +299,7 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
     for (size_t k = 0; t && k < n->am->nb; k++)
         for (const fact_ent *x = n->am->b[k]; x; x = x->bnext) {
             if (n->type == N_JOIN && !fact_ok(x->f, slot, bs)) {
+                needed_fact(r, i, t, bs, out);
                 wput(b, "it expected a fact '%s' with the values of the conclusion asked about (", ce->text);
                 int first = 1;
                 for (size_t q = 0; bs && q < bs->n; q++)
@@ -269,6 +315,7 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
                 return;
             }
             if (!eng_keys_equal(n, t, x->f)) {
+                needed_fact(r, i, t, bs, out);
                 wput(b, "it expected a fact '%s' agreeing with the values bound before (", ce->text);
                 for (size_t q = 0; q < n->nkey; q++) {
                     if (q)
@@ -327,15 +374,6 @@ static void want_binds(const eng_rule *r, const eng_value *want,
     }
 }
 
-static size_t count_ok(const node *n, const binds *bs)
-{
-    size_t c = 0;
-    for (size_t k = 0; k < n->nb; k++)
-        for (const tok *t = n->b[k]; t; t = t->bnext)
-            c += (size_t)tok_ok(t, bs);
-    return c;
-}
-
 static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
                    const int *wantconst, size_t nwant, eng_why_not *out)
 {
@@ -344,6 +382,7 @@ static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
     bs.n = 0;
     out->detail[0] = '\0';
     out->cond = 0;
+    out->nneed = 0;
     if (!r->term) {
         out->result = ENG_WHY_NEVER;
         wput(&b, "a test of this rule is always false");
@@ -367,7 +406,7 @@ static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
         if (!count_ok(next, &bs)) {
             out->result = ENG_WHY_FAILED;
             out->cond = i;
-            diagnose(e, r, i, &b, &bs);
+            diagnose(e, r, i, &b, &bs, out);
             return ENG_OK;
         }
     }

@@ -209,3 +209,67 @@ $RUN explain --kb "$TMP/tags.ini" "$TMP/tags-answers.ini" all --why tags >"$TMP/
 grep -qF "2 rules read it; 2 can still fire with the other answers:" "$TMP/why-tags.out" ||
     { cat "$TMP/why-tags.out"; exit 1; }
 grep -qF "[can fire] first-tag (" "$TMP/why-tags.out" || { cat "$TMP/why-tags.out"; exit 1; }
+
+# why-not follows a missing fact to the rules that could have made it, two
+# levels below the conclusion's rules, each fact once; a fact that no rule
+# makes is said to come from the knowledge base's facts
+mkdir -p "$TMP/chain"
+cat >"$TMP/chain/kb.ini" <<'INI'
+[question q]
+text = Go?
+type = yesno
+
+[facts s]
+fact = session start
+
+[rule make-a]
+when = answer q yes
+then = assert a x
+
+[rule make-b]
+when = a ?v
+then = assert b ?v
+
+[rule make-c]
+when = b ?v
+then = assert c ?v
+
+[rule make-d]
+when = c x
+then = assert d x
+
+[rule make-d-too]
+when = c ?w
+then = assert d ?w
+
+[rule make-g]
+when = session start
+when = kind ?k
+then = assert g ?k
+INI
+printf '[answers r1]\nq = no\n' >"$TMP/chain.ini"
+status=0
+$RUN explain --kb "$TMP/chain" "$TMP/chain.ini" r1 --why-not 'd x' >"$TMP/chain.out" || status=$?
+[ "$status" -eq 1 ] || { echo "why-not d x: exit $status"; exit 1; }
+cat >"$TMP/chain.want" <<'OUT'
+'d x' was not concluded.
+    'c x' is not concluded either:
+      rule make-c (CHAIN:16)
+        'b x' is not concluded either:
+          rule make-b (CHAIN:12)
+            'a x' is not concluded either (ask --why-not 'a x' to go on)
+  rule make-d-too (CHAIN:24)
+    'c x' is not concluded (see above)
+OUT
+sed "s|CHAIN|$TMP/chain/kb.ini|" "$TMP/chain.want" >"$TMP/chain.want2"
+grep -E "not concluded|^ +rule make-[bcd]" "$TMP/chain.out" | grep -v "rule make-d (" >"$TMP/chain.got"
+diff "$TMP/chain.want2" "$TMP/chain.got" || { cat "$TMP/chain.out"; exit 1; }
+# the chain ends at the answer: a rule that needs one is not followed
+$RUN explain --kb "$TMP/chain" "$TMP/chain.ini" r1 --why-not 'b x' >"$TMP/chain-b.out" || true
+grep -qF "rule make-a (" "$TMP/chain-b.out" || { cat "$TMP/chain-b.out"; exit 1; }
+grep -qF "'answer q yes' is not concluded" "$TMP/chain-b.out" && { cat "$TMP/chain-b.out"; exit 1; }
+grep -qF "(the question was not answered)" "$TMP/chain-b.out" ||
+    grep -qF "found no in 'answer q no'" "$TMP/chain-b.out" || { cat "$TMP/chain-b.out"; exit 1; }
+$RUN explain --kb "$TMP/chain" "$TMP/chain.ini" r1 --why-not 'g ?' >"$TMP/chain-g.out" || true
+grep -qF "'kind ?' is not concluded either:" "$TMP/chain-g.out" || { cat "$TMP/chain-g.out"; exit 1; }
+grep -qF "no rule asserts a fact of that form" "$TMP/chain-g.out" || { cat "$TMP/chain-g.out"; exit 1; }
