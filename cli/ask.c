@@ -168,7 +168,7 @@ static int replay(asker *a)
         }
         eng_value vals[ENG_MAX_VALUES];
         size_t nv;
-        char err[700];
+        char err[ENG_ANSWER_ERR_SIZE];
         eng_value ids[3];
         int prc = eng_answer_parse(e, q, a->v[i].value, vals, ENG_MAX_VALUES, &nv, err,
                                    sizeof err);
@@ -483,7 +483,7 @@ static int load_answers(asker *a)
         if (v[i].value) {
             eng_value vals[ENG_MAX_VALUES];
             size_t nv;
-            char err[700];
+            char err[ENG_ANSWER_ERR_SIZE];
             int prc = eng_answer_parse(a->e, q, v[i].value, vals, ENG_MAX_VALUES, &nv, err,
                                        sizeof err);
             if (prc == ENG_ENOMEM) {
@@ -690,7 +690,7 @@ static int loop(asker *a)
         if (ieq(in, "skip")) {
             value = NULL;
         } else {
-            char err[700];
+            char err[ENG_ANSWER_ERR_SIZE];
             rc = normalise(a->e, q, in, &norm, err, sizeof err);
             if (rc == ENG_ENOMEM) {
                 exitc = out_of_memory(a);

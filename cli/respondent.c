@@ -127,7 +127,7 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
             continue;
         eng_value vals[ENG_MAX_VALUES];
         size_t nv;
-        char perr[512];
+        char perr[ENG_ANSWER_ERR_SIZE];
         int prc = eng_answer_parse(e, q, v[i].value, vals, ENG_MAX_VALUES, &nv, perr, sizeof perr);
         if (prc == ENG_ENOMEM) {
             rc = prc;

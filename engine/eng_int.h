@@ -664,6 +664,8 @@ struct eng_engine {
     eng_diag *diags; size_t ndiags, capdiags, nerrors;
     int diag_overflow;
     smap paths;
+    smap files;                 /* device + inode of each KB file read: a
+                                   file is loaded once however it is named */
     /* knowledge base */
     pvec rules, questions, tests, entries;
     smap rule_names, question_names, test_names, fact_names, entry_names;

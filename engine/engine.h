@@ -148,7 +148,10 @@ void eng_free(eng_engine *e);
 int eng_kind_allow(eng_engine *e, const char *kind);
 
 /* Loads PATH: one .ini file, or a directory whose *.ini files (recursively)
- * are read in sorted path order.  Every problem becomes a diagnostic.
+ * are read in sorted path order.  A file this engine has loaded before
+ * (known by device and inode, so under any name: another spelling of the
+ * path, a symbolic or hard link, a file of a directory loaded earlier) is
+ * passed over, not loaded twice.  Every problem becomes a diagnostic.
  * Returns ENG_OK, ENG_EINVAL (some file had errors), ENG_EIO (PATH, or a
  * file in it, could not be read; also a diagnostic), ENG_ENOMEM, or
  * ENG_ESTATE after the first eng_reset. */
@@ -315,7 +318,9 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
 /* Calls FN for every live fact matching PATTERN ("situation score ?s ?n",
  * variables and ? wildcards allowed), in assertion order; FN returns
  * nonzero to stop.  Returns the number of matches seen, or -1 when PATTERN
- * is not a valid pattern (no diagnostic). */
+ * is not a valid pattern (no diagnostic; also when memory runs out).  The
+ * pattern may be as long as a fact: up to ENG_MAX_ARITY terms of any
+ * length. */
 long eng_query(eng_engine *e, const char *pattern,
                int (*fn)(void *ud, const eng_fact *f), void *ud);
 
@@ -451,14 +456,19 @@ int eng_question_line(const eng_question *q);
 int eng_question_askable(const eng_engine *e, const eng_question *q);
 
 /* The most values one answer may have (a `many` answer's options, each
- * counted once): answers files take this many, and so does a caller of
- * eng_answer_parse that passes it as MAX. */
+ * counted once): answers files and [test] scenarios take this many, and so
+ * does a caller of eng_answer_parse that passes it as MAX. */
 #define ENG_MAX_VALUES 256
+
+/* An ERR of this many bytes holds every message of eng_answer_parse whole
+ * (a long list of options is shortened, never the answer found). */
+#define ENG_ANSWER_ERR_SIZE 1024
 
 /* Checks TEXT as an answer to Q and converts it into values (several for a
  * `many` answer, comma-separated).  Options and yes/no are matched without
  * regard to case and surrounding blanks.  On ENG_EINVAL, ERR receives what
- * was expected.  *N receives the number of values (at most MAX). */
+ * was expected (see ENG_ANSWER_ERR_SIZE).  *N receives the number of values
+ * (at most MAX). */
 int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
                      eng_value *vals, size_t max, size_t *n, char *err,
                      size_t errsize);

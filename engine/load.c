@@ -1843,10 +1843,13 @@ static void check_tests(eng_engine *e)
                     bad = 1;
                     continue;
                 }
-                eng_value vals[64];
+                /* as many values as an answers file or `ask` takes, with
+                 * the same error beyond them */
+                eng_value vals[ENG_MAX_VALUES];
                 size_t n;
-                char err[512];
-                int rc = eng_answer_parse(e, q, v, vals, 64, &n, err, sizeof err);
+                char err[ENG_ANSWER_ERR_SIZE];
+                int rc = eng_answer_parse(e, q, v, vals, ENG_MAX_VALUES, &n, err,
+                                          sizeof err);
                 if (rc == ENG_ENOMEM) {
                     e->oom = 1;
                     bad = 1;
@@ -1908,9 +1911,25 @@ static void check_tests(eng_engine *e)
 
 /* ------------------------------------------------------------ files */
 
+/* 1 if the file of ST was read before by this engine, else 0 (and it is
+ * remembered); -1 out of memory.  A file is known by its device and inode,
+ * not by its name: "rules/tests/x.ini", "./rules/tests/x.ini", an absolute
+ * path, a symbolic or hard link are the same file. */
+static int file_seen(eng_engine *e, const struct stat *st)
+{
+    char key[sizeof st->st_dev + sizeof st->st_ino];
+    memcpy(key, &st->st_dev, sizeof st->st_dev);
+    memcpy(key + sizeof st->st_dev, &st->st_ino, sizeof st->st_ino);
+    if (smap_get(&e->files, key, sizeof key))
+        return 1;
+    return smap_put(e, &e->files, key, sizeof key, e) ? -1 : 0;
+}
+
 /* Reads PATH whole, NUL-terminated; files larger than LIMIT bytes are
  * refused, so that a huge input cannot exhaust memory.  One fstat sizes
- * the buffer; a file that grows while it is read is still read whole. */
+ * the buffer; a file that grows while it is read is still read whole.
+ * A file this engine has read before is not read again: ENG_OK with *BUF
+ * NULL. */
 static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
                      size_t limit)
 {
@@ -1926,6 +1945,13 @@ static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
                   strerror(errno));
         close(fd);
         return ENG_EIO;
+    }
+    *buf = NULL;
+    *len = 0;
+    int seen = file_seen(e, &st);
+    if (seen) {
+        close(fd);
+        return seen < 0 ? ENG_ENOMEM : ENG_OK;
     }
     if ((unsigned long long)st.st_size > limit) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
@@ -1989,8 +2015,13 @@ static int load_file(eng_engine *e, const char *path)
     int rc = read_file(e, path, &buf, &len, ENG_MAX_KB_FILE);
     if (rc)
         return rc;
+    /* loaded already (the KB directory holds the file given on the command
+     * line, or it was given twice): its sections would all be duplicates
+     * of themselves */
+    if (!buf)
+        return ENG_OK;
     /* read_file's buffer ends in a NUL: parsed in place, not copied */
-    rc = parse_text_nul(e, path, buf ? buf : "", len);
+    rc = parse_text_nul(e, path, buf, len);
     eng_release(e, buf);
     return rc;
 }
@@ -2247,15 +2278,27 @@ static const char *num_text(double d, char *buf, size_t size)
     return buf;
 }
 
+/* Q's options, comma-separated, into BUF of SIZE bytes (at least 32).  A
+ * list too long for it ends after the last option that fits whole, with
+ * "... (N more)": never with an option cut short, which would read as
+ * another option. */
 static void options_list(const eng_question *q, char *buf, size_t size)
 {
     size_t o = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < q->nopts && o + 1 < size; i++) {
-        int w = snprintf(buf + o, size - o, "%s%s", i ? ", " : "", q->opts[i].value);
-        if (w < 0)
-            break;
-        o += (size_t)w;
+    for (size_t i = 0; i < q->nopts; i++) {
+        const char *sep = i ? ", " : "";
+        size_t need = strlen(sep) + strlen(q->opts[i].value);
+        /* room for the option, and after it (unless it is the last) for
+         * the note of the options left out */
+        if (o + need + (i + 1 < q->nopts ? 24 : 0) >= size) {
+            snprintf(buf + o, size - o, "%s... (%zu more)", sep, q->nopts - i);
+            return;
+        }
+        memcpy(buf + o, sep, strlen(sep));
+        memcpy(buf + o + strlen(sep), q->opts[i].value, need - strlen(sep));
+        o += need;
+        buf[o] = '\0';
     }
 }
 
@@ -2288,6 +2331,9 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
 {
     const char *s = text;
     size_t len = strlen(text);
+    /* the longest message is "expected a comma-separated list of: " with
+     * these options and "; found '...'" with 80 bytes of the answer: well
+     * within ENG_ANSWER_ERR_SIZE */
     char opts[600];
     *n = 0;
     if (errsize)
@@ -2723,7 +2769,7 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
         eng_value vals[ENG_MAX_VALUES];
         uint32_t idx[ENG_MAX_VALUES];
         size_t n;
-        char err[700];
+        char err[ENG_ANSWER_ERR_SIZE];
         int rc = answer_parse(e, q, k->val.p ? k->val.p : "", vals, ENG_MAX_VALUES, &n,
                               err, sizeof err, assert_them, idx);
         if (rc == ENG_ENOMEM) {
@@ -3392,24 +3438,80 @@ const char *eng_test_expect(const eng_test *t, size_t i, int *negate)
     return t->exp[i].text;
 }
 
+/* The facts a failed expectation shows: the first three of those found,
+ * each whole however long, then how many more there are. */
 typedef struct tfound {
     eng_engine *e;
-    char buf[400];
-    size_t o;
+    ebuf buf;
     int n;
 } tfound;
 
 static int collect(void *ud, const eng_fact *f)
 {
     tfound *tf = ud;
-    char tmp[256];
-    eng_fact_format(tf->e, f, tmp, sizeof tmp);
-    if (tf->n < 3 && tf->o + strlen(tmp) + 4 < sizeof tf->buf) {
-        tf->o += (size_t)snprintf(tf->buf + tf->o, sizeof tf->buf - tf->o, "%s%s",
-                                  tf->n ? "; " : "", tmp);
+    if (tf->n < 3) {
+        char tmp[256], *p = tmp;
+        size_t len = eng_fact_format(tf->e, f, tmp, sizeof tmp);
+        if (len >= sizeof tmp && (p = eng_malloc(tf->e, len + 1)))
+            eng_fact_format(tf->e, f, p, len + 1);
+        if (!p) {
+            tf->buf.oom = 1;
+            return 1;
+        }
+        if (tf->n)
+            ebuf_puts(tf->e, &tf->buf, "; ");
+        ebuf_add(tf->e, &tf->buf, p, len);
+        if (p != tmp)
+            eng_release(tf->e, p);
     }
     tf->n++;
     return 0;
+}
+
+/* Ends TF's list with the number of facts it left out. */
+static void found_end(tfound *tf)
+{
+    if (tf->n > 3)
+        ebuf_printf(tf->e, &tf->buf, "; and %d more", tf->n - 3);
+}
+
+/* Into NEAR, the live facts of PATTERN's relation, to help see why it
+ * matched none: those of the pattern's size if there are any, else those
+ * of the smallest size there is.  The relation is taken whole and facts of
+ * any size are looked at. */
+static void near_facts(eng_engine *e, const char *pattern, tfound *near)
+{
+    size_t rl = strcspn(pattern, " \t"), size = 0, best = 0;
+    eng_value rel;
+    for (const char *p = pattern; *p;) {    /* terms, as eng_query counts them */
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        size++;
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+        } else {
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+        }
+    }
+    /* the relation was interned when the pattern was read at load */
+    if (eng_intern(e, pattern, rl, ENG_SYMBOL, &rel)) {
+        near->buf.oom = 1;
+        return;
+    }
+    for (const eng_fact *f = e->lhead; f && best != size; f = f->lnext)
+        if (eng_val_eq(f->v[0], rel) && (!best || f->n == size || f->n < best))
+            best = f->n;
+    for (const eng_fact *f = e->lhead; f && !near->buf.oom; f = f->lnext)
+        if (f->n == best && eng_val_eq(f->v[0], rel))
+            collect(near, f);
+    found_end(near);
 }
 
 int eng_test_run(eng_engine *e, const eng_test *t,
@@ -3430,42 +3532,45 @@ int eng_test_run(eng_engine *e, const eng_test *t,
     if (rc)
         return -rc;
     int pass = 1;
-    for (size_t i = 0; i < t->nexp; i++) {
+    /* the messages hold the pattern and the facts whole, however long */
+    ebuf msg = {0};
+    for (size_t i = 0; i < t->nexp && pass >= 0; i++) {
         const texpect *x = &t->exp[i];
-        tfound tf;
-        memset(&tf, 0, sizeof tf);
-        tf.e = e;
-        long n = eng_query(e, x->text, collect, &tf);
-        char msg[700];
+        tfound tf = {e, {0}, 0};
+        /* the facts found are shown only for an expect_not */
+        long n = eng_query(e, x->text, x->negate ? collect : NULL, &tf);
+        found_end(&tf);
+        msg.len = 0;
         if (!x->negate && n <= 0) {
-            char rel[128];
-            size_t rl = strcspn(x->text, " \t");
-            snprintf(rel, sizeof rel, "%.*s ?", (int)(rl < 100 ? rl : 100), x->text);
-            /* show what there is of the same relation, to help see why */
-            tfound near;
-            memset(&near, 0, sizeof near);
-            near.e = e;
-            for (int k = 0; k < 8 && near.n == 0; k++) {
-                char pat[160];
-                size_t o = (size_t)snprintf(pat, sizeof pat, "%.*s", (int)(rl < 100 ? rl : 100), x->text);
-                for (int j = 0; j < k; j++)
-                    o += (size_t)snprintf(pat + o, sizeof pat - o, " ?");
-                eng_query(e, pat, collect, &near);
+            tfound near = {e, {0}, 0};
+            near_facts(e, x->text, &near);
+            if (near.buf.oom)
+                msg.oom = 1;
+            ebuf_printf(e, &msg, "expected a fact matching '%s', found none", x->text);
+            if (near.n) {
+                ebuf_puts(e, &msg, "; facts of that relation: ");
+                ebuf_add(e, &msg, near.buf.p, near.buf.len);
+            } else {
+                ebuf_puts(e, &msg, " of that relation");
             }
-            snprintf(msg, sizeof msg, "expected a fact matching '%s', found none%s%s",
-                     x->text, near.n ? "; facts of that relation: " : " of that relation",
-                     near.n ? near.buf : "");
+            ebuf_free(e, &near.buf);
             pass = 0;
-            if (fn)
-                fn(ud, t, x->line, msg);
         } else if (x->negate && n > 0) {
-            snprintf(msg, sizeof msg, "expected no fact matching '%s', found %s", x->text,
-                     tf.buf);
+            if (tf.buf.oom)
+                msg.oom = 1;
+            ebuf_printf(e, &msg, "expected no fact matching '%s', found ", x->text);
+            ebuf_add(e, &msg, tf.buf.p, tf.buf.len);
             pass = 0;
-            if (fn)
-                fn(ud, t, x->line, msg);
         }
+        if (tf.buf.oom)
+            msg.oom = 1;
+        ebuf_free(e, &tf.buf);
+        if (msg.oom)
+            pass = -ENG_ENOMEM;     /* no verdict: the message is lost */
+        else if (msg.len && fn)
+            fn(ud, t, x->line, msg.p);
     }
+    ebuf_free(e, &msg);
     return pass;
 }
 
@@ -3506,7 +3611,7 @@ eng_engine *eng_new(const eng_config *cfg)
      * arena (the signature maps are freed at the first reset instead) */
     smap *forever[] = {&e->rule_names, &e->question_names, &e->question_ids,
                        &e->test_names, &e->fact_names, &e->entry_names, &e->kinds,
-                       &e->paths};
+                       &e->paths, &e->files};
     for (size_t i = 0; i < sizeof forever / sizeof *forever; i++)
         forever[i]->arena = 1;
     e->gctx = pcre2_general_context_create(pcre_alloc, pcre_free, e);
@@ -3561,7 +3666,7 @@ void eng_free(eng_engine *e)
         pvec_free(e, vecs[i]);
     smap *maps[] = {&e->rule_names, &e->question_names, &e->question_ids, &e->test_names,
                     &e->fact_names, &e->entry_names, &e->kinds, &e->amems,
-                    &e->nodes, &e->paths};
+                    &e->nodes, &e->paths, &e->files};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         smap_free(e, maps[i]);
     ebuf_free(e, &e->sig);

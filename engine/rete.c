@@ -1534,11 +1534,15 @@ long eng_rule_fired(const eng_rule *r) { return r->fired; }
 
 typedef struct qterm {
     int kind;               /* TERM_CONST, TERM_VAR, TERM_WILD */
-    eng_value k;
-    char name[64];
+    eng_value k;            /* TERM_CONST */
+    const char *name;       /* TERM_VAR: its name in the pattern, after '?' */
+    size_t len;             /*   of NAME */
 } qterm;
 
-/* Splits a query pattern into terms; -1 if it is not one. */
+/* Splits a query pattern into at most MAX terms; -1 if it is not a pattern
+ * (or has more terms: no fact has more than ENG_MAX_ARITY values), or when
+ * memory runs out.  Names and values are taken whole, however long (a
+ * [test] expects a fact with a long string as its pattern reads it). */
 static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
 {
     size_t n = 0;
@@ -1569,19 +1573,24 @@ static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
         if (st[0] == '?' && len == 1) {
             q->kind = TERM_WILD;
         } else if (st[0] == '?') {
-            if (len - 1 >= sizeof q->name)
-                return -1;
             q->kind = TERM_VAR;
-            memcpy(q->name, st + 1, len - 1);
-            q->name[len - 1] = '\0';
+            q->name = st + 1;
+            q->len = len - 1;
         } else {
-            char tmp[1024];
-            if (len >= sizeof tmp)
+            /* eng_value_parse reads a NUL-terminated text: most terms fit
+             * the buffer, a long string is copied */
+            char tmp[1024], *t = tmp;
+            if (len >= sizeof tmp && !(t = eng_strndup(e, st, len)))
                 return -1;
-            memcpy(tmp, st, len);
-            tmp[len] = '\0';
+            if (t == tmp) {
+                memcpy(tmp, st, len);
+                tmp[len] = '\0';
+            }
             q->kind = TERM_CONST;
-            if (eng_value_parse(e, tmp, &q->k))
+            int rc = eng_value_parse(e, t, &q->k);
+            if (t != tmp)
+                eng_release(e, t);
+            if (rc)
                 return -1;
         }
     }
@@ -1599,7 +1608,8 @@ static int qmatch(const qterm *q, size_t n, const eng_fact *f)
             return 0;
         if (q[i].kind == TERM_VAR)
             for (size_t j = 0; j < i; j++)
-                if (q[j].kind == TERM_VAR && !strcmp(q[j].name, q[i].name) &&
+                if (q[j].kind == TERM_VAR && q[j].len == q[i].len &&
+                    !memcmp(q[j].name, q[i].name, q[i].len) &&
                     !eng_val_eq(f->v[j], f->v[i]))
                     return 0;
     }
@@ -1609,8 +1619,9 @@ static int qmatch(const qterm *q, size_t n, const eng_fact *f)
 long eng_query(eng_engine *e, const char *pattern,
                int (*fn)(void *ud, const eng_fact *f), void *ud)
 {
-    qterm q[64];
-    long n = qparse(e, pattern, q, 64);
+    /* as many terms as a fact has values at most */
+    qterm q[ENG_MAX_ARITY];
+    long n = qparse(e, pattern, q, ENG_MAX_ARITY);
     if (n < 0)
         return -1;
     long seen = 0;

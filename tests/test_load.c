@@ -4,8 +4,9 @@
  * over-long lines, bytes that are not UTF-8, lines without '=', indented
  * keys, NUL bytes), directories (sorted order, empty, missing), catalogue
  * entries, questions (types, options, bounds, patterns, ask_if), answers
- * files read with eng_answers_read, and [test] scenarios run with
- * eng_test_run.
+ * files read with eng_answers_read, a file loaded once however it is
+ * named, and [test] scenarios run with eng_test_run (answers of up to
+ * ENG_MAX_VALUES values, expectations matched and reported whole).
  *
  * Files on disk live in a fresh temporary directory per test, removed by
  * the teardown.
@@ -1181,6 +1182,317 @@ static void skip_tests_passes_over_test_sections(void **state)
     eng_free(e);
 }
 
+/* ------------------------------------------------------------ loaded once */
+
+/* A file loaded already is passed over, however it is named: the KB's
+ * rules/tests/x.ini given again on the command line of `test` made every
+ * scenario a duplicate of itself. */
+static void same_file_loaded_once(void **state)
+{
+    fx *f = FX(state);
+    char p[256], q[256];
+    make_dir(f, "kb");
+    make_dir(f, "kb/tests");
+    write_file(f, "kb/rules.ini", "[rule r]\nthen = assert seen\n");
+    write_file(f, "kb/tests/t.ini", "[test t]\nexpect = seen\n");
+    write_file(f, "extra.ini", "[test extra]\nexpect = seen\n");
+    snprintf(p, sizeof p, "%s/kb", f->dir);
+    assert_int_equal(eng_load_path(f->e, p), ENG_OK);
+    /* a directory and a file of it, spelt in other ways */
+    snprintf(p, sizeof p, "%s/kb/tests/", f->dir);
+    assert_int_equal(eng_load_path(f->e, p), ENG_OK);
+    snprintf(p, sizeof p, "%s/kb/./tests/../tests/t.ini", f->dir);
+    assert_int_equal(eng_load_path(f->e, p), ENG_OK);
+    /* a symbolic link and a hard link to the file */
+    snprintf(p, sizeof p, "%s/kb/tests/t.ini", f->dir);
+    snprintf(q, sizeof q, "%s/sym.ini", f->dir);
+    assert_int_equal(symlink(p, q), 0);
+    assert_int_equal(eng_load_path(f->e, q), ENG_OK);
+    snprintf(q, sizeof q, "%s/hard.ini", f->dir);
+    assert_int_equal(link(p, q), 0);
+    assert_int_equal(eng_load_path(f->e, q), ENG_OK);
+    /* a directory holding the knowledge base, both links and one new
+     * file: the new file alone is read */
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_OK);
+    /* and a file given twice */
+    snprintf(p, sizeof p, "%s/extra.ini", f->dir);
+    assert_int_equal(eng_load_path(f->e, p), ENG_OK);
+    if (eng_diag_count(f->e))
+        tu_dump_diags(f->e);
+    assert_int_equal(eng_diag_count(f->e), 0);
+    assert_int_equal(eng_rule_count(f->e), 1);
+    assert_int_equal(eng_test_count(f->e), 2);
+    assert_string_equal(eng_test_name(eng_test_at(f->e, 0)), "t");
+    assert_string_equal(eng_test_name(eng_test_at(f->e, 1)), "extra");
+}
+
+/* Two files defining one test are still an error that names both. */
+static void same_test_in_another_file_is_a_duplicate(void **state)
+{
+    fx *f = FX(state);
+    char kb[256], copy[256], first[256];
+    make_dir(f, "kb");
+    write_file(f, "kb/t.ini", "[rule r]\nthen = assert seen\n[test t]\nexpect = seen\n");
+    snprintf(copy, sizeof copy, "%s", write_file(f, "copy.ini", "\n[test t]\nexpect = seen\n"));
+    snprintf(kb, sizeof kb, "%s/kb", f->dir);
+    assert_int_equal(eng_load_path(f->e, kb), ENG_OK);
+    assert_int_equal(eng_load_path(f->e, copy), ENG_EINVAL);
+    assert_int_equal(eng_error_count(f->e), 1);
+    const eng_diag *d = tu_find_diag(f->e, "duplicate test 't'");
+    assert_non_null(d);
+    assert_string_equal(d->path, copy);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->col, 7);
+    snprintf(first, sizeof first, "(first defined at %s/kb/t.ini:3)", f->dir);
+    assert_non_null(strstr(d->message, first));
+}
+
+/* ------------------------------------------------------------ [test] limits */
+
+/* Appends "oFROM, ..., oTO" to B (of SIZE bytes). */
+static void values_list(char *b, size_t size, int from, int to)
+{
+    size_t o = strlen(b);
+    for (int i = from; i <= to; i++)
+        o += (size_t)snprintf(b + o, size - o, "%so%d", i > from ? ", " : "", i);
+}
+
+/* A `many` question of 300 options o1 ... o300 (lines 1-303) and a rule
+ * that copies each answer (304-306). */
+static char *many_kb(void)
+{
+    size_t size = 16384;
+    char *b = malloc(size);
+    assert_non_null(b);
+    size_t o = (size_t)snprintf(b, size, "[question pick]\ntext = Pick?\ntype = many\n");
+    for (int i = 1; i <= 300; i++)
+        o += (size_t)snprintf(b + o, size - o, "option = o%d\n", i);
+    snprintf(b + o, size - o, "[rule seen]\nwhen = answer pick ?v\nthen = assert picked ?v\n");
+    return b;
+}
+
+/* A [test] answer takes as many values as an answers file or `ask`
+ * (ENG_MAX_VALUES; it took 64), and beyond them gives the same error. */
+static void scenario_answer_takes_max_values(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char *kb = many_kb();
+    write_file(f, "kb.ini", kb);
+    free(kb);
+    char b[4096] = "[test hundred]\nanswer.pick = ";
+    values_list(b, sizeof b, 1, 100);
+    strcat(b, "\nexpect = picked o100\nexpect_not = picked o101\n[test all]\nanswer.pick = ");
+    values_list(b, sizeof b, 1, 256);
+    strcat(b, "\nexpect = picked o1\nexpect = picked o256\n");
+    write_file(f, "tests.ini", b);
+    char kbpath[256], too[256], ans[256];
+    snprintf(kbpath, sizeof kbpath, "%s/kb.ini", f->dir);
+    assert_int_equal(eng_load_path(e, kbpath), ENG_OK);
+    snprintf(kbpath, sizeof kbpath, "%s/tests.ini", f->dir);
+    assert_int_equal(eng_load_path(e, kbpath), ENG_OK);
+    /* 257 values: an error at the value, as in an answers file */
+    strcpy(b, "[test too-many]\nanswer.pick = ");
+    values_list(b, sizeof b, 1, 257);
+    strcat(b, "\nexpect = picked o1\n");
+    snprintf(too, sizeof too, "%s", write_file(f, "too-many.ini", b));
+    assert_int_equal(eng_load_path(e, too), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 1);
+    const eng_diag *d = eng_diag_at(e, 0);
+    assert_string_equal(d->path, too);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->col, 15);
+    assert_string_equal(d->message, "question 'pick': too many values (at most 256)");
+
+    assert_int_equal(eng_test_count(e), 2);
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 0), NULL, NULL), 1);
+    assert_int_equal(tu_count(e, "picked ?"), 100);
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 1), NULL, NULL), 1);
+    assert_int_equal(tu_count(e, "picked ?"), 256);
+
+    strcpy(b, "[answers r]\npick = ");
+    values_list(b, sizeof b, 1, 257);
+    strcat(b, "\n");
+    snprintf(ans, sizeof ans, "%s", write_file(f, "answers.ini", b));
+    eng_answers *a = eng_answers_read(e, ans);
+    assert_non_null(a);
+    assert_false(eng_answers_valid(a, 0));
+    d = tu_find_diag(e, "respondent 'r'");
+    assert_non_null(d);
+    assert_int_equal(d->line, 2);
+    assert_int_equal(d->col, 8);
+    assert_string_equal(d->message,
+                        "respondent 'r', question 'pick': too many values (at most 256)");
+    eng_answers_free(a);
+}
+
+/* An answer that names no option says what it found, whole, after the
+ * options: a long list is shortened after its last whole option (it was
+ * cut in the middle of one, and a [test]'s message before the answer). */
+static void long_options_list_ends_whole(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char *kb = many_kb();
+    char b[20000];
+    snprintf(b, sizeof b, "%s[test bad]\nanswer.pick = o1, bogus\nexpect = picked o1\n", kb);
+    free(kb);
+    const char *p = write_file(f, "kb.ini", b);
+    assert_int_equal(eng_load_path(e, p), ENG_EINVAL);
+    const eng_diag *d = tu_find_diag(e, "question 'pick'");
+    assert_non_null(d);
+    assert_int_equal(d->line, 308);
+    const char *tail = strstr(d->message, " more); found 'bogus'");
+    assert_non_null(tail);
+    assert_string_equal(tail, " more); found 'bogus'");
+    /* "..., oK, ... (N more)": every option is there or counted */
+    const char *dots = strstr(d->message, ", ... (");
+    assert_non_null(dots);
+    const char *last = dots;
+    while (last > d->message && last[-1] != 'o')
+        last--;
+    int k = atoi(last), more = atoi(dots + 7);
+    assert_true(k > 50);
+    assert_int_equal(k + more, 300);
+    assert_non_null(strstr(d->message, "expected a comma-separated list of: o1, o2, o3, "));
+
+    char err[ENG_ANSWER_ERR_SIZE];
+    eng_value vals[ENG_MAX_VALUES];
+    size_t n;
+    assert_int_equal(eng_answer_parse(e, eng_question_find(e, "pick"), "nope", vals,
+                                      ENG_MAX_VALUES, &n, err, sizeof err),
+                     ENG_EINVAL);
+    assert_non_null(strstr(err, " more); found 'nope'"));
+}
+
+typedef struct messages {
+    int n;
+    int lines[8];
+    char *msgs[8];          /* whole, malloc'd */
+} messages;
+
+static void on_message(void *ud, const eng_test *t, int line, const char *message)
+{
+    messages *m = ud;
+    (void)t;
+    if (m->n < 8) {
+        m->lines[m->n] = line;
+        m->msgs[m->n] = strdup(message);
+    }
+    m->n++;
+}
+
+/* Expectations are matched and reported whole: a pattern of 100 terms, a
+ * long string, long variable names (eng_query took 64 terms, strings of
+ * 1023 bytes, names of 63), a long relation and facts of more than 8
+ * values among "facts of that relation", long facts and patterns in the
+ * messages (cut at 256 and 700 bytes). */
+static void scenario_expectations_taken_whole(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    size_t size = 65536, o = 0;
+    char *b = malloc(size), rel[151], var[101], str[2001], str2[1201];
+    assert_non_null(b);
+    memset(rel, 'r', 150);
+    rel[150] = '\0';
+    memset(var, 'v', 100);
+    var[100] = '\0';
+    memset(str, 'x', 2000);
+    str[2000] = '\0';
+    memset(str2, 'y', 1200);
+    str2[1200] = '\0';
+    o += (size_t)snprintf(b + o, size - o, "[facts start]\nfact = wide");        /* 1, 2 */
+    for (int i = 1; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " w%d", i);
+    o += (size_t)snprintf(b + o, size - o, "\nfact = note \"%s\"\n", str);       /* 3 */
+    o += (size_t)snprintf(b + o, size - o, "fact = %s 1 2 3 4 5 6 7 8 9 10\n", rel); /* 4 */
+    o += (size_t)snprintf(b + o, size - o, "[test whole]\nexpect = wide");       /* 5, 6 */
+    for (int i = 1; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " w%d", i);
+    o += (size_t)snprintf(b + o, size - o, "\nexpect = wide ?%s w2", var);       /* 7 */
+    for (int i = 3; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " ?");
+    /* a long name used twice: w1 and w2 differ */
+    o += (size_t)snprintf(b + o, size - o, "\nexpect_not = wide ?%s ?%s", var, var); /* 8 */
+    for (int i = 3; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " ?");
+    o += (size_t)snprintf(b + o, size - o, "\nexpect = note \"%s\"\n", str);     /* 9 */
+    o += (size_t)snprintf(b + o, size - o, "expect = note ?%s\n", var);          /* 10 */
+    o += (size_t)snprintf(b + o, size - o, "expect = %s ? ? ? ? ? ? ? ? ? ?\n", rel); /* 11 */
+    o += (size_t)snprintf(b + o, size - o, "[test failing]\nexpect_not = wide"); /* 12, 13 */
+    for (int i = 1; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " ?");
+    o += (size_t)snprintf(b + o, size - o, "\nexpect_not = note \"%s\"\n", str); /* 14 */
+    o += (size_t)snprintf(b + o, size - o, "expect = %s 1 2\n", rel);            /* 15 */
+    snprintf(b + o, size - o, "expect = note \"%s\"\n", str2);                   /* 16 */
+    const char *p = write_file(f, "t.ini", b);
+    assert_int_equal(eng_load_path(e, p), ENG_OK);
+    assert_int_equal(eng_test_count(e), 2);
+
+    messages m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 0), on_message, &m), 1);
+    assert_int_equal(m.n, 0);
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 1), on_message, &m), 0);
+    assert_int_equal(m.n, 4);
+    /* the facts found, whole */
+    assert_int_equal(m.lines[0], 13);
+    o = (size_t)snprintf(b, size, "found wide");
+    for (int i = 1; i < 100; i++)
+        o += (size_t)snprintf(b + o, size - o, " w%d", i);
+    assert_non_null(strstr(m.msgs[0], b));
+    assert_int_equal(m.lines[1], 14);
+    snprintf(b, size, "expected no fact matching 'note \"%s\"', found note \"%s\"", str, str);
+    assert_string_equal(m.msgs[1], b);
+    /* the relation whole, and its facts of 11 values */
+    assert_int_equal(m.lines[2], 15);
+    snprintf(b, size,
+             "expected a fact matching '%s 1 2', found none; facts of that relation: %s 1 2 3 4 5 6 7 8 9 10",
+             rel, rel);
+    assert_string_equal(m.msgs[2], b);
+    /* a long pattern, and the long fact of that relation */
+    assert_int_equal(m.lines[3], 16);
+    snprintf(b, size,
+             "expected a fact matching 'note \"%s\"', found none; facts of that relation: note \"%s\"",
+             str2, str);
+    assert_string_equal(m.msgs[3], b);
+    for (int i = 0; i < 4; i++)
+        free(m.msgs[i]);
+    free(b);
+}
+
+/* "Facts of that relation" are those of the pattern's size when there are
+ * some, and at most three are shown, with how many more there are. */
+static void scenario_failure_shows_facts_of_the_relation(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e, "[facts start]\n"
+               "fact = score total\n"
+               "fact = score arena 1\n"
+               "fact = score lab 2\n"
+               "fact = score agora 3\n"
+               "fact = score forum 4\n"
+               "fact = score club 5\n"
+               "[test t]\n"                     /* 8 */
+               "expect = score arena 9\n"       /* 9 */
+               "expect_not = score ? ?\n"       /* 10 */
+               "expect = level ?\n");           /* 11 */
+    messages m;
+    memset(&m, 0, sizeof m);
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 0), on_message, &m), 0);
+    assert_int_equal(m.n, 3);
+    assert_string_equal(m.msgs[0],
+                        "expected a fact matching 'score arena 9', found none; facts of that "
+                        "relation: score arena 1; score lab 2; score agora 3; and 2 more");
+    assert_string_equal(m.msgs[1],
+                        "expected no fact matching 'score ? ?', found score arena 1; "
+                        "score lab 2; score agora 3; and 2 more");
+    assert_string_equal(m.msgs[2], "expected a fact matching 'level ?', found none of that relation");
+    for (int i = 0; i < 3; i++)
+        free(m.msgs[i]);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1228,6 +1540,12 @@ int main(void)
         T(load_buffer_status_counts_test_errors),
         T(scenario_test_before_its_questions),
         T(skip_tests_passes_over_test_sections),
+        T(same_file_loaded_once),
+        T(same_test_in_another_file_is_a_duplicate),
+        T(scenario_answer_takes_max_values),
+        T(long_options_list_ends_whole),
+        T(scenario_expectations_taken_whole),
+        T(scenario_failure_shows_facts_of_the_relation),
     };
 #undef T
     return cmocka_run_group_tests_name("load", tests, NULL, NULL);
