@@ -76,14 +76,17 @@ extern const eng_config cli_advice_config;
  * when it is not NULL.  A label for the respondent goes into WHO.  Prints
  * the problems of the respondent's own lines and of the file's, and
  * counts their errors in *ERRORS: a second section with NAME is one, and
- * the first section still runs.  Returns 0 or an exit code. */
+ * the first section still runs.  When the run fails (a runtime error, the
+ * firing limit), a note after the error names the respondent: "... is not
+ * VERB because of the error above" (VERB: "explained", "advised").
+ * Returns 0 or an exit code. */
 int cli_load_answers(kb *k, const char *path, const char *name,
-                     const char *skip, char *who, size_t whosize,
+                     const char *skip, const char *verb, char *who, size_t whosize,
                      size_t *errors);
 /* The same for the saved session ID (a number, or "latest") of the
  * database DB (NULL: the default one). */
 int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
-                     char *who, size_t whosize);
+                     const char *verb, char *who, size_t whosize);
 
 /* Writes the advice of report R as text for people. */
 void cli_report_text(FILE *fp, const kb_report *r, int colour);

@@ -285,7 +285,12 @@ int cmd_facts(int argc, char **argv)
         qsort(order, to - from, sizeof *order, cmp_name);
         for (size_t oi = 0; oi < to - from; oi++) {
             size_t i = order[oi];
+            const char *name = eng_answers_name(ans, i);
+            /* a respondent left out is named, as advise names it */
             if (!eng_answers_valid(ans, i)) {
+                fprintf(stderr, "%s: note: respondent '%s' is left out because of %s\n", pos[1],
+                        name, eng_answers_hidden(ans, i) && !pos[2]
+                                  ? "errors in its answers (not all shown)" : "the errors above");
                 exitc = EX_DATAERR;
                 continue;
             }
@@ -294,14 +299,18 @@ int cmd_facts(int argc, char **argv)
             shown = eng_diag_count(e);
             if (rc) {
                 if (rc == ENG_ENOMEM) {
+                    free(order);
                     exitc = cli_exit(rc);
                     goto done;
                 }
                 if (!exitc)
                     exitc = cli_exit(rc);
+                /* the error printed above names a rule, not the respondent */
+                fprintf(stderr, "%s: note: respondent '%s' is left out because of the error above\n",
+                        pos[1], name);
                 continue;
             }
-            if (collect_facts(e, &out, pos[2] ? NULL : eng_answers_name(ans, i))) {
+            if (collect_facts(e, &out, pos[2] ? NULL : name)) {
                 free(order);
                 exitc = cli_exit(ENG_ENOMEM);
                 goto done;

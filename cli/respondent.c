@@ -13,7 +13,7 @@
 #include "cli.h"
 
 int cli_load_answers(kb *k, const char *path, const char *name,
-                     const char *skip, char *who, size_t whosize,
+                     const char *skip, const char *verb, char *who, size_t whosize,
                      size_t *errors)
 {
     eng_engine *e = kb_engine(k);
@@ -71,6 +71,10 @@ int cli_load_answers(kb *k, const char *path, const char *name,
         cli_diags(e, shown);
         if (rc)
             exitc = cli_exit(rc);
+        /* the error printed above names a rule, not the respondent */
+        if (rc && rc != ENG_ENOMEM)
+            fprintf(stderr, "%s: note: respondent '%s' is not %s because of the error above\n",
+                    path, name, verb);
         snprintf(who, whosize, "%s (from %s)", name, path);
     }
     eng_answers_free(ans);
@@ -78,7 +82,7 @@ int cli_load_answers(kb *k, const char *path, const char *name,
 }
 
 int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
-                     char *who, size_t whosize)
+                     const char *verb, char *who, size_t whosize)
 {
     eng_engine *e = kb_engine(k);
     char dbbuf[4096], err[1024];
@@ -154,6 +158,8 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
         exitc = cli_exit(rc);
     snprintf(who, whosize, "session %lld%s%s%s", si.id, si.respondent[0] ? " (" : "",
              si.respondent, si.respondent[0] ? ")" : "");
+    if (rc && rc != ENG_ENOMEM)
+        fprintf(stderr, PROG ": note: %s is not %s because of the error above\n", who, verb);
 done:
     kb_answers_free(v, n);
     kb_session_info_clear(&si);

@@ -131,3 +131,53 @@ grep -qxF "$(printf '%37s' '')^" "$TMP/d.err" ||
     { echo "the caret is not under '/'"; cat "$TMP/d.err"; exit 1; }
 [ "$(grep -c '^== ' "$TMP/d.out")" -eq 2 ] && grep -qxF '== ok ==' "$TMP/d.out" &&
     grep -qxF '== two ==' "$TMP/d.out" || { echo "the others were not advised"; cat "$TMP/d.out"; exit 1; }
+
+# facts and explain name the respondent a runtime error leaves out the
+# same way (exit 70); facts goes on with the others, and so does the note
+# for a respondent with invalid answers.
+status=0
+$RUN facts "$TMP/divide.ini" "$TMP/divide-answers.ini" >"$TMP/f.out" 2>"$TMP/f.err" || status=$?
+[ "$status" -eq 70 ] || { echo "facts: exit $status, expected 70"; cat "$TMP/f.err"; exit 1; }
+grep -qF "divide.ini:7:37: error: in rule 'ratio': division by zero" "$TMP/f.err" ||
+    { cat "$TMP/f.err"; exit 1; }
+grep -qxF "$TMP/divide-answers.ini: note: respondent 'zero' is left out because of the error above" \
+    "$TMP/f.err" || { echo "facts: no note naming the respondent"; cat "$TMP/f.err"; exit 1; }
+[ "$(grep -c 'left out' "$TMP/f.err")" -eq 1 ] || { cat "$TMP/f.err"; exit 1; }
+grep -q '^ok ' "$TMP/f.out" && grep -q '^two ' "$TMP/f.out" && ! grep -q '^zero ' "$TMP/f.out" ||
+    { echo "facts: the others were not run"; cat "$TMP/f.out"; exit 1; }
+status=0
+$RUN facts "$TMP/divide.ini" "$TMP/divide-answers.ini" zero >"$TMP/f.out" 2>"$TMP/f.err" || status=$?
+[ "$status" -eq 70 ] && [ ! -s "$TMP/f.out" ] ||
+    { echo "facts zero: exit $status, expected 70 and no output"; cat "$TMP/f.err"; exit 1; }
+grep -qxF "$TMP/divide-answers.ini: note: respondent 'zero' is left out because of the error above" \
+    "$TMP/f.err" || { echo "facts zero: no note"; cat "$TMP/f.err"; exit 1; }
+printf '[answers fine]\nn = 1\n\n[answers wrong]\nn = many\n' >"$TMP/divide-bad.ini"
+status=0
+$RUN facts "$TMP/divide.ini" "$TMP/divide-bad.ini" >"$TMP/f.out" 2>"$TMP/f.err" || status=$?
+[ "$status" -eq 65 ] || { echo "facts: exit $status, expected 65"; cat "$TMP/f.err"; exit 1; }
+grep -qxF "$TMP/divide-bad.ini: note: respondent 'wrong' is left out because of the errors above" \
+    "$TMP/f.err" || { echo "facts: no note for the invalid respondent"; cat "$TMP/f.err"; exit 1; }
+for q in "größe ? ?" "--why-not=größe ? 3"; do
+    status=0
+    $RUN explain --kb "$TMP/divide.ini" "$TMP/divide-answers.ini" zero "$q" \
+        >"$TMP/x.out" 2>"$TMP/x.err" || status=$?
+    [ "$status" -eq 70 ] || { echo "explain $q: exit $status, expected 70"; cat "$TMP/x.err"; exit 1; }
+    grep -qF "in rule 'ratio': division by zero" "$TMP/x.err" || { cat "$TMP/x.err"; exit 1; }
+    grep -qxF "$TMP/divide-answers.ini: note: respondent 'zero' is not explained because of the error above" \
+        "$TMP/x.err" || { echo "explain $q: no note naming the respondent"; cat "$TMP/x.err"; exit 1; }
+done
+# the same from a saved session (explain --session, sessions show --format)
+printf '0\n' | $RUN ask --kb "$TMP/divide.ini" --db "$TMP/divide.db" --script --respondent zed \
+    >/dev/null 2>&1 || true
+session_note() {
+    verb=$1
+    shift
+    status=0
+    "$@" >"$TMP/x.out" 2>"$TMP/x.err" || status=$?
+    [ "$status" -eq 70 ] || { echo "$*: exit $status, expected 70"; cat "$TMP/x.err"; exit 1; }
+    grep -qF "in rule 'ratio': division by zero" "$TMP/x.err" || { cat "$TMP/x.err"; exit 1; }
+    grep -qxF "ldt-advisor: note: session 1 (zed) is not $verb because of the error above" \
+        "$TMP/x.err" || { echo "$*: no note naming the session"; cat "$TMP/x.err"; exit 1; }
+}
+session_note explained $RUN explain --kb "$TMP/divide.ini" --db "$TMP/divide.db" --session latest 'größe ? ?'
+session_note advised $RUN sessions --kb "$TMP/divide.ini" --db "$TMP/divide.db" show latest --format json
