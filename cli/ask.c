@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -42,7 +43,8 @@ static const char ask_help[] =
     "  --kb DIR            the knowledge base (default as for advise)\n"
     "  --db PATH           the sessions database (default $LDT_ADVISOR_DB, else\n"
     "                      $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db)\n"
-    "  --resume [ID]       continue the latest session, or session ID\n"
+    "  --resume [ID]       continue session ID (a number from 'sessions list'),\n"
+    "                      or without ID (or with 'latest') the latest one\n"
     "  --respondent NAME   a label for a new session (e.g. the city's name)\n"
     "  --script            read the answers from standard input even when it\n"
     "                      is not a terminal (for scripts and tests)\n"
@@ -503,28 +505,20 @@ static int load_answers(asker *a)
     return rc;
 }
 
-static int resume_or_start(asker *a, const char *dbpath, int resume,
-                           const char *resume_id, const char *respondent)
+/* Resumes session ID (0: the latest) when RESUME, else starts one. */
+static int resume_or_start(asker *a, const char *dbpath, int resume, long long id,
+                           const char *respondent)
 {
     if (resume) {
-        long long id = 0;
-        if (resume_id) {
-            char *end;
-            id = strtoll(resume_id, &end, 10);
-            if (*end || id <= 0) {
-                cli_usage("ask: --resume takes a session number, not '%s'", resume_id);
-                return EX_USAGE;
-            }
-        }
         kb_session_info si;
         memset(&si, 0, sizeof si);
         int rc = kb_store_session_get(a->st, id, &si, a->err, sizeof a->err);
         if (rc == ENG_EINVAL) {
             if (id)
-                fprintf(stderr, PROG ": no session %lld in %s (see '" PROG " sessions list')\n",
-                        id, dbpath);
+                cli_no_session(dbpath, id);
             else
-                fprintf(stderr, PROG ": there is no session to resume in %s\n", dbpath);
+                fprintf(stderr, PROG ": there are no sessions in %s, so none to resume ('" PROG
+                        " ask' without --resume starts one)\n", dbpath);
             return EX_NOINPUT;
         }
         if (rc) {
@@ -756,10 +750,20 @@ int cmd_ask(int argc, char **argv)
         } else if (!strcmp(opt, "--watch")) {
             if (cli_watch_parse("ask", val, &watch))
                 return EX_USAGE;
+        } else if (resume && !resume_id && isdigit((unsigned char)opt[1]) &&
+                   !strcmp(argv[args.i - 1], "--resume")) {
+            /* "--resume -1": a session number gone wrong, not an option */
+            cli_usage("ask: --resume takes a session number or 'latest', not '%s'", argv[args.i]);
+            return EX_USAGE;
         } else {
             cli_usage("ask: unknown option '%s'", opt);
             return EX_USAGE;
         }
+    }
+    long long resume_from = 0;      /* 0: the latest session */
+    if (resume_id && cli_session_id(resume_id, &resume_from)) {
+        cli_usage("ask: --resume takes a session number or 'latest', not '%s'", resume_id);
+        return EX_USAGE;
     }
     if (!script && !isatty(STDIN_FILENO)) {
         fprintf(stderr, PROG ": ask: standard input is not a terminal, so nobody can answer.\n"
@@ -799,6 +803,14 @@ int cmd_ask(int argc, char **argv)
         exitc = EX_USAGE;
         goto done;
     }
+    struct stat sb;
+    if (resume && stat(dbpath, &sb) && errno == ENOENT) {
+        /* nothing to resume: the database is not made for that */
+        fprintf(stderr, PROG ": no sessions database at %s, so no session to resume ('" PROG
+                " ask' without --resume starts one there)\n", dbpath);
+        exitc = EX_NOINPUT;
+        goto done;
+    }
     a.st = kb_store_open(dbpath, a.err, sizeof a.err);
     if (!a.st) {
         exitc = errno == ENOMEM ? EX_OSERR : EX_IOERR;
@@ -814,7 +826,7 @@ int cmd_ask(int argc, char **argv)
         exitc = EX_IOERR;
         goto done;
     }
-    exitc = resume_or_start(&a, dbpath, resume, resume_id, respondent);
+    exitc = resume_or_start(&a, dbpath, resume, resume_from, respondent);
     if (exitc)
         goto done;
     cli_watch w;

@@ -37,6 +37,14 @@ int cli_flush_stdout(void);
  * missing or cannot be opened (not ours, damaged, newer), EX_OSERR when
  * memory ran out.  The caller closes *ST with kb_store_close. */
 int cli_store_open_existing(const char *path, kb_store **st);
+/* Parses a session ID as every command takes it: "latest" (*ID = 0) or
+ * a positive decimal number, digits only (no sign, blanks or hexadecimal;
+ * one too big for a long long is no ID either).  0, or -1 when S is
+ * neither (the caller says so). */
+int cli_session_id(const char *s, long long *id);
+/* Says on stderr that the database PATH has no session ID, or, for ID 0
+ * ("latest"), that it has no sessions at all. */
+void cli_no_session(const char *path, long long id);
 /* Prints "ldt-advisor: MESSAGE" and a pointer to --help on stderr. */
 void cli_usage(const char *fmt, ...)
 #if defined(__GNUC__)

@@ -87,13 +87,9 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     eng_engine *e = kb_engine(k);
     char dbbuf[4096], err[1024];
     long long sid = 0;
-    if (strcmp(id, "latest")) {
-        char *end;
-        sid = strtoll(id, &end, 10);
-        if (*end || sid <= 0) {
-            cli_usage("--session takes a session number or 'latest', not '%s'", id);
-            return EX_USAGE;
-        }
+    if (cli_session_id(id, &sid)) {
+        cli_usage("--session takes a session number or 'latest', not '%s'", id);
+        return EX_USAGE;
     }
     const char *path = db ? db : kb_store_default_path(dbbuf, sizeof dbbuf);
     if (!path) {
@@ -112,7 +108,7 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     int exitc = 0;
     int rc = kb_store_session_get(st, sid, &si, err, sizeof err);
     if (rc == ENG_EINVAL) {
-        fprintf(stderr, PROG ": no session %s in %s (see '" PROG " sessions list')\n", id, path);
+        cli_no_session(path, sid);
         exitc = EX_DATAERR;
         goto done;
     }

@@ -8,6 +8,7 @@
  * be opened (not ours, damaged, newer); 71 out of memory; 74 the database
  * failed while in use, or the output could not be written.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,19 +147,11 @@ static int open_store(ctx *c, int missing_ok)
 /* Parses a session ID: a positive number, or "latest" (0). */
 static int parse_id(const char *s, long long *id)
 {
-    if (!strcmp(s, "latest")) {
-        *id = 0;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v <= 0 || s[0] == '+' || s[0] == ' ') {
+    if (cli_session_id(s, id)) {
         cli_usage("sessions: '%s' is not a session ID (a number from '" PROG
                   " sessions list', or 'latest')", s);
         return EX_USAGE;
     }
-    *id = v;
     return 0;
 }
 
@@ -166,6 +159,10 @@ static int parse_id(const char *s, long long *id)
 static int get_session(ctx *c, long long id, kb_session_info *si)
 {
     int rc = kb_store_session_get(c->st, id, si, c->err, sizeof c->err);
+    if (rc == ENG_EINVAL) {
+        cli_no_session(c->path, id);
+        return EX_DATAERR;
+    }
     return rc ? store_fail(c, rc) : 0;
 }
 
@@ -780,6 +777,7 @@ int cmd_sessions(int argc, char **argv)
     static const char *const with_value[] = {"--db", "-o", "--output", "--format", "--kb", NULL};
     cli_args a = {argc, argv, 0, 0, "sessions", with_value};
     const char *db = NULL, *out = NULL, *opt, *val, *pos[4], *kbdir = NULL;
+    long long ids[2] = {0, 0};
     int fmt = -1;
     size_t npos = 0;
     int r;
@@ -814,6 +812,10 @@ int cmd_sessions(int argc, char **argv)
             }
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
+        } else if (isdigit((unsigned char)opt[1])) {
+            /* "-1": a session ID gone wrong, not an option */
+            parse_id(a.argv[a.i], &ids[0]);
+            return EX_USAGE;
         } else {
             cli_usage("sessions: unknown option '%s'", opt);
             return EX_USAGE;
@@ -851,7 +853,6 @@ int cmd_sessions(int argc, char **argv)
         cli_usage("sessions %s: --format is for show", sub);
         return EX_USAGE;
     }
-    long long ids[2] = {0, 0};
     for (size_t i = 0; i < want; i++)
         if (parse_id(pos[1 + i], &ids[i]))
             return EX_USAGE;

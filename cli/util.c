@@ -286,6 +286,33 @@ int cli_store_open_existing(const char *path, kb_store **st)
     return 0;
 }
 
+int cli_session_id(const char *s, long long *id)
+{
+    *id = 0;
+    if (!strcmp(s, "latest"))
+        return 0;
+    /* digits only: no sign, no blanks, no hexadecimal, nothing after */
+    if (!*s || strspn(s, "0123456789") != strlen(s))
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v <= 0)
+        return -1;
+    *id = v;
+    return 0;
+}
+
+void cli_no_session(const char *path, long long id)
+{
+    if (id)
+        fprintf(stderr, PROG ": no session %lld in %s (see '" PROG " sessions list')\n", id,
+                path);
+    else
+        fprintf(stderr, PROG ": there are no sessions in %s, so none is the latest ('" PROG
+                " ask' saves sessions there)\n", path);
+}
+
 void cli_usage(const char *fmt, ...)
 {
     va_list ap;
