@@ -740,6 +740,10 @@ int cmd_ask(int argc, char **argv)
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
         } else if (!strcmp(opt, "--db")) {
+            if (!*val) {
+                cli_usage("ask: --db needs a file name");
+                return EX_USAGE;
+            }
             db = val;
         } else if (!strcmp(opt, "--respondent")) {
             respondent = val;

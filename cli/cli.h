@@ -32,11 +32,15 @@ int cli_exit(int status);
  * closed pipe).  0, or EX_IOERR after saying so on stderr. */
 int cli_flush_stdout(void);
 /* Opens the existing sessions database PATH for a command that only reads
- * it: a missing database is not created.  0 with *ST set, or an exit
- * status after saying why (with *ST NULL): EX_NOINPUT when the database is
- * missing or cannot be opened (not ours, damaged, newer), EX_OSERR when
- * memory ran out.  The caller closes *ST with kb_store_close. */
+ * it: a missing database is not created, nor an empty file made one.  0
+ * with *ST set, or an exit status after saying why (with *ST NULL):
+ * EX_NOINPUT when the database is missing or empty or cannot be opened
+ * (not ours, damaged, newer, not a regular file), EX_OSERR when memory ran
+ * out.  The caller closes *ST with kb_store_close. */
 int cli_store_open_existing(const char *path, kb_store **st);
+/* 1 when there is no sessions database at PATH to read: no file, or an
+ * empty one (which kb_store_open would make into a database). */
+int cli_store_empty(const char *path);
 /* Parses a session ID as every command takes it: "latest" (*ID = 0) or
  * a positive decimal number, digits only (no sign, blanks or hexadecimal;
  * one too big for a long long is no ID either).  0, or -1 when S is

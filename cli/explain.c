@@ -738,6 +738,10 @@ int cmd_explain(int argc, char **argv)
         } else if (!strcmp(opt, "--session")) {
             session = val;
         } else if (!strcmp(opt, "--db")) {
+            if (!*val) {
+                cli_usage("explain: --db needs a file name");
+                return EX_USAGE;
+            }
             db = val;
         } else {
             cli_usage("explain: unknown option '%s'", opt);

@@ -356,6 +356,10 @@ int cmd_graph(int argc, char **argv)
             fputs(graph_help, stdout);
             return 0;
         } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
+            if (!*val) {
+                cli_usage("graph: %s needs a file name", opt);
+                return EX_USAGE;
+            }
             outpath = val;
         } else {
             cli_usage("graph: unknown option '%s'", opt);

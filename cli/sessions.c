@@ -5,11 +5,13 @@
  *
  * Exit status: 0; 64 usage; 65 no such session, or an answer that an
  * answers file cannot hold (export); 66 the database is missing or cannot
- * be opened (not ours, damaged, newer); 71 out of memory; 74 the database
- * failed while in use, or the output could not be written.
+ * be opened (not ours, damaged, newer); 71 out of memory; 73 the output
+ * file (-o) cannot be created, or is the database; 74 the database failed
+ * while in use, or the output could not be written.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,6 @@ static const char sessions_help[] =
     "                        without --format: the answers and the conclusions\n"
     "                        saved with their derivations; with --format text,\n"
     "                        markdown, html or json: the advice as a report\n"
-    "  show ID               a session's answers and its conclusions with their\n"
-    "                        derivations\n"
     "  export ID [-o FILE]   the answers as an answers file that '" PROG " advise'\n"
     "                        reads (skipped questions are left out)\n"
     "  compare ID1 ID2       how the answers and the conclusions of two sessions\n"
@@ -45,13 +45,17 @@ static const char sessions_help[] =
     "  --db PATH             the database (default: $LDT_ADVISOR_DB, else\n"
     "                        $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db, else\n"
     "                        ~/.local/share/ldt-advisor/ldt-advisor.db)\n"
-    "  -o, --output FILE     export: write FILE (replaced in one step) instead of\n"
-    "                        standard output\n"
+    "  -o, --output FILE     export, show --format: write FILE (replaced in one\n"
+    "                        step; through a link to the file it names) instead\n"
+    "                        of standard output\n"
+    "  --kb DIR              show --format: the knowledge base the answers are run\n"
+    "                        under (default as for advise)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 64 usage; 65 no such session, or an answer that an\n"
     "answers file cannot hold; 66 the database is missing or unusable; 71 out of\n"
-    "memory; 74 the database failed, or the output could not be written.\n";
+    "memory; 73 the output file cannot be created (or is the database); 74 the\n"
+    "database failed, or the output could not be written.\n";
 
 /* ------------------------------------------------------------ printing */
 
@@ -133,13 +137,12 @@ static int store_fail(ctx *c, int rc)
     }
 }
 
-/* Opens the database; a missing one is not created.  0, or an exit
- * status after saying why (MISSING_OK: *C->st stays NULL and 0 is
- * returned when there is no database yet). */
+/* Opens the database; a missing one is not created, nor an empty file
+ * written.  0, or an exit status after saying why (MISSING_OK: *C->st
+ * stays NULL and 0 is returned when there is no database yet). */
 static int open_store(ctx *c, int missing_ok)
 {
-    struct stat sb;
-    if (missing_ok && stat(c->path, &sb) && errno == ENOENT)
+    if (missing_ok && cli_store_empty(c->path))
         return 0;
     return cli_store_open_existing(c->path, &c->st);
 }
@@ -434,58 +437,6 @@ static void write_export(FILE *fp, const kb_session_info *si, const char *label,
             write_answer(fp, a[i].question, a[i].value, 0);
 }
 
-/* Writes the export into FILE through a temporary file in its directory
- * and a rename, so that FILE is the old one or the whole new one. */
-static int write_atomic(const char *file, const kb_session_info *si, const char *label,
-                        const kb_answer *a, size_t n)
-{
-    size_t len = strlen(file);
-    char *tmp = malloc(len + 16);
-    if (!tmp) {
-        fprintf(stderr, PROG ": out of memory\n");
-        return EX_OSERR;
-    }
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", file);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(errno));
-        free(tmp);
-        return EX_IOERR;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    struct stat sb;
-    /* an existing file keeps its permissions; a new one gets the usual */
-    fchmod(fd, stat(file, &sb) == 0 ? (sb.st_mode & 07777) : (0666 & ~mask));
-    FILE *fp = fdopen(fd, "w");
-    if (!fp) {
-        close(fd);
-        unlink(tmp);
-        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(errno));
-        free(tmp);
-        return EX_IOERR;
-    }
-    write_export(fp, si, label, a, n);
-    int bad = fflush(fp) || ferror(fp) || fsync(fileno(fp));
-    int saved = errno;
-    if (fclose(fp) && !bad) {
-        bad = 1;
-        saved = errno;
-    }
-    if (!bad && rename(tmp, file)) {
-        bad = 1;
-        saved = errno;
-    }
-    if (bad) {
-        unlink(tmp);
-        fprintf(stderr, PROG ": cannot write %s: %s\n", file, strerror(saved));
-        free(tmp);
-        return EX_IOERR;
-    }
-    free(tmp);
-    return 0;
-}
-
 static int do_export(ctx *c, long long id, const char *out)
 {
     int x = open_store(c, 0);
@@ -529,11 +480,13 @@ static int do_export(ctx *c, long long id, const char *out)
             }
             name = label;
         }
-        if (out) {
-            x = write_atomic(out, &si, name, a, n);
-        } else {
-            write_export(stdout, &si, name, a, n);
-            x = cli_flush_stdout();
+        /* a file is replaced in one step (the old one or the whole new
+         * one), written through a link, never put in place of a device */
+        cli_output o;
+        x = cli_output_open(&o, out);
+        if (!x) {
+            write_export(o.fp, &si, name, a, n);
+            x = cli_output_close(&o, 1);
         }
     }
     kb_session_info_clear(&si);
@@ -724,6 +677,48 @@ static int do_delete(ctx *c, long long id)
     return cli_flush_stdout();
 }
 
+/* The directory of PATH (".", or "/") into DIR, and where its last part
+ * starts. */
+static const char *split_path(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+    return slash ? slash + 1 : path;
+}
+
+/* 1 when writing FILE would write over the database DB or one of the
+ * files SQLite keeps beside it, DB-wal (the write-ahead log: answers not
+ * yet copied into the database), DB-shm and DB-journal, also before they
+ * exist: the same file, also through a link, or the same name in the same
+ * directory. */
+static int is_database(const char *file, const char *db)
+{
+    static const char *const companion[] = {"", "-wal", "-shm", "-journal"};
+    struct stat sf, sd;
+    /* a longer name is none the system opens (ENAMETOOLONG) */
+    char name[PATH_MAX + 16], fdir[PATH_MAX], ddir[PATH_MAX];
+    int exists = !stat(file, &sf);
+    const char *fbase = split_path(file, fdir, sizeof fdir);
+    const char *dbase = split_path(db, ddir, sizeof ddir);
+    struct stat sfd, sdd;
+    int same_dir = !stat(fdir, &sfd) && !stat(ddir, &sdd) && sfd.st_dev == sdd.st_dev &&
+                   sfd.st_ino == sdd.st_ino;
+    for (size_t i = 0; i < sizeof companion / sizeof *companion; i++) {
+        snprintf(name, sizeof name, "%s%s", db, companion[i]);
+        if (exists && !stat(name, &sd) && sd.st_dev == sf.st_dev && sd.st_ino == sf.st_ino)
+            return 1;
+        size_t bl = strlen(dbase);
+        if (same_dir && !strncmp(fbase, dbase, bl) && !strcmp(fbase + bl, companion[i]))
+            return 1;
+    }
+    return 0;
+}
+
 /* `show --format`: the session's advice as a report, replayed from its
  * answers under the knowledge base (as a fresh run). */
 static int show_report(const char *db, const char *id, const char *kbdir,
@@ -865,6 +860,12 @@ int cmd_sessions(int argc, char **argv)
         fprintf(stderr, PROG ": no home directory to keep the sessions database in; "
                         "give one with --db PATH or $LDT_ADVISOR_DB\n");
         return EX_USAGE;
+    }
+    if (out && strcmp(out, "-") && is_database(out, c.path)) {
+        fprintf(stderr, PROG ": cannot write '%s': it would replace the sessions database "
+                "%s (or a file SQLite keeps beside it); choose another file with -o\n", out,
+                c.path);
+        return EX_CANTCREAT;
     }
     int x;
     if (!strcmp(sub, "list"))

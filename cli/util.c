@@ -4,6 +4,7 @@
  * the knowledge base.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,21 @@ int cli_flush_stdout(void)
     return 0;
 }
 
+int cli_store_empty(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb))
+        return errno == ENOENT;
+    if (!S_ISREG(sb.st_mode) || sb.st_size)
+        return 0;
+    /* an empty file with a write-ahead log is a database whose sessions
+     * are all in the log: SQLite reads them (PATH is shorter than
+     * PATH_MAX, since stat took it) */
+    char wal[PATH_MAX + 8];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    return stat(wal, &sb) ? errno == ENOENT : sb.st_size == 0;
+}
+
 int cli_store_open_existing(const char *path, kb_store **st)
 {
     struct stat sb;
@@ -275,6 +291,13 @@ int cli_store_open_existing(const char *path, kb_store **st)
         fprintf(stderr,
                 PROG ": no sessions database at %s ('" PROG " ask' saves sessions there); "
                 "choose another with --db\n", path);
+        return EX_NOINPUT;
+    }
+    /* nor would it write a database into an empty file for a reader */
+    if (cli_store_empty(path)) {
+        fprintf(stderr,
+                PROG ": no sessions database at %s: the file is empty ('" PROG " ask' saves "
+                "sessions there); choose another with --db\n", path);
         return EX_NOINPUT;
     }
     *st = kb_store_open(path, err, sizeof err);

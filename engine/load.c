@@ -2107,6 +2107,12 @@ int eng_load_path(eng_engine *e, const char *path)
 {
     if (e->ready)
         return ENG_ESTATE;
+    if (!*path) {
+        /* a diagnostic without a file name says nothing of which file */
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "the knowledge base's name is empty: give a directory or an .ini file");
+        return ENG_EIO;
+    }
     struct stat st;
     if (stat(path, &st)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
@@ -3034,6 +3040,13 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     }
     a->io->fd = -1;
     a->qbits = bit_width(e->questions.n ? e->questions.n - 1 : 0);
+    if (!*path) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "the answers file's name is empty: give an answers file");
+        eng_answers_free(a);
+        errno = EIO;
+        return NULL;
+    }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,

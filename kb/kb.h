@@ -180,9 +180,10 @@ typedef struct kb_store kb_store;
 const char *kb_store_default_path(char *buf, size_t size);
 
 /* Opens (creating it and its directory when missing, migrating an older
- * schema forward) the database PATH.  On failure returns NULL, writes a
- * message naming PATH and what to do into ERR, and sets errno to ENOMEM
- * when memory ran out (else to EIO). */
+ * schema forward) the database PATH, which must be a regular file (a
+ * directory, a device or a pipe is refused).  On failure returns NULL,
+ * writes a message naming PATH and what to do into ERR, and sets errno to
+ * ENOMEM when memory ran out (else to EIO). */
 kb_store *kb_store_open(const char *path, char *err, size_t errsize);
 void kb_store_close(kb_store *s);
 

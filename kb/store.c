@@ -888,6 +888,12 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
                 path);
             goto fail;
         }
+        if (!S_ISREG(st.st_mode)) {
+            /* SQLite would wait on a pipe, or say "disk I/O error" */
+            say(err, errsize, "%s is not a regular file (a device, a pipe or a socket): the "
+                "database is a file (choose one with --db)", path);
+            goto fail;
+        }
         if (access(path, R_OK)) {
             say(err, errsize, "cannot open %s: %s", path, strerror(errno));
             goto fail;

@@ -663,6 +663,15 @@ static void test_corrupt_file(void **state)
     /* a directory */
     assert_null(kb_store_open(dir, err, sizeof err));
     assert_non_null(strstr(err, "is a directory"));
+
+    /* a pipe (SQLite would wait on it) and a device: said at once */
+    const char *fifo = at("pipe.db");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_null(kb_store_open(fifo, err, sizeof err));
+    assert_non_null(strstr(err, "is not a regular file"));
+    assert_null(kb_store_open("/dev/null", err, sizeof err));
+    assert_string_equal(err, "/dev/null is not a regular file (a device, a pipe or a socket): "
+                             "the database is a file (choose one with --db)");
 }
 
 static void test_newer_version(void **state)

@@ -89,3 +89,32 @@ st=0
 $RUN graph --colour "$TMP/g.ini" 2>/dev/null || st=$?
 [ "$st" -eq 64 ]
 $RUN graph --help | grep -q '^Usage: ldt-advisor graph'
+
+# bad input: one clear line each, the documented status, an existing
+# output left as it was
+expect_graph() {   # STATUS PATTERN ARGS...
+    want=$1 pat=$2
+    shift 2
+    st=0
+    timeout 60 $RUN graph "$@" >"$TMP/bg.out" 2>"$TMP/bg.err" || st=$?
+    [ "$st" -eq "$want" ] || { echo "graph $*: exit $st, expected $want"; cat "$TMP/bg.err"; exit 1; }
+    grep -qF -- "$pat" "$TMP/bg.err" || { echo "graph $*: stderr lacks: $pat"; cat "$TMP/bg.err"; exit 1; }
+}
+expect_graph 64 "graph: -o needs a file name" -o "" "$TMP/g.ini"
+expect_graph 64 "graph: --output needs a file name" --output= "$TMP/g.ini"
+expect_graph 66 "error: the knowledge base's name is empty: give a directory or an .ini file" ""
+expect_graph 66 "error: the knowledge base's name is empty" --kb ""
+expect_graph 66 "$TMP/none.ini: error: cannot open: No such file or directory" "$TMP/none.ini"
+mkdir -p "$TMP/gdir"
+expect_graph 65 "$TMP/gdir: error: no .ini files in this directory" "$TMP/gdir"
+expect_graph 73 "cannot create '$TMP/gdir': it is a directory" -o "$TMP/gdir" "$TMP/g.ini"
+expect_graph 73 "cannot create '$TMP/no/g.dot': the directory '$TMP/no' does not exist" \
+    -o "$TMP/no/g.dot" "$TMP/g.ini"
+expect_graph 74 "cannot write '/dev/full': No space left on device" -o /dev/full "$TMP/g.ini"
+# a binary file (a sessions database) for a knowledge base
+printf 'quit\n' | $RUN ask --kb "$TMP/g.ini" --db "$TMP/g.db" --script >/dev/null 2>&1 || true
+expect_graph 65 "$TMP/g.db:1:16: error: the file contains a NUL byte: it is not a text file" "$TMP/g.db"
+# a knowledge base with errors leaves an existing output alone
+echo keep >"$TMP/keep.dot"
+expect_graph 65 "has no 'then' line" -o "$TMP/keep.dot" "$TMP/bad.ini"
+[ "$(cat "$TMP/keep.dot")" = keep ] || { echo "graph changed the output of a failed run"; exit 1; }
