@@ -53,9 +53,10 @@ static const char ask_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
-    "in the knowledge base, 66 unknown session, 71 out of memory, 74 the\n"
-    "database failed (a full disk, a read-only file), 130 interrupted.  Every\n"
-    "answer given before a failure is saved: continue with --resume.\n";
+    "in the knowledge base, 66 unknown session, 70 the rules stopped on an\n"
+    "error (a division by zero), 71 out of memory, 74 the database failed\n"
+    "(a full disk, a read-only file), 130 interrupted.  Every answer given\n"
+    "before a failure is saved: continue with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -575,8 +576,19 @@ static int loop(asker *a)
     for (;;) {
         int rc = replay(a);
         if (rc) {
+            /* off the prompt's line, which a script's answer did not end */
+            putchar('\n');
+            fflush(stdout);
             cli_diags(a->e, 0);
-            exitc = rc == ENG_ENOMEM ? out_of_memory(a) : cli_exit(rc);
+            if (rc == ENG_ENOMEM) {
+                exitc = out_of_memory(a);
+            } else {
+                exitc = cli_exit(rc);
+                fprintf(stderr, PROG ": the rules stopped on the answers (the error above is "
+                        "in the knowledge base); the answers given so far are saved in session "
+                        "%lld: once the knowledge base is fixed, continue with\n  " PROG
+                        " ask --resume %lld\n", a->id, a->id);
+            }
             break;
         }
         const eng_question *q = force ? force : kb_next_question(a->k);

@@ -209,3 +209,33 @@ grep -qF "That was the last question" "$TMP/gate-no.out" || { cat "$TMP/gate-no.
 if grep -qF "How many datasets" "$TMP/gate-no.out"; then
     echo "twin_size asked without a twin"; exit 1
 fi
+
+# a runtime error in the rules (a division by zero on the answer given):
+# exit 70, the error names the rule, the answers are saved and the way
+# back is named; the error starts on a line of its own
+mkdir -p "$TMP/divkb"
+cat >"$TMP/divkb/kb.ini" <<'INI'
+[question n]
+text = How many?
+type = number
+
+[question m]
+text = More?
+type = number
+
+[rule ratio]
+when = answer n ?n
+then = assert ratio (10 / ?n)
+
+[rule more]
+when = answer m ?m
+then = assert more ?m
+INI
+status=0
+printf '0\n' | $RUN ask --kb "$TMP/divkb" --db "$TMP/div.db" --script >"$TMP/div.out" 2>"$TMP/div.err" || status=$?
+[ "$status" -eq 70 ] || { echo "runtime error in ask: exit $status"; cat "$TMP/div.err"; exit 1; }
+grep -qF "error: in rule 'ratio': division by zero" "$TMP/div.err" || { cat "$TMP/div.err"; exit 1; }
+grep -qF "the answers given so far are saved in session 1" "$TMP/div.err" || { cat "$TMP/div.err"; exit 1; }
+grep -qxF "  ldt-advisor ask --resume 1" "$TMP/div.err" || { cat "$TMP/div.err"; exit 1; }
+[ "$(tail -c 1 "$TMP/div.out" | od -An -c | tr -d ' ')" = '\n' ] || { echo "the prompt's line is not ended"; exit 1; }
+$RUN sessions --db "$TMP/div.db" export 1 | grep -qxF "n = 0" || { echo "the answer was not saved"; exit 1; }
