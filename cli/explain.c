@@ -231,28 +231,14 @@ static long split_pattern(eng_engine *e, const char *pattern, eng_value *q,
                           int *qconst, size_t max)
 {
     char buf[1024];
-    size_t n = 0;
-    const char *p = pattern;
-    while (*p) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            break;
-        const char *st = p;
-        if (*p == '"') {
-            for (p++; *p && *p != '"'; p++)
-                if (*p == '\\' && p[1])
-                    p++;
-            if (*p)
-                p++;
-        } else {
-            while (*p && *p != ' ' && *p != '\t')
-                p++;
-        }
-        if (n == max || (size_t)(p - st) >= sizeof buf)
+    size_t n = 0, len;
+    const char *p = pattern, *st;
+    int closed;
+    while ((st = eng_pattern_term(&p, &len, &closed))) {
+        if (n == max || len >= sizeof buf)
             return -1;
-        memcpy(buf, st, (size_t)(p - st));
-        buf[p - st] = '\0';
+        memcpy(buf, st, len);
+        buf[len] = '\0';
         if (buf[0] == '?') {
             qconst[n] = 0;
             memset(&q[n], 0, sizeof q[n]);

@@ -323,6 +323,12 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
  * length. */
 long eng_query(eng_engine *e, const char *pattern,
                int (*fn)(void *ud, const eng_fact *f), void *ud);
+/* The next term of a pattern as eng_query reads them from *P: a quoted
+ * string with its escapes, or a run of bytes other than blanks and tabs,
+ * after the blanks before it.  Returns its start, with its length in *LEN
+ * and *P past it, or NULL when no term is left; *CLOSED is 0 for a string
+ * that lacks its closing quote (it runs to the end). */
+const char *eng_pattern_term(const char **p, size_t *len, int *closed);
 
 /* ------------------------------------------------------------------- rules */
 

@@ -3494,25 +3494,11 @@ static void found_end(tfound *tf)
  * any size are looked at. */
 static void near_facts(eng_engine *e, const char *pattern, tfound *near)
 {
-    size_t rl = strcspn(pattern, " \t"), size = 0, best = 0;
+    size_t rl = strcspn(pattern, " \t"), size = 0, best = 0, tl;
     eng_value rel;
-    for (const char *p = pattern; *p;) {    /* terms, as eng_query counts them */
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (!*p)
-            break;
-        size++;
-        if (*p == '"') {
-            for (p++; *p && *p != '"'; p++)
-                if (*p == '\\' && p[1])
-                    p++;
-            if (*p)
-                p++;
-        } else {
-            while (*p && *p != ' ' && *p != '\t')
-                p++;
-        }
-    }
+    int closed;
+    for (const char *p = pattern; eng_pattern_term(&p, &tl, &closed);)
+        size++;                             /* terms, as eng_query counts them */
     /* the relation was interned when the pattern was read at load */
     if (eng_intern(e, pattern, rl, ENG_SYMBOL, &rel)) {
         near->buf.oom = 1;

@@ -1543,32 +1543,42 @@ typedef struct qterm {
  * (or has more terms: no fact has more than ENG_MAX_ARITY values), or when
  * memory runs out.  Names and values are taken whole, however long (a
  * [test] expects a fact with a long string as its pattern reads it). */
+const char *eng_pattern_term(const char **p, size_t *len, int *closed)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!*s) {
+        *p = s;
+        return NULL;
+    }
+    const char *st = s;
+    *closed = 1;
+    if (*s == '"') {
+        for (s++; *s && *s != '"'; s++)
+            if (*s == '\\' && s[1])
+                s++;
+        if (*s)
+            s++;
+        else
+            *closed = 0;
+    } else {
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+    }
+    *len = (size_t)(s - st);
+    *p = s;
+    return st;
+}
+
 static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
 {
-    size_t n = 0;
-    while (*s) {
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s)
-            break;
-        if (n == max)
+    size_t n = 0, len;
+    const char *st;
+    int closed;
+    while ((st = eng_pattern_term(&s, &len, &closed))) {
+        if (n == max || !closed)
             return -1;
-        const char *st = s;
-        if (*s == '"') {
-            s++;
-            while (*s && *s != '"') {
-                if (*s == '\\' && s[1])
-                    s++;
-                s++;
-            }
-            if (*s != '"')
-                return -1;
-            s++;
-        } else {
-            while (*s && *s != ' ' && *s != '\t')
-                s++;
-        }
-        size_t len = (size_t)(s - st);
         qterm *q = &out[n++];
         if (st[0] == '?' && len == 1) {
             q->kind = TERM_WILD;
