@@ -551,7 +551,8 @@ struct eng_rule {
     const char *name, *path;
     btpl *because;
     cond *conds;                /* the when lines, for introspection */
-    int line;
+    int line;                   /* of the [rule NAME] header */
+    int col;                    /*   and of NAME in it */
     uint8_t has_because;
     uint16_t npos;              /* positive patterns */
     uint32_t nbecause;

@@ -292,7 +292,7 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
         r->rshown += sev == ENG_ERROR;
     } else if (sev == ENG_ERROR && ++r->errors > MAX_FILE_ERRORS) {
         r->gaveup = 1;
-        eng_diagf(r->e, ENG_ERROR, r->path, line, 0, 1, NULL,
+        eng_diagf(r->e, ENG_ERROR, r->path, line, 1, 1, NULL,
                   "too many errors in this file (more than %d); is it %s?",
                   MAX_FILE_ERRORS, r->mode == MODE_KB ? "a knowledge-base INI file"
                                                       : "an answers file");
@@ -599,6 +599,7 @@ static void do_rule(rdr *r, sect *s)
     rule->name = eng_arena_str(e, s->name, strlen(s->name));
     rule->path = r->path;
     rule->line = s->line;
+    rule->col = s->namecol;
     int dup = dup_name(r, &e->rule_names, s, "rule");
     if (dup < 0)
         return;
@@ -793,7 +794,14 @@ static void do_question(rdr *r, sect *s)
             continue;
         }
         const char *t = k->val.p ? k->val.p : "";
-        const char *colon = strchr(t, ':');
+        /* the ':' before the label is the first one with a blank beside
+         * it or at the end: symbols may hold ':', so `iso:27001` is a
+         * value without a label and `iso:27001 : ISO 27001` one with */
+        const char *colon = t;
+        while ((colon = strchr(colon, ':')) &&
+               !(colon > t && (colon[-1] == ' ' || colon[-1] == '\t')) &&
+               colon[1] != ' ' && colon[1] != '\t' && colon[1])
+            colon++;
         size_t vl = colon ? (size_t)(colon - t) : strlen(t);
         while (vl && (t[vl - 1] == ' ' || t[vl - 1] == '\t'))
             vl--;
@@ -1343,32 +1351,47 @@ static int is_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');     /* isspace in C */
 }
 
-/* A key line (LINE, its '=' or ':' at r->eqoff) whose key
- * inih would find just as well when given as "k", so that it does not
- * scan it: 1 and r->key, r->keylen and r->shift set, or 0.  inih looks
- * for the first '=' or ':' a character at a time, calling strchr for
- * each; with the line starting with neither a blank (which can make it a
- * continuation) nor ';' or '#', and no ';' or '#' in the key (an inline
- * comment, were they allowed), it calls the handler with the key
- * stripped of blanks (as isspace sees them) at its end, and the value
- * from the same bytes of the line.  It keeps the key as the name of the
- * lines it takes as continuations (see handler): keys of up to
- * sizeof r->pk - 1 bytes, which it keeps whole. */
+/* Whether the key line LINE, split at EQOFF, goes to inih as it is: when
+ * its key holds ';' or '#' (an inline comment, were they allowed), or it
+ * starts with a blank that is not one for the reader (a vertical tab, a
+ * form feed), which inih takes as the start of a continuation. */
+static int key_as_is(const char *line, size_t eqoff)
+{
+    return (is_space(line[0]) && line[0] != ' ' && line[0] != '\t') ||
+           memchr(line, ';', eqoff) || memchr(line, '#', eqoff);
+}
+
+/* A key line (LINE, its '=' or ':' at r->eqoff) whose key inih is given
+ * as "k", so that it does not scan it and splits the line where the
+ * reader did (inih would split at the first '=' or ':', and keys may hold
+ * ':'): 1 and r->key, r->keylen and r->shift set, or 0 for a line that
+ * goes as it is (see key_as_is).  inih calls the handler with the key
+ * stripped of blanks (as isspace sees them), and the value from the same
+ * bytes of the line.  It keeps "k" as the name of the lines it takes as
+ * continuations (see handler); r->pk says which key that is, for keys of
+ * up to sizeof r->pk - 1 bytes; a longer one's continuations just extend
+ * its value. */
 static int key_aside(rdr *r, const char *line)
 {
-    size_t n = r->eqoff;
-    if (is_space(line[0]) || memchr(line, ';', n) || memchr(line, '#', n))
+    size_t lead = 0, n = r->eqoff;
+    if (key_as_is(line, n))
         return 0;
-    while (n && is_space(line[n - 1]))
+    while (lead < n && is_space(line[lead]))
+        lead++;
+    while (n > lead && is_space(line[n - 1]))
         n--;
-    if (!n || n >= sizeof r->pk)
+    if (n == lead)
         return 0;
-    r->key = line;
-    r->keylen = n;
+    r->key = line + lead;
+    r->keylen = n - lead;
     r->shift = r->eqoff - 1;    /* "k" stands for the eqoff bytes before '=' */
-    memcpy(r->pk, line, n);
-    r->pk[n] = '\0';
-    r->pkset = 1;
+    /* a longer key needs no name for inih's "k": its continuations
+     * extend its value (see handler) */
+    r->pkset = n - lead < sizeof r->pk;
+    if (r->pkset) {
+        memcpy(r->pk, line + lead, n - lead);
+        r->pk[n - lead] = '\0';
+    }
     return 1;
 }
 
@@ -1455,11 +1478,21 @@ static char *reader(char *str, int num, void *stream)
             str[len + 1] = '\0';
             return str;
         }
-        /* the first '=' or ':' */
+        /* The key ends at the first '=', or at a ':' (inih's other
+         * separator) before it that a blank or the end of the line
+         * follows: keys such as question IDs are symbols, which may hold
+         * ':' (`iso:27001 = yes`).  With neither, at the first ':'. */
         const char *eq = memchr(line + lead, '=', len - lead);
-        const char *colon = memchr(line + lead, ':', (size_t)((eq ? eq : line + len) - line) - lead);
-        if (colon)
-            eq = colon;
+        const char *first = memchr(line + lead, ':', (size_t)((eq ? eq : line + len) - line) - lead);
+        const char *colon = first;
+        while (colon && colon + 1 < line + len && !is_space(colon[1]))
+            colon = memchr(colon + 1, ':', (size_t)((eq ? eq : line + len) - colon) - 1);
+        if (colon || !eq)
+            eq = colon ? colon : first;
+        /* a line that goes to inih as it is (see key_aside) is split
+         * where inih splits it, at the first '=' or ':' */
+        if (first && eq != first && key_as_is(line, (size_t)(eq - line)))
+            eq = first;
         if (!eq) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
@@ -2026,10 +2059,19 @@ static int load_file(eng_engine *e, const char *path)
     return rc;
 }
 
-/* Orders the directory's entries by path (after their type byte). */
+/* Orders the directory's entries by path (after their type byte), a
+ * directory's name as if it ended in '/', so that the files of the whole
+ * tree are read in the sorted order of their paths (RULES.md): a.ini,
+ * then a/x.ini; a-b.ini before both. */
 static int cmp_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    size_t i = 1;
+    while (x[i] && x[i] == y[i])
+        i++;
+    int cx = x[i] ? (unsigned char)x[i] : x[0] == 'd' ? '/' : 0;
+    int cy = y[i] ? (unsigned char)y[i] : y[0] == 'd' ? '/' : 0;
+    return cx - cy;
 }
 
 static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
@@ -2064,6 +2106,11 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
         p[0] = (char)(de->d_type == DT_DIR ? 'd' : de->d_type == DT_REG ? 'f' : '?');
         snprintf(p + 1, len - 1, "%s%s%s", dir,
                  dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+        /* a directory sorts by its name and '/': know which are, even
+         * behind a link (one that cannot be read is reported below) */
+        struct stat st;
+        if (p[0] == '?' && !stat(p + 1, &st) && S_ISDIR(st.st_mode))
+            p[0] = 'd';
     }
     closedir(d);
     if (names.n)

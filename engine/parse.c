@@ -300,14 +300,18 @@ static void lex(parser *p, ltok *t)
     }
     unsigned char c = (unsigned char)s[i];
     size_t st = i;
-    if (c == '-' && i + 1 < p->n && is_digit((unsigned char)s[i + 1]) &&
+    /* a sign or a leading '.' starts a number (-2, +3, .5, -.5) where a
+     * value can start: after a blank, '(', '{' or ',' */
+    size_t d = i + (c == '-' || c == '+');
+    d += d < p->n && s[d] == '.';
+    if ((c == '-' || c == '+' || c == '.') && d > i && d < p->n &&
+        is_digit((unsigned char)s[d]) &&
         (after_blank || p->prevk == K_LPAREN || p->prevk == K_LBRACE ||
          p->prevk == K_COMMA || p->prevk == K_END) &&
         !(p->prevk >= K_SYM && p->prevk <= K_WILD && !after_blank)) {
         c = '0';    /* fall into the number case below, sign included */
     }
-    if (is_digit(c) || ((c == '+' || c == '.') && i + 1 < p->n &&
-                        is_digit((unsigned char)s[i + 1]) && after_blank)) {
+    if (is_digit(c)) {
         i++;
         while (i < p->n && (is_digit((unsigned char)s[i]) || s[i] == '.' ||
                             s[i] == 'e' || s[i] == 'E' ||
@@ -469,6 +473,13 @@ static void lex(parser *p, ltok *t)
         case ',': t->k = K_COMMA; break;
         case '(': t->k = K_LPAREN; break;
         case ')': t->k = K_RPAREN; break;
+        case ';':
+        case '#':
+            /* only whole lines are comments (RULES.md, Files) */
+            perr(p, st, 1, "unexpected '%c': comments go on lines of their own, starting with ';' or '#'",
+                 c);
+            t->k = K_ERR;
+            break;
         default:
             perr(p, st, 1, "unexpected character '%c'", c);
             t->k = K_ERR;
@@ -910,14 +921,25 @@ static int p_terms(parser *p, pterm **out, size_t *nout, int actions)
     return ok && !p->failed;
 }
 
-static int starts_expr_op(const ltok *t)
+/* Whether the token after a condition's first symbol makes the condition
+ * a test with a constant on the left (an extension: `b = ?x`) rather than
+ * a pattern.  Only operators count that no pattern term can be: the words
+ * `and` and `or` are symbols of a pattern (`flow and ?x`), and so is `in`
+ * unless a '{' follows it (`flow in ?n` is a pattern, `b in {a}` a test). */
+static int starts_expr_op(const parser *p, const ltok *t)
 {
     switch (t->k) {
     case K_EQ: case K_NE: case K_LT: case K_LE: case K_GT: case K_GE:
     case K_TILDE: case K_PLUS: case K_STAR: case K_SLASH: case K_MINUS:
         return 1;
     default:
-        return is_kw(t, KW_IN) || is_kw(t, KW_AND) || is_kw(t, KW_OR);
+        if (is_kw(t, KW_IN)) {
+            size_t i = t->off + t->len;
+            while (i < p->n && (p->s[i] == ' ' || p->s[i] == '\t'))
+                i++;
+            return i < p->n && p->s[i] == '{';
+        }
+        return 0;
     }
 }
 
@@ -963,7 +985,7 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
              kname(p.next.k));
         return NULL;
     } else if (p.cur.k == K_SYM && !is_kw(&p.cur, KW_TEST) &&
-               !is_kw(&p.cur, KW_NOT) && !starts_expr_op(&p.next)) {
+               !is_kw(&p.cur, KW_NOT) && !starts_expr_op(&p, &p.next)) {
         c->kind = CE_PATTERN;
     } else {
         c->kind = CE_TEST;

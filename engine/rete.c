@@ -1063,6 +1063,11 @@ static int do_add(eng_engine *e, const eng_rule *r, const cact *a,
             sum.type = ENG_INT;
         else
             sum = eng_num_real(eng_num_d(old->v[n - 1]) + eng_num_d(delta));
+        /* adding 0 (or less than a real can show) leaves the fact as it
+         * is: facts are a set, so nothing changes and nothing that
+         * matched the total fires again */
+        if (eng_val_eq(sum, old->v[n - 1]))
+            return ENG_OK;
         vals[n - 1] = sum;
         eng_retract_fact(e, old);
     }
@@ -1152,14 +1157,16 @@ static void report_limit(eng_engine *e, long limit)
     list[0] = '\0';
     for (size_t i = 0; i < e->run_rules.n && i < 3; i++) {
         const eng_rule *r = e->run_rules.v[i];
-        int w = snprintf(list + o, sizeof list - o, "%s'%s' (%ld times, %s:%d)",
-                         i ? ", " : "", r->name, r->run_fired, r->path, r->line);
+        int w = snprintf(list + o, sizeof list - o, "%s'%s' (%ld time%s, %s:%d)",
+                         i ? ", " : "", r->name, r->run_fired,
+                         r->run_fired == 1 ? "" : "s", r->path, r->line);
         if (w < 0 || (size_t)w >= sizeof list - o)
             break;
         o += (size_t)w;
     }
     const eng_rule *top = e->run_rules.n ? e->run_rules.v[0] : NULL;
-    eng_diagf(e, ENG_ERROR, top ? top->path : NULL, top ? top->line : 0, 0, 1,
+    eng_diagf(e, ENG_ERROR, top ? top->path : NULL, top ? top->line : 0,
+              top ? top->col : 0, (int)(top ? strlen(top->name) : 1),
               NULL,
               "firing limit of %ld reached: this is almost always a loop in the knowledge base; the rules that fired most: %s",
               limit, list);

@@ -468,6 +468,10 @@ static void file_errors_and_giving_up(void **state)
     const eng_diag *d = tu_find_diag(e, "too many errors in this file");
     assert_non_null(d);
     assert_non_null(strstr(d->message, "is it an answers file?"));
+    /* PATH:LINE:COLUMN, as every diagnostic about a line: the line it
+     * gave up at */
+    assert_int_equal(d->line, 51);
+    assert_int_equal(d->col, 1);
     eng_answers_free(a);
 }
 

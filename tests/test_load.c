@@ -533,6 +533,25 @@ static void directory_in_sorted_order(void **state)
     assert_string_equal(eng_rule_path(eng_rule_at(f->e, 2)), want);
 }
 
+/* Sorted path order holds across sub-directories: a-b.ini, a.ini, then
+ * a/x.ini (as "a/" sorts after "a-" and "a."), not the sub-directory
+ * first because its name "a" is shorter. */
+static void directory_sorted_by_whole_path(void **state)
+{
+    fx *f = FX(state);
+    make_dir(f, "a");
+    write_file(f, "a/x.ini", "[rule third]\nthen = halt\n");
+    write_file(f, "a.ini", "[rule second]\nthen = halt\n");
+    write_file(f, "a-b.ini", "[rule first]\nthen = halt\n");
+    write_file(f, "b.ini", "[rule fourth]\nthen = halt\n");
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_OK);
+    assert_int_equal(eng_rule_count(f->e), 4);
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 0)), "first");
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 1)), "second");
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 2)), "third");
+    assert_string_equal(eng_rule_name(eng_rule_at(f->e, 3)), "fourth");
+}
+
 static void directory_duplicate_across_files(void **state)
 {
     fx *f = FX(state);
@@ -927,6 +946,61 @@ static void answers_file_valid_and_invalid(void **state)
     assert_int_equal(eng_reset(e), ENG_OK);
     assert_int_equal(eng_answers_assert(e, a, 3), ENG_OK);
     assert_int_equal(eng_fact_count(e), 1);
+    eng_answers_free(a);
+}
+
+/* Symbols, and so question IDs and option values, may hold ':'.  A key
+ * ends at '=' (or at a ':' with a blank after it, inih's other
+ * separator), so `iso:27001 = yes` answers the question iso:27001 in an
+ * answers file and in a scenario test; an option's label follows the
+ * first ':' with a blank beside it. */
+static void colons_in_question_ids_and_options(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    load_ok(e,
+        "[question iso:27001]\n"
+        "text: Certified?\n"
+        "type = one\n"
+        "option = iso:yes\n"
+        "option = iso:no : Not: yet\n"
+        "option = maybe: Perhaps\n"
+        "[rule r]\n"
+        "when = answer iso:27001 iso:yes\n"
+        "then = assert certified\n"
+        "[test t]\n"
+        "answer.iso:27001 = iso:yes\n"
+        "expect = certified\n");
+    const eng_question *q = eng_question_find(e, "iso:27001");
+    assert_non_null(q);
+    assert_string_equal(eng_question_text(q), "Certified?");
+    assert_int_equal(eng_question_option_count(q), 3);
+    const char *label = NULL;
+    assert_string_equal(eng_question_option(q, 0, &label), "iso:yes");
+    assert_string_equal(label, "iso:yes");
+    assert_string_equal(eng_question_option(q, 1, &label), "iso:no");
+    assert_string_equal(label, "Not: yet");
+    assert_string_equal(eng_question_option(q, 2, &label), "maybe");
+    assert_string_equal(label, "Perhaps");
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 0), NULL, NULL), 1);
+
+    char path[128];
+    strcpy(path, write_file(f, "answers.ini",
+                            "[answers a]\n"
+                            "iso:27001 = iso:yes\n"
+                            "[answers b]\n"
+                            "  iso:27001: iso:no\n"));
+    eng_answers *a = eng_answers_read(e, path);
+    assert_non_null(a);
+    if (eng_error_count(e))
+        tu_dump_diags(e);
+    assert_int_equal(eng_error_count(e), 0);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_answers_assert(e, a, 0), ENG_OK);
+    assert_non_null(tu_find(e, "answer iso:27001 iso:yes"));
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_answers_assert(e, a, 1), ENG_OK);
+    assert_non_null(tu_find(e, "answer iso:27001 iso:no"));
     eng_answers_free(a);
 }
 
@@ -1520,6 +1594,7 @@ int main(void)
         T(because_option_labels),
         T(because_many_values),
         T(directory_in_sorted_order),
+        T(directory_sorted_by_whole_path),
         T(directory_duplicate_across_files),
         T(single_file_path),
         T(empty_directory),
@@ -1531,6 +1606,7 @@ int main(void)
         T(ask_if_follows_the_facts),
         T(ask_if_always_false),
         T(answers_file_valid_and_invalid),
+        T(colons_in_question_ids_and_options),
         T(answers_file_problems),
         T(answers_file_missing),
         T(answers_to_unaskable_question_still_asserted),

@@ -245,6 +245,22 @@ static void not_turning_true_again(void **state)
     assert_non_null(tu_find(e, "c 1"));
 }
 
+/* Refraction is per activation, as in CLIPS: an activation that fired,
+ * was withdrawn when its `not` stopped holding and is made again when it
+ * holds again is a new one, and fires again (README, the language). */
+static void not_turning_true_after_firing_fires_again(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, NOT_KB);
+    fact(e, "a 1");
+    assert_int_equal(run(e), 1);
+    const eng_fact *b = fact(e, "b 1");
+    assert_int_equal(eng_agenda_count(e), 0);
+    assert_int_equal(eng_retract(e, b), ENG_OK);
+    assert_int_equal(eng_agenda_count(e), 1);
+    assert_int_equal(run(e), 1);
+}
+
 static void not_with_two_blockers(void **state)
 {
     eng_engine *e = ENG(state);
@@ -680,6 +696,25 @@ static void add_seen_by_other_rules(void **state)
     assert_int_equal(tu_count(e, "enough ?"), 1);
 }
 
+/* Adding 0 to a total leaves it as it is (facts are a set): it is not
+ * retracted and asserted again, so a rule that reads the total and adds
+ * nothing to it does not fire again without end. */
+static void add_zero_changes_nothing(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule keep]\n"
+        "when = score ?n\n"
+        "then = add score 0\n"
+        "then = add score (?n - ?n)\n"
+        "then = add score 0.0\n");
+    const eng_fact *s = fact(e, "score 2");
+    assert_int_equal(run(e), 1);
+    assert_true(eng_fact_live(s));
+    assert_ptr_equal(tu_find(e, "score 2"), s);
+    assert_int_equal(tu_count(e, "score ?"), 1);
+}
+
 /* ------------------------------------------------------------ halt */
 
 static void halt_stops_the_run(void **state)
@@ -1062,6 +1097,47 @@ static void deterministic_firing_order(void **state)
     assert_string_equal(s1, s3);
 }
 
+/* A condition that starts with a symbol is a pattern (RULES.md: tests
+ * start with a variable, '(' or `test`), also when its next value is one
+ * of the words `in`, `and`, `or`; `b in {...}` with a constant on the
+ * left stays a test (an extension). */
+static void patterns_may_hold_in_and_or(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule in]\nwhen = flow in ?n\nthen = assert got in ?n\n"
+        "[rule and]\nwhen = gate and ?x\nwhen = not gate or ?\nthen = assert got and ?x\n"
+        "[rule exists]\nwhen = exists flow in ?\nthen = assert got exists\n"
+        "[rule bind]\nsalience = -1\nwhen = ?f <- flow in 3\nthen = retract ?f\n"
+        "[rule set]\nwhen = v ?x\nwhen = b in {a, b}\nthen = assert got set ?x\n");
+    fact(e, "flow in 3");
+    fact(e, "flow in 4");
+    fact(e, "gate and 1");
+    fact(e, "v 1");
+    run(e);
+    assert_non_null(tu_find(e, "got in 3"));
+    assert_non_null(tu_find(e, "got in 4"));
+    assert_non_null(tu_find(e, "got and 1"));
+    assert_non_null(tu_find(e, "got exists"));
+    assert_non_null(tu_find(e, "got set 1"));
+    assert_null(tu_find(e, "flow in 3"));
+}
+
+/* A number may start with a sign and a '.', as it may with '.' alone:
+ * -.5 and +.5 in facts, tests, sets and actions. */
+static void signed_fractions_without_leading_digit(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[facts f]\nfact = v -.5 +.5\n"
+        "[rule r]\nwhen = v ?a ?b\n"
+        "when = ?a = -.5 and ?b = +.5 and ?a in {.5,-.5} and ?a = (-.5)\n"
+        "then = assert ok (?b - -.5) -.5\n");
+    run(e);
+    assert_non_null(tu_find(e, "v -0.5 0.5"));
+    assert_non_null(tu_find(e, "ok 1 -0.5"));
+}
+
 /* ------------------------------------------------------------ limit */
 
 static const char *const LOOP_KB =
@@ -1088,9 +1164,11 @@ static void firing_limit_names_the_loop(void **state)
     assert_non_null(d);
     assert_int_equal(d->severity, ENG_ERROR);
     assert_non_null(strstr(d->message, "50"));
-    /* it points at the looping rule */
+    /* it points at the looping rule: path, line and column of its name */
     assert_string_equal(d->path, "t.ini");
     assert_int_equal(d->line, 5);
+    assert_int_equal(d->col, 7);
+    assert_int_equal(d->span, 4);
     /* the most frequent rule is named first */
     const char *q = strstr(d->message, "'quiet'");
     assert_true(q == NULL || q > strstr(d->message, "'loop'"));
@@ -1690,6 +1768,7 @@ int main(void)
         T(not_true_when_absent),
         T(not_turning_false_withdraws_activation),
         T(not_turning_true_again),
+        T(not_turning_true_after_firing_fires_again),
         T(not_with_two_blockers),
         T(not_without_positive_patterns),
         T(not_with_constraint_on_outer_variable),
@@ -1708,6 +1787,9 @@ int main(void)
         T(add_accumulates_with_provenance),
         T(add_reals_and_negatives),
         T(add_seen_by_other_rules),
+        T(add_zero_changes_nothing),
+        T(patterns_may_hold_in_and_or),
+        T(signed_fractions_without_leading_digit),
         T(halt_stops_the_run),
         T(salience_orders_firings),
         T(depth_strategy_newest_first),
