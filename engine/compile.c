@@ -1110,6 +1110,11 @@ int eng_rule_action_line(const eng_rule *r, size_t i)
     return i < r->nacts ? r->acts[i].line : 0;
 }
 
+int eng_rule_action_col(const eng_rule *r, size_t i)
+{
+    return i < r->nacts ? r->acts[i].col : 0;
+}
+
 size_t eng_rule_action_size(const eng_rule *r, size_t i)
 {
     if (i >= r->nacts || (r->acts[i].kind != ACT_ASSERT && r->acts[i].kind != ACT_ADD))

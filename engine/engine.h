@@ -393,6 +393,8 @@ typedef enum eng_act_kind {
 size_t eng_rule_action_count(const eng_rule *r);
 eng_act_kind eng_rule_action_kind(const eng_rule *r, size_t i);
 int eng_rule_action_line(const eng_rule *r, size_t i);
+/* The column where action I starts on its line (0 when I is out of range). */
+int eng_rule_action_col(const eng_rule *r, size_t i);
 /* Values of an assert or add action, relation included (0 otherwise). */
 size_t eng_rule_action_size(const eng_rule *r, size_t i);
 /* 1 and *OUT when place POS of action I is a constant. */

@@ -337,7 +337,9 @@ static void lex(parser *p, ltok *t)
                 t->k = K_ERR;
             }
         } else if (eng_parse_number(s + st, i - st, &t->v)) {
-            perr(p, st, i - st, "invalid number '%.*s'", (int)(i - st), s + st);
+            perr(p, st, i - st,
+                 "invalid number '%.*s' (expected digits with an optional sign, fraction and exponent, such as 3, -0.75 or 1e3, within the range of a double)",
+                 (int)(i - st), s + st);
             t->k = K_ERR;
         } else {
             t->k = K_NUM;
@@ -481,7 +483,8 @@ static void lex(parser *p, ltok *t)
             t->k = K_ERR;
             break;
         default:
-            perr(p, st, 1, "unexpected character '%c'", c);
+            perr(p, st, 1, "unexpected character '%c' (expected a value, a variable or an operator)",
+                 c);
             t->k = K_ERR;
         }
     }

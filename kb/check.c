@@ -285,8 +285,9 @@ int kb_check_refs(kb *k)
             if (!size)
                 continue;
             int line = eng_rule_action_line(rule, i);
-            check_one(&c, eng_rule_path(rule), line, 0, rule, i, size, rule_act_get);
-            check_dimension(&c, eng_rule_path(rule), line, 0, rule, i, size,
+            int col = eng_rule_action_col(rule, i);
+            check_one(&c, eng_rule_path(rule), line, col, rule, i, size, rule_act_get);
+            check_dimension(&c, eng_rule_path(rule), line, col, rule, i, size,
                             rule_act_get);
         }
     }

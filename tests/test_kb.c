@@ -394,6 +394,9 @@ static void test_references_are_checked(void **state)
             seen |= 2;
         } else if (strstr(d->message, "unit 'EDU-110'")) {
             assert_non_null(strstr(d->message, "did you mean 'EDU-101'"));
+            /* PATH:LINE:COLUMN, as every diagnostic: the action's */
+            assert_int_equal(d->line, 23);
+            assert_int_equal(d->col, 8);
             seen |= 4;
         } else if (strstr(d->message, "EDU-101")) {
             fail_msg("unexpected diagnostic on the good rule: %s", d->message);
