@@ -1893,6 +1893,17 @@ static void check_tests(eng_engine *e)
                     bad = 1;
                     continue;
                 }
+                /* a respondent gives one answer to a question: a second
+                 * line adds its values (a many answer may be split so),
+                 * which for any other type is a scenario no one can give */
+                for (size_t p = 0; p < t->nans; p++)
+                    if (t->ans[p].q == q && q->type != ENG_Q_MANY) {
+                        rerr(&r, ENG_WARNING, k->line, 1, (int)strlen(k->key),
+                             kv_text(k, k->line),
+                             "test '%s' answers %s question '%s' twice (first at line %d), which no respondent can: both answers are asserted",
+                             t->name, qtypes[q->type], q->id, t->ans[p].line);
+                        break;
+                    }
                 tanswer *a = &t->ans[t->nans++];
                 a->q = q;
                 a->line = k->line;
@@ -1929,7 +1940,8 @@ static void check_tests(eng_engine *e)
                 bad = 1;
             }
         }
-        if (!bad && !t->nexp) {
+        /* (an empty section has had its warning: one is enough) */
+        if (!bad && !t->nexp && s->nkvs) {
             eng_diagf(e, ENG_WARNING, t->path, t->line, 1, 1, NULL,
                       "test '%s' has no 'expect' or 'expect_not': it cannot fail", t->name);
         }

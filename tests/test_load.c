@@ -1166,6 +1166,32 @@ static void scenario_test_errors(void **state)
     assert_int_equal(eng_test_count(e), 1);
 }
 
+/* A scenario answers like a respondent: a many answer may be split over
+ * two lines (the values add up), but a second answer to a one, yesno,
+ * number or text question is a warning, since no respondent can give it;
+ * an empty [test] gets one warning, not two. */
+static void scenario_answers_given_twice(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "[question one]\ntext = One?\ntype = one\noption = a\noption = b\n"
+        "[question many]\ntext = Many?\ntype = many\noption = a\noption = b\n"
+        "[test t]\n"                   /* 11 */
+        "answer.many = a\n"
+        "answer.many = b\n"
+        "answer.one = a\n"             /* 14 */
+        "answer.one = b\n"             /* 15 */
+        "expect = answer many a\n"
+        "expect = answer many b\n"
+        "expect = answer one b\n"
+        "[test empty]\n");             /* 19 */
+    assert_int_equal(tu_count_sev(e, ENG_WARNING), 2);
+    assert_diag(e, ENG_WARNING, 15, 1,
+                "test 't' answers one question 'one' twice (first at line 14)");
+    assert_diag(e, ENG_WARNING, 19, 1, "empty section [test empty]");
+    assert_int_equal(eng_test_run(e, eng_test_at(e, 0), NULL, NULL), 1);
+}
+
 static void load_path_test_errors(void **state)
 {
     fx *f = FX(state);
@@ -1612,6 +1638,7 @@ int main(void)
         T(answers_to_unaskable_question_still_asserted),
         T(scenario_tests_pass_and_fail),
         T(scenario_test_errors),
+        T(scenario_answers_given_twice),
         T(load_path_test_errors),
         T(load_buffer_status_counts_test_errors),
         T(scenario_test_before_its_questions),
