@@ -1063,11 +1063,6 @@ static int do_add(eng_engine *e, const eng_rule *r, const cact *a,
             sum.type = ENG_INT;
         else
             sum = eng_num_real(eng_num_d(old->v[n - 1]) + eng_num_d(delta));
-        /* adding 0 (or less than a real can show) leaves the fact as it
-         * is: facts are a set, so nothing changes and nothing that
-         * matched the total fires again */
-        if (eng_val_eq(sum, old->v[n - 1]))
-            return ENG_OK;
         vals[n - 1] = sum;
         eng_retract_fact(e, old);
     }

@@ -696,23 +696,35 @@ static void add_seen_by_other_rules(void **state)
     assert_int_equal(tu_count(e, "enough ?"), 1);
 }
 
-/* Adding 0 to a total leaves it as it is (facts are a set): it is not
- * retracted and asserted again, so a rule that reads the total and adds
- * nothing to it does not fire again without end. */
-static void add_zero_changes_nothing(void **state)
+/* Adding 0 to a total is a contribution like any other: the total is
+ * asserted anew with the previous one and the firing in its provenance,
+ * so an explanation lists the reason (rules/journey.ini adds 0 to say why
+ * a unit is in reach). */
+static void add_zero_is_a_contribution(void **state)
 {
     eng_engine *e = ENG(state);
     load_ok(e,
-        "[rule keep]\n"
-        "when = score ?n\n"
-        "then = add score 0\n"
-        "then = add score (?n - ?n)\n"
-        "then = add score 0.0\n");
-    const eng_fact *s = fact(e, "score 2");
-    assert_int_equal(run(e), 1);
-    assert_true(eng_fact_live(s));
-    assert_ptr_equal(tu_find(e, "score 2"), s);
-    assert_int_equal(tu_count(e, "score ?"), 1);
+        "[rule base]\n"
+        "when = unit u\n"
+        "then = add score u 3\n"
+        "[rule in-reach]\n"
+        "salience = -1\n"
+        "when = unit u\n"
+        "then = add score u 0\n");
+    fact(e, "unit u");
+    assert_int_equal(run(e), 2);
+    assert_int_equal(tu_count(e, "score u ?"), 1);
+    const eng_fact *total = tu_find(e, "score u 3");
+    assert_non_null(total);
+    assert_string_equal(eng_rule_name(eng_fact_rule(total)), "in-reach");
+    /* the previous total, of rule base, is in its provenance */
+    int prev = 0;
+    for (size_t i = 0; i < eng_fact_support_count(total); i++) {
+        const eng_fact *f = eng_fact_support(total, i);
+        if (eng_fact_rule(f) && !strcmp(eng_rule_name(eng_fact_rule(f)), "base"))
+            prev = 1;
+    }
+    assert_true(prev);
 }
 
 /* ------------------------------------------------------------ halt */
@@ -1787,7 +1799,7 @@ int main(void)
         T(add_accumulates_with_provenance),
         T(add_reals_and_negatives),
         T(add_seen_by_other_rules),
-        T(add_zero_changes_nothing),
+        T(add_zero_is_a_contribution),
         T(patterns_may_hold_in_and_or),
         T(signed_fractions_without_leading_digit),
         T(halt_stops_the_run),
