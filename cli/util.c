@@ -149,6 +149,13 @@ static int picked_keep(const eng_diag *d, void *ud)
     if (d->line <= 0 || strcmp(d->path, p->path))
         return 1;
     long owner = eng_answers_owner(p->ans, d->line);
+    /* the note of the errors left unreported: those of the respondents
+     * named are reported in full (eng_answers_report), the others' are not
+     * the command's, so it stays only for errors of the file itself */
+    size_t file_errors;
+    if (d->severity == ENG_NOTE && d->col <= 0 &&
+        d->line == eng_answers_note(p->ans, &file_errors) && !file_errors)
+        return 0;
     return owner < 0 || (p->pick ? p->pick[owner] != 0 : (size_t)owner == p->one);
 }
 

@@ -514,6 +514,13 @@ int eng_answers_valid(const eng_answers *a, size_t i);
  * after the first 50 errors of the file): eng_answers_report reports
  * them. */
 int eng_answers_hidden(const eng_answers *a, size_t i);
+/* The line of the note the reading gave when it left errors unreported
+ * ("at least N more errors from here on are not shown"; a note with no
+ * column), or 0 when it left none out; *FILE_ERRORS (when not NULL), how
+ * many of those were errors of the file itself, not of a respondent's
+ * section.  With respondents named and each reported, a note with no
+ * errors of the file in it has nothing left to say. */
+int eng_answers_note(const eng_answers *a, size_t *file_errors);
 /* Reports what eng_answers_read left out of respondent I's problems,
  * reading its section again: its diagnostics (the first 50 errors, then
  * a note).  ENG_OK, also when nothing was left out; ENG_EINVAL when there

@@ -37,6 +37,7 @@
 #include "eng_int.h"
 
 #define MAX_FILE_ERRORS 50      /* per file, before giving up on it */
+#define MAX_NAMED_ERRORS 1000   /* of a respondent named (eng_answers_report) */
 #define MAX_DIR_DEPTH 32
 
 /* ------------------------------------------------------------ sections */
@@ -75,6 +76,7 @@ typedef struct sect {
                                    puts it: read again in full to assert */
     int hidden;                 /* answers: a problem of it was not reported
                                    (see rerr) */
+    uint32_t shown;             /* answers: its problems reported before */
     int lineerr;                /* answers: a line of it is in error (not
                                    key = value, not UTF-8, too long...) */
     size_t bytes;               /* answers: bytes of all its values */
@@ -131,6 +133,7 @@ typedef struct rdr {
      * errors make the reading give up: it is no answers file. */
     int rshown;                 /* respondents' errors reported */
     size_t rhidden;             /*   and not reported */
+    size_t rhidden_file;        /*   of those, not of a respondent's own */
     int rhidden_line;           /*   the first of those */
     int checking;               /* a respondent's answers are being checked */
     int report;                 /* MODE_REPLAY: report the section's problems */
@@ -142,6 +145,8 @@ typedef struct rdr {
                                    cfg.skip_tests passes over unread */
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
+    uint64_t slast;             /*   and to the end of its last line of any
+                                   kind, errors too (where a replay stops) */
     uint64_t shash;             /* line_hash of the lines given to inih */
     char *str;                  /* inih's line buffer (see piece_add) */
     const char *key;            /* the current line's key, when inih was */
@@ -178,12 +183,14 @@ typedef struct rdr {
  * The text of the answers is not kept. */
 struct resp {
     uint64_t off;               /* file offset of its [answers NAME] line */
-    uint64_t end;               /* just past the last line read for it */
+    uint64_t end;               /* just past the last line given to inih */
+    uint64_t last;              /* just past its last line, errors too */
     uint64_t hash;              /* line_hash of those given to inih */
     size_t name;                /* offset of its name in names */
     int line;                   /* of the header */
     uint8_t valid;              /* no errors: it may be asserted */
     uint8_t hidden;             /* some of its errors were not reported */
+    uint32_t shown;             /*   after the first SHOWN of them */
     uint8_t rec;                /* its record follows its name: when its
                                    lines are as they were, its answers are
                                    asserted from it */
@@ -218,6 +225,8 @@ struct eng_answers {
      * order: where a respondent's lines end, for eng_answers_owner */
     struct ans_break { int line; uint32_t owner; } *brk;  /* owner: index + 1, or 0 */
     size_t nbrk, capbrk;
+    int note_line;              /* the "not shown" note's line, or 0 */
+    size_t note_file;           /*   errors of the file itself it counts */
 };
 
 #define CHUNK_SIZE 65536        /* bytes per read() of an answers file */
@@ -280,13 +289,20 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
     int own = r->mode != MODE_KB && (r->insect || r->checking) && r->s.valid;
     if (own && sev == ENG_ERROR)
         r->s.lineerr = 1;
+    if (own && r->mode == MODE_REPLAY && r->s.shown < r->want->shown) {
+        r->s.shown++;   /* reported when the file was first read: the
+                           replay meets the section's problems in order */
+        return;
+    }
     if (own || (r->ans && r->ans->n)) {
         /* past the first MAX_FILE_ERRORS, counted and not reported */
-        if (r->rshown >= MAX_FILE_ERRORS) {
+        if (r->rshown >= (r->mode == MODE_REPLAY ? MAX_NAMED_ERRORS : MAX_FILE_ERRORS)) {
             if (own)
                 r->s.hidden = 1;
             if (sev == ENG_ERROR && !r->rhidden++)
                 r->rhidden_line = line;
+            if (sev == ENG_ERROR && !own)
+                r->rhidden_file++;
             return;
         }
         r->rshown += sev == ENG_ERROR;
@@ -299,6 +315,8 @@ static void rerr(rdr *r, eng_severity sev, int line, int col, int span,
         stream_sources(r, first);
         return;
     }
+    if (own && !r->s.hidden)
+        r->s.shown++;
     va_list ap;
     va_start(ap, fmt);
     eng_diagv(r->e, sev, r->path, line, col, span, src, fmt, ap);
@@ -1207,6 +1225,8 @@ static void skip_header(rdr *r, const char *line, size_t len)
         sect_reuse(r->e, &r->s);
         r->insect = 1;
         r->haskey = 0;
+    } else {
+        r->slast = r->nextoff;  /* an error line of the current section */
     }
 }
 
@@ -1341,7 +1361,7 @@ static void sect_line(rdr *r, const char *line, size_t len)
     if (r->fd < 0)
         return;
     r->shash = line_hash(r->shash, line, len, 0);
-    r->send = r->nextoff;
+    r->send = r->slast = r->nextoff;
     r->sgiven++;
     r->sskip_send = r->sskip;
 }
@@ -1497,12 +1517,14 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
             r->sskip = 1;
+            r->slast = r->nextoff;
             continue;
         }
         if (eq == line + lead) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, 1, line,
                  "missing key before '%c'", *eq);
             r->sskip = 1;
+            r->slast = r->nextoff;
             continue;
         }
         if (!r->insect) {
@@ -2917,6 +2939,7 @@ static void do_answers(rdr *r, sect *s)
     resp *p = &a->resp[idx];
     p->off = r->soff;
     p->end = r->send;
+    p->last = r->slast > r->send ? r->slast : r->send;
     p->hash = r->shash;
     p->line = s->line;
     p->valid = !s->over && !s->lineerr;
@@ -2934,6 +2957,7 @@ static void do_answers(rdr *r, sect *s)
     long bad = check_answers(r, s, 0, record, &status);
     r->checking = 0;
     a->resp[idx].hidden = (uint8_t)s->hidden;
+    a->resp[idx].shown = s->shown;
     if (bad) {
         a->resp[idx].valid = 0;
     } else if (record && !s->nofast) {
@@ -3167,11 +3191,14 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
         return NULL;
     }
-    if (r.rhidden)
+    if (r.rhidden) {
         eng_diagf(e, ENG_NOTE, path, r.rhidden_line, 0, 1, NULL,
                   "at least %zu more errors from here on are not shown "
                   "(a respondent with any is not advised; name one to see all of its own)",
                   r.rhidden);
+        a->note_line = r.rhidden_line;
+        a->note_file = r.rhidden_file;
+    }
     if (!a->n && rc == ENG_OK)
         eng_diagf(e, ENG_WARNING, path, 0, 0, 1, NULL,
                   "no [answers NAME] sections: there is nobody to advise");
@@ -3443,7 +3470,7 @@ static int replay(eng_engine *e, const eng_answers *a, const resp *p, int report
     r.from = a;
     r.want = p;
     r.fpos = r.nextoff = p->off;
-    r.stop = p->end;
+    r.stop = p->last;
     r.line = p->line - 1;
     int rc = parse_stream(&r);
     if (rc == ENG_ENOMEM || r.status == ENG_ENOMEM)
@@ -3471,6 +3498,13 @@ int eng_answers_assert(eng_engine *e, const eng_answers *a, size_t i)
     if (i >= a->n || !a->resp[i].valid)
         return ENG_EINVAL;
     return replay(e, a, &a->resp[i], 0);
+}
+
+int eng_answers_note(const eng_answers *a, size_t *file_errors)
+{
+    if (file_errors)
+        *file_errors = a->note_file;
+    return a->note_line;
 }
 
 int eng_answers_hidden(const eng_answers *a, size_t i)

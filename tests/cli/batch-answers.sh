@@ -174,3 +174,26 @@ for cmd in "facts $TMP/kb.ini" "advise --kb $TMP/kb.ini" "explain --kb $TMP/kb.i
         echo "$cmd bad53: other respondents' errors shown"; exit 1
     fi
 done
+
+# a respondent with more errors than the file shows, its last lines bad
+# too (no newline at the end): named, every one of its errors is shown,
+# each once, from its first to the file's last line
+{ printf '[answers fine]\nsize = 10\n\n[answers noisy]\n'
+  i=0; while [ $i -lt 119 ]; do echo "bad line $i"; i=$((i + 1)); done
+  printf 'last bad line'
+} >"$TMP/noisy.ini"
+named 65 facts "$TMP/kb.ini" "$TMP/noisy.ini"
+[ "$(grep -c 'error:' "$TMP/named.err")" -eq 50 ] || { echo "noisy: not 50 shown"; exit 1; }
+grep -qF "noisy.ini:55: note: at least 70 more errors from here on are not shown" "$TMP/named.err" ||
+    { echo "noisy: no note"; cat "$TMP/named.err"; exit 1; }
+for cmd in "facts $TMP/kb.ini" "advise --kb $TMP/kb.ini"; do
+    # shellcheck disable=SC2086
+    named 65 $cmd "$TMP/noisy.ini" noisy
+    [ "$(grep -c 'error:' "$TMP/named.err")" -eq 120 ] ||
+        { echo "$cmd noisy: $(grep -c 'error:' "$TMP/named.err") errors shown, expected 120"; exit 1; }
+    [ "$(grep 'error:' "$TMP/named.err" | cut -d: -f2 | sort | uniq -d | wc -l)" -eq 0 ] ||
+        { echo "$cmd noisy: an error shown twice"; exit 1; }
+    grep -qF "noisy.ini:124:1: error: expected 'key = value'" "$TMP/named.err" ||
+        { echo "$cmd noisy: the last line's error not shown"; exit 1; }
+    if grep -qF "not shown" "$TMP/named.err"; then echo "$cmd noisy: still errors not shown"; exit 1; fi
+done
