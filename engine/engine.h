@@ -443,6 +443,9 @@ typedef enum eng_qtype {
 size_t eng_question_count(const eng_engine *e);
 const eng_question *eng_question_at(const eng_engine *e, size_t i);
 const eng_question *eng_question_find(const eng_engine *e, const char *id);
+/* 1 when a [question ID] section was read, also one that had errors and
+ * so was not defined (eng_question_find gives NULL for it). */
+int eng_question_declared(const eng_engine *e, const char *id);
 /* Q's position: eng_question_at(e, eng_question_index(q)) == q. */
 size_t eng_question_index(const eng_question *q);
 const char *eng_question_id(const eng_question *q);

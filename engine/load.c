@@ -1893,8 +1893,11 @@ static void check_tests(eng_engine *e)
             if (!strncmp(k->key, "answer.", 7)) {
                 const eng_question *q = eng_question_find(e, k->key + 7);
                 if (!q) {
-                    rerr(&r, ENG_ERROR, k->line, 1, (int)strlen(k->key), kv_text(k, k->line),
-                         "test '%s' answers unknown question '%s'", t->name, k->key + 7);
+                    /* a question whose section had errors is known: those
+                     * errors say what is wrong */
+                    if (!eng_question_declared(e, k->key + 7))
+                        rerr(&r, ENG_ERROR, k->line, 1, (int)strlen(k->key), kv_text(k, k->line),
+                             "test '%s' answers unknown question '%s'", t->name, k->key + 7);
                     bad = 1;
                     continue;
                 }
@@ -2286,6 +2289,11 @@ const eng_question *eng_question_at(const eng_engine *e, size_t i)
 const eng_question *eng_question_find(const eng_engine *e, const char *id)
 {
     return smap_get(&e->question_ids, id, strlen(id));
+}
+
+int eng_question_declared(const eng_engine *e, const char *id)
+{
+    return smap_get(&e->question_names, id, strlen(id)) != NULL;
 }
 
 size_t eng_question_index(const eng_question *q) { return q->index; }

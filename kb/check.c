@@ -166,6 +166,10 @@ static void check_answer(ck *c, const char *path, int line,
     if (!qid || q.type != ENG_SYMBOL)
         return;
     const eng_question *qq = eng_question_find(c->e, qid);
+    if (!qq && eng_question_declared(c->e, qid)) {
+        c->bad = 1;         /* the question's own errors say what is wrong */
+        return;
+    }
     if (!qq) {
         const char *cands[1024];
         size_t n = 0;

@@ -32,3 +32,15 @@ if [ -w /dev/full ]; then
     $RUN test --help >/dev/full 2>"$TMP/full.err" || status=$?
     [ "$status" -eq 74 ] || { echo "test --help >/dev/full: exit $status, expected 74"; exit 1; }
 fi
+
+# a scenario answering a question whose section has errors: the question's
+# errors say what is wrong, not "answers unknown question" besides
+mkdir -p "$TMP/brokenq"
+printf '[question q]\ntext = Q?\ntype = one\n\n[rule r]\nwhen = answer q a\nthen = assert x\n\n[test t]\nanswer.q = a\nexpect = x\n' \
+    >"$TMP/brokenq/kb.ini"
+status=0
+$RUN test --kb "$TMP/brokenq" >"$TMP/bq.out" 2>"$TMP/bq.err" || status=$?
+[ "$status" -eq 65 ] || { echo "broken question: exit $status"; cat "$TMP/bq.err"; exit 1; }
+grep -qF "question 'q' of type one needs at least one 'option = VALUE : Label'" "$TMP/bq.err" ||
+    { cat "$TMP/bq.err"; exit 1; }
+[ "$(grep -c 'error:' "$TMP/bq.err")" -eq 1 ] || { echo "knock-on errors:"; cat "$TMP/bq.err"; exit 1; }
