@@ -1445,20 +1445,22 @@ static char *reader(char *str, int num, void *stream)
         if (r->gaveup)
             continue;
         if (len > r->e->cfg.max_line) {
+            /* a header ends the section before: its error is not the
+             * section's (see rerr) */
+            skip_header(r, line, avail);
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
             r->sskip = 1;
-            skip_header(r, line, avail);
             continue;
         }
         long bad = r->utf8_ok ? -1 : eng_utf8_bad((const unsigned char *)line, len);
         if (bad >= 0) {
+            skip_header(r, line, len);
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
                  (unsigned char)line[bad]);
             r->sskip = 1;
-            skip_header(r, line, len);
             continue;
         }
         size_t lead = 0;
