@@ -222,7 +222,11 @@ static void lex_regex(parser *p, ltok *t)
         if (err == PCRE2_ERROR_HEAP_FAILED)
             p->e->oom = 1;
         pcre2_get_error_message(err, msg, sizeof msg);
-        perr(p, start + eoff, 1, "invalid regular expression: %s", (char *)msg);
+        /* a '/' further on was likely meant inside: `/a[/]b/` ends at [ */
+        int slash = memchr(s + i, '/', p->n - i) != NULL;
+        perr(p, start + eoff, 1, "invalid regular expression: %s%s", (char *)msg,
+             slash ? " (the first '/' ends the expression: write '\\/' for a slash inside it)"
+                   : "");
         t->k = K_ERR;
         return;
     }
