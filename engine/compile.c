@@ -536,6 +536,18 @@ static node *node_get(eng_engine *e, node *parent, plan *pl, amem *am,
         if (!(n->tests[i] = expr_copy(e, pl->beta.v[i])))
             goto fail;
     n->ntests = (uint32_t)pl->beta.n;
+    if (n->ntests) {
+        const expr *t = n->tests[0];
+        if (t->op >= X_EQ && t->op <= X_GE && t->a->op == X_REF &&
+            t->b->op == X_REF && t->a->pos < ENG_MAX_ARITY &&
+            t->b->pos < ENG_MAX_ARITY) {
+            n->ft_op = t->op;
+            n->ft_as = t->a->slot;
+            n->ft_apos = (uint8_t)t->a->pos;
+            n->ft_bs = t->b->slot;
+            n->ft_bpos = (uint8_t)t->b->pos;
+        }
+    }
     /* newest successor first: a node is always made after its ancestors,
      * so descendants are right-activated before ancestors and a fact that
      * feeds two patterns of one rule is paired with itself exactly once */

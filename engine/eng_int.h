@@ -486,6 +486,11 @@ struct node {
     tok **snap_b; uint32_t snap_nb, snap_count;     /* the memory at snapshot */
     eng_question *q;            /* QUERY */
     node *rnext;                /* next successor of am */
+    /* tests[0] when it is `?a OP ?b` (X_EQ..X_GE in ft_op, else 0): where
+     * its two values are, so that a join reads them without walking the
+     * expression (ft_as, ft_bs: token slots, or SLOT_CAND for the fact) */
+    uint8_t ft_op, ft_apos, ft_bpos;
+    uint16_t ft_as, ft_bs;
 };
 
 struct tok {
@@ -730,6 +735,33 @@ int eng_compile_query(eng_engine *e, eng_question *q, pce **ces, size_t n);
 /* Appends X's signature (for sharing nodes) to B. */
 void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x);
 /* expressions */
+/* `A OP B` (X_EQ..X_GE) decided without the general evaluator when the
+ * values are of one type and no text order is needed: 1 true, 0 false,
+ * -1 undecided (eng_test_expr decides). */
+static inline int eng_cmp_fast(int op, eng_value a, eng_value b)
+{
+    int c;
+    if (a.type != b.type)
+        return -1;
+    if (a.type == ENG_INT)
+        c = (a.u.i > b.u.i) - (a.u.i < b.u.i);
+    else if (a.type == ENG_REAL)
+        c = (a.u.r > b.u.r) - (a.u.r < b.u.r);
+    else if (a.u.atom == b.u.atom)
+        c = 0;
+    else if (op == X_EQ || op == X_NE)
+        c = 1;      /* different atoms of one kind: different texts */
+    else
+        return -1;
+    switch (op) {
+    case X_EQ: return c == 0;
+    case X_NE: return c != 0;
+    case X_LT: return c < 0;
+    case X_LE: return c <= 0;
+    case X_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
 int eng_eval(eng_engine *e, const expr *x, eng_fact *const *facts,
              const eng_fact *cand, eng_value *out);
 int eng_test_expr(eng_engine *e, const expr *x, eng_fact *const *facts,

@@ -236,29 +236,11 @@ int eng_test_expr(eng_engine *e, const expr *x, eng_fact *const *facts,
      * is decided here: tests run once per partial match */
     eng_value a, b;
     if (x->op >= X_EQ && x->op <= X_GE && leaf(x->a, facts, cand, &a) &&
-        leaf(x->b, facts, cand, &b) && a.type == b.type) {
-        int c;
-        if (a.type == ENG_INT) {
-            c = (a.u.i > b.u.i) - (a.u.i < b.u.i);
-        } else if (a.type == ENG_REAL) {
-            c = (a.u.r > b.u.r) - (a.u.r < b.u.r);
-        } else if (a.u.atom == b.u.atom) {
-            c = 0;
-        } else if (x->op == X_EQ || x->op == X_NE) {
-            c = 1;      /* different atoms of one kind: different texts */
-        } else {
-            goto general;
-        }
-        switch (x->op) {
-        case X_EQ: return c == 0;
-        case X_NE: return c != 0;
-        case X_LT: return c < 0;
-        case X_LE: return c <= 0;
-        case X_GT: return c > 0;
-        default: return c >= 0;
-        }
+        leaf(x->b, facts, cand, &b)) {
+        int r = eng_cmp_fast(x->op, a, b);
+        if (r >= 0)
+            return r;
     }
-general:;
     int err = 0;
     int r = ev_bool(e, x, facts, cand, &err);
     return r > 0;

@@ -216,14 +216,41 @@ int eng_keys_equal(const node *n, const tok *t, const eng_fact *f)
     return 1;
 }
 
-int eng_beta_ok(eng_engine *e, const node *n, const tok *t, const eng_fact *f)
+/* Does fact F join token T at N: its keys, then its tests, the first
+ * read in line when it compares two values (see node.ft_op).  Inlined in
+ * each loop that joins: a respondent of the shipped KB tests some 1,700
+ * joins, and the calls and the walk over each test's expression took
+ * 3.5 % of its instructions. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int beta_ok(eng_engine *e, const node *n, const tok *t,
+                          const eng_fact *f)
 {
-    if (!eng_keys_equal(n, t, f))
-        return 0;
-    for (size_t i = 0; i < n->ntests; i++)
+    for (size_t i = 0; i < n->nkey; i++)
+        if (!eng_val_eq(t->facts[n->keys[i].slot]->v[n->keys[i].pos],
+                        f->v[n->am->keypos[i]]))
+            return 0;
+    size_t i = 0;
+    if (n->ft_op) {
+        eng_value a = (n->ft_as == SLOT_CAND ? f : t->facts[n->ft_as])->v[n->ft_apos];
+        eng_value b = (n->ft_bs == SLOT_CAND ? f : t->facts[n->ft_bs])->v[n->ft_bpos];
+        int r = eng_cmp_fast(n->ft_op, a, b);
+        if (r < 0)
+            r = eng_test_expr(e, n->tests[0], t->facts, f);
+        if (!r)
+            return 0;
+        i = 1;
+    }
+    for (; i < n->ntests; i++)
         if (!eng_test_expr(e, n->tests[i], t->facts, f))
             return 0;
     return 1;
+}
+
+int eng_beta_ok(eng_engine *e, const node *n, const tok *t, const eng_fact *f)
+{
+    return beta_ok(e, n, t, f);
 }
 
 static int mem_insert(eng_engine *e, node *n, tok *t)
@@ -310,7 +337,7 @@ static eng_fact *first_match(eng_engine *e, const node *n, const tok *t,
                              const fact_ent *x)
 {
     for (; x; x = x->bnext)
-        if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
+        if (x->key == t->hash && beta_ok(e, n, t, x->f))
             return x->f;
     return NULL;
 }
@@ -326,7 +353,7 @@ void eng_node_left(eng_engine *e, node *n, tok *t)
         if (!am->nb)
             return;
         for (fact_ent *x = am->b[t->hash & (am->nb - 1)]; x; x = x->bnext)
-            if (x->key == t->hash && eng_beta_ok(e, n, t, x->f))
+            if (x->key == t->hash && beta_ok(e, n, t, x->f))
                 emit_kids(e, n, t, x->f);
         return;
     }
@@ -365,7 +392,7 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     if (n->type == N_JOIN) {
         for (; x; x = nx) {
             nx = x->bnext;
-            if (x->hash == key && eng_beta_ok(e, n, x, f))
+            if (x->hash == key && beta_ok(e, n, x, f))
                 emit_kids(e, n, x, f);
         }
         return;
@@ -373,7 +400,7 @@ static void right_activate(eng_engine *e, node *n, eng_fact *f, uint32_t key)
     /* a token that some fact matches already stays as it is */
     for (; x; x = nx) {
         nx = x->bnext;
-        if (x->match || x->hash != key || !eng_beta_ok(e, n, x, f))
+        if (x->match || x->hash != key || !beta_ok(e, n, x, f))
             continue;
         x->match = f;
         if (n->type == N_NEG)
