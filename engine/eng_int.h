@@ -740,6 +740,10 @@ void eng_expr_canon(eng_engine *e, ebuf *b, const expr *x);
  * -1 undecided (eng_test_expr decides). */
 static inline int eng_cmp_fast(int op, eng_value a, eng_value b)
 {
+    /* bit c + 1 is set when OP holds for a comparison that gives c */
+    static const uint8_t holds[X_GE + 1] = {
+        [X_EQ] = 2, [X_NE] = 5, [X_LT] = 1, [X_LE] = 3, [X_GT] = 4, [X_GE] = 6
+    };
     int c;
     if (a.type != b.type)
         return -1;
@@ -753,14 +757,7 @@ static inline int eng_cmp_fast(int op, eng_value a, eng_value b)
         c = 1;      /* different atoms of one kind: different texts */
     else
         return -1;
-    switch (op) {
-    case X_EQ: return c == 0;
-    case X_NE: return c != 0;
-    case X_LT: return c < 0;
-    case X_LE: return c <= 0;
-    case X_GT: return c > 0;
-    default: return c >= 0;
-    }
+    return (holds[op] >> (c + 1)) & 1;
 }
 int eng_eval(eng_engine *e, const expr *x, eng_fact *const *facts,
              const eng_fact *cand, eng_value *out);

@@ -266,28 +266,9 @@ int eng_amem_match(eng_engine *e, const amem *am, const eng_fact *f)
     if (am->st) {
         /* the test kept in the memory: decided here when both values are
          * of one type and no text order is needed, else as an expression */
-        eng_value a = f->v[am->st_pos], b = am->st_k;
-        int c = 2;
-        if (a.type != b.type)
-            ;
-        else if (a.type == ENG_INT)
-            c = (a.u.i > b.u.i) - (a.u.i < b.u.i);
-        else if (a.type == ENG_REAL)
-            c = (a.u.r > b.u.r) - (a.u.r < b.u.r);
-        else if (a.u.atom == b.u.atom)
-            c = 0;
-        else if (am->st_op == X_EQ || am->st_op == X_NE)
-            c = 1;
-        int ok;
-        switch (c == 2 ? -1 : am->st_op) {
-        case X_EQ: ok = c == 0; break;
-        case X_NE: ok = c != 0; break;
-        case X_LT: ok = c < 0; break;
-        case X_LE: ok = c <= 0; break;
-        case X_GT: ok = c > 0; break;
-        case X_GE: ok = c >= 0; break;
-        default: ok = eng_test_expr(e, am->xt[0], NULL, f); break;
-        }
+        int ok = eng_cmp_fast(am->st_op, f->v[am->st_pos], am->st_k);
+        if (ok < 0)
+            ok = eng_test_expr(e, am->xt[0], NULL, f);
         if (!ok)
             return 0;
     }

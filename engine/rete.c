@@ -336,6 +336,27 @@ static void activate(eng_engine *e, node *n, tok *t)
 static eng_fact *first_match(eng_engine *e, const node *n, const tok *t,
                              const fact_ent *x)
 {
+    if (!n->nkey && n->ntests == 1 && n->ft_op &&
+        (n->ft_as == SLOT_CAND) != (n->ft_bs == SLOT_CAND)) {
+        /* one test between a field of the fact and a value of the token
+         * (`not journey.cand ? ?k2 (?k2 > ?k)`): the token's value is
+         * read once, not once a fact */
+        int op = n->ft_op, right = n->ft_bs == SLOT_CAND;
+        eng_value k = right ? t->facts[n->ft_as]->v[n->ft_apos]
+                            : t->facts[n->ft_bs]->v[n->ft_bpos];
+        uint8_t pos = right ? n->ft_bpos : n->ft_apos;
+        for (; x; x = x->bnext) {
+            if (x->key != t->hash)
+                continue;
+            eng_value v = x->f->v[pos];
+            int r = right ? eng_cmp_fast(op, k, v) : eng_cmp_fast(op, v, k);
+            if (r < 0)
+                r = eng_test_expr(e, n->tests[0], t->facts, x->f);
+            if (r)
+                return x->f;
+        }
+        return NULL;
+    }
     for (; x; x = x->bnext)
         if (x->key == t->hash && beta_ok(e, n, t, x->f))
             return x->f;
@@ -1051,6 +1072,11 @@ static int build_values(eng_engine *e, const eng_rule *r, const cact *a,
         const cterm *t = &a->terms[i];
         if (t->kind == TERM_CONST) {
             vals[i + 1] = t->k;
+            continue;
+        }
+        if (t->x->op == X_REF) {
+            /* most terms name a variable: read without the evaluator */
+            vals[i + 1] = facts[t->x->slot]->v[t->x->pos];
             continue;
         }
         int err = eng_eval(e, t->x, facts, NULL, &vals[i + 1]);
