@@ -35,6 +35,11 @@
  *   the bare value; warning at REL, with the same hint as a read never
  *   asserted.
  *
+ * - variables of a `not` or `exists` that no condition before it binds are
+ *   its own; when a later positive pattern binds the same name, the
+ *   condition does not see that value, which is rarely what was meant:
+ *   warning at the condition, naming the pattern.
+ *
  * - answers shown by their value: a `because` showing {?var}, bare, where
  *   ?var is bound by `answer Q ?var` for a `one` or `many` question Q,
  *   shows an option's identifier to the reader; warning at the '{', with
@@ -930,6 +935,125 @@ static void check_shown_answers(lint *L)
             add(L, ENG_WARNING, rule_path(rl), line, col,
                 "rule '%s' shows an answer to '%s' as the option's value; '|%s' after the variable shows the option's label (such as '%s')",
                 eng_rule_name(rl), eng_question_id(q), eng_question_id(q), ex ? ex : "");
+        }
+    }
+}
+
+/* The variables of condition text T, in order, each once, into V (names
+ * without '?', NUL-terminated in BUF); quoted strings and /regular
+ * expressions/ are passed over.  Returns how many. */
+static size_t cond_vars(const char *t, const char **v, size_t max, char *buf, size_t size)
+{
+    size_t n = 0, o = 0;
+    for (const char *p = t; *p;) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+            continue;
+        }
+        if (*p == '~') {
+            while (*++p == ' ' || *p == '\t')
+                ;
+            if (*p == '/') {
+                for (p++; *p && *p != '/'; p++)
+                    if (*p == '\\' && p[1])
+                        p++;
+                if (*p)
+                    p++;
+            }
+            continue;
+        }
+        /* a variable is '?' and a symbol: a letter (UTF-8 ones too) or
+         * '_', then letters, digits and _ . : - */
+        unsigned char c1 = (unsigned char)p[1];
+        if (*p != '?' || !(c1 == '_' || c1 >= 0x80 || (c1 >= 'a' && c1 <= 'z') ||
+                           (c1 >= 'A' && c1 <= 'Z'))) {
+            p++;
+            continue;
+        }
+        const char *st = ++p;
+        while (*p == '_' || *p == '-' || *p == '.' || *p == ':' || (unsigned char)*p >= 0x80 ||
+               (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+            p++;
+        size_t len = (size_t)(p - st);
+        int dup = 0;
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = strlen(v[i]) == len && !memcmp(v[i], st, len);
+        if (dup || n == max || o + len + 1 > size)
+            continue;
+        memcpy(buf + o, st, len);
+        buf[o + len] = '\0';
+        v[n++] = buf + o;
+        o += len + 1;
+    }
+    return n;
+}
+
+static int has_var(const char *const *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], name))
+            return 1;
+    return 0;
+}
+
+/* A variable of a `not` or `exists` that no condition before it binds is
+ * its own (it matches anything there); when a later pattern binds the same
+ * name, the author most likely meant the later value, which the condition
+ * does not see: warning at the condition, naming the pattern. */
+static void check_local_vars(lint *L)
+{
+    eng_engine *e = L->e;
+    enum { MAXV = 64 };
+    for (size_t i = 0; i < eng_rule_count(e) && !L->oom; i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        size_t nc = eng_rule_cond_count(rl);
+        const char *bound[MAXV];
+        char bbuf[2048];
+        size_t nb = 0, bo = 0;
+        for (size_t c = 0; c < nc; c++) {
+            eng_cond_info ci;
+            if (eng_rule_cond(rl, c, &ci) != ENG_OK)
+                continue;
+            const char *v[MAXV];
+            char vbuf[1024];
+            size_t nv = cond_vars(ci.text, v, MAXV, vbuf, sizeof vbuf);
+            if (ci.kind == ENG_CE_PATTERN) {
+                for (size_t k = 0; k < nv && nb < MAXV; k++) {
+                    size_t len = strlen(v[k]);
+                    if (has_var(bound, nb, v[k]) || bo + len + 1 > sizeof bbuf)
+                        continue;
+                    memcpy(bbuf + bo, v[k], len + 1);
+                    bound[nb++] = bbuf + bo;
+                    bo += len + 1;
+                }
+                continue;
+            }
+            if (ci.kind != ENG_CE_NOT && ci.kind != ENG_CE_EXISTS)
+                continue;
+            for (size_t k = 0; k < nv; k++) {
+                if (has_var(bound, nb, v[k]))
+                    continue;
+                /* its own: does a later pattern bind the name? */
+                for (size_t d = c + 1; d < nc; d++) {
+                    eng_cond_info di;
+                    const char *w[MAXV];
+                    char wbuf[1024];
+                    if (eng_rule_cond(rl, d, &di) != ENG_OK || di.kind != ENG_CE_PATTERN ||
+                        !has_var(w, cond_vars(di.text, w, MAXV, wbuf, sizeof wbuf), v[k]))
+                        continue;
+                    add(L, ENG_WARNING, rule_path(rl), ci.line, ci.col,
+                        "rule '%s': ?%s in this '%s' is its own (no condition before it binds ?%s), "
+                        "not the ?%s that 'when = %s' binds on line %d; move the '%s' after that "
+                        "pattern if it should see that value",
+                        eng_rule_name(rl), v[k], ci.kind == ENG_CE_NOT ? "not" : "exists", v[k],
+                        v[k], di.text, di.line, ci.kind == ENG_CE_NOT ? "not" : "exists");
+                    break;
+                }
+            }
         }
     }
 }
@@ -1891,6 +2015,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_labels(&L);
     if (!L.oom)
         check_shown_answers(&L);
+    if (!L.oom)
+        check_local_vars(&L);
     if (!L.oom)
         check_questions(&L);
     if (!L.oom)
