@@ -145,8 +145,8 @@ typedef struct rdr {
                                    cfg.skip_tests passes over unread */
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
-    uint64_t slast;             /*   and to the end of its last line of any
-                                   kind, errors too (where a replay stops) */
+    int rhead;                  /* MODE_REPLAY, reporting: the section's
+                                   header was read; the next header ends it */
     uint64_t shash;             /* line_hash of the lines given to inih */
     char *str;                  /* inih's line buffer (see piece_add) */
     const char *key;            /* the current line's key, when inih was */
@@ -184,17 +184,20 @@ typedef struct rdr {
 struct resp {
     uint64_t off;               /* file offset of its [answers NAME] line */
     uint64_t end;               /* just past the last line given to inih */
-    uint64_t last;              /* just past its last line, errors too */
     uint64_t hash;              /* line_hash of those given to inih */
     size_t name;                /* offset of its name in names */
     int line;                   /* of the header */
     uint8_t valid;              /* no errors: it may be asserted */
     uint8_t hidden;             /* some of its errors were not reported */
-    uint32_t shown;             /*   after the first SHOWN of them */
+    uint8_t shown;              /*   after the first SHOWN of them (at most
+                                   255: past that, reporting them again
+                                   repeats some, never leaves one out) */
     uint8_t rec;                /* its record follows its name: when its
                                    lines are as they were, its answers are
                                    asserted from it */
 };
+/* an answers file's index holds one a respondent: keep it small */
+_Static_assert(sizeof(struct resp) <= 40, "a respondent's index entry takes 40 bytes");
 
 /* The open answers file.  eng_answers_assert receives a const eng_answers
  * but reads the file and may find it changed: that state lives here. */
@@ -1225,8 +1228,6 @@ static void skip_header(rdr *r, const char *line, size_t len)
         sect_reuse(r->e, &r->s);
         r->insect = 1;
         r->haskey = 0;
-    } else {
-        r->slast = r->nextoff;  /* an error line of the current section */
     }
 }
 
@@ -1361,7 +1362,7 @@ static void sect_line(rdr *r, const char *line, size_t len)
     if (r->fd < 0)
         return;
     r->shash = line_hash(r->shash, line, len, 0);
-    r->send = r->slast = r->nextoff;
+    r->send = r->nextoff;
     r->sgiven++;
     r->sskip_send = r->sskip;
 }
@@ -1438,6 +1439,13 @@ static char *reader(char *str, int num, void *stream)
             line += 3;
             len -= 3;
             avail -= 3;
+        }
+        if (r->mode == MODE_REPLAY && r->report) {
+            size_t lead = 0;
+            while (lead < avail && (line[lead] == ' ' || line[lead] == '\t'))
+                lead++;
+            if (lead < avail && line[lead] == '[' && r->rhead++)
+                return NULL;
         }
         r->cur = line;
         r->curlen = len;
@@ -1519,14 +1527,12 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, (int)(len - lead), line,
                  "expected 'key = value' or a '[section]' header");
             r->sskip = 1;
-            r->slast = r->nextoff;
             continue;
         }
         if (eq == line + lead) {
             rerr(r, ENG_ERROR, r->line, (int)lead + 1, 1, line,
                  "missing key before '%c'", *eq);
             r->sskip = 1;
-            r->slast = r->nextoff;
             continue;
         }
         if (!r->insect) {
@@ -2949,7 +2955,6 @@ static void do_answers(rdr *r, sect *s)
     resp *p = &a->resp[idx];
     p->off = r->soff;
     p->end = r->send;
-    p->last = r->slast > r->send ? r->slast : r->send;
     p->hash = r->shash;
     p->line = s->line;
     p->valid = !s->over && !s->lineerr;
@@ -2967,7 +2972,7 @@ static void do_answers(rdr *r, sect *s)
     long bad = check_answers(r, s, 0, record, &status);
     r->checking = 0;
     a->resp[idx].hidden = (uint8_t)s->hidden;
-    a->resp[idx].shown = s->shown;
+    a->resp[idx].shown = (uint8_t)(s->shown < 255 ? s->shown : 255);
     if (bad) {
         a->resp[idx].valid = 0;
     } else if (record && !s->nofast) {
@@ -3480,7 +3485,9 @@ static int replay(eng_engine *e, const eng_answers *a, const resp *p, int report
     r.from = a;
     r.want = p;
     r.fpos = r.nextoff = p->off;
-    r.stop = p->last;
+    /* reporting, the section is read to the next header: its lines after
+     * the last one given to inih (errors) are its own too */
+    r.stop = report ? UINT64_MAX : p->end;
     r.line = p->line - 1;
     int rc = parse_stream(&r);
     if (rc == ENG_ENOMEM || r.status == ENG_ENOMEM)
