@@ -186,24 +186,10 @@ static void rs_build(eng_engine *e, readset *rs)
         const eng_test *tt = eng_test_at(e, t);
         for (size_t x = 0; x < eng_test_expect_count(tt); x++) {
             const char *p = eng_test_expect(tt, x, NULL);
-            size_t len = strcspn(p, " \t"), size = 0;
-            for (const char *s = p; *s;) {
-                while (*s == ' ' || *s == '\t')
-                    s++;
-                if (!*s)
-                    break;
+            size_t len = strcspn(p, " \t"), size = 0, tl;
+            int closed;
+            for (const char *s = p; eng_pattern_term(&s, &tl, &closed);)
                 size++;
-                if (*s == '"') {
-                    for (s++; *s && *s != '"'; s++)
-                        if (*s == '\\' && s[1])
-                            s++;
-                    if (*s)
-                        s++;
-                } else {
-                    while (*s && *s != ' ' && *s != '\t')
-                        s++;
-                }
-            }
             if (!eng_intern(e, p, len, ENG_SYMBOL, &rel))
                 rs_add(rs, rel, size);
         }
