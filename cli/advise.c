@@ -53,8 +53,9 @@ static const char advise_help[] =
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
     "answers (other respondents are still advised), 66 a file that cannot\n"
-    "be read, 70 a run that did not finish, 71 out of memory, 73 the output\n"
-    "file cannot be created, 74 it cannot be written.\n";
+    "be read, or a RESPONDENT that the file does not have (the others are\n"
+    "still advised), 70 a run that did not finish, 71 out of memory, 73 the\n"
+    "output file cannot be created, 74 it cannot be written.\n";
 
 /* ------------------------------------------------------------ text */
 
@@ -1086,7 +1087,13 @@ int cmd_advise(int argc, char **argv)
     size_t file_errors = nwho ? cli_diags_picked(e, shown, ans, answers, pick)
                               : cli_diags(e, shown);
     shown = eng_diag_count(e);
-    if (file_errors || missing)
+    /* a respondent named that the file does not have is what was asked
+     * for and is not there (66): that status stays, whatever else is
+     * wrong (but for running out of memory); the others named are still
+     * advised */
+    if (missing)
+        exitc = EX_NOINPUT;
+    else if (file_errors)
         exitc = EX_DATAERR;
     for (size_t i = 0; missing && i < nwho; i++)
         if (who[i])
@@ -1104,7 +1111,8 @@ int cmd_advise(int argc, char **argv)
             fprintf(stderr, "%s: note: respondent '%s' is not advised because of %s\n", answers,
                     name, eng_answers_hidden(ans, i) && !nwho ? "errors in its answers (not all shown)"
                                                               : "the errors above");
-            exitc = EX_DATAERR;
+            if (exitc != EX_NOINPUT)
+                exitc = EX_DATAERR;
             continue;
         }
         cli_watch w;

@@ -53,10 +53,11 @@ static const char ask_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
-    "in the knowledge base, 66 unknown session, 70 the rules stopped on an\n"
-    "error (a division by zero), 71 out of memory, 74 the database failed\n"
-    "(a full disk, a read-only file), 130 interrupted.  Every answer given\n"
-    "before a failure is saved: continue with --resume.\n";
+    "in the knowledge base, 66 no session to resume (no such session, no\n"
+    "sessions at all for the latest, or no database), 70 the rules stopped\n"
+    "on an error (a division by zero), 71 out of memory, 74 the database\n"
+    "failed (a full disk, a read-only file), 130 interrupted.  Every answer\n"
+    "given before a failure is saved: continue with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -536,8 +537,9 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
         kb_session_info_clear(&si);
         rc = load_answers(a);
         if (rc) {
+            /* ENG_EINVAL: deleted by another process since it was found */
             fprintf(stderr, PROG ": %s\n", rc == ENG_ENOMEM ? "out of memory" : a->err);
-            return rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
+            return rc == ENG_ENOMEM ? EX_OSERR : rc == ENG_EINVAL ? EX_NOINPUT : EX_IOERR;
         }
         return 0;
     }

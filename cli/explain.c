@@ -45,10 +45,12 @@ static const char explain_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 explained, 1 nothing matches, 64 usage, 65 errors in the\n"
-    "knowledge base or answers, or no such session, 66 a file that cannot be\n"
-    "read, or a sessions database that is missing or unusable, 70 a run that\n"
-    "did not finish, 71 out of memory, 74 the sessions database failed, or\n"
-    "the output could not be written.\n";
+    "knowledge base or answers, 66 what SOURCE or --why names is not there (a\n"
+    "file that cannot be read, a respondent the file does not have, no such\n"
+    "session, a sessions database that is missing or unusable, a question\n"
+    "the knowledge base does not have), 70 a run that did not finish, 71 out\n"
+    "of memory, 74 the sessions database failed, or the output could not be\n"
+    "written.\n";
 
 /* ------------------------------------------------------------ how */
 
@@ -688,7 +690,7 @@ static int explain_why(kb *k, const char *qid)
     const eng_question *q = eng_question_find(kb_engine(k), qid);
     if (!q) {
         fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
-        return EX_DATAERR;
+        return EX_NOINPUT;      /* what was asked about is not there */
     }
     return cli_exit(cli_why(stdout, k, q));
 }

@@ -36,8 +36,9 @@ static const char facts_help[] =
     "  -h, --help                show this help\n"
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
-    "answers, 66 a file that cannot be read, 70 firing limit or runtime\n"
-    "error, 71 out of memory.\n";
+    "answers, 66 a file that cannot be read, or a RESPONDENT that the\n"
+    "answers file does not have, 70 firing limit or runtime error, 71 out\n"
+    "of memory, 74 the output could not be written.\n";
 
 static int facts_sorted = 1;    /* --unsorted clears it */
 
@@ -265,7 +266,7 @@ int cmd_facts(int argc, char **argv)
             if (from == to) {
                 fprintf(stderr, "%s: error: no respondent '%s' in this file (it has %zu)\n",
                         pos[1], pos[2], to);
-                exitc = EX_DATAERR;
+                exitc = EX_NOINPUT;     /* what was asked for is not there */
                 goto done;
             }
             to = from + 1;

@@ -4,10 +4,13 @@
  * layer (kb/kb.h) and, through it, the engine's public header.
  *
  * Exit codes follow sysexits.h: 0 success, 64 usage, 65 bad knowledge
- * base or answers, 66 input not found or unreadable, 70 a run that did not
+ * base or answers (data that is there, but wrong), 66 input not found or
+ * unreadable: a file, a sessions database, and anything named on the
+ * command line that is not there (a session ID, 'latest' without
+ * sessions, a respondent, a question, a scenario), 70 a run that did not
  * finish (firing limit, runtime error in a rule), 71 out of memory, 73 an
  * output file cannot be created, 74 output could not be written; `test`
- * exits 1 when a scenario fails.
+ * exits 1 when a scenario fails, `explain` when nothing matches.
  */
 #include <signal.h>
 #include <stdio.h>

@@ -40,7 +40,7 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     shown = eng_diag_count(e);
     if (i == n) {
         fprintf(stderr, "%s: error: no respondent '%s' in this file\n", path, name);
-        exitc = EX_DATAERR;
+        exitc = EX_NOINPUT;     /* what was asked for is not there */
     } else if (!eng_answers_valid(ans, i)) {
         fprintf(stderr, "%s: error: respondent '%s' has invalid answers (see above)\n", path, name);
         exitc = EX_DATAERR;
@@ -109,12 +109,13 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     int rc = kb_store_session_get(st, sid, &si, err, sizeof err);
     if (rc == ENG_EINVAL) {
         cli_no_session(path, sid);
-        exitc = EX_DATAERR;
+        exitc = EX_NOINPUT;
         goto done;
     }
     if (rc || (rc = kb_store_answers(st, si.id, &v, &n, err, sizeof err))) {
+        /* ENG_EINVAL: deleted by another process since it was found */
         fprintf(stderr, PROG ": %s\n", err);
-        exitc = rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
+        exitc = rc == ENG_ENOMEM ? EX_OSERR : rc == ENG_EINVAL ? EX_NOINPUT : EX_IOERR;
         goto done;
     }
     rc = eng_reset(e);

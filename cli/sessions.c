@@ -3,9 +3,10 @@
  * delete the questionnaire sessions saved in the SQLite database (kb.h,
  * "sessions").  Reading commands never create the database.
  *
- * Exit status: 0; 64 usage; 65 no such session, or an answer that an
- * answers file cannot hold (export); 66 the database is missing or cannot
- * be opened (not ours, damaged, newer); 71 out of memory; 73 the output
+ * Exit status: 0; 64 usage; 65 an answer that an answers file cannot hold
+ * (export); 66 no such session (none at all for 'latest'), or the
+ * database is missing or cannot be opened (not ours, damaged, newer); 71
+ * out of memory; 73 the output
  * file (-o) cannot be created, or is the database; 74 the database failed
  * while in use, or the output could not be written.
  */
@@ -52,10 +53,11 @@ static const char sessions_help[] =
     "                        under (default as for advise)\n"
     "  -h, --help            show this help\n"
     "\n"
-    "Exit status: 0 success; 64 usage; 65 no such session, or an answer that an\n"
-    "answers file cannot hold; 66 the database is missing or unusable; 71 out of\n"
-    "memory; 73 the output file cannot be created (or is the database); 74 the\n"
-    "database failed, or the output could not be written.\n";
+    "Exit status: 0 success; 64 usage; 65 an answer that an answers file cannot\n"
+    "hold; 66 no such session (for 'latest': no sessions at all), or the\n"
+    "database is missing or unusable; 71 out of memory; 73 the output file\n"
+    "cannot be created (or is the database); 74 the database failed, or the\n"
+    "output could not be written.\n";
 
 /* ------------------------------------------------------------ printing */
 
@@ -126,8 +128,9 @@ static int store_fail(ctx *c, int rc)
 {
     switch (rc) {
     case ENG_EINVAL:
+        /* the session is gone (deleted by another process meanwhile) */
         fprintf(stderr, PROG ": %s (see '" PROG " sessions list')\n", c->err);
-        return EX_DATAERR;
+        return EX_NOINPUT;
     case ENG_ENOMEM:
         fprintf(stderr, PROG ": out of memory\n");
         return EX_OSERR;
@@ -164,7 +167,7 @@ static int get_session(ctx *c, long long id, kb_session_info *si)
     int rc = kb_store_session_get(c->st, id, si, c->err, sizeof c->err);
     if (rc == ENG_EINVAL) {
         cli_no_session(c->path, id);
-        return EX_DATAERR;
+        return EX_NOINPUT;
     }
     return rc ? store_fail(c, rc) : 0;
 }

@@ -29,7 +29,8 @@ static const char test_help[] =
     "  -h, --help    show this help\n"
     "\n"
     "Exit status: 0 all passed, 1 a scenario failed, 64 usage, 65 errors in\n"
-    "the knowledge base or the scenarios, 66 a file that cannot be read, 71\n"
+    "the knowledge base or the scenarios, 66 a file that cannot be read, or\n"
+    "a TEST that is neither a scenario nor a file (the others still run), 71\n"
     "out of memory, 74 the output could not be written.\n";
 
 typedef struct failctx {
@@ -115,8 +116,11 @@ int cmd_test(int argc, char **argv)
         while (j < ntests && strcmp(eng_test_name(eng_test_at(e, j)), names[i]))
             j++;
         if (j == ntests) {
-            fprintf(stderr, PROG ": test: no scenario named '%s'\n", names[i]);
-            exitc = EX_USAGE;
+            /* what was asked for is not there, as a file that is not
+             * (the argument names no file either) */
+            fprintf(stderr, PROG ": test: no scenario named '%s', nor a file or directory\n",
+                    names[i]);
+            exitc = EX_NOINPUT;
         }
     }
     for (size_t i = 0; i < ntests; i++) {

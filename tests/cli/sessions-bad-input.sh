@@ -54,9 +54,9 @@ done
 expect 64 "sessions: '-1' is not a session ID" $RUN sessions --db "$DB" show -1
 expect 64 "sessions: '-5' is not a session ID" $RUN sessions --db "$DB" compare 1 -5
 # the largest ID there can be is an ID, of no session
-expect 65 "no session 9223372036854775807 in $DB (see 'ldt-advisor sessions list')" \
+expect 66 "no session 9223372036854775807 in $DB (see 'ldt-advisor sessions list')" \
     $RUN sessions --db "$DB" show 9223372036854775807
-expect 65 "no session 9223372036854775807 in $DB" \
+expect 66 "no session 9223372036854775807 in $DB" \
     $RUN explain --kb "$ROOT/rules" --db "$DB" --session 9223372036854775807 'situation primary ?'
 unchanged "bad IDs"
 

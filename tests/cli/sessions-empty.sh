@@ -1,7 +1,7 @@
 # A sessions database without sessions (all deleted, or a fresh one):
 # every command that takes 'latest' says plainly that there are none,
-# with the exit status of a missing session (65; ask --resume 66), while
-# an ID that does not exist is still named as such.  ask --resume on a
+# with the exit status of a missing session (66, from every command, ask
+# --resume too), while an ID that does not exist is still named as such.  ask --resume on a
 # database that does not exist creates nothing.
 set -eu
 ROOT=$(pwd)
@@ -34,23 +34,23 @@ printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$FRESH" --script --resume >/
 
 for db in "$DB" "$FRESH"; do
     none="ldt-advisor: there are no sessions in $db, so none is the latest ('ldt-advisor ask' saves sessions there)"
-    expect 65 "$none" $RUN sessions --db "$db" show latest
-    expect 65 "$none" $RUN sessions --db "$db" --kb "$ROOT/rules" show latest --format json
-    expect 65 "$none" $RUN sessions --db "$db" export latest
-    expect 65 "$none" $RUN sessions --db "$db" export latest -o "$T/x.ini"
+    expect 66 "$none" $RUN sessions --db "$db" show latest
+    expect 66 "$none" $RUN sessions --db "$db" --kb "$ROOT/rules" show latest --format json
+    expect 66 "$none" $RUN sessions --db "$db" export latest
+    expect 66 "$none" $RUN sessions --db "$db" export latest -o "$T/x.ini"
     [ ! -e "$T/x.ini" ]
-    expect 65 "$none" $RUN sessions --db "$db" compare latest latest
-    expect 65 "$none" $RUN sessions --db "$db" delete latest
-    expect 65 "$none" $RUN explain --kb "$ROOT/rules" --db "$db" --session latest 'situation primary ?'
-    expect 65 "$none" $RUN explain --kb "$ROOT/rules" --db "$db" --session latest --why org.type
+    expect 66 "$none" $RUN sessions --db "$db" compare latest latest
+    expect 66 "$none" $RUN sessions --db "$db" delete latest
+    expect 66 "$none" $RUN explain --kb "$ROOT/rules" --db "$db" --session latest 'situation primary ?'
+    expect 66 "$none" $RUN explain --kb "$ROOT/rules" --db "$db" --session latest --why org.type
     resume="ldt-advisor: there are no sessions in $db, so none to resume ('ldt-advisor ask' without --resume starts one)"
     expect 66 "$resume" $RUN ask --kb "$ROOT/rules" --db "$db" --script --resume
     expect 66 "$resume" $RUN ask --kb "$ROOT/rules" --db "$db" --script --resume latest
     # a numeric ID that does not exist keeps its own message
     one="ldt-advisor: no session 1 in $db (see 'ldt-advisor sessions list')"
-    expect 65 "$one" $RUN sessions --db "$db" show 1
-    expect 65 "$one" $RUN sessions --db "$db" compare 1 latest
-    expect 65 "$one" $RUN explain --kb "$ROOT/rules" --db "$db" --session 1 'situation primary ?'
+    expect 66 "$one" $RUN sessions --db "$db" show 1
+    expect 66 "$one" $RUN sessions --db "$db" compare 1 latest
+    expect 66 "$one" $RUN explain --kb "$ROOT/rules" --db "$db" --session 1 'situation primary ?'
     expect 66 "$one" $RUN ask --kb "$ROOT/rules" --db "$db" --script --resume 1
     $RUN sessions --db "$db" list >"$T/out"
     grep -qxF "no sessions in $db" "$T/out"

@@ -176,17 +176,17 @@ grep -qF "Knowledge base: the same (fingerprint 00000000000000bb)" "$T/out"
 expect 0 "" $RUN sessions --db "$DB" compare 2 1
 grep -qxF "  removed  tech.sourcing: mixed" "$T/out"
 
-# --- unknown sessions
-expect 65 "ldt-advisor: no session 42 in $DB (see 'ldt-advisor sessions list')" \
+# --- unknown sessions: not there, so 66 (as a missing database)
+expect 66 "ldt-advisor: no session 42 in $DB (see 'ldt-advisor sessions list')" \
     $RUN sessions --db "$DB" show 42
-expect 65 "no session 42 in $DB" $RUN sessions --db "$DB" export 42
-expect 65 "no session 42 in $DB" $RUN sessions --db "$DB" compare 1 42
-expect 65 "no session 42 in $DB" $RUN sessions --db "$DB" delete 42
+expect 66 "no session 42 in $DB" $RUN sessions --db "$DB" export 42
+expect 66 "no session 42 in $DB" $RUN sessions --db "$DB" compare 1 42
+expect 66 "no session 42 in $DB" $RUN sessions --db "$DB" delete 42
 
 # --- delete, with its answers and conclusions
 expect 0 "" $RUN sessions --db "$DB" delete 1
 grep -qxF "deleted session 1 (big-city-platform) from $DB" "$T/out"
-expect 65 "no session 1 in" $RUN sessions --db "$DB" show 1
+expect 66 "no session 1 in" $RUN sessions --db "$DB" show 1
 [ "$(sqlite3 "$DB" 'SELECT count(*) FROM answers WHERE session_id = 1')" -eq 0 ]
 [ "$(sqlite3 "$DB" 'SELECT count(*) FROM conclusions WHERE session_id = 1')" -eq 0 ]
 [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ]
