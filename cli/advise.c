@@ -939,12 +939,14 @@ static void watch_questions(kb *k)
 int cmd_advise(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--format", "--max-firings",
-                                             "--output", "-o", "--watch", NULL};
+                                             "-o|--output", "--watch", NULL};
+    static const char *const flags[] = {"-h|--help", "--stats", NULL};
     int stats = 0;
     size_t advised = 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cli_args a = {argc, argv, 0, 0, "advise", with_value};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "advise", .with_value = with_value,
+                  .flags = flags};
     const char *kbdir = NULL, *answers = NULL, *outpath = NULL, *opt, *val;
     const char **who = calloc((size_t)argc + 1, sizeof *who);
     size_t nwho = 0;

@@ -43,8 +43,9 @@ static const char ask_help[] =
     "  --kb DIR            the knowledge base (default as for advise)\n"
     "  --db PATH           the sessions database (default $LDT_ADVISOR_DB, else\n"
     "                      $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db)\n"
-    "  --resume [ID]       continue session ID (a number from 'sessions list'),\n"
-    "                      or without ID (or with 'latest') the latest one\n"
+    "  --resume [ID]       continue session ID (a number from 'sessions list';\n"
+    "                      also --resume=ID), or without ID (or with 'latest')\n"
+    "                      the latest one\n"
     "  --respondent NAME   a label for a new session (e.g. the city's name)\n"
     "  --script            read the answers from standard input even when it\n"
     "                      is not a terminal (for scripts and tests)\n"
@@ -734,15 +735,20 @@ static int loop(asker *a)
 int cmd_ask(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--db", "--respondent", "--watch", NULL};
-    cli_args args = {argc, argv, 0, 0, "ask", with_value};
+    /* --resume [ID]: --resume=ID, or the ID as the next argument below */
+    static const char *const opt_value[] = {"--resume", NULL};
+    static const char *const flags[] = {"-h|--help", "--script", NULL};
+    cli_args args = {.argc = argc, .argv = argv, .cmd = "ask", .with_value = with_value,
+                     .opt_value = opt_value, .flags = flags};
     const char *kbdir = NULL, *db = NULL, *respondent = NULL, *resume_id = NULL, *opt, *val;
     int resume = 0, script = 0, r;
+    int resume_at = 0;      /* where a --resume without '=' is: an ID may follow */
     unsigned watch = 0;
     while ((r = cli_next(&args, &opt, &val)) != CLI_END) {
         if (r == CLI_ERR)
             return EX_USAGE;
         if (r == CLI_ARG) {
-            if (resume && !resume_id && args.i > 0 && !strcmp(argv[args.i - 1], "--resume")) {
+            if (resume_at && args.i == resume_at + 1) {
                 resume_id = val;
                 continue;
             }
@@ -763,13 +769,15 @@ int cmd_ask(int argc, char **argv)
             respondent = val;
         } else if (!strcmp(opt, "--resume")) {
             resume = 1;
+            resume_id = val;        /* NULL: the latest, or the next argument */
+            if (!val)
+                resume_at = args.i;
         } else if (!strcmp(opt, "--script")) {
             script = 1;
         } else if (!strcmp(opt, "--watch")) {
             if (cli_watch_parse("ask", val, &watch))
                 return EX_USAGE;
-        } else if (resume && !resume_id && isdigit((unsigned char)opt[1]) &&
-                   !strcmp(argv[args.i - 1], "--resume")) {
+        } else if (resume_at && args.i == resume_at + 1 && isdigit((unsigned char)opt[1])) {
             /* "--resume -1": a session number gone wrong, not an option */
             cli_usage("ask: --resume takes a session number or 'latest', not '%s'", argv[args.i]);
             return EX_USAGE;

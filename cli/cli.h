@@ -56,21 +56,36 @@ void cli_usage(const char *fmt, ...)
 #endif
     ;
 
-/* A scanner for COMMAND [OPTIONS] [ARGS]: options may come anywhere,
- * `--opt=value` or `--opt value` for those in WITH_VALUE, `--` ends them. */
+/* A scanner for COMMAND [OPTIONS] [ARGS], the same for every command:
+ * options may come anywhere; `--` ends them (what follows is an argument
+ * even when it starts with '-'); a lone "-" is an argument.  Each list is
+ * NULL-terminated, an entry one option or two spellings of it ("-o|--output").
+ *   WITH_VALUE  `--opt VALUE` or `--opt=VALUE`; the value is missing at the
+ *               end of the line, and when the next argument starts with
+ *               "--" (`--kb --format json`; `--kb=--x` gives such a value)
+ *   OPT_VALUE   an optional value, only as `--opt=VALUE` (*VAL NULL without)
+ *   FLAGS       no value: `--flag=x` is an error
+ * An option of WITH_VALUE or OPT_VALUE given twice is an error; a flag
+ * may repeat.  An option in no list is returned for the caller to call
+ * unknown (with *VAL NULL). */
 typedef struct cli_args {
     int argc;
     char **argv;
-    int i;
-    int only_pos;
     const char *cmd;                    /* for messages */
-    const char *const *with_value;      /* NULL-terminated option names */
+    const char *const *with_value;      /* options that take a value */
+    const char *const *opt_value;       /* options whose value is optional */
+    const char *const *flags;           /* options that take none */
+    int i;                              /* index of the argument last read */
+    int only_pos;                       /* after `--`: arguments only */
+    unsigned long long seen;            /* met: WITH_VALUE[k] bit k, OPT_VALUE[k] bit 32 + k */
 } cli_args;
 
 enum { CLI_END, CLI_ARG, CLI_OPT, CLI_ERR };
 
-/* Returns CLI_ARG (*VAL = the argument), CLI_OPT (*OPT = "--name",
- * *VAL = its value or NULL), CLI_END, or CLI_ERR after printing why. */
+/* Returns CLI_ARG (*VAL = the argument), CLI_OPT (*OPT = "--name" as
+ * typed, without "=VALUE"; *VAL = its value or NULL), CLI_END, or CLI_ERR
+ * after printing why (the caller exits EX_USAGE).  *OPT points into static
+ * storage, valid until the next call. */
 int cli_next(cli_args *a, const char **opt, const char **val);
 
 /* The knowledge base to use: DIR if given, else $LDT_ADVISOR_KB, else the

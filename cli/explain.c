@@ -701,7 +701,9 @@ int cmd_explain(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--why", "--why-not", "--session",
                                              "--db", NULL};
-    cli_args a = {argc, argv, 0, 0, "explain", with_value};
+    static const char *const flags[] = {"-h|--help", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "explain", .with_value = with_value,
+                  .flags = flags};
     const char *kbdir = NULL, *why = NULL, *whynot = NULL, *session = NULL, *db = NULL;
     const char *pos[3] = {NULL, NULL, NULL}, *opt, *val;
     int npos = 0, r;

@@ -146,69 +146,56 @@ static int run_one(eng_engine *e, const eng_answers *a, size_t i, long maxf)
 
 int cmd_facts(int argc, char **argv)
 {
-    const char *pos[3] = {NULL, NULL, NULL};
-    int npos = 0, watching = 0, only_pos = 0;
+    static const char *const with_value[] = {"--strategy", "--max-firings", NULL};
+    /* --watch alone traces the firings; --watch=LIST what LIST names (the
+     * next argument is the knowledge base, never a LIST) */
+    static const char *const opt_value[] = {"--watch", NULL};
+    static const char *const flags[] = {"-h|--help", "--unsorted", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "facts", .with_value = with_value,
+                  .opt_value = opt_value, .flags = flags};
+    const char *pos[3] = {NULL, NULL, NULL}, *opt, *val;
+    int npos = 0, watching = 0, r;
     long maxf = 0;
     eng_strategy strat = ENG_DEPTH;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_pos && !strcmp(a, "--")) {
-            only_pos = 1;
-        } else if (!only_pos && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+    while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
+        if (r == CLI_ERR)
+            return EX_USAGE;
+        if (r == CLI_ARG) {
+            if (npos == 3) {
+                cli_usage("facts: too many arguments (starting at '%s')", val);
+                return EX_USAGE;
+            }
+            pos[npos++] = val;
+        } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(facts_help, stdout);
             return 0;
-        } else if (!only_pos && !strcmp(a, "--watch")) {
-            watching = CLI_WATCH_RULES;
-        } else if (!only_pos && !strcmp(a, "--unsorted")) {
-            facts_sorted = 0;
-        } else if (!only_pos && !strncmp(a, "--watch=", 8)) {
-            unsigned m;
-            if (cli_watch_parse("facts", a + 8, &m))
+        } else if (!strcmp(opt, "--watch")) {
+            unsigned m = CLI_WATCH_RULES;
+            if (val && cli_watch_parse("facts", val, &m))
                 return EX_USAGE;
             watching = (int)m;
-        } else if (!only_pos && (!strncmp(a, "--strategy", 10) ||
-                                 !strncmp(a, "--max-firings", 13))) {
-            const char *val = strchr(a, '=');
-            int isstrat = !strncmp(a, "--strategy", 10);
-            size_t optlen = isstrat ? 10 : 13;
-            if (a[optlen] != '\0' && a[optlen] != '=') {
-                cli_usage("facts: unknown option '%s'", a);
+        } else if (!strcmp(opt, "--unsorted")) {
+            facts_sorted = 0;
+        } else if (!strcmp(opt, "--strategy")) {
+            if (!strcmp(val, "depth")) {
+                strat = ENG_DEPTH;
+            } else if (!strcmp(val, "breadth")) {
+                strat = ENG_BREADTH;
+            } else {
+                cli_usage("facts: --strategy takes depth or breadth, not '%s'", val);
                 return EX_USAGE;
             }
-            if (val) {
-                val++;
-            } else if (i + 1 < argc) {
-                val = argv[++i];
-            } else {
-                cli_usage("facts: option '%s' needs a value", a);
+        } else if (!strcmp(opt, "--max-firings")) {
+            char *end;
+            errno = 0;
+            maxf = strtol(val, &end, 10);
+            if (errno || *end || end == val || maxf <= 0) {
+                cli_usage("facts: --max-firings takes a positive whole number, not '%s'", val);
                 return EX_USAGE;
             }
-            if (isstrat) {
-                if (!strcmp(val, "depth")) strat = ENG_DEPTH;
-                else if (!strcmp(val, "breadth")) strat = ENG_BREADTH;
-                else {
-                    cli_usage("facts: --strategy takes depth or breadth, not '%s'", val);
-                    return EX_USAGE;
-                }
-            } else {
-                char *end;
-                errno = 0;
-                maxf = strtol(val, &end, 10);
-                if (errno || *end || end == val || maxf <= 0) {
-                    cli_usage("facts: --max-firings takes a positive whole number, not '%s'",
-                                val);
-                    return EX_USAGE;
-                }
-            }
-        } else if (!only_pos && a[0] == '-' && a[1]) {
-            cli_usage("facts: unknown option '%s'", a);
-            return EX_USAGE;
         } else {
-            if (npos == 3) {
-                cli_usage("facts: too many arguments (starting at '%s')", a);
-                return EX_USAGE;
-            }
-            pos[npos++] = a;
+            cli_usage("facts: unknown option '%s'", opt);
+            return EX_USAGE;
         }
     }
     if (!npos) {

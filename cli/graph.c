@@ -339,8 +339,10 @@ out:
 
 int cmd_graph(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--kb", "-o", "--output", NULL};
-    cli_args a = {argc, argv, 0, 0, "graph", with_value};
+    static const char *const with_value[] = {"--kb", "-o|--output", NULL};
+    static const char *const flags[] = {"-h|--help", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "graph", .with_value = with_value,
+                  .flags = flags};
     const char *kbdir = NULL, *outpath = NULL, *opt, *val;
     int r;
     while ((r = cli_next(&a, &opt, &val)) != CLI_END) {

@@ -49,7 +49,9 @@ static const char lint_help[] =
 int cmd_lint(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", NULL};
-    cli_args a = {argc, argv, 0, 0, "lint", with_value};
+    static const char *const flags[] = {"-h|--help", "--strict", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "lint", .with_value = with_value,
+                  .flags = flags};
     const char *kbdir = NULL, *opt, *val;
     int strict = 0, r;
     while ((r = cli_next(&a, &opt, &val)) != CLI_END) {

@@ -37,7 +37,8 @@ static const char main_help[] =
     "  graph [DIR]                       the rule dependency graph (Graphviz dot)\n"
     "  facts KB [ANSWERS [RESPONDENT]]   run the rules, print working memory\n"
     "\n"
-    "Run '" PROG " COMMAND --help' for a command's options.\n"
+    "Run '" PROG " COMMAND --help' for a command's options.  They go after the\n"
+    "command, '--opt VALUE' or '--opt=VALUE'; '--' ends them.\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n";
 

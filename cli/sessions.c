@@ -772,8 +772,10 @@ static int show_report(const char *db, const char *id, const char *kbdir,
 
 int cmd_sessions(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--db", "-o", "--output", "--format", "--kb", NULL};
-    cli_args a = {argc, argv, 0, 0, "sessions", with_value};
+    static const char *const with_value[] = {"--db", "-o|--output", "--format", "--kb", NULL};
+    static const char *const flags[] = {"-h|--help", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "sessions", .with_value = with_value,
+                  .flags = flags};
     const char *db = NULL, *out = NULL, *opt, *val, *pos[4], *kbdir = NULL;
     long long ids[2] = {0, 0};
     int fmt = -1;

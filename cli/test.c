@@ -49,7 +49,9 @@ static void on_fail(void *ud, const eng_test *t, int line, const char *message)
 int cmd_test(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", NULL};
-    cli_args a = {argc, argv, 0, 0, "test", with_value};
+    static const char *const flags[] = {"-h|--help", "--coverage", "-q|--quiet", NULL};
+    cli_args a = {.argc = argc, .argv = argv, .cmd = "test", .with_value = with_value,
+                  .flags = flags};
     const char *kbdir = NULL, *opt, *val;
     const char **names = calloc((size_t)argc + 1, sizeof *names);
     const char **files = calloc((size_t)argc + 1, sizeof *files);

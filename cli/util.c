@@ -354,6 +354,39 @@ void cli_usage(const char *fmt, ...)
 }
 
 
+/* 1 when NAME is one of the spellings of ENTRY ("--kb", "-o|--output"). */
+static int opt_is(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = entry;;) {
+        size_t len = strcspn(p, "|");
+        if (len == n && !strncmp(p, name, n))
+            return 1;
+        if (!p[len])
+            return 0;
+        p += len + 1;
+    }
+}
+
+/* The index of NAME in LIST, or -1. */
+static int opt_find(const char *const *list, const char *name)
+{
+    for (int k = 0; list && list[k]; k++)
+        if (opt_is(list[k], name))
+            return k;
+    return -1;
+}
+
+/* "option '--kb'", or "option '-o' or '--output'" for two spellings. */
+static void opt_said(char *buf, size_t size, const char *entry)
+{
+    size_t len = strcspn(entry, "|");
+    if (entry[len])
+        snprintf(buf, size, "option '%.*s' or '%s'", (int)len, entry, entry + len + 1);
+    else
+        snprintf(buf, size, "option '%s'", entry);
+}
+
 int cli_next(cli_args *a, const char **opt, const char **val)
 {
     *opt = *val = NULL;
@@ -376,21 +409,40 @@ int cli_next(cli_args *a, const char **opt, const char **val)
     memcpy(name, s, n);
     name[n] = '\0';
     *opt = name;
-    int takes = 0;
-    for (const char *const *w = a->with_value; w && *w; w++)
-        if (!strcmp(*w, name))
-            takes = 1;
-    if (!takes) {
-        if (eq) {
+    int k = opt_find(a->with_value, name), optional = 0;
+    const char *entry = k >= 0 ? a->with_value[k] : NULL;
+    if (k < 0 && (k = opt_find(a->opt_value, name)) >= 0) {
+        entry = a->opt_value[k];
+        optional = 1;
+    }
+    if (!entry) {
+        if (eq && opt_find(a->flags, name) >= 0) {
             cli_usage("%s: option '%s' takes no value", a->cmd, name);
             return CLI_ERR;
         }
-        return CLI_OPT;
+        return CLI_OPT;         /* a flag, or one the caller calls unknown */
     }
+    char said[160];
+    opt_said(said, sizeof said, entry);
+    /* (a command has far fewer than 32 options of either kind) */
+    unsigned long long bit = 1ULL << ((optional ? 32 : 0) + (k & 31));
+    if (a->seen & bit) {
+        /* which one counts would be a guess */
+        cli_usage("%s: %s is given twice; give it once", a->cmd, said);
+        return CLI_ERR;
+    }
+    a->seen |= bit;
     if (eq) {
         *val = eq + 1;
-    } else if (a->i + 1 < a->argc) {
+    } else if (optional) {
+        *val = NULL;
+    } else if (a->i + 1 < a->argc && strncmp(a->argv[a->i + 1], "--", 2)) {
         *val = a->argv[++a->i];
+    } else if (a->i + 1 < a->argc) {
+        /* `--kb --format json`: the value was forgotten, not "--format" */
+        cli_usage("%s: option '%s' needs a value before '%s' (a value that starts "
+                  "with '--' is written %s=VALUE)", a->cmd, name, a->argv[a->i + 1], name);
+        return CLI_ERR;
     } else {
         cli_usage("%s: option '%s' needs a value", a->cmd, name);
         return CLI_ERR;
