@@ -739,6 +739,13 @@ int cmd_explain(int argc, char **argv)
         }
     }
     int nsrc = session ? 0 : 2;
+    if (session && npos > 1) {
+        /* else ANSWERS_FILE would be taken for the conclusion */
+        cli_usage("explain: too many arguments: with --session the respondent is the "
+                  "session, and the one argument is the CONCLUSION (not '%s' and '%s')",
+                  pos[0], pos[1]);
+        return EX_USAGE;
+    }
     if ((why != NULL) + (whynot != NULL) + (npos > nsrc) != 1 || npos < nsrc) {
         cli_usage("explain: give the respondent (ANSWERS_FILE RESPONDENT or --session ID)\n"
                   "and one of CONCLUSION, --why QUESTION or --why-not CONCLUSION");

@@ -77,6 +77,10 @@ int main(int argc, char **argv)
         return cmd_lint(argc - 1, argv + 1);
     if (!strcmp(cmd, "graph"))
         return cmd_graph(argc - 1, argv + 1);
-    cli_usage("unknown command '%s'", cmd);
+    if (cmd[0] == '-')
+        cli_usage("unknown option '%s' (a command's options go after it: " PROG
+                  " COMMAND [OPTIONS] [ARGS])", cmd);
+    else
+        cli_usage("unknown command '%s'", cmd);
     return EX_USAGE;
 }

@@ -152,6 +152,9 @@ for cmd in advise ask explain sessions test lint graph facts; do
     expect 64 "$cmd: unknown option '--nosuch'" $RUN $cmd --nosuch=1
     expect 64 "$cmd: unknown option '--nosuch'" $RUN $cmd --nosuch
 done
+# before the command
+expect 64 "unknown option '--kb' (a command's options go after it" $RUN --kb "$KB" advise "$A"
+expect 64 "unknown command 'advice'" $RUN advice "$A"
 
 # --- an option with a value given twice (the same or not): which counts would be a guess
 twice() {   # CMD OPTION ARGS...: OPTION (with a value) given twice
@@ -226,3 +229,8 @@ expect 64 "sessions: unknown command '--help'" $RUN sessions --db "$DB" -- --hel
 expect 64 "ask: unexpected argument '--script'" $RUN ask --kb "$KB" --db "$DB" -- --script
 expect 64 "sessions: '-1' is not a session ID" $RUN sessions --db "$DB" show -- -1
 
+# --- explain with --session takes the CONCLUSION only
+expect 64 "explain: too many arguments: with --session the respondent is the session" \
+    $RUN explain --kb "$KB" --db "$DB" --session 1 "$A" zeta 'scale ?'
+expect 64 "explain: too many arguments: with --session" \
+    $RUN explain --kb "$KB" --db "$DB" --session 1 zeta 'scale ?'
