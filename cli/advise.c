@@ -971,7 +971,7 @@ int cmd_advise(int argc, char **argv)
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(advise_help, stdout);
             free(who);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
         } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {

@@ -757,7 +757,7 @@ int cmd_ask(int argc, char **argv)
             return EX_USAGE;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(ask_help, stdout);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
             kbdir = val;
         } else if (!strcmp(opt, "--db")) {

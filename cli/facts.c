@@ -168,7 +168,7 @@ int cmd_facts(int argc, char **argv)
             pos[npos++] = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(facts_help, stdout);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "--watch")) {
             unsigned m = CLI_WATCH_RULES;
             if (val && cli_watch_parse("facts", val, &m))

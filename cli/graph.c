@@ -356,7 +356,7 @@ int cmd_graph(int argc, char **argv)
             kbdir = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(graph_help, stdout);
-            return 0;
+            return cli_flush_stdout();
         } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
             if (!*val) {
                 cli_usage("graph: %s needs a file name", opt);

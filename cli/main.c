@@ -55,11 +55,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(main_help, stdout);
-        return 0;
+        return cli_flush_stdout();
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
         printf(PROG " %s (engine %s)\n", KB_VERSION, ENG_VERSION);
-        return 0;
+        return cli_flush_stdout();
     }
     if (!strcmp(cmd, "facts"))
         return cmd_facts(argc - 1, argv + 1);

@@ -46,6 +46,8 @@ static const char sessions_help[] =
     "  --db PATH             the database (default: $LDT_ADVISOR_DB, else\n"
     "                        $XDG_DATA_HOME/ldt-advisor/ldt-advisor.db, else\n"
     "                        ~/.local/share/ldt-advisor/ldt-advisor.db)\n"
+    "  --format F            show: the advice as a report in text, markdown, html\n"
+    "                        or json\n"
     "  -o, --output FILE     export, show --format: write FILE (replaced in one\n"
     "                        step; through a link to the file it names) instead\n"
     "                        of standard output\n"
