@@ -260,15 +260,29 @@ static int fp_file(uint64_t *h, const char *full, const char *rel)
     return ENG_OK;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* An entry of a directory, as the engine's loader sorts it: by name, a
+ * directory's name as if it ended in '/', so that the files of the whole
+ * tree come in the sorted order of their paths (a-b.ini, a.ini, a/x.ini). */
+typedef struct fp_entry {
+    char *name;
+    int dir;
+} fp_entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const fp_entry *x = a, *y = b;
+    size_t i = 0;
+    while (x->name[i] && x->name[i] == y->name[i])
+        i++;
+    int cx = x->name[i] ? (unsigned char)x->name[i] : x->dir ? '/' : 0;
+    int cy = y->name[i] ? (unsigned char)y->name[i] : y->dir ? '/' : 0;
+    return cx - cy;
 }
 
 /* Walks DIR as the engine's loader does: entries not starting with '.',
- * sorted with strcmp, directories entered where they sort, files whose
- * name ends in ".ini" hashed.  REL is DIR relative to the root ("" for
- * the root itself). */
+ * in the order of cmp_entry, directories entered where they sort, files
+ * whose name ends in ".ini" hashed.  REL is DIR relative to the root (""
+ * for the root itself). */
 static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
 {
     if (depth > FP_MAX_DEPTH)
@@ -276,8 +290,8 @@ static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
     DIR *d = opendir(dir);
     if (!d)
         return ENG_EIO;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    fp_entry *ents = NULL;
+    size_t n = 0, cap = 0, dl = strlen(dir), rl = strlen(rel);
     int rc = ENG_OK;
     struct dirent *de;
     while ((de = readdir(d))) {
@@ -285,25 +299,33 @@ static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
             continue;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 32;
-            char **nv = realloc(names, nc * sizeof *nv);
+            fp_entry *nv = realloc(ents, nc * sizeof *nv);
             if (!nv) {
                 rc = ENG_ENOMEM;
                 break;
             }
-            names = nv;
+            ents = nv;
             cap = nc;
         }
-        if (!(names[n] = strdup(de->d_name))) {
+        size_t nl = strlen(de->d_name);
+        char *full = malloc(dl + nl + 2);
+        if (!full || !(ents[n].name = strdup(de->d_name))) {
+            free(full);
             rc = ENG_ENOMEM;
             break;
         }
+        snprintf(full, dl + nl + 2, "%s%s%s", dir,
+                 dl && dir[dl - 1] == '/' ? "" : "/", de->d_name);
+        struct stat st;
+        ents[n].dir = !stat(full, &st) && S_ISDIR(st.st_mode);
+        free(full);
         n++;
     }
     closedir(d);
     if (n)
-        qsort(names, n, sizeof *names, cmp_name);
+        qsort(ents, n, sizeof *ents, cmp_entry);
     for (size_t i = 0; i < n && rc == ENG_OK; i++) {
-        size_t dl = strlen(dir), rl = strlen(rel), nl = strlen(names[i]);
+        size_t nl = strlen(ents[i].name);
         char *full = malloc(dl + nl + 2), *r2 = malloc(rl + nl + 2);
         if (!full || !r2) {
             free(full);
@@ -312,21 +334,21 @@ static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
             break;
         }
         snprintf(full, dl + nl + 2, "%s%s%s", dir,
-                 dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
-        snprintf(r2, rl + nl + 2, "%s%s%s", rel, rl ? "/" : "", names[i]);
+                 dl && dir[dl - 1] == '/' ? "" : "/", ents[i].name);
+        snprintf(r2, rl + nl + 2, "%s%s%s", rel, rl ? "/" : "", ents[i].name);
         struct stat st;
         if (stat(full, &st))
             rc = ENG_EIO;
         else if (S_ISDIR(st.st_mode))
             rc = fp_dir(h, full, r2, depth + 1);
-        else if (nl > 4 && !strcmp(names[i] + nl - 4, ".ini"))
+        else if (nl > 4 && !strcmp(ents[i].name + nl - 4, ".ini"))
             rc = fp_file(h, full, r2);
         free(full);
         free(r2);
     }
     for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        free(ents[i].name);
+    free(ents);
     return rc;
 }
 

@@ -1131,6 +1131,52 @@ static void test_fingerprint(void **state)
     assert_int_equal(kb_fingerprint("rules", fp1, sizeof fp1), ENG_OK);
 }
 
+/* FNV-1a 64 of one file as kb_fingerprint hashes it: its relative path, a
+ * NUL, its content and its length (8 bytes, little-endian). */
+static void fnv_file(uint64_t *h, const char *rel, const char *text)
+{
+    unsigned char len[8];
+    uint64_t n = strlen(text);
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(n >> (8 * i));
+    const unsigned char *parts[3] = {(const unsigned char *)rel,
+                                     (const unsigned char *)text, len};
+    size_t sizes[3] = {strlen(rel) + 1, strlen(text), 8};
+    for (int p = 0; p < 3; p++)
+        for (size_t i = 0; i < sizes[p]; i++) {
+            *h ^= parts[p][i];
+            *h *= 0x100000001b3ULL;
+        }
+}
+
+/* The files are hashed in the engine's load order, the sorted order of
+ * their whole paths: a-b.ini, a.ini, then a/x.ini (a directory sorts as
+ * its name and '/'), not a/x.ini first as the names alone would sort. */
+static void test_fingerprint_order(void **state)
+{
+    (void)state;
+    char kbd[600], f[800];
+    snprintf(kbd, sizeof kbd, "%s/kb-order", dir);
+    assert_int_equal(mkdir(kbd, 0755), 0);
+    snprintf(f, sizeof f, "%s/a", kbd);
+    assert_int_equal(mkdir(f, 0755), 0);
+    snprintf(f, sizeof f, "%s/a/x.ini", kbd);
+    put_text(f, "[rule x]\nthen = halt\n");
+    snprintf(f, sizeof f, "%s/a-b.ini", kbd);
+    put_text(f, "[rule ab]\nthen = halt\n");
+    snprintf(f, sizeof f, "%s/a.ini", kbd);
+    put_text(f, "[rule a]\nthen = halt\n");
+
+    uint64_t h = 0xcbf29ce484222325ULL;
+    fnv_file(&h, "a-b.ini", "[rule ab]\nthen = halt\n");
+    fnv_file(&h, "a.ini", "[rule a]\nthen = halt\n");
+    fnv_file(&h, "a/x.ini", "[rule x]\nthen = halt\n");
+    char want[17], got[17];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
+    assert_int_equal(kb_fingerprint(kbd, got, sizeof got), ENG_OK);
+    assert_string_equal(got, want);
+}
+
 static void test_default_path(void **state)
 {
     (void)state;
@@ -1191,6 +1237,7 @@ int main(void)
         cmocka_unit_test(test_locked_too_long),
         cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_fingerprint_order),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
