@@ -991,7 +991,7 @@ int cmd_advise(int argc, char **argv)
         } else if (!strcmp(opt, "--stats")) {
             stats = 1;
         } else if (!strcmp(opt, "--watch")) {
-            if (cli_watch_parse("advise", val, &watch)) {
+            if (cli_watch_parse("advise", val, CLI_WATCH_ALL, &watch)) {
                 free(who);
                 return EX_USAGE;
             }

@@ -776,7 +776,7 @@ int cmd_ask(int argc, char **argv)
         } else if (!strcmp(opt, "--script")) {
             script = 1;
         } else if (!strcmp(opt, "--watch")) {
-            if (cli_watch_parse("ask", val, &watch))
+            if (cli_watch_parse("ask", val, CLI_WATCH_ALL, &watch))
                 return EX_USAGE;
         } else if (resume_at && args.i == resume_at + 1 && isdigit((unsigned char)opt[1])) {
             /* "--resume -1": a session number gone wrong, not an option */

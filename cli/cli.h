@@ -130,7 +130,8 @@ enum {
     CLI_WATCH_FACTS = 1,        /* ==> f-N fact / <== f-N fact */
     CLI_WATCH_RULES = 2,        /* FIRE N rule: f-1 (...), f-2 (...) */
     CLI_WATCH_ACTIVATIONS = 4,  /* ==> Activation rule: ... / <== ... */
-    CLI_WATCH_QUESTIONS = 8     /* QUESTION id: why it is asked or not */
+    CLI_WATCH_QUESTIONS = 8,    /* QUESTION id: why it is asked or not */
+    CLI_WATCH_ALL = 15
 };
 
 typedef struct cli_watch {
@@ -139,9 +140,11 @@ typedef struct cli_watch {
     long fired;
 } cli_watch;
 
-/* Parses "facts,rules,activations,questions" (or "all") into *MASK;
- * returns 0, or -1 after printing a usage error for COMMAND. */
-int cli_watch_parse(const char *command, const char *spec, unsigned *mask);
+/* Parses "facts,rules,activations,questions" (or "all": every one in
+ * ALLOWED) into *MASK; a name outside ALLOWED (what COMMAND cannot trace)
+ * is an error.  Returns 0, or -1 after printing a usage error for COMMAND. */
+int cli_watch_parse(const char *command, const char *spec, unsigned allowed,
+                    unsigned *mask);
 /* Starts tracing the engine's events selected by W->mask. */
 void cli_watch_start(cli_watch *w, eng_engine *e, unsigned mask);
 

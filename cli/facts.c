@@ -171,7 +171,7 @@ int cmd_facts(int argc, char **argv)
             return cli_flush_stdout();
         } else if (!strcmp(opt, "--watch")) {
             unsigned m = CLI_WATCH_RULES;
-            if (val && cli_watch_parse("facts", val, &m))
+            if (val && cli_watch_parse("facts", val, CLI_WATCH_ALL & ~CLI_WATCH_QUESTIONS, &m))
                 return EX_USAGE;
             watching = (int)m;
         } else if (!strcmp(opt, "--unsorted")) {

@@ -25,7 +25,8 @@ static const char test_help[] =
     "Options:\n"
     "  --kb DIR      the knowledge base (default as for advise)\n"
     "  --coverage    list every rule with the number of scenarios that fired it\n"
-    "  -q, --quiet   print failures and the summary only\n"
+    "  -q, --quiet   print failures and the summary only (not the scenarios\n"
+    "                that passed, nor the list of untested rules)\n"
     "  -h, --help    show this help\n"
     "\n"
     "Exit status: 0 all passed, 1 a scenario failed, 64 usage, 65 errors in\n"
@@ -171,7 +172,7 @@ int cmd_test(int argc, char **argv)
             printf("  %4ld  %s  (%s:%d)\n", fired[j], eng_rule_name(rl),
                    eng_rule_path(rl), eng_rule_line(rl));
         }
-    } else if (unfired && !nnames) {
+    } else if (unfired && !nnames && !quiet) {
         printf("\n%zu of %zu rules were fired by no scenario (untested):\n", unfired, nrules);
         for (size_t j = 0; j < nrules; j++)
             if (!fired[j]) {

@@ -504,26 +504,46 @@ const char *cli_kb_path(const char *dir)
     return LDT_DATADIR "/rules";
 }
 
-int cli_watch_parse(const char *command, const char *spec, unsigned *mask)
+/* "facts, rules, activations, questions", the names ALLOWED has. */
+static void watch_names(unsigned allowed, char *buf, size_t size)
 {
     static const char *const names[] = {"facts", "rules", "activations", "questions"};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < 4; i++)
+        if (allowed & (1u << i))
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", names[i]);
+}
+
+int cli_watch_parse(const char *command, const char *spec, unsigned allowed,
+                    unsigned *mask)
+{
+    static const char *const names[] = {"facts", "rules", "activations", "questions"};
+    char list[64];
+    watch_names(allowed, list, sizeof list);
     *mask = 0;
     const char *p = spec;
     while (*p) {
         size_t n = strcspn(p, ",");
         int found = 0;
         if (n == 3 && !strncmp(p, "all", 3)) {
-            *mask = 15;
+            *mask = allowed;
             found = 1;
         }
         for (int i = 0; i < 4 && !found; i++)
             if (strlen(names[i]) == n && !strncmp(p, names[i], n)) {
+                if (!(allowed & (1u << i))) {
+                    /* facts runs no questionnaire: nothing would be traced */
+                    cli_usage("%s: --watch cannot trace %s here: it takes a comma-separated "
+                              "list of %s (or all)", command, names[i], list);
+                    return -1;
+                }
                 *mask |= 1u << i;
                 found = 1;
             }
         if (!found) {
-            cli_usage("%s: --watch takes a comma-separated list of facts, rules, "
-                      "activations, questions (or all), not '%.*s'", command, (int)n, p);
+            cli_usage("%s: --watch takes a comma-separated list of %s (or all), not '%.*s'",
+                      command, list, (int)n, p);
             return -1;
         }
         p += n;
@@ -531,7 +551,7 @@ int cli_watch_parse(const char *command, const char *spec, unsigned *mask)
             p++;
     }
     if (!*mask) {
-        cli_usage("%s: --watch needs facts, rules, activations, questions or all", command);
+        cli_usage("%s: --watch needs %s or all", command, list);
         return -1;
     }
     return 0;

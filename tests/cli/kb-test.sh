@@ -44,3 +44,17 @@ $RUN test --kb "$TMP/brokenq" >"$TMP/bq.out" 2>"$TMP/bq.err" || status=$?
 grep -qF "question 'q' of type one needs at least one 'option = VALUE : Label'" "$TMP/bq.err" ||
     { cat "$TMP/bq.err"; exit 1; }
 [ "$(grep -c 'error:' "$TMP/bq.err")" -eq 1 ] || { echo "knock-on errors:"; cat "$TMP/bq.err"; exit 1; }
+
+# the rules no scenario fired are listed, but not with -q, which keeps the
+# line that counts them
+mkdir -p "$TMP/untested"
+printf '[question q]\ntext = Q?\ntype = one\noption = a : A\noption = b : B\n\n[rule used]\nwhen = answer q a\nthen = assert x\n\n[rule unused]\nwhen = answer q b\nthen = assert y\n\n[test t]\nanswer.q = a\nexpect = x\n' \
+    >"$TMP/untested/kb.ini"
+$RUN test --kb "$TMP/untested" >"$TMP/u.out"
+grep -qF '1 of 2 rules were fired by no scenario (untested):' "$TMP/u.out"
+grep -qE 'kb\.ini:11: unused$' "$TMP/u.out"
+grep -qx 'ok   t' "$TMP/u.out"
+$RUN test --kb "$TMP/untested" -q >"$TMP/uq.out"
+if grep -qE 'untested|unused|^ok' "$TMP/uq.out"; then echo "-q printed more than failures and the summary"; cat "$TMP/uq.out"; exit 1; fi
+grep -qx 'rule coverage: 1 of 2 rules fired by at least one scenario' "$TMP/uq.out"
+tail -n 1 "$TMP/uq.out" | grep -qx '1 passed, 0 failed'

@@ -35,3 +35,11 @@ $RUN advise --kb "$(pwd)/rules" --watch questions "$(pwd)/examples/answers.ini" 
 grep -qF '== respondent small-town-exploring' "$TMP/w4.err"
 grep -qF 'QUESTION org.type: answered' "$TMP/w4.err"
 grep -q 'QUESTION .*: not asked: its ask_if does not hold' "$TMP/w4.err"
+# facts runs no questionnaire: asking it to trace questions is refused (it
+# traced nothing before), and its "all" is what it can trace
+status=0; $RUN facts --watch=questions "$TMP/w.ini" >/dev/null 2>"$TMP/w5.err" || status=$?
+[ "$status" -eq 64 ]
+grep -qF 'facts: --watch cannot trace questions here' "$TMP/w5.err"
+$RUN facts --watch=all "$TMP/w.ini" >/dev/null 2>"$TMP/w6.err"
+grep -q '^FIRE' "$TMP/w6.err"
+grep -qF '==> f-1     item a 1' "$TMP/w6.err"
