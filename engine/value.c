@@ -762,9 +762,21 @@ void eng_diagv(eng_engine *e, eng_severity sev, const char *path, int line,
 {
     if (sev == ENG_ERROR)
         e->nerrors++;
-    if (e->ndiags >= ENG_MAX_DIAGS) {
-        e->diag_overflow = 1;
+    if (e->diag_overflow)
         return;
+    char msg[1024];
+    if (e->ndiags + 1 >= ENG_MAX_DIAGS) {
+        /* the last place says that the rest are not shown, where the
+         * first of them is: never a silent cut */
+        e->diag_overflow = 1;
+        sev = ENG_NOTE;
+        snprintf(msg, sizeof msg, "too many diagnostics: the first %d are shown, "
+                 "the rest from here on are not (their errors still count)",
+                 ENG_MAX_DIAGS - 1);
+        src = NULL;
+        span = 1;
+    } else {
+        vsnprintf(msg, sizeof msg, fmt, ap);
     }
     if (e->ndiags == e->capdiags) {
         size_t cap = e->capdiags ? e->capdiags * 2 : 16;
@@ -776,8 +788,6 @@ void eng_diagv(eng_engine *e, eng_severity sev, const char *path, int line,
         e->diags = d;
         e->capdiags = cap;
     }
-    char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
     eng_diag *d = &e->diags[e->ndiags];
     d->severity = sev;
     d->path = path ? eng_path_intern(e, path) : "";

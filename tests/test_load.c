@@ -1465,6 +1465,38 @@ static void long_options_list_ends_whole(void **state)
     assert_non_null(strstr(err, " more); found 'nope'"));
 }
 
+/* A load with more diagnostics than are kept (500) says so in its last
+ * place, where the first of those not shown is, instead of stopping in
+ * silence; every error still counts. */
+static void too_many_diagnostics_say_so(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    char b[64 * 700];
+    size_t len = 0;
+    for (int i = 0; i < 600; i++)
+        len += (size_t)snprintf(b + len, sizeof b - len,
+                                "[rule r%d]\nwhen = x ?a\nthen = assert y ?b\n\n", i);
+    const char *p = write_file(f, "kb.ini", b);
+    assert_int_equal(eng_load_path(e, p), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 600);
+    assert_int_equal(eng_diag_count(e), 500);
+    for (size_t i = 0; i < 499; i++)
+        assert_int_equal(eng_diag_at(e, i)->severity, ENG_ERROR);
+    const eng_diag *d = eng_diag_at(e, 499);
+    assert_int_equal(d->severity, ENG_NOTE);
+    assert_non_null(strstr(d->message, "too many diagnostics: the first 499 are shown"));
+    /* rule r499's unbound ?b, at its action's line */
+    assert_int_equal(d->line, 499 * 4 + 3);
+    assert_string_equal(d->path, p);
+
+    /* cleared, the next load has its places again */
+    eng_diag_clear(e);
+    assert_int_equal(eng_diag_add(e, ENG_ERROR, p, 1, 1, "one"), ENG_OK);
+    assert_int_equal(eng_diag_count(e), 1);
+    assert_int_equal(eng_diag_at(e, 0)->severity, ENG_ERROR);
+}
+
 typedef struct messages {
     int n;
     int lines[8];
@@ -1647,6 +1679,7 @@ int main(void)
         T(same_test_in_another_file_is_a_duplicate),
         T(scenario_answer_takes_max_values),
         T(long_options_list_ends_whole),
+        T(too_many_diagnostics_say_so),
         T(scenario_expectations_taken_whole),
         T(scenario_failure_shows_facts_of_the_relation),
     };
