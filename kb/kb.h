@@ -160,10 +160,16 @@ void kb_report_free(kb_report *r);
 
 /* ------------------------------------------------------------ sessions */
 
-/* The fingerprint of the knowledge base at PATH: a hash of the relative
- * paths and contents of its .ini files in load order, as 16 hex digits
- * (NUL-terminated, so BUF needs 17 bytes).  ENG_OK, ENG_EIO or
- * ENG_ENOMEM. */
+/* The fingerprint of the knowledge base at PATH, as 16 hex digits
+ * (NUL-terminated, so BUF needs 17 bytes): FNV-1a 64 of the relative paths
+ * and the lines of its .ini files, in load order.  It covers what can
+ * change the advice and nothing of the scenario tests: the lines of
+ * [test NAME] sections (from the header up to the next one), blank lines
+ * and comments are left out, and a file with no line left counts for
+ * nothing, its path included (see store.c).  A knowledge base with any
+ * of these (the shipped one has all three) had another fingerprint before
+ * they were left out: sessions saved then say once that it has changed.
+ * ENG_OK, ENG_EIO or ENG_ENOMEM. */
 int kb_fingerprint(const char *path, char *buf, size_t size);
 
 /* Saved questionnaire sessions in one SQLite database: every answer is

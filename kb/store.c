@@ -234,29 +234,153 @@ static void fnv(uint64_t *h, const void *p, size_t n)
     *h = x;
 }
 
-/* Hashes REL, a NUL, the content of the file FULL, and its length (8
- * bytes, little-endian). */
+/* What kb_fingerprint hashes is what can change the advice: the lines of
+ * each file that the loader reads when it advises.  It leaves out
+ *   - the lines of [test NAME] sections (scenario tests), from the header
+ *     up to the next one: every command that advises or replays a session
+ *     (advise, ask, explain, sessions) loads the knowledge base with
+ *     eng_config.skip_tests, which passes over them unread;
+ *   - blank lines and comments, which the loader skips (a blank line
+ *     before an added test, or a comment saying what it checks, would
+ *     otherwise count);
+ *   - a file with no line left, path and all: a file of scenarios, or an
+ *     empty one, counts for nothing.
+ * The lines left are hashed as they are in the file, line ends included;
+ * the fingerprint does not cover line numbers (in explanations), which
+ * left-out lines shift.
+ *
+ * Lines are told apart as the engine's reader does (engine/load.c, reader
+ * and sect_start): a line ends at '\n' (a '\r' before it is not part of
+ * it), and the file's first line loses a UTF-8 byte-order mark.  A line
+ * that is empty or holds only blanks (' ', '\t'), or whose first
+ * non-blank is ';' or '#', is skipped.  A line whose first non-blank is
+ * '[' is a section header, indented or not, even after a `key = value`
+ * line where inih alone would take it for the value's continuation: the
+ * reader decides so before it looks for continuations.  The header is a
+ * test's when the first word inside the brackets (after blanks, up to a
+ * blank or ']') is "test", case and all, as the loader compares kinds. */
+
+enum { FP_OTHER, FP_QUIET, FP_HEADER, FP_TEST };   /* kinds of line */
+
+/* The kind of the line that starts with the N bytes S (the whole line, or
+ * its first FP_BUF bytes); FIRST: it is the file's first line. */
+static int fp_line_kind(const unsigned char *s, size_t n, int first)
+{
+    if (first && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+        s += 3;
+        n -= 3;
+    }
+    if (n && s[n - 1] == '\n')
+        n--;
+    if (n && s[n - 1] == '\r')
+        n--;
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i == n || s[i] == ';' || s[i] == '#')
+        return FP_QUIET;
+    if (s[i] != '[')
+        return FP_OTHER;
+    i++;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    size_t w = i;
+    while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ']')
+        i++;
+    return i - w == 4 && !memcmp(s + w, "test", 4) ? FP_TEST : FP_HEADER;
+}
+
+/* A line is read in pieces of at most FP_BUF bytes, its kind told from
+ * the first: a longer line is over the loader's limit (eng_config.max_line,
+ * 4096 bytes unless raised), an error whatever it is taken for here, and
+ * memory stays bounded however long the lines of a stray file are. */
+#define FP_BUF 16384
+
+typedef struct fp_reader {
+    FILE *fp;
+    size_t pos, len;            /* buf[pos..len): read, not yet given out */
+    int err;                    /* a read failed */
+    unsigned char buf[FP_BUF];
+} fp_reader;
+
+/* The next piece of R's file in *P: up to and with the next '\n' (the
+ * file's last line may have none), or FP_BUF bytes of a line without one
+ * in as much.  A piece that has no '\n' in the buffer starts the buffer,
+ * so that a line's first piece is as long as the buffer allows.  Its
+ * length, or 0 at the end of the file or on a read error (R->err). */
+static size_t fp_piece(fp_reader *r, const unsigned char **p)
+{
+    unsigned char *nl = r->pos < r->len ? memchr(r->buf + r->pos, '\n', r->len - r->pos) : NULL;
+    if (!nl) {
+        r->len -= r->pos;
+        memmove(r->buf, r->buf + r->pos, r->len);
+        r->pos = 0;
+        while (r->len < FP_BUF) {
+            size_t got = fread(r->buf + r->len, 1, FP_BUF - r->len, r->fp);
+            if (!got) {
+                r->err = ferror(r->fp) != 0;
+                break;
+            }
+            nl = memchr(r->buf + r->len, '\n', got);
+            r->len += got;
+            if (nl)
+                break;
+        }
+    }
+    size_t end = nl ? (size_t)(nl - r->buf) + 1 : r->len;
+    size_t n = end - r->pos;
+    *p = r->buf + r->pos;
+    r->pos = end;
+    return n;
+}
+
+/* Hashes what is left of the file FULL (see above), if anything: REL and
+ * a NUL (just before the first line left, so that a file with none adds
+ * nothing), the lines left, and their length in bytes (8 bytes,
+ * little-endian). */
 static int fp_file(uint64_t *h, const char *full, const char *rel)
 {
     FILE *fp = fopen(full, "rb");
     if (!fp)
         return ENG_EIO;
-    fnv(h, rel, strlen(rel) + 1);
-    unsigned char buf[8192];
+    fp_reader r;
+    r.fp = fp;
+    r.pos = r.len = 0;
+    r.err = 0;
+    const unsigned char *p;
+    size_t n;
     uint64_t total = 0;
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
-        fnv(h, buf, got);
-        total += got;
+    int first = 1, start = 1, intest = 0, keep = 0, any = 0;
+    while ((n = fp_piece(&r, &p)) > 0) {
+        if (start) {
+            int kind = fp_line_kind(p, n, first);
+            if (kind == FP_TEST)
+                intest = 1;
+            else if (kind == FP_HEADER)
+                intest = 0;
+            keep = !intest && kind != FP_QUIET;
+            if (keep && !any) {
+                fnv(h, rel, strlen(rel) + 1);
+                any = 1;
+            }
+        }
+        if (keep) {
+            fnv(h, p, n);
+            total += n;
+        }
+        first = 0;
+        start = p[n - 1] == '\n';
     }
-    int bad = ferror(fp);
+    int bad = r.err;
     fclose(fp);
     if (bad)
         return ENG_EIO;
-    unsigned char len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)(total >> (8 * i));
-    fnv(h, len, sizeof len);
+    if (any) {
+        unsigned char len[8];
+        for (int i = 0; i < 8; i++)
+            len[i] = (unsigned char)(total >> (8 * i));
+        fnv(h, len, sizeof len);
+    }
     return ENG_OK;
 }
 

@@ -5,7 +5,8 @@
  * deleting; refusing databases that are not ours, corrupt or newer
  * without touching them; read-only files and directories; a full disk;
  * two writers at once; a lock held too long; answers surviving SIGKILL;
- * and the fingerprint of a knowledge base.
+ * and the fingerprint of a knowledge base, which leaves its scenario
+ * tests out.
  *
  * Code that runs in a forked child never calls cmocka (a failed assertion
  * would carry on with the other tests in the child): it reports through
@@ -1103,9 +1104,13 @@ static void test_fingerprint(void **state)
     assert_string_not_equal(fp0, fp1);
     assert_int_equal(rename(g, f), 0);
     snprintf(g, sizeof g, "%s/z.ini", kbd);
-    put_text(g, "");
+    put_text(g, "[rule z]\n");
     assert_int_equal(kb_fingerprint(kbd, fp1, sizeof fp1), ENG_OK);
     assert_string_not_equal(fp0, fp1);
+    /* an empty one has nothing that could change the advice */
+    put_text(g, "");
+    assert_int_equal(kb_fingerprint(kbd, fp1, sizeof fp1), ENG_OK);
+    assert_string_equal(fp0, fp1);
     unlink(g);
     char moved[700];
     snprintf(moved, sizeof moved, "%s/kb-moved", dir);
@@ -1132,7 +1137,8 @@ static void test_fingerprint(void **state)
 }
 
 /* FNV-1a 64 of one file as kb_fingerprint hashes it: its relative path, a
- * NUL, its content and its length (8 bytes, little-endian). */
+ * NUL, its lines (TEXT: those left, without tests, blank lines and
+ * comments) and their length (8 bytes, little-endian). */
 static void fnv_file(uint64_t *h, const char *rel, const char *text)
 {
     unsigned char len[8];
@@ -1175,6 +1181,237 @@ static void test_fingerprint_order(void **state)
     snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
     assert_int_equal(kb_fingerprint(kbd, got, sizeof got), ENG_OK);
     assert_string_equal(got, want);
+}
+
+/* A small knowledge base: facts, a question and a rule in rules.ini, a
+ * catalogue entry in catalogue.ini. */
+#define FP_FACTS "; What every run starts from.\n[facts base]\nfact = session start\n\n"
+#define FP_QUESTION "[question q]\ntext = Is it?\ntype = yesno\n\n"
+#define FP_RULE "[rule r1]\nwhen = answer q yes\nthen = assert done\nbecause = It is.\n"
+#define FP_BASE FP_FACTS FP_QUESTION FP_RULE
+#define FP_TEST "[test t1]\nanswer.q = yes\nexpect = done\n"
+#define FP_ENTRY "[band a]\ntitle = A\nsummary = Start.\n"
+
+/* Writes TEXT to the file NAME of the knowledge base KBD; its fingerprint
+ * then, in BUF (17 bytes). */
+static char *fp_with(const char *kbd, const char *name, const char *text, char *buf)
+{
+    char f[800];
+    snprintf(f, sizeof f, "%s/%s", kbd, name);
+    put_text(f, text);
+    assert_int_equal(kb_fingerprint(kbd, buf, 17), ENG_OK);
+    return buf;
+}
+
+/* Loads KBD as the commands that advise do (SKIP: the tests passed over)
+ * or as `test` does; its status, and in *NTESTS the tests it holds. */
+static int fp_load(const char *kbd, int skip, size_t *ntests)
+{
+    eng_config cfg = {.skip_tests = skip};
+    int status;
+    kb *k = kb_open(kbd, &cfg, &status);
+    assert_non_null(k);
+    *ntests = eng_test_count(kb_engine(k));
+    kb_close(k);
+    return status;
+}
+
+/* [test NAME] sections never change the advice: the commands that advise
+ * pass over them unread.  The fingerprint leaves them out, and files of
+ * nothing else, wherever they are; it still counts every other section,
+ * wherever that is, sections being told apart as the loader does (which
+ * fp_load checks where it matters). */
+static void test_fingerprint_tests(void **state)
+{
+    (void)state;
+    char kbd[600], f[700], fp0[17], a[17], b[17];
+    snprintf(kbd, sizeof kbd, "%s/kb-tests", dir);
+    assert_int_equal(mkdir(kbd, 0755), 0);
+    snprintf(f, sizeof f, "%s/tests", kbd);
+    assert_int_equal(mkdir(f, 0755), 0);
+    fp_with(kbd, "catalogue.ini", FP_ENTRY, fp0);
+    fp_with(kbd, "rules.ini", FP_BASE, fp0);
+    size_t nt;
+    assert_int_equal(fp_load(kbd, 0, &nt), ENG_OK);
+    assert_int_equal(nt, 0);
+
+    /* (a) test sections added to a rule file, edited, anywhere in it:
+     * the fingerprint is the same; the loader does take each for tests */
+    static const struct { const char *what, *text; size_t ntests; } same[] = {
+        {"a test at the end", FP_BASE "\n" FP_TEST, 1},
+        {"the test edited", FP_BASE "\n[test t1]\nanswer.q = no\nexpect_not = done\n", 1},
+        {"two, with comments and blank lines",
+         FP_BASE "\n" FP_TEST "\n[test t2]\n; why\n\nanswer.q = yes\nexpect = done\n\n", 2},
+        {"a test between the question and the rule", FP_FACTS FP_QUESTION FP_TEST FP_RULE, 1},
+        {"a test between the facts and the question", FP_FACTS FP_TEST FP_QUESTION FP_RULE, 1},
+        {"a test first in the file", FP_TEST FP_BASE, 1},
+        {"an indented header", FP_BASE "  [test t1]\nanswer.q = yes\nexpect = done\n", 1},
+        {"blanks inside the brackets", FP_BASE "[ test\tt1 ]\nexpect = done\n", 1},
+        {"CRLF line ends", FP_BASE "[test t1]\r\nexpect = done\r\n", 1},
+        {"no newline at the end", FP_BASE "[test t1]\nexpect = done", 1},
+        {"comments and blank lines around a test, as files have them",
+         FP_BASE "\n; t1: the rule fires\n" FP_TEST "\n; t2: it does not\n"
+         "[test t2]\nanswer.q = no\nexpect_not = done\n\n", 2},
+        {"comments and blank lines of the rules edited",
+         "# What every run starts from, edited.\n\n[facts base]\n\n  \nfact = session start\n"
+         FP_QUESTION "\n\t; why\n" FP_RULE "\r\n", 0},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        if (strcmp(fp_with(kbd, "rules.ini", same[i].text, a), fp0))
+            fail_msg("(a) %s: the fingerprint changed", same[i].what);
+        if (fp_load(kbd, 0, &nt) != ENG_OK || nt != same[i].ntests)
+            fail_msg("(a) %s: the loader does not see %zu tests", same[i].what, same[i].ntests);
+    }
+    fp_with(kbd, "rules.ini", FP_BASE "\n" FP_TEST, a);
+
+    /* (a) files of scenarios alone, added or edited; a file left with
+     * only comments and blank lines counts for nothing, path and all */
+    static const struct { const char *what, *name, *text; } files[] = {
+        {"a file of tests", "tests/s.ini", "; Scenarios.\n\n[test s1]\nanswer.q = yes\nexpect = done\n"},
+        {"the file edited", "tests/s.ini", "; Scenarios!\n\n[test s1]\nanswer.q = no\nexpect_not = done\n"},
+        {"a byte-order mark and CRLF", "tests/t.ini", "\xEF\xBB\xBF[test s2]\r\nexpect = done\r\n"},
+        {"an empty file", "tests/u.ini", ""},
+        {"comments and blank lines", "tests/v.ini", "; nothing yet\n\n# still nothing\n  \n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (strcmp(fp_with(kbd, files[i].name, files[i].text, a), fp0))
+            fail_msg("(a) %s: the fingerprint changed", files[i].what);
+    assert_int_equal(fp_load(kbd, 0, &nt), ENG_OK);
+    assert_int_equal(nt, 3);
+
+    /* (b) every other section counts, also right after a test section,
+     * also with an indented header (which the loader accepts); (c) text
+     * that looks like a test header but is not one hides nothing; (d)
+     * nor do sections whose kind only starts with "test" (the loader
+     * calls them unknown kinds: not passed over, the KB fails to load).
+     * Each pair differs in a line of the section in question. */
+    static const struct { const char *what, *name, *before, *after; int loads; } differ[] = {
+        {"(b) a rule", "rules.ini", FP_BASE, FP_FACTS FP_QUESTION
+         "[rule r1]\nwhen = answer q yes\nthen = assert done2\nbecause = It is.\n", 1},
+        {"(b) a question", "rules.ini", FP_BASE, FP_FACTS
+         "[question q]\ntext = Is it really?\ntype = yesno\n\n" FP_RULE, 1},
+        {"(b) the facts", "rules.ini", FP_BASE,
+         "; What every run starts from.\n[facts base]\nfact = session begun\n\n" FP_QUESTION FP_RULE, 1},
+        {"(b) a catalogue entry", "catalogue.ini", FP_ENTRY, "[band a]\ntitle = B\nsummary = Start.\n", 1},
+        {"(b) a rule right after a test",
+         "rules.ini", FP_BASE FP_TEST "[rule r2]\nwhen = answer q no\nthen = assert other\n",
+         FP_BASE FP_TEST "[rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
+        {"(b) a rule after a test and a blank line",
+         "rules.ini", FP_BASE FP_TEST "\n[rule r2]\nwhen = answer q no\nthen = assert other\n",
+         FP_BASE FP_TEST "\n[rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
+        {"(b) an indented rule header after a test",
+         "rules.ini", FP_BASE FP_TEST "  [rule r2]\nwhen = answer q no\nthen = assert other\n",
+         FP_BASE FP_TEST "  [rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
+        {"(b) indented facts after a test, CRLF",
+         "rules.ini", FP_BASE "[test t1]\r\nexpect = done\r\n\t[facts more]\r\nfact = x\r\n",
+         FP_BASE "[test t1]\r\nexpect = done\r\n\t[facts more]\r\nfact = y\r\n", 1},
+        {"(b) a catalogue entry after a test",
+         "catalogue.ini", FP_TEST FP_ENTRY, FP_TEST "[band a]\ntitle = B\nsummary = Start.\n", 1},
+        {"(b) a rule in a file of tests",
+         "tests/s.ini", "[test s1]\nexpect = done\n[rule s]\nwhen = answer q no\nthen = assert s\n",
+         "[test s1]\nexpect = done\n[rule s]\nwhen = answer q no\nthen = assert t\n", 1},
+        {"(c) '[test' inside a value",
+         "rules.ini", FP_FACTS FP_QUESTION "[rule r1]\nbecause = See [test t1] first,\n"
+         "  and [test t2] too.\nwhen = answer q yes\nthen = assert done\n",
+         FP_FACTS FP_QUESTION "[rule r1]\nbecause = See [test t1] first,\n"
+         "  and [test t2] too.\nwhen = answer q yes\nthen = assert done2\n", 1},
+        {"(c) '[test' in comments",
+         "rules.ini", FP_FACTS FP_QUESTION "[rule r1]\n; [test t1]\n  #[test t2]\n"
+         "when = answer q yes\nthen = assert done\n",
+         FP_FACTS FP_QUESTION "[rule r1]\n; [test t1]\n  #[test t2]\n"
+         "when = answer q yes\nthen = assert done2\n", 1},
+        {"(c) the section after an indented '[test' line in a value",
+         "rules.ini", FP_BASE "  [test t9]\n  more text\n[rule r2]\nwhen = answer q no\nthen = assert other\n",
+         FP_BASE "  [test t9]\n  more text\n[rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
+        {"(d) [testing x]", "rules.ini", FP_BASE "[testing x]\nkey = 1\n", FP_BASE "[testing x]\nkey = 2\n", 0},
+        {"(d) [tests]", "rules.ini", FP_BASE "[tests]\nkey = 1\n", FP_BASE "[tests]\nkey = 2\n", 0},
+        {"(d) [tests x]", "rules.ini", FP_BASE "[tests x]\nkey = 1\n", FP_BASE "[tests x]\nkey = 2\n", 0},
+        {"(d) [Test x]", "rules.ini", FP_BASE "[Test x]\nkey = 1\n", FP_BASE "[Test x]\nkey = 2\n", 0},
+        {"(d) [TEST x]", "rules.ini", FP_BASE "[TEST x]\nkey = 1\n", FP_BASE "[TEST x]\nkey = 2\n", 0},
+        {"(d) [test-x y]", "rules.ini", FP_BASE "[test-x y]\nkey = 1\n", FP_BASE "[test-x y]\nkey = 2\n", 0},
+        {"(d) [test.x y]", "rules.ini", FP_BASE "[test.x y]\nkey = 1\n", FP_BASE "[test.x y]\nkey = 2\n", 0},
+        {"(d) [testx]", "rules.ini", FP_BASE "[testx]\nkey = 1\n", FP_BASE "[testx]\nkey = 2\n", 0},
+    };
+    for (size_t i = 0; i < sizeof differ / sizeof *differ; i++) {
+        fp_with(kbd, differ[i].name, differ[i].before, a);
+        if ((fp_load(kbd, 1, &nt) == ENG_OK) != differ[i].loads)
+            fail_msg("%s: the loader %s it", differ[i].what,
+                     differ[i].loads ? "refuses" : "accepts");
+        if (!strcmp(fp_with(kbd, differ[i].name, differ[i].after, b), a))
+            fail_msg("%s: the fingerprint did not change", differ[i].what);
+        if (!strcmp(a, fp0) && strcmp(differ[i].before, FP_BASE) && strcmp(differ[i].before, FP_ENTRY))
+            fail_msg("%s: the section added did not change the fingerprint", differ[i].what);
+    }
+    fp_with(kbd, "catalogue.ini", FP_ENTRY, a);
+    fp_with(kbd, "tests/s.ini", "[test s1]\nexpect = done\n", a);
+
+    /* (c) an indented line starting with '[' is a header to the loader,
+     * even in a value: an indented [test] there starts a test, passed
+     * over by the loader (so a line after it that is no `key = value`
+     * is no error), up to the next header and no further (above) */
+    fp_with(kbd, "rules.ini", FP_BASE "  [test t9]\n  more text\n", a);
+    assert_string_equal(a, fp0);
+    fp_with(kbd, "rules.ini", FP_BASE "  [test t9]\n  other words\n", a);
+    assert_string_equal(a, fp0);
+    assert_int_equal(fp_load(kbd, 1, &nt), ENG_OK);
+    assert_int_equal(fp_load(kbd, 0, &nt), ENG_EINVAL);
+
+    /* the rules as they were, the two files of tests kept */
+    fp_with(kbd, "rules.ini", FP_BASE, a);
+    assert_string_equal(a, fp0);
+    assert_int_equal(fp_load(kbd, 0, &nt), ENG_OK);
+    assert_int_equal(nt, 2);
+}
+
+/* The lines left of a file are hashed byte for byte, line ends and all,
+ * its path first: a file with test sections, comments and blank lines
+ * hashes as the same file without them; a file with nothing else not at
+ * all. */
+static void test_fingerprint_tests_hash(void **state)
+{
+    (void)state;
+    char kbd[600], f[800];
+    snprintf(kbd, sizeof kbd, "%s/kb-tests-hash", dir);
+    assert_int_equal(mkdir(kbd, 0755), 0);
+    snprintf(f, sizeof f, "%s/a.ini", kbd);
+    put_text(f, "; rules\n[rule a]\n\nthen = halt\n[test t]\nexpect = x\n  [rule b]\n  ; b\nthen = halt\n");
+    snprintf(f, sizeof f, "%s/b.ini", kbd);
+    put_text(f, "; tests\n\n[test u]\nexpect = x\n");
+    snprintf(f, sizeof f, "%s/c.ini", kbd);
+    put_text(f, "\xEF\xBB\xBF[test v]\nexpect = x\n[rule c]\r\nthen = halt");
+
+    uint64_t h = 0xcbf29ce484222325ULL;
+    fnv_file(&h, "a.ini", "[rule a]\nthen = halt\n  [rule b]\nthen = halt\n");
+    fnv_file(&h, "c.ini", "[rule c]\r\nthen = halt");
+    char want[17], got[17];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
+    assert_int_equal(kb_fingerprint(kbd, got, sizeof got), ENG_OK);
+    assert_string_equal(got, want);
+
+    /* a line longer than the reader's buffer, in a test and out of one */
+    size_t n = 100000;
+    char *big = malloc(n + 64);
+    assert_non_null(big);
+    strcpy(big, "[test w]\nexpect = ");
+    size_t at0 = strlen(big);
+    memset(big + at0, 'x', n);
+    strcpy(big + at0 + n, "\n[rule d]\nthen = halt\n");
+    snprintf(f, sizeof f, "%s/d.ini", kbd);
+    put_text(f, big);
+    fnv_file(&h, "d.ini", "[rule d]\nthen = halt\n");
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
+    assert_int_equal(kb_fingerprint(kbd, got, sizeof got), ENG_OK);
+    assert_string_equal(got, want);
+    memcpy(big, "[rule w]", 8);     /* the same length: now all of it */
+    put_text(f, big);
+    h = 0xcbf29ce484222325ULL;
+    fnv_file(&h, "a.ini", "[rule a]\nthen = halt\n  [rule b]\nthen = halt\n");
+    fnv_file(&h, "c.ini", "[rule c]\r\nthen = halt");
+    fnv_file(&h, "d.ini", big);
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
+    assert_int_equal(kb_fingerprint(kbd, got, sizeof got), ENG_OK);
+    assert_string_equal(got, want);
+    free(big);
 }
 
 static void test_default_path(void **state)
@@ -1238,6 +1475,8 @@ int main(void)
         cmocka_unit_test(test_sigkill),
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_fingerprint_order),
+        cmocka_unit_test(test_fingerprint_tests),
+        cmocka_unit_test(test_fingerprint_tests_hash),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,9 +2,10 @@
 # database built here with the sqlite3 tool from the documented schema
 # (version 1; README "Sessions"), holding the big-city-platform respondent
 # of examples/answers.ini.  export -> advise gives the same advice as the
-# original answers; unknown IDs, missing, foreign, corrupt and locked
-# databases get clear messages and their exit codes, and are left as they
-# were.
+# original answers; a session saved under a copy of the shipped KB stays
+# "unchanged since" when scenario tests are added or edited, not when a
+# rule is; unknown IDs, missing, foreign, corrupt and locked databases get
+# clear messages and their exit codes, and are left as they were.
 set -eu
 ROOT=$(pwd)
 T="$TMP/sessions"
@@ -175,6 +176,52 @@ grep -qF "Knowledge base: the same (fingerprint 00000000000000bb)" "$T/out"
 [ "$(grep -c '^  the same' "$T/out")" -eq 2 ]
 expect 0 "" $RUN sessions --db "$DB" compare 2 1
 grep -qxF "  removed  tech.sourcing: mixed" "$T/out"
+
+# --- the fingerprint leaves the scenario tests out: a session saved under a
+# copy of the knowledge base is "unchanged since" after scenarios are
+# added or edited, in files of their own or among the rules, and resumes
+# without a word of it; a rule edited, and it has changed
+K="$T/kb"
+cp -R "$ROOT/rules" "$K"
+printf 'quit\n' | $RUN ask --kb "$K" --db "$T/fp.db" --script >"$T/fp.out" 2>&1 \
+    || { cat "$T/fp.out"; exit 1; }
+unchanged_since() {
+    expect 0 "" $RUN sessions --db "$T/fp.db" show 1
+    grep -qF "knowledge base: $K, fingerprint " "$T/out" || { cat "$T/out"; exit 1; }
+    grep -qF "(unchanged since)" "$T/out" \
+        || { echo "$1: the knowledge base is said to have changed"; cat "$T/out"; exit 1; }
+}
+unchanged_since "as saved"
+printf '; A scenario added after the session was saved.\n\n[test zz-added]\nanswer.twin.stage = prototype\nexpect_not = model primary central_platform\n' \
+    >"$K/tests/zz-added.ini"
+unchanged_since "a file of scenarios added"
+printf '\n; and one among the rules\n[test zz-among-rules]\nanswer.twin.stage = prototype\nexpect_not = model primary central_platform\n' \
+    >>"$K/model.ini"
+unchanged_since "a scenario added to a rule file"
+sed 's/^expect = model primary project_led$/expect_not = model primary federated/' \
+    "$K/tests/models.ini" >"$T/models.ini"
+! cmp -s "$K/tests/models.ini" "$T/models.ini" || { echo "no scenario was edited"; exit 1; }
+mv "$T/models.ini" "$K/tests/models.ini"
+unchanged_since "a scenario edited"
+# real scenarios: the loader takes them for tests, and they pass
+$RUN test --kb "$ROOT/rules" >"$T/fp-test0.out" 2>&1 || { cat "$T/fp-test0.out"; exit 1; }
+$RUN test --kb "$K" >"$T/fp-test.out" 2>&1 || { cat "$T/fp-test.out"; exit 1; }
+n0=$(tail -n 1 "$T/fp-test0.out" | cut -d' ' -f1)
+grep -qxF "$((n0 + 2)) passed, 0 failed" "$T/fp-test.out" \
+    || { echo "the scenarios added were not run"; cat "$T/fp-test.out"; exit 1; }
+printf 'quit\n' | $RUN ask --kb "$K" --db "$T/fp.db" --script --resume 1 >"$T/fp.out" 2>&1 \
+    || { cat "$T/fp.out"; exit 1; }
+grep -qF "Resuming session 1" "$T/fp.out"
+if grep -qF "has changed" "$T/fp.out"; then
+    echo "ask --resume: the knowledge base is said to have changed"; cat "$T/fp.out"; exit 1
+fi
+sed 's/^because = The organisation already has someone in this role/because = Someone already holds this role/' \
+    "$K/profile.ini" >"$T/profile.ini"
+! cmp -s "$K/profile.ini" "$T/profile.ini" || { echo "no rule was edited"; exit 1; }
+mv "$T/profile.ini" "$K/profile.ini"
+expect 0 "" $RUN sessions --db "$T/fp.db" show 1
+grep -qF "(it has changed since: now " "$T/out" \
+    || { echo "a rule edited: the knowledge base is said to be unchanged"; cat "$T/out"; exit 1; }
 
 # --- unknown sessions: not there, so 66 (as a missing database)
 expect 66 "ldt-advisor: no session 42 in $DB (see 'ldt-advisor sessions list')" \
