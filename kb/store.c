@@ -31,6 +31,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -340,9 +341,17 @@ static size_t fp_piece(fp_reader *r, const unsigned char **p)
  * little-endian). */
 static int fp_file(uint64_t *h, const char *full, const char *rel)
 {
-    FILE *fp = fopen(full, "rb");
-    if (!fp)
+    /* a FIFO or a device named *.ini is no file the loader reads (it
+     * refuses them): opening one without O_NONBLOCK would wait forever */
+    int fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return ENG_EIO;
+    struct stat st;
+    FILE *fp = NULL;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(fp = fdopen(fd, "rb"))) {
+        close(fd);
+        return ENG_EIO;
+    }
     fp_reader r;
     r.fp = fp;
     r.pos = r.len = 0;

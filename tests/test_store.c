@@ -1367,6 +1367,25 @@ static void test_fingerprint_tests(void **state)
  * its path first: a file with test sections, comments and blank lines
  * hashes as the same file without them; a file with nothing else not at
  * all. */
+/* A FIFO named like a rule file is no file the loader reads: the
+ * fingerprint says it cannot be made, at once, instead of waiting for a
+ * writer that never comes (a saved session's `sessions show` would hang). */
+static void test_fingerprint_fifo(void **state)
+{
+    (void)state;
+    char kbd[600], f[800], fp0[17];
+    snprintf(kbd, sizeof kbd, "%s/kbfifo", dir);
+    assert_int_equal(mkdir(kbd, 0755), 0);
+    snprintf(f, sizeof f, "%s/a.ini", kbd);
+    put_text(f, "[rule a]\nthen = halt\n");
+    assert_int_equal(kb_fingerprint(kbd, fp0, sizeof fp0), ENG_OK);
+    snprintf(f, sizeof f, "%s/b.ini", kbd);
+    assert_int_equal(mkfifo(f, 0644), 0);
+    assert_int_equal(kb_fingerprint(kbd, fp0, sizeof fp0), ENG_EIO);
+    assert_int_equal(kb_fingerprint(f, fp0, sizeof fp0), ENG_EIO);
+    unlink(f);
+}
+
 static void test_fingerprint_tests_hash(void **state)
 {
     (void)state;
@@ -1477,6 +1496,7 @@ int main(void)
         cmocka_unit_test(test_fingerprint_order),
         cmocka_unit_test(test_fingerprint_tests),
         cmocka_unit_test(test_fingerprint_tests_hash),
+        cmocka_unit_test(test_fingerprint_fifo),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
