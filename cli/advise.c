@@ -964,6 +964,10 @@ int cmd_advise(int argc, char **argv)
             return EX_USAGE;
         }
         if (r == CLI_ARG) {
+            if (!answers && cli_name_given("advise", NULL, CLI_NAME_ANSWERS, val)) {
+                free(who);
+                return EX_USAGE;
+            }
             if (!answers)
                 answers = val;
             else
@@ -973,6 +977,10 @@ int cmd_advise(int argc, char **argv)
             free(who);
             return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
+            if (cli_name_given("advise", opt, CLI_NAME_KB, val)) {
+                free(who);
+                return EX_USAGE;
+            }
             kbdir = val;
         } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
             if (!*val) {

@@ -47,7 +47,8 @@ static const char ask_help[] =
     "  --resume [ID]       continue session ID (a number from 'sessions list';\n"
     "                      also --resume=ID), or without ID (or with 'latest')\n"
     "                      the latest one\n"
-    "  --respondent NAME   a label for a new session (e.g. the city's name)\n"
+    "  --respondent NAME   a label for a new session (e.g. the city's name; a\n"
+    "                      resumed one keeps its own)\n"
     "  --script            read the answers from standard input even when it\n"
     "                      is not a terminal (for scripts and tests)\n"
     "  --watch LIST        trace facts, rules, activations, questions (comma-\n"
@@ -759,6 +760,8 @@ int cmd_ask(int argc, char **argv)
             fputs(ask_help, stdout);
             return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
+            if (cli_name_given("ask", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "--db")) {
             if (!*val) {
@@ -790,6 +793,11 @@ int cmd_ask(int argc, char **argv)
     long long resume_from = 0;      /* 0: the latest session */
     if (resume_id && cli_session_id(resume_id, &resume_from)) {
         cli_usage("ask: --resume takes a session number or 'latest', not '%s'", resume_id);
+        return EX_USAGE;
+    }
+    if (respondent && resume) {
+        cli_usage("ask: --respondent is for a new session; a resumed session keeps its own "
+                  "label");
         return EX_USAGE;
     }
     if (!script && !isatty(STDIN_FILENO)) {

@@ -93,6 +93,13 @@ int cli_next(cli_args *a, const char **opt, const char **val);
  * else the installed one.  Returns a pointer into static storage. */
 const char *cli_kb_path(const char *dir);
 
+/* 0 when NAME is not empty; else a usage error for COMMAND (the caller
+ * exits EX_USAGE) and -1: an empty name names no file, so it is not a
+ * file that is missing.  OPT is the option NAME is the value of, or NULL
+ * for an argument; WHAT is CLI_NAME_KB or CLI_NAME_ANSWERS. */
+enum { CLI_NAME_KB, CLI_NAME_ANSWERS };
+int cli_name_given(const char *command, const char *opt, int what, const char *name);
+
 /* The engine configuration of the commands that advise (advise, ask,
  * explain, sessions): the knowledge base's [test] sections are passed over,
  * since nothing there runs them; `test` and `lint` read and check them. */

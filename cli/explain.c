@@ -42,7 +42,7 @@ static const char explain_help[] =
     "Options:\n"
     "  --kb DIR            the knowledge base (default as for advise)\n"
     "  --session ID        explain a saved session (see 'sessions list')\n"
-    "  --db PATH           the sessions database\n"
+    "  --db PATH           the sessions database of --session\n"
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 explained, 1 nothing matches, 64 usage, 65 errors in the\n"
@@ -721,6 +721,8 @@ int cmd_explain(int argc, char **argv)
             fputs(explain_help, stdout);
             return cli_flush_stdout();
         } else if (!strcmp(opt, "--kb")) {
+            if (cli_name_given("explain", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "--why")) {
             why = val;
@@ -752,6 +754,12 @@ int cmd_explain(int argc, char **argv)
                   "and one of CONCLUSION, --why QUESTION or --why-not CONCLUSION");
         return EX_USAGE;
     }
+    if (db && !session) {
+        cli_usage("explain: --db is for --session; an answers file needs no database");
+        return EX_USAGE;
+    }
+    if (!session && cli_name_given("explain", NULL, CLI_NAME_ANSWERS, pos[0]))
+        return EX_USAGE;
     int status;
     kb *k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
     if (!k) {

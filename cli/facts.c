@@ -202,6 +202,9 @@ int cmd_facts(int argc, char **argv)
         cli_usage("facts: %s", "missing the knowledge base (a directory or .ini file)");
         return EX_USAGE;
     }
+    if (cli_name_given("facts", NULL, CLI_NAME_KB, pos[0]) ||
+        (pos[1] && cli_name_given("facts", NULL, CLI_NAME_ANSWERS, pos[1])))
+        return EX_USAGE;
     int status;
     kb *k = kb_open(pos[0], NULL, &status);
     if (!k) {

@@ -353,6 +353,8 @@ int cmd_graph(int argc, char **argv)
                 cli_usage("graph: too many arguments: one knowledge base at a time");
                 return EX_USAGE;
             }
+            if (cli_name_given("graph", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(graph_help, stdout);

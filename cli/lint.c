@@ -62,6 +62,8 @@ int cmd_lint(int argc, char **argv)
                 cli_usage("lint: too many arguments: one knowledge base at a time");
                 return EX_USAGE;
             }
+            if (cli_name_given("lint", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(lint_help, stdout);
@@ -71,6 +73,8 @@ int cmd_lint(int argc, char **argv)
                 cli_usage("lint: too many arguments: one knowledge base at a time");
                 return EX_USAGE;
             }
+            if (cli_name_given("lint", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "--strict")) {
             strict = 1;

@@ -813,6 +813,8 @@ int cmd_sessions(int argc, char **argv)
                 return EX_USAGE;
             }
         } else if (!strcmp(opt, "--kb")) {
+            if (cli_name_given("sessions", opt, CLI_NAME_KB, val))
+                return EX_USAGE;
             kbdir = val;
         } else if (isdigit((unsigned char)opt[1])) {
             /* "-1": a session ID gone wrong, not an option */
@@ -853,6 +855,13 @@ int cmd_sessions(int argc, char **argv)
     }
     if (fmt >= 0 && strcmp(sub, "show")) {
         cli_usage("sessions %s: --format is for show", sub);
+        return EX_USAGE;
+    }
+    if (kbdir && fmt < 0) {
+        /* show without --format prints what was saved, and compare the
+         * fingerprints saved: no knowledge base is loaded */
+        cli_usage("sessions %s: --kb is for show with --format%s", sub,
+                  strcmp(sub, "show") ? "" : "; without it the session is shown as saved");
         return EX_USAGE;
     }
     for (size_t i = 0; i < want; i++)

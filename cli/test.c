@@ -80,6 +80,10 @@ int cmd_test(int argc, char **argv)
             fputs(test_help, stdout);
             goto out;
         } else if (!strcmp(opt, "--kb")) {
+            if (cli_name_given("test", opt, CLI_NAME_KB, val)) {
+                exitc = EX_USAGE;
+                goto out;
+            }
             kbdir = val;
         } else if (!strcmp(opt, "--coverage")) {
             coverage = 1;

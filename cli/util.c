@@ -456,6 +456,22 @@ int cli_next(cli_args *a, const char **opt, const char **val)
 
 const eng_config cli_advice_config = {.skip_tests = 1};
 
+int cli_name_given(const char *command, const char *opt, int what, const char *name)
+{
+    if (*name)
+        return 0;
+    if (opt)
+        cli_usage("%s: %s needs %s", command, opt,
+                  what == CLI_NAME_KB ? "a knowledge base (a directory or an .ini file)"
+                                      : "a file name");
+    else if (what == CLI_NAME_KB)
+        cli_usage("%s: the knowledge base's name is empty: give a directory or an .ini file",
+                  command);
+    else
+        cli_usage("%s: the answers file's name is empty: give an answers file", command);
+    return -1;
+}
+
 const char *cli_kb_path(const char *dir)
 {
     static char buf[4096];

@@ -102,8 +102,10 @@ expect_graph() {   # STATUS PATTERN ARGS...
 }
 expect_graph 64 "graph: -o needs a file name" -o "" "$TMP/g.ini"
 expect_graph 64 "graph: --output needs a file name" --output= "$TMP/g.ini"
-expect_graph 66 "error: the knowledge base's name is empty: give a directory or an .ini file" ""
-expect_graph 66 "error: the knowledge base's name is empty" --kb ""
+# an empty name names no file: a usage error, as -o '' (not a file missing)
+expect_graph 64 "graph: the knowledge base's name is empty: give a directory or an .ini file" ""
+expect_graph 64 "graph: --kb needs a knowledge base (a directory or an .ini file)" --kb ""
+expect_graph 64 "graph: --kb needs a knowledge base" --kb=
 expect_graph 66 "$TMP/none.ini: error: cannot open: No such file or directory" "$TMP/none.ini"
 mkdir -p "$TMP/gdir"
 expect_graph 65 "$TMP/gdir: error: no .ini files in this directory" "$TMP/gdir"

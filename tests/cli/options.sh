@@ -234,3 +234,50 @@ expect 64 "explain: too many arguments: with --session the respondent is the ses
     $RUN explain --kb "$KB" --db "$DB" --session 1 "$A" zeta 'scale ?'
 expect 64 "explain: too many arguments: with --session" \
     $RUN explain --kb "$KB" --db "$DB" --session 1 zeta 'scale ?'
+
+# --- an option that this use of the command would ignore is refused, not
+# passed over: which one was meant would be a guess
+# explain: --db is the database of --session; an answers file has none
+expect 64 "explain: --db is for --session; an answers file needs no database" \
+    $RUN explain --kb "$KB" --db "$DB" "$A" zeta 'scale ?'
+expect 64 "explain: --db is for --session" \
+    $RUN explain --kb "$KB" --db="$DB" "$A" zeta --why size
+# ask: --respondent labels a new session; a resumed one keeps its own
+for form in "--resume 1" "--resume=1" "--resume" "--resume latest"; do
+    expect 64 "ask: --respondent is for a new session; a resumed session keeps its own label" \
+        $RUN ask --kb "$KB" --db "$DB" --script $form --respondent renamed
+done
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM sessions WHERE respondent = 'one'")" -eq 1 ] ||
+    { echo "ask --resume --respondent changed the label"; exit 1; }
+# sessions: --kb is the knowledge base of show --format (the answers are
+# run under it); the others read what was saved
+expect 64 "sessions show: --kb is for show with --format; without it the session is shown as saved" \
+    $RUN sessions --db "$DB" --kb "$KB" show 1
+for sub in "list" "export 1" "compare 1 2" "delete 1"; do
+    expect 64 "sessions ${sub%% *}: --kb is for show with --format" \
+        $RUN sessions --db "$DB" --kb "$KB" $sub
+done
+[ "$(sqlite3 "$DB" 'SELECT count(*) FROM sessions WHERE id = 1')" -eq 1 ] ||
+    { echo "sessions delete --kb deleted"; exit 1; }
+expect 0 "" $RUN sessions --db "$DB" --kb "$KB" show 1 --format text
+
+# --- an empty name names no file: a usage error (as --db '' and -o ''),
+# not a file that is missing
+for ca in "advise|$A" "explain|$A zeta scale" "test|" "lint|" "graph|"; do
+    cmd=${ca%%|*}
+    expect 64 "$cmd: --kb needs a knowledge base (a directory or an .ini file)" \
+        $RUN $cmd --kb "" ${ca#*|}
+    expect 64 "$cmd: --kb needs a knowledge base" $RUN $cmd --kb= ${ca#*|}
+done
+expect 64 "ask: --kb needs a knowledge base" $RUN ask --kb "" --db "$DB" --script
+expect 64 "sessions: --kb needs a knowledge base" \
+    $RUN sessions --db "$DB" --kb "" show 1 --format json
+kbname="the knowledge base's name is empty: give a directory or an .ini file"
+expect 64 "lint: $kbname" $RUN lint ""
+expect 64 "graph: $kbname" $RUN graph ""
+expect 64 "facts: $kbname" $RUN facts "" "$A"
+ansname="the answers file's name is empty: give an answers file"
+expect 64 "advise: $ansname" $RUN advise --kb "$KB" ""
+expect 64 "facts: $ansname" $RUN facts "$KB" "" zeta
+expect 64 "explain: $ansname" $RUN explain --kb "$KB" "" zeta 'scale ?'
+[ "$(sqlite3 "$DB" 'SELECT count(*) FROM sessions')" -eq 3 ] || { echo "a session was made"; exit 1; }

@@ -385,8 +385,10 @@ class Show:
         shutil.copy(sw.full_db, os.path.join(d, "s.db"))
 
     def argv(self, d):
-        a = [self.sw_bin, "sessions", "--db", os.path.join(d, "s.db"), "--kb", KB, "show", "1"]
-        return a + (["--format", self.fmt] if self.fmt else [])
+        a = [self.sw_bin, "sessions", "--db", os.path.join(d, "s.db"), "show", "1"]
+        # --kb is for show --format (the run of the answers): a plain show
+        # prints what was saved and refuses it
+        return a + (["--kb", KB, "--format", self.fmt] if self.fmt else [])
 
     def stdin(self):
         return b""
