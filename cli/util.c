@@ -520,21 +520,22 @@ const char *cli_kb_path(const char *dir)
     return LDT_DATADIR "/rules";
 }
 
+/* The names of --watch: bit I of a mask (CLI_WATCH_*) is watch_name[I]. */
+static const char *const watch_name[] = {"facts", "rules", "activations", "questions"};
+
 /* "facts, rules, activations, questions", the names ALLOWED has. */
 static void watch_names(unsigned allowed, char *buf, size_t size)
 {
-    static const char *const names[] = {"facts", "rules", "activations", "questions"};
     size_t len = 0;
     buf[0] = '\0';
     for (int i = 0; i < 4; i++)
         if (allowed & (1u << i))
-            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", names[i]);
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "", watch_name[i]);
 }
 
 int cli_watch_parse(const char *command, const char *spec, unsigned allowed,
                     unsigned *mask)
 {
-    static const char *const names[] = {"facts", "rules", "activations", "questions"};
     char list[64];
     watch_names(allowed, list, sizeof list);
     *mask = 0;
@@ -547,11 +548,11 @@ int cli_watch_parse(const char *command, const char *spec, unsigned allowed,
             found = 1;
         }
         for (int i = 0; i < 4 && !found; i++)
-            if (strlen(names[i]) == n && !strncmp(p, names[i], n)) {
+            if (strlen(watch_name[i]) == n && !strncmp(p, watch_name[i], n)) {
                 if (!(allowed & (1u << i))) {
                     /* facts runs no questionnaire: nothing would be traced */
                     cli_usage("%s: --watch cannot trace %s here: it takes a comma-separated "
-                              "list of %s (or all)", command, names[i], list);
+                              "list of %s (or all)", command, watch_name[i], list);
                     return -1;
                 }
                 *mask |= 1u << i;
