@@ -129,8 +129,9 @@ typedef struct eng_config {
     uint32_t regex_match_limit; /* PCRE2 match limit; 0: 100000 */
     uint32_t regex_depth_limit; /* PCRE2 depth limit; 0: 1000 */
     size_t max_line;            /* longest line in a file; 0: 4096 bytes */
-    int skip_tests;             /* nonzero: [test] sections are passed over
-                                   unread and unchecked (for users that never
+    int skip_tests;             /* nonzero: what [test] sections hold is
+                                   passed over unread; only their lines are
+                                   checked as lines (for users that never
                                    run them; eng_test_count is then 0) */
 } eng_config;
 

@@ -1476,9 +1476,11 @@ static char *reader(char *str, int num, void *stream)
             lead++;
         if (lead == len || line[lead] == ';' || line[lead] == '#')
             continue;       /* blank or comment: inih would skip it too */
-        if (r->passover && line[lead] != '[')
-            continue;       /* a [test] passed over: not even inih sees it */
         if (line[lead] == '[') {
+            if (lead > 0 && r->haskey)
+                rerr(r, ENG_WARNING, r->line, (int)lead + 1, 1, line,
+                     "this indented line is a section header, not part of the value above; "
+                     "to continue the value, do not start the line with '['");
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
             r->shash = HASH_INIT;
@@ -1491,6 +1493,8 @@ static char *reader(char *str, int num, void *stream)
             return str;
         }
         if (lead > 0 && r->haskey) {
+            if (r->passover)
+                continue;   /* a [test] passed over: not even inih sees it */
             /* inih joins an indented line to the previous key */
             r->cont = 1;
             if (looks_like_key(line + lead, len - lead) && r->insect && r->s.valid) {
@@ -1541,6 +1545,8 @@ static char *reader(char *str, int num, void *stream)
             continue;
         }
         r->haskey = 1;
+        if (r->passover)
+            continue;       /* checked as a line, as in every command */
         r->eqoff = (size_t)(eq - line);
         sect_line(r, line, len);
         if (key_aside(r, line)) {

@@ -362,6 +362,38 @@ static void continuation_lines_join(void **state)
     assert_non_null(tu_find(e, "mid 5"));
 }
 
+/* An indented line that starts with '[' is a header, as inih reads it,
+ * not the next line of a value: a warning says so where it is, and the
+ * lines after it are read in the new section, passed over or not. */
+static void indented_header_ends_the_value(void **state)
+{
+    (void)state;
+    const char *text =
+        "[rule r]\n"
+        "when = go\n"
+        "then = assert done\n"
+        "because = it is\n"
+        "  [test t]\n"                     /* 5 */
+        "  time\n";                        /* 6 */
+    for (int skip = 0; skip <= 1; skip++) {
+        eng_config cfg = {.skip_tests = skip};
+        eng_engine *e = eng_new(&cfg);
+        assert_non_null(e);
+        assert_int_equal(eng_load_buffer(e, "t.ini", text, strlen(text)), ENG_EINVAL);
+        assert_diag(e, ENG_WARNING, 5, 3, "is a section header, not part of the value above");
+        assert_diag(e, ENG_ERROR, 6, 3, "expected 'key = value' or a '[section]' header");
+        assert_int_equal(eng_error_count(e), 1);
+        eng_free(e);
+    }
+    /* a header after a key, not indented: no warning */
+    eng_engine *e = eng_new(NULL);
+    assert_non_null(e);
+    const char *plain = "[rule r]\nwhen = go\nthen = assert done\n[rule s]\nwhen = done\nthen = halt\n";
+    assert_int_equal(eng_load_buffer(e, "t.ini", plain, strlen(plain)), ENG_OK);
+    assert_int_equal(eng_diag_count(e), 0);
+    eng_free(e);
+}
+
 static void nul_byte(void **state)
 {
     eng_engine *e = FX(state)->e;
@@ -1231,8 +1263,10 @@ static void scenario_test_before_its_questions(void **state)
     assert_int_equal(eng_test_run(f->e, eng_test_at(f->e, 0), NULL, NULL), 1);
 }
 
-/* skip_tests: [test] sections are passed over unread, whatever they hold,
- * and what comes after them is read as always */
+/* skip_tests: what [test] sections hold is passed over unread, and what
+ * comes after them is read as always; only their lines are checked as
+ * lines (text, 'key = value' or a header), so that a file that does not
+ * load for `lint` or `test` does not load for `advise` either */
 static void skip_tests_passes_over_test_sections(void **state)
 {
     (void)state;
@@ -1257,12 +1291,13 @@ static void skip_tests_passes_over_test_sections(void **state)
     assert_int_equal(eng_load_buffer(e, "t.ini", text, strlen(text)), ENG_EINVAL);
     assert_int_equal(eng_test_count(e), 0);
     assert_int_equal(eng_rule_count(e), 1);
-    /* what is left: bytes that are not UTF-8 (the file must be text,
-     * whatever section they are in) and the header after the tests */
-    assert_int_equal(eng_error_count(e), 2);
+    /* what is left: a line that is not 'key = value', bytes that are not
+     * UTF-8 (the file must be text, whatever section they are in) and the
+     * header after the tests */
+    assert_int_equal(eng_error_count(e), 3);
+    assert_diag(e, ENG_ERROR, 6, 1, "expected 'key = value' or a '[section]' header");
     assert_diag(e, ENG_ERROR, 8, 1, "invalid UTF-8");
     assert_null(tu_find_diag(e, "unknown question"));
-    assert_null(tu_find_diag(e, "expected 'key = value'"));
     assert_null(tu_find_diag(e, "duplicate"));
     assert_null(tu_find_diag(e, "continues the previous value"));
     assert_diag(e, ENG_ERROR, 14, 10, "expected ']'");
@@ -1645,6 +1680,7 @@ int main(void)
         T(bad_section_headers),
         T(indented_key_warning),
         T(continuation_lines_join),
+        T(indented_header_ends_the_value),
         T(nul_byte),
         T(comments_and_crlf),
         T(byte_order_mark),

@@ -1321,8 +1321,8 @@ static void test_fingerprint_tests(void **state)
          FP_FACTS FP_QUESTION "[rule r1]\n; [test t1]\n  #[test t2]\n"
          "when = answer q yes\nthen = assert done2\n", 1},
         {"(c) the section after an indented '[test' line in a value",
-         "rules.ini", FP_BASE "  [test t9]\n  more text\n[rule r2]\nwhen = answer q no\nthen = assert other\n",
-         FP_BASE "  [test t9]\n  more text\n[rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
+         "rules.ini", FP_BASE "  [test t9]\n  expect = done\n[rule r2]\nwhen = answer q no\nthen = assert other\n",
+         FP_BASE "  [test t9]\n  expect = done\n[rule r2]\nwhen = answer q no\nthen = assert another\n", 1},
         {"(d) [testing x]", "rules.ini", FP_BASE "[testing x]\nkey = 1\n", FP_BASE "[testing x]\nkey = 2\n", 0},
         {"(d) [tests]", "rules.ini", FP_BASE "[tests]\nkey = 1\n", FP_BASE "[tests]\nkey = 2\n", 0},
         {"(d) [tests x]", "rules.ini", FP_BASE "[tests x]\nkey = 1\n", FP_BASE "[tests x]\nkey = 2\n", 0},
@@ -1346,14 +1346,15 @@ static void test_fingerprint_tests(void **state)
     fp_with(kbd, "tests/s.ini", "[test s1]\nexpect = done\n", a);
 
     /* (c) an indented line starting with '[' is a header to the loader,
-     * even in a value: an indented [test] there starts a test, passed
-     * over by the loader (so a line after it that is no `key = value`
-     * is no error), up to the next header and no further (above) */
+     * even in a value: an indented [test] there starts a test, left out
+     * of the fingerprint up to the next header and no further (above).
+     * A line after it that is no `key = value` is an error whether the
+     * tests are passed over or not. */
     fp_with(kbd, "rules.ini", FP_BASE "  [test t9]\n  more text\n", a);
     assert_string_equal(a, fp0);
     fp_with(kbd, "rules.ini", FP_BASE "  [test t9]\n  other words\n", a);
     assert_string_equal(a, fp0);
-    assert_int_equal(fp_load(kbd, 1, &nt), ENG_OK);
+    assert_int_equal(fp_load(kbd, 1, &nt), ENG_EINVAL);
     assert_int_equal(fp_load(kbd, 0, &nt), ENG_EINVAL);
 
     /* the rules as they were, the two files of tests kept */
