@@ -198,6 +198,43 @@ static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
     wput(b, "' does not satisfy the pattern's own constraints");
 }
 
+/* The pattern of CE as written, without the `not` or `exists` before it. */
+static const char *pattern_text(const pce *ce)
+{
+    const char *s = ce->text;
+    if (ce->kind == CE_NOT || ce->kind == CE_EXISTS) {
+        while (*s && *s != ' ' && *s != '\t')
+            s++;
+        while (*s == ' ' || *s == '\t')
+            s++;
+    }
+    return s;
+}
+
+/* Writes value V that pattern CE needs at place POS of its fact: as the
+ * variable written there (`?x = 5`) when there is one, else by place. */
+static void wplace(eng_engine *e, wbuf *b, const pce *ce, size_t pos, eng_value v)
+{
+    if (pos >= 1 && pos <= ce->nterms && ce->terms[pos - 1].kind == TERM_VAR) {
+        wput(b, "?%s = ", ce->terms[pos - 1].var);
+        wvalue(e, b, v);
+    } else {
+        wvalue(e, b, v);
+        wput(b, " at place %zu", pos);
+    }
+}
+
+/* Writes the values that partial match T holds for the variables node N
+ * joins pattern CE on, as `?x = 5, ?y = b`. */
+static void wkeys(eng_engine *e, wbuf *b, const node *n, const pce *ce, const tok *t)
+{
+    for (size_t q = 0; q < n->nkey; q++) {
+        if (q)
+            wput(b, ", ");
+        wplace(e, b, ce, n->am->keypos[q], t->facts[n->keys[q].slot]->v[n->keys[q].pos]);
+    }
+}
+
 static size_t count_ok(const node *n, const binds *bs)
 {
     size_t c = 0;
@@ -261,12 +298,17 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
         for (size_t k = 0; t && k < n->am->nb; k++)
             for (const fact_ent *x = n->am->b[k]; x; x = x->bnext)
                 if (eng_beta_ok(e, n, t, x->f)) {
-                    wput(b, "it requires that no fact matches '%s', but '", ce->text);
+                    wput(b, "it requires that no fact matches '%s'", pattern_text(ce));
+                    if (n->nkey) {
+                        wput(b, " with ");
+                        wkeys(e, b, n, ce, t);
+                    }
+                    wput(b, ", but '");
                     wfact(e, b, x->f);
                     wput(b, "' does");
                     return;
                 }
-        wput(b, "it requires that no fact matches '%s', but one does", ce->text);
+        wput(b, "it requires that no fact matches '%s', but one does", pattern_text(ce));
         return;
     }
     if (n->am->count == 0) {
@@ -305,8 +347,7 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
                 for (size_t q = 0; bs && q < bs->n; q++)
                     if (bs->v[q].slot == slot) {
                         wput(b, "%s", first ? "" : ", ");
-                        wvalue(e, b, bs->v[q].v);
-                        wput(b, " at place %u", bs->v[q].pos);
+                        wplace(e, b, ce, bs->v[q].pos, bs->v[q].v);
                         first = 0;
                     }
                 wput(b, "), and found '");
@@ -317,11 +358,7 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
             if (!eng_keys_equal(n, t, x->f)) {
                 needed_fact(r, i, t, bs, out);
                 wput(b, "it expected a fact '%s' agreeing with the values bound before (", ce->text);
-                for (size_t q = 0; q < n->nkey; q++) {
-                    if (q)
-                        wput(b, ", ");
-                    wvalue(e, b, t->facts[n->keys[q].slot]->v[n->keys[q].pos]);
-                }
+                wkeys(e, b, n, ce, t);
                 wput(b, "), and found '");
                 wfact(e, b, x->f);
                 wput(b, "'");

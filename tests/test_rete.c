@@ -1760,6 +1760,63 @@ static void shared_tests_explain_each_rule(void **state)
     assert_int_equal(tu_count(e, "three"), 1);
 }
 
+/* Why-not names, for each way a condition can fail, what it expected in
+ * the rule's own words: the variables by name with their values, the
+ * pattern a `not` forbids (without the `not`), and the fact it found. */
+static void why_not_names_variables_and_facts(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule neg]\nwhen = a ?x\nwhen = not b ?x\nthen = assert neg ?x\n"
+        "[rule same]\nwhen = a ?x\nwhen = b ?x\nthen = assert same ?x\n"
+        "[rule bigger]\nwhen = a ?x\nwhen = b ?y\nwhen = ?y > ?x\nthen = assert bigger ?y\n"
+        "[rule pair]\nwhen = a ?x\nthen = assert pair ?x done\n"
+        "[rule gone]\nwhen = a ?x\nthen = assert gone ?x\n"
+        "[rule take]\nwhen = ?g <- gone ?x\nthen = retract ?g\n"
+        "[rule never]\nwhen = a ?x\nwhen = 1 > 2\nthen = assert never\n");
+    fact(e, "a 5");
+    fact(e, "b 3");
+    run(e);
+    static const struct { const char *rule, *want; eng_why_result result; size_t cond;
+                          const char *detail; } cases[] = {
+        {"same", NULL, ENG_WHY_FAILED, 1,
+         "it expected a fact 'b ?x' agreeing with the values bound before (?x = 5), "
+         "and found 'b 3'"},
+        {"same", "same 7", ENG_WHY_FAILED, 0,
+         "it expected a fact 'a ?x' with the values of the conclusion asked about (?x = 7), "
+         "and found 'a 5'"},
+        {"pair", "pair 5 later", ENG_WHY_MATCHED, 0, "all its conditions hold"},
+        {"bigger", NULL, ENG_WHY_FAILED, 1, "the test '?y > ?x' is false (?y = 3, ?x = 5)"},
+        {"gone", "gone 5", ENG_WHY_MATCHED, 0, "all its conditions hold"},
+        {"never", NULL, ENG_WHY_NEVER, 0, "a test of this rule is always false"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        eng_value want[4];
+        int wantconst[4] = {1, 1, 1, 1};
+        size_t nwant = 0;
+        if (cases[i].want) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%s", cases[i].want);
+            for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
+                assert_int_equal(eng_value_parse(e, w, &want[nwant++]), ENG_OK);
+        }
+        eng_why_not w;
+        assert_int_equal(eng_rule_why_not(e, tu_rule(e, cases[i].rule), nwant ? want : NULL,
+                                          nwant ? wantconst : NULL, nwant, &w), ENG_OK);
+        if (w.result != cases[i].result || w.cond != cases[i].cond ||
+            strcmp(w.detail, cases[i].detail))
+            fail_msg("%s: result %d at %zu, '%s'", cases[i].rule, (int)w.result, w.cond, w.detail);
+    }
+    /* a `not` that a fact with the joined value blocks */
+    fact(e, "b 5");
+    run(e);
+    eng_why_not w;
+    assert_int_equal(eng_rule_why_not(e, tu_rule(e, "neg"), NULL, NULL, 0, &w), ENG_OK);
+    assert_int_equal(w.result, ENG_WHY_FAILED);
+    assert_int_equal(w.cond, 1);
+    assert_string_equal(w.detail, "it requires that no fact matches 'b ?x' with ?x = 5, but 'b 5' does");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
@@ -1768,6 +1825,7 @@ int main(void)
         T(reset_equals_a_fresh_engine),
         T(reset_with_a_listener_sees_every_event),
         T(explanations_and_runtime_parses_keep_no_memory),
+        T(why_not_names_variables_and_facts),
         T(memory_tests_agree_with_expressions),
         T(shared_tests_explain_each_rule),
         T(join_in_any_assertion_order),
