@@ -593,6 +593,39 @@ static void runtime_error_division_by_zero(void **state)
     assert_non_null(tu_find_diag(e, "division by zero"));
 }
 
+/* Integer arithmetic that would overflow is done in floating point, as
+ * the language's numbers are one kind; a result past the doubles is an
+ * error, not an infinity; a regular expression reads a number as written. */
+static void arithmetic_at_the_edges(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule add]\nwhen = max ?x\nthen = assert add (?x + 1)\n"
+        "[rule mul]\nwhen = max ?x\nthen = assert mul (?x * 2)\n"
+        "[rule neg]\nwhen = min ?x\nthen = assert neg (- ?x)\n"
+        "[rule div]\nwhen = max ?x\nthen = assert div (?x / 2)\n"
+        "[rule re]\nwhen = max ?x\nwhen = ?x ~ /^92.*7$/\nthen = assert re\n");
+    fact(e, "max 9223372036854775807");
+    fact(e, "min -9223372036854775808");
+    run(e);
+    assert_non_null(tu_find(e, "add 9223372036854775808.0"));
+    assert_non_null(tu_find(e, "mul 18446744073709551614.0"));
+    assert_non_null(tu_find(e, "neg 9223372036854775808.0"));
+    assert_non_null(tu_find(e, "div 4611686018427387903.5"));
+    assert_non_null(tu_find(e, "re"));
+    const eng_fact *f = tu_find(e, "add ?");
+    assert_int_equal(eng_fact_value(f, 1).type, ENG_REAL);
+
+    eng_engine *e2 = eng_new(NULL);
+    assert_non_null(e2);
+    load_ok(e2, "[rule sq]\nwhen = big ?x\nthen = assert sq (?x * ?x)\n");
+    fact(e2, "big 1e300");
+    assert_int_equal(eng_run(e2, 0, NULL), ENG_ERUNTIME);
+    assert_non_null(tu_find_diag(e2, "in rule 'sq': the result is out of range"));
+    assert_null(tu_find(e2, "sq ?"));
+    eng_free(e2);
+}
+
 /* ------------------------------------------------------------ add */
 
 static const char *const ADD_KB =
@@ -1853,6 +1886,7 @@ int main(void)
         T(assert_constants_and_strings),
         T(runtime_error_in_action),
         T(runtime_error_division_by_zero),
+        T(arithmetic_at_the_edges),
         T(add_creates_at_zero),
         T(add_accumulates_with_provenance),
         T(add_reals_and_negatives),
