@@ -312,14 +312,16 @@ static void wrap(out *o, const char *text, int indent, int first)
 static void reasons(out *o, const kb_strs *r, int indent)
 {
     static const char dash[] = "        - ";       /* the deepest indent, 8 */
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t i = 0; i <= r->n; i++) {
+        if (i == r->n && !r->more)
+            break;
         if (indent <= 8) {
             put(o, dash + 8 - indent, (size_t)indent + 2);
         } else {
             put_spaces(o, (size_t)indent);
             put_lit(o, "- ");
         }
-        wrap(o, r->v[i], indent + 2, indent + 2);
+        wrap(o, i < r->n ? r->v[i] : cli_more_reasons, indent + 2, indent + 2);
     }
 }
 
@@ -567,6 +569,15 @@ static void jnum(FILE *fp, double d)
         fprintf(fp, "%.17g", d);
 }
 
+/* ,"reasons":[...], and ,"more_reasons":true when the list has more. */
+static void jreasons(FILE *fp, const kb_strs *r)
+{
+    fputs(",\"reasons\":", fp);
+    jstrs(fp, r);
+    if (r->more)
+        fputs(",\"more_reasons\":true", fp);
+}
+
 /* "id", "title", "reasons" and the fields of this item's section. */
 static void jitem(FILE *fp, const kb_item *it, const char *numname,
                   const char *textname)
@@ -587,8 +598,7 @@ static void jitem(FILE *fp, const kb_item *it, const char *numname,
         fprintf(fp, ",\"%s\":", textname);
         jstr(fp, it->text);
     }
-    fputs(",\"reasons\":", fp);
-    jstrs(fp, &it->reasons);
+    jreasons(fp, &it->reasons);
     fputc('}', fp);
 }
 
@@ -639,8 +649,7 @@ void cli_report_json(FILE *fp, const kb_report *r)
         jstrs(fp, &it->who);
         fputs(",\"units\":", fp);
         jstrs(fp, &it->units);
-        fputs(",\"reasons\":", fp);
-        jstrs(fp, &it->reasons);
+        jreasons(fp, &it->reasons);
         fputc('}', fp);
     }
     fprintf(fp, "],\"journey\":{\"total_minutes\":%ld,\"units\":[", r->journey_minutes);
@@ -656,8 +665,7 @@ void cli_report_json(FILE *fp, const kb_report *r)
         jnum(fp, it->number);
         fprintf(fp, ",\"eqf\":%ld,\"summary\":", it->eqf);
         jstr(fp, it->text);
-        fputs(",\"reasons\":", fp);
-        jstrs(fp, &it->reasons);
+        jreasons(fp, &it->reasons);
         fputc('}', fp);
     }
     fputs("]}}", fp);

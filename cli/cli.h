@@ -211,6 +211,8 @@ void cli_report_html(FILE *fp, const kb_report *const *r, size_t n,
 double cli_dims_lowest(const kb_list *d);
 /* Whether any item of L has reasons (a "why" part is worth writing). */
 int cli_list_has_reasons(const kb_list *l);
+/* The line that ends a list of reasons that has more (kb_strs.more). */
+extern const char cli_more_reasons[];
 
 /* ------------------------------------------------------------ lint, graph */
 

@@ -276,6 +276,11 @@ static void reasons(FILE *fp, const char *label, const kb_strs *r)
         esc(fp, r->v[i]);
         fputs("</li>\n", fp);
     }
+    if (r->more) {
+        fputs("<li class=\"more\">", fp);
+        esc(fp, cli_more_reasons);
+        fputs("</li>\n", fp);
+    }
     fputs("</ul>\n", fp);
 }
 

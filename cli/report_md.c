@@ -77,6 +77,11 @@ static void md_reasons(FILE *fp, const kb_strs *r)
         md_text(fp, r->v[i]);
         fputc('\n', fp);
     }
+    if (r->more) {
+        fputs("- ", fp);
+        md_text(fp, cli_more_reasons);
+        fputc('\n', fp);
+    }
     if (r->n)
         fputc('\n', fp);
 }
@@ -87,6 +92,11 @@ static void md_sublist(FILE *fp, const kb_strs *r)
     for (size_t j = 0; j < r->n; j++) {
         fputs("  - ", fp);
         md_text(fp, r->v[j]);
+        fputc('\n', fp);
+    }
+    if (r->more) {
+        fputs("  - ", fp);
+        md_text(fp, cli_more_reasons);
         fputc('\n', fp);
     }
 }
@@ -299,7 +309,7 @@ static void md_advice(FILE *fp, const kb_report *r)
         fprintf(fp, "- **Priority:** %ld (%s)\n", it->rank, priority_name(it->rank));
         md_strs(fp, "Who", &it->who, "; ");
         md_strs(fp, "Learn", &it->units, ", ");
-        if (it->reasons.n == 1) {
+        if (it->reasons.n == 1 && !it->reasons.more) {
             fputs("- **Because:** ", fp);
             md_text(fp, it->reasons.v[0]);
             fputc('\n', fp);

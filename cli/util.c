@@ -633,6 +633,9 @@ double cli_dims_lowest(const kb_list *d)
     return lo;
 }
 
+const char cli_more_reasons[] =
+    "... and more: 'ldt-advisor explain' shows every step";
+
 int cli_list_has_reasons(const kb_list *l)
 {
     for (size_t i = 0; i < l->n; i++)

@@ -109,6 +109,9 @@ int kb_answered(kb *k, const eng_question *q);
 typedef struct kb_strs {
     char **v;
     size_t n;
+    int more;               /* reasons: nonzero when there are other
+                               sentences than these (an item shows at most
+                               16; `explain` shows every step) */
 } kb_strs;
 
 /* One conclusion with what the catalogue says of it and why it holds. */

@@ -419,6 +419,8 @@ typedef struct fmemo {
     unsigned char n[MAX_DEPTH + 1]; /* ... how many (at most MAX_REASONS) */
     unsigned char done;             /* bit D: at[D] is found; bit
                                        MAX_DEPTH + 1: because is */
+    unsigned char more;             /* bit D: there are other sentences
+                                       than the MAX_REASONS of at[D] */
 } fmemo;
 
 #define BECAUSE_DONE (1u << (MAX_DEPTH + 1))
@@ -683,8 +685,8 @@ static fmemo *memo_of(rb *b, const eng_fact *f)
 }
 
 /* M's own sentence (NULL: none), formatted when first needed: a fact whose
- * supports give MAX_REASONS sentences never needs its own.  It is written
- * straight into the report's memory, and kept there when new. */
+ * supports give more than MAX_REASONS sentences never needs its own.  It
+ * is written straight into the report's memory, and kept there when new. */
 static rtext *because_of(rb *b, fmemo *m)
 {
     if (!(m->done & BECAUSE_DONE)) {
@@ -721,15 +723,25 @@ typedef struct racc {
                                whose bit is clear is not there */
 } racc;
 
-static void take(racc *a, rtext *t)
+static int has(const racc *a, const rtext *t)
 {
-    uint64_t bit = (uint64_t)1 << t->bit;
-    if (a->mask & bit)
+    if (a->mask & (uint64_t)1 << t->bit)
         for (size_t i = 0; i < a->n; i++)
             if (a->v[i] == t)
-                return;
-    a->mask |= bit;
+                return 1;
+    return 0;
+}
+
+/* Adds T unless A has it; returns 1 when T is new but A is full. */
+static int take(racc *a, rtext *t)
+{
+    if (has(a, t))
+        return 0;
+    if (a->n == MAX_REASONS)
+        return 1;
+    a->mask |= (uint64_t)1 << t->bit;
     a->v[a->n++] = t;
+    return 0;
 }
 
 /* The record of F with its reasons down to DEPTH steps found: the because
@@ -750,9 +762,12 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
     racc a;
     a.n = 0;
     a.mask = 0;
+    int more = 0;
     size_t ns = eng_fact_support_count(f), nv = eng_fact_size(f);
     eng_value rel = eng_fact_value(f, 0);
-    for (size_t i = 0; i < ns && a.n < MAX_REASONS; i++) {
+    /* once the list is full, the walk goes on only to find one sentence
+     * that is not in it */
+    for (size_t i = 0; i < ns && !more; i++) {
         const eng_fact *s = eng_fact_support(f, i);
         fmemo *sub = NULL;
         int d = depth;
@@ -763,12 +778,15 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
         if (!sub)
             continue;
         rtext **v = sub->at[d];
-        for (size_t j = 0, nsub = sub->n[d]; j < nsub && a.n < MAX_REASONS; j++)
-            take(&a, v[j]);
+        for (size_t j = 0, nsub = sub->n[d]; j < nsub && !more; j++)
+            more = take(&a, v[j]);
+        more |= (sub->more >> d) & 1;
     }
-    rtext *own = a.n < MAX_REASONS ? because_of(b, m) : NULL;
-    if (own)
-        take(&a, own);
+    if (!more) {
+        rtext *own = because_of(b, m);
+        if (own)
+            more = take(&a, own);
+    }
     if (b->oom)
         return NULL;
     if (a.n && !(m->at[depth] = tmp_alloc(b, a.n * sizeof *a.v)))
@@ -777,6 +795,7 @@ static fmemo *reasons_of(rb *b, const eng_fact *f, int depth)
         memcpy(m->at[depth], a.v, a.n * sizeof *a.v);
     m->n[depth] = (unsigned char)a.n;
     m->done |= (unsigned char)(1u << depth);
+    m->more |= (unsigned char)(more << depth);
     return m;
 }
 
@@ -814,6 +833,7 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
     if (m->kept[depth]) {
         it->reasons.v = m->kept[depth];
         it->reasons.n = n;
+        it->reasons.more = (m->more >> depth) & 1;
     }
     return re;
 }
@@ -842,17 +862,21 @@ static void unit_reasons(rb *b, kb_item *it, eng_value unit, const eng_fact *sco
     racc a;
     a.n = 0;
     a.mask = 0;
+    int more = 0;
     const eng_fact *from[2] = {score, pick};
     for (size_t i = 0; i < 2; i++) {
         fmemo *m = reasons_of(b, from[i], 0);
-        for (size_t j = 0; m && j < m->n[0] && a.n < MAX_REASONS; j++)
-            take(&a, m->at[0][j]);
+        for (size_t j = 0; m && j < m->n[0] && !more; j++)
+            more = take(&a, m->at[0][j]);
+        if (m)
+            more |= m->more & 1;
     }
     char **v;
     if (b->oom || !a.n || !(v = texts_of(b, a.v, a.n)))
         return;
     it->reasons.v = v;
     it->reasons.n = a.n;
+    it->reasons.more = more;
 }
 
 /* Fills IT for the journey fact F, `journey unit U N`: its own reasons,

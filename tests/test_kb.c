@@ -559,6 +559,86 @@ static void test_report_reads_conclusions_and_reasons(void **state)
     kb_close(k);
 }
 
+/* The report of a KB whose rule `each` adds to the Agora's score for
+ * each of the N facts `ev I`, with the sentence "Evidence number I/M
+ * counts." (I/M: I modulo M, so M different sentences at most); in *R,
+ * from a fresh run.  The caller frees *R, then K. */
+static kb *many_reasons(int n, int m, kb_report **r)
+{
+    size_t cap = 64 * (size_t)n + 1024, len = 0;
+    char *facts = malloc(cap);
+    assert_non_null(facts);
+    len += (size_t)snprintf(facts + len, cap - len, "[facts evidence]\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(facts + len, cap - len, "fact = ev %d %d\n", i, i % m);
+    put("f.ini", facts);
+    free(facts);
+    put("r.ini",
+        "[rule each]\nwhen = ev ? ?j\nthen = add situation score agora 1\n"
+        "because = Evidence number {?j} counts.\n"
+        "[rule primary]\nsalience = -10\nwhen = situation score agora ?n\n"
+        "then = assert situation primary agora\nbecause = It scores {?n}.\n");
+    put("c.ini",
+        "[situation agora]\n"
+        "title = DT Agora\nopenness = 4\nsummary = s\nactors = a\ndata = d\n"
+        "citizens = c\nmoney = m\nchallenges = c\ndecisions = d\npitfalls = p\n"
+        "modules = EDU-100\n");
+    int st;
+    kb *k = open_kb(&st);
+    assert_int_equal(st, ENG_OK);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(eng_reset(e), ENG_OK);
+    assert_int_equal(eng_run(e, 0, NULL), ENG_OK);
+    assert_int_equal(kb_report_build(k, NULL, r), ENG_OK);
+    assert_string_equal((*r)->situation.id, "agora");
+    assert_true((*r)->scores.v[3].number == n);
+    return k;
+}
+
+/* Checks that the reasons are WANT different well-formed sentences. */
+static void check_reasons(const kb_strs *why, size_t want, int m)
+{
+    assert_int_equal(why->n, want);
+    char *seen = calloc((size_t)m, 1);
+    assert_non_null(seen);
+    for (size_t i = 0; i < why->n; i++) {
+        int j = -1;
+        char tail[16] = "";
+        if (sscanf(why->v[i], "Evidence number %d %15s", &j, tail) != 2 ||
+            j < 0 || j >= m || strcmp(tail, "counts.") || seen[j])
+            fail_msg("reason %zu: '%s'", i, why->v[i]);
+        seen[j] = 1;
+    }
+    free(seen);
+}
+
+/* An item shows at most 16 different sentences, each once, and says when
+ * there are more: hundreds of different ones (past the sizes the report's
+ * tables start with), seventeen, exactly sixteen given many times (no
+ * more), a few. */
+static void test_report_many_reasons(void **state)
+{
+    (void)state;
+    static const struct { int n, m; size_t shown; int more; } cases[] = {
+        {700, 700, 16, 1}, {17, 17, 16, 1}, {400, 16, 16, 0}, {40, 3, 3, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        kb_report *r = NULL;
+        kb *k = many_reasons(cases[i].n, cases[i].m, &r);
+        const kb_strs *why = &r->scores.v[3].reasons;
+        check_reasons(why, cases[i].shown, cases[i].m);
+        if (why->more != cases[i].more)
+            fail_msg("%d facts, %d sentences: more is %d", cases[i].n, cases[i].m, why->more);
+        /* the decision has its own sentence alone; other scores none */
+        assert_int_equal(r->situation.reasons.n, 1);
+        assert_int_equal(r->situation.reasons.more, 0);
+        assert_int_equal(r->scores.v[0].reasons.n, 0);
+        assert_int_equal(r->scores.v[0].reasons.more, 0);
+        kb_report_free(r);
+        kb_close(k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +652,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_because_shows_catalogue_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalogue_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reads_conclusions_and_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_many_reasons, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,6 +272,48 @@ fi
 grep -qF -- "- **Who:** Director, CDO or CIO; LDT programme manager" "$TMP/all.md" || fail "markdown who"
 grep -qF "<dt>Who</dt><dd>Director, CDO or CIO; LDT programme manager</dd>" "$TMP/all.html" || fail "html who"
 
+# an item with more reasons than it shows (16) says so in every format,
+# and one with no more does not
+mkdir "$TMP/more"
+{
+    echo "[facts evidence]"
+    i=0; while [ $i -lt 20 ]; do echo "fact = ev $i"; i=$((i + 1)); done
+    echo "[rule each]"
+    echo "when = ev ?i"
+    echo "then = add situation score agora 1"
+    echo "because = Evidence number {?i} counts."
+    echo "[rule primary]"
+    echo "when = situation score agora ?n"
+    echo "then = assert situation primary agora"
+    echo "because = It scores {?n}."
+    echo "[situation agora]"
+    echo "title = DT Agora"
+    echo "openness = 4"
+    for k in summary actors data citizens money challenges decisions pitfalls; do
+        echo "$k = -"
+    done
+    echo "modules = EDU-100"
+} >"$TMP/more/r.ini"
+printf '[answers one]\n' >"$TMP/more.ini"
+MORE="... and more: 'ldt-advisor explain' shows every step"
+for f in text markdown html json; do
+    $RUN advise --kb "$TMP/more/r.ini" --format $f "$TMP/more.ini" >"$TMP/more.$f" ||
+        fail "advise --format $f of 20 reasons failed"
+done
+grep -qxF "    - $MORE" "$TMP/more.text" || fail "text: no line saying there is more"
+grep -qxF -- "- ... and more: 'ldt-advisor explain' shows every step" "$TMP/more.markdown" ||
+    fail "markdown: no line saying there is more"
+grep -qF "<li class=\"more\">... and more: &#39;ldt-advisor explain&#39; shows every step</li>" "$TMP/more.html" ||
+    fail "html: no item saying there is more"
+python3 - "$TMP/more.json" <<'PY' || fail "json: more_reasons"
+import json, sys
+d = json.load(open(sys.argv[1]))["respondents"][0]
+agora = [s for s in d["situation"]["scores"] if s["id"] == "agora"][0]
+assert len(agora["reasons"]) == 16 and agora.get("more_reasons") is True, agora
+assert "more_reasons" not in d["situation"]["primary"], d["situation"]["primary"]
+PY
+[ "$(grep -c 'and more' "$TMP/more.text")" -eq 1 ] || fail "text: 'and more' where there is no more"
+
 # usage
 status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
 [ "$status" -eq 64 ] || fail "--format pdf: exit $status"
