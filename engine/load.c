@@ -2452,6 +2452,13 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
         snprintf(err, errsize, "the answer is empty; leave the question out when the answer is not known");
         return ENG_EINVAL;
     }
+    /* an answers file's lines are checked as they are read; a typed
+     * answer is not, and its bytes would reach a string fact, the
+     * sessions database and the messages below */
+    if (eng_utf8_bad((const unsigned char *)s, len) >= 0) {
+        snprintf(err, errsize, "the answer is not UTF-8 text");
+        return ENG_EINVAL;
+    }
     switch (q->type) {
     case ENG_Q_YESNO:
         if (ieq(s, len, "yes") || ieq(s, len, "no")) {

@@ -158,6 +158,34 @@ grep -qF "Not an answer to this question: expected one of: municipality," "$TMP/
 grep -qF "Not an answer to this question: the line holds a NUL byte" "$TMP/g.out"
 grep -qF "Saved as session 1 (0 answers)" "$TMP/g.out" || { tail "$TMP/g.out"; exit 1; }
 
+# a line that is not UTF-8 is refused, and its bytes are not echoed back:
+# a text answer would otherwise be saved as it was typed, and the session
+# could not be exported (an answers file must be UTF-8) nor its answer
+# shown as text
+mkdir -p "$TMP/textkb"
+cat >"$TMP/textkb/kb.ini" <<'INI'
+[question city]
+text = Which city?
+type = text
+
+[rule named]
+when = answer city ?c
+then = assert named ?c
+because = The city is {?c}.
+INI
+printf 'Caf\351\n\377\376\nCaf\303\251\n' |
+    $RUN ask --kb "$TMP/textkb" --db "$TMP/text.db" --script >"$TMP/t8.out" 2>&1
+[ "$(grep -c 'Not an answer to this question: the answer is not UTF-8 text' "$TMP/t8.out")" -eq 2 ] ||
+    { cat "$TMP/t8.out"; exit 1; }
+if LC_ALL=C grep -q "$(printf '[\351\377]')" "$TMP/t8.out"; then cat "$TMP/t8.out"; exit 1; fi
+$RUN sessions --db "$TMP/text.db" export 1 -o "$TMP/t8.ini"
+grep -qxF "city = Caf$(printf '\303\251')" "$TMP/t8.ini" || { cat "$TMP/t8.ini"; exit 1; }
+# the same at a question with options: refused, not echoed
+printf '\377municipality\nquit\n' |
+    $RUN ask --kb "$ROOT/rules" --db "$TMP/t8b.db" --script >"$TMP/t8b.out" 2>&1
+grep -qF "Not an answer to this question: the answer is not UTF-8 text" "$TMP/t8b.out" ||
+    { cat "$TMP/t8b.out"; exit 1; }
+
 # a question read only under `not`: asked, and its answer decides the rule
 mkdir -p "$TMP/notkb"
 cat >"$TMP/notkb/kb.ini" <<'INI'
