@@ -585,6 +585,29 @@ static void print_negated(FILE *fp, eng_engine *e, const eng_rule *r, const eng_
     }
 }
 
+/* The condition C of rule R that an answer given fails (kb_rule_blocker),
+ * with that answer.  Not the engine's first failing condition: with Q's
+ * own answer left out, that is most often R's pattern on Q itself. */
+static void print_blocker(FILE *fp, eng_engine *e, const eng_rule *r, long c)
+{
+    eng_cond_info ci;
+    eng_value p[2];
+    if (c < 0 || eng_rule_cond(r, (size_t)c, &ci) ||
+        !eng_rule_cond_const(r, (size_t)c, 0, &p[0]) ||
+        !eng_rule_cond_const(r, (size_t)c, 1, &p[1]))
+        return;
+    const eng_fact *f[16];
+    size_t n = eng_fact_lookup(e, p, 2, f, 16);
+    fprintf(fp, "      blocked by another answer: 'when = %s' (line %d) does not hold: "
+                "%s is answered ", ci.text, ci.line, eng_value_text(e, p[1], NULL));
+    for (size_t i = 0; i < n && i < 16; i++) {
+        char buf[256];
+        eng_value_format(e, eng_fact_value(f[i], 2), buf, sizeof buf);
+        fprintf(fp, "%s%s", i ? ", " : "", buf);
+    }
+    fprintf(fp, "%s\n", n > 16 ? ", ..." : "");
+}
+
 /* The questions whose ask_if reads Q, with the lines that do. */
 static int print_gates(FILE *fp, kb *k, const eng_question *q, int rules_shown)
 {
@@ -668,12 +691,8 @@ int cli_why(FILE *fp, kb *k, const eng_question *q)
         fprintf(fp, "\n  %s %s (%s:%d)\n", possible[i] ? "[can fire]" : "[blocked] ",
                 eng_rule_name(r), eng_rule_path(r), eng_rule_line(r));
         print_negated(fp, e, r, q);
-        if (!possible[i]) {
-            eng_why_not w;
-            eng_rule_why_not(e, r, NULL, NULL, 0, &w);
-            if (w.result == ENG_WHY_FAILED)
-                fprintf(fp, "      blocked by another answer: %s\n", w.detail);
-        }
+        if (!possible[i])
+            print_blocker(fp, e, r, kb_rule_blocker(k, r));
         if (reach(fp, e, r, &c))
             goto done;
     }

@@ -82,6 +82,12 @@ size_t kb_questions_left(kb *k);
 size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
                          int *possible, size_t max);
 
+/* The condition of rule R (an index for eng_rule_cond) that an answer in
+ * working memory fails, which keeps R from firing: the first condition on
+ * an answered question that kb_question_rules counts as failing; -1 when
+ * there is none (R can still fire, or reads no question). */
+long kb_rule_blocker(kb *k, const eng_rule *r);
+
 /* The other questions whose ask_if reads Q's answer (Q gates them), each
  * once, in knowledge-base order, at most MAX into GATED (may be NULL when
  * MAX is 0); WANTED[i] (may be NULL) tells whether question i's answer can

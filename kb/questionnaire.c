@@ -237,10 +237,9 @@ static void mark_answered(kb *k)
     }
 }
 
-/* Can the rule of RI still fire (or RI's ask_if still hold), as far as
- * the answers given so far tell?  A rule that has fired can: its
- * conditions hold. */
-static int still_possible(kb *k, const kb_rinfo *ri)
+/* The condition of RI that an answer given so far fails: its index in
+ * the rule (or ask_if), or -1 when there is none. */
+static long blocker(kb *k, const kb_rinfo *ri)
 {
     for (size_t j = 0; j < ri->n; j++) {
         const kb_qcond *qc = &ri->c[j];
@@ -249,11 +248,19 @@ static int still_possible(kb *k, const kb_rinfo *ri)
         eng_cond_info ci;
         ri_cond(ri, qc->cond, &ci);
         if (!qc->neg && ci.alpha == 0)
-            return 0;       /* answered, and not as this rule needs */
+            return (long)qc->cond;      /* answered, and not as this rule needs */
         if (qc->neg && ci.alpha > 0 && qc->negconst)
-            return 0;       /* the very answer it must not see was given */
+            return (long)qc->cond;      /* the very answer it must not see was given */
     }
-    return 1;
+    return -1;
+}
+
+/* Can the rule of RI still fire (or RI's ask_if still hold), as far as
+ * the answers given so far tell?  A rule that has fired can: its
+ * conditions hold. */
+static int still_possible(kb *k, const kb_rinfo *ri)
+{
+    return blocker(k, ri) < 0;
 }
 
 /* Marks (K->wanted) the questions whose answer can still matter: the
@@ -356,6 +363,17 @@ size_t kb_question_rules(kb *k, const eng_question *q, const eng_rule **rules,
         n++;
     }
     return n;
+}
+
+long kb_rule_blocker(kb *k, const eng_rule *r)
+{
+    if (kb_questions_index(k))
+        return -1;
+    mark_answered(k);
+    for (size_t i = 0; i < k->nrinfo; i++)
+        if (k->rinfo[i].rule == r)
+            return blocker(k, &k->rinfo[i]);
+    return -1;
 }
 
 size_t kb_question_gates(kb *k, const eng_question *q, const eng_question **gated,
