@@ -166,7 +166,19 @@ int eng_load_buffer(eng_engine *e, const char *path, const char *text,
 typedef struct eng_field {
     const char *key, *value;    /* continuation lines joined with a space */
     int line, col;              /* where the value starts */
+    const struct eng_span *spans;   /* where each line of the value is */
+    size_t nspans;
 } eng_field;
+
+/* A line of a field's value: the bytes from OFF (up to the next span's
+ * OFF, less the space that joined them) are at LINE, from column COL. */
+typedef struct eng_span {
+    size_t off;
+    int line, col;
+} eng_span;
+
+/* Where the byte at offset OFF of F's value is in its file. */
+void eng_field_where(const eng_field *f, size_t off, int *line, int *col);
 
 typedef struct eng_entry {
     const char *kind, *name;    /* [KIND NAME] */

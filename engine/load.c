@@ -1021,10 +1021,34 @@ static void do_entry(rdr *r, sect *s)
                                    s->kvs[i].val.len);
         f[i].line = s->kvs[i].line;
         f[i].col = s->kvs[i].col;
+        /* the value's lines, for placing a part of it */
+        const kv *k = &s->kvs[i];
+        eng_span *sp = k->nsegs ? eng_arena(e, k->nsegs * sizeof *sp) : NULL;
+        size_t n = 0;
+        for (size_t j = 0; sp && j < k->nsegs; j++) {
+            if (n && sp[n - 1].off == k->segs[j].off)
+                n--;        /* a line that added nothing: the key's own */
+            sp[n].off = k->segs[j].off;
+            sp[n].line = k->segs[j].line;
+            sp[n].col = k->segs[j].col;
+            n++;
+        }
+        f[i].spans = sp;
+        f[i].nspans = n;
     }
     en->fields = f;
     en->nfields = s->nkvs;
     pvec_push(e, &e->entries, en);
+}
+
+void eng_field_where(const eng_field *f, size_t off, int *line, int *col)
+{
+    *line = f->line;
+    *col = f->col;
+    for (size_t i = 0; i < f->nspans && f->spans[i].off <= off; i++) {
+        *line = f->spans[i].line;
+        *col = f->spans[i].col + (int)(off - f->spans[i].off);
+    }
 }
 
 static void do_answers(rdr *r, sect *s);

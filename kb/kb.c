@@ -24,6 +24,10 @@ typedef struct fdef {
     const char *key;
     int type;
     int required;
+    const char *ref;            /* symbol, list: each value names an entry
+                                   of this kind */
+    int lo, hi;                 /* number: a whole number from LO to HI
+                                   (when HI > 0) */
 } fdef;
 
 typedef struct kdef {
@@ -32,38 +36,49 @@ typedef struct kdef {
     const fdef *fields;
 } kdef;
 
-static const fdef f_track[] = {
-    {"title", F_TEXT, 1}, {NULL, 0, 0}};
-static const fdef f_titled[] = {
-    {"title", F_TEXT, 1}, {"summary", F_TEXT, 1}, {NULL, 0, 0}};
+/* The schema of rules/README.md (Catalogue schema): a name the report
+ * shows a title for, a number it maps to words or the rules rank by, must
+ * be one it knows, or the advice shows an identifier, a step nobody
+ * takes, a unit that does not exist. */
+#define TEXT(k) {.key = k, .type = F_TEXT, .required = 1}
+#define NUM(k) {.key = k, .type = F_NUMBER, .required = 1}
+#define RANGE(k, a, b) {.key = k, .type = F_NUMBER, .required = 1, .lo = a, .hi = b}
+#define REF(k, t, req, kind) {.key = k, .type = t, .required = req, .ref = kind}
+#define SYM(k) {.key = k, .type = F_SYMBOL, .required = 1}
+#define END {.key = NULL}
+
+static const fdef f_track[] = {TEXT("title"), END};
+static const fdef f_titled[] = {TEXT("title"), TEXT("summary"), END};
 static const fdef f_module[] = {
-    {"track", F_SYMBOL, 1}, {"title", F_TEXT, 1}, {"summary", F_TEXT, 1},
-    {NULL, 0, 0}};
+    REF("track", F_SYMBOL, 1, "track"), TEXT("title"), TEXT("summary"), END};
 static const fdef f_unit[] = {
-    {"title", F_TEXT, 1}, {"module", F_SYMBOL, 1}, {"loop", F_NUMBER, 1},
-    {"eqf", F_NUMBER, 1}, {"minutes", F_NUMBER, 1}, {"personas", F_LIST, 1},
-    {"situations", F_LIST, 1}, {"dimensions", F_LIST, 1},
-    {"requires", F_LIST, 0}, {"rank", F_NUMBER, 1}, {"summary", F_TEXT, 1},
-    {NULL, 0, 0}};
+    TEXT("title"), REF("module", F_SYMBOL, 1, "module"), RANGE("loop", 1, 3),
+    RANGE("eqf", 4, 6), NUM("minutes"), REF("personas", F_LIST, 1, "persona"),
+    REF("situations", F_LIST, 1, "situation"), REF("dimensions", F_LIST, 1, "dimension"),
+    REF("requires", F_LIST, 0, "unit"), NUM("rank"), TEXT("summary"), END};
 static const fdef f_persona[] = {
-    {"title", F_TEXT, 1}, {"eqf", F_NUMBER, 1}, {"group", F_SYMBOL, 1},
-    {"track", F_SYMBOL, 1}, {"does", F_TEXT, 1}, {"needs", F_TEXT, 1},
-    {NULL, 0, 0}};
+    TEXT("title"), NUM("eqf"), SYM("group"),
+    REF("track", F_SYMBOL, 1, "track"), TEXT("does"), TEXT("needs"), END};
 static const fdef f_situation[] = {
-    {"title", F_TEXT, 1}, {"openness", F_NUMBER, 1}, {"summary", F_TEXT, 1},
-    {"actors", F_TEXT, 1}, {"data", F_TEXT, 1}, {"citizens", F_TEXT, 1},
-    {"money", F_TEXT, 1}, {"challenges", F_TEXT, 1}, {"decisions", F_TEXT, 1},
-    {"pitfalls", F_TEXT, 1}, {"modules", F_LIST, 1}, {NULL, 0, 0}};
+    TEXT("title"), RANGE("openness", 1, 4), TEXT("summary"), TEXT("actors"),
+    TEXT("data"), TEXT("citizens"), TEXT("money"), TEXT("challenges"),
+    TEXT("decisions"), TEXT("pitfalls"), REF("modules", F_LIST, 1, "module"), END};
 static const fdef f_model[] = {
-    {"title", F_TEXT, 1}, {"order", F_NUMBER, 1}, {"summary", F_TEXT, 1},
-    {"fits", F_TEXT, 1}, {NULL, 0, 0}};
+    TEXT("title"), RANGE("order", 1, 6), TEXT("summary"), TEXT("fits"), END};
 static const fdef f_finance[] = {
-    {"title", F_TEXT, 1}, {"kind", F_SYMBOL, 1}, {"summary", F_TEXT, 1},
-    {"first_step", F_TEXT, 1}, {NULL, 0, 0}};
+    TEXT("title"), SYM("kind"), TEXT("summary"),
+    TEXT("first_step"), END};
 static const fdef f_advice[] = {
-    {"title", F_TEXT, 1}, {"text", F_TEXT, 1}, {"who", F_LIST, 1},
-    {"units", F_LIST, 1}, {"dimension", F_SYMBOL, 0},
-    {"situation", F_LIST, 0}, {"priority", F_NUMBER, 1}, {NULL, 0, 0}};
+    TEXT("title"), TEXT("text"), REF("who", F_LIST, 1, "persona"),
+    REF("units", F_LIST, 1, "unit"), REF("dimension", F_SYMBOL, 0, "dimension"),
+    REF("situation", F_LIST, 0, "situation"), RANGE("priority", 1, 3), END};
+
+#undef TEXT
+#undef NUM
+#undef RANGE
+#undef REF
+#undef SYM
+#undef END
 
 /* The entry fact is `KIND NAME` except for advice, whose `advice NAME` is
  * the conclusion "this advice applies": its entries are `advice.entry`. */
@@ -289,14 +304,21 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
             int ok = rc == ENG_OK &&
                      (fd->type == F_NUMBER ? (v.type == ENG_INT || v.type == ENG_REAL)
                                            : v.type == ENG_SYMBOL);
+            int at, col;
+            eng_field_where(fl, (size_t)(p - fl->value), &at, &col);
             if (!ok) {
-                eng_diag_add(e, ENG_ERROR, en->path, fl->line, fl->col,
+                eng_diag_add(e, ENG_ERROR, en->path, at, col,
                              "%s '%s', key '%s': expected %s, found '%s'", en->kind,
                              en->name, fl->key,
                              fd->type == F_NUMBER ? "a number"
                              : fd->type == F_LIST ? "a comma-separated list of names"
                                                   : "a name (a symbol)",
                              item);
+                bad = 1;
+            } else if (fd->hi && (v.type != ENG_INT || v.u.i < fd->lo || v.u.i > fd->hi)) {
+                eng_diag_add(e, ENG_ERROR, en->path, at, col,
+                             "%s '%s', key '%s': expected a whole number from %d to %d, "
+                             "found '%s'", en->kind, en->name, fl->key, fd->lo, fd->hi, item);
                 bad = 1;
             } else if (add_fact(e, rs, en, fl->line, krel, name, &v)) {
                 return ENG_ENOMEM;
@@ -326,6 +348,91 @@ static int cat_index(kb *k)
         k->cat[i] = eng_entry_at(k->e, i);
     qsort(k->cat, k->ncat, sizeof *k->cat, cmp_entry);
     return 0;
+}
+
+/* The closest name of an entry of KIND to NAME, or NULL. */
+static const char *closest_entry(kb *k, const char *kind, const char *name)
+{
+    const char **cands = malloc((k->ncat + 1) * sizeof *cands);
+    size_t n = 0;
+    if (!cands)
+        return NULL;
+    for (size_t i = 0; i < k->ncat; i++)
+        if (!strcmp(k->cat[i]->kind, kind))
+            cands[n++] = k->cat[i]->name;
+    const char *best = eng_suggest(name, cands, n);
+    free(cands);
+    return best;
+}
+
+/* Does the catalogue have an entry of KIND?  (K->cat is sorted by kind.) */
+static int kind_has_entries(kb *k, const char *kind)
+{
+    size_t lo = 0, hi = k->ncat;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(k->cat[mid]->kind, kind);
+        if (!c)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Each name that a key of an entry gives for another entry (advice.who,
+ * unit.requires...) must be one: the report shows its title, and a unit
+ * that does not exist would be recommended.  A catalogue with no entry
+ * of the kind named at all (a part of a knowledge base, for a test) is
+ * not held to it.  ENG_OK or ENG_EINVAL. */
+static int check_entry_refs(kb *k)
+{
+    int bad = 0;
+    for (size_t i = 0; i < eng_entry_count(k->e); i++) {
+        const eng_entry *en = eng_entry_at(k->e, i);
+        const kdef *kd = kind_find(en->kind);
+        for (size_t f = 0; kd && f < en->nfields; f++) {
+            const eng_field *fl = &en->fields[f];
+            const fdef *fd = kd->fields;
+            while (fd->key && strcmp(fd->key, fl->key))
+                fd++;
+            if (!fd->key || !fd->ref)
+                continue;
+            for (const char *p = fl->value;;) {
+                const char *c = fd->type == F_LIST ? strchr(p, ',') : NULL;
+                size_t len = c ? (size_t)(c - p) : strlen(p);
+                char item[256];
+                while (len && (*p == ' ' || *p == '\t')) { p++; len--; }
+                while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+                eng_value v;
+                if (len >= sizeof item)
+                    len = sizeof item - 1;
+                memcpy(item, p, len);
+                item[len] = '\0';
+                /* a value that is not a name: convert() said so */
+                if (len && eng_value_parse(k->e, item, &v) == ENG_OK && v.type == ENG_SYMBOL &&
+                    kind_has_entries(k, fd->ref)) {
+                    if (!kb_catalogue_entry(k, fd->ref, item)) {
+                        const char *dym = closest_entry(k, fd->ref, item);
+                        int at, col;
+                        eng_field_where(fl, (size_t)(p - fl->value), &at, &col);
+                        eng_diag_add(k->e, ENG_ERROR, en->path, at, col,
+                                     "%s '%s', key '%s': no %s '%s' in the catalogue%s%s%s",
+                                     en->kind, en->name, fl->key, fd->ref, item,
+                                     dym ? " (did you mean '" : "", dym ? dym : "",
+                                     dym ? "'?)" : "");
+                        bad = 1;
+                    }
+                }
+                if (!c)
+                    break;
+                p = c + 1;
+            }
+        }
+    }
+    return bad ? ENG_EINVAL : ENG_OK;
 }
 
 const eng_entry *kb_catalogue_entry(kb *k, const char *kind, const char *name)
@@ -395,6 +502,9 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
         rc = ENG_ENOMEM;
     if (rc == ENG_OK || rc == ENG_EINVAL) {
         int r2 = kb_check_refs(k);
+        if (r2 && rc == ENG_OK)
+            rc = r2;
+        r2 = check_entry_refs(k);
         if (r2 && rc == ENG_OK)
             rc = r2;
     }

@@ -420,6 +420,10 @@ static void test_catalogue_becomes_facts(void **state)
     (void)state;
     put("c.ini",
         STEWARD
+        "[persona director]\n"
+        "title = Director\neqf = 7\ngroup = stakeholder\ntrack = gov\n"
+        "does = Decides.\nneeds = Results.\n"
+        "\n"
         "[advice gov.steward]\n"
         "title = Name a steward\n"
         "text = Give each data set an owner.\n"
@@ -511,6 +515,48 @@ static void test_catalogue_errors(void **state)
             seen |= 4;
     }
     assert_int_equal(seen, 7);
+    kb_close(k);
+}
+
+/* The names a catalogue key gives for other entries, and the numbers the
+ * schema bounds, are checked at the place of each item. */
+static void test_catalogue_references(void **state)
+{
+    (void)state;
+    put("c.ini",
+        "[persona trainer]\n"
+        "title = Trainer\neqf = 5\ngroup = user\ntrack = edu\ndoes = d\nneeds = n\n"
+        "[track edu.]\ntitle = Education\n"
+        "[advice a.one]\n"
+        "title = One\ntext = Do it.\n"
+        "who = trainer, trainr,\n"
+        "  trainerr\n"
+        "units = EDU-101\n"
+        "priority = 7\n");
+    int st;
+    kb *k = open_kb(&st);
+    eng_engine *e = kb_engine(k);
+    assert_int_equal(st, ENG_EINVAL);
+    int seen = 0;
+    for (size_t i = 0; i < eng_diag_count(e); i++) {
+        const eng_diag *d = eng_diag_at(e, i);
+        const char *m = d->message;
+        if (strstr(m, "persona 'trainer', key 'track': no track 'edu' in the catalogue "
+                      "(did you mean 'edu.'?)") && d->line == 5 && d->col == 9)
+            seen |= 1;
+        if (strstr(m, "advice 'a.one', key 'who': no persona 'trainr' in the catalogue "
+                      "(did you mean 'trainer'?)") && d->line == 13 && d->col == 16)
+            seen |= 2;
+        if (strstr(m, "no persona 'trainerr'") && d->line == 14 && d->col == 3)
+            seen |= 4;
+        if (strstr(m, "advice 'a.one', key 'priority': expected a whole number from 1 to 3, "
+                      "found '7'") && d->line == 16)
+            seen |= 8;
+        /* no unit at all: a part of a knowledge base is not held to it */
+        assert_null(strstr(m, "EDU-101"));
+        assert_null(strstr(m, "'trainer' in"));
+    }
+    assert_int_equal(seen, 15);
     kb_close(k);
 }
 
@@ -651,6 +697,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_catalogue_becomes_facts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_because_shows_catalogue_titles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_catalogue_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catalogue_references, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_reads_conclusions_and_reasons, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_many_reasons, setup, teardown),
     };

@@ -87,7 +87,7 @@ awk 'BEGIN {
         printf "[question q%02d]\ntext = Question %d?\ntype = number\nmin = 0\n\n", q, q
     print "[question sel]\ntext = Which?\ntype = one\noption = a : A\noption = b : B\noption = c : C\n"
     for (m = 0; m < 3; m++)
-        printf "[model m%d]\ntitle = Model %d\norder = %d\nsummary = S.\nfits = F.\n\n", m, m, m
+        printf "[model m%d]\ntitle = Model %d\norder = %d\nsummary = S.\nfits = F.\n\n", m, m, m + 1
     print "[facts start]\nfact = session start\nfact = counter 0\n"
     split("a b c", opt, " ")
     for (i = 0; i < 10000; i++) {
