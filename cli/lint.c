@@ -25,6 +25,8 @@ static const char lint_help[] =
     "  - variables of a 'not' or 'exists' that are its own although a\n"
     "    later pattern binds the same name;\n"
     "  - questions that no rule and no ask_if reads;\n"
+    "  - test expectations on a relation nothing asserts (an expect that\n"
+    "    can never hold, an expect_not that always holds);\n"
     "  - catalogue entries that nothing refers to;\n"
     "  - rules that can retrigger each other without end;\n"
     "  - rules of the same salience that conclude different values of\n"

@@ -571,6 +571,8 @@ int eng_test_line(const eng_test *t);
 /* The expect (and, with *NEGATE 1, expect_not) patterns of T as written. */
 size_t eng_test_expect_count(const eng_test *t);
 const char *eng_test_expect(const eng_test *t, size_t i, int *negate);
+/* The line of expectation I of T (0 when there is no such expectation). */
+int eng_test_expect_line(const eng_test *t, size_t i);
 
 /* Resets, asserts T's answers, runs, and checks its expectations.  FN (may
  * be NULL) is called for each failed expectation with a message saying

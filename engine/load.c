@@ -3598,6 +3598,11 @@ const char *eng_test_expect(const eng_test *t, size_t i, int *negate)
     return t->exp[i].text;
 }
 
+int eng_test_expect_line(const eng_test *t, size_t i)
+{
+    return i < t->nexp ? t->exp[i].line : 0;
+}
+
 /* The facts a failed expectation shows: the first three of those found,
  * each whole however long, then how many more there are. */
 typedef struct tfound {

@@ -1192,6 +1192,62 @@ out:
     free(read);
 }
 
+/* ------------------------------------------------------------ expectations */
+
+/* A scenario's `expect` on a relation nothing asserts can never pass, and
+ * its `expect_not` can never fail: a misspelt relation or a wrong number
+ * of values makes a test that checks nothing.  Warning at the relation. */
+#define EXPECT_MAX 512
+
+static void check_expects(lint *L)
+{
+    eng_engine *e = L->e;
+    for (size_t i = 0; i < eng_test_count(e) && !L->oom; i++) {
+        const eng_test *t = eng_test_at(e, i);
+        for (size_t x = 0; x < eng_test_expect_count(t); x++) {
+            int neg;
+            const char *p = eng_test_expect(t, x, &neg);
+            word w[EXPECT_MAX];
+            size_t n = words(p, w, EXPECT_MAX), size = 0;
+            /* the values, not the parenthesised tests that may end it */
+            while (size < n && size < EXPECT_MAX && w[size].p[0] != '(')
+                size++;
+            if (size == EXPECT_MAX)
+                continue;       /* too long to tell: no guess */
+            eng_value sym;
+            if (!size || eng_intern(e, w[0].p, w[0].n, ENG_SYMBOL, &sym)) {
+                if (size)
+                    L->oom = 1;
+                continue;
+            }
+            rel *r = rel_get(L->d, sym, size);
+            if (!r) {
+                L->oom = 1;
+                return;
+            }
+            if (asserted(r))
+                continue;
+            char sh[256], hint[512];
+            never_hint(L, r, hint, sizeof hint);
+            shape(&r->pub, sh, sizeof sh);
+            int line = eng_test_expect_line(t, x), col = 1;
+            size_t len;
+            const char *src = src_line(&L->src, eng_test_path(t), line, &len);
+            const char *eq = src ? memchr(src, '=', len) : NULL;
+            if (eq) {
+                size_t c = (size_t)(eq - src) + 1;
+                while (c < len && (src[c] == ' ' || src[c] == '\t'))
+                    c++;
+                col = (int)c + 1;
+            }
+            add(L, ENG_WARNING, eng_test_path(t), line, col,
+                "test '%s' expects %s'%s', which nothing asserts: %s%s", eng_test_name(t),
+                neg ? "no " : "", sh, neg ? "this expect_not always holds" :
+                "this expect can never hold", hint);
+        }
+    }
+}
+
 /* ------------------------------------------------------------ catalogue */
 
 #define ANYONE ((size_t)-1)
@@ -2019,6 +2075,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_local_vars(&L);
     if (!L.oom)
         check_questions(&L);
+    if (!L.oom)
+        check_expects(&L);
     if (!L.oom)
         check_catalogue(&L);
     if (!L.oom)
