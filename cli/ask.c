@@ -467,8 +467,8 @@ static void how_to_return(const asker *a, int finished)
                "  " PROG " sessions export %lld -o answers.ini   (the answers, for advise)\n",
                a->id, a->id, a->id, a->id);
     else
-        printf("\nSaved as session %lld (%zu answers).  Continue with:\n"
-               "  " PROG " ask --resume %lld\n", a->id, a->n, a->id);
+        printf("\nSaved as session %lld (%zu answer%s).  Continue with:\n"
+               "  " PROG " ask --resume %lld\n", a->id, a->n, a->n == 1 ? "" : "s", a->id);
 }
 
 /* Loads the session's answers; an answer that no longer fits the

@@ -261,8 +261,8 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
                 strncat(list, x->key, sizeof list - strlen(list) - 1);
             }
             eng_diag_add(e, ENG_ERROR, en->path, fl->line, 1,
-                         "unknown key '%s' in a %s entry (expected %s)", fl->key,
-                         en->kind, list);
+                         "unknown key '%s' in %s %s entry (expected %s)", fl->key,
+                         en->kind[0] && strchr("aeiou", en->kind[0]) ? "an" : "a", en->kind, list);
             bad = 1;
             continue;
         }

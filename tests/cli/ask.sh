@@ -185,6 +185,11 @@ printf '\377municipality\nquit\n' |
     $RUN ask --kb "$ROOT/rules" --db "$TMP/t8b.db" --script >"$TMP/t8b.out" 2>&1
 grep -qF "Not an answer to this question: the answer is not UTF-8 text" "$TMP/t8b.out" ||
     { cat "$TMP/t8b.out"; exit 1; }
+# one answer is "1 answer"
+printf 'municipality\nquit\n' |
+    $RUN ask --kb "$ROOT/rules" --db "$TMP/one.db" --script >"$TMP/one.out" 2>&1
+grep -qF "Saved as session 1 (1 answer).  Continue with:" "$TMP/one.out" ||
+    { tail "$TMP/one.out"; exit 1; }
 
 # a question read only under `not`: asked, and its answer decides the rule
 mkdir -p "$TMP/notkb"
