@@ -153,6 +153,10 @@ typedef struct rdr {
     size_t keylen;              /*   given "k" for it (see key_aside), */
     size_t shift;               /*   and how much shorter STR is than the
                                    line before the '=' */
+    struct {                    /* MODE_KB: keys interned lately (see */
+        const char *key;        /*   handler), by their first and last */
+        size_t len;             /*   bytes and length */
+    } keys[32];
     char pk[41];                /* the key inih's last key is "k" for, */
     int pkset;                  /*   when it is */
     size_t sgiven;              /* MODE_ANSWERS: lines given to inih in the
@@ -1763,10 +1767,20 @@ static int handler(void *user, const char *section, const char *name,
         k->ownkey = !s->pool;
     } else {
         /* a knowledge base's keys are few and repeat (when, then...):
-         * interned, they are kept once */
-        eng_value v;
-        k->key = eng_intern(r->e, name, namelen, ENG_STRING, &v) ? NULL
-                                                                : eng_atom(r->e, v.u.atom, NULL);
+         * interned, they are kept once; and remembered, the same key
+         * as one of the last few is found again without hashing it */
+        size_t h = namelen ? ((unsigned char)name[0] * 31u + (unsigned char)name[namelen - 1] +
+                              namelen) % (sizeof r->keys / sizeof *r->keys) : 0;
+        if (r->keys[h].key && r->keys[h].len == namelen &&
+            !memcmp(r->keys[h].key, name, namelen)) {
+            k->key = r->keys[h].key;
+        } else {
+            eng_value v;
+            k->key = eng_intern(r->e, name, namelen, ENG_STRING, &v)
+                         ? NULL : eng_atom(r->e, v.u.atom, NULL);
+            r->keys[h].key = k->key;
+            r->keys[h].len = namelen;
+        }
     }
     if (!k->key)
         return 1;
