@@ -332,9 +332,11 @@ size_t eng_symbol_len(const char *s, size_t n);
 void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
                     const char **text);
 
-/* An arena: many small allocations freed together with the engine. */
-void *eng_arena(eng_engine *e, size_t n);
-void *eng_arena_line(eng_engine *e, size_t n);     /* 64-byte aligned */
+/* An arena: many small allocations freed together with the engine.
+ * eng_arena and eng_arena_line (64-byte aligned) give zeroed memory and
+ * are inline (below struct eng_engine); eng_arena_more takes a chunk for
+ * what does not fit in the current one. */
+void *eng_arena_more(eng_engine *e, size_t n, size_t align);
 char *eng_arena_str(eng_engine *e, const char *s, size_t n);
 
 /* The scratch arena holds parse trees, which live only until what was
@@ -342,9 +344,8 @@ char *eng_arena_str(eng_engine *e, const char *s, size_t n);
  * it to the mark, giving back every chunk taken since.  So a big
  * knowledge base never holds its parse trees all at once, and parsing at
  * run time (queries, explanations) takes no memory for good. */
-void *eng_scratch_alloc(eng_engine *e, size_t n);
+void *eng_scratch_more(eng_engine *e, size_t n);   /* eng_scratch_raw's new chunk */
 void eng_prefault(void *p, size_t n);
-void *eng_scratch_raw(eng_engine *e, size_t n);    /* not zeroed */
 char *eng_scratch_str(eng_engine *e, const char *s, size_t n);
 eng_scratch_mark eng_scratch_get(const eng_engine *e);
 void eng_scratch_rewind(eng_engine *e, eng_scratch_mark m);
@@ -726,6 +727,54 @@ struct eng_engine {
     int oom;                    /* an allocation failed during propagation */
     eng_value sym_answer;
 };
+
+/* The arenas' allocations, inline: most are small, of a size known where
+ * they are made, so that clearing one takes a few stores rather than a
+ * call to memset, and taking it a compare and an add. */
+static inline void *eng_arena_align(eng_engine *e, size_t n, size_t align)
+{
+    n = (n + 15) & ~(size_t)15;
+    size_t pad = (size_t)(-(uintptr_t)e->arena & (align - 1));
+    if (!e->arena || (size_t)(e->arena_end - e->arena) < pad + n)
+        return eng_arena_more(e, n, align);
+    char *p = e->arena + pad;
+    e->arena = p + n;
+    memset(p, 0, n);
+    return p;
+}
+
+static inline void *eng_arena(eng_engine *e, size_t n)
+{
+    return eng_arena_align(e, n, 16);
+}
+
+/* For the network's nodes and memories, whose hot fields are laid out to
+ * fill one cache line. */
+static inline void *eng_arena_line(eng_engine *e, size_t n)
+{
+    return eng_arena_align(e, n, 64);
+}
+
+/* N bytes of the scratch arena, not zeroed. */
+static inline void *eng_scratch_raw(eng_engine *e, size_t n)
+{
+    eng_scratch *a = &e->scratch;
+    size_t m = (n + 15) & ~(size_t)15;
+    if ((size_t)(a->end - a->p) < m)
+        return eng_scratch_more(e, m);
+    void *p = a->p;
+    a->p += m;
+    return p;
+}
+
+/* N bytes of the scratch arena, zeroed. */
+static inline void *eng_scratch_alloc(eng_engine *e, size_t n)
+{
+    void *p = eng_scratch_raw(e, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
 
 /* compile.c */
 int eng_compile_rule(eng_engine *e, eng_rule *r, pce **ces, size_t nces,

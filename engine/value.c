@@ -80,75 +80,49 @@ void eng_prefault(void *p, size_t n)
  * first word and freed by eng_free. */
 #define ARENA_CHUNK 65536
 
-static void *arena_alloc(eng_engine *e, size_t n, size_t align)
+/* N bytes (a multiple of 16), zeroed, aligned to ALIGN, from a new chunk:
+ * eng_arena_align's slow path. */
+void *eng_arena_more(eng_engine *e, size_t n, size_t align)
 {
-    n = (n + 15) & ~(size_t)15;
+    size_t sz = n + 16 + align > ARENA_CHUNK ? n + 16 + align : ARENA_CHUNK;
+    char *c = eng_malloc(e, sz);
+    if (!c)
+        return NULL;
+    eng_prefault(c, sz);
+    *(void **)c = e->arena_chunks;
+    e->arena_chunks = c;
+    e->arena = c + 16;
+    e->arena_end = c + sz;
     size_t pad = (size_t)(-(uintptr_t)e->arena & (align - 1));
-    if (!e->arena || (size_t)(e->arena_end - e->arena) < pad + n) {
-        size_t sz = n + 16 + align > ARENA_CHUNK ? n + 16 + align : ARENA_CHUNK;
-        char *c = eng_malloc(e, sz);
-        if (!c)
-            return NULL;
-        eng_prefault(c, sz);
-        *(void **)c = e->arena_chunks;
-        e->arena_chunks = c;
-        e->arena = c + 16;
-        e->arena_end = c + sz;
-        pad = (size_t)(-(uintptr_t)e->arena & (align - 1));
-    }
-    e->arena += pad;
-    void *p = e->arena;
-    e->arena += n;
+    char *p = e->arena + pad;
+    e->arena = p + n;
     memset(p, 0, n);
     return p;
-}
-
-void *eng_arena(eng_engine *e, size_t n)
-{
-    return arena_alloc(e, n, 16);
-}
-
-/* The same, starting on a 64-byte boundary: for the network's nodes and
- * memories, whose hot fields are laid out to fill one cache line. */
-void *eng_arena_line(eng_engine *e, size_t n)
-{
-    return arena_alloc(e, n, 64);
 }
 
 /* Scratch chunks start with the next chunk's address and their own size. */
 #define SCRATCH_HDR 16
 
-void *eng_scratch_alloc(eng_engine *e, size_t n)
-{
-    void *p = eng_scratch_raw(e, n);
-    if (p)
-        memset(p, 0, n);
-    return p;
-}
-
-void *eng_scratch_raw(eng_engine *e, size_t n)
+/* N bytes (a multiple of 16) from a new chunk: eng_scratch_raw's slow
+ * path. */
+void *eng_scratch_more(eng_engine *e, size_t n)
 {
     eng_scratch *a = &e->scratch;
-    n = (n + 15) & ~(size_t)15;
-    if ((size_t)(a->end - a->p) < n) {
-        size_t sz = n + SCRATCH_HDR > ARENA_CHUNK ? n + SCRATCH_HDR : ARENA_CHUNK;
-        char *c;
-        if (sz == ARENA_CHUNK && e->scratch_spare) {
-            c = e->scratch_spare;
-            memcpy(&e->scratch_spare, c, sizeof e->scratch_spare);
-            e->nscratch_spare--;
-        } else if (!(c = eng_malloc(e, sz))) {
-            return NULL;
-        }
-        memcpy(c, &a->chunks, sizeof a->chunks);
-        memcpy(c + sizeof a->chunks, &sz, sizeof sz);
-        a->chunks = c;
-        a->p = c + SCRATCH_HDR;
-        a->end = c + sz;
+    size_t sz = n + SCRATCH_HDR > ARENA_CHUNK ? n + SCRATCH_HDR : ARENA_CHUNK;
+    char *c;
+    if (sz == ARENA_CHUNK && e->scratch_spare) {
+        c = e->scratch_spare;
+        memcpy(&e->scratch_spare, c, sizeof e->scratch_spare);
+        e->nscratch_spare--;
+    } else if (!(c = eng_malloc(e, sz))) {
+        return NULL;
     }
-    void *p = a->p;
-    a->p += n;
-    return p;
+    memcpy(c, &a->chunks, sizeof a->chunks);
+    memcpy(c + sizeof a->chunks, &sz, sizeof sz);
+    a->chunks = c;
+    a->p = c + SCRATCH_HDR + n;
+    a->end = c + sz;
+    return c + SCRATCH_HDR;
 }
 
 char *eng_scratch_str(eng_engine *e, const char *s, size_t n)
