@@ -671,6 +671,7 @@ struct eng_engine {
     eng_diag *diags; size_t ndiags, capdiags, nerrors;
     int diag_overflow;
     smap paths;
+    const char *path_last;      /* the copy eng_path_intern gave last */
     smap files;                 /* device + inode of each KB file read: a
                                    file is loaded once however it is named */
     /* knowledge base */

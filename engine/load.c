@@ -411,13 +411,16 @@ static char *sect_strdup(eng_engine *e, const sect *s, const char *t, size_t n)
     return s->pool ? spool_str(e, s->pool, t, n) : eng_strndup(e, t, n);
 }
 
-/* Frees what a key owns for its section alone. */
+/* Frees what a key owns for its section alone (a knowledge base's keys
+ * own nothing: no call for them). */
 static void kv_drop(eng_engine *e, kv *k)
 {
     if (k->ownkey)
         eng_release(e, (void *)k->key);
-    eng_release(e, k->owntext);
-    eng_release(e, k->owntext2);
+    if (k->owntext)
+        eng_release(e, k->owntext);
+    if (k->owntext2)
+        eng_release(e, k->owntext2);
 }
 
 static void sect_reuse(eng_engine *e, sect *s);

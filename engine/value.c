@@ -718,16 +718,20 @@ size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
 
 const char *eng_path_intern(eng_engine *e, const char *path)
 {
+    /* most callers pass a copy this gave them (a fact's, a rule's path):
+     * the last one is known by its address, without hashing the path */
+    if (path == e->path_last)
+        return path;
     size_t len = strlen(path);
     const char *p = smap_get(&e->paths, path, len);
     if (p)
-        return p;
+        return e->path_last = p;
     char *c = eng_arena_str(e, path, len);
     if (!c)
         return "";
     if (smap_put(e, &e->paths, path, len, c))
         return c;
-    return c;
+    return e->path_last = c;
 }
 
 void eng_diagv(eng_engine *e, eng_severity sev, const char *path, int line,
