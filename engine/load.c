@@ -51,6 +51,7 @@ typedef struct kv {
     char *owntext2;             /* and of segs[1], where the value starts
                                    when the key's line has none */
     int line, col;
+    int kid;                    /* knowledge bases: KEY_* (see key_id) */
     int over;                   /* answers: over a limit, already reported */
     size_t piece0, npieces;     /* answers: its value's pieces (rdr.pieces) */
 } kv;
@@ -66,6 +67,7 @@ typedef struct spool {
 
 typedef struct sect {
     char *kind, *name;          /* malloc'd */
+    int bkind;                  /* KIND_*: a built-in kind, or another */
     int line, col, namecol;
     const char *text;           /* header line */
     char *owntext;              /* streamed: TEXT is this copy */
@@ -155,7 +157,8 @@ typedef struct rdr {
                                    line before the '=' */
     struct {                    /* MODE_KB: keys interned lately (see */
         const char *key;        /*   handler), by their first and last */
-        size_t len;             /*   bytes and length */
+        size_t len;             /*   bytes and length, with their KEY_* */
+        int kid;
     } keys[32];
     char pk[41];                /* the key inih's last key is "k" for, */
     int pkset;                  /*   when it is */
@@ -505,19 +508,41 @@ static int is_symbol(const char *s)
 
 static const char *const builtin_kinds[] = {"rule", "question", "facts", "test"};
 
-/* Key names are compared a few hundred thousand times loading a big
- * knowledge base: most differ at the first byte, without a call. */
-static inline int key_is(const char *key, const char *name)
+/* A section's kind, by number: one of builtin_kinds (its index + 1), or
+ * KIND_OTHER (a catalogue kind, or not a kind at all). */
+enum { KIND_OTHER, KIND_RULE, KIND_QUESTION, KIND_FACTS, KIND_TEST };
+
+static int kind_id(const char *kind)
 {
-    return key[0] == name[0] && !strcmp(key, name);
+    for (int i = 0; i < 4; i++)
+        if (kind[0] == builtin_kinds[i][0] && !strcmp(kind, builtin_kinds[i]))
+            return i + 1;
+    return KIND_OTHER;
 }
 
-static int key_in(const char *key, const char *const *keys, size_t n)
+/* The keys of rule, question and facts sections, by number: a knowledge
+ * base's key gets its number once, when it is interned (see handler),
+ * and the sections compare numbers, where they compared names a few
+ * hundred thousand times loading a big knowledge base. */
+enum {
+    KEY_OTHER, KEY_WHEN, KEY_THEN, KEY_SALIENCE, KEY_BECAUSE, KEY_GROUP,
+    KEY_TEXT, KEY_HELP, KEY_TYPE, KEY_OPTION, KEY_PATTERN, KEY_MIN, KEY_MAX,
+    KEY_ASK_IF, KEY_FACT
+};
+static const char *const key_names[] = {
+    "", "when", "then", "salience", "because", "group",
+    "text", "help", "type", "option", "pattern", "min", "max",
+    "ask_if", "fact"
+};
+#define KEYBIT(id) (1u << (id))
+
+static int key_id(const char *name, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (key_is(key, keys[i]))
-            return 1;
-    return 0;
+    for (int i = 1; i < (int)(sizeof key_names / sizeof *key_names); i++)
+        if (key_names[i][0] == name[0] && !strncmp(key_names[i], name, n) &&
+            !key_names[i][n])
+            return i;
+    return KEY_OTHER;
 }
 
 static void unknown_key(rdr *r, const kv *k, const char *kind,
@@ -546,11 +571,14 @@ static void unknown_key(rdr *r, const kv *k, const char *kind,
              "unknown key '%s' in a %s section (expected %s)", k->key, kind, list);
 }
 
-static int single(rdr *r, sect *s, const char *key, kv **out)
+/* The key KID of S when it is given once (*OUT, or NULL when it is not
+ * given): 0; -1 after reporting it given twice. */
+static int single(rdr *r, sect *s, int kid, kv **out)
 {
+    const char *key = key_names[kid];
     *out = NULL;
     for (size_t i = 0; i < s->nkvs; i++)
-        if (key_is(s->kvs[i].key, key)) {
+        if (s->kvs[i].kid == kid) {
             if (*out) {
                 rerr(r, ENG_ERROR, s->kvs[i].line, 1, (int)strlen(key),
                      kv_text(&s->kvs[i], s->kvs[i].line),
@@ -633,17 +661,19 @@ static void do_rule(rdr *r, sect *s)
         return;
     size_t nwhen = 0, nthen = 0;
     int bad = 0;
+    const unsigned known = KEYBIT(KEY_WHEN) | KEYBIT(KEY_THEN) | KEYBIT(KEY_SALIENCE) |
+                           KEYBIT(KEY_BECAUSE);
     for (size_t i = 0; i < s->nkvs; i++) {
-        if (!key_in(s->kvs[i].key, keys, 4)) {
+        if (!(KEYBIT(s->kvs[i].kid) & known)) {
             unknown_key(r, &s->kvs[i], "rule", keys, 4);
             bad = 1;
         }
-        nwhen += key_is(s->kvs[i].key, "when");
-        nthen += key_is(s->kvs[i].key, "then");
+        nwhen += s->kvs[i].kid == KEY_WHEN;
+        nthen += s->kvs[i].kid == KEY_THEN;
     }
     kv *sal, *bec;
     /* both are looked up (not ||): each sets its pointer, errors or not */
-    if (single(r, s, "salience", &sal) | single(r, s, "because", &bec))
+    if (single(r, s, KEY_SALIENCE, &sal) | single(r, s, KEY_BECAUSE, &bec))
         bad = 1;
     if (sal) {
         eng_value v;
@@ -678,10 +708,10 @@ static void do_rule(rdr *r, sect *s)
         kv *k = &s->kvs[i];
         srcmap m = {r->path, k->segs, k->nsegs};
         const char *t = k->val.p ? k->val.p : "";
-        if (key_is(k->key, "when")) {
+        if (k->kid == KEY_WHEN) {
             pce *c = eng_parse_ce(e, &m, t, k->val.len);
             if (c) ces[nc++] = c; else bad = cebad = 1;
-        } else if (key_is(k->key, "then")) {
+        } else if (k->kid == KEY_THEN) {
             pact *a = eng_parse_action(e, &m, t, k->val.len);
             if (a) acts[na++] = a; else bad = 1;
         }
@@ -763,19 +793,22 @@ static void do_question(rdr *r, sect *s)
     if (!q->id || eng_intern_sym(e, q->id, &q->idv))
         return;
     size_t nopts = 0, nask = 0;
+    const unsigned known = KEYBIT(KEY_GROUP) | KEYBIT(KEY_TEXT) | KEYBIT(KEY_HELP) |
+                           KEYBIT(KEY_TYPE) | KEYBIT(KEY_OPTION) | KEYBIT(KEY_PATTERN) |
+                           KEYBIT(KEY_MIN) | KEYBIT(KEY_MAX) | KEYBIT(KEY_ASK_IF);
     for (size_t i = 0; i < s->nkvs; i++) {
-        if (!key_in(s->kvs[i].key, keys, 9)) {
+        if (!(KEYBIT(s->kvs[i].kid) & known)) {
             unknown_key(r, &s->kvs[i], "question", keys, 9);
             bad = 1;
         }
-        nopts += !strcmp(s->kvs[i].key, "option");
-        nask += !strcmp(s->kvs[i].key, "ask_if");
+        nopts += s->kvs[i].kid == KEY_OPTION;
+        nask += s->kvs[i].kid == KEY_ASK_IF;
     }
     kv *group, *text, *help, *type, *pattern, *min, *max;
-    if (single(r, s, "group", &group) | single(r, s, "text", &text) |
-        single(r, s, "help", &help) | single(r, s, "type", &type) |
-        single(r, s, "pattern", &pattern) | single(r, s, "min", &min) |
-        single(r, s, "max", &max))
+    if (single(r, s, KEY_GROUP, &group) | single(r, s, KEY_TEXT, &text) |
+        single(r, s, KEY_HELP, &help) | single(r, s, KEY_TYPE, &type) |
+        single(r, s, KEY_PATTERN, &pattern) | single(r, s, KEY_MIN, &min) |
+        single(r, s, KEY_MAX, &max))
         bad = 1;
     if (group) q->group = eng_arena_str(e, group->val.p ? group->val.p : "", group->val.len);
     if (help) q->help = eng_arena_str(e, help->val.p ? help->val.p : "", help->val.len);
@@ -812,7 +845,7 @@ static void do_question(rdr *r, sect *s)
         return;
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
-        if (strcmp(k->key, "option"))
+        if (k->kid != KEY_OPTION)
             continue;
         if (qt >= 0 && qt != ENG_Q_ONE && qt != ENG_Q_MANY) {
             kv_err(r, k, 0, (int)k->val.len,
@@ -905,7 +938,7 @@ static void do_question(rdr *r, sect *s)
         return;
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
-        if (strcmp(k->key, "ask_if"))
+        if (k->kid != KEY_ASK_IF)
             continue;
         srcmap m = {r->path, k->segs, k->nsegs};
         pce *c = eng_parse_ce(e, &m, k->val.p ? k->val.p : "", k->val.len);
@@ -931,7 +964,7 @@ static void do_facts(rdr *r, sect *s)
     eng_value vals[ENG_MAX_ARITY];
     for (size_t i = 0; i < s->nkvs; i++) {
         kv *k = &s->kvs[i];
-        if (strcmp(k->key, "fact")) {
+        if (k->kid != KEY_FACT) {
             unknown_key(r, k, "facts", keys, 1);
             continue;
         }
@@ -1069,8 +1102,8 @@ static void sect_finish(rdr *r)
         return;
     r->insect = 0;
     /* an empty [answers] section is a respondent who knows no answer */
-    if (s->valid && !s->nkvs && strcmp(s->kind, "rule") &&
-        strcmp(s->kind, "question") && r->mode == MODE_KB)
+    if (s->valid && !s->nkvs && s->bkind != KIND_RULE &&
+        s->bkind != KIND_QUESTION && r->mode == MODE_KB)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
              s->kind, s->name);
@@ -1087,13 +1120,13 @@ static void sect_finish(rdr *r)
             do_answers(r, s);
         } else if (r->mode == MODE_REPLAY) {
             do_replay(r, s);
-        } else if (!strcmp(s->kind, "rule")) {
+        } else if (s->bkind == KIND_RULE) {
             do_rule(r, s);
-        } else if (!strcmp(s->kind, "question")) {
+        } else if (s->bkind == KIND_QUESTION) {
             do_question(r, s);
-        } else if (!strcmp(s->kind, "facts")) {
+        } else if (s->bkind == KIND_FACTS) {
             do_facts(r, s);
-        } else if (!strcmp(s->kind, "test")) {
+        } else if (s->bkind == KIND_TEST) {
             do_test(r, s);
         } else {
             do_entry(r, s);
@@ -1203,7 +1236,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
                  s->kind);
             return;
         }
-    } else if (!key_in(s->kind, builtin_kinds, 4) &&
+    } else if ((s->bkind = kind_id(s->kind)) == KIND_OTHER &&
                !smap_get(&e->kinds, s->kind, strlen(s->kind))) {
         const char *cands[64];
         size_t nc = 0;
@@ -1227,7 +1260,7 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
                  "unknown section kind '%s' (expected %s)", s->kind, list);
         return;
     }
-    if (r->mode == MODE_KB && e->cfg.skip_tests && !strcmp(s->kind, "test")) {
+    if (r->mode == MODE_KB && e->cfg.skip_tests && s->bkind == KIND_TEST) {
         r->passover = 1;        /* not valid: its keys go nowhere */
         return;
     }
@@ -1729,7 +1762,9 @@ static int handler(void *user, const char *section, const char *name,
      * indented lines are facts of their own */
     if (r->cont && s->dropped)
         return 1;       /* continues a key that was not kept (below) */
-    if (r->cont && s->nkvs && strcmp(s->kvs[s->nkvs - 1].key, "fact")) {
+    if (r->cont && s->nkvs &&
+        (r->mode == MODE_KB ? s->kvs[s->nkvs - 1].kid != KEY_FACT
+                            : strcmp(s->kvs[s->nkvs - 1].key, "fact"))) {
         k = &s->kvs[s->nkvs - 1];
         if (vlen) {
             if (r->mode != MODE_KB &&
@@ -1774,16 +1809,16 @@ static int handler(void *user, const char *section, const char *name,
          * as one of the last few is found again without hashing it */
         size_t h = namelen ? ((unsigned char)name[0] * 31u + (unsigned char)name[namelen - 1] +
                               namelen) % (sizeof r->keys / sizeof *r->keys) : 0;
-        if (r->keys[h].key && r->keys[h].len == namelen &&
-            !memcmp(r->keys[h].key, name, namelen)) {
-            k->key = r->keys[h].key;
-        } else {
+        if (!r->keys[h].key || r->keys[h].len != namelen ||
+            memcmp(r->keys[h].key, name, namelen)) {
             eng_value v;
-            k->key = eng_intern(r->e, name, namelen, ENG_STRING, &v)
-                         ? NULL : eng_atom(r->e, v.u.atom, NULL);
-            r->keys[h].key = k->key;
+            r->keys[h].key = eng_intern(r->e, name, namelen, ENG_STRING, &v)
+                                 ? NULL : eng_atom(r->e, v.u.atom, NULL);
             r->keys[h].len = namelen;
+            r->keys[h].kid = namelen ? key_id(name, namelen) : KEY_OTHER;
         }
+        k->key = r->keys[h].key;
+        k->kid = r->keys[h].kid;
     }
     if (!k->key)
         return 1;
