@@ -45,10 +45,12 @@ typedef struct plan {       /* one pattern CE, before nodes are built */
     pce *ce;
     int type;               /* N_JOIN, N_NEG, N_EXISTS */
     uint16_t slot;          /* token slot of its fact (JOIN) */
-    ctest ct[ENG_MAX_ARITY]; size_t nct;
-    eqtest eq[ENG_MAX_ARITY]; size_t neq;
-    uint16_t keypos[ENG_MAX_ARITY];
-    keyref keys[ENG_MAX_ARITY]; size_t nkey;
+    /* each term of the pattern adds to one of these at most: they have
+     * room for its terms (scratch arena, see plan_pattern_in) */
+    ctest *ct; size_t nct;
+    eqtest *eq; size_t neq;
+    uint16_t *keypos;
+    keyref *keys; size_t nkey;
     pvec alpha;             /* expr* with CAND refs only */
     pvec beta;              /* expr* */
 } plan;
@@ -588,6 +590,18 @@ static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
     pl->type = ce->kind == CE_PATTERN ? N_JOIN
              : ce->kind == CE_NOT ? N_NEG : N_EXISTS;
     pl->slot = slot;
+    /* room for the pattern's terms, not for the largest arity: a rule's
+     * plans then take a few hundred bytes, not 9 KB each, and touch no
+     * new page of memory */
+    size_t room = ce->nterms ? ce->nterms : 1;
+    char *p = eng_scratch_raw(e, room * (sizeof *pl->ct + sizeof *pl->eq + sizeof *pl->keys +
+                                         sizeof *pl->keypos));
+    if (!p)
+        return -1;
+    pl->ct = (ctest *)(void *)p;
+    pl->eq = (eqtest *)(void *)(p += room * sizeof *pl->ct);
+    pl->keys = (keyref *)(void *)(p += room * sizeof *pl->eq);
+    pl->keypos = (uint16_t *)(void *)(p + room * sizeof *pl->keys);
     if (ce->factvar) {
         var *v = lookup(&c->sc, ce->factvar);
         if (v) {
@@ -683,13 +697,16 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
     for (size_t i = 0; i < nces; i++)
         if (ces[i]->kind != CE_TEST)
             npat++;
-    /* a plan has room for a pattern of the largest arity (some 9 KB):
-     * only its counts and lists start zeroed, not the arrays */
+    /* a plan's arrays are made for its pattern (plan_pattern_in) */
     plan *pl = eng_scratch_raw(e, (npat + 1) * sizeof *pl);
     for (size_t i = 0; pl && i <= npat; i++) {
         pl[i].ce = NULL;
         pl[i].type = 0;
         pl[i].slot = 0;
+        pl[i].ct = NULL;
+        pl[i].eq = NULL;
+        pl[i].keypos = NULL;
+        pl[i].keys = NULL;
         pl[i].nct = pl[i].neq = pl[i].nkey = 0;
         memset(&pl[i].alpha, 0, sizeof pl[i].alpha);
         memset(&pl[i].beta, 0, sizeof pl[i].beta);
@@ -770,7 +787,8 @@ static node *build(cctx *c, pce **ces, size_t nces, int type, uint16_t *npos,
         k++;
     }
     *npos = slot;
-    if (c->errors || check_only)
+    /* (out of memory, a plan may lack its arrays) */
+    if (c->errors || check_only || e->oom)
         goto done;
     node *parent = e->top;
     uint16_t depth = 0;
