@@ -211,6 +211,28 @@ static void rs_build(eng_engine *e, readset *rs)
     }
 }
 
+/* What converting the catalogue works out once per kind rather than once
+ * per entry or key: the relations of the entry fact and of each key
+ * (KIND.KEY), interned when the first entry needs them (so atoms are made
+ * in the same order as they would be entry by entry), and the address of
+ * each key's name as the first entry had it: an entry's keys are the
+ * engine's interned names, so most are found by address. */
+#define CONV_FIELDS 16          /* keys of a kind kept (the schema has 11 at most) */
+
+typedef struct conv_kind {
+    int has_rel;                /* rel is interned */
+    eng_value rel;              /* of the entry fact */
+    const char *key[CONV_FIELDS];   /* its keys' names as met, or NULL */
+    int has_krel[CONV_FIELDS];      /* krel[i] is interned */
+    eng_value krel[CONV_FIELDS];    /* KIND.KEY */
+} conv_kind;
+
+typedef struct conv {
+    const readset *rs;          /* the relations the rules read */
+    const kdef *last;           /* the kind of the entry before */
+    conv_kind kind[NKINDS];     /* by index in kinds[] */
+} conv;
+
 static int add_fact(eng_engine *e, const readset *rs, const eng_entry *en,
                     int line, eng_value rel, eng_value name, const eng_value *v)
 {
@@ -220,24 +242,152 @@ static int add_fact(eng_engine *e, const readset *rs, const eng_entry *en,
     return eng_facts_add(e, f, v ? 3 : 2, en->path, line);
 }
 
-/* Converts one catalogue entry; returns ENG_OK, ENG_EINVAL or ENG_ENOMEM. */
-static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
+/* The schema's key of KD that FL is, its index in KD->fields, or -1. */
+static int field_find(conv_kind *ck, const kdef *kd, const eng_field *fl)
 {
-    const kdef *kd = kind_find(en->kind);
-    eng_value rel, name;
+    int i = 0;
+    for (const fdef *fd = kd->fields; fd->key && i < CONV_FIELDS; fd++, i++)
+        if (ck->key[i] == fl->key)
+            return i;
+    i = 0;
+    for (const fdef *fd = kd->fields; fd->key; fd++, i++)
+        if (fd->key[0] == fl->key[0] && !strcmp(fd->key, fl->key)) {
+            if (i < CONV_FIELDS)
+                ck->key[i] = fl->key;
+            return i;
+        }
+    return -1;
+}
+
+/* Converts field FL of entry EN (NAME interned), whose key is FI in the
+ * schema or -1: ENG_OK, with *BAD set when its key or value is in error,
+ * or ENG_EINVAL or ENG_ENOMEM. */
+static int convert_field(eng_engine *e, conv *cv, conv_kind *ck, const kdef *kd,
+                         const eng_entry *en, const eng_field *fl, int fi,
+                         eng_value name, int *bad)
+{
+    const readset *rs = cv->rs;
+    if (fi < 0) {
+        char list[300] = "";
+        for (const fdef *x = kd->fields; x->key; x++) {
+            strncat(list, x == kd->fields ? "" : ", ", sizeof list - strlen(list) - 1);
+            strncat(list, x->key, sizeof list - strlen(list) - 1);
+        }
+        eng_diag_add(e, ENG_ERROR, en->path, fl->line, 1,
+                     "unknown key '%s' in %s %s entry (expected %s)", fl->key,
+                     en->kind[0] && strchr("aeiou", en->kind[0]) ? "an" : "a", en->kind, list);
+        *bad = 1;
+        return ENG_OK;
+    }
+    const fdef *fd = &kd->fields[fi];
+    eng_value krel, v;
+    if (fi < CONV_FIELDS && ck->has_krel[fi]) {
+        krel = ck->krel[fi];
+    } else {
+        char relname[128];     /* KIND.KEY: both come from the schema above */
+        size_t kl = strlen(en->kind), fk = strlen(fl->key);
+        if (kl + 1 + fk >= sizeof relname)
+            return ENG_EINVAL;
+        memcpy(relname, en->kind, kl);
+        relname[kl] = '.';
+        memcpy(relname + kl + 1, fl->key, fk);
+        if (eng_intern(e, relname, kl + 1 + fk, ENG_SYMBOL, &krel))
+            return ENG_ENOMEM;
+        if (fi < CONV_FIELDS) {
+            ck->krel[fi] = krel;
+            ck->has_krel[fi] = 1;
+        }
+    }
+    if (fd->type == F_TEXT) {
+        /* a text no rule reads is neither checked nor kept: skip it
+         * before interning it (the report reads the entry itself) */
+        if (!rs_has(rs, krel, 3))
+            return ENG_OK;
+        if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
+            add_fact(e, rs, en, fl->line, krel, name, &v))
+            return ENG_ENOMEM;
+        return ENG_OK;
+    }
+    /* symbols, numbers and lists of symbols */
+    const char *p = fl->value;
+    for (;;) {
+        const char *c = fd->type == F_LIST ? strchr(p, ',') : NULL;
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        char item[256];
+        while (len && (*p == ' ' || *p == '\t')) { p++; len--; }
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+        if (len >= sizeof item)
+            len = sizeof item - 1;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int rc = len ? eng_value_parse(e, item, &v) : ENG_EINVAL;
+        if (rc == ENG_ENOMEM)
+            return rc;
+        int ok = rc == ENG_OK &&
+                 (fd->type == F_NUMBER ? (v.type == ENG_INT || v.type == ENG_REAL)
+                                       : v.type == ENG_SYMBOL);
+        int at, col;
+        eng_field_where(fl, (size_t)(p - fl->value), &at, &col);
+        if (!ok) {
+            eng_diag_add(e, ENG_ERROR, en->path, at, col,
+                         "%s '%s', key '%s': expected %s, found '%s'", en->kind,
+                         en->name, fl->key,
+                         fd->type == F_NUMBER ? "a number"
+                         : fd->type == F_LIST ? "a comma-separated list of names"
+                                              : "a name (a symbol)",
+                         item);
+            *bad = 1;
+        } else if (fd->hi && (v.type != ENG_INT || v.u.i < fd->lo || v.u.i > fd->hi)) {
+            eng_diag_add(e, ENG_ERROR, en->path, at, col,
+                         "%s '%s', key '%s': expected a whole number from %d to %d, "
+                         "found '%s'", en->kind, en->name, fl->key, fd->lo, fd->hi, item);
+            *bad = 1;
+        } else if (add_fact(e, rs, en, fl->line, krel, name, &v)) {
+            return ENG_ENOMEM;
+        }
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    return ENG_OK;
+}
+
+/* Converts one catalogue entry; returns ENG_OK, ENG_EINVAL or ENG_ENOMEM. */
+static int convert(eng_engine *e, conv *cv, const eng_entry *en)
+{
+    /* entries of a kind mostly follow each other (a file a kind) */
+    const kdef *kd = cv->last && !strcmp(cv->last->kind, en->kind) ? cv->last
+                                                                   : kind_find(en->kind);
+    eng_value name;
     int bad = 0;
     if (!kd)
         return ENG_OK;
-    if (eng_intern(e, kd->entry, strlen(kd->entry), ENG_SYMBOL, &rel) ||
-        eng_intern(e, en->name, strlen(en->name), ENG_SYMBOL, &name))
+    cv->last = kd;
+    conv_kind *ck = &cv->kind[kd - kinds];
+    if (!ck->has_rel) {
+        if (eng_intern(e, kd->entry, strlen(kd->entry), ENG_SYMBOL, &ck->rel))
+            return ENG_ENOMEM;
+        ck->has_rel = 1;
+    }
+    if (eng_intern(e, en->name, strlen(en->name), ENG_SYMBOL, &name))
         return ENG_ENOMEM;
-    if (add_fact(e, rs, en, en->line, rel, name, NULL))
+    if (add_fact(e, cv->rs, en, en->line, ck->rel, name, NULL))
         return ENG_ENOMEM;
+    size_t given[CONV_FIELDS] = {0};
+    for (size_t i = 0; i < en->nfields; i++) {
+        int fi = field_find(ck, kd, &en->fields[i]);
+        if (fi >= 0 && fi < CONV_FIELDS)
+            given[fi]++;
+    }
     char missing[300] = "";
-    for (const fdef *fd = kd->fields; fd->key; fd++) {
+    int fi = 0;
+    for (const fdef *fd = kd->fields; fd->key; fd++, fi++) {
         size_t n = 0;
-        for (size_t i = 0; i < en->nfields; i++)
-            n += en->fields[i].key[0] == fd->key[0] && !strcmp(en->fields[i].key, fd->key);
+        if (fi < CONV_FIELDS)
+            n = given[fi];
+        else
+            for (size_t i = 0; i < en->nfields; i++)
+                n += field_find(ck, kd, &en->fields[i]) == fi;
         if (fd->required && !n) {
             strncat(missing, missing[0] ? ", " : "", sizeof missing - strlen(missing) - 1);
             strncat(missing, fd->key, sizeof missing - strlen(missing) - 1);
@@ -251,82 +401,9 @@ static int convert(eng_engine *e, const readset *rs, const eng_entry *en)
     }
     for (size_t i = 0; i < en->nfields; i++) {
         const eng_field *fl = &en->fields[i];
-        const fdef *fd = kd->fields;
-        while (fd->key && (fd->key[0] != fl->key[0] || strcmp(fd->key, fl->key)))
-            fd++;
-        if (!fd->key) {
-            char list[300] = "";
-            for (const fdef *x = kd->fields; x->key; x++) {
-                strncat(list, x == kd->fields ? "" : ", ", sizeof list - strlen(list) - 1);
-                strncat(list, x->key, sizeof list - strlen(list) - 1);
-            }
-            eng_diag_add(e, ENG_ERROR, en->path, fl->line, 1,
-                         "unknown key '%s' in %s %s entry (expected %s)", fl->key,
-                         en->kind[0] && strchr("aeiou", en->kind[0]) ? "an" : "a", en->kind, list);
-            bad = 1;
-            continue;
-        }
-        char relname[128];     /* KIND.KEY: both come from the schema above */
-        size_t kl = strlen(en->kind), fk = strlen(fl->key);
-        if (kl + 1 + fk >= sizeof relname)
-            return ENG_EINVAL;
-        memcpy(relname, en->kind, kl);
-        relname[kl] = '.';
-        memcpy(relname + kl + 1, fl->key, fk);
-        eng_value krel, v;
-        if (eng_intern(e, relname, kl + 1 + fk, ENG_SYMBOL, &krel))
-            return ENG_ENOMEM;
-        if (fd->type == F_TEXT) {
-            /* a text no rule reads is neither checked nor kept: skip it
-             * before interning it (the report reads the entry itself) */
-            if (!rs_has(rs, krel, 3))
-                continue;
-            if (eng_intern(e, fl->value, strlen(fl->value), ENG_STRING, &v) ||
-                add_fact(e, rs, en, fl->line, krel, name, &v))
-                return ENG_ENOMEM;
-            continue;
-        }
-        /* symbols, numbers and lists of symbols */
-        const char *p = fl->value;
-        for (;;) {
-            const char *c = fd->type == F_LIST ? strchr(p, ',') : NULL;
-            size_t len = c ? (size_t)(c - p) : strlen(p);
-            char item[256];
-            while (len && (*p == ' ' || *p == '\t')) { p++; len--; }
-            while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
-            if (len >= sizeof item)
-                len = sizeof item - 1;
-            memcpy(item, p, len);
-            item[len] = '\0';
-            int rc = len ? eng_value_parse(e, item, &v) : ENG_EINVAL;
-            if (rc == ENG_ENOMEM)
-                return rc;
-            int ok = rc == ENG_OK &&
-                     (fd->type == F_NUMBER ? (v.type == ENG_INT || v.type == ENG_REAL)
-                                           : v.type == ENG_SYMBOL);
-            int at, col;
-            eng_field_where(fl, (size_t)(p - fl->value), &at, &col);
-            if (!ok) {
-                eng_diag_add(e, ENG_ERROR, en->path, at, col,
-                             "%s '%s', key '%s': expected %s, found '%s'", en->kind,
-                             en->name, fl->key,
-                             fd->type == F_NUMBER ? "a number"
-                             : fd->type == F_LIST ? "a comma-separated list of names"
-                                                  : "a name (a symbol)",
-                             item);
-                bad = 1;
-            } else if (fd->hi && (v.type != ENG_INT || v.u.i < fd->lo || v.u.i > fd->hi)) {
-                eng_diag_add(e, ENG_ERROR, en->path, at, col,
-                             "%s '%s', key '%s': expected a whole number from %d to %d, "
-                             "found '%s'", en->kind, en->name, fl->key, fd->lo, fd->hi, item);
-                bad = 1;
-            } else if (add_fact(e, rs, en, fl->line, krel, name, &v)) {
-                return ENG_ENOMEM;
-            }
-            if (!c)
-                break;
-            p = c + 1;
-        }
+        int rc = convert_field(e, cv, ck, kd, en, fl, field_find(ck, kd, fl), name, &bad);
+        if (rc)
+            return rc;
     }
     return bad ? ENG_EINVAL : ENG_OK;
 }
@@ -490,8 +567,11 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
         rs_build(k->e, &rs);
     if (rs.oom)
         rc = ENG_ENOMEM;
+    conv cv;
+    memset(&cv, 0, sizeof cv);
+    cv.rs = &rs;
     for (size_t i = 0; i < eng_entry_count(k->e) && rc != ENG_ENOMEM; i++) {
-        int r2 = convert(k->e, &rs, eng_entry_at(k->e, i));
+        int r2 = convert(k->e, &cv, eng_entry_at(k->e, i));
         if (r2 == ENG_ENOMEM || (r2 && !rc))
             rc = r2;
     }
