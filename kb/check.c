@@ -38,7 +38,7 @@ typedef struct ck {
 
 static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return kb_strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* "KIND NAME" into BUF of SIZE bytes (cut to fit); its length. */
@@ -143,7 +143,7 @@ static const char *text(ck *c, eng_value v)
 static int is(ck *c, eng_value v, const char *s)
 {
     const char *t = text(c, v);
-    return v.type == ENG_SYMBOL && t && !strcmp(t, s);
+    return v.type == ENG_SYMBOL && t && kb_streq(t, s);
 }
 
 static void need_entry(ck *c, const char *path, int line,
@@ -226,27 +226,27 @@ static void check_one(ck *c, const char *path, int line,
     int h1 = size > 1 && get(owner, i, 1, &a1);
     int h2 = size > 2 && get(owner, i, 2, &a2);
     const char *r = text(c, rel);
-    if (!strcmp(r, "answer") && size == 3) {
+    if (kb_streq(r, "answer") && size == 3) {
         if (h1)
             check_answer(c, path, line, col, a1, h2, a2);
-    } else if (!strcmp(r, "advice") && size == 2 && h1) {
+    } else if (kb_streq(r, "advice") && size == 2 && h1) {
         need_entry(c, path, line, col, "advice", a1);
     } else if (!h1 || !h2) {
         return;
-    } else if (!strcmp(r, "journey") && size == 4 && is(c, a1, "unit")) {
+    } else if (kb_streq(r, "journey") && size == 4 && is(c, a1, "unit")) {
         need_entry(c, path, line, col, "unit", a2);
-    } else if (!strcmp(r, "need") && size == 3 && is(c, a1, "role")) {
+    } else if (kb_streq(r, "need") && size == 3 && is(c, a1, "role")) {
         need_entry(c, path, line, col, "persona", a2);
-    } else if (!strcmp(r, "model") && size == 3 && is(c, a1, "primary")) {
+    } else if (kb_streq(r, "model") && size == 3 && is(c, a1, "primary")) {
         need_entry(c, path, line, col, "model", a2);
-    } else if (!strcmp(r, "situation") &&
+    } else if (kb_streq(r, "situation") &&
                ((size == 3 && (is(c, a1, "primary") || is(c, a1, "secondary") ||
                                is(c, a1, "transition"))) ||
                 (size == 4 && is(c, a1, "score")))) {
         need_entry(c, path, line, col, "situation", a2);
-    } else if (!strcmp(r, "maturity") && size == 3 && is(c, a1, "band")) {
+    } else if (kb_streq(r, "maturity") && size == 3 && is(c, a1, "band")) {
         need_entry(c, path, line, col, "band", a2);
-    } else if (!strcmp(r, "finance") && size == 3 && is(c, a1, "option")) {
+    } else if (kb_streq(r, "finance") && size == 3 && is(c, a1, "option")) {
         need_entry(c, path, line, col, "finance", a2);
     }
 }

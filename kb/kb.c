@@ -108,7 +108,7 @@ const char *const *kb_kinds(void)
 static const kdef *kind_find(const char *kind)
 {
     for (size_t i = 0; i < NKINDS; i++)
-        if (!strcmp(kinds[i].kind, kind))
+        if (kb_streq(kinds[i].kind, kind))
             return &kinds[i];
     return NULL;
 }
@@ -251,7 +251,7 @@ static int field_find(conv_kind *ck, const kdef *kd, const eng_field *fl)
             return i;
     i = 0;
     for (const fdef *fd = kd->fields; fd->key; fd++, i++)
-        if (fd->key[0] == fl->key[0] && !strcmp(fd->key, fl->key)) {
+        if (kb_streq(fd->key, fl->key)) {
             if (i < CONV_FIELDS)
                 ck->key[i] = fl->key;
             return i;
@@ -356,7 +356,7 @@ static int convert_field(eng_engine *e, conv *cv, conv_kind *ck, const kdef *kd,
 static int convert(eng_engine *e, conv *cv, const eng_entry *en)
 {
     /* entries of a kind mostly follow each other (a file a kind) */
-    const kdef *kd = cv->last && !strcmp(cv->last->kind, en->kind) ? cv->last
+    const kdef *kd = cv->last && kb_streq(cv->last->kind, en->kind) ? cv->last
                                                                    : kind_find(en->kind);
     eng_value name;
     int bad = 0;
@@ -411,8 +411,8 @@ static int convert(eng_engine *e, conv *cv, const eng_entry *en)
 static int cmp_entry(const void *a, const void *b)
 {
     const eng_entry *x = *(const eng_entry *const *)a, *y = *(const eng_entry *const *)b;
-    int c = strcmp(x->kind, y->kind);
-    return c ? c : strcmp(x->name, y->name);
+    int c = kb_strcmp(x->kind, y->kind);
+    return c ? c : kb_strcmp(x->name, y->name);
 }
 
 static int cat_index(kb *k)
@@ -525,7 +525,7 @@ const eng_entry *kb_catalogue_entry(kb *k, const char *kind, const char *name)
 const char *kb_entry_value(const eng_entry *en, const char *key)
 {
     for (size_t i = 0; en && i < en->nfields; i++)
-        if (!strcmp(en->fields[i].key, key))
+        if (kb_streq(en->fields[i].key, key))
             return en->fields[i].value;
     return NULL;
 }

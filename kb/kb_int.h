@@ -5,7 +5,23 @@
 #ifndef LDT_KB_INT_H
 #define LDT_KB_INT_H
 
+#include <string.h>
+
 #include "kb.h"
+
+/* strcmp, and whether two strings are equal, with the first bytes
+ * compared inline: the names the kb layer compares (kinds, keys,
+ * relations, entry names) mostly differ there, and then no call is made
+ * (a report compares a few thousand). */
+static inline int kb_strcmp(const char *a, const char *b)
+{
+    return a[0] != b[0] ? (unsigned char)a[0] - (unsigned char)b[0] : strcmp(a, b);
+}
+
+static inline int kb_streq(const char *a, const char *b)
+{
+    return a[0] == b[0] && !strcmp(a, b);
+}
 
 /* A rule condition or an ask_if line that reads a question: `answer Q
  * ...` with Q constant, as a pattern, under `not` or under `exists`. */

@@ -255,7 +255,7 @@ static double number(const char *s, double dflt)
 static void strs_add(kb_strs *s, char *text)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i], text))
+        if (kb_streq(s->v[i], text))
             return;
     s->v[s->n++] = text;
 }
@@ -343,7 +343,7 @@ static int rcat_build(kb *k)
     size_t n = 0;
     for (size_t i = 0; i < k->ncat; i++)
         for (int j = 0; j < NKINDS; j++)
-            if (!strcmp(k->cat[i]->kind, kind_names[j]))
+            if (kb_streq(k->cat[i]->kind, kind_names[j]))
                 n++;
     c->nslots = 16;
     while (c->nslots < 2 * n)
@@ -355,7 +355,7 @@ static int rcat_build(kb *k)
         const eng_entry *en = k->cat[i];
         int kind = -1;
         for (int j = 0; j < NKINDS && kind < 0; j++)
-            if (!strcmp(en->kind, kind_names[j]))
+            if (kb_streq(en->kind, kind_names[j]))
                 kind = j;
         /* of two entries of one name, the one kb_catalogue_entry finds */
         if (kind < 0 || kb_catalogue_entry(k, en->kind, en->name) != en)
@@ -900,7 +900,7 @@ static int cmp_advice(const void *a, const void *b)
     const kb_item *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank < y->rank ? -1 : 1;
-    return strcmp(x->id, y->id);
+    return kb_strcmp(x->id, y->id);
 }
 
 static int cmp_journey(const void *a, const void *b)
@@ -911,7 +911,7 @@ static int cmp_journey(const void *a, const void *b)
 
 static int cmp_id(const void *a, const void *b)
 {
-    return strcmp(((const kb_item *)a)->id, ((const kb_item *)b)->id);
+    return kb_strcmp(((const kb_item *)a)->id, ((const kb_item *)b)->id);
 }
 
 /* The lists of a report, as a conclusion's relation gives them. */
