@@ -2134,6 +2134,10 @@ static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
         if (k == 0)
             break;
         n += (size_t)k;
+        /* as long as fstat said, where a byte more was asked for: the
+         * end, without a read that finds nothing more */
+        if (n == (size_t)st.st_size && n < cap)
+            break;
         if (n > limit) {
             eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                       "the file grew past the limit of %zu MiB while it was read",
