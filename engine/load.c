@@ -82,8 +82,9 @@ typedef struct sect {
     int lineerr;                /* answers: a line of it is in error (not
                                    key = value, not UTF-8, too long...) */
     size_t bytes;               /* answers: bytes of all its values */
-    spool *pool;                /* answers: its strings (kind, name, keys,
-                                   copies of lines) are in this pool */
+    spool *pool;                /* its strings (kind, name; an answers
+                                   file's keys and copies of lines) are
+                                   in this pool (NULL: a kept [test]) */
     kv *kvs; size_t nkvs, capkvs;
     size_t nkept;               /* kvs[0, nkept) hold buffers kept from an
                                    earlier section (see sect_reuse) */
@@ -168,7 +169,7 @@ typedef struct rdr {
                                    so far and before send */
     piece *pieces;              /*   the section's values, as the handler */
     size_t npieces, cappieces;  /*   met them */
-    spool pool;                 /* answers: the strings of the section */
+    spool pool;                 /* the strings of the current section */
     uint32_t *seen;             /* check_answers: questions answered in */
     size_t nseen;               /*   the section (see there) */
     uint32_t stamp;
@@ -1010,6 +1011,11 @@ static void do_test(rdr *r, sect *s)
     rt->t = t;
     rt->s = *s;             /* takes over the section's memory */
     memset(s, 0, sizeof *s);
+    /* but for the strings in the reader's pool, which the next section
+     * reuses: check_tests needs its keys (interned) and values, not its
+     * kind and name */
+    rt->s.pool = NULL;
+    rt->s.kind = rt->s.name = NULL;
     /* its answers are checked after the whole directory is read, when the
      * file's text is gone: keep copies of the lines for the diagnostics */
     for (size_t i = 0; i < rt->s.nkvs; i++)
@@ -1146,10 +1152,9 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     r->insect = 1;
     r->passover = 0;
     r->haskey = 0;
-    if (r->mode != MODE_KB) {
-        /* an answers file's sections come and go, one at a time */
-        s->pool = &r->pool;
-    }
+    /* sections come and go, one at a time: their strings are given back
+     * together (a [test] section that is kept takes copies, see do_test) */
+    s->pool = &r->pool;
     s->line = r->line;
     s->text = line;
     if (r->mode == MODE_REPLAY && !r->report) {
@@ -1949,7 +1954,9 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
     /* valid as a whole, valid line by line (a newline cannot be part of
      * a multibyte sequence): one pass instead of one a line */
     r.utf8_ok = eng_utf8_bad((const unsigned char *)buf, len) < 0;
-    return run_inih(&r);
+    int rc = run_inih(&r);
+    spool_reset(e, &r.pool, 1);
+    return rc;
 }
 
 /* ------------------------------------------------------------ tests */
