@@ -242,9 +242,13 @@ static int add_fact(eng_engine *e, const readset *rs, const eng_entry *en,
     return eng_facts_add(e, f, v ? 3 : 2, en->path, line);
 }
 
-/* The schema's key of KD that FL is, its index in KD->fields, or -1. */
-static int field_find(conv_kind *ck, const kdef *kd, const eng_field *fl)
+/* The schema's key of KD that FL is, its index in KD->fields, or -1.
+ * Entries mostly give their keys in the schema's order: HINT, the index
+ * after the key before, is tried first. */
+static int field_find(conv_kind *ck, const kdef *kd, const eng_field *fl, int hint)
 {
+    if (hint < CONV_FIELDS && ck->key[hint] == fl->key)
+        return hint;
     int i = 0;
     for (const fdef *fd = kd->fields; fd->key && i < CONV_FIELDS; fd++, i++)
         if (ck->key[i] == fl->key)
@@ -374,20 +378,21 @@ static int convert(eng_engine *e, conv *cv, const eng_entry *en)
     if (add_fact(e, cv->rs, en, en->line, ck->rel, name, NULL))
         return ENG_ENOMEM;
     size_t given[CONV_FIELDS] = {0};
+    int fi = -1;
     for (size_t i = 0; i < en->nfields; i++) {
-        int fi = field_find(ck, kd, &en->fields[i]);
+        fi = field_find(ck, kd, &en->fields[i], fi + 1);
         if (fi >= 0 && fi < CONV_FIELDS)
             given[fi]++;
     }
     char missing[300] = "";
-    int fi = 0;
+    fi = 0;
     for (const fdef *fd = kd->fields; fd->key; fd++, fi++) {
         size_t n = 0;
         if (fi < CONV_FIELDS)
             n = given[fi];
         else
             for (size_t i = 0; i < en->nfields; i++)
-                n += field_find(ck, kd, &en->fields[i]) == fi;
+                n += field_find(ck, kd, &en->fields[i], 0) == fi;
         if (fd->required && !n) {
             strncat(missing, missing[0] ? ", " : "", sizeof missing - strlen(missing) - 1);
             strncat(missing, fd->key, sizeof missing - strlen(missing) - 1);
@@ -399,9 +404,11 @@ static int convert(eng_engine *e, conv *cv, const eng_entry *en)
                      en->kind, en->name, missing);
         bad = 1;
     }
+    fi = -1;
     for (size_t i = 0; i < en->nfields; i++) {
         const eng_field *fl = &en->fields[i];
-        int rc = convert_field(e, cv, ck, kd, en, fl, field_find(ck, kd, fl), name, &bad);
+        fi = field_find(ck, kd, fl, fi + 1);
+        int rc = convert_field(e, cv, ck, kd, en, fl, fi, name, &bad);
         if (rc)
             return rc;
     }
