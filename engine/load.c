@@ -483,26 +483,27 @@ static kv *kv_next(sect *s)
     return k;
 }
 
-static int is_symbol(const char *s)
+/* Whether S (N bytes) is a symbol: a letter or '_' first, then letters,
+ * digits, _ . : - (bytes from 0x80 count as letters); or a digit first,
+ * when the word is not a number (the extension that makes option values
+ * such as 2_to_8 symbols). */
+static int is_symbol(const char *s, size_t n)
 {
-    unsigned char c = (unsigned char)*s;
-    eng_value num;
-    /* a letter or '_' first; or a digit, when the word is not a number
-     * (the extension that makes option values such as 2_to_8 symbols) */
-    if (c >= '0' && c <= '9') {
-        if (!eng_parse_number(s, strlen(s), &num))
+    if (n && s[0] >= '0' && s[0] <= '9') {
+        eng_value num;
+        if (!eng_parse_number(s, n, &num))
             return 0;
-    } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80)) {
-        return 0;
+        for (size_t i = 1; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                  c >= 0x80 || (c >= '0' && c <= '9') || c == '.' || c == ':' ||
+                  c == '-'))
+                return 0;
+        }
+        return 1;
     }
-    for (s++; *s; s++) {
-        c = (unsigned char)*s;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              c >= 0x80 || (c >= '0' && c <= '9') || c == '.' || c == ':' ||
-              c == '-'))
-            return 0;
-    }
-    return 1;
+    /* the lexer's classes of bytes, by table */
+    return n && eng_symbol_len(s, n) == n;
 }
 
 /* ------------------------------------------------------------ kinds */
@@ -870,7 +871,7 @@ static void do_question(rdr *r, sect *s)
         char *val = eng_arena_str(e, t, vl);
         if (!val)
             return;
-        if (!vl || !is_symbol(val)) {
+        if (!vl || !is_symbol(val, vl)) {
             kv_err(r, k, 0, (int)(vl ? vl : 1),
                    "expected 'VALUE : Label' with VALUE a symbol (a letter or '_', then letters, digits, _ . : -), found '%s'",
                    val);
@@ -1222,13 +1223,13 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
     if (!s->name)
         return;
     s->namecol = (int)(w[1] - line) + 1;
-    if (!is_symbol(s->kind)) {
+    if (!is_symbol(s->kind, wl[0])) {
         rerr(r, ENG_ERROR, r->line, kcol, (int)wl[0], line,
              "invalid section kind '%s': expected a word such as rule, question, facts or test",
              s->kind);
         return;
     }
-    if (!is_symbol(s->name)) {
+    if (!is_symbol(s->name, wl[1])) {
         rerr(r, ENG_ERROR, r->line, s->namecol, (int)wl[1], line,
              "invalid name '%s': a name starts with a letter or '_', then letters, digits, _ . : -",
              s->name);
