@@ -309,20 +309,25 @@ static void wrap(out *o, const char *text, int indent, int first)
     put_char(o, '\n');
 }
 
-static void reasons(out *o, const kb_strs *r, int indent)
+/* "- TEXT" at INDENT, wrapped under itself. */
+static void bullet(out *o, const char *text, int indent)
 {
     static const char dash[] = "        - ";       /* the deepest indent, 8 */
-    for (size_t i = 0; i <= r->n; i++) {
-        if (i == r->n && !r->more)
-            break;
-        if (indent <= 8) {
-            put(o, dash + 8 - indent, (size_t)indent + 2);
-        } else {
-            put_spaces(o, (size_t)indent);
-            put_lit(o, "- ");
-        }
-        wrap(o, i < r->n ? r->v[i] : cli_more_reasons, indent + 2, indent + 2);
+    if (indent <= 8) {
+        put(o, dash + 8 - indent, (size_t)indent + 2);
+    } else {
+        put_spaces(o, (size_t)indent);
+        put_lit(o, "- ");
     }
+    wrap(o, text, indent + 2, indent + 2);
+}
+
+static void reasons(out *o, const kb_strs *r, int indent)
+{
+    for (size_t i = 0; i < r->n; i++)
+        bullet(o, r->v[i], indent);
+    if (r->more)
+        bullet(o, cli_more_reasons, indent);
 }
 
 /* ", ITEM" for each item of S after the first, " ITEM" for it. */
