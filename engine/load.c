@@ -2518,6 +2518,24 @@ static int option_sym(eng_engine *e, const eng_question *q, size_t k,
     return ENG_OK;
 }
 
+/* An answer as quoted in a message: at most ANSWER_ECHO bytes, cut at
+ * a character's start (a typed answer is UTF-8 by then) and ending in
+ * "..." when cut, so that a message never shows half a character nor
+ * passes a shortened answer off as the whole of it. */
+#define ANSWER_ECHO 80
+static const char *answer_echo(const char *s, size_t len, char buf[ANSWER_ECHO + 4])
+{
+    size_t n = len;
+    if (n > ANSWER_ECHO) {
+        n = ANSWER_ECHO;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(buf, s, n);
+    strcpy(buf + n, n < len ? "..." : "");
+    return buf;
+}
+
 /* eng_answer_parse; without INTERN, a text answer is checked but not
  * interned (its value is then a placeholder), so that checking a whole
  * answers file does not grow the engine's atoms.  IDX (may be NULL)
@@ -2531,7 +2549,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
     /* the longest message is "expected a comma-separated list of: " with
      * these options and "; found '...'" with 80 bytes of the answer: well
      * within ENG_ANSWER_ERR_SIZE */
-    char opts[600];
+    char opts[600], shown[ANSWER_ECHO + 4];
     *n = 0;
     if (errsize)
         err[0] = '\0';
@@ -2558,33 +2576,33 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             *n = 1;
             return ENG_OK;
         }
-        snprintf(err, errsize, "expected yes or no, found '%.*s'", (int)(len > 80 ? 80 : len), s);
+        snprintf(err, errsize, "expected yes or no, found '%s'", answer_echo(s, len, shown));
         return ENG_EINVAL;
     case ENG_Q_NUMBER: {
         eng_value v;
         char lo[48], hi[48];
         if (eng_parse_number(s, len, &v)) {
-            snprintf(err, errsize, "expected a number%s, found '%.*s'",
+            snprintf(err, errsize, "expected a number%s, found '%s'",
                      q->has_min || q->has_max ? " in range" : "",
-                     (int)(len > 80 ? 80 : len), s);
+                     answer_echo(s, len, shown));
             if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %s to %s, found '%.*s'",
+                snprintf(err, errsize, "expected a number from %s to %s, found '%s'",
                          num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
-                         (int)(len > 80 ? 80 : len), s);
+                         answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         double d = eng_num_d(v);
         if ((q->has_min && d < q->min) || (q->has_max && d > q->max)) {
             if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %s to %s, found %.*s",
+                snprintf(err, errsize, "expected a number from %s to %s, found %s",
                          num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
-                         (int)(len > 80 ? 80 : len), s);
+                         answer_echo(s, len, shown));
             else if (q->has_min)
-                snprintf(err, errsize, "expected a number of at least %s, found %.*s",
-                         num_text(q->min, lo, sizeof lo), (int)(len > 80 ? 80 : len), s);
+                snprintf(err, errsize, "expected a number of at least %s, found %s",
+                         num_text(q->min, lo, sizeof lo), answer_echo(s, len, shown));
             else
-                snprintf(err, errsize, "expected a number of at most %s, found %.*s",
-                         num_text(q->max, hi, sizeof hi), (int)(len > 80 ? 80 : len), s);
+                snprintf(err, errsize, "expected a number of at most %s, found %s",
+                         num_text(q->max, hi, sizeof hi), answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         vals[0] = v;
@@ -2596,8 +2614,8 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             int rc = pcre2_match(q->pattern->code, (PCRE2_SPTR)s, len, 0, 0,
                                  q->pattern->md, e->mctx);
             if (rc < 0) {
-                snprintf(err, errsize, "expected text matching /%s/, found '%.*s'",
-                         q->pattern->src, (int)(len > 80 ? 80 : len), s);
+                snprintf(err, errsize, "expected text matching /%s/, found '%s'",
+                         q->pattern->src, answer_echo(s, len, shown));
                 return ENG_EINVAL;
             }
         }
@@ -2628,9 +2646,9 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                     snprintf(err, errsize, "an empty item in the list (expected %s of: %s)",
                              q->type == ENG_Q_MANY ? "any" : "one", opts);
                 else
-                    snprintf(err, errsize, "expected %s: %s; found '%.*s'",
+                    snprintf(err, errsize, "expected %s: %s; found '%s'",
                              q->type == ENG_Q_MANY ? "a comma-separated list of" : "one of",
-                             opts, (int)(il > 80 ? 80 : il), is);
+                             opts, answer_echo(is, il, shown));
                 return ENG_EINVAL;
             }
             size_t j = 0;

@@ -788,6 +788,43 @@ static void answer_parse_by_type(void **state)
     assert_int_equal(parse_answer(e, "org.type", "", v, &n, err), ENG_EINVAL);
 }
 
+/* A long answer is quoted in its error up to 80 bytes, cut where a
+ * character starts and marked as cut; a short one is quoted whole. */
+static void long_answer_quoted_cut(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e, Q_KB);
+    eng_value v[8];
+    size_t n;
+    char err[256], text[200];
+    /* 79 ASCII bytes, then 'é' (2 bytes) across the 80-byte mark */
+    memset(text, 'a', 79);
+    strcpy(text + 79, "\xc3\xa9tail");
+    assert_int_equal(parse_answer(e, "twin.ready", text, v, &n, err), ENG_EINVAL);
+    const char *q = strchr(err, '\'');
+    assert_non_null(q);
+    char want[100];
+    memset(want, 'a', 79);
+    strcpy(want + 79, "...'");
+    assert_string_equal(q + 1, want);
+    /* 80 bytes exactly are the whole answer: no mark */
+    memset(text, 'b', 80);
+    text[80] = '\0';
+    assert_int_equal(parse_answer(e, "org.type", text, v, &n, err), ENG_EINVAL);
+    assert_null(strstr(err, "..."));
+    assert_non_null(strstr(err, "found 'bbbb"));
+    /* the item of a list is quoted, not the list */
+    memset(text, 'c', 120);
+    strcpy(text + 120, ", cdo");
+    assert_int_equal(parse_answer(e, "roles.present", text, v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "ccc...'"));
+    /* a digit string too long to be a number (64 bytes or more) */
+    memset(text, '9', 100);
+    text[100] = '\0';
+    assert_int_equal(parse_answer(e, "org.population", text, v, &n, err), ENG_EINVAL);
+    assert_non_null(strstr(err, "999...'"));
+}
+
 static void question_errors(void **state)
 {
     eng_engine *e = FX(state)->e;
@@ -1696,6 +1733,7 @@ int main(void)
         T(load_after_reset),
         T(question_fields),
         T(answer_parse_by_type),
+        T(long_answer_quoted_cut),
         T(question_errors),
         T(ask_if_follows_the_facts),
         T(ask_if_always_false),
