@@ -12,7 +12,8 @@
  *     maturity band B        B a band          maturity D N    D a dimension
  *     finance option F       F a finance route
  *
- * A misspelt name is reported at its line with the closest known name.
+ * A misspelt name is reported where it is written (its line and column)
+ * with the closest known name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ typedef struct ck {
     const eng_rule *rule;       /* whose conditions are checked: a rule */
     const eng_question *q;      /* or a question's ask_if */
     char who[300];              /* their name in messages (see who()) */
+    const char *path;           /* the condition or action checked: where */
+    int line, col;
+    int act;                    /* an action (its first word is the verb) */
     names entries;
     int bad;
     int oom;
@@ -146,22 +150,91 @@ static int is(ck *c, eng_value v, const char *s)
     return v.type == ENG_SYMBOL && t && kb_streq(t, s);
 }
 
-static void need_entry(ck *c, const char *path, int line,
-                       int col, const char *kind, eng_value v)
+/* Where place POS (1 or more) of the pattern written from PATH:*LINE:*COL
+ * is, read again from the file for a message: its terms are read as the
+ * engine reads them, on the condition's line and on the indented lines
+ * that continue it, after a leading `not`, `exists` or `?f <-` (ACT: after
+ * the action's verb).  *LINE and
+ * *COL move there only when the term found reads WANT; otherwise they stay
+ * at the condition, which is never wrong, only less precise. */
+static void place_of(const char *path, int *line, int *col, int act, size_t pos,
+                     const char *want)
+{
+    enum { MAXT = 8 };
+    struct { int line, col; char text[64]; } t[MAXT];
+    size_t nt = 0, need = pos + 3;
+    FILE *fp = path && *line > 0 && *col > 0 && need <= MAXT ? fopen(path, "rb") : NULL;
+    if (!fp)
+        return;
+    char buf[1024];
+    int l = 0;
+    while (nt < need && fgets(buf, sizeof buf, fp)) {
+        size_t bl = strlen(buf);
+        if (bl == sizeof buf - 1 && buf[bl - 1] != '\n')
+            break;              /* a line this long: not worth reading on */
+        if (++l < *line)
+            continue;
+        buf[strcspn(buf, "\r\n")] = '\0';
+        const char *p = buf;
+        if (l == *line) {
+            if ((size_t)*col > bl)
+                break;
+            p = buf + *col - 1;
+        } else if (buf[0] != ' ' && buf[0] != '\t') {
+            break;              /* the value ends: no continuation */
+        }
+        const char *s;
+        size_t len;
+        int closed;
+        while (nt < need && (s = eng_pattern_term(&p, &len, &closed))) {
+            t[nt].line = l;
+            t[nt].col = (int)(s - buf) + 1;
+            snprintf(t[nt].text, sizeof t[nt].text, "%.*s", (int)len, s);
+            nt++;
+        }
+    }
+    fclose(fp);
+    size_t skip = 0;
+    if (act)
+        skip = 1;
+    else if (nt && (!strcmp(t[0].text, "not") || !strcmp(t[0].text, "exists")))
+        skip = 1;
+    else if (nt > 1 && t[0].text[0] == '?' && !strcmp(t[1].text, "<-"))
+        skip = 2;
+    if (skip + pos < nt && !strcmp(t[skip + pos].text, want)) {
+        *line = t[skip + pos].line;
+        *col = t[skip + pos].col;
+    }
+}
+
+/* Where the value V at place POS of the condition or action being checked
+ * is written: its own column when the file shows it there. */
+static void where(ck *c, size_t pos, eng_value v, int *line, int *col)
+{
+    char want[256];
+    eng_value_format(c->e, v, want, sizeof want);
+    *line = c->line;
+    *col = c->col;
+    place_of(c->path, line, col, c->act, pos, want);
+}
+
+static void need_entry(ck *c, size_t pos, const char *kind, eng_value v)
 {
     const char *name = text(c, v);
     if (!name || v.type != ENG_SYMBOL || has_entry(c, kind, name))
         return;
     const char *dym = closest(c, kind, name);
-    eng_diag_add(c->e, ENG_ERROR, path, line, col,
+    int line, col;
+    where(c, pos, v, &line, &col);
+    eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                  "%s names %s '%s', which is not in the catalogue%s%s%s", who(c), kind,
                  name, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
     c->bad = 1;
 }
 
-static void check_answer(ck *c, const char *path, int line,
-                         int col, eng_value q, int hasv, eng_value v)
+static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
 {
+    int line, col;
     const char *qid = text(c, q);
     if (!qid || q.type != ENG_SYMBOL)
         return;
@@ -176,7 +249,8 @@ static void check_answer(ck *c, const char *path, int line,
         for (size_t i = 0; i < eng_question_count(c->e) && n < 1024; i++)
             cands[n++] = eng_question_id(eng_question_at(c->e, i));
         const char *dym = eng_suggest(qid, cands, n);
-        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+        where(c, 1, q, &line, &col);
+        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                      "%s reads question '%s', which no [question] defines%s%s%s", who(c), qid,
                      dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
         c->bad = 1;
@@ -185,6 +259,7 @@ static void check_answer(ck *c, const char *path, int line,
     if (!hasv)
         return;
     eng_qtype t = eng_question_type(qq);
+    where(c, 2, v, &line, &col);
     if (t == ENG_Q_ONE || t == ENG_Q_MANY) {
         const char *val = text(c, v);
         for (size_t i = 0; val && i < eng_question_option_count(qq); i++)
@@ -197,18 +272,18 @@ static void check_answer(ck *c, const char *path, int line,
         }
         char vb[256];
         eng_value_format(c->e, v, vb, sizeof vb);
-        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                      "%s tests question '%s' for '%s', which is not one of its options (%s)",
                      who(c), qid, vb, opts);
         c->bad = 1;
     } else if (t == ENG_Q_YESNO && !is(c, v, "yes") && !is(c, v, "no")) {
         char vb[256];
         eng_value_format(c->e, v, vb, sizeof vb);
-        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                      "%s tests yes/no question '%s' for '%s' (expected yes or no)", who(c), qid, vb);
         c->bad = 1;
     } else if (t == ENG_Q_NUMBER && v.type != ENG_INT && v.type != ENG_REAL) {
-        eng_diag_add(c->e, ENG_ERROR, path, line, col,
+        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                      "%s tests number question '%s' for a value that is not a number",
                      who(c), qid);
         c->bad = 1;
@@ -216,9 +291,7 @@ static void check_answer(ck *c, const char *path, int line,
 }
 
 /* Checks one pattern or assert of SIZE values read through GET. */
-static void check_one(ck *c, const char *path, int line,
-                      int col, const void *owner, size_t i, size_t size,
-                      getter get)
+static void check_one(ck *c, const void *owner, size_t i, size_t size, getter get)
 {
     eng_value rel, a1, a2;
     if (!get(owner, i, 0, &rel) || rel.type != ENG_SYMBOL)
@@ -228,37 +301,44 @@ static void check_one(ck *c, const char *path, int line,
     const char *r = text(c, rel);
     if (kb_streq(r, "answer") && size == 3) {
         if (h1)
-            check_answer(c, path, line, col, a1, h2, a2);
+            check_answer(c, a1, h2, a2);
     } else if (kb_streq(r, "advice") && size == 2 && h1) {
-        need_entry(c, path, line, col, "advice", a1);
+        need_entry(c, 1, "advice", a1);
     } else if (!h1 || !h2) {
         return;
     } else if (kb_streq(r, "journey") && size == 4 && is(c, a1, "unit")) {
-        need_entry(c, path, line, col, "unit", a2);
+        need_entry(c, 2, "unit", a2);
     } else if (kb_streq(r, "need") && size == 3 && is(c, a1, "role")) {
-        need_entry(c, path, line, col, "persona", a2);
+        need_entry(c, 2, "persona", a2);
     } else if (kb_streq(r, "model") && size == 3 && is(c, a1, "primary")) {
-        need_entry(c, path, line, col, "model", a2);
+        need_entry(c, 2, "model", a2);
     } else if (kb_streq(r, "situation") &&
                ((size == 3 && (is(c, a1, "primary") || is(c, a1, "secondary") ||
                                is(c, a1, "transition"))) ||
                 (size == 4 && is(c, a1, "score")))) {
-        need_entry(c, path, line, col, "situation", a2);
+        need_entry(c, 2, "situation", a2);
     } else if (kb_streq(r, "maturity") && size == 3 && is(c, a1, "band")) {
-        need_entry(c, path, line, col, "band", a2);
+        need_entry(c, 2, "band", a2);
     } else if (kb_streq(r, "finance") && size == 3 && is(c, a1, "option")) {
-        need_entry(c, path, line, col, "finance", a2);
+        need_entry(c, 2, "finance", a2);
     }
 }
 
-static void check_dimension(ck *c, const char *path, int line,
-                            int col, const void *owner, size_t i, size_t size,
+static void check_dimension(ck *c, const void *owner, size_t i, size_t size,
                             getter get)
 {
     eng_value rel, a1;
     if (size == 3 && get(owner, i, 0, &rel) && is(c, rel, "maturity") &&
         get(owner, i, 1, &a1) && !is(c, a1, "band"))
-        need_entry(c, path, line, col, "dimension", a1);
+        need_entry(c, 1, "dimension", a1);
+}
+
+static void at(ck *c, const char *path, int line, int col, int act)
+{
+    c->path = path;
+    c->line = line;
+    c->col = col;
+    c->act = act;
 }
 
 int kb_check_refs(kb *k)
@@ -279,20 +359,18 @@ int kb_check_refs(kb *k)
             eng_rule_cond(rule, i, &ci);
             if (ci.kind == ENG_CE_TEST)
                 continue;
-            check_one(&c, eng_rule_path(rule), ci.line, ci.col, rule, i, ci.size,
-                      rule_cond_get);
-            check_dimension(&c, eng_rule_path(rule), ci.line, ci.col, rule, i,
-                            ci.size, rule_cond_get);
+            at(&c, eng_rule_path(rule), ci.line, ci.col, 0);
+            check_one(&c, rule, i, ci.size, rule_cond_get);
+            check_dimension(&c, rule, i, ci.size, rule_cond_get);
         }
         for (size_t i = 0; i < eng_rule_action_count(rule); i++) {
             size_t size = eng_rule_action_size(rule, i);
             if (!size)
                 continue;
-            int line = eng_rule_action_line(rule, i);
-            int col = eng_rule_action_col(rule, i);
-            check_one(&c, eng_rule_path(rule), line, col, rule, i, size, rule_act_get);
-            check_dimension(&c, eng_rule_path(rule), line, col, rule, i, size,
-                            rule_act_get);
+            at(&c, eng_rule_path(rule), eng_rule_action_line(rule, i),
+               eng_rule_action_col(rule, i), 1);
+            check_one(&c, rule, i, size, rule_act_get);
+            check_dimension(&c, rule, i, size, rule_act_get);
         }
     }
     for (size_t q = 0; q < eng_question_count(c.e); q++) {
@@ -302,9 +380,10 @@ int kb_check_refs(kb *k)
         for (size_t i = 0; i < eng_question_cond_count(qq); i++) {
             eng_cond_info ci;
             eng_question_cond(qq, i, &ci);
-            if (ci.kind != ENG_CE_TEST)
-                check_one(&c, eng_question_path(qq), ci.line, ci.col, qq, i, ci.size,
-                          q_cond_get);
+            if (ci.kind != ENG_CE_TEST) {
+                at(&c, eng_question_path(qq), ci.line, ci.col, 0);
+                check_one(&c, qq, i, ci.size, q_cond_get);
+            }
         }
     }
     names_free(&c.entries);

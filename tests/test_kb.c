@@ -376,7 +376,16 @@ static void test_references_are_checked(void **state)
         "\n"
         "[rule good-unit]\n"
         "when = answer stage none\n"
-        "then = assert journey unit EDU-101 1\n");
+        "then = assert journey unit EDU-101 1\n"
+        "\n"
+        "[rule typo-continued]\n"
+        "when = ?f <- answer stage\n"
+        "    runnin\n"
+        "then = halt\n"
+        "\n"
+        "[rule typo-not]\n"
+        "when = not answer stage  idle\n"
+        "then = halt\n");
     int st;
     kb *k = open_kb(&st);
     eng_engine *e = kb_engine(k);
@@ -384,25 +393,36 @@ static void test_references_are_checked(void **state)
     int seen = 0;
     for (size_t i = 0; i < eng_diag_count(e); i++) {
         const eng_diag *d = eng_diag_at(e, i);
+        /* PATH:LINE:COLUMN, as every diagnostic: the misspelt name's */
         if (strstr(d->message, "reads question 'stge'")) {
             assert_int_equal(d->line, 14);
+            assert_int_equal(d->col, 15);
             assert_non_null(strstr(d->message, "did you mean 'stage'"));
             seen |= 1;
         } else if (strstr(d->message, "for 'runing'")) {
             assert_int_equal(d->line, 18);
+            assert_int_equal(d->col, 21);
             assert_non_null(strstr(d->message, "not one of its options (none, running)"));
             seen |= 2;
         } else if (strstr(d->message, "unit 'EDU-110'")) {
             assert_non_null(strstr(d->message, "did you mean 'EDU-101'"));
-            /* PATH:LINE:COLUMN, as every diagnostic: the action's */
             assert_int_equal(d->line, 23);
-            assert_int_equal(d->col, 8);
+            assert_int_equal(d->col, 28);
             seen |= 4;
+        } else if (strstr(d->message, "for 'runnin'")) {
+            /* on the indented line that continues the condition */
+            assert_int_equal(d->line, 31);
+            assert_int_equal(d->col, 5);
+            seen |= 8;
+        } else if (strstr(d->message, "for 'idle'")) {
+            assert_int_equal(d->line, 35);
+            assert_int_equal(d->col, 26);
+            seen |= 16;
         } else if (strstr(d->message, "EDU-101")) {
             fail_msg("unexpected diagnostic on the good rule: %s", d->message);
         }
     }
-    assert_int_equal(seen, 7);
+    assert_int_equal(seen, 31);
     kb_close(k);
 }
 
