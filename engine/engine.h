@@ -459,6 +459,9 @@ const eng_question *eng_question_find(const eng_engine *e, const char *id);
 /* 1 when a [question ID] section was read, also one that had errors and
  * so was not defined (eng_question_find gives NULL for it). */
 int eng_question_declared(const eng_engine *e, const char *id);
+/* The defined question whose ID is closest to ID (for "did you mean"), or
+ * NULL when none is close. */
+const char *eng_question_suggest(eng_engine *e, const char *id);
 /* Q's position: eng_question_at(e, eng_question_index(q)) == q. */
 size_t eng_question_index(const eng_question *q);
 const char *eng_question_id(const eng_question *q);

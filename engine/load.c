@@ -1993,9 +1993,13 @@ static void check_tests(eng_engine *e)
                 if (!q) {
                     /* a question whose section had errors is known: those
                      * errors say what is wrong */
-                    if (!eng_question_declared(e, k->key + 7))
+                    if (!eng_question_declared(e, k->key + 7)) {
+                        const char *dym = eng_question_suggest(e, k->key + 7);
                         rerr(&r, ENG_ERROR, k->line, 1, (int)strlen(k->key), kv_text(k, k->line),
-                             "test '%s' answers unknown question '%s'", t->name, k->key + 7);
+                             "test '%s' answers unknown question '%s'%s%s%s", t->name,
+                             k->key + 7, dym ? " (did you mean 'answer." : "",
+                             dym ? dym : "", dym ? "'?)" : "");
+                    }
                     bad = 1;
                     continue;
                 }
@@ -2396,6 +2400,19 @@ const eng_question *eng_question_find(const eng_engine *e, const char *id)
 int eng_question_declared(const eng_engine *e, const char *id)
 {
     return smap_get(&e->question_names, id, strlen(id)) != NULL;
+}
+
+const char *eng_question_suggest(eng_engine *e, const char *id)
+{
+    size_t n = e->questions.n;
+    const char **cands = eng_malloc(e, (n + 1) * sizeof *cands);
+    if (!cands)
+        return NULL;        /* a message without its hint */
+    for (size_t i = 0; i < n; i++)
+        cands[i] = ((const eng_question *)e->questions.v[i])->id;
+    const char *dym = eng_did_you_mean(id, cands, n);
+    eng_release(e, cands);
+    return dym;
 }
 
 size_t eng_question_index(const eng_question *q) { return q->index; }
@@ -2965,11 +2982,7 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
         const eng_question *q = eng_question_find(e, k->key);
         const char *line = kv_text(k, k->line);
         if (!q) {
-            const char *cands[1024];
-            size_t nc = 0;
-            for (size_t j = 0; j < e->questions.n && nc < 1024; j++)
-                cands[nc++] = ((eng_question *)e->questions.v[j])->id;
-            const char *dym = eng_did_you_mean(k->key, cands, nc);
+            const char *dym = eng_question_suggest(e, k->key);
             rerr(r, ENG_ERROR, k->line, 1, (int)strlen(k->key), line,
                  "respondent '%s': unknown question '%s'%s%s%s", s->name, k->key,
                  dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");

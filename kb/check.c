@@ -244,11 +244,7 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
         return;
     }
     if (!qq) {
-        const char *cands[1024];
-        size_t n = 0;
-        for (size_t i = 0; i < eng_question_count(c->e) && n < 1024; i++)
-            cands[n++] = eng_question_id(eng_question_at(c->e, i));
-        const char *dym = eng_suggest(qid, cands, n);
+        const char *dym = eng_question_suggest(c->e, qid);
         where(c, 1, q, &line, &col);
         eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
                      "%s reads question '%s', which no [question] defines%s%s%s", who(c), qid,

@@ -1225,6 +1225,7 @@ static void scenario_test_errors(void **state)
     tu_load(e, BAD_TESTS_KB);
     assert_int_equal(eng_error_count(e), 5);
     assert_diag(e, ENG_ERROR, 5, 1, "unknown question 'nope'");
+    assert_null(tu_find_diag(e, "did you mean 'answer.q'"));   /* not close */
     assert_diag(e, ENG_ERROR, 6, 12, "yes or no");
     assert_non_null(tu_find_diag(e, "question 'q'"));
     assert_diag(e, ENG_ERROR, 7, 21, "expected a value");
@@ -1233,6 +1234,21 @@ static void scenario_test_errors(void **state)
     /* t2 cannot fail: a warning */
     assert_diag(e, ENG_WARNING, 10, 1, "no 'expect'");
     assert_int_equal(eng_test_count(e), 1);
+}
+
+/* A misspelt question in a [test] is named with the closest one, written
+ * as the key to use. */
+static void scenario_unknown_question_suggests(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    tu_load(e,
+        "[question org.stage]\ntext = Stage?\ntype = yesno\n"
+        "[test t]\n"
+        "answer.org.stag = yes\n"         /* 5 */
+        "expect = answer org.stage yes\n");
+    assert_int_equal(eng_error_count(e), 1);
+    assert_diag(e, ENG_ERROR, 5, 1,
+                "test 't' answers unknown question 'org.stag' (did you mean 'answer.org.stage'?)");
 }
 
 /* A scenario answers like a respondent: a many answer may be split over
@@ -1744,6 +1760,7 @@ int main(void)
         T(answers_to_unaskable_question_still_asserted),
         T(scenario_tests_pass_and_fail),
         T(scenario_test_errors),
+        T(scenario_unknown_question_suggests),
         T(scenario_answers_given_twice),
         T(load_path_test_errors),
         T(load_buffer_status_counts_test_errors),
