@@ -387,9 +387,20 @@ static void render_text(out *o, const kb_report *r)
             put_char(o, ' ');
             put_num(o, r->scores.v[i].number);
         }
-        put_lit(o, "\n  Evidence:\n");
-        for (size_t i = 0; i < r->scores.n; i++)
-            reasons(o, &r->scores.v[i].reasons, 4);
+        put_char(o, '\n');
+        /* each situation's evidence under its name, the primary's first:
+         * one list would mix the signs of a Lab into an Arena's case */
+        const kb_item *it;
+        for (size_t i = 0; (it = cli_score_at(r, i)); i++) {
+            if (!it->reasons.n)
+                continue;
+            put_lit(o, "  Evidence for ");
+            put_str(o, it->title);
+            put_lit(o, " (");
+            put_num(o, it->number);
+            put_lit(o, "):\n");
+            reasons(o, &it->reasons, 4);
+        }
         put_lit(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
         put_char(o, '\n');

@@ -211,6 +211,10 @@ void cli_report_html(FILE *fp, const kb_report *const *r, size_t n,
 double cli_dims_lowest(const kb_list *d);
 /* Whether any item of L has reasons (a "why" part is worth writing). */
 int cli_list_has_reasons(const kb_list *l);
+/* The I-th situation score of R in the order its evidence is shown: the
+ * primary situation first, then the others by score, highest first (on a
+ * tie, as R lists them); NULL past the last. */
+const kb_item *cli_score_at(const kb_report *r, size_t i);
 /* The line that ends a list of reasons that has more (kb_strs.more). */
 extern const char cli_more_reasons[];
 

@@ -721,8 +721,8 @@ static void situation(FILE *fp, const kb_report *r, size_t k)
     fputs("</p>\n", fp);
     if (cli_list_has_reasons(&r->scores)) {
         fputs("<p class=\"why\">Evidence</p>\n<div class=\"evidence\">\n", fp);
-        for (size_t i = 0; i < r->scores.n; i++) {
-            const kb_item *it = &r->scores.v[i];
+        const kb_item *it;
+        for (size_t i = 0; (it = cli_score_at(r, i)); i++) {
             if (!it->reasons.n)
                 continue;
             fputs("<div><h4>", fp);

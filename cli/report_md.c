@@ -191,8 +191,8 @@ static void md_situation(FILE *fp, const kb_report *r)
         }
         fputc('\n', fp);
     }
-    for (size_t i = 0; i < r->scores.n; i++) {
-        const kb_item *it = &r->scores.v[i];
+    const kb_item *it;
+    for (size_t i = 0; (it = cli_score_at(r, i)); i++) {
         if (!it->reasons.n)
             continue;
         fputs("**Evidence for ", fp);

@@ -643,3 +643,27 @@ int cli_list_has_reasons(const kb_list *l)
             return 1;
     return 0;
 }
+
+/* Whether score A comes before score B (A listed before B) in the order
+ * of cli_score_at. */
+static int score_before(const kb_report *r, const kb_item *a, const kb_item *b)
+{
+    int ta = r->situation.id && !strcmp(a->id, r->situation.id);
+    int tb = r->situation.id && !strcmp(b->id, r->situation.id);
+    if (ta != tb)
+        return ta;
+    return a->number > b->number || (a->number == b->number && a < b);
+}
+
+const kb_item *cli_score_at(const kb_report *r, size_t i)
+{
+    const kb_list *s = &r->scores;
+    for (size_t j = 0; j < s->n; j++) {
+        size_t rank = 0;
+        for (size_t k = 0; k < s->n; k++)
+            rank += k != j && score_before(r, &s->v[k], &s->v[j]);
+        if (rank == i)
+            return &s->v[j];
+    }
+    return NULL;
+}

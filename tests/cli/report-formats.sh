@@ -314,6 +314,49 @@ assert "more_reasons" not in d["situation"]["primary"], d["situation"]["primary"
 PY
 [ "$(grep -c 'and more' "$TMP/more.text")" -eq 1 ] || fail "text: 'and more' where there is no more"
 
+# Each situation's evidence under its own name in every format, the primary
+# situation's first, then the others by score (highest first): checked for
+# every example respondent against the JSON's scores and their reasons.
+$RUN advise $KB --format json "$EX" >"$TMP/ev.json"
+$RUN advise $KB "$EX" >"$TMP/ev.txt"
+python3 - "$TMP/ev.json" "$TMP/ev.txt" "$TMP/all.md" "$TMP/all.html" <<'PY' || fail "evidence by situation"
+import html, json, re, sys
+reps = json.load(open(sys.argv[1]))["respondents"]
+def expected(r):
+    s = r["situation"]
+    top = s["primary"]["id"]
+    order = sorted(enumerate(s["scores"]), key=lambda x: (x[1]["id"] != top, -x[1]["score"], x[0]))
+    return [(x["title"], x["score"], x["reasons"]) for _, x in order if x["reasons"]]
+# text: "  Evidence for TITLE (N):" then bullets, a bullet's wrapped lines joined
+blocks = open(sys.argv[2]).read().split("\n== ")[0:]
+assert len(blocks) == len(reps), (len(blocks), len(reps))
+for r, b in zip(reps, blocks):
+    got, cur = [], None
+    for line in b.splitlines():
+        m = re.fullmatch(r"  Evidence for (.+) \((-?[0-9.]+)\):", line)
+        if m:
+            cur = [m.group(1), float(m.group(2)), []]
+            got.append(cur)
+        elif cur and line.startswith("    - "):
+            cur[2].append(line[6:])
+        elif cur and line.startswith("      "):
+            cur[2][-1] += " " + line.strip()
+        elif cur:
+            cur = None
+    want = [[t, float(n), rs] for t, n, rs in expected(r)]
+    assert got == want, (r["respondent"], got, want)
+    assert "  Evidence:" not in b
+# markdown and html: the headings in the same order
+sits = re.findall(r"^## Situation.*?(?=^## )", open(sys.argv[3]).read(), re.M | re.S)
+heads = [re.findall(r"^\*\*Evidence for (.+)\*\*$", part, re.M) for part in sits]
+assert heads == [[t for t, _, _ in expected(r)] for r in reps], heads
+page = open(sys.argv[4]).read()
+hh = [[html.unescape(t) for t in re.findall(r"<div><h4>(.*?) <span class=\"score\">", sec)]
+      for sec in (x.split("</div>\n</div>")[0]
+                  for x in page.split('<p class="why">Evidence</p>\n<div class="evidence">')[1:])]
+assert hh == [[t for t, _, _ in expected(r)] for r in reps], hh
+PY
+
 # usage
 status=0; $RUN advise --format pdf x >/dev/null 2>"$TMP/u.err" || status=$?
 [ "$status" -eq 64 ] || fail "--format pdf: exit $status"
