@@ -257,9 +257,12 @@ static int text_add(text *t, const char *s, size_t n)
 
 /* Turns option numbers into option values ("1, 3" -> "grant, partnership");
  * every other item is kept whole, whatever its length, for
- * eng_answer_parse to accept or reject.  NULL when out of memory. */
-static char *numbers_to_values(const eng_question *q, const char *in)
+ * eng_answer_parse to accept or reject.  *NOOPT receives 1 when an item
+ * is a number no option has (an option's value is never a number, so the
+ * answer is refused).  NULL when out of memory. */
+static char *numbers_to_values(const eng_question *q, const char *in, int *noopt)
 {
+    *noopt = 0;
     eng_qtype t = eng_question_type(q);
     if (t != ENG_Q_ONE && t != ENG_Q_MANY)
         return strdup(in);
@@ -287,6 +290,8 @@ static char *numbers_to_values(const eng_question *q, const char *in)
         const char *val = item.p;
         if (*item.p && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
             val = eng_question_option(q, (size_t)k - 1, NULL);
+        else if (*item.p && strspn(item.p, "0123456789") == item.len)
+            *noopt = 1;
         fail = (out.len && text_add(&out, ", ", 2)) || text_add(&out, val, strlen(val));
     }
     free(item.p);
@@ -304,7 +309,8 @@ static char *numbers_to_values(const eng_question *q, const char *in)
 static int normalise(eng_engine *e, const eng_question *q, const char *typed,
                      char **out, char *err, size_t errsize)
 {
-    char *in = numbers_to_values(q, typed);
+    int noopt;
+    char *in = numbers_to_values(q, typed, &noopt);
     eng_value vals[ENG_MAX_VALUES];
     size_t n;
     *out = NULL;
@@ -313,6 +319,14 @@ static int normalise(eng_engine *e, const eng_question *q, const char *typed,
     int rc = eng_answer_parse(e, q, in, vals, ENG_MAX_VALUES, &n, err, errsize);
     if (rc) {
         free(in);
+        if (rc == ENG_EINVAL && noopt) {
+            /* a number past the options: say how they are numbered */
+            char *why = strdup(err);
+            if (why)
+                snprintf(err, errsize, "the options are numbered 1 to %zu; %s",
+                         eng_question_option_count(q), why);
+            free(why);
+        }
         return rc == ENG_ENOMEM ? rc : ENG_EINVAL;
     }
     eng_qtype t = eng_question_type(q);

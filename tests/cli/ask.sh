@@ -1,6 +1,7 @@
 # ask: refuses to hang without a terminal; asks fewer questions when the
 # answers make whole groups irrelevant; accepts numbers, values, stray
-# spaces and wrong case; re-asks on invalid answers; back and skip; quit
+# spaces and wrong case; re-asks on invalid answers (a number past the
+# options says how they are numbered); back and skip; quit
 # and Ctrl-D save; a questionnaire killed with SIGKILL resumes with every
 # answer given before the kill; long option values, long lines and 256
 # values are kept whole; a question read only under `not`, or only by
@@ -144,6 +145,17 @@ $RUN advise --kb "$TMP/longkb" "$TMP/long.ini" >"$TMP/long-advise.out" 2>&1 \
 printf 'quit\n' | $RUN ask --kb "$TMP/longkb" --db "$LDB" --script --resume >"$TMP/long-r.out" 2>&1
 grep -qF "no longer fits" "$TMP/long-r.out" && { cat "$TMP/long-r.out"; exit 1; }
 grep -qF "That was the last question" "$TMP/long-r.out"
+
+# a number past the options says how they are numbered, and is not saved;
+# a word is refused without that hint
+NDB="$TMP/numbers.db"
+printf '9\n0\nmunicipalty\n2\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$NDB" --script >"$TMP/n.out" 2>&1
+[ "$(grep -c "Not an answer to this question: the options are numbered 1 to 5; expected one of: municipality," "$TMP/n.out")" -eq 2 ] \
+  || { cat "$TMP/n.out"; exit 1; }
+grep -qF "found '9'" "$TMP/n.out" && grep -qF "found '0'" "$TMP/n.out"
+grep -qF "Not an answer to this question: expected one of: municipality, region, agency, intermunicipal, other; found 'municipalty'" "$TMP/n.out"
+grep -qF "Saved as session 1 (1 answer)" "$TMP/n.out" || { tail "$TMP/n.out"; exit 1; }
+$RUN sessions show 1 --db "$NDB" | grep -q "org.type.*region" || { $RUN sessions show 1 --db "$NDB"; exit 1; }
 
 # an over-long item is checked whole: the garbage after 250 blanks is
 # seen and the answer refused, not saved as its first 255 bytes; so is a
