@@ -17,8 +17,9 @@ static const char test_help[] =
     "\n"
     "Runs the [test] scenarios of the knowledge base: each resets, asserts\n"
     "its answers, runs, and checks its expect / expect_not patterns.  An\n"
-    "argument that is a file or directory adds the scenarios in it (a file\n"
-    "of the knowledge base, or one given twice, is read once); any other\n"
+    "argument that is a file or directory adds the [test] sections in it to\n"
+    "the knowledge base (a file of the knowledge base, or one given twice,\n"
+    "is read once; for another knowledge base, use --kb); any other\n"
     "argument picks a scenario by name.  Ends with the line\n"
     "'N passed, N failed' and lists the rules that no scenario fired.\n"
     "\n"
@@ -105,6 +106,13 @@ int cmd_test(int argc, char **argv)
     eng_engine *e = kb_engine(k);
     cli_diags(e, 0);
     size_t shown = eng_diag_count(e);
+    for (size_t i = 0; status && nfiles && i < shown; i++)
+        if (strstr(eng_diag_at(e, i)->message, "] is not a scenario: ")) {
+            /* `lint DIR` checks DIR: `test DIR` reads like it, but adds */
+            fprintf(stderr, "note: to run the scenarios of another knowledge base, "
+                            "give it with --kb DIR\n");
+            break;
+        }
     if (status) {
         exitc = cli_exit(status);
         goto done;

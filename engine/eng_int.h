@@ -696,6 +696,9 @@ struct eng_engine {
     pcre2_match_context *mctx;
     /* working memory */
     int ready;                  /* eng_reset has run */
+    int tests_only;             /* loading a file of scenarios (eng_load_tests):
+                                   1, or 2 once it is refused */
+    const char *tests_path;     /* ... the path given to eng_load_tests */
     int linked;                 /* successor arrays are built */
     eng_fact **fset; size_t nfset, nfacts;
     size_t peak_facts;          /* most live facts in any run so far */

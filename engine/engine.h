@@ -157,6 +157,11 @@ int eng_kind_allow(eng_engine *e, const char *kind);
  * file in it, could not be read; also a diagnostic), ENG_ENOMEM, or
  * ENG_ESTATE after the first eng_reset. */
 int eng_load_path(eng_engine *e, const char *path);
+/* As eng_load_path, for a file or directory of scenarios added to a
+ * knowledge base: a section of another kind than [test] is an error, and
+ * nothing more of PATH is read (a copy of a whole knowledge base gets one
+ * error, not one at each of its sections). */
+int eng_load_tests(eng_engine *e, const char *path);
 
 /* Loads the KB text TEXT of LEN bytes as if it were the file PATH. */
 int eng_load_buffer(eng_engine *e, const char *path, const char *text,

@@ -144,8 +144,9 @@ typedef struct rdr {
     sect s;
     int insect;
     int utf8_ok;                /* the whole text is valid UTF-8 */
-    int passover;               /* the current section is a [test] that
-                                   cfg.skip_tests passes over unread */
+    int passover;               /* the current section is passed over
+                                   unread: a [test] under cfg.skip_tests,
+                                   or a file of scenarios refused */
     uint64_t soff, send;        /* the current section: from its header to
                                    the end of the last line given to inih */
     int rhead;                  /* MODE_REPLAY, reporting: the section's
@@ -1270,6 +1271,18 @@ static void sect_start(rdr *r, const char *line, size_t len, size_t lead)
         r->passover = 1;        /* not valid: its keys go nowhere */
         return;
     }
+    if (r->mode == MODE_KB && e->tests_only && (s->bkind != KIND_TEST || e->tests_only == 2)) {
+        /* a copy of a whole knowledge base, say: reported once, and read
+         * no further, rather than a duplicate at each of its sections */
+        if (e->tests_only == 1)
+            rerr(r, ENG_ERROR, r->line, kcol, (int)wl[0], line,
+                 "[%s %s] is not a scenario: a file or directory of scenarios adds only "
+                 "[test] sections to the knowledge base, so the rest of '%s' is not read",
+                 s->kind, s->name, e->tests_path);
+        e->tests_only = 2;
+        r->passover = 1;
+        return;
+    }
     s->valid = 1;
 }
 
@@ -2258,7 +2271,8 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
     closedir(d);
     if (names.n)
         qsort(names.v, names.n, sizeof *names.v, cmp_path);
-    for (size_t i = 0; i < names.n && rc != ENG_ENOMEM; i++) {
+    /* (a file of scenarios refused ends the reading: see sect_start) */
+    for (size_t i = 0; i < names.n && rc != ENG_ENOMEM && e->tests_only != 2; i++) {
         const char *p = (const char *)names.v[i] + 1;
         char type = *(const char *)names.v[i];
         size_t plen = strlen(p);
@@ -2330,6 +2344,16 @@ int eng_load_path(eng_engine *e, const char *path)
         return ENG_ENOMEM;
     if (rc == ENG_OK && e->nerrors)
         rc = ENG_EINVAL;
+    return rc;
+}
+
+int eng_load_tests(eng_engine *e, const char *path)
+{
+    e->tests_only = 1;
+    e->tests_path = path;
+    int rc = eng_load_path(e, path);
+    e->tests_only = 0;
+    e->tests_path = NULL;
     return rc;
 }
 

@@ -561,7 +561,7 @@ kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
             goto done;
     rc = eng_load_path(k->e, path);
     for (size_t i = 0; i < npaths && rc != ENG_ENOMEM; i++) {
-        int r2 = eng_load_path(k->e, paths[i]);
+        int r2 = eng_load_tests(k->e, paths[i]);
         if (r2 && (rc == ENG_OK || r2 == ENG_ENOMEM))
             rc = r2;
     }

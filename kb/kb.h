@@ -26,10 +26,11 @@ typedef struct kb kb;
  * Close with kb_close. */
 kb *kb_open(const char *path, const eng_config *cfg, int *status);
 
-/* As kb_open, then loads the NPATHS further files or directories PATHS
- * (scenario tests kept outside the knowledge base, for instance).  A file
- * that is loaded already (one of PATH's, or one named twice, however it is
- * spelt) is passed over, as eng_load_path does. */
+/* As kb_open, then loads the NPATHS further files or directories PATHS of
+ * scenarios (eng_load_tests: [test] sections only), kept outside the
+ * knowledge base.  A file that is loaded already (one of PATH's, or one
+ * named twice, however it is spelt) is passed over, as eng_load_path
+ * does. */
 kb *kb_open_paths(const char *path, const char *const *paths, size_t npaths,
                   const eng_config *cfg, int *status);
 

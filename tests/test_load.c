@@ -1553,6 +1553,38 @@ static void long_options_list_ends_whole(void **state)
     assert_non_null(strstr(err, " more); found 'nope'"));
 }
 
+/* eng_load_tests: a file of scenarios keeps the [test] sections before
+ * its first section of another kind, which is the one error; nothing
+ * after it is read, nor the files of its directory after it. */
+static void load_tests_only_scenarios(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    assert_int_equal(tu_load(e, "[question q]\ntext = Q?\ntype = yesno\n"), ENG_OK);
+    make_dir(f, "s");
+    write_file(f, "s/a.ini",
+               "[test first]\nanswer.q = yes\nexpect = answer q yes\n"
+               "[rule r]\n"                          /* 4 */
+               "when = answer q yes\nthen = assert x 1\n"
+               "[test after]\nexpect = x 1\n");
+    write_file(f, "s/b.ini", "[test other]\nexpect = answer q no\n[rule r2]\nwhen = x\n");
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/s", f->dir);
+    assert_int_equal(eng_load_tests(e, dir), ENG_EINVAL);
+    assert_int_equal(eng_error_count(e), 1);
+    assert_diag(e, ENG_ERROR, 4, 2, "[rule r] is not a scenario: a file or directory of "
+                "scenarios adds only [test] sections to the knowledge base, so the rest of '");
+    assert_int_equal(eng_test_count(e), 1);
+    assert_string_equal(eng_test_name(eng_test_at(e, 0)), "first");
+    assert_int_equal(eng_rule_count(e), 0);
+    /* the next load is an ordinary one again */
+    write_file(f, "more.ini", "[rule r3]\nwhen = answer q no\nthen = assert y 1\n");
+    snprintf(dir, sizeof dir, "%s/more.ini", f->dir);
+    assert_int_equal(eng_load_path(e, dir), ENG_EINVAL);     /* the error above counts */
+    assert_int_equal(eng_error_count(e), 1);
+    assert_int_equal(eng_rule_count(e), 1);
+}
+
 /* A load with more diagnostics than are kept (500) says so in its last
  * place, where the first of those not shown is, instead of stopping in
  * silence; every error still counts. */
@@ -1761,6 +1793,7 @@ int main(void)
         T(scenario_tests_pass_and_fail),
         T(scenario_test_errors),
         T(scenario_unknown_question_suggests),
+        T(load_tests_only_scenarios),
         T(scenario_answers_given_twice),
         T(load_path_test_errors),
         T(load_buffer_status_counts_test_errors),

@@ -2,7 +2,8 @@
 # of the knowledge base already (rules/tests, however it is spelt: relative,
 # ./, absolute, through a symbolic link) or that is given twice is loaded
 # once, not reported as a duplicate of itself; two different files defining
-# one scenario are still an error naming both places.
+# one scenario are still an error naming both places; a file or directory
+# with other sections than [test] (a copy of a knowledge base) is one error.
 set -eu
 ROOT=$(pwd)
 $RUN test --kb rules >"$TMP/all.out"
@@ -53,4 +54,41 @@ $RUN test --kb rules "$TMP/dup.ini" >"$TMP/out" 2>"$TMP/err" || status=$?
 [ "$status" -eq 65 ] || { echo "duplicate: exit $status, expected 65"; cat "$TMP/err"; exit 1; }
 grep -qF "$TMP/dup.ini:2:7: error: duplicate test 'secondary-too-far' (first defined at rules/tests/situations.ini:$line)" "$TMP/err" ||
     { cat "$TMP/err"; exit 1; }
+[ "$(grep -c 'error:' "$TMP/err")" -eq 1 ] || { cat "$TMP/err"; exit 1; }
+
+# a copy of a whole knowledge base given as scenarios (as to lint): one
+# error at its first section that is no [test], nothing more of it read,
+# and a note pointing to --kb; the copy itself tests fine with --kb
+cp -r rules "$TMP/copy"
+status=0
+$RUN test --kb rules "$TMP/copy" >"$TMP/out" 2>"$TMP/err" || status=$?
+[ "$status" -eq 65 ] || { echo "a copy as scenarios: exit $status, expected 65"; cat "$TMP/err"; exit 1; }
+grep -qF "$TMP/copy/advice.ini:" "$TMP/err" ||  { cat "$TMP/err"; exit 1; }
+grep -qF "is not a scenario: a file or directory of scenarios adds only [test] sections to the knowledge base, so the rest of '$TMP/copy' is not read" "$TMP/err" ||
+    { cat "$TMP/err"; exit 1; }
+[ "$(grep -c 'error:' "$TMP/err")" -eq 1 ] || { cat "$TMP/err"; exit 1; }
+grep -qx "note: to run the scenarios of another knowledge base, give it with --kb DIR" "$TMP/err" ||
+    { cat "$TMP/err"; exit 1; }
+[ ! -s "$TMP/out" ] || { cat "$TMP/out"; exit 1; }
+$RUN test --kb "$TMP/copy" >"$TMP/out" 2>"$TMP/err" || { cat "$TMP/err"; exit 1; }
+[ "$(tail -n 1 "$TMP/out")" = "$summary" ] || { tail -n 1 "$TMP/out"; exit 1; }
+
+# a scenario file with a rule after its scenario: the scenario before is
+# read, the rule is the one error, and what follows is not read
+cat >"$TMP/mixed.ini" <<'INI'
+[test mixed-first]
+answer.twin.stage = exploring
+expect_not = situation primary agora
+
+[rule sneaked-in]
+when = answer twin.stage exploring
+then = assert situation primary agora
+
+[test mixed-later]
+expect = situation primary agora
+INI
+status=0
+$RUN test --kb rules "$TMP/mixed.ini" >"$TMP/out" 2>"$TMP/err" || status=$?
+[ "$status" -eq 65 ] || { echo "mixed: exit $status, expected 65"; cat "$TMP/err"; exit 1; }
+grep -qF "$TMP/mixed.ini:5:2: error: [rule sneaked-in] is not a scenario" "$TMP/err" || { cat "$TMP/err"; exit 1; }
 [ "$(grep -c 'error:' "$TMP/err")" -eq 1 ] || { cat "$TMP/err"; exit 1; }
