@@ -22,6 +22,7 @@ static const char lint_help[] =
     "  - labels a 'because' shows ({?var|REL}) that nothing provides;\n"
     "  - answers a 'because' shows by their option's value ({?var} where\n"
     "    {?var|QUESTION} shows the option's label);\n"
+    "  - rules without a 'because' that conclude what the advice shows;\n"
     "  - variables of a 'not' or 'exists' that are its own although a\n"
     "    later pattern binds the same name;\n"
     "  - questions that no rule and no ask_if reads;\n"

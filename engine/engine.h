@@ -357,6 +357,7 @@ const char *eng_rule_name(const eng_rule *r);
 const char *eng_rule_path(const eng_rule *r);
 int eng_rule_line(const eng_rule *r);
 int eng_rule_salience(const eng_rule *r);
+int eng_rule_has_because(const eng_rule *r);    /* 1 when it has a `because` */
 long eng_rule_fired(const eng_rule *r);     /* firings since eng_new */
 /* The I-th label a rule's `because` shows ({?var|REL}): its relation REL
  * and its place in the file; 0, or -1 when there are no more (I counts

@@ -1583,6 +1583,7 @@ const char *eng_rule_name(const eng_rule *r) { return r->name; }
 const char *eng_rule_path(const eng_rule *r) { return r->path; }
 int eng_rule_line(const eng_rule *r) { return r->line; }
 int eng_rule_salience(const eng_rule *r) { return r->salience; }
+int eng_rule_has_because(const eng_rule *r) { return r->has_because; }
 long eng_rule_fired(const eng_rule *r) { return r->fired; }
 
 /* ------------------------------------------------------------ query */

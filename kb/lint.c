@@ -45,6 +45,11 @@
  *   shows an option's identifier to the reader; warning at the '{', with
  *   {?var|Q} (the option's label) as the fix.
  *
+ * - conclusions without a reason: a rule with no `because` whose assert or
+ *   add action writes a relation the advice shows (situation, maturity,
+ *   model, need, finance, advice, journey): the advice gives no reason of
+ *   that rule for it.  Warning at the action (the first such of the rule).
+ *
  * - questions no rule reads: no rule condition (of any kind) and no ask_if
  *   line has the pattern `answer Q ...` with Q constant; warning at the
  *   question's header.  A pattern `answer ?q ...` with a variable reads
@@ -903,6 +908,47 @@ static void check_labels(lint *L)
             add(L, ENG_WARNING, rule_path(rl), line, col,
                 "rule '%s' shows labels from '%s' in its because, but nothing asserts it%s: the value itself is shown",
                 eng_rule_name(rl), shape(&r->pub, sh, sizeof sh), hint);
+        }
+    }
+}
+
+/* Rules without a `because` that conclude what the advice shows. */
+static void check_reasons(lint *L)
+{
+    static const char *const shown[] = {"situation", "maturity", "model", "need",
+                                        "finance", "advice", "journey"};
+    eng_engine *e = L->e;
+    char buf[512];
+    for (size_t i = 0; i < eng_rule_count(e); i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        if (eng_rule_has_because(rl))
+            continue;
+        for (size_t a = 0; a < eng_rule_action_count(rl); a++) {
+            eng_value rv;
+            const char *name;
+            if (!eng_rule_action_size(rl, a) || !eng_rule_action_const(rl, a, 0, &rv) ||
+                !(name = eng_value_text(e, rv, NULL)))
+                continue;
+            size_t k = 0;
+            while (k < sizeof shown / sizeof *shown && strcmp(shown[k], name))
+                k++;
+            if (k == sizeof shown / sizeof *shown)
+                continue;
+            /* the fact as written, after the action's verb */
+            int col;
+            const char *text = action_text(L, rl, a, &col, buf, sizeof buf);
+            size_t verb = strcspn(text, " \t");
+            if (text[verb]) {
+                size_t gap = strspn(text + verb, " \t");
+                col += (int)(verb + gap);
+                text += verb + gap;
+            }
+            add(L, ENG_WARNING, rule_path(rl), eng_rule_action_line(rl, a),
+                col > 0 ? col : 1,
+                "rule '%s' concludes '%s', which the advice shows, but has no 'because': "
+                "the advice gives no reason of this rule for it",
+                eng_rule_name(rl), *text ? text : name);
+            break;
         }
     }
 }
@@ -2071,6 +2117,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_labels(&L);
     if (!L.oom)
         check_shown_answers(&L);
+    if (!L.oom)
+        check_reasons(&L);
     if (!L.oom)
         check_local_vars(&L);
     if (!L.oom)

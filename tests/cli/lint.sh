@@ -95,7 +95,7 @@ awk 'BEGIN {
         if (i % 10 == 1)
             printf "when = level%d ?y\nwhen = not block%d ?y\n", (i + 7) % 50, (i + 2) % 50
         if (i % 100 == 5)
-            printf "when = answer sel %s\nthen = assert model primary m%d\n", opt[i % 3 + 1], i % 3
+            printf "when = answer sel %s\nthen = assert model primary m%d\nbecause = Rule %d.\n", opt[i % 3 + 1], i % 3, i
         printf "then = assert level%d ?x\n", i % 50
         if (i % 10 == 3)
             printf "then = add block%d 1\n", i % 50
