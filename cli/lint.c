@@ -23,6 +23,8 @@ static const char lint_help[] =
     "  - answers a 'because' shows by their option's value ({?var} where\n"
     "    {?var|QUESTION} shows the option's label);\n"
     "  - rules without a 'because' that conclude what the advice shows;\n"
+    "  - rules whose tests on a number answer allow no number of the\n"
+    "    question's range;\n"
     "  - variables of a 'not' or 'exists' that are its own although a\n"
     "    later pattern binds the same name;\n"
     "  - questions that no rule and no ask_if reads;\n"

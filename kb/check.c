@@ -5,7 +5,7 @@
  * checked where its place means a question or a catalogue entry:
  *
  *     answer Q V             Q a question, V one of its options (or yes/no,
- *                            or a number, as its type says)
+ *                            or a number in its range, as its type says)
  *     journey unit U N       U a unit          advice A        A an advice
  *     need role P            P a persona       model primary M  M a model
  *     situation primary|secondary|transition|score S ...       S a situation
@@ -283,6 +283,23 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
                      "%s tests number question '%s' for a value that is not a number",
                      who(c), qid);
         c->bad = 1;
+    } else if (t == ENG_Q_NUMBER) {
+        double lo, hi, d = v.type == ENG_INT ? (double)v.u.i : v.u.r;
+        int has = eng_question_range(qq, &lo, &hi);
+        if (((has & 1) && d < lo) || ((has & 2) && d > hi)) {
+            char vb[64], range[128];
+            eng_value_format(c->e, v, vb, sizeof vb);
+            if (has == 3)
+                snprintf(range, sizeof range, "from %.15g to %.15g", lo, hi);
+            else if (has & 1)
+                snprintf(range, sizeof range, "of at least %.15g", lo);
+            else
+                snprintf(range, sizeof range, "of at most %.15g", hi);
+            eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
+                         "%s tests number question '%s' for %s, which no answer can be "
+                         "(it takes numbers %s)", who(c), qid, vb, range);
+            c->bad = 1;
+        }
     }
 }
 

@@ -45,6 +45,12 @@
  *   shows an option's identifier to the reader; warning at the '{', with
  *   {?var|Q} (the option's label) as the fix.
  *
+ * - answers out of range: a rule binding the answer to a number question
+ *   with a range (`answer pop ?p`, pop from 0 to 50,000,000) whose tests
+ *   on that variable allow none of its numbers (`?p > 60000000`) can never
+ *   fire.  Warning at the variable.  (A constant out of range, `answer pop
+ *   60000000`, is an error of the reference checks, see check.c.)
+ *
  * - conclusions without a reason: a rule with no `because` whose assert or
  *   add action writes a relation the advice shows (situation, maturity,
  *   model, need, finance, advice, journey): the advice gives no reason of
@@ -2013,6 +2019,54 @@ static int value_col(lint *L, const eng_rule *r, size_t a)
     return col + (int)(w[n - 1].p - t);
 }
 
+/* Rules whose tests on the answer to a number question allow no number
+ * of the question's range: `answer pop ?p` with `?p > 60000000` when pop
+ * takes 0 to 50,000,000. */
+static void check_answer_ranges(lint *L)
+{
+    eng_engine *e = L->e;
+    for (size_t i = 0; i < eng_rule_count(e); i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        for (size_t c = 0; c < eng_rule_cond_count(rl); c++) {
+            eng_cond_info ci;
+            eng_value v;
+            const eng_question *q;
+            size_t pos;
+            word var;
+            double lo, hi;
+            int has;
+            if (eng_rule_cond(rl, c, &ci) || ci.kind != ENG_CE_PATTERN || ci.size != 3 ||
+                !eng_rule_cond_const(rl, c, 0, &v) || !is_sym(L, v, "answer") ||
+                !eng_rule_cond_const(rl, c, 1, &v) || !(q = question_of(e, v)) ||
+                eng_question_type(q) != ENG_Q_NUMBER ||
+                !(has = eng_question_range(q, &lo, &hi)) ||
+                !one_var(rl, c, &ci, &pos, &var) || pos != 2)
+                continue;
+            range r = var_range(rl, var);
+            if (r.lo == -INFINITY && r.hi == INFINITY)
+                continue;           /* no test on it */
+            if (has & 1)
+                range_cut(&r, ">=", lo);
+            if (has & 2)
+                range_cut(&r, "<=", hi);
+            if (!range_empty(&r))
+                continue;
+            char span[128];
+            if (has == 3)
+                snprintf(span, sizeof span, "from %.15g to %.15g", lo, hi);
+            else if (has & 1)
+                snprintf(span, sizeof span, "of at least %.15g", lo);
+            else
+                snprintf(span, sizeof span, "of at most %.15g", hi);
+            add(L, ENG_WARNING, rule_path(rl), ci.line,
+                ci.col + (int)(var.p - ci.text),
+                "rule '%s' can never fire: question '%s' takes numbers %s, and none of "
+                "them passes the rule's tests on %.*s",
+                eng_rule_name(rl), eng_question_id(q), span, (int)var.n, var.p);
+        }
+    }
+}
+
 static void check_exactly_one(lint *L)
 {
     eng_engine *e = L->e;
@@ -2119,6 +2173,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_shown_answers(&L);
     if (!L.oom)
         check_reasons(&L);
+    if (!L.oom)
+        check_answer_ranges(&L);
     if (!L.oom)
         check_local_vars(&L);
     if (!L.oom)
