@@ -154,9 +154,9 @@ static int is(ck *c, eng_value v, const char *s)
  * is, read again from the file for a message: its terms are read as the
  * engine reads them, on the condition's line and on the indented lines
  * that continue it, after a leading `not`, `exists` or `?f <-` (ACT: after
- * the action's verb).  *LINE and
- * *COL move there only when the term found reads WANT; otherwise they stay
- * at the condition, which is never wrong, only less precise. */
+ * the action's verb).  *LINE and *COL move there only when the term found
+ * reads WANT; otherwise they stay at the condition, which is never wrong,
+ * only less precise.  Only for a message: it reads the file. */
 static void place_of(const char *path, int *line, int *col, int act, size_t pos,
                      const char *want)
 {
@@ -254,8 +254,10 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
     }
     if (!hasv)
         return;
+    /* the message first: the value's place is looked up in the file only
+     * for a value that is wrong */
     eng_qtype t = eng_question_type(qq);
-    where(c, 2, v, &line, &col);
+    char msg[1200] = "", vb[256] = "";
     if (t == ENG_Q_ONE || t == ENG_Q_MANY) {
         const char *val = text(c, v);
         for (size_t i = 0; val && i < eng_question_option_count(qq); i++)
@@ -266,28 +268,22 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
             strncat(opts, i ? ", " : "", sizeof opts - strlen(opts) - 1);
             strncat(opts, eng_question_option(qq, i, NULL), sizeof opts - strlen(opts) - 1);
         }
-        char vb[256];
         eng_value_format(c->e, v, vb, sizeof vb);
-        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
-                     "%s tests question '%s' for '%s', which is not one of its options (%s)",
-                     who(c), qid, vb, opts);
-        c->bad = 1;
+        snprintf(msg, sizeof msg,
+                 "%s tests question '%s' for '%s', which is not one of its options (%s)",
+                 who(c), qid, vb, opts);
     } else if (t == ENG_Q_YESNO && !is(c, v, "yes") && !is(c, v, "no")) {
-        char vb[256];
         eng_value_format(c->e, v, vb, sizeof vb);
-        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
-                     "%s tests yes/no question '%s' for '%s' (expected yes or no)", who(c), qid, vb);
-        c->bad = 1;
+        snprintf(msg, sizeof msg, "%s tests yes/no question '%s' for '%s' (expected yes or no)",
+                 who(c), qid, vb);
     } else if (t == ENG_Q_NUMBER && v.type != ENG_INT && v.type != ENG_REAL) {
-        eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
-                     "%s tests number question '%s' for a value that is not a number",
-                     who(c), qid);
-        c->bad = 1;
+        snprintf(msg, sizeof msg,
+                 "%s tests number question '%s' for a value that is not a number", who(c), qid);
     } else if (t == ENG_Q_NUMBER) {
         double lo, hi, d = v.type == ENG_INT ? (double)v.u.i : v.u.r;
         int has = eng_question_range(qq, &lo, &hi);
         if (((has & 1) && d < lo) || ((has & 2) && d > hi)) {
-            char vb[64], range[128];
+            char range[128];
             eng_value_format(c->e, v, vb, sizeof vb);
             if (has == 3)
                 snprintf(range, sizeof range, "from %.15g to %.15g", lo, hi);
@@ -295,12 +291,16 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
                 snprintf(range, sizeof range, "of at least %.15g", lo);
             else
                 snprintf(range, sizeof range, "of at most %.15g", hi);
-            eng_diag_add(c->e, ENG_ERROR, c->path, line, col,
-                         "%s tests number question '%s' for %s, which no answer can be "
-                         "(it takes numbers %s)", who(c), qid, vb, range);
-            c->bad = 1;
+            snprintf(msg, sizeof msg,
+                     "%s tests number question '%s' for %s, which no answer can be "
+                     "(it takes numbers %s)", who(c), qid, vb, range);
         }
     }
+    if (!msg[0])
+        return;
+    where(c, 2, v, &line, &col);
+    eng_diag_add(c->e, ENG_ERROR, c->path, line, col, "%s", msg);
+    c->bad = 1;
 }
 
 /* Checks one pattern or assert of SIZE values read through GET. */
