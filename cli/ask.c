@@ -381,16 +381,9 @@ static void show_question(asker *a, const eng_question *q, const char **group)
     case ENG_Q_MANY: fputs("(one or more numbers or values, e.g. 1,3", fp); break;
     case ENG_Q_YESNO: fputs("(yes or no", fp); break;
     case ENG_Q_NUMBER: {
-        double lo, hi;
-        int has = eng_question_range(q, &lo, &hi);
-        if (has == 3)
-            fprintf(fp, "(a number from %.15g to %.15g", lo, hi);
-        else if (has == 1)
-            fprintf(fp, "(a number of at least %.15g", lo);
-        else if (has == 2)
-            fprintf(fp, "(a number of at most %.15g", hi);
-        else
-            fputs("(a number", fp);
+        char range[120];
+        eng_question_range_text(q, range, sizeof range);
+        fprintf(fp, "(a number%s%s", *range ? " " : "", range);
         break;
     }
     default: fputs("(text", fp); break;

@@ -481,6 +481,9 @@ const char *eng_question_option(const eng_question *q, size_t i,
 /* A number question's bounds: bit 1 set when *MIN holds one, bit 2 when
  * *MAX does. */
 int eng_question_range(const eng_question *q, double *min, double *max);
+/* The bounds as messages state them: "from 0 to 100", "of at least 1",
+ * "of at most 5", or "" without bounds; into BUF of SIZE bytes. */
+const char *eng_question_range_text(const eng_question *q, char *buf, size_t size);
 const char *eng_question_path(const eng_question *q);
 int eng_question_line(const eng_question *q);
 

@@ -2512,7 +2512,22 @@ static const char *num_text(double d, char *buf, size_t size)
     if (v.type == ENG_INT)
         snprintf(buf, size, "%lld", (long long)v.u.i);
     else
-        snprintf(buf, size, "%g", d);
+        snprintf(buf, size, "%.15g", d);
+    return buf;
+}
+
+const char *eng_question_range_text(const eng_question *q, char *buf, size_t size)
+{
+    char lo[48], hi[48];
+    if (q->has_min && q->has_max)
+        snprintf(buf, size, "from %s to %s", num_text(q->min, lo, sizeof lo),
+                 num_text(q->max, hi, sizeof hi));
+    else if (q->has_min)
+        snprintf(buf, size, "of at least %s", num_text(q->min, lo, sizeof lo));
+    else if (q->has_max)
+        snprintf(buf, size, "of at most %s", num_text(q->max, hi, sizeof hi));
+    else if (size)
+        buf[0] = '\0';
     return buf;
 }
 
@@ -2621,29 +2636,17 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
         return ENG_EINVAL;
     case ENG_Q_NUMBER: {
         eng_value v;
-        char lo[48], hi[48];
+        char range[120];
+        eng_question_range_text(q, range, sizeof range);
         if (eng_parse_number(s, len, &v)) {
-            snprintf(err, errsize, "expected a number%s, found '%s'",
-                     q->has_min || q->has_max ? " in range" : "",
-                     answer_echo(s, len, shown));
-            if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %s to %s, found '%s'",
-                         num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
-                         answer_echo(s, len, shown));
+            snprintf(err, errsize, "expected a number%s%s, found '%s'", *range ? " " : "",
+                     range, answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         double d = eng_num_d(v);
         if ((q->has_min && d < q->min) || (q->has_max && d > q->max)) {
-            if (q->has_min && q->has_max)
-                snprintf(err, errsize, "expected a number from %s to %s, found %s",
-                         num_text(q->min, lo, sizeof lo), num_text(q->max, hi, sizeof hi),
-                         answer_echo(s, len, shown));
-            else if (q->has_min)
-                snprintf(err, errsize, "expected a number of at least %s, found %s",
-                         num_text(q->min, lo, sizeof lo), answer_echo(s, len, shown));
-            else
-                snprintf(err, errsize, "expected a number of at most %s, found %s",
-                         num_text(q->max, hi, sizeof hi), answer_echo(s, len, shown));
+            snprintf(err, errsize, "expected a number %s, found %s", range,
+                     answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         vals[0] = v;

@@ -283,14 +283,9 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
         double lo, hi, d = v.type == ENG_INT ? (double)v.u.i : v.u.r;
         int has = eng_question_range(qq, &lo, &hi);
         if (((has & 1) && d < lo) || ((has & 2) && d > hi)) {
-            char range[128];
+            char range[120];
             eng_value_format(c->e, v, vb, sizeof vb);
-            if (has == 3)
-                snprintf(range, sizeof range, "from %.15g to %.15g", lo, hi);
-            else if (has & 1)
-                snprintf(range, sizeof range, "of at least %.15g", lo);
-            else
-                snprintf(range, sizeof range, "of at most %.15g", hi);
+            eng_question_range_text(qq, range, sizeof range);
             snprintf(msg, sizeof msg,
                      "%s tests number question '%s' for %s, which no answer can be "
                      "(it takes numbers %s)", who(c), qid, vb, range);

@@ -2051,13 +2051,8 @@ static void check_answer_ranges(lint *L)
                 range_cut(&r, "<=", hi);
             if (!range_empty(&r))
                 continue;
-            char span[128];
-            if (has == 3)
-                snprintf(span, sizeof span, "from %.15g to %.15g", lo, hi);
-            else if (has & 1)
-                snprintf(span, sizeof span, "of at least %.15g", lo);
-            else
-                snprintf(span, sizeof span, "of at most %.15g", hi);
+            char span[120];
+            eng_question_range_text(q, span, sizeof span);
             add(L, ENG_WARNING, rule_path(rl), ci.line,
                 ci.col + (int)(var.p - ci.text),
                 "rule '%s' can never fire: question '%s' takes numbers %s, and none of "

@@ -788,6 +788,33 @@ static void answer_parse_by_type(void **state)
     assert_int_equal(parse_answer(e, "org.type", "", v, &n, err), ENG_EINVAL);
 }
 
+/* A number answer out of range, or no number, is told the question's
+ * bounds as the prompt states them, whichever bounds it has. */
+static void number_answer_states_the_range(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "[question lo]\ntext = L?\ntype = number\nmin = 1\n"
+        "[question hi]\ntext = H?\ntype = number\nmax = 0.123456789\n"
+        "[question free]\ntext = F?\ntype = number\n");
+    eng_value v[8];
+    size_t n;
+    char err[256], range[120];
+    assert_int_equal(parse_answer(e, "lo", "abc", v, &n, err), ENG_EINVAL);
+    assert_string_equal(err, "expected a number of at least 1, found 'abc'");
+    assert_int_equal(parse_answer(e, "lo", "0", v, &n, err), ENG_EINVAL);
+    assert_string_equal(err, "expected a number of at least 1, found 0");
+    assert_int_equal(parse_answer(e, "hi", "0.2", v, &n, err), ENG_EINVAL);
+    assert_string_equal(err, "expected a number of at most 0.123456789, found 0.2");
+    assert_int_equal(parse_answer(e, "hi", "0.123456789", v, &n, err), ENG_OK);
+    assert_int_equal(parse_answer(e, "free", "x", v, &n, err), ENG_EINVAL);
+    assert_string_equal(err, "expected a number, found 'x'");
+    assert_string_equal(eng_question_range_text(eng_question_find(e, "free"), range,
+                                                sizeof range), "");
+    assert_string_equal(eng_question_range_text(eng_question_find(e, "lo"), range,
+                                                sizeof range), "of at least 1");
+}
+
 /* A long answer is quoted in its error up to 80 bytes, cut where a
  * character starts and marked as cut; a short one is quoted whole. */
 static void long_answer_quoted_cut(void **state)
@@ -1782,6 +1809,7 @@ int main(void)
         T(question_fields),
         T(answer_parse_by_type),
         T(long_answer_quoted_cut),
+        T(number_answer_states_the_range),
         T(question_errors),
         T(ask_if_follows_the_facts),
         T(ask_if_always_false),
