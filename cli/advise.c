@@ -755,6 +755,19 @@ static void cannot_create(const char *path, const char *dir, int err)
     }
 }
 
+/* 1 when the regular file PATH starts as every SQLite database does. */
+static int is_sqlite(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";    /* and its NUL */
+    char head[16];
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, fp);
+    fclose(fp);
+    return n == sizeof head && !memcmp(head, magic, sizeof head);
+}
+
 int cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -798,6 +811,13 @@ int cli_output_open(cli_output *o, const char *path)
             }
             free(target);
             return 0;
+        }
+        if (is_sqlite(target)) {
+            /* a sessions database (this one or another): a report or an
+             * export written over it would lose every session in it */
+            fprintf(stderr, PROG ": cannot write '%s': it is an SQLite database, such as "
+                    "saved sessions are kept in; choose another file with -o\n", path);
+            goto fail;
         }
         mode = st.st_mode & 07777;
     }

@@ -159,6 +159,16 @@ for f in -wal -shm -journal; do
     [ ! -e "$DB$f" ] || { echo "export wrote $DB$f"; exit 1; }
 done
 unchanged "-o naming the database"
+# nor over another sessions database (or any SQLite file), with any command
+cp "$T/s.copy" "$T/other.db"
+expect 73 "cannot write '$T/other.db': it is an SQLite database, such as saved sessions are kept in; choose another file with -o" \
+    $RUN sessions --db "$DB" export 1 -o "$T/other.db"
+expect 73 "cannot write '$T/other.db': it is an SQLite database" \
+    $RUN sessions --db "$DB" --kb "$ROOT/rules" show 1 --format html -o "$T/other.db"
+expect 73 "cannot write '$T/other.db': it is an SQLite database" \
+    $RUN advise --kb "$ROOT/rules" -o "$T/other.db" "$ROOT/examples/answers.ini"
+cmp -s "$T/other.db" "$T/s.copy" || { echo "another sessions database was written over"; exit 1; }
+[ "$(sqlite3 "$T/other.db" 'SELECT count(*) FROM sessions')" -eq 2 ] || { echo "sessions lost"; exit 1; }
 expect 64 "sessions: -o needs a file name" $RUN sessions --db "$DB" export 1 -o ""
 mkdir -p "$T/outdir"
 expect 73 "cannot create '$T/outdir': it is a directory" $RUN sessions --db "$DB" export 1 -o "$T/outdir"
