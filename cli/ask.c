@@ -47,8 +47,8 @@ static const char ask_help[] =
     "  --resume [ID]       continue session ID (a number from 'sessions list';\n"
     "                      also --resume=ID), or without ID (or with 'latest')\n"
     "                      the latest one\n"
-    "  --respondent NAME   a label for a new session (e.g. the city's name; a\n"
-    "                      resumed one keeps its own)\n"
+    "  --respondent NAME   a label for a new session (e.g. the city's name;\n"
+    "                      printable UTF-8 text; a resumed one keeps its own)\n"
     "  --script            read the answers from standard input even when it\n"
     "                      is not a terminal (for scripts and tests)\n"
     "  --watch LIST        trace facts, rules, activations, questions (comma-\n"
@@ -777,6 +777,12 @@ int cmd_ask(int argc, char **argv)
             }
             db = val;
         } else if (!strcmp(opt, "--respondent")) {
+            /* the label reaches reports, JSON and the terminal as it is */
+            if (!cli_printable(val)) {
+                cli_usage("ask: --respondent takes a name as printable text (UTF-8, "
+                          "without control characters such as line breaks)");
+                return EX_USAGE;
+            }
             respondent = val;
         } else if (!strcmp(opt, "--resume")) {
             resume = 1;

@@ -215,6 +215,11 @@ int cli_list_has_reasons(const kb_list *l);
  * primary situation first, then the others by score, highest first (on a
  * tie, as R lists them); NULL past the last. */
 const kb_item *cli_score_at(const kb_report *r, size_t i);
+/* Whether TEXT is valid UTF-8 (no overlong forms, surrogates or code
+ * points past U+10FFFF). */
+int cli_utf8_ok(const char *text);
+/* ... and without control characters (a label fit for any output). */
+int cli_printable(const char *text);
 /* The line that ends a list of reasons that has more (kb_strs.more). */
 extern const char cli_more_reasons[];
 

@@ -153,8 +153,11 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
     cli_diags(e, 0);
     if (rc)
         exitc = cli_exit(rc);
-    snprintf(who, whosize, "session %lld%s%s%s", si.id, si.respondent[0] ? " (" : "",
-             si.respondent, si.respondent[0] ? ")" : "");
+    /* a label saved before ask refused control characters and bytes
+     * that are not UTF-8 would reach the terminal and JSON as it is */
+    int shown = si.respondent[0] && cli_printable(si.respondent);
+    snprintf(who, whosize, "session %lld%s%s%s", si.id, shown ? " (" : "",
+             shown ? si.respondent : "", shown ? ")" : "");
     if (rc && rc != ENG_ENOMEM)
         fprintf(stderr, PROG ": note: %s is not %s because of the error above\n", who, verb);
 done:

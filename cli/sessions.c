@@ -337,30 +337,6 @@ static int is_key(const char *s)
     return 1;
 }
 
-static int utf8_ok(const unsigned char *s)
-{
-    while (*s) {
-        unsigned char c = *s;
-        size_t need;
-        unsigned cp;
-        if (c < 0x80) { s++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
-        else return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[k] & 0x3f);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-            return 0;
-        s += need + 1;
-    }
-    return 1;
-}
-
 static int is_blank(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
@@ -386,7 +362,7 @@ static const char *unwritable(const char *q, const char *v)
         return "the answer contains a line break, which an answers file cannot hold";
     if (*v && (is_blank((unsigned char)v[0]) || is_blank((unsigned char)v[strlen(v) - 1])))
         return "the answer begins or ends with blanks, which an answers file does not keep";
-    if (!utf8_ok((const unsigned char *)v))
+    if (!cli_utf8_ok(v))
         return "the answer is not valid UTF-8 text, which an answers file must be";
     return NULL;
 }
@@ -475,7 +451,7 @@ static int do_export(ctx *c, long long id, const char *out)
     if (!x) {
         char label[64];
         const char *name = si.respondent;
-        if (!is_name(name) || !utf8_ok((const unsigned char *)name)) {
+        if (!is_name(name) || !cli_utf8_ok(name)) {
             snprintf(label, sizeof label, "session-%lld", si.id);
             if (si.respondent[0]) {
                 fprintf(stderr, PROG ": note: the respondent '");

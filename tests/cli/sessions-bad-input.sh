@@ -145,6 +145,22 @@ if [ -n "$RO" ]; then
     [ "$n" -eq 2 ] || { echo "a session was lost from the read-only database"; exit 1; }
 fi
 
+# --- respondent labels: ask takes printable UTF-8 only; a label saved
+# otherwise (before ask refused it) reaches no report as it is
+for bad in "$(printf 'a\nb')" "$(printf 'red\033[31m')" "$(printf '\377\376')"; do
+    expect 64 "ask: --respondent takes a name as printable text (UTF-8, without control characters such as line breaks)" \
+        $RUN ask --kb "$ROOT/rules" --db "$DB" --script --respondent "$bad"
+done
+unchanged "a bad --respondent"
+LDB="$T/labels.db"
+printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$LDB" --script --respondent x >/dev/null
+sqlite3 "$LDB" "UPDATE sessions SET respondent = CAST(x'ff0a1b5b33316d' AS TEXT)"
+$RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format json >"$T/l.json"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8"))["respondents"][0]; assert r["respondent"] == "session 1", r' "$T/l.json" ||
+    { echo "a saved label that is not printable UTF-8 reached the JSON"; exit 1; }
+$RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format text | head -n 1 | grep -qx '== session 1 ==' ||
+    { echo "a saved label that is not printable UTF-8 reached the text report"; exit 1; }
+
 # --- -o: never over the database, through links, not in place of a pipe
 expect 73 "cannot write '$DB': it would replace the sessions database $DB (or a file SQLite keeps beside it); choose another file with -o" \
     $RUN sessions --db "$DB" export 1 -o "$DB"
