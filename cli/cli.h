@@ -118,8 +118,12 @@ int cli_load_answers(kb *k, const char *path, const char *name,
                      const char *skip, const char *verb, char *who, size_t whosize,
                      size_t *errors);
 /* The same for the saved session ID (a number, or "latest") of the
- * database DB (NULL: the default one). */
-int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
+ * database DB (NULL: the default one), run under K loaded from KBPATH: a
+ * note says when that is not the knowledge base the session was saved
+ * under (another fingerprint), and which saved answers are left out (a
+ * question K lacks, a value that no longer fits). */
+int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
+                     const char *skip,
                      const char *verb, char *who, size_t whosize);
 
 /* Writes the advice of report R as text for people. */

@@ -794,7 +794,8 @@ int cmd_explain(int argc, char **argv)
     }
     char who[512];
     size_t file_errors = 0;
-    exitc = session ? cli_load_session(k, db, session, why, "explained", who, sizeof who)
+    exitc = session ? cli_load_session(k, cli_kb_path(kbdir), db, session, why, "explained",
+                                       who, sizeof who)
                     : cli_load_answers(k, pos[0], pos[1], why, "explained", who, sizeof who,
                                        &file_errors);
     if (exitc)

@@ -81,8 +81,8 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     return exitc;
 }
 
-int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
-                     const char *verb, char *who, size_t whosize)
+int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
+                     const char *skip, const char *verb, char *who, size_t whosize)
 {
     eng_engine *e = kb_engine(k);
     char dbbuf[4096], err[1024];
@@ -118,12 +118,21 @@ int cli_load_session(kb *k, const char *db, const char *id, const char *skip,
         exitc = rc == ENG_ENOMEM ? EX_OSERR : rc == ENG_EINVAL ? EX_NOINPUT : EX_IOERR;
         goto done;
     }
+    char now[17];
+    if (si.fingerprint[0] && kb_fingerprint(kbpath, now, sizeof now) == ENG_OK &&
+        strcmp(now, si.fingerprint))
+        fprintf(stderr, PROG ": note: session %lld was saved under another knowledge base "
+                "(fingerprint %s, now %s): its answers are run under this one\n",
+                si.id, si.fingerprint, now);
     rc = eng_reset(e);
     eng_value f[3];
     if (!rc && eng_intern(e, "answer", 6, ENG_SYMBOL, &f[0]))
         rc = ENG_ENOMEM;
     for (size_t i = 0; i < n && !rc; i++) {
         const eng_question *q = eng_question_find(e, v[i].question);
+        if (!q && v[i].value)
+            fprintf(stderr, PROG ": note: session %lld's answer to '%s' is left out: the "
+                    "knowledge base has no such question\n", si.id, v[i].question);
         if (!q || !v[i].value || (skip && !strcmp(skip, v[i].question)))
             continue;
         eng_value vals[ENG_MAX_VALUES];

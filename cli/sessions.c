@@ -718,7 +718,7 @@ static int show_report(const char *db, const char *id, const char *kbdir,
         return exitc;
     }
     char who[512];
-    exitc = cli_load_session(k, db, id, NULL, "advised", who, sizeof who);
+    exitc = cli_load_session(k, cli_kb_path(kbdir), db, id, NULL, "advised", who, sizeof who);
     kb_report *rep = NULL;
     int rc;
     if (!exitc && (rc = kb_report_build(k, who, &rep)))
