@@ -219,6 +219,9 @@ static int could_make(eng_engine *e, const eng_rule *r, size_t a,
     size_t n = eng_rule_action_size(r, a);
     if (n != qn)
         return 0;
+    /* an add's last value is what it adds, not the total the fact holds */
+    if (eng_rule_action_kind(r, a) == ENG_ACT_ADD)
+        n--;
     for (size_t i = 0; i < n; i++) {
         eng_value v;
         if (qconst[i] && eng_rule_action_const(r, a, i, &v) &&
@@ -318,11 +321,12 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
     long nrules = 0;
     for (size_t i = 0; i < eng_rule_count(e); i++) {
         const eng_rule *r = eng_rule_at(e, i);
-        int can = 0;
-        for (size_t a = 0; a < eng_rule_action_count(r) && !can; a++)
-            can = (eng_rule_action_kind(r, a) == ENG_ACT_ASSERT ||
-                   eng_rule_action_kind(r, a) == ENG_ACT_ADD) &&
-                  could_make(e, r, a, q, qc, qn);
+        int can = 0, adds = 0;
+        for (size_t a = 0; a < eng_rule_action_count(r) && !can; a++) {
+            eng_act_kind k = eng_rule_action_kind(r, a);
+            can = (k == ENG_ACT_ASSERT || k == ENG_ACT_ADD) && could_make(e, r, a, q, qc, qn);
+            adds = can && k == ENG_ACT_ADD;
+        }
         if (!can)
             continue;
         nrules++;
@@ -339,6 +343,10 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
                        ci.line, w->detail);
             else
                 printf("%*s  fails: %s\n", ind, "", w->detail);
+        } else if (w->result == ENG_WHY_MATCHED && adds) {
+            printf("%*s  all its conditions hold: it adds to a total, which came to\n"
+                   "%*s  another value (or went to other values than the pattern's)\n",
+                   ind, "", ind, "");
         } else if (w->result == ENG_WHY_MATCHED) {
             printf("%*s  all its conditions hold, but it concluded something else (its\n"
                    "%*s  values differ from the pattern), or a later rule retracted it\n",

@@ -87,6 +87,19 @@ grep -qF "fails at 'when = score city ?s' (line 30): it expected a fact 'score c
   || { cat "$TMP/wn.out"; exit 1; }
 grep -qF "fails at 'when = answer kind region' (line 36): it expected a fact 'answer kind region': it expected region at place 2 and found city in 'answer kind city'" "$TMP/wn.out" \
   || { cat "$TMP/wn.out"; exit 1; }
+# why not a total: the rules that `add` to it are listed whatever they add
+# (town's 'score city' is 1: bonus fired, points did not), never "no rule"
+status=0
+$E town --why-not 'score city 4' >"$TMP/wn-add.out" || status=$?
+[ "$status" -eq 1 ] || { echo "why-not a total: exit $status"; exit 1; }
+grep -qF "rule points (" "$TMP/wn-add.out" && grep -qF "rule bonus (" "$TMP/wn-add.out" ||
+    { cat "$TMP/wn-add.out"; exit 1; }
+grep -qF "fails at 'when = scale big'" "$TMP/wn-add.out" || { cat "$TMP/wn-add.out"; exit 1; }
+grep -qF "all its conditions hold: it adds to a total, which came to" "$TMP/wn-add.out" ||
+    { cat "$TMP/wn-add.out"; exit 1; }
+if grep -qF "No rule of the knowledge base asserts" "$TMP/wn-add.out"; then
+    cat "$TMP/wn-add.out"; exit 1
+fi
 
 # why a question matters: the rules reading it and what they can change
 $E metro --why size >"$TMP/why.out"
