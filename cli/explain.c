@@ -800,6 +800,16 @@ int cmd_explain(int argc, char **argv)
         exitc = cli_exit(status);
         goto done;
     }
+    /* the conclusion is read before the respondent is: a usage error
+     * comes first and alone */
+    const char *pat = whynot ? whynot : why ? NULL : pos[nsrc];
+    char perr[256];
+    if (pat && eng_pattern_check(e, pat, perr, sizeof perr)) {
+        cli_usage("explain: '%s' is not a fact pattern: %s (e.g. 'situation primary ?s')",
+                  pat, perr);
+        exitc = EX_USAGE;
+        goto done;
+    }
     char who[512];
     size_t file_errors = 0;
     exitc = session ? cli_load_session(k, cli_kb_path(kbdir), db, session, why, "explained",

@@ -347,6 +347,11 @@ long eng_query(eng_engine *e, const char *pattern,
  * and *P past it, or NULL when no term is left; *CLOSED is 0 for a string
  * that lacks its closing quote (it runs to the end). */
 const char *eng_pattern_term(const char **p, size_t *len, int *closed);
+/* ENG_OK when eng_query takes PATTERN; else ENG_EINVAL, with what is
+ * wrong in ERR (ERRSIZE bytes): an unclosed string, a term that is no
+ * value, a variable named otherwise than in rules (?1, ?s,), no relation
+ * first. */
+int eng_pattern_check(eng_engine *e, const char *pattern, char *err, size_t errsize);
 
 /* ------------------------------------------------------------------- rules */
 

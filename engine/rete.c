@@ -1627,18 +1627,42 @@ const char *eng_pattern_term(const char **p, size_t *len, int *closed)
     return st;
 }
 
-static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
+/* Reads pattern S into OUT (at most MAX terms); -1 when it is no pattern,
+ * with why in ERR (ERRSIZE bytes; ERR may be NULL). */
+static long qparse(eng_engine *e, const char *s, qterm *out, size_t max, char *err,
+                   size_t errsize)
 {
     size_t n = 0, len;
     const char *st;
     int closed;
+    char dummy[1];
+    if (!err) {
+        err = dummy;
+        errsize = sizeof dummy;
+    }
+    err[0] = '\0';
     while ((st = eng_pattern_term(&s, &len, &closed))) {
-        if (n == max || !closed)
+        int shown = len > 60 ? 60 : (int)len;
+        if (n == max) {
+            snprintf(err, errsize, "it has more than %zu values, as no fact has", max);
             return -1;
+        }
+        if (!closed) {
+            snprintf(err, errsize, "the string %.*s%s has no closing '\"'", shown, st,
+                     shown < (int)len ? "..." : "");
+            return -1;
+        }
         qterm *q = &out[n++];
         if (st[0] == '?' && len == 1) {
             q->kind = TERM_WILD;
         } else if (st[0] == '?') {
+            /* a variable is named as in rules: a letter or '_', then
+             * letters, digits and _ . : - */
+            if (eng_symbol_len(st + 1, len - 1) != len - 1) {
+                snprintf(err, errsize, "'%.*s%s' is no variable: after '?' comes a name of "
+                         "letters, digits and _ . : - that starts with a letter or '_'", shown, st, shown < (int)len ? "..." : "");
+                return -1;
+            }
             q->kind = TERM_VAR;
             q->name = st + 1;
             q->len = len - 1;
@@ -1646,8 +1670,10 @@ static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
             /* eng_value_parse reads a NUL-terminated text: most terms fit
              * the buffer, a long string is copied */
             char tmp[1024], *t = tmp;
-            if (len >= sizeof tmp && !(t = eng_strndup(e, st, len)))
+            if (len >= sizeof tmp && !(t = eng_strndup(e, st, len))) {
+                snprintf(err, errsize, "out of memory");
                 return -1;
+            }
             if (t == tmp) {
                 memcpy(tmp, st, len);
                 tmp[len] = '\0';
@@ -1656,13 +1682,28 @@ static long qparse(eng_engine *e, const char *s, qterm *out, size_t max)
             int rc = eng_value_parse(e, t, &q->k);
             if (t != tmp)
                 eng_release(e, t);
-            if (rc)
+            if (rc) {
+                snprintf(err, errsize, "'%.*s%s' is not a value (a symbol, a number or a "
+                         "\"string\")", shown, st, shown < (int)len ? "..." : "");
                 return -1;
+            }
         }
     }
-    if (n == 0 || out[0].kind != TERM_CONST || out[0].k.type != ENG_SYMBOL)
+    if (n == 0) {
+        snprintf(err, errsize, "it is empty");
         return -1;
+    }
+    if (out[0].kind != TERM_CONST || out[0].k.type != ENG_SYMBOL) {
+        snprintf(err, errsize, "it does not start with a relation's name (a symbol)");
+        return -1;
+    }
     return (long)n;
+}
+
+int eng_pattern_check(eng_engine *e, const char *pattern, char *err, size_t errsize)
+{
+    qterm q[ENG_MAX_ARITY];
+    return qparse(e, pattern, q, ENG_MAX_ARITY, err, errsize) < 0 ? ENG_EINVAL : ENG_OK;
 }
 
 static int qmatch(const qterm *q, size_t n, const eng_fact *f)
@@ -1687,7 +1728,7 @@ long eng_query(eng_engine *e, const char *pattern,
 {
     /* as many terms as a fact has values at most */
     qterm q[ENG_MAX_ARITY];
-    long n = qparse(e, pattern, q, ENG_MAX_ARITY);
+    long n = qparse(e, pattern, q, ENG_MAX_ARITY, NULL, 0);
     if (n < 0)
         return -1;
     long seen = 0;

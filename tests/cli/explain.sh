@@ -101,6 +101,26 @@ if grep -qF "No rule of the knowledge base asserts" "$TMP/wn-add.out"; then
     cat "$TMP/wn-add.out"; exit 1
 fi
 
+# a conclusion that is no pattern is a usage error, found before the
+# respondent is read (nothing on standard output), also for a respondent
+# the file lacks; variables are named as in rules
+for bad in '(' 'verdict ?1' 'verdict ?v,' 'verdict ??' '?x metropolis' '"open'; do
+    for who in town nobody; do
+        status=0
+        $E "$who" "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err" || status=$?
+        [ "$status" -eq 64 ] || { echo "explain '$bad' ($who): exit $status"; cat "$TMP/bad.err"; exit 1; }
+        [ ! -s "$TMP/bad.out" ] || { echo "explain '$bad': output"; cat "$TMP/bad.out"; exit 1; }
+        grep -qF "explain: '$bad' is not a fact pattern: " "$TMP/bad.err" || { cat "$TMP/bad.err"; exit 1; }
+    done
+    status=0
+    $E town --why-not "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err" || status=$?
+    [ "$status" -eq 64 ] && [ ! -s "$TMP/bad.out" ] || { echo "--why-not '$bad': exit $status"; exit 1; }
+done
+$E town '?x metropolis' 2>&1 | grep -qF "'?x metropolis' is not a fact pattern: it does not start with a relation's name" ||
+    { $E town '?x metropolis'; exit 1; }
+$E town 'verdict ?1' 2>&1 | grep -qF "'?1' is no variable: after '?' comes a name of letters, digits and _ . : - that starts with a letter or '_'" ||
+    { $E town 'verdict ?1'; exit 1; }
+
 # why a question matters: the rules reading it and what they can change
 $E metro --why size >"$TMP/why.out"
 grep -qF "Question size: Residents?" "$TMP/why.out"
