@@ -429,18 +429,6 @@ static int explain_why_not(eng_engine *e, const char *pattern)
 
 /* ------------------------------------------------------------ why */
 
-/* The relations of the advice (QUESTIONNAIRE.md's conclusion facts). */
-static const char *const conclusions[] = {"situation", "maturity", "model", "need",
-                                          "finance", "advice", "journey"};
-
-static int is_conclusion(const char *rel)
-{
-    for (size_t i = 0; i < sizeof conclusions / sizeof *conclusions; i++)
-        if (!strcmp(rel, conclusions[i]))
-            return 1;
-    return 0;
-}
-
 /* What counts as a conclusion in a knowledge base: the relations of the
  * advice when its rules assert any of them; otherwise (a knowledge base of
  * its own) the relations that rules assert and no rule reads. */
@@ -484,7 +472,7 @@ static int ends_init(ends *c, eng_engine *e)
             const char *t;
             if (eng_rule_action_size(r, j) && eng_rule_action_const(r, j, 0, &v) &&
                 (t = eng_value_text(e, v, NULL)) != NULL)
-                c->advice = is_conclusion(t);
+                c->advice = kb_is_conclusion(t);
         }
     }
     return ENG_OK;
@@ -498,7 +486,7 @@ static void ends_free(ends *c)
 
 static int is_end(const ends *c, const char *text, eng_value rel)
 {
-    return c->advice ? is_conclusion(text) : !has_value(c->read, c->nread, rel);
+    return c->advice ? kb_is_conclusion(text) : !has_value(c->read, c->nread, rel);
 }
 
 /* Does rule R read relation REL in one of its conditions? */
@@ -554,7 +542,7 @@ static int reach(FILE *fp, eng_engine *e, const eng_rule *start, ends *c)
                             eng_rule_name(eng_rule_at(e, chain[c2])));
                 fputs(")\n", fp);
             }
-            if (rt && is_conclusion(rt) && strcmp(rt, "situation") && strcmp(rt, "model"))
+            if (rt && kb_is_conclusion(rt) && strcmp(rt, "situation") && strcmp(rt, "model"))
                 continue;   /* final conclusions: no need to go further */
             for (size_t j = 0; j < nr; j++)
                 if (from[j] == -2 && reads_rel(eng_rule_at(e, j), rel)) {

@@ -166,6 +166,9 @@ typedef struct kb_report {
  * kb_strs).  The first report also reads the catalogue for every later
  * one. */
 int kb_report_build(kb *k, const char *respondent, kb_report **out);
+/* 1 when REL is the relation of a conclusion the advice shows (situation,
+ * maturity, model, need, finance, advice, journey). */
+int kb_is_conclusion(const char *rel);
 void kb_report_free(kb_report *r);
 
 /* ------------------------------------------------------------ sessions */

@@ -921,8 +921,6 @@ static void check_labels(lint *L)
 /* Rules without a `because` that conclude what the advice shows. */
 static void check_reasons(lint *L)
 {
-    static const char *const shown[] = {"situation", "maturity", "model", "need",
-                                        "finance", "advice", "journey"};
     eng_engine *e = L->e;
     char buf[512];
     for (size_t i = 0; i < eng_rule_count(e); i++) {
@@ -935,10 +933,7 @@ static void check_reasons(lint *L)
             if (!eng_rule_action_size(rl, a) || !eng_rule_action_const(rl, a, 0, &rv) ||
                 !(name = eng_value_text(e, rv, NULL)))
                 continue;
-            size_t k = 0;
-            while (k < sizeof shown / sizeof *shown && strcmp(shown[k], name))
-                k++;
-            if (k == sizeof shown / sizeof *shown)
+            if (!kb_is_conclusion(name))
                 continue;
             /* the fact as written, after the action's verb */
             int col;

@@ -154,6 +154,14 @@ enum { R_NONE, R_SITUATION, R_MATURITY, R_MODEL, R_NEED, R_FINANCE, R_ADVICE,
 static const char *const rel_names[NRELS] = {
     NULL, "situation", "maturity", "model", "need", "finance", "advice", "journey"};
 
+int kb_is_conclusion(const char *rel)
+{
+    for (int i = R_NONE + 1; i < NRELS; i++)
+        if (!strcmp(rel, rel_names[i]))
+            return 1;
+    return 0;
+}
+
 /* The symbols a conclusion's second value is compared with. */
 enum { S_PRIMARY, S_SECONDARY, S_TRANSITION, S_SCORE, S_BAND, S_ROLE, S_OPTION,
        S_UNIT, S_JSCORE, S_JPICK, NSYMS };
