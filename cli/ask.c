@@ -82,6 +82,7 @@ typedef struct asker {
     long long id;
     char fingerprint[32];
     const char *kbpath;
+    char kbsaved[4096];     /* kbpath made absolute, as the session keeps it */
     ans *v;                 /* answers in the order given */
     size_t n, cap;
     int colour;
@@ -104,6 +105,30 @@ static void ans_free(asker *a)
 static int store_exit(int rc)
 {
     return rc == ENG_ENOMEM ? EX_OSERR : EX_IOERR;
+}
+
+/* Saving WHAT failed with RC (a->err says why): the way on, and the exit
+ * status.  SAFE says what the database still holds; but a session
+ * deleted while it was being answered (`sessions delete` in another
+ * terminal) holds nothing to resume. */
+static int save_failed(asker *a, int rc, const char *what, const char *safe)
+{
+    kb_session_info si;
+    memset(&si, 0, sizeof si);
+    char err2[256];
+    int gone = rc == ENG_EINVAL &&
+               kb_store_session_get(a->st, a->id, &si, err2, sizeof err2) == ENG_EINVAL;
+    kb_session_info_clear(&si);
+    if (gone) {
+        fprintf(stderr, PROG ": %s could not be saved: session %lld was deleted while "
+                "it was being answered,\nwith every answer in it; start again with\n"
+                "  " PROG " ask\n", what, a->id);
+        return EX_NOINPUT;
+    }
+    fprintf(stderr, PROG ": %s could not be saved: %s\n"
+            "%s; fix the problem and continue with\n"
+            "  " PROG " ask --resume %lld\n", what, a->err, safe, a->id);
+    return store_exit(rc);
 }
 
 /* Out of memory while the questionnaire runs: every answer committed so
@@ -453,8 +478,8 @@ static int save_conclusions(asker *a, int finished)
         }
     }
     if (rc == ENG_OK)
-        rc = kb_store_conclusions_put(a->st, a->id, c, n, finished, a->fingerprint,
-                                      a->err, sizeof a->err);
+        rc = kb_store_conclusions_put(a->st, a->id, c, n, finished, a->kbsaved,
+                                      a->fingerprint, a->err, sizeof a->err);
     else
         snprintf(a->err, sizeof a->err, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -553,7 +578,7 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
         }
         return 0;
     }
-    int rc = kb_store_session_new(a->st, respondent ? respondent : "", a->kbpath,
+    int rc = kb_store_session_new(a->st, respondent ? respondent : "", a->kbsaved,
                                   a->fingerprint, &a->id, a->err, sizeof a->err);
     if (rc) {
         fprintf(stderr, PROG ": %s\n", a->err);
@@ -568,12 +593,8 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
 static int leave(asker *a, int exitc)
 {
     int rc = save_conclusions(a, 0);
-    if (rc) {
-        fprintf(stderr, PROG ": the conclusions so far could not be saved: %s\n"
-                "The answers given are saved; continue with\n"
-                "  " PROG " ask --resume %lld\n", a->err, a->id);
-        return store_exit(rc);
-    }
+    if (rc)
+        return save_failed(a, rc, "the conclusions so far", "The answers given are saved");
     how_to_return(a, 0);
     return exitc;
 }
@@ -625,10 +646,8 @@ static int loop(asker *a)
             cli_report_text(stdout, rep, a->colour);
             kb_report_free(rep);
             if ((rc = save_conclusions(a, 1))) {
-                fprintf(stderr, PROG ": the advice could not be saved: %s\n"
-                        "The answers are saved; to save the advice, run\n"
-                        "  " PROG " ask --resume %lld\n", a->err, a->id);
-                exitc = store_exit(rc);
+                exitc = save_failed(a, rc, "the advice",
+                                    "The answers are saved, and resuming saves the advice");
                 break;
             }
             how_to_return(a, 1);
@@ -690,10 +709,7 @@ static int loop(asker *a)
             }
             ans last = a->v[a->n - 1];
             if ((rc = kb_store_answer_delete(a->st, a->id, last.qid, a->err, sizeof a->err))) {
-                fprintf(stderr, PROG ": %s\n"
-                        "The answers given are safe; fix the problem and continue with\n"
-                        "  " PROG " ask --resume %lld\n", a->err, a->id);
-                exitc = store_exit(rc);
+                exitc = save_failed(a, rc, "going back", "The answers given are safe");
                 break;
             }
             printf("Back to '%s' (it was: %s).\n", last.qid, last.value ? last.value : "skipped");
@@ -724,10 +740,7 @@ static int loop(asker *a)
         rc = kb_store_answer_put(a->st, a->id, eng_question_id(q), value, a->err, sizeof a->err);
         if (rc) {
             free(norm);
-            fprintf(stderr, PROG ": the answer could not be saved: %s\n"
-                    "The answers given before it are safe; fix the problem and continue with\n"
-                    "  " PROG " ask --resume %lld\n", a->err, a->id);
-            exitc = store_exit(rc);
+            exitc = save_failed(a, rc, "the answer", "The answers given before it are safe");
             break;
         }
         rc = ans_set(a, eng_question_id(q), value);
@@ -844,6 +857,11 @@ int cmd_ask(int argc, char **argv)
         exitc = EX_NOINPUT;
         goto done;
     }
+    /* absolute, so that `sessions show` finds it again from anywhere */
+    char *abs = realpath(a.kbpath, NULL);
+    snprintf(a.kbsaved, sizeof a.kbsaved, "%s",
+             abs && strlen(abs) < sizeof a.kbsaved ? abs : a.kbpath);
+    free(abs);
     char dbbuf[4096];
     const char *dbpath = db ? db : kb_store_default_path(dbbuf, sizeof dbbuf);
     if (!dbpath) {

@@ -219,8 +219,11 @@ int cli_list_has_reasons(const kb_list *l);
  * primary situation first, then the others by score, highest first (on a
  * tie, as R lists them); NULL past the last. */
 const kb_item *cli_score_at(const kb_report *r, size_t i);
-/* Whether TEXT is valid UTF-8 (no overlong forms, surrogates or code
- * points past U+10FFFF). */
+/* The length in bytes of the UTF-8 character TEXT starts with, or 0 when
+ * it starts with none (an overlong form, a surrogate, a code point past
+ * U+10FFFF, a stray or missing continuation byte, or the end). */
+size_t cli_utf8_char(const char *text);
+/* Whether TEXT is valid UTF-8 throughout. */
 int cli_utf8_ok(const char *text);
 /* ... and without control characters (a label fit for any output). */
 int cli_printable(const char *text);

@@ -701,14 +701,16 @@ done:
     return rc;
 }
 
-static int explain_why(kb *k, const char *qid)
+/* The question --why asks about, or NULL after saying it is not there. */
+static const eng_question *why_question(eng_engine *e, const char *qid)
 {
-    const eng_question *q = eng_question_find(kb_engine(k), qid);
+    const eng_question *q = eng_question_find(e, qid);
     if (!q) {
-        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base\n", qid);
-        return EX_NOINPUT;      /* what was asked about is not there */
+        const char *dym = eng_question_suggest(e, qid);
+        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base%s%s%s\n", qid,
+                dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
     }
-    return cli_exit(cli_why(stdout, k, q));
+    return q;
 }
 
 /* ------------------------------------------------------------ command */
@@ -740,6 +742,10 @@ int cmd_explain(int argc, char **argv)
                 return EX_USAGE;
             kbdir = val;
         } else if (!strcmp(opt, "--why")) {
+            if (!*val) {
+                cli_usage("explain: --why needs a question ID, such as org.ldt_staff");
+                return EX_USAGE;
+            }
             why = val;
         } else if (!strcmp(opt, "--why-not")) {
             whynot = val;
@@ -789,13 +795,19 @@ int cmd_explain(int argc, char **argv)
         goto done;
     }
     /* the conclusion is read before the respondent is: a usage error
-     * comes first and alone */
+     * comes first and alone, */
     const char *pat = whynot ? whynot : why ? NULL : pos[nsrc];
     char perr[256];
     if (pat && eng_pattern_check(e, pat, perr, sizeof perr)) {
         cli_usage("explain: '%s' is not a fact pattern: %s (e.g. 'situation primary ?s')",
                   pat, perr);
         exitc = EX_USAGE;
+        goto done;
+    }
+    /* and so is the question: what was asked about is not there */
+    const eng_question *wq = why ? why_question(e, why) : NULL;
+    if (why && !wq) {
+        exitc = EX_NOINPUT;
         goto done;
     }
     char who[512];
@@ -807,8 +819,8 @@ int cmd_explain(int argc, char **argv)
     if (exitc)
         goto done;
     printf("Respondent: %s\n\n", who);
-    if (why)
-        exitc = explain_why(k, why);
+    if (wq)
+        exitc = cli_exit(cli_why(stdout, k, wq));
     else if (whynot)
         exitc = explain_why_not(e, whynot);
     else

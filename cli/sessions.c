@@ -63,11 +63,13 @@ static const char sessions_help[] =
 
 /* ------------------------------------------------------------ printing */
 
-/* Writes S with control characters shown as escapes, so that nothing
- * stored can drive the terminal; newlines too unless KEEP_NL. */
+/* Writes S with control characters, and bytes that are not UTF-8, shown
+ * as escapes, so that nothing stored can drive the terminal or garble it;
+ * newlines too unless KEEP_NL. */
 static void put_safe(FILE *fp, const char *s, int keep_nl)
 {
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        size_t u;
         if (*c == '\n' && keep_nl)
             fputc('\n', fp);
         else if (*c == '\n')
@@ -76,17 +78,33 @@ static void put_safe(FILE *fp, const char *s, int keep_nl)
             fputs(keep_nl ? "\t" : "\\t", fp);
         else if (*c < 0x20 || *c == 0x7f)
             fprintf(fp, "\\x%02x", *c);
-        else
+        else if (*c < 0x80)
             fputc(*c, fp);
+        else if ((u = cli_utf8_char((const char *)c))) {
+            fwrite(c, 1, u, fp);
+            c += u - 1;
+        } else {
+            fprintf(fp, "\\x%02x", *c);
+        }
     }
 }
 
-/* The width put_safe(S, 0) takes, in bytes. */
+/* The width put_safe(S, 0) takes, in characters (each taking one column). */
 static size_t safe_len(const char *s)
 {
-    size_t n = 0;
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-        n += *c == '\n' || *c == '\t' ? 2 : *c < 0x20 || *c == 0x7f ? 4 : 1;
+    size_t n = 0, u;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '\n' || *c == '\t')
+            n += 2;
+        else if (*c < 0x20 || *c == 0x7f)
+            n += 4;
+        else if (*c >= 0x80 && (u = cli_utf8_char((const char *)c))) {
+            n++;
+            c += u - 1;
+        } else {
+            n += *c < 0x80 ? 1 : 4;
+        }
+    }
     return n;
 }
 
@@ -257,6 +275,8 @@ static int do_show(ctx *c, long long id)
         if (frc == ENG_OK)
             printf(strcmp(now, si.fingerprint) ? " (it has changed since: now %s)"
                                                : " (unchanged since)", now);
+        else if (frc != ENG_ENOMEM)
+            fputs(" (it cannot be read now)", stdout);
         if (frc == ENG_ENOMEM) {
             fputc('\n', stdout);
             fflush(stdout);
@@ -818,11 +838,18 @@ int cmd_sessions(int argc, char **argv)
         return EX_USAGE;
     }
     if (npos - 1 < want) {
-        cli_usage("sessions %s: missing the session ID%s", sub, want > 1 ? "s" : "");
+        if (want == 2 && npos == 2)
+            cli_usage("sessions compare: give two session IDs (only '%s' was given), "
+                      "e.g. 'sessions compare %s latest'", pos[1], pos[1]);
+        else
+            cli_usage("sessions %s: missing the session ID%s (a number, or latest)", sub,
+                      want > 1 ? "s" : "");
         return EX_USAGE;
     }
     if (npos - 1 > want) {
-        cli_usage("sessions %s: too many arguments", sub);
+        cli_usage("sessions %s: too many arguments: it takes %s (not '%s')", sub,
+                  want == 0 ? "none" : want == 1 ? "one session ID" : "two session IDs",
+                  pos[want + 1]);
         return EX_USAGE;
     }
     if (out && strcmp(sub, "export") && !(fmt >= 0 && !strcmp(sub, "show"))) {

@@ -668,28 +668,35 @@ const kb_item *cli_score_at(const kb_report *r, size_t i)
     return NULL;
 }
 
-int cli_utf8_ok(const char *text)
+size_t cli_utf8_char(const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
-    while (*s) {
-        unsigned char c = *s;
-        size_t need;
-        unsigned cp;
-        if (c < 0x80) { s++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
-        else return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[k] & 0x3f);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+    unsigned char c = *s;
+    size_t need;
+    unsigned cp;
+    if (c && c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
+    else return 0;
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[k] & 0xc0) != 0x80)
             return 0;
-        s += need + 1;
+        cp = (cp << 6) | (s[k] & 0x3f);
     }
+    if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return need + 1;
+}
+
+int cli_utf8_ok(const char *text)
+{
+    size_t n;
+    for (; *text; text += n)
+        if (!(n = cli_utf8_char(text)))
+            return 0;
     return 1;
 }
 

@@ -2230,20 +2230,41 @@ static int cmp_path(const void *a, const void *b)
     return cx - cy;
 }
 
-static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
+/* The directories being read, from the one being read up to the root of
+ * the knowledge base: a symbolic link back to one of them is a loop. */
+typedef struct dir_chain {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct dir_chain *up;
+} dir_chain;
+
+static int load_dir(eng_engine *e, const char *dir, const dir_chain *up, int depth,
+                    size_t *nfiles)
 {
     if (depth > MAX_DIR_DEPTH) {
         eng_diagf(e, ENG_ERROR, dir, 0, 0, 1, NULL,
-                  "directories nested more than %d deep (a symbolic link loop?)",
-                  MAX_DIR_DEPTH);
+                  "directories nested more than %d deep", MAX_DIR_DEPTH);
         return ENG_EINVAL;
     }
     DIR *d = opendir(dir);
-    if (!d) {
+    struct stat dst;
+    if (!d || fstat(dirfd(d), &dst)) {
         eng_diagf(e, ENG_ERROR, dir, 0, 0, 1, NULL, "cannot open directory: %s",
                   strerror(errno));
+        if (d)
+            closedir(d);
         return ENG_EIO;
     }
+    for (const dir_chain *c = up; c; c = c->up)
+        if (c->dev == dst.st_dev && c->ino == dst.st_ino) {
+            closedir(d);
+            eng_diagf(e, ENG_ERROR, dir, 0, 0, 1, NULL,
+                      "a symbolic link loop: this is the directory %s again, "
+                      "which is being read", c->path);
+            return ENG_EINVAL;
+        }
+    dir_chain here = {dst.st_dev, dst.st_ino, dir, up};
     pvec names = {0};
     struct dirent *de;
     int rc = ENG_OK;
@@ -2288,7 +2309,7 @@ static int load_dir(eng_engine *e, const char *dir, int depth, size_t *nfiles)
             type = r2 ? 'x' : S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
         }
         if (type == 'd') {
-            r2 = load_dir(e, p, depth + 1, nfiles);
+            r2 = load_dir(e, p, &here, depth + 1, nfiles);
         } else if (ini && type == 'o') {
             /* a FIFO or device would block or never end */
             eng_diagf(e, ENG_ERROR, p, 0, 0, 1, NULL,
@@ -2326,7 +2347,7 @@ int eng_load_path(eng_engine *e, const char *path)
     int rc;
     if (S_ISDIR(st.st_mode)) {
         size_t nfiles = 0;
-        rc = load_dir(e, path, 0, &nfiles);
+        rc = load_dir(e, path, NULL, 0, &nfiles);
         if (rc == ENG_OK && !nfiles) {
             eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                       "no .ini files in this directory: it is not a knowledge base");

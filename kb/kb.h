@@ -246,11 +246,12 @@ int kb_store_answer_put(kb_store *s, long long id, const char *question,
 int kb_store_answer_delete(kb_store *s, long long id, const char *question,
                            char *err, size_t errsize);
 /* Replaces the session's conclusions, marks it finished or not, and
- * records FINGERPRINT, in one transaction. */
+ * records the knowledge base they came from (KB_PATH and FINGERPRINT;
+ * NULL keeps the one saved), in one transaction. */
 int kb_store_conclusions_put(kb_store *s, long long id,
                              const kb_conclusion *c, size_t n, int finished,
-                             const char *fingerprint, char *err,
-                             size_t errsize);
+                             const char *kb_path, const char *fingerprint,
+                             char *err, size_t errsize);
 /* The session ID (0: the most recently updated one). */
 int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
                          char *err, size_t errsize);

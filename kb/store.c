@@ -412,17 +412,36 @@ static int cmp_entry(const void *a, const void *b)
     return cx - cy;
 }
 
+/* The directories being walked, as the loader keeps them: a link back to
+ * one of them is a loop, which the loader refuses. */
+typedef struct fp_chain {
+    dev_t dev;
+    ino_t ino;
+    const struct fp_chain *up;
+} fp_chain;
+
 /* Walks DIR as the engine's loader does: entries not starting with '.',
  * in the order of cmp_entry, directories entered where they sort, files
  * whose name ends in ".ini" hashed.  REL is DIR relative to the root (""
- * for the root itself). */
-static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
+ * for the root itself); UP, the directories above it. */
+static int fp_dir(uint64_t *h, const char *dir, const char *rel, const fp_chain *up,
+                  int depth)
 {
     if (depth > FP_MAX_DEPTH)
         return ENG_EIO;
     DIR *d = opendir(dir);
-    if (!d)
+    struct stat dst;
+    if (!d || fstat(dirfd(d), &dst)) {
+        if (d)
+            closedir(d);
         return ENG_EIO;
+    }
+    for (const fp_chain *c = up; c; c = c->up)
+        if (c->dev == dst.st_dev && c->ino == dst.st_ino) {
+            closedir(d);
+            return ENG_EIO;
+        }
+    fp_chain here = {dst.st_dev, dst.st_ino, up};
     fp_entry *ents = NULL;
     size_t n = 0, cap = 0, dl = strlen(dir), rl = strlen(rel);
     int rc = ENG_OK;
@@ -473,7 +492,7 @@ static int fp_dir(uint64_t *h, const char *dir, const char *rel, int depth)
         if (stat(full, &st))
             rc = ENG_EIO;
         else if (S_ISDIR(st.st_mode))
-            rc = fp_dir(h, full, r2, depth + 1);
+            rc = fp_dir(h, full, r2, &here, depth + 1);
         else if (nl > 4 && !strcmp(ents[i].name + nl - 4, ".ini"))
             rc = fp_file(h, full, r2);
         free(full);
@@ -496,7 +515,7 @@ int kb_fingerprint(const char *path, char *buf, size_t size)
     uint64_t h = FNV_BASIS;
     int rc;
     if (S_ISDIR(st.st_mode)) {
-        rc = fp_dir(&h, path, "", 0);
+        rc = fp_dir(&h, path, "", NULL, 0);
     } else {
         const char *base = strrchr(path, '/');
         rc = fp_file(&h, path, base ? base + 1 : path);
@@ -1197,8 +1216,8 @@ int kb_store_answer_delete(kb_store *s, long long id, const char *question,
 
 int kb_store_conclusions_put(kb_store *s, long long id,
                              const kb_conclusion *c, size_t n, int finished,
-                             const char *fingerprint, char *err,
-                             size_t errsize)
+                             const char *kb_path, const char *fingerprint,
+                             char *err, size_t errsize)
 {
     s->msg[0] = '\0';
     static const char doing[] = "save the conclusions";
@@ -1218,14 +1237,16 @@ int kb_store_conclusions_put(kb_store *s, long long id,
     }
     if (rc == SQLITE_OK)
         rc = prep(s,
-            "UPDATE sessions SET finished = ?2, fingerprint = coalesce(?3, fingerprint) "
-            "WHERE id = ?1", &st);
+            "UPDATE sessions SET finished = ?2, fingerprint = coalesce(?3, fingerprint), "
+            "kb_path = coalesce(?4, kb_path) WHERE id = ?1", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 1, id);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 2, finished ? 1 : 0);
     if (rc == SQLITE_OK)
         rc = bind_text(s, st, 3, fingerprint);
+    if (rc == SQLITE_OK)
+        rc = bind_text(s, st, 4, kb_path);
     if (rc == SQLITE_OK)
         rc = step_done(s, st);
     sqlite3_finalize(st);

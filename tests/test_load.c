@@ -600,6 +600,39 @@ static void directory_duplicate_across_files(void **state)
     assert_non_null(strstr(d->message, first));
 }
 
+/* A symbolic link back to a directory being read is one error, at the
+ * link, naming the directory; what is beside it is still read. */
+static void directory_link_loop(void **state)
+{
+    fx *f = FX(state);
+    make_dir(f, "sub");
+    write_file(f, "a.ini", "[rule a]\nthen = halt\n");
+    write_file(f, "sub/b.ini", "[rule b]\nthen = halt\n");
+    char link[128], back[128];
+    snprintf(link, sizeof link, "%s/sub/again", f->dir);
+    assert_int_equal(symlink("..", link), 0);
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_EINVAL);
+    assert_int_equal(eng_error_count(f->e), 1);
+    const eng_diag *d = tu_find_diag(f->e, "symbolic link loop");
+    assert_non_null(d);
+    assert_string_equal(d->path, link);
+    snprintf(back, sizeof back, "the directory %s again", f->dir);
+    assert_non_null(strstr(d->message, back));
+    assert_int_equal(eng_rule_count(f->e), 2);
+    /* two links to one directory that is not above them are no loop */
+    eng_free(f->e);
+    f->e = eng_new(NULL);
+    assert_non_null(f->e);
+    assert_int_equal(unlink(link), 0);
+    make_dir(f, "sub/notes");
+    write_file(f, "sub/notes/readme.txt", "not a rule file\n");
+    snprintf(link, sizeof link, "%s/notes", f->dir);
+    assert_int_equal(symlink("sub/notes", link), 0);
+    assert_int_equal(eng_load_path(f->e, f->dir), ENG_OK);
+    assert_int_equal(eng_rule_count(f->e), 2);
+    assert_null(tu_find_diag(f->e, "loop"));
+}
+
 static void single_file_path(void **state)
 {
     fx *f = FX(state);
@@ -1802,7 +1835,8 @@ int main(void)
         T(directory_in_sorted_order),
         T(directory_sorted_by_whole_path),
         T(directory_duplicate_across_files),
-        T(single_file_path),
+        T(directory_link_loop),
+    T(single_file_path),
         T(empty_directory),
         T(missing_path),
         T(load_after_reset),

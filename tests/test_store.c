@@ -404,7 +404,7 @@ static void test_values_unchanged(void **state)
 
     /* conclusions too */
     kb_conclusion c[2] = {{high, big}, {"situation arena", ctl}};
-    assert_int_equal(kb_store_conclusions_put(s, id, c, 2, 1, NULL, err, sizeof err), ENG_OK);
+    assert_int_equal(kb_store_conclusions_put(s, id, c, 2, 1, NULL, NULL, err, sizeof err), ENG_OK);
     kb_conclusion *got = NULL;
     assert_int_equal(kb_store_conclusions(s, id, &got, &n, err, sizeof err), ENG_OK);
     assert_int_equal(n, 2);
@@ -428,7 +428,7 @@ static void test_conclusions(void **state)
         {"model federated", "model federated\n  because ..."},
         {"need role data_steward", ""},
     };
-    assert_int_equal(kb_store_conclusions_put(s, id, c3, 3, 0, "aaaaaaaaaaaaaaaa", err,
+    assert_int_equal(kb_store_conclusions_put(s, id, c3, 3, 0, NULL, "aaaaaaaaaaaaaaaa", err,
                                               sizeof err), ENG_OK);
     kb_conclusion *got = NULL;
     size_t n;
@@ -447,7 +447,7 @@ static void test_conclusions(void **state)
 
     /* replaced, not added to; a NULL fingerprint keeps the one recorded */
     kb_conclusion c1[1] = {{"situation agora", NULL}};
-    assert_int_equal(kb_store_conclusions_put(s, id, c1, 1, 1, NULL, err, sizeof err), ENG_OK);
+    assert_int_equal(kb_store_conclusions_put(s, id, c1, 1, 1, NULL, NULL, err, sizeof err), ENG_OK);
     assert_int_equal(kb_store_conclusions(s, id, &got, &n, err, sizeof err), ENG_OK);
     assert_int_equal(n, 1);
     assert_string_equal(got[0].fact, "situation agora");
@@ -457,17 +457,24 @@ static void test_conclusions(void **state)
     assert_int_equal(si.finished, 1);
     assert_string_equal(si.fingerprint, "aaaaaaaaaaaaaaaa");
     kb_session_info_clear(&si);
-    assert_int_equal(kb_store_conclusions_put(s, id, NULL, 0, 1, "bbbbbbbbbbbbbbbb", err,
+    assert_int_equal(kb_store_conclusions_put(s, id, NULL, 0, 1, NULL, "bbbbbbbbbbbbbbbb", err,
                                               sizeof err), ENG_OK);
+    assert_int_equal(kb_store_session_get(s, id, &si, err, sizeof err), ENG_OK);
+    assert_string_equal(si.kb_path, "rules");
+    kb_session_info_clear(&si);
+    /* resumed under another knowledge base: its path and fingerprint */
+    assert_int_equal(kb_store_conclusions_put(s, id, NULL, 0, 1, "/srv/other-kb",
+                                              "bbbbbbbbbbbbbbbb", err, sizeof err), ENG_OK);
     assert_int_equal(kb_store_conclusions(s, id, &got, &n, err, sizeof err), ENG_OK);
     assert_int_equal(n, 0);
     kb_conclusions_free(got, n);
     assert_int_equal(kb_store_session_get(s, id, &si, err, sizeof err), ENG_OK);
     assert_string_equal(si.fingerprint, "bbbbbbbbbbbbbbbb");
+    assert_string_equal(si.kb_path, "/srv/other-kb");
     kb_session_info_clear(&si);
     /* a conclusion needs its fact */
     kb_conclusion bad[1] = {{NULL, "x"}};
-    assert_int_equal(kb_store_conclusions_put(s, id, bad, 1, 1, NULL, err, sizeof err),
+    assert_int_equal(kb_store_conclusions_put(s, id, bad, 1, 1, NULL, NULL, err, sizeof err),
                      ENG_EINVAL);
     kb_store_close(s);
 }
@@ -511,7 +518,7 @@ static void test_sessions_order(void **state)
     assert_int_equal(si.id, a);
     kb_session_info_clear(&si);
     kb_conclusion c1[1] = {{"x", "y"}};
-    assert_int_equal(kb_store_conclusions_put(s, b, c1, 1, 1, NULL, err, sizeof err), ENG_OK);
+    assert_int_equal(kb_store_conclusions_put(s, b, c1, 1, 1, NULL, NULL, err, sizeof err), ENG_OK);
     assert_int_equal(kb_store_session_get(s, 0, &si, err, sizeof err), ENG_OK);
     assert_int_equal(si.id, b);
     kb_session_info_clear(&si);
@@ -528,7 +535,7 @@ static void test_delete_and_unknown(void **state)
     put_ok(s, gone, "q", "1");
     put_ok(s, gone, "r", "2");
     kb_conclusion c[1] = {{"f", "d"}};
-    assert_int_equal(kb_store_conclusions_put(s, gone, c, 1, 1, NULL, err, sizeof err), ENG_OK);
+    assert_int_equal(kb_store_conclusions_put(s, gone, c, 1, 1, NULL, NULL, err, sizeof err), ENG_OK);
     assert_int_equal(kb_store_session_delete(s, gone, err, sizeof err), ENG_OK);
     kb_store_close(s);
     /* cascaded */
@@ -552,7 +559,7 @@ static void test_delete_and_unknown(void **state)
         assert_int_equal(kb_store_answer_put(s, id, "q", "v", err, sizeof err), ENG_EINVAL);
         assert_string_equal(err, want);
         assert_int_equal(kb_store_answer_delete(s, id, "q", err, sizeof err), ENG_EINVAL);
-        assert_int_equal(kb_store_conclusions_put(s, id, c, 1, 0, NULL, err, sizeof err),
+        assert_int_equal(kb_store_conclusions_put(s, id, c, 1, 0, NULL, NULL, err, sizeof err),
                          ENG_EINVAL);
         assert_int_equal(kb_store_answers(s, id, &a, &n, err, sizeof err), ENG_EINVAL);
         assert_null(a);
@@ -1128,7 +1135,18 @@ static void test_fingerprint(void **state)
     assert_string_equal(fp1, fp2);
     assert_string_not_equal(fp0, fp1);
 
-    /* errors */
+    /* errors: two links back up were 2^33 directories to walk */
+    char l1[800], l2[800];
+    snprintf(l1, sizeof l1, "%s/kb-moved/sub/up", dir);
+    snprintf(l2, sizeof l2, "%s/kb-moved/sub/up2", dir);
+    assert_int_equal(symlink("..", l1), 0);
+    assert_int_equal(symlink("..", l2), 0);
+    snprintf(g, sizeof g, "%s/kb-moved", dir);
+    assert_int_equal(kb_fingerprint(g, fp1, sizeof fp1), ENG_EIO);
+    unlink(l1);
+    unlink(l2);
+    assert_int_equal(kb_fingerprint(g, fp1, sizeof fp1), ENG_OK);
+    assert_string_equal(fp0, fp1);
     assert_int_equal(kb_fingerprint(at("nowhere"), fp1, sizeof fp1), ENG_EIO);
     assert_int_equal(kb_fingerprint(f, fp1, 16), ENG_EINVAL);
 

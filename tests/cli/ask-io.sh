@@ -194,6 +194,25 @@ else
     echo "note: chattr +i is not possible here (not root, or the file system has no immutable files): the database is not made read-only mid-session"
 fi
 
+# ------------------------------------------------------------ deleted mid-session
+# `sessions delete` in another terminal: exit 66, said so, and no resuming
+# of a session that is gone suggested
+G="$TMP/gone"
+new_session "$G"
+start "$G/s.db"
+wait_for "[3 answered" || fail "deleted: the session did not start"
+$RUN sessions --db "$G/s.db" delete 1 >/dev/null || fail "deleted: sessions delete failed"
+give
+finish_bg
+[ "$status" -eq 66 ] || { cat "$TMP/bg.err"; fail "deleted: exit $status, expected 66"; }
+grep -qF "ldt-advisor: the answer could not be saved: session 1 was deleted while it was being answered" \
+    "$TMP/bg.err" || { cat "$TMP/bg.err"; fail "deleted: unclear message"; }
+if grep -qF -- "--resume" "$TMP/bg.err"; then
+    cat "$TMP/bg.err"; fail "deleted: resuming a session that is gone suggested"
+fi
+[ "$($RUN sessions --db "$G/s.db" list | wc -l)" -le 1 ] || fail "deleted: a session came back"
+echo "deleted mid-session: exit 66, said so"
+
 # ------------------------------------------------------------ read-only at resume
 D="$TMP/ro-src"
 V="$TMP/ro"

@@ -82,6 +82,15 @@ expect 66 "none.ini: error: cannot open" $RUN explain $K "$T/none.ini" zeta 'sca
 # --- a question the knowledge base does not have: 66
 expect 66 "explain: no question 'nosuch' in the knowledge base" \
     $RUN explain $K "$A" zeta --why nosuch
+# ... said before the respondent is read (nothing on standard output, and
+# not hidden behind a respondent that is missing too)
+[ ! -s "$T/out" ] || { echo "explain --why nosuch wrote:"; cat "$T/out"; exit 1; }
+expect 66 "explain: no question 'nosuch' in the knowledge base" \
+    $RUN explain $K "$A" nobody --why nosuch
+expect 66 "explain: no question 'sise' in the knowledge base (did you mean 'size'?)" \
+    $RUN explain $K "$A" zeta --why sise
+# an empty question ID is no name at all: 64
+expect 64 "explain: --why needs a question ID" $RUN explain $K "$A" zeta --why ''
 # (nothing matching a conclusion is a verdict, 1, not a missing thing)
 expect 1 "" $RUN explain $K "$A" zeta 'nosuch ?'
 

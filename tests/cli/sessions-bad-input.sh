@@ -160,6 +160,22 @@ python3 -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8"))
     { echo "a saved label that is not printable UTF-8 reached the JSON"; exit 1; }
 $RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format text | head -n 1 | grep -qx '== session 1 ==' ||
     { echo "a saved label that is not printable UTF-8 reached the text report"; exit 1; }
+# the list shows such bytes as escapes, and lines up names that are not
+# ASCII by their characters
+printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$LDB" --script --respondent "Zoë Ørsted" >/dev/null
+sqlite3 "$LDB" "UPDATE sessions SET respondent = CAST(x'41ff42' AS TEXT) WHERE id = 1"
+$RUN sessions --db "$LDB" list >"$T/list" || { echo "sessions list failed"; exit 1; }
+python3 - "$T/list" <<'PY' || { cat "$T/list"; exit 1; }
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert lines[0].startswith("ID  RESPONDENT"), lines
+col = lines[0].index("UPDATED")
+rows = {l.split()[0]: l for l in lines[1:]}
+assert rows["1"].split()[1] == "A\\xffB", rows
+assert rows["2"][4:].startswith("Zoë Ørsted"), rows
+for r in rows.values():
+    assert r[col - 2:col] == "  " and r[col:col + 4].isdigit(), (r, col)
+PY
 
 # --- -o: never over the database, through links, not in place of a pipe
 expect 73 "cannot write '$DB': it would replace the sessions database $DB (or a file SQLite keeps beside it); choose another file with -o" \

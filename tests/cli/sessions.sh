@@ -223,6 +223,31 @@ expect 0 "" $RUN sessions --db "$T/fp.db" show 1
 grep -qF "(it has changed since: now " "$T/out" \
     || { echo "a rule edited: the knowledge base is said to be unchanged"; cat "$T/out"; exit 1; }
 
+# --- the session keeps its knowledge base's absolute path, so that it is
+# found from any directory; resumed under another, it keeps that one; one
+# moved away cannot be read now
+mkdir "$T/elsewhere"
+(cd "$T" && printf 'quit\n' | $RUN ask --kb kb --db "$T/abs.db" --script >/dev/null 2>&1) \
+    || { echo "ask with a relative --kb failed"; exit 1; }
+KABS=$(cd "$K" && pwd -P)
+(cd "$T/elsewhere" && $RUN sessions --db "$T/abs.db" show 1) >"$T/out" 2>&1
+grep -qF "knowledge base: $KABS, fingerprint " "$T/out" && grep -qF "(unchanged since)" "$T/out" \
+    || { echo "a relative --kb was saved as typed"; cat "$T/out"; exit 1; }
+printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$T/abs.db" --script --resume 1 >"$T/fp.out" 2>&1 \
+    || { cat "$T/fp.out"; exit 1; }
+grep -qF "The knowledge base has changed since this session was saved" "$T/fp.out" \
+    || { echo "resumed under another knowledge base without a word"; cat "$T/fp.out"; exit 1; }
+expect 0 "" $RUN sessions --db "$T/abs.db" show 1
+grep -qF "knowledge base: $(cd "$ROOT/rules" && pwd -P), fingerprint " "$T/out" && grep -qF "(unchanged since)" "$T/out" \
+    || { echo "a session resumed under another knowledge base still names the first"; cat "$T/out"; exit 1; }
+(cd "$T" && printf 'quit\n' | $RUN ask --kb kb --db "$T/abs.db" --script --resume 1 >/dev/null 2>&1) \
+    || { echo "ask --resume with a relative --kb failed"; exit 1; }
+mv "$K" "$T/kb-moved"
+expect 0 "" $RUN sessions --db "$T/abs.db" show 1
+grep -qF "knowledge base: $KABS, fingerprint " "$T/out" && grep -qF "(it cannot be read now)" "$T/out" \
+    || { echo "a knowledge base moved away: not said"; cat "$T/out"; exit 1; }
+mv "$T/kb-moved" "$K"
+
 # --- unknown sessions: not there, so 66 (as a missing database)
 expect 66 "ldt-advisor: no session 42 in $DB (see 'ldt-advisor sessions list')" \
     $RUN sessions --db "$DB" show 42
@@ -307,10 +332,16 @@ expect 66 "is a directory" $RUN sessions --db "$T" list
 expect 64 "missing the command" $RUN sessions --db "$DB"
 expect 64 "unknown command 'frob'" $RUN sessions --db "$DB" frob
 expect 64 "missing the session ID" $RUN sessions --db "$DB" show
-expect 64 "missing the session IDs" $RUN sessions --db "$DB" compare 1
+expect 64 "sessions compare: give two session IDs (only '1' was given), e.g. 'sessions compare 1 latest'" \
+    $RUN sessions --db "$DB" compare 1
+expect 64 "sessions compare: missing the session IDs (a number, or latest)" \
+    $RUN sessions --db "$DB" compare
 expect 64 "'abc' is not a session ID" $RUN sessions --db "$DB" show abc
 expect 64 "'0' is not a session ID" $RUN sessions --db "$DB" delete 0
-expect 64 "too many arguments" $RUN sessions --db "$DB" show 1 2
+expect 64 "sessions show: too many arguments: it takes one session ID (not '2')" \
+    $RUN sessions --db "$DB" show 1 2
+expect 64 "sessions list: too many arguments: it takes none (not 'all')" \
+    $RUN sessions --db "$DB" list all
 expect 64 "-o is for export" $RUN sessions --db "$DB" show 2 -o x
 expect 64 "unknown option '--frob'" $RUN sessions --frob list
 expect 64 "needs a value" $RUN sessions list --db
