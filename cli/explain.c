@@ -392,6 +392,35 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
     return nrules;
 }
 
+/* An answer the respondent did not give is no conclusion to trace: what
+ * they answered instead.  1 (nothing matched). */
+static int why_not_answer(eng_engine *e, const eng_value *q)
+{
+    char qid[256];
+    eng_value_format(e, q[1], qid, sizeof qid);
+    if (!eng_question_find(e, qid)) {
+        const char *dym = eng_question_suggest(e, qid);
+        printf("It is an answer, and the knowledge base has no question '%s'%s%s%s.\n", qid,
+               dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+        return 1;
+    }
+    const eng_fact *f[16];
+    size_t n = eng_fact_lookup(e, q, 2, f, 16);
+    if (!n) {
+        printf("It is an answer, not a conclusion: the respondent gave no answer to %s.\n",
+               qid);
+        return 1;
+    }
+    printf("It is an answer, not a conclusion: the respondent answered %s with ", qid);
+    for (size_t i = 0; i < n && i < 16; i++) {
+        char buf[256];
+        eng_value_format(e, eng_fact_value(f[i], 2), buf, sizeof buf);
+        printf("%s%s", i ? ", " : "", buf);
+    }
+    printf("%s.\n", n > 16 ? ", ..." : "");
+    return 1;
+}
+
 static int explain_why_not(eng_engine *e, const char *pattern)
 {
     eng_value q[ENG_WHY_MAX];
@@ -410,6 +439,9 @@ static int explain_why_not(eng_engine *e, const char *pattern)
         return 0;
     }
     printf("'%s' was not concluded.\n", pattern);
+    const char *rel = eng_value_text(e, q[0], NULL);
+    if (qn >= 2 && qc[1] && rel && !strcmp(rel, "answer"))
+        return why_not_answer(e, q);
     seen_facts sf = {NULL, 0, 0};
     char text[1024];
     pattern_text(e, q, qc, (size_t)qn, text, sizeof text);

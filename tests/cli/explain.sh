@@ -101,6 +101,24 @@ if grep -qF "No rule of the knowledge base asserts" "$TMP/wn-add.out"; then
     cat "$TMP/wn-add.out"; exit 1
 fi
 
+# why not an answer: it is no conclusion; what was answered instead, or
+# that the question has no answer, or is no question
+status=0
+$E town --why-not 'answer kind region' >"$TMP/wn-ans.out" || status=$?
+[ "$status" -eq 1 ] || { echo "why-not an answer: exit $status"; exit 1; }
+grep -qxF "It is an answer, not a conclusion: the respondent answered kind with city." \
+    "$TMP/wn-ans.out" || { cat "$TMP/wn-ans.out"; exit 1; }
+printf '[answers quiet]\nsize = 10\n' >"$TMP/quiet.ini"
+status=0
+$RUN explain --kb "$TMP/kb.ini" "$TMP/quiet.ini" quiet --why-not 'answer kind city' \
+    >"$TMP/wn-ans.out" || status=$?
+[ "$status" -eq 1 ] && grep -qxF "It is an answer, not a conclusion: the respondent gave no answer to kind." \
+    "$TMP/wn-ans.out" || { cat "$TMP/wn-ans.out"; exit 1; }
+status=0
+$E town --why-not 'answer knid city' >"$TMP/wn-ans.out" || status=$?
+[ "$status" -eq 1 ] && grep -qxF "It is an answer, and the knowledge base has no question 'knid' (did you mean 'kind'?)." \
+    "$TMP/wn-ans.out" || { cat "$TMP/wn-ans.out"; exit 1; }
+
 # a conclusion that is no pattern is a usage error, found before the
 # respondent is read (nothing on standard output), also for a respondent
 # the file lacks; variables are named as in rules
