@@ -167,6 +167,14 @@ static int open_store(ctx *c, int missing_ok)
 {
     if (missing_ok && cli_store_empty(c->path))
         return 0;
+    if (missing_ok) {
+        /* an SQLite file with nothing in it holds no sessions either */
+        if ((c->st = kb_store_open_existing(c->path, c->err, sizeof c->err)) || errno == ENOENT)
+            return 0;
+        int oom = errno == ENOMEM;
+        fprintf(stderr, PROG ": %s\n", c->err);
+        return oom ? EX_OSERR : EX_NOINPUT;
+    }
     return cli_store_open_existing(c->path, &c->st);
 }
 

@@ -307,7 +307,7 @@ int cli_store_open_existing(const char *path, kb_store **st)
                 "sessions there); choose another with --db\n", path);
         return EX_NOINPUT;
     }
-    *st = kb_store_open(path, err, sizeof err);
+    *st = kb_store_open_existing(path, err, sizeof err);
     if (!*st) {
         int oom = errno == ENOMEM;
         fprintf(stderr, PROG ": %s\n", err);

@@ -204,6 +204,10 @@ const char *kb_store_default_path(char *buf, size_t size);
  * writes a message naming PATH and what to do into ERR, and sets errno to
  * ENOMEM when memory ran out (else to EIO). */
 kb_store *kb_store_open(const char *path, char *err, size_t errsize);
+/* As kb_store_open for a reader: a database that is missing, or an SQLite
+ * file without anything in it, is refused and left as it is (errno then
+ * ENOENT); an older schema of ours is still migrated forward. */
+kb_store *kb_store_open_existing(const char *path, char *err, size_t errsize);
 void kb_store_close(kb_store *s);
 
 /* 1 when S could only be opened for reading (a read-only file, directory

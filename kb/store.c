@@ -61,6 +61,8 @@ struct kb_store {
     int busy_ms;
     char msg[256];          /* sqlite3_errmsg of the first failure, copied at once */
     int msg_rc;             /* and its result code (valid while msg[0]) */
+    int existing;           /* kb_store_open_existing: make nothing */
+    int nothing;            /* ... and there was no database there */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -991,6 +993,13 @@ static int open_once(kb_store *s, int existed, char *err, size_t errsize, int *a
     int fresh;
     if (check_ours(s, &p, &fresh, err, errsize))
         return ENG_EIO;
+    if (fresh && s->existing) {
+        /* an SQLite file with nothing in it yet: a reader leaves it so */
+        say(err, errsize, "no sessions database at %s: it is an empty SQLite database "
+            "('ldt-advisor ask' saves sessions there); choose another with --db", path);
+        s->nothing = 1;
+        return ENG_EIO;
+    }
     if (sqlite3_db_readonly(s->db, "main") == 1) {
         /* a read-only file: readable as it is; writes will say why not */
         if (fresh) {
@@ -1036,7 +1045,19 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static kb_store *store_open(const char *path, int existing, char *err, size_t errsize);
+
 kb_store *kb_store_open(const char *path, char *err, size_t errsize)
+{
+    return store_open(path, 0, err, errsize);
+}
+
+kb_store *kb_store_open_existing(const char *path, char *err, size_t errsize)
+{
+    return store_open(path, 1, err, errsize);
+}
+
+static kb_store *store_open(const char *path, int existing, char *err, size_t errsize)
 {
     if (errsize)
         err[0] = '\0';
@@ -1053,6 +1074,7 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
         return NULL;
     }
     s->busy_ms = busy_ms();
+    s->existing = existing;
     struct stat st;
     int existed = 0;
     if (stat(path, &st) == 0) {
@@ -1072,6 +1094,11 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
             say(err, errsize, "cannot open %s: %s", path, strerror(errno));
             goto fail;
         }
+    } else if (errno == ENOENT && existing) {
+        say(err, errsize, "no sessions database at %s ('ldt-advisor ask' saves sessions "
+            "there); choose another with --db", path);
+        s->nothing = 1;
+        goto fail;
     } else if (errno == ENOENT) {
         rc = make_parents(path, err, errsize);
         if (rc == ENG_ENOMEM)
@@ -1105,8 +1132,9 @@ kb_store *kb_store_open(const char *path, char *err, size_t errsize)
 fail:
     if (errsize && !err[0])
         say(err, errsize, "cannot open %s", path);
+    int nothing = s->nothing;
     kb_store_close(s);
-    errno = rc == ENG_ENOMEM ? ENOMEM : EIO;
+    errno = rc == ENG_ENOMEM ? ENOMEM : nothing ? ENOENT : EIO;
     return NULL;
 }
 

@@ -243,6 +243,44 @@ static int teardown(void **state)
 
 /* ------------------------------------------------------------ tests */
 
+/* A reader's open makes nothing: no file where there is none, no tables
+ * in an SQLite file that has none (errno ENOENT for both); it opens a
+ * database of ours as kb_store_open does. */
+static void test_open_existing(void **state)
+{
+    (void)state;
+    const char *missing = at("existing-missing.db");
+    errno = 0;
+    assert_null(kb_store_open_existing(missing, err, sizeof err));
+    assert_int_equal(errno, ENOENT);
+    assert_non_null(strstr(err, "no sessions database at"));
+    assert_int_equal(access(missing, F_OK), -1);
+
+    const char *bare = at("existing-bare.db");
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(bare, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 0; VACUUM", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    errno = 0;
+    assert_null(kb_store_open_existing(bare, err, sizeof err));
+    assert_int_equal(errno, ENOENT);
+    assert_non_null(strstr(err, "it is an empty SQLite database"));
+    assert_int_equal(raw_int(bare, "SELECT count(*) FROM sqlite_schema"), 0);
+
+    const char *ours = at("existing-ours.db");
+    kb_store *s = open_ok(ours);
+    new_session(s, "dora");
+    kb_store_close(s);
+    s = kb_store_open_existing(ours, err, sizeof err);
+    assert_non_null(s);
+    kb_session_info si;
+    assert_int_equal(kb_store_session_get(s, 0, &si, err, sizeof err), ENG_OK);
+    assert_string_equal(si.respondent, "dora");
+    kb_session_info_clear(&si);
+    kb_store_close(s);
+}
+
 static void test_create_reopen(void **state)
 {
     (void)state;
@@ -1511,6 +1549,7 @@ int main(void)
         cmocka_unit_test(test_new_database_race),
         cmocka_unit_test(test_locked_too_long),
         cmocka_unit_test(test_sigkill),
+        cmocka_unit_test(test_open_existing),
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_fingerprint_order),
         cmocka_unit_test(test_fingerprint_tests),

@@ -65,3 +65,21 @@ expect 66 "ldt-advisor: no sessions database at $T/none/x.db, so no session to r
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$DB" --script --respondent y >/dev/null
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$DB" --script --resume latest >"$T/out"
 grep -qF "Resuming session 2 (y)" "$T/out"
+
+# an SQLite database with nothing in it yet (another program's, say):
+# reading commands leave it byte for byte, and list says there are none
+BARE="$T/bare.db"
+sqlite3 "$BARE" 'PRAGMA user_version = 0;'
+[ -s "$BARE" ] || { echo "sqlite3 made no database"; exit 1; }
+sum0=$(cksum <"$BARE")
+bare="ldt-advisor: no sessions database at $BARE: it is an empty SQLite database ('ldt-advisor ask' saves sessions there); choose another with --db"
+expect 66 "$bare" $RUN sessions --db "$BARE" show 1
+expect 66 "$bare" $RUN sessions --db "$BARE" export latest
+expect 66 "$bare" $RUN sessions --db "$BARE" compare 1 2
+expect 66 "$bare" $RUN sessions --db "$BARE" delete 1
+expect 66 "$bare" $RUN explain --kb "$ROOT/rules" --db "$BARE" --session 1 'situation primary ?'
+$RUN sessions --db "$BARE" list >"$T/out"
+grep -qxF "no sessions in $BARE" "$T/out" || { cat "$T/out"; exit 1; }
+[ "$(cksum <"$BARE")" = "$sum0" ] || { echo "a reading command wrote into $BARE"; exit 1; }
+[ "$(sqlite3 "$BARE" 'SELECT count(*) FROM sqlite_schema')" -eq 0 ] ||
+    { echo "a reading command made tables in $BARE"; exit 1; }
