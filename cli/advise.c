@@ -768,6 +768,58 @@ static int is_sqlite(const char *path)
     return n == sizeof head && !memcmp(head, magic, sizeof head);
 }
 
+/* Whether PATH is a file SQLite keeps beside a database (its write-ahead
+ * log, shared memory or journal), whose loss can lose what was saved. */
+static int is_sqlite_side(const char *path)
+{
+    static const char *const sides[] = {"-wal", "-shm", "-journal"};
+    size_t len = strlen(path);
+    for (size_t i = 0; i < 3; i++) {
+        size_t sl = strlen(sides[i]);
+        if (len > sl && len - sl < PATH_MAX && !strcmp(path + len - sl, sides[i])) {
+            char db[PATH_MAX];
+            snprintf(db, sizeof db, "%.*s", (int)(len - sl), path);
+            if (is_sqlite(db))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Where the chain of symbolic links from PATH ends: a path that is no
+ * link, and need not exist (a link to a file not made yet).  NULL with
+ * errno ELOOP for a loop (40 links), or ENOMEM. */
+static char *link_end(const char *path)
+{
+    char *cur = strdup(path);
+    for (int hops = 0; cur && hops < 40; hops++) {
+        struct stat st;
+        char to[PATH_MAX];
+        ssize_t n;
+        if (lstat(cur, &st) || !S_ISLNK(st.st_mode) ||
+            (n = readlink(cur, to, sizeof to - 1)) < 0)
+            return cur;
+        to[n] = '\0';
+        /* a relative link is relative to the directory holding it */
+        const char *slash = strrchr(cur, '/');
+        size_t dl = to[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
+        char *next = malloc(dl + (size_t)n + 1);
+        if (next) {
+            memcpy(next, cur, dl);
+            memcpy(next + dl, to, (size_t)n + 1);
+        }
+        free(cur);
+        cur = next;
+    }
+    if (cur) {
+        free(cur);
+        errno = ELOOP;
+    } else {
+        errno = ENOMEM;
+    }
+    return NULL;
+}
+
 int cli_output_open(cli_output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -776,11 +828,18 @@ int cli_output_open(cli_output *o, const char *path)
         return 0;
     struct stat st;
     char *target = NULL;
-    /* write through a symbolic link to the file it names */
-    if (!lstat(path, &st) && S_ISLNK(st.st_mode))
+    /* write through a symbolic link to the file it names, also one that
+     * does not exist yet (never over the link itself) */
+    if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
         target = realpath(path, NULL);
-    if (!target)
+        if (!target && !(target = link_end(path)) && errno == ELOOP) {
+            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(ELOOP));
+            memset(o, 0, sizeof *o);
+            return EX_CANTCREAT;
+        }
+    } else {
         target = strdup(path);
+    }
     o->path = strdup(path);
     if (!target || !o->path) {
         free(target);
@@ -812,7 +871,7 @@ int cli_output_open(cli_output *o, const char *path)
             free(target);
             return 0;
         }
-        if (is_sqlite(target)) {
+        if (is_sqlite(target) || is_sqlite_side(target)) {
             /* a sessions database (this one or another): a report or an
              * export written over it would lose every session in it */
             fprintf(stderr, PROG ": cannot write '%s': it is an SQLite database, such as "
@@ -890,7 +949,7 @@ int cli_output_close(cli_output *o, int commit)
         errno = 0;
         if (fflush(stdout) || ferror(stdout)) {
             fprintf(stderr, PROG ": cannot write to standard output: %s\n",
-                    strerror(errno ? errno : EIO));
+                    strerror(o->werr ? o->werr : errno ? errno : EIO));
             rc = EX_IOERR;
         }
         o->fp = NULL;
@@ -900,7 +959,7 @@ int cli_output_close(cli_output *o, int commit)
     int err = 0;
     errno = 0;
     if (fflush(o->fp) || ferror(o->fp))
-        err = errno ? errno : EIO;
+        err = o->werr ? o->werr : errno ? errno : EIO;
     else if (o->tmp && commit && fsync(fileno(o->fp)) && errno != EINVAL)
         err = errno;
     if (fclose(o->fp) && !err)
@@ -987,7 +1046,7 @@ int cmd_advise(int argc, char **argv)
                                              "-o|--output", "--watch", NULL};
     static const char *const flags[] = {"-h|--help", "--stats", NULL};
     int stats = 0;
-    size_t advised = 0;
+    size_t advised = 0, nadvised = 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     cli_args a = {.argc = argc, .argv = argv, .cmd = "advise", .with_value = with_value,
@@ -1221,6 +1280,12 @@ int cmd_advise(int argc, char **argv)
         }
         first = 0;
         kb_report_free(rep);
+        nadvised++;
+        if (ferror(fp)) {
+            /* a full disk: said once, at the end, with its own reason */
+            dest.werr = errno ? errno : EIO;
+            break;
+        }
         if (stats && ++advised == 1000)
             print_stats("after the first 1000", advised, &t0);
     }
@@ -1235,7 +1300,10 @@ int cmd_advise(int argc, char **argv)
         html_title(title, sizeof title, reps, nreps, answers);
         cli_report_html(fp, (const kb_report *const *)reps, nreps, title);
     }
-    written = 1;
+    /* a file named with -o is left as it was when nobody could be advised */
+    written = nadvised > 0 || !exitc;
+    if (!written && dest.tmp)
+        fprintf(stderr, PROG ": nobody was advised, so '%s' is unchanged\n", dest.path);
 done:
     /* the file is put in place only when the advice was written: not after
      * a knowledge base or answers file that could not be read */

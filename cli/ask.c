@@ -790,6 +790,11 @@ int cmd_ask(int argc, char **argv)
             }
             db = val;
         } else if (!strcmp(opt, "--respondent")) {
+            if (!*val) {
+                cli_usage("ask: --respondent needs a name (leave it out for a session "
+                          "without one)");
+                return EX_USAGE;
+            }
             /* the label reaches reports, JSON and the terminal as it is */
             if (!cli_printable(val)) {
                 cli_usage("ask: --respondent takes a name as printable text (UTF-8, "

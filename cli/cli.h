@@ -182,6 +182,7 @@ typedef struct cli_output {
     FILE *fp;               /* where to write; stdout when no file */
     char *path;             /* the file to replace, NULL for stdout */
     char *tmp;              /* the temporary file, NULL for stdout */
+    int werr;               /* errno of the first write that failed, or 0 */
 } cli_output;
 
 /* Opens PATH for a report (NULL or "-": standard output).  On failure

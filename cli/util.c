@@ -18,8 +18,8 @@
 
 int cli_colour(FILE *fp)
 {
-    const char *nc = getenv("NO_COLOR");
-    if (nc && *nc)
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if ((nc && *nc) || (term && !strcmp(term, "dumb")))
         return 0;
     return isatty(fileno(fp));
 }

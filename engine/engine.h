@@ -522,8 +522,9 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
  * reported up to 50 errors in a file; those after them are counted in one
  * note, and still make their respondents invalid (see eng_answers_hidden).
  * Problems of the file itself (lines outside a respondent's section, bad
- * headers, duplicate names) make it give up after 50.  NULL when the file cannot be read, is
- * not a text file (a NUL byte), or changed while it was read (a
+ * headers, duplicate names) make it give up after 50; a file that is no
+ * text file (a NUL byte) has that one error and no respondents.  NULL
+ * when the file cannot be read or changed while it was read (a
  * diagnostic says why; errno EIO), or on out of memory (errno ENOMEM).
  * Free with eng_answers_free.
  *

@@ -3360,15 +3360,16 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
     char *chunk = eng_malloc(e, CHUNK_SIZE);
     if (chunk && r.path) {
         /* a NUL byte anywhere makes the file no text file at all: looked
-         * for first, so that nothing else is reported then, and the file
-         * is refused as one that cannot be read */
+         * for first, so that nothing else is reported then; the file is
+         * read as one without respondents, its error counted (a file that
+         * is there but wrong, as a knowledge base's) */
         nul = find_nul(e, r.path, fd, chunk, CHUNK_SIZE);
-        rc = nul ? ENG_EIO : ENG_OK;
+        rc = nul < 0 ? ENG_EIO : ENG_OK;
         if (nul < 0)
             r.ioerr = errno ? errno : EIO;
     }
     eng_release(e, chunk);
-    if (rc == ENG_OK)
+    if (rc == ENG_OK && !nul)
         rc = parse_stream(&r);
     if (nul > 0) {
         /* reported by find_nul */
@@ -3394,7 +3395,7 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         a->note_line = r.rhidden_line;
         a->note_file = r.rhidden_file;
     }
-    if (!a->n && rc == ENG_OK)
+    if (!a->n && rc == ENG_OK && !nul)
         eng_diagf(e, ENG_WARNING, path, 0, 0, 1, NULL,
                   "no [answers NAME] sections: there is nobody to advise");
     /* the index is final: give back what growing it left over */

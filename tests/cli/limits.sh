@@ -55,7 +55,7 @@ $RUN facts "$TMP/re.ini" "$TMP/long-a.ini" >/dev/null 2>"$TMP/long.err" || statu
 truncate -s 100M "$TMP/huge.ini"
 status=0
 timeout 10 $RUN facts "$TMP/re.ini" "$TMP/huge.ini" >/dev/null 2>"$TMP/huge.err" || status=$?
-[ "$status" -eq 66 ] && grep -qF "huge.ini:1:1: error: the file contains a NUL byte: it is not a text file" "$TMP/huge.err" \
+[ "$status" -eq 65 ] && grep -qF "huge.ini:1:1: error: the file contains a NUL byte: it is not a text file" "$TMP/huge.err" \
   || { echo "exit $status"; cat "$TMP/huge.err"; exit 1; }
 rm -f "$TMP/huge.ini"
 

@@ -364,4 +364,20 @@ grep -qF "takes text, markdown, html or json, not 'pdf'" "$TMP/u.err" || fail "$
 status=0; $RUN advise -o "" x >/dev/null 2>&1 || status=$?
 [ "$status" -eq 64 ] || fail "-o '': exit $status"
 $RUN advise --help | grep -q -- "--output FILE" || fail "--help lacks -o"
+
+# colour: on a terminal (script gives one), not with NO_COLOR or TERM=dumb
+esc=$(printf '\033[')
+if command -v script >/dev/null 2>&1 &&
+    TERM=xterm script -qec "$RUN advise $ROOT/examples/answers.ini small-town-exploring" /dev/null \
+        >"$TMP/tty.out" 2>&1 && grep -q "Situation" "$TMP/tty.out"; then
+    grep -qF "$esc" "$TMP/tty.out" || { echo "no colour on a terminal"; exit 1; }
+    for env in "TERM=dumb" "TERM=xterm NO_COLOR=1"; do
+        env $env script -qec "$RUN advise $ROOT/examples/answers.ini small-town-exploring" /dev/null \
+            >"$TMP/tty.out" 2>&1
+        grep -q "Situation" "$TMP/tty.out" || { cat "$TMP/tty.out"; exit 1; }
+        if grep -qF "$esc" "$TMP/tty.out"; then echo "colour with $env"; exit 1; fi
+    done
+else
+    echo "note: no pseudo-terminal here (script): colour is not checked"
+fi
 exit 0

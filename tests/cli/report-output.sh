@@ -131,6 +131,45 @@ ln -s target.html "$D/link.html"
 $RUN advise $KB --format html -o "$D/link.html" "$EX" big-city-platform
 [ -L "$D/link.html" ] || fail "the link was replaced"
 grep -q "big-city-platform" "$D/target.html" || fail "the link's target was not written"
+# ... also a link to a file not made yet, relative to the link's directory
+mkdir "$D/sub"
+ln -s ../made.txt "$D/sub/later.txt"
+$RUN advise $KB -o "$D/sub/later.txt" "$EX" big-city-platform
+[ -L "$D/sub/later.txt" ] || fail "a link to a missing file was replaced"
+grep -q "big-city-platform" "$D/made.txt" || fail "the missing file a link names was not made"
+# a link into a directory that does not exist, and a loop: 73, links kept
+ln -s nodir/x.txt "$D/dangling.txt"
+status=0; $RUN advise $KB -o "$D/dangling.txt" "$EX" big-city-platform >/dev/null 2>"$TMP/dl.err" || status=$?
+[ "$status" -eq 73 ] && grep -qF "the directory '$D/nodir' does not exist" "$TMP/dl.err" ||
+    fail "a dangling link: exit $status, $(cat "$TMP/dl.err")"
+[ -L "$D/dangling.txt" ] || fail "a dangling link was replaced"
+ln -s loop-b "$D/loop-a"
+ln -s loop-a "$D/loop-b"
+status=0; $RUN advise $KB -o "$D/loop-a" "$EX" big-city-platform >/dev/null 2>"$TMP/dl.err" || status=$?
+[ "$status" -eq 73 ] && grep -qF "cannot write '$D/loop-a': Too many levels of symbolic links" "$TMP/dl.err" ||
+    fail "a link loop: exit $status, $(cat "$TMP/dl.err")"
+[ -L "$D/loop-a" ] || fail "a link in a loop was replaced"
+
+# a full disk is said as such, for every format, to a file and to stdout
+if [ -w /dev/full ]; then
+    for f in text markdown html json; do
+        status=0; $RUN advise $KB --format $f -o /dev/full "$EX" 2>"$TMP/full.err" || status=$?
+        [ "$status" -eq 74 ] && grep -qxF "ldt-advisor: cannot write '/dev/full': No space left on device" \
+            "$TMP/full.err" || fail "$f to /dev/full: exit $status, $(cat "$TMP/full.err")"
+    done
+    status=0; $RUN advise $KB "$EX" >/dev/full 2>"$TMP/full.err" || status=$?
+    [ "$status" -eq 74 ] && grep -qxF "ldt-advisor: cannot write to standard output: No space left on device" \
+        "$TMP/full.err" || fail "text to a full stdout: exit $status, $(cat "$TMP/full.err")"
+fi
+
+# nobody advised (the one respondent's answers are wrong): the report
+# named with -o is left as it was
+echo "keep me" >"$D/kept.txt"
+printf '[answers bad]\norg.type = nowhere\n' >"$TMP/bad.ini"
+status=0; $RUN advise $KB -o "$D/kept.txt" "$TMP/bad.ini" >/dev/null 2>"$TMP/kept.err" || status=$?
+[ "$status" -eq 65 ] || fail "nobody advised: exit $status"
+grep -qx "keep me" "$D/kept.txt" || fail "a report was emptied when nobody could be advised"
+grep -qF "nobody was advised, so '$D/kept.txt' is unchanged" "$TMP/kept.err" || fail "not said: $(cat "$TMP/kept.err")"
 
 # a pipe is written to, not replaced
 mkfifo "$D/fifo"

@@ -151,6 +151,8 @@ for bad in "$(printf 'a\nb')" "$(printf 'red\033[31m')" "$(printf '\377\376')"; 
     expect 64 "ask: --respondent takes a name as printable text (UTF-8, without control characters such as line breaks)" \
         $RUN ask --kb "$ROOT/rules" --db "$DB" --script --respondent "$bad"
 done
+expect 64 "ask: --respondent needs a name (leave it out for a session without one)" \
+    $RUN ask --kb "$ROOT/rules" --db "$DB" --script --respondent ""
 unchanged "a bad --respondent"
 LDB="$T/labels.db"
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$LDB" --script --respondent x >/dev/null
