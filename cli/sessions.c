@@ -30,7 +30,7 @@ static const char sessions_help[] =
     "\n"
     "Commands:\n"
     "  list                  every session, the most recently updated first\n"
-    "  show ID [--format F] [-o FILE]\n"
+    "  show ID [--format F [--kb DIR] [-o FILE]]\n"
     "                        without --format: the answers and the conclusions\n"
     "                        saved with their derivations; with --format text,\n"
     "                        markdown, html or json: the advice as a report\n"

@@ -2695,6 +2695,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
     case ENG_Q_ONE:
     case ENG_Q_MANY: {
         const char *p = s, *end = s + len;
+        size_t given = 0;           /* items, a repeated one too */
         while (p <= end) {
             const char *c = q->type == ENG_Q_MANY ? memchr(p, ',', (size_t)(end - p)) : NULL;
             const char *ie = c ? c : end;
@@ -2718,16 +2719,16 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
             }
             size_t j = 0;
             eng_value v;
+            if (++given > max) {
+                snprintf(err, errsize, "too many values (at most %zu)", max);
+                return ENG_EINVAL;
+            }
             if (option_sym(e, q, k, &v))
                 return ENG_ENOMEM;
             for (; j < *n; j++)
                 if (eng_value_equal(vals[j], v))
                     break;
             if (j == *n) {
-                if (*n == max) {
-                    snprintf(err, errsize, "too many values (at most %zu)", max);
-                    return ENG_EINVAL;
-                }
                 if (idx)
                     idx[*n] = (uint32_t)k;
                 vals[(*n)++] = v;

@@ -1572,6 +1572,22 @@ static void scenario_answer_takes_max_values(void **state)
     assert_string_equal(d->message,
                         "respondent 'r', question 'pick': too many values (at most 256)");
     eng_answers_free(a);
+
+    /* the limit counts the values given, a repeated one too: 256 values
+     * that name 2 options are fine, 257 are too many */
+    eng_diag_clear(e);
+    for (int n = 256; n <= 257; n++) {
+        strcpy(b, "[answers r]\npick = o1");
+        for (int i = 1; i < n; i++)
+            strcat(b, i % 2 ? ",o2" : ",o1");
+        strcat(b, "\n");
+        snprintf(ans, sizeof ans, "%s", write_file(f, "answers.ini", b));
+        a = eng_answers_read(e, ans);
+        assert_non_null(a);
+        assert_int_equal(eng_answers_valid(a, 0), n == 256);
+        assert_int_equal(tu_find_diag(e, "too many values (at most 256)") != NULL, n == 257);
+        eng_answers_free(a);
+    }
 }
 
 /* An answer that names no option says what it found, whole, after the
