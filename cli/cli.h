@@ -36,8 +36,10 @@ int cli_flush_stdout(void);
  * with *ST set, or an exit status after saying why (with *ST NULL):
  * EX_NOINPUT when the database is missing or empty or cannot be opened
  * (not ours, damaged, newer, not a regular file), EX_OSERR when memory ran
- * out.  The caller closes *ST with kb_store_close. */
-int cli_store_open_existing(const char *path, kb_store **st);
+ * out.  The caller closes *ST with kb_store_close.  MISSING_OK: no
+ * database there (no file, an empty one, an SQLite file with nothing in
+ * it) is 0 with *ST NULL, said by nobody. */
+int cli_store_open_existing(const char *path, int missing_ok, kb_store **st);
 /* 1 when there is no sessions database at PATH to read: no file, or an
  * empty one (which kb_store_open would make into a database). */
 int cli_store_empty(const char *path);

@@ -392,6 +392,16 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
     return nrules;
 }
 
+/* " (did you mean 'Q'?)" for the question closest to QID, or "". */
+static const char *suggest(eng_engine *e, const char *qid, char *buf, size_t size)
+{
+    const char *dym = eng_question_suggest(e, qid);
+    if (!dym)
+        return "";
+    snprintf(buf, size, " (did you mean '%s'?)", dym);
+    return buf;
+}
+
 /* An answer the respondent did not give is no conclusion to trace: what
  * they answered instead.  1 (nothing matched). */
 static int why_not_answer(eng_engine *e, const eng_value *q)
@@ -399,9 +409,9 @@ static int why_not_answer(eng_engine *e, const eng_value *q)
     char qid[256];
     eng_value_format(e, q[1], qid, sizeof qid);
     if (!eng_question_find(e, qid)) {
-        const char *dym = eng_question_suggest(e, qid);
-        printf("It is an answer, and the knowledge base has no question '%s'%s%s%s.\n", qid,
-               dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+        char dym[300];
+        printf("It is an answer, and the knowledge base has no question '%s'%s.\n", qid,
+               suggest(e, qid, dym, sizeof dym));
         return 1;
     }
     const eng_fact *f[16];
@@ -738,9 +748,9 @@ static const eng_question *why_question(eng_engine *e, const char *qid)
 {
     const eng_question *q = eng_question_find(e, qid);
     if (!q) {
-        const char *dym = eng_question_suggest(e, qid);
-        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base%s%s%s\n", qid,
-                dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+        char dym[300];
+        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base%s\n", qid,
+                suggest(e, qid, dym, sizeof dym));
     }
     return q;
 }

@@ -98,7 +98,7 @@ int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
     }
     /* reading a session never creates the database */
     kb_store *st;
-    int x = cli_store_open_existing(path, &st);
+    int x = cli_store_open_existing(path, 0, &st);
     if (x)
         return x;
     kb_session_info si;

@@ -165,17 +165,7 @@ static int store_fail(ctx *c, int rc)
  * stays NULL and 0 is returned when there is no database yet). */
 static int open_store(ctx *c, int missing_ok)
 {
-    if (missing_ok && cli_store_empty(c->path))
-        return 0;
-    if (missing_ok) {
-        /* an SQLite file with nothing in it holds no sessions either */
-        if ((c->st = kb_store_open_existing(c->path, c->err, sizeof c->err)) || errno == ENOENT)
-            return 0;
-        int oom = errno == ENOMEM;
-        fprintf(stderr, PROG ": %s\n", c->err);
-        return oom ? EX_OSERR : EX_NOINPUT;
-    }
-    return cli_store_open_existing(c->path, &c->st);
+    return cli_store_open_existing(c->path, missing_ok, &c->st);
 }
 
 /* Parses a session ID: a positive number, or "latest" (0). */

@@ -287,11 +287,13 @@ int cli_store_empty(const char *path)
     return stat(wal, &sb) ? errno == ENOENT : sb.st_size == 0;
 }
 
-int cli_store_open_existing(const char *path, kb_store **st)
+int cli_store_open_existing(const char *path, int missing_ok, kb_store **st)
 {
     struct stat sb;
     char err[1024];
     *st = NULL;
+    if (missing_ok && cli_store_empty(path))
+        return 0;
     /* kb_store_open would make it (and its directories): a reading
      * command has nothing to put there */
     if (stat(path, &sb) && errno == ENOENT) {
@@ -308,6 +310,8 @@ int cli_store_open_existing(const char *path, kb_store **st)
         return EX_NOINPUT;
     }
     *st = kb_store_open_existing(path, err, sizeof err);
+    if (!*st && missing_ok && errno == ENOENT)
+        return 0;               /* an SQLite file with nothing in it */
     if (!*st) {
         int oom = errno == ENOMEM;
         fprintf(stderr, PROG ": %s\n", err);
