@@ -26,14 +26,18 @@
 #include "cli.h"
 
 static const char advise_help[] =
-    "Usage: " PROG " advise [OPTIONS] ANSWERS_FILE [RESPONDENT...]\n"
+    "Usage: " PROG " advise [OPTIONS] ANSWERS_FILE... [RESPONDENT...]\n"
     "\n"
     "Turns each respondent's answers into advice: the governance situation\n"
     "(with its scores and the evidence), maturity per dimension and band,\n"
     "the governance model and why, the roles the twin needs that are\n"
     "missing, financing routes, concrete next steps and a learning journey.\n"
-    "Without RESPONDENT every respondent of the file is advised.  The\n"
-    "knowledge base's [test] scenarios are not read ('test' and 'lint' do).\n"
+    "The first argument is an answers file; a later one is an answers file\n"
+    "too when a file of that name exists, and otherwise the name of a\n"
+    "respondent to advise (or use -r).  Without respondents named, every\n"
+    "respondent of the files is advised, in the order of the files; a\n"
+    "name is given once in all of them.  The knowledge base's [test]\n"
+    "scenarios are not read ('test' and 'lint' do).\n"
     "\n"
     "Options:\n"
     "  --kb DIR              the knowledge base (default: $LDT_ADVISOR_KB, the\n"
@@ -44,6 +48,9 @@ static const char advise_help[] =
     "                        for programs\n"
     "  -o, --output FILE     write the advice to FILE (default: standard output);\n"
     "                        FILE is replaced only once it is written whole\n"
+    "  -r, --respondent NAME advise respondent NAME (the NAME of [answers NAME]),\n"
+    "                        also when a file is called so; more than once for\n"
+    "                        several\n"
     "  --max-firings N       stop a respondent's run after N firings (default\n"
     "                        100000)\n"
     "  --stats               print respondents a second and peak memory (after\n"
@@ -54,8 +61,8 @@ static const char advise_help[] =
     "\n"
     "Exit status: 0 success, 64 usage, 65 errors in the knowledge base or\n"
     "answers (other respondents are still advised), 66 a file that cannot\n"
-    "be read, or a RESPONDENT that the file does not have (the others are\n"
-    "still advised), 70 a run that did not finish, 71 out of memory, 73 the\n"
+    "be read or a RESPONDENT that no file has (the other files and\n"
+    "respondents are still advised), 70 a run that did not finish, 71 out of memory, 73 the\n"
     "output file cannot be created, 74 it cannot be written.\n";
 
 /* ------------------------------------------------------------ text */
@@ -989,15 +996,18 @@ int cli_output_close(cli_output *o, int commit)
 
 /* ------------------------------------------------------------ command */
 
-/* The title of an HTML page of the N reports R from the answers file PATH. */
+/* The title of an HTML page of the N reports R from NFILES answers files,
+ * the first PATH. */
 static void html_title(char *buf, size_t size, kb_report *const *r, size_t n,
-                       const char *path)
+                       const char *path, size_t nfiles)
 {
     const char *base = strrchr(path, '/');
     if (n == 1)
         snprintf(buf, size, "Local Digital Twin advice for %s", r[0]->respondent);
-    else
+    else if (nfiles == 1)
         snprintf(buf, size, "Local Digital Twin advice for %s", base ? base + 1 : path);
+    else
+        snprintf(buf, size, "Local Digital Twin advice for %zu respondents", n);
 }
 
 /* The process's peak resident memory in KiB (VmHWM), or -1. */
@@ -1040,268 +1050,452 @@ static void watch_questions(kb *k)
     }
 }
 
+/* The names of the respondents of the answers files read so far, for a
+ * name that comes again in a later file: an open-addressing table, at
+ * most half full. */
+typedef struct seen_name {
+    char *name;             /* NULL: an empty slot */
+    size_t file;            /* index of the file it was first in */
+    int line;               /* of its header there */
+} seen_name;
+
+typedef struct seen_set {
+    seen_name *slot;
+    size_t n, cap;
+} seen_set;
+
+static size_t seen_hash(const char *s)
+{
+    size_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static seen_name *seen_find(const seen_set *t, const char *name)
+{
+    if (!t->cap)
+        return NULL;
+    for (size_t i = seen_hash(name) & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+        if (!t->slot[i].name || !strcmp(t->slot[i].name, name))
+            return &t->slot[i];
+}
+
+/* Adds NAME, first in file FILE at LINE, unless it is there; 0 or -1 when
+ * memory ran out. */
+static int seen_add(seen_set *t, const char *name, size_t file, int line)
+{
+    if (2 * (t->n + 1) > t->cap) {
+        seen_set g = {calloc(t->cap ? 2 * t->cap : 64, sizeof *g.slot), t->n,
+                      t->cap ? 2 * t->cap : 64};
+        if (!g.slot)
+            return -1;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slot[i].name)
+                *seen_find(&g, t->slot[i].name) = t->slot[i];
+        free(t->slot);
+        *t = g;
+    }
+    seen_name *s = seen_find(t, name);
+    if (s->name)
+        return 0;
+    if (!(s->name = strdup(name)))
+        return -1;
+    s->file = file;
+    s->line = line;
+    t->n++;
+    return 0;
+}
+
+static void seen_free(seen_set *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slot[i].name);
+    free(t->slot);
+}
+
+/* One `advise`: its settings, and what it has done so far over its
+ * answers files. */
+typedef struct advise_run {
+    kb *k;
+    eng_engine *e;
+    FILE *fp;
+    int format, colour, stats;
+    unsigned watch;
+    long maxf;
+    struct timespec t0;
+    const char **files;         /* the answers files, in the order given */
+    size_t nfiles;
+    const char **who;           /* the respondents named (none: all) */
+    unsigned char *given;       /*   1: named as an argument, not with -r */
+    unsigned char *found;       /*   1: some file has it */
+    size_t nwho;
+    seen_set seen;              /* with several files: the names so far */
+    kb_report **reps;           /* HTML: every report, for one page */
+    size_t nreps, capreps;
+    size_t shown;               /* diagnostics printed so far */
+    size_t advised;
+    int first;                  /* no report written yet (JSON's commas) */
+    int exitc;
+    int werr;                   /* the first failed write's errno */
+    int stop;                   /* out of memory, or the output failed */
+} advise_run;
+
+/* Records exit status CODE: running out of memory outweighs everything,
+ * then something named that is not there (66), then the first other. */
+static void advise_fail(advise_run *a, int code)
+{
+    if (code == EX_OSERR || a->exitc == EX_OSERR)
+        a->exitc = EX_OSERR;
+    else if (code == EX_NOINPUT || a->exitc == EX_NOINPUT)
+        a->exitc = EX_NOINPUT;
+    else if (!a->exitc)
+        a->exitc = code;
+}
+
+static void advise_oom(advise_run *a)
+{
+    fprintf(stderr, PROG ": out of memory\n");
+    advise_fail(a, EX_OSERR);
+    a->stop = 1;
+}
+
+/* Advises respondent I of ANS, from file PATH. */
+static void advise_one(advise_run *a, const eng_answers *ans, const char *path, size_t i)
+{
+    eng_engine *e = a->e;
+    const char *name = eng_answers_name(ans, i);
+    cli_watch w;
+    if (a->watch) {
+        fprintf(stderr, "== respondent %s\n", name);
+        cli_watch_start(&w, e, a->watch);
+    }
+    int rc = eng_reset(e);
+    if (!rc)
+        rc = eng_answers_assert(e, ans, i);
+    if (!rc)
+        rc = eng_run(e, a->maxf, NULL);
+    if (a->watch & CLI_WATCH_QUESTIONS) {
+        int r2 = kb_questions_index(a->k);
+        if (r2 && !rc)
+            rc = r2;
+        else if (!r2)
+            watch_questions(a->k);
+    }
+    eng_set_listener(e, NULL, NULL);
+    cli_diags(e, a->shown);
+    a->shown = eng_diag_count(e);
+    kb_report *rep = NULL;
+    if (!rc)
+        rc = kb_report_build(a->k, name, &rep);
+    if (rc) {
+        advise_fail(a, cli_exit(rc));
+        if (rc == ENG_ENOMEM) {
+            a->stop = 1;
+            return;
+        }
+        /* the error printed above names a rule, not the respondent */
+        fprintf(stderr, "%s: note: respondent '%s' is not advised because of the error above\n",
+                path, name);
+        return;
+    }
+    switch (a->format) {
+    case CLI_FMT_JSON:
+        if (!a->first)
+            fputc(',', a->fp);
+        cli_report_json(a->fp, rep);
+        break;
+    case CLI_FMT_MARKDOWN:
+        cli_report_markdown(a->fp, rep);
+        break;
+    case CLI_FMT_HTML:
+        /* rendered at the end, all on one page */
+        if (a->nreps == a->capreps) {
+            size_t cap = a->capreps ? 2 * a->capreps : 16;
+            kb_report **g = realloc(a->reps, cap * sizeof *g);
+            if (!g) {
+                kb_report_free(rep);
+                advise_oom(a);
+                return;
+            }
+            a->reps = g;
+            a->capreps = cap;
+        }
+        a->reps[a->nreps++] = rep;
+        rep = NULL;
+        break;
+    default:
+        cli_report_text(a->fp, rep, a->colour);
+    }
+    a->first = 0;
+    kb_report_free(rep);
+    if (ferror(a->fp)) {
+        /* a full disk: said once, at the end, with its own reason */
+        a->werr = errno ? errno : EIO;
+        a->stop = 1;
+        return;
+    }
+    if (++a->advised == 1000 && a->stats)
+        print_stats("after the first 1000", a->advised, &a->t0);
+}
+
+/* Advises the respondents of answers file FI (those named, or all). */
+static void advise_file(advise_run *a, size_t fi)
+{
+    eng_engine *e = a->e;
+    const char *path = a->files[fi];
+    eng_answers *ans = eng_answers_read(e, path);
+    unsigned char *pick = NULL;
+    if (!ans) {
+        int oom = errno == ENOMEM;
+        cli_diags(e, a->shown);
+        a->shown = eng_diag_count(e);
+        if (oom) {
+            advise_fail(a, cli_exit(ENG_ENOMEM));
+            a->stop = 1;
+        } else {
+            advise_fail(a, EX_NOINPUT);
+        }
+        return;
+    }
+    size_t n = eng_answers_count(ans);
+    if (!(pick = calloc(n + 1, 1))) {
+        advise_oom(a);
+        goto done;
+    }
+    if (!a->nwho)
+        memset(pick, 1, n);
+    for (size_t w = 0; w < a->nwho; w++)
+        for (size_t j = 0; j < n; j++)
+            if (!strcmp(eng_answers_name(ans, j), a->who[w])) {
+                pick[j] = 1;
+                a->found[w] = 1;
+                break;
+            }
+    /* a respondent named has all of its problems shown, also those past
+     * the file's first errors */
+    for (size_t i = 0; a->nwho && i < n; i++)
+        if (pick[i] && eng_answers_report(e, ans, i) == ENG_ENOMEM) {
+            cli_diags(e, a->shown);
+            a->shown = eng_diag_count(e);
+            advise_fail(a, cli_exit(ENG_ENOMEM));
+            a->stop = 1;
+            goto done;
+        }
+    /* errors of the file itself (a key before any section, a duplicate
+     * respondent) belong to no respondent: they too make the exit status
+     * 65, after the valid respondents are done.  With respondents named,
+     * the problems of the others' sections are not this command's. */
+    size_t file_errors = a->nwho ? cli_diags_picked(e, a->shown, ans, path, (char *)pick)
+                                 : cli_diags(e, a->shown);
+    a->shown = eng_diag_count(e);
+    if (file_errors)
+        advise_fail(a, EX_DATAERR);
+    /* a name that an earlier file had: the first is the respondent, as
+     * for a name given twice in one file */
+    for (size_t i = 0; a->nfiles > 1 && i < n; i++) {
+        if (!pick[i])
+            continue;
+        const char *name = eng_answers_name(ans, i);
+        int col, line = eng_answers_where(ans, i, &col);
+        seen_name *s = seen_find(&a->seen, name);
+        if (s && s->name) {
+            if (eng_diag_add(e, ENG_ERROR, path, line, col,
+                             "duplicate respondent '%s' (first in %s at line %d): a "
+                             "respondent's name is given once in all the answers files",
+                             name, a->files[s->file], s->line)) {
+                advise_oom(a);
+                goto done;
+            }
+            pick[i] = 2;
+        } else if (seen_add(&a->seen, name, fi, line)) {
+            advise_oom(a);
+            goto done;
+        }
+    }
+    if (cli_diags(e, a->shown))
+        advise_fail(a, EX_DATAERR);
+    a->shown = eng_diag_count(e);
+    for (size_t i = 0; i < n && !a->stop; i++) {
+        if (pick[i] != 1)
+            continue;
+        if (!eng_answers_valid(ans, i)) {
+            fprintf(stderr, "%s: note: respondent '%s' is not advised because of %s\n", path,
+                    eng_answers_name(ans, i),
+                    eng_answers_hidden(ans, i) && !a->nwho ? "errors in its answers (not all shown)"
+                                                           : "the errors above");
+            advise_fail(a, EX_DATAERR);
+            continue;
+        }
+        advise_one(a, ans, path, i);
+    }
+done:
+    free(pick);
+    eng_answers_free(ans);
+}
+
 int cmd_advise(int argc, char **argv)
 {
     static const char *const with_value[] = {"--kb", "--format", "--max-firings",
-                                             "-o|--output", "--watch", NULL};
+                                             "-o|--output", "-r|--respondent", "--watch", NULL};
     static const char *const flags[] = {"-h|--help", "--stats", NULL};
-    int stats = 0;
-    size_t advised = 0, nadvised = 0;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    cli_args a = {.argc = argc, .argv = argv, .cmd = "advise", .with_value = with_value,
-                  .flags = flags};
-    const char *kbdir = NULL, *answers = NULL, *outpath = NULL, *opt, *val;
-    const char **who = calloc((size_t)argc + 1, sizeof *who);
-    size_t nwho = 0;
-    int format = CLI_FMT_TEXT, r, exitc = 0;
-    unsigned watch = 0;
-    long maxf = 0;
-    if (!who) {
+    cli_args args = {.argc = argc, .argv = argv, .cmd = "advise", .with_value = with_value,
+                     .flags = flags};
+    advise_run a = {.format = CLI_FMT_TEXT, .first = 1};
+    clock_gettime(CLOCK_MONOTONIC, &a.t0);
+    const char *kbdir = NULL, *outpath = NULL, *opt, *val;
+    int r, status, written = 0;
+    cli_output dest = {0};
+    a.files = calloc((size_t)argc + 1, sizeof *a.files);
+    a.who = calloc((size_t)argc + 1, sizeof *a.who);
+    a.given = calloc((size_t)argc + 1, 1);
+    a.found = calloc((size_t)argc + 1, 1);
+    if (!a.files || !a.who || !a.given || !a.found) {
         fprintf(stderr, PROG ": out of memory\n");
-        return EX_OSERR;
+        a.exitc = EX_OSERR;
+        goto out;
     }
-    while ((r = cli_next(&a, &opt, &val)) != CLI_END) {
-        if (r == CLI_ERR) {
-            free(who);
-            return EX_USAGE;
-        }
+    while ((r = cli_next(&args, &opt, &val)) != CLI_END) {
+        struct stat st;
+        a.exitc = EX_USAGE;
+        if (r == CLI_ERR)
+            goto out;
         if (r == CLI_ARG) {
-            if (!answers && cli_name_given("advise", NULL, CLI_NAME_ANSWERS, val)) {
-                free(who);
-                return EX_USAGE;
+            /* the first argument is an answers file; a later one is one
+             * too when there is such a file, else a respondent's name */
+            if (!a.nfiles && cli_name_given("advise", NULL, CLI_NAME_ANSWERS, val))
+                goto out;
+            if (!a.nfiles || (*val && !stat(val, &st))) {
+                a.files[a.nfiles++] = val;
+            } else {
+                a.given[a.nwho] = 1;
+                a.who[a.nwho++] = val;
             }
-            if (!answers)
-                answers = val;
-            else
-                who[nwho++] = val;
         } else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(advise_help, stdout);
-            free(who);
-            return cli_flush_stdout();
+            a.exitc = cli_flush_stdout();
+            goto out;
         } else if (!strcmp(opt, "--kb")) {
-            if (cli_name_given("advise", opt, CLI_NAME_KB, val)) {
-                free(who);
-                return EX_USAGE;
-            }
+            if (cli_name_given("advise", opt, CLI_NAME_KB, val))
+                goto out;
             kbdir = val;
         } else if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
             if (!*val) {
                 cli_usage("advise: %s takes a file name", opt);
-                free(who);
-                return EX_USAGE;
+                goto out;
             }
             outpath = val;
+        } else if (!strcmp(opt, "-r") || !strcmp(opt, "--respondent")) {
+            if (!*val) {
+                cli_usage("advise: %s takes a respondent's name (the NAME of [answers NAME])",
+                          opt);
+                goto out;
+            }
+            a.who[a.nwho++] = val;
         } else if (!strcmp(opt, "--format")) {
-            format = cli_format(val);
-            if (format < 0) {
+            a.format = cli_format(val);
+            if (a.format < 0) {
                 cli_usage("advise: --format takes text, markdown, html or json, not '%s'", val);
-                free(who);
-                return EX_USAGE;
+                goto out;
             }
         } else if (!strcmp(opt, "--stats")) {
-            stats = 1;
+            a.stats = 1;
         } else if (!strcmp(opt, "--watch")) {
-            if (cli_watch_parse("advise", val, CLI_WATCH_ALL, &watch)) {
-                free(who);
-                return EX_USAGE;
-            }
+            if (cli_watch_parse("advise", val, CLI_WATCH_ALL, &a.watch))
+                goto out;
         } else if (!strcmp(opt, "--max-firings")) {
             char *end;
             errno = 0;
-            maxf = strtol(val, &end, 10);
-            if (errno || *end || end == val || maxf <= 0) {
+            a.maxf = strtol(val, &end, 10);
+            if (errno || *end || end == val || a.maxf <= 0) {
                 cli_usage("advise: --max-firings takes a positive whole number, not '%s'", val);
-                free(who);
-                return EX_USAGE;
+                goto out;
             }
         } else {
             cli_usage("advise: unknown option '%s'", opt);
-            free(who);
-            return EX_USAGE;
+            goto out;
         }
+        a.exitc = 0;
     }
-    if (!answers) {
+    if (!a.nfiles) {
         cli_usage("advise: missing the answers file (an INI file of [answers NAME] sections)");
-        free(who);
-        return EX_USAGE;
+        a.exitc = EX_USAGE;
+        goto out;
     }
-    struct stat so, sa;
-    if (outpath && !stat(outpath, &so) && !stat(answers, &sa) && so.st_dev == sa.st_dev &&
-        so.st_ino == sa.st_ino) {
-        cli_usage("advise: '%s' is the answers file; write the advice elsewhere", outpath);
-        free(who);
-        return EX_USAGE;
+    /* the same file twice would give every respondent twice; the output
+     * must not replace an answers file */
+    struct stat so, sf, sg;
+    int have_out = outpath && !stat(outpath, &so);
+    for (size_t f = 0; f < a.nfiles; f++) {
+        if (stat(a.files[f], &sf))
+            continue;           /* said when it is read */
+        if (have_out && so.st_dev == sf.st_dev && so.st_ino == sf.st_ino) {
+            cli_usage("advise: '%s' is %s answers file; write the advice elsewhere", outpath,
+                      a.nfiles == 1 ? "the" : "an");
+            a.exitc = EX_USAGE;
+            goto out;
+        }
+        for (size_t g = 0; g < f; g++)
+            if (!stat(a.files[g], &sg) && sg.st_dev == sf.st_dev && sg.st_ino == sf.st_ino) {
+                cli_usage("advise: '%s' and '%s' are the same answers file: give it once",
+                          a.files[g], a.files[f]);
+                a.exitc = EX_USAGE;
+                goto out;
+            }
     }
     /* the output first: a path that cannot be written fails before the work */
-    cli_output dest;
-    if ((exitc = cli_output_open(&dest, outpath))) {
-        free(who);
-        return exitc;
-    }
-    FILE *fp = dest.fp;
-    int status, written = 0;
-    kb_report **reps = NULL;    /* HTML: every report, for one page */
-    size_t nreps = 0;
-    char *pick = NULL;
-    eng_answers *ans = NULL;
-    kb *k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
-    if (!k) {
+    if ((a.exitc = cli_output_open(&dest, outpath)))
+        goto out;
+    a.fp = dest.fp;
+    a.k = kb_open(cli_kb_path(kbdir), &cli_advice_config, &status);
+    if (!a.k) {
         fprintf(stderr, PROG ": out of memory\n");
-        exitc = EX_OSERR;
+        a.exitc = EX_OSERR;
         goto done;
     }
-    eng_engine *e = kb_engine(k);
-    cli_diags(e, 0);
-    size_t shown = eng_diag_count(e);
+    a.e = kb_engine(a.k);
+    cli_diags(a.e, 0);
+    a.shown = eng_diag_count(a.e);
     if (status) {
-        exitc = cli_exit(status);
+        a.exitc = cli_exit(status);
         goto done;
     }
-    ans = eng_answers_read(e, answers);
-    int oom = !ans && errno == ENOMEM;
-    if (!ans) {
-        cli_diags(e, shown);
-        exitc = oom ? cli_exit(ENG_ENOMEM) : EX_NOINPUT;
-        goto done;
-    }
-    size_t n = eng_answers_count(ans);
-    pick = calloc(n + 1, 1);
-    reps = calloc(n + 1, sizeof *reps);
-    if (!pick || !reps) {
-        cli_diags(e, shown);
-        fprintf(stderr, PROG ": out of memory\n");
-        exitc = EX_OSERR;
-        goto done;
-    }
-    size_t missing = 0;
-    for (size_t i = 0; i < nwho; i++) {
-        size_t j = 0;
-        while (j < n && strcmp(eng_answers_name(ans, j), who[i]))
-            j++;
-        if (j < n) {
-            pick[j] = 1;
-            who[i] = NULL;      /* found: left out of the message below */
-        } else {
-            missing++;
-        }
-    }
-    /* a respondent named has all of its problems shown, also those past
-     * the file's first errors */
-    for (size_t i = 0; nwho && i < n; i++)
-        if (pick[i] && eng_answers_report(e, ans, i) == ENG_ENOMEM) {
-            cli_diags(e, shown);
-            exitc = cli_exit(ENG_ENOMEM);
-            goto done;
-        }
-    /* errors of the file itself (a key before any section, a duplicate
-     * respondent) belong to no respondent: they too make the exit status 65,
-     * after the valid respondents are done.  With respondents named, the
-     * problems of the others' sections are not this command's. */
-    size_t file_errors = nwho ? cli_diags_picked(e, shown, ans, answers, pick)
-                              : cli_diags(e, shown);
-    shown = eng_diag_count(e);
-    /* a respondent named that the file does not have is what was asked
-     * for and is not there (66): that status stays, whatever else is
-     * wrong (but for running out of memory); the others named are still
-     * advised */
-    if (missing)
-        exitc = EX_NOINPUT;
-    else if (file_errors)
-        exitc = EX_DATAERR;
-    for (size_t i = 0; missing && i < nwho; i++)
-        if (who[i])
-            fprintf(stderr, "%s: error: no respondent '%s' in this file\n", answers, who[i]);
     /* colour only for text on a terminal */
-    int colour = format == CLI_FMT_TEXT && fp == stdout && cli_colour(stdout);
-    int first = 1;
-    if (format == CLI_FMT_JSON)
-        fputs("{\"respondents\":[", fp);
-    for (size_t i = 0; i < n; i++) {
-        if (nwho && !pick[i])
+    a.colour = a.format == CLI_FMT_TEXT && a.fp == stdout && cli_colour(stdout);
+    if (a.format == CLI_FMT_JSON)
+        fputs("{\"respondents\":[", a.fp);
+    for (size_t f = 0; f < a.nfiles && !a.stop; f++)
+        advise_file(&a, f);
+    if (a.werr)
+        dest.werr = a.werr;
+    if (a.stats)
+        print_stats("at the end", a.advised, &a.t0);
+    /* a respondent named that no file has is what was asked for and is
+     * not there (66): that status stays, whatever else is wrong (but for
+     * running out of memory); the others named are still advised */
+    for (size_t w = 0; w < a.nwho && a.exitc != EX_OSERR; w++) {
+        if (a.found[w])
             continue;
-        const char *name = eng_answers_name(ans, i);
-        if (!eng_answers_valid(ans, i)) {
-            fprintf(stderr, "%s: note: respondent '%s' is not advised because of %s\n", answers,
-                    name, eng_answers_hidden(ans, i) && !nwho ? "errors in its answers (not all shown)"
-                                                              : "the errors above");
-            if (exitc != EX_NOINPUT)
-                exitc = EX_DATAERR;
-            continue;
-        }
-        cli_watch w;
-        if (watch) {
-            fprintf(stderr, "== respondent %s\n", name);
-            cli_watch_start(&w, e, watch);
-        }
-        int rc = eng_reset(e);
-        if (!rc)
-            rc = eng_answers_assert(e, ans, i);
-        if (!rc)
-            rc = eng_run(e, maxf, NULL);
-        if (watch & CLI_WATCH_QUESTIONS) {
-            int r2 = kb_questions_index(k);
-            if (r2 && !rc)
-                rc = r2;
-            else if (!r2)
-                watch_questions(k);
-        }
-        eng_set_listener(e, NULL, NULL);
-        cli_diags(e, shown);
-        shown = eng_diag_count(e);
-        kb_report *rep = NULL;
-        if (!rc)
-            rc = kb_report_build(k, name, &rep);
-        if (rc) {
-            if (!exitc || rc == ENG_ENOMEM)
-                exitc = cli_exit(rc);
-            if (rc == ENG_ENOMEM)
-                break;
-            /* the error printed above names a rule, not the respondent */
-            fprintf(stderr, "%s: note: respondent '%s' is not advised because of the error above\n",
-                    answers, name);
-            continue;
-        }
-        switch (format) {
-        case CLI_FMT_JSON:
-            if (!first)
-                fputc(',', fp);
-            cli_report_json(fp, rep);
-            break;
-        case CLI_FMT_MARKDOWN:
-            cli_report_markdown(fp, rep);
-            break;
-        case CLI_FMT_HTML:
-            reps[nreps++] = rep;        /* rendered below, all on one page */
-            rep = NULL;
-            break;
-        default:
-            cli_report_text(fp, rep, colour);
-        }
-        first = 0;
-        kb_report_free(rep);
-        nadvised++;
-        if (ferror(fp)) {
-            /* a full disk: said once, at the end, with its own reason */
-            dest.werr = errno ? errno : EIO;
-            break;
-        }
-        if (stats && ++advised == 1000)
-            print_stats("after the first 1000", advised, &t0);
+        const char *nofile = a.given[w] ? ", and there is no file of that name" : "";
+        if (a.nfiles == 1)
+            fprintf(stderr, "%s: error: no respondent '%s' in this file%s\n", a.files[0],
+                    a.who[w], nofile);
+        else
+            fprintf(stderr, PROG ": error: no respondent '%s' in the %zu answers files%s\n",
+                    a.who[w], a.nfiles, nofile);
+        advise_fail(&a, EX_NOINPUT);
     }
-    if (stats)
-        print_stats("at the end", advised, &t0);
-    if (exitc == EX_OSERR)
-        goto done;              /* cli_exit said so */
-    if (format == CLI_FMT_JSON)
-        fputs("]}\n", fp);
-    if (format == CLI_FMT_HTML) {
+    if (a.exitc == EX_OSERR)
+        goto done;              /* said so already */
+    if (a.format == CLI_FMT_JSON)
+        fputs("]}\n", a.fp);
+    if (a.format == CLI_FMT_HTML) {
         char title[512];
-        html_title(title, sizeof title, reps, nreps, answers);
-        cli_report_html(fp, (const kb_report *const *)reps, nreps, title);
+        html_title(title, sizeof title, a.reps, a.nreps, a.files[0], a.nfiles);
+        cli_report_html(a.fp, (const kb_report *const *)a.reps, a.nreps, title);
     }
     /* a file named with -o is left as it was when nobody could be advised */
-    written = nadvised > 0 || !exitc;
+    written = a.advised > 0 || !a.exitc;
     if (!written && dest.tmp)
         fprintf(stderr, PROG ": nobody was advised, so '%s' is unchanged\n", dest.path);
 done:
@@ -1309,13 +1503,16 @@ done:
      * a knowledge base or answers file that could not be read */
     r = cli_output_close(&dest, written);
     if (r)
-        exitc = r;
-    for (size_t i = 0; i < nreps; i++)
-        kb_report_free(reps[i]);
-    free(reps);
-    free(pick);
-    eng_answers_free(ans);
-    kb_close(k);
-    free(who);
-    return exitc;
+        a.exitc = r;
+out:
+    for (size_t i = 0; i < a.nreps; i++)
+        kb_report_free(a.reps[i]);
+    free(a.reps);
+    seen_free(&a.seen);
+    kb_close(a.k);
+    free(a.files);
+    free(a.who);
+    free(a.given);
+    free(a.found);
+    return a.exitc;
 }

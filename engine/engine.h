@@ -544,6 +544,10 @@ size_t eng_answers_count(const eng_answers *a);
  * when I is out of range. */
 const char *eng_answers_name(const eng_answers *a, size_t i);
 int eng_answers_valid(const eng_answers *a, size_t i);
+/* The line of respondent I's [answers NAME] header, and in *COL (when
+ * not NULL) the column of NAME in it (1 when it cannot be read again); 0
+ * when I is out of range. */
+int eng_answers_where(const eng_answers *a, size_t i, int *col);
 /* 1 when some of respondent I's problems were not reported (they came
  * after the first 50 errors of the file): eng_answers_report reports
  * them. */

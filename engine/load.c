@@ -3478,6 +3478,35 @@ const char *eng_answers_name(const eng_answers *a, size_t i)
     return i < a->n ? a->names + a->resp[i].name : NULL;
 }
 
+int eng_answers_where(const eng_answers *a, size_t i, int *col)
+{
+    if (col)
+        *col = 1;
+    if (i >= a->n)
+        return 0;
+    const resp *p = &a->resp[i];
+    if (col && a->io->fd >= 0) {
+        /* the header is read again for the name's column: the index keeps
+         * the line only */
+        char head[256];
+        ssize_t got = pread(a->io->fd, head, sizeof head, (off_t)p->off);
+        const char *name = a->names + p->name;
+        size_t nlen = strlen(name);
+        ssize_t c = 0;
+        while (c < got && head[c] != '[')       /* past blanks, a BOM */
+            c++;
+        for (c++; c < got && (head[c] == ' ' || head[c] == '\t'); c++)
+            ;
+        while (c < got && head[c] != ' ' && head[c] != '\t' && head[c] != ']')
+            c++;                                /* the section's kind */
+        while (c < got && (head[c] == ' ' || head[c] == '\t'))
+            c++;
+        if (c + (ssize_t)nlen <= got && !memcmp(head + c, name, nlen))
+            *col = (int)c + 1;
+    }
+    return p->line;
+}
+
 int eng_answers_valid(const eng_answers *a, size_t i)
 {
     return i < a->n && a->resp[i].valid;

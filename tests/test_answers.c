@@ -901,6 +901,39 @@ static void duplicate_respondents(void **state)
     eng_answers_free(a);
 }
 
+/* Where a respondent's header is: its line, and its name's column however
+ * the header is spaced; out of range, 0. */
+static void where_a_respondent_is(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "; a comment\n"
+               "[answers a]\n"            /* 2: name at 10 */
+               "kind = city\n"
+               "\n"
+               "[ answers\t  bee ]\n"     /* 5: name at 13 */
+               "kind = region\n"
+               "[answers answers]\n"      /* 7: a name like the kind */
+               "size = 1\n");
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 3);
+    int col = 0;
+    assert_int_equal(eng_answers_where(a, 0, &col), 2);
+    assert_int_equal(col, 10);
+    assert_string_equal(eng_answers_name(a, 1), "bee");
+    assert_int_equal(eng_answers_where(a, 1, &col), 5);
+    assert_int_equal(col, 13);
+    assert_int_equal(eng_answers_where(a, 2, &col), 7);
+    assert_int_equal(col, 10);
+    assert_int_equal(eng_answers_where(a, 2, NULL), 7);
+    col = 0;
+    assert_int_equal(eng_answers_where(a, 3, &col), 0);
+    assert_int_equal(col, 1);
+    eng_answers_free(a);
+}
+
 /* Which respondent a line belongs to: from its header to the next
  * section's; a second section of a name belongs to the first; lines before
  * any section and in a section with a bad header or of another kind to
@@ -1016,6 +1049,7 @@ int main(void)
         T(respondent_over_its_limit),
         T(section_without_name),
         T(duplicate_respondents),
+        T(where_a_respondent_is),
         T(lines_belong_to_their_respondent),
         T(second_reading_sees_the_first),
         T(odd_blank_continues_the_key_before),
