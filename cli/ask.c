@@ -406,9 +406,8 @@ static void show_question(asker *a, const eng_question *q, const char **group)
     case ENG_Q_MANY: fputs("(one or more numbers or values, e.g. 1,3", fp); break;
     case ENG_Q_YESNO: fputs("(yes or no", fp); break;
     case ENG_Q_NUMBER: {
-        char range[120];
-        eng_question_range_text(q, range, sizeof range);
-        fprintf(fp, "(a number%s%s", *range ? " " : "", range);
+        char what[160];
+        fprintf(fp, "(%s", eng_question_number_text(q, what, sizeof what));
         break;
     }
     default: fputs("(text", fp); break;

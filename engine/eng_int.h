@@ -584,6 +584,7 @@ struct eng_question {
     eng_qtype type;
     qopt *opts; size_t nopts;
     int has_min, has_max;
+    int integer;                /* whole numbers only */
     double min, max;
     regex *pattern;
     node *query;                /* ask_if network, or NULL */

@@ -489,6 +489,12 @@ int eng_question_range(const eng_question *q, double *min, double *max);
 /* The bounds as messages state them: "from 0 to 100", "of at least 1",
  * "of at most 5", or "" without bounds; into BUF of SIZE bytes. */
 const char *eng_question_range_text(const eng_question *q, char *buf, size_t size);
+/* 1 if a number question takes whole numbers only (`integer = yes`). */
+int eng_question_integer(const eng_question *q);
+/* What a number question takes, as messages state it: "a number from 0
+ * to 100", "a whole number of at least 1", "a number"; into BUF of SIZE
+ * bytes. */
+const char *eng_question_number_text(const eng_question *q, char *buf, size_t size);
 const char *eng_question_path(const eng_question *q);
 int eng_question_line(const eng_question *q);
 

@@ -530,12 +530,12 @@ static int kind_id(const char *kind)
 enum {
     KEY_OTHER, KEY_WHEN, KEY_THEN, KEY_SALIENCE, KEY_BECAUSE, KEY_GROUP,
     KEY_TEXT, KEY_HELP, KEY_TYPE, KEY_OPTION, KEY_PATTERN, KEY_MIN, KEY_MAX,
-    KEY_ASK_IF, KEY_FACT
+    KEY_ASK_IF, KEY_FACT, KEY_INTEGER
 };
 static const char *const key_names[] = {
     "", "when", "then", "salience", "because", "group",
     "text", "help", "type", "option", "pattern", "min", "max",
-    "ask_if", "fact"
+    "ask_if", "fact", "integer"
 };
 #define KEYBIT(id) (1u << (id))
 
@@ -780,7 +780,7 @@ static regex *compile_pattern(rdr *r, kv *k)
 static void do_question(rdr *r, sect *s)
 {
     static const char *const keys[] = {"group", "text", "help", "type", "option",
-                                       "pattern", "min", "max", "ask_if"};
+                                       "pattern", "min", "max", "integer", "ask_if"};
     eng_engine *e = r->e;
     eng_question *q = eng_arena(e, sizeof *q);
     if (!q)
@@ -798,20 +798,21 @@ static void do_question(rdr *r, sect *s)
     size_t nopts = 0, nask = 0;
     const unsigned known = KEYBIT(KEY_GROUP) | KEYBIT(KEY_TEXT) | KEYBIT(KEY_HELP) |
                            KEYBIT(KEY_TYPE) | KEYBIT(KEY_OPTION) | KEYBIT(KEY_PATTERN) |
-                           KEYBIT(KEY_MIN) | KEYBIT(KEY_MAX) | KEYBIT(KEY_ASK_IF);
+                           KEYBIT(KEY_MIN) | KEYBIT(KEY_MAX) | KEYBIT(KEY_INTEGER) |
+                           KEYBIT(KEY_ASK_IF);
     for (size_t i = 0; i < s->nkvs; i++) {
         if (!(KEYBIT(s->kvs[i].kid) & known)) {
-            unknown_key(r, &s->kvs[i], "question", keys, 9);
+            unknown_key(r, &s->kvs[i], "question", keys, 10);
             bad = 1;
         }
         nopts += s->kvs[i].kid == KEY_OPTION;
         nask += s->kvs[i].kid == KEY_ASK_IF;
     }
-    kv *group, *text, *help, *type, *pattern, *min, *max;
+    kv *group, *text, *help, *type, *pattern, *min, *max, *integer;
     if (single(r, s, KEY_GROUP, &group) | single(r, s, KEY_TEXT, &text) |
         single(r, s, KEY_HELP, &help) | single(r, s, KEY_TYPE, &type) |
         single(r, s, KEY_PATTERN, &pattern) | single(r, s, KEY_MIN, &min) |
-        single(r, s, KEY_MAX, &max))
+        single(r, s, KEY_MAX, &max) | single(r, s, KEY_INTEGER, &integer))
         bad = 1;
     if (group) q->group = eng_arena_str(e, group->val.p ? group->val.p : "", group->val.len);
     if (help) q->help = eng_arena_str(e, help->val.p ? help->val.p : "", help->val.len);
@@ -925,6 +926,20 @@ static void do_question(rdr *r, sect *s)
         kv_err(r, max, 0, (int)max->val.len, "'max' is below 'min' (%g > %g)",
                q->min, q->max);
         bad = 1;
+    }
+    if (integer) {
+        const char *t = integer->val.p ? integer->val.p : "";
+        if (qt >= 0 && qt != ENG_Q_NUMBER) {
+            kv_err(r, integer, 0, (int)integer->val.len,
+                   "'integer' belongs to questions of type number, not %s", qtypes[qt]);
+            bad = 1;
+        } else if (!strcmp(t, "yes") || !strcmp(t, "no")) {
+            q->integer = t[0] == 'y';
+        } else {
+            kv_err(r, integer, 0, (int)(integer->val.len ? integer->val.len : 1),
+                   "'integer' takes yes (whole numbers only) or no, found '%s'", t);
+            bad = 1;
+        }
     }
     if (pattern) {
         if (qt >= 0 && qt != ENG_Q_TEXT) {
@@ -2537,6 +2552,17 @@ static const char *num_text(double d, char *buf, size_t size)
     return buf;
 }
 
+int eng_question_integer(const eng_question *q) { return q->integer; }
+
+const char *eng_question_number_text(const eng_question *q, char *buf, size_t size)
+{
+    char range[120];
+    eng_question_range_text(q, range, sizeof range);
+    snprintf(buf, size, "%s%s%s", q->integer ? "a whole number" : "a number",
+             *range ? " " : "", range);
+    return buf;
+}
+
 const char *eng_question_range_text(const eng_question *q, char *buf, size_t size)
 {
     char lo[48], hi[48];
@@ -2657,17 +2683,16 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
         return ENG_EINVAL;
     case ENG_Q_NUMBER: {
         eng_value v;
-        char range[120];
-        eng_question_range_text(q, range, sizeof range);
+        char what[160];
+        eng_question_number_text(q, what, sizeof what);
         if (eng_parse_number(s, len, &v)) {
-            snprintf(err, errsize, "expected a number%s%s, found '%s'", *range ? " " : "",
-                     range, answer_echo(s, len, shown));
+            snprintf(err, errsize, "expected %s, found '%s'", what, answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         double d = eng_num_d(v);
-        if ((q->has_min && d < q->min) || (q->has_max && d > q->max)) {
-            snprintf(err, errsize, "expected a number %s, found %s", range,
-                     answer_echo(s, len, shown));
+        if ((q->has_min && d < q->min) || (q->has_max && d > q->max) ||
+            (q->integer && v.type != ENG_INT)) {
+            snprintf(err, errsize, "expected %s, found %s", what, answer_echo(s, len, shown));
             return ENG_EINVAL;
         }
         vals[0] = v;

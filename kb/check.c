@@ -282,13 +282,14 @@ static void check_answer(ck *c, eng_value q, int hasv, eng_value v)
     } else if (t == ENG_Q_NUMBER) {
         double lo, hi, d = v.type == ENG_INT ? (double)v.u.i : v.u.r;
         int has = eng_question_range(qq, &lo, &hi);
-        if (((has & 1) && d < lo) || ((has & 2) && d > hi)) {
-            char range[120];
+        if (((has & 1) && d < lo) || ((has & 2) && d > hi) ||
+            (eng_question_integer(qq) && v.type != ENG_INT)) {
+            char what[160];
             eng_value_format(c->e, v, vb, sizeof vb);
-            eng_question_range_text(qq, range, sizeof range);
+            eng_question_number_text(qq, what, sizeof what);
             snprintf(msg, sizeof msg,
                      "%s tests number question '%s' for %s, which no answer can be "
-                     "(it takes numbers %s)", who(c), qid, vb, range);
+                     "(it takes %s)", who(c), qid, vb, what);
         }
     }
     if (!msg[0])

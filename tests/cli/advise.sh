@@ -47,12 +47,22 @@ twin.stage = exploring
 
 [answers bad]
 org.type = village
+
+[answers half-level]
+data.catalogue = 2.5
+org.ldt_staff = 1.5
+org.population = 4.5e4
 INI
 status=0
 $RUN advise --kb "$ROOT/rules" --format json "$TMP/mixed.ini" >"$TMP/m.json" 2>"$TMP/m.err" || status=$?
 [ "$status" -eq 65 ] || { echo "exit $status, expected 65"; exit 1; }
 grep -qF "mixed.ini:6:12: error: respondent 'bad', question 'org.type': expected one of:" "$TMP/m.err" \
     || { cat "$TMP/m.err"; exit 1; }
+# a maturity level is a whole number (integer = yes); a full-time
+# equivalent may be a fraction, and 4.5e4 residents are 45000
+grep -qF "mixed.ini:9:18: error: respondent 'half-level', question 'data.catalogue': expected a whole number from 0 to 4, found 2.5" "$TMP/m.err" \
+    || { cat "$TMP/m.err"; exit 1; }
+[ "$(grep -c "error:" "$TMP/m.err")" -eq 2 ] || { echo "other answers refused"; cat "$TMP/m.err"; exit 1; }
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [r['respondent'] for r in d['respondents']] == ['good']" "$TMP/m.json"
 # usage
 status=0; $RUN advise >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]

@@ -59,10 +59,13 @@ grep -qF "That was the last question" "$TMP/run-operational.out"
 echo "asked $few questions for no twin, $many for an operational one"
 [ "$few" -lt "$many" ] || { echo "expected fewer questions without a twin"; exit 1; }
 
-# wrong case and stray spaces, a number, an invalid answer re-asked, back,
-# skip, then quit: the session keeps exactly what was given
-printf '  MUNICIPALITY  \n-5\n12000\nback\n15000\nskip\nquit\n' | $A --respondent Case >"$TMP/c.out" 2>&1
-grep -qF "Not an answer to this question: expected a number from 0 to 50000000, found -5" "$TMP/c.out" \
+# wrong case and stray spaces, a number, invalid answers re-asked (out of
+# range, not whole), back, skip, then quit: the session keeps exactly what
+# was given
+printf '  MUNICIPALITY  \n-5\n1200.5\n12000\nback\n15000\nskip\nquit\n' | $A --respondent Case >"$TMP/c.out" 2>&1
+grep -qF "Not an answer to this question: expected a whole number from 0 to 50000000, found -5" "$TMP/c.out" \
+  || { cat "$TMP/c.out"; exit 1; }
+grep -qF "Not an answer to this question: expected a whole number from 0 to 50000000, found 1200.5" "$TMP/c.out" \
   || { cat "$TMP/c.out"; exit 1; }
 grep -qF "Back to 'org.population' (it was: 12000)" "$TMP/c.out"
 grep -qF "Saved as session 1 (3 answers)" "$TMP/c.out" || { tail "$TMP/c.out"; exit 1; }
