@@ -1135,6 +1135,7 @@ typedef struct advise_run {
     size_t nreps, capreps;
     size_t shown;               /* diagnostics printed so far */
     size_t advised;
+    int opened;                 /* a file was read: the output has begun */
     int first;                  /* no report written yet (JSON's commas) */
     int exitc;
     int werr;                   /* the first failed write's errno */
@@ -1258,6 +1259,9 @@ static void advise_file(advise_run *a, size_t fi)
         }
         return;
     }
+    if (!a->opened && a->format == CLI_FMT_JSON)
+        fputs("{\"respondents\":[", a->fp);
+    a->opened = 1;
     size_t n = eng_answers_count(ans);
     if (!(pick = calloc(n + 1, 1))) {
         advise_oom(a);
@@ -1462,8 +1466,6 @@ int cmd_advise(int argc, char **argv)
     }
     /* colour only for text on a terminal */
     a.colour = a.format == CLI_FMT_TEXT && a.fp == stdout && cli_colour(stdout);
-    if (a.format == CLI_FMT_JSON)
-        fputs("{\"respondents\":[", a.fp);
     for (size_t f = 0; f < a.nfiles && !a.stop; f++)
         advise_file(&a, f);
     if (a.werr)
@@ -1485,8 +1487,8 @@ int cmd_advise(int argc, char **argv)
                     a.who[w], a.nfiles, nofile);
         advise_fail(&a, EX_NOINPUT);
     }
-    if (a.exitc == EX_OSERR)
-        goto done;              /* said so already */
+    if (a.exitc == EX_OSERR || !a.opened)
+        goto done;              /* said so already; or no file could be read */
     if (a.format == CLI_FMT_JSON)
         fputs("]}\n", a.fp);
     if (a.format == CLI_FMT_HTML) {

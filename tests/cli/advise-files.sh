@@ -101,3 +101,13 @@ grep -qF "<title>Local Digital Twin advice for 4 respondents</title>" page.html 
 for who in alpha beta gamma delta; do
     grep -qF ">$who<" page.html || { echo "HTML: $who missing"; exit 1; }
 done
+
+# no file could be read: no page and no empty document, only the errors
+for fmt in json html markdown text; do
+    status=0
+    $RUN advise --kb kb.ini --format $fmt nothere.ini adir >out.txt 2>err.txt || status=$?
+    [ "$status" -eq 66 ] || { echo "$fmt, nothing readable: exit $status, expected 66"; exit 1; }
+    [ ! -s out.txt ] || { echo "$fmt, nothing readable: wrote"; cat out.txt; exit 1; }
+    grep -qF "nothere.ini: error: cannot open: No such file or directory" err.txt ||
+        { echo "$fmt: no error for the missing file"; cat err.txt; exit 1; }
+done
