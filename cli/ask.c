@@ -378,6 +378,15 @@ static int normalise(eng_engine *e, const eng_question *q, const char *typed,
     return ENG_OK;
 }
 
+/* How many of the session's questions were skipped (no value). */
+static size_t skipped_count(const asker *a)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++)
+        k += !a->v[i].value;
+    return k;
+}
+
 static void show_question(asker *a, const eng_question *q, const char **group)
 {
     FILE *fp = stdout;
@@ -387,11 +396,12 @@ static void show_question(asker *a, const eng_question *q, const char **group)
                 a->colour ? "\033[0m" : "");
         *group = g;
     }
-    size_t given = 0;
-    for (size_t i = 0; i < a->n; i++)
-        given++;
+    size_t skipped = skipped_count(a);
     size_t left = kb_questions_left(a->k);
-    fprintf(fp, "\n[%zu answered, about %zu to go]\n", given, left);
+    fprintf(fp, "\n[%zu answered, ", a->n - skipped);
+    if (skipped)
+        fprintf(fp, "%zu skipped, ", skipped);
+    fprintf(fp, "about %zu to go]\n", left);
     fprintf(fp, "%s%s%s\n", a->colour ? "\033[1m" : "", eng_question_text(q),
             a->colour ? "\033[0m" : "");
     eng_qtype t = eng_question_type(q);
@@ -497,9 +507,14 @@ static void how_to_return(const asker *a, int finished)
                "  " PROG " explain --session %lld 'situation primary ?'   (how it was reached)\n"
                "  " PROG " sessions export %lld -o answers.ini   (the answers, for advise)\n",
                a->id, a->id, a->id, a->id);
-    else
-        printf("\nSaved as session %lld (%zu answer%s).  Continue with:\n"
-               "  " PROG " ask --resume %lld\n", a->id, a->n, a->n == 1 ? "" : "s", a->id);
+    else {
+        size_t skipped = skipped_count(a), n = a->n - skipped;
+        char also[48] = "";
+        if (skipped)
+            snprintf(also, sizeof also, ", %zu skipped", skipped);
+        printf("\nSaved as session %lld (%zu answer%s%s).  Continue with:\n"
+               "  " PROG " ask --resume %lld\n", a->id, n, n == 1 ? "" : "s", also, a->id);
+    }
 }
 
 /* Loads the session's answers; an answer that no longer fits the

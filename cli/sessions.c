@@ -30,6 +30,7 @@ static const char sessions_help[] =
     "\n"
     "Commands:\n"
     "  list                  every session, the most recently updated first\n"
+    "                        (ANSWERS: the questions answered, not skipped)\n"
     "  show ID [--format F [--kb DIR] [-o FILE]]\n"
     "                        without --format: the answers and the conclusions\n"
     "                        saved with their derivations; with --format text,\n"

@@ -221,7 +221,7 @@ typedef struct kb_session_info {
     char *fingerprint;      /* kb_fingerprint of that knowledge base */
     char *created, *updated;    /* ISO 8601, UTC */
     int finished;           /* the questionnaire reached its end */
-    long answers;           /* answers given (skipped ones included) */
+    long answers;           /* answers given (not the questions skipped) */
 } kb_session_info;
 
 typedef struct kb_answer {

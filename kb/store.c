@@ -1330,7 +1330,7 @@ int kb_store_session_delete(kb_store *s, long long id, char *err,
 
 #define SESSION_COLS \
     "SELECT s.id, s.respondent, s.kb_path, s.fingerprint, s.created, s.updated, " \
-    "s.finished, (SELECT count(*) FROM answers a WHERE a.session_id = s.id) FROM sessions s "
+    "s.finished, (SELECT count(a.value) FROM answers a WHERE a.session_id = s.id) FROM sessions s "
 
 static int read_session(sqlite3_stmt *st, kb_session_info *si)
 {

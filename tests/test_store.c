@@ -374,7 +374,7 @@ static void test_answers(void **state)
 
     kb_session_info si;
     assert_int_equal(kb_store_session_get(s, id, &si, err, sizeof err), ENG_OK);
-    assert_int_equal(si.answers, 3);
+    assert_int_equal(si.answers, 2);    /* q4, skipped now, is not counted */
     kb_session_info_clear(&si);
 
     /* an empty session has no answers */
