@@ -174,6 +174,73 @@ static int collect(void *ud, const eng_fact *f)
     return 0;
 }
 
+/* Adds relation REL to the N names of *V (capacity *CAP) unless there;
+ * -1 when memory ran out. */
+static int rel_add(const char ***v, size_t *n, size_t *cap, const char *rel)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], rel))
+            return 0;
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        const char **g = realloc(*v, c * sizeof *g);
+        if (!g)
+            return -1;
+        *v = g;
+        *cap = c;
+    }
+    (*v)[(*n)++] = rel;
+    return 0;
+}
+
+/* For a pattern whose relation (its first word, into REL of 128 bytes)
+ * no rule asserts and no fact has: 1, and in BUF " (did you mean 'R'?)"
+ * for the closest relation that is, or "".  0 for a relation that is
+ * known (or a variable), and when memory runs out (the hint is left out
+ * then). */
+static int relation_unknown(eng_engine *e, const char *pattern, char *rel, char *buf,
+                            size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    while (*pattern == ' ' || *pattern == '\t')
+        pattern++;
+    while (pattern[len] && pattern[len] != ' ' && pattern[len] != '\t' && len < 127)
+        len++;
+    if (!len || pattern[0] == '?')
+        return 0;
+    memcpy(rel, pattern, len);
+    rel[len] = '\0';
+    const char **v = NULL;
+    size_t n = 0, cap = 0;
+    int known = 0, oom = 0;
+    for (size_t i = 0; i < eng_rule_count(e) && !oom; i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        for (size_t a = 0; a < eng_rule_action_count(r) && !oom; a++) {
+            eng_act_kind k = eng_rule_action_kind(r, a);
+            eng_value c;
+            const char *t;
+            if ((k == ENG_ACT_ASSERT || k == ENG_ACT_ADD) && eng_rule_action_size(r, a) &&
+                eng_rule_action_const(r, a, 0, &c) && (t = eng_value_text(e, c, NULL)))
+                oom = rel_add(&v, &n, &cap, t);
+        }
+    }
+    for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f)) {
+        const char *t = eng_value_text(e, eng_fact_value(f, 0), NULL);
+        if (t)
+            oom = rel_add(&v, &n, &cap, t);
+    }
+    for (size_t i = 0; i < n && !known; i++)
+        known = !strcmp(v[i], rel);
+    if (!known && !oom) {
+        const char *dym = eng_suggest(rel, v, n);
+        if (dym)
+            snprintf(buf, size, " (did you mean '%s'?)", dym);
+    }
+    free(v);
+    return !known && !oom;
+}
+
 static int explain_how(eng_engine *e, const char *pattern)
 {
     found fd = {NULL, 0, 0, 0};
@@ -188,8 +255,13 @@ static int explain_how(eng_engine *e, const char *pattern)
         return cli_exit(ENG_ENOMEM);
     }
     if (n == 0) {
-        printf("No fact matches '%s': it was not concluded.\n"
-               "Try: " PROG " explain ... --why-not '%s'\n", pattern, pattern);
+        char rel[128], dym[200];
+        if (relation_unknown(e, pattern, rel, dym, sizeof dym))
+            printf("No fact matches '%s': no rule asserts a '%s' fact, and no fact has "
+                   "that relation%s.\n", pattern, rel, dym);
+        else
+            printf("No fact matches '%s': it was not concluded.\n"
+                   "Try: " PROG " explain ... --why-not '%s'\n", pattern, pattern);
         return 1;
     }
     seen s = {0};
@@ -464,8 +536,13 @@ static int explain_why_not(eng_engine *e, const char *pattern)
         fprintf(stderr, PROG ": out of memory\n");
         return 71;
     }
-    if (!nrules)
-        printf("No rule of the knowledge base asserts a fact of that form.\n");
+    if (!nrules) {
+        char name[128], dym[200];
+        if (relation_unknown(e, pattern, name, dym, sizeof dym))
+            printf("No rule of the knowledge base asserts a '%s' fact%s.\n", name, dym);
+        else
+            printf("No rule of the knowledge base asserts a fact of that form.\n");
+    }
     return 1;
 }
 

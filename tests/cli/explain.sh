@@ -101,6 +101,23 @@ if grep -qF "No rule of the knowledge base asserts" "$TMP/wn-add.out"; then
     cat "$TMP/wn-add.out"; exit 1
 fi
 
+# a relation that no rule asserts and no fact has: said so, with the
+# closest one that is (rule big asserts 'scale'), not "not concluded; try
+# --why-not"
+status=0
+$E town 'scael big' >"$TMP/rel.out" || status=$?
+[ "$status" -eq 1 ] || { echo "unknown relation: exit $status"; exit 1; }
+grep -qxF "No fact matches 'scael big': no rule asserts a 'scael' fact, and no fact has that relation (did you mean 'scale'?)." \
+    "$TMP/rel.out" || { cat "$TMP/rel.out"; exit 1; }
+$E town --why-not 'scael big' >"$TMP/rel.out" || true
+grep -qxF "No rule of the knowledge base asserts a 'scael' fact (did you mean 'scale'?)." "$TMP/rel.out" ||
+    { cat "$TMP/rel.out"; exit 1; }
+# ... nothing close: no suggestion; a known relation: the usual answer
+$E town 'qqqqqqqq x' | grep -qxF "No fact matches 'qqqqqqqq x': no rule asserts a 'qqqqqqqq' fact, and no fact has that relation." ||
+    { echo "no hint expected"; exit 1; }
+$E town 'scale huge' | grep -qxF "No fact matches 'scale huge': it was not concluded." ||
+    { echo "a known relation"; exit 1; }
+
 # why not an answer: it is no conclusion; what was answered instead, or
 # that the question has no answer, or is no question
 status=0
