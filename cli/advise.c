@@ -10,6 +10,7 @@
  * added, never renamed or removed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -34,10 +35,11 @@ static const char advise_help[] =
     "missing, financing routes, concrete next steps and a learning journey.\n"
     "The first argument is an answers file; a later one is an answers file\n"
     "too when a file of that name exists, and otherwise the name of a\n"
-    "respondent to advise (or use -r).  Without respondents named, every\n"
-    "respondent of the files is advised, in the order of the files; a\n"
-    "name is given once in all of them.  The knowledge base's [test]\n"
-    "scenarios are not read ('test' and 'lint' do).\n"
+    "respondent to advise (or use -r).  '-' is standard input, and a pipe\n"
+    "is read too.  Without respondents named, every respondent of the\n"
+    "files is advised, in the order of the files; a name is given once in\n"
+    "all of them.  The knowledge base's [test] scenarios are not read\n"
+    "('test' and 'lint' do).\n"
     "\n"
     "Options:\n"
     "  --kb DIR              the knowledge base (default: $LDT_ADVISOR_KB, the\n"
@@ -1240,13 +1242,88 @@ static void advise_one(advise_run *a, const eng_answers *ans, const char *path, 
         print_stats("after the first 1000", a->advised, &a->t0);
 }
 
+/* An answers file that can be read only once ("-", standard input, or a
+ * pipe such as bash's <(...)) is copied into an unlinked temporary file,
+ * which the reader can read again by offset.  Returns its descriptor, or
+ * -1 after saying why, naming the input NAME. */
+static int spool(const char *path, const char *name)
+{
+    int in = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+    if (in < 0) {
+        fprintf(stderr, "%s: error: cannot open: %s\n", name, strerror(errno));
+        return -1;
+    }
+    const char *dir = getenv("TMPDIR");
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name,
+                dir && *dir ? dir : "/tmp", strerror(errno));
+        if (in != STDIN_FILENO)
+            close(in);
+        return -1;
+    }
+    unlink(tmp);
+    char buf[65536];
+    ssize_t got;
+    int err = 0, rerr = 0;
+    while (!err && (got = read(in, buf, sizeof buf)) != 0) {
+        if (got < 0) {
+            if (errno != EINTR)
+                err = rerr = errno;
+            continue;
+        }
+        for (ssize_t put = 0; put < got && !err;) {
+            ssize_t w = write(fd, buf + put, (size_t)(got - put));
+            if (w < 0 && errno != EINTR)
+                err = errno;
+            else if (w > 0)
+                put += w;
+        }
+    }
+    if (in != STDIN_FILENO)
+        close(in);
+    if (!err && lseek(fd, 0, SEEK_SET) < 0)
+        err = errno;
+    if (err) {
+        if (rerr)
+            fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(err));
+        else
+            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name,
+                    dir && *dir ? dir : "/tmp", strerror(err));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* 1 if answers file PATH is read once only: "-" or a pipe. */
+static int read_once(const char *path)
+{
+    struct stat st;
+    return !strcmp(path, "-") || (!stat(path, &st) && S_ISFIFO(st.st_mode));
+}
+
 /* Advises the respondents of answers file FI (those named, or all). */
 static void advise_file(advise_run *a, size_t fi)
 {
     eng_engine *e = a->e;
     const char *path = a->files[fi];
-    eng_answers *ans = eng_answers_read(e, path);
+    eng_answers *ans = NULL;
     unsigned char *pick = NULL;
+    if (read_once(path)) {
+        if (!strcmp(path, "-"))
+            path = "<stdin>";
+        int fd = spool(a->files[fi], path);
+        if (fd < 0) {
+            advise_fail(a, EX_NOINPUT);
+            return;
+        }
+        ans = eng_answers_read_fd(e, fd, path);
+    } else {
+        ans = eng_answers_read(e, path);
+    }
     if (!ans) {
         int oom = errno == ENOMEM;
         cli_diags(e, a->shown);
@@ -1307,7 +1384,8 @@ static void advise_file(advise_run *a, size_t fi)
             if (eng_diag_add(e, ENG_ERROR, path, line, col,
                              "duplicate respondent '%s' (first in %s at line %d): a "
                              "respondent's name is given once in all the answers files",
-                             name, a->files[s->file], s->line)) {
+                             name, strcmp(a->files[s->file], "-") ? a->files[s->file] : "<stdin>",
+                             s->line)) {
                 advise_oom(a);
                 goto done;
             }
@@ -1369,7 +1447,12 @@ int cmd_advise(int argc, char **argv)
              * too when there is such a file, else a respondent's name */
             if (!a.nfiles && cli_name_given("advise", NULL, CLI_NAME_ANSWERS, val))
                 goto out;
-            if (!a.nfiles || (*val && !stat(val, &st))) {
+            if (!a.nfiles || !strcmp(val, "-") || (*val && !stat(val, &st))) {
+                for (size_t f = 0; f < a.nfiles; f++)
+                    if (!strcmp(val, "-") && !strcmp(a.files[f], "-")) {
+                        cli_usage("advise: '-' (standard input) is given twice");
+                        goto out;
+                    }
                 a.files[a.nfiles++] = val;
             } else {
                 a.given[a.nwho] = 1;

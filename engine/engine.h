@@ -544,6 +544,11 @@ int eng_answer_parse(eng_engine *e, const eng_question *q, const char *text,
  * 1 MiB, 4 MiB of answers for one respondent (each an error that makes
  * the respondent invalid). */
 eng_answers *eng_answers_read(eng_engine *e, const char *path);
+/* The same for a file already open as FD (a regular file: it is read
+ * again by offset), named NAME in messages ("<stdin>" for a copy of
+ * standard input).  FD is the answers' from then on: closed by
+ * eng_answers_free, or before returning NULL. */
+eng_answers *eng_answers_read_fd(eng_engine *e, int fd, const char *name);
 void eng_answers_free(eng_answers *a);      /* closes the file; NULL ok */
 size_t eng_answers_count(const eng_answers *a);
 /* Respondent I's name (file order), valid until eng_answers_free; NULL

@@ -3327,24 +3327,44 @@ static int same_file(const struct stat *a, const struct stat *b)
            a->st_dev == b->st_dev;
 }
 
+static eng_answers *answers_read(eng_engine *e, const char *path, int given);
+
 eng_answers *eng_answers_read(eng_engine *e, const char *path)
+{
+    return answers_read(e, path, -1);
+}
+
+eng_answers *eng_answers_read_fd(eng_engine *e, int fd, const char *name)
+{
+    return answers_read(e, name, fd);
+}
+
+/* Reads answers file PATH; or, with FD >= 0, the file open as FD (PATH
+ * names it in messages), which is closed with the answers, or at once
+ * when they cannot be read. */
+static eng_answers *answers_read(eng_engine *e, const char *path, int given)
 {
     eng_answers *a = eng_calloc(e, sizeof *a);
     if (!a) {
+        if (given >= 0)
+            close(given);
         errno = ENOMEM;
         return NULL;
     }
     a->e = e;
     a->io = eng_calloc(e, sizeof *a->io);
     a->path = eng_strndup(e, path, strlen(path));
+    if (a->io)
+        a->io->fd = given;      /* not 0 from calloc: that is stdin */
     if (!a->io || !a->path) {
+        if (!a->io && given >= 0)
+            close(given);
         eng_answers_free(a);
         errno = ENOMEM;
         return NULL;
     }
-    a->io->fd = -1;
     a->qbits = bit_width(e->questions.n ? e->questions.n - 1 : 0);
-    if (!*path) {
+    if (given < 0 && !*path) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "the answers file's name is empty: give an answers file");
         eng_answers_free(a);
@@ -3352,14 +3372,14 @@ eng_answers *eng_answers_read(eng_engine *e, const char *path)
         return NULL;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (given < 0 && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
                   "not a regular file: an answers file is a plain INI file");
         eng_answers_free(a);
         errno = EIO;
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = given >= 0 ? given : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
                   strerror(errno));

@@ -934,6 +934,34 @@ static void where_a_respondent_is(void **state)
     eng_answers_free(a);
 }
 
+/* An answers file already open (a copy of standard input): read as by
+ * its path, its messages naming it as given, the descriptor the answers'
+ * own (closed with them). */
+static void read_from_a_descriptor(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "[answers a]\n"
+               "kind = city\n"
+               "[answers b]\n"
+               "size = lots\n");
+    int fd = open(f->path, O_RDONLY);
+    assert_true(fd >= 0);
+    eng_answers *a = eng_answers_read_fd(e, fd, "<stdin>");
+    assert_non_null(a);
+    assert_int_equal(eng_answers_count(a), 2);
+    assert_true(eng_answers_valid(a, 0));
+    assert_false(eng_answers_valid(a, 1));
+    assert_diag(e, ENG_ERROR, 4, 8, "respondent 'b', question 'size'");
+    assert_string_equal(eng_diag_at(e, 0)->path, "<stdin>");
+    char buf[256];
+    assert_int_equal(assert_one(e, a, 0), ENG_OK);
+    assert_string_equal(answers_now(e, buf, sizeof buf), "answer kind city");
+    eng_answers_free(a);
+    assert_int_equal(fcntl(fd, F_GETFD), -1);   /* closed with the answers */
+}
+
 /* Which respondent a line belongs to: from its header to the next
  * section's; a second section of a name belongs to the first; lines before
  * any section and in a section with a bad header or of another kind to
@@ -1050,6 +1078,7 @@ int main(void)
         T(section_without_name),
         T(duplicate_respondents),
         T(where_a_respondent_is),
+        T(read_from_a_descriptor),
         T(lines_belong_to_their_respondent),
         T(second_reading_sees_the_first),
         T(odd_blank_continues_the_key_before),

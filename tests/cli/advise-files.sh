@@ -111,3 +111,30 @@ for fmt in json html markdown text; do
     grep -qF "nothere.ini: error: cannot open: No such file or directory" err.txt ||
         { echo "$fmt: no error for the missing file"; cat err.txt; exit 1; }
 done
+
+# standard input as '-', and a pipe given by name, are read like files
+# (copied first, since a respondent's section is read again): the
+# messages name '<stdin>' and the pipe
+status=0
+$RUN advise --kb kb.ini --format json - b.ini <a.ini >out.json 2>err.txt || status=$?
+[ "$status" -eq 0 ] || { echo "stdin: exit $status"; cat err.txt; exit 1; }
+[ "$(names out.json)" = "alpha beta gamma delta" ] || { echo "stdin: advised $(names out.json)"; exit 1; }
+status=0
+printf '[answers x]\nsize = lots\n' | $RUN advise --kb kb.ini - >out.txt 2>err.txt || status=$?
+[ "$status" -eq 65 ] || { echo "stdin, invalid: exit $status"; exit 1; }
+grep -qF "<stdin>:2:8: error: respondent 'x', question 'size': expected a number from 0 to 1000000, found 'lots'" err.txt ||
+    { echo "stdin: no error naming <stdin>"; cat err.txt; exit 1; }
+$RUN advise --kb kb.ini - a.ini <a.ini >/dev/null 2>err.txt || true
+grep -qF "a.ini:1:10: error: duplicate respondent 'alpha' (first in <stdin> at line 1)" err.txt ||
+    { echo "stdin: duplicate not named so"; cat err.txt; exit 1; }
+rm -f fifo; mkfifo fifo
+cat b.ini >fifo &
+status=0
+$RUN advise --kb kb.ini --format json fifo >out.json 2>err.txt || status=$?
+wait
+[ "$status" -eq 0 ] && [ "$(names out.json)" = "gamma delta" ] ||
+    { echo "pipe: exit $status, advised $(names out.json)"; cat err.txt; exit 1; }
+status=0
+$RUN advise --kb kb.ini - a.ini - </dev/null >/dev/null 2>err.txt || status=$?
+[ "$status" -eq 64 ] && grep -qF "'-' (standard input) is given twice" err.txt ||
+    { echo "'-' twice: exit $status"; cat err.txt; exit 1; }
