@@ -1254,12 +1254,14 @@ static int spool(const char *path, const char *name)
         return -1;
     }
     const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir && *dir ? dir : "/tmp");
+    snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name,
-                dir && *dir ? dir : "/tmp", strerror(errno));
+        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+                strerror(errno));
         if (in != STDIN_FILENO)
             close(in);
         return -1;
@@ -1290,12 +1292,18 @@ static int spool(const char *path, const char *name)
         if (rerr)
             fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(err));
         else
-            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name,
-                    dir && *dir ? dir : "/tmp", strerror(err));
+            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+                    strerror(err));
         close(fd);
         return -1;
     }
     return fd;
+}
+
+/* How messages name answers file PATH: "-" is standard input. */
+static const char *file_name(const char *path)
+{
+    return strcmp(path, "-") ? path : "<stdin>";
 }
 
 /* 1 if answers file PATH is read once only: "-" or a pipe. */
@@ -1309,12 +1317,10 @@ static int read_once(const char *path)
 static void advise_file(advise_run *a, size_t fi)
 {
     eng_engine *e = a->e;
-    const char *path = a->files[fi];
+    const char *path = file_name(a->files[fi]);
     eng_answers *ans = NULL;
     unsigned char *pick = NULL;
-    if (read_once(path)) {
-        if (!strcmp(path, "-"))
-            path = "<stdin>";
+    if (read_once(a->files[fi])) {
         int fd = spool(a->files[fi], path);
         if (fd < 0) {
             advise_fail(a, EX_NOINPUT);
@@ -1378,14 +1384,14 @@ static void advise_file(advise_run *a, size_t fi)
         if (!pick[i])
             continue;
         const char *name = eng_answers_name(ans, i);
-        int col, line = eng_answers_where(ans, i, &col);
+        int col, line = eng_answers_where(ans, i, NULL);
         seen_name *s = seen_find(&a->seen, name);
         if (s && s->name) {
+            eng_answers_where(ans, i, &col);
             if (eng_diag_add(e, ENG_ERROR, path, line, col,
                              "duplicate respondent '%s' (first in %s at line %d): a "
                              "respondent's name is given once in all the answers files",
-                             name, strcmp(a->files[s->file], "-") ? a->files[s->file] : "<stdin>",
-                             s->line)) {
+                             name, file_name(a->files[s->file]), s->line)) {
                 advise_oom(a);
                 goto done;
             }
