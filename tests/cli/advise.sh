@@ -39,6 +39,21 @@ for h in "== big-city-platform ==" "Situation:" "Maturity:" "Governance model:" 
          "Roles the twin needs" "Financing and procurement" "Next steps" "Learning journey:"; do
     grep -qF "$h" "$TMP/a.txt" || { echo "text report lacks '$h'"; exit 1; }
 done
+# a required role that is the respondent's own but not among the present
+# ones: a reason that says so (roles.need-own), and only that rule's
+cat >"$TMP/own.ini" <<'INI'
+[answers planner]
+ambition.objectives = housing
+me.role = urban_planner
+roles.present = policy_officer
+INI
+$RUN advise --kb "$ROOT/rules" "$TMP/own.ini" | tr -s ' \n' ' ' >"$TMP/own.txt"
+grep -qF "Urban planner (spatial objectives need planning expertise). It is your own role" "$TMP/own.txt" ||
+    { echo "own role: no reason of its own"; exit 1; }
+grep -qF "Urban planner (spatial objectives need planning expertise); the organisation has not named" "$TMP/own.txt" &&
+    { echo "own role: the general reason too"; exit 1; }
+grep -qF "LDT programme manager (someone must run the pilot and report on it); the organisation has not named" "$TMP/own.txt" ||
+    { echo "own role: another role lost its reason"; exit 1; }
 # an invalid respondent: error with file:line, others still advised, exit 65
 cat >"$TMP/mixed.ini" <<'INI'
 [answers good]
