@@ -48,8 +48,10 @@
  * - answers out of range: a rule binding the answer to a number question
  *   with a range (`answer pop ?p`, pop from 0 to 50,000,000) whose tests
  *   on that variable allow none of its numbers (`?p > 60000000`) can never
- *   fire.  Warning at the variable.  (A constant out of range, `answer pop
- *   60000000`, is an error of the reference checks, see check.c.)
+ *   fire; for a question of whole numbers (`integer = yes`), none of its
+ *   whole numbers (`?n > 3` and `?n < 4`).  Warning at the variable.  (A
+ *   constant out of range, `answer pop 60000000`, is an error of the
+ *   reference checks, see check.c.)
  *
  * - conclusions without a reason: a rule with no `because` whose assert or
  *   add action writes a relation the advice shows (situation, maturity,
@@ -1830,6 +1832,22 @@ static int range_empty(const range *r)
     return r->lo > r->hi || (r->lo == r->hi && !(r->loclosed && r->hiclosed));
 }
 
+/* Narrows R to the whole numbers it holds, as closed bounds: 3 < x < 4
+ * holds none, 2.5 <= x holds 3 and up. */
+static void range_whole(range *r)
+{
+    if (isfinite(r->lo)) {
+        double f = floor(r->lo);
+        r->lo = f == r->lo && r->loclosed ? f : f + 1;
+        r->loclosed = 1;
+    }
+    if (isfinite(r->hi)) {
+        double c = ceil(r->hi);
+        r->hi = c == r->hi && r->hiclosed ? c : c - 1;
+        r->hiclosed = 1;
+    }
+}
+
 static int number(word w, double *out)
 {
     char buf[64];
@@ -2016,7 +2034,8 @@ static int value_col(lint *L, const eng_rule *r, size_t a)
 
 /* Rules whose tests on the answer to a number question allow no number
  * of the question's range: `answer pop ?p` with `?p > 60000000` when pop
- * takes 0 to 50,000,000. */
+ * takes 0 to 50,000,000; for a question of whole numbers (`integer`), no
+ * whole number: `?n > 3` and `?n < 4`. */
 static void check_answer_ranges(lint *L)
 {
     eng_engine *e = L->e;
@@ -2034,7 +2053,7 @@ static void check_answer_ranges(lint *L)
                 !eng_rule_cond_const(rl, c, 0, &v) || !is_sym(L, v, "answer") ||
                 !eng_rule_cond_const(rl, c, 1, &v) || !(q = question_of(e, v)) ||
                 eng_question_type(q) != ENG_Q_NUMBER ||
-                !(has = eng_question_range(q, &lo, &hi)) ||
+                !((has = eng_question_range(q, &lo, &hi)) || eng_question_integer(q)) ||
                 !one_var(rl, c, &ci, &pos, &var) || pos != 2)
                 continue;
             range r = var_range(rl, var);
@@ -2044,15 +2063,19 @@ static void check_answer_ranges(lint *L)
                 range_cut(&r, ">=", lo);
             if (has & 2)
                 range_cut(&r, "<=", hi);
+            if (eng_question_integer(q))
+                range_whole(&r);
             if (!range_empty(&r))
                 continue;
             char span[120];
             eng_question_range_text(q, span, sizeof span);
             add(L, ENG_WARNING, rule_path(rl), ci.line,
                 ci.col + (int)(var.p - ci.text),
-                "rule '%s' can never fire: question '%s' takes numbers %s, and none of "
+                "rule '%s' can never fire: question '%s' takes %s%s%s, and none of "
                 "them passes the rule's tests on %.*s",
-                eng_rule_name(rl), eng_question_id(q), span, (int)var.n, var.p);
+                eng_rule_name(rl), eng_question_id(q),
+                eng_question_integer(q) ? "whole numbers" : "numbers", *span ? " " : "", span,
+                (int)var.n, var.p);
         }
     }
 }
