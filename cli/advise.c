@@ -1242,94 +1242,13 @@ static void advise_one(advise_run *a, const eng_answers *ans, const char *path, 
         print_stats("after the first 1000", a->advised, &a->t0);
 }
 
-/* An answers file that can be read only once ("-", standard input, or a
- * pipe such as bash's <(...)) is copied into an unlinked temporary file,
- * which the reader can read again by offset.  Returns its descriptor, or
- * -1 after saying why, naming the input NAME. */
-static int spool(const char *path, const char *name)
-{
-    int in = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-    if (in < 0) {
-        fprintf(stderr, "%s: error: cannot open: %s\n", name, strerror(errno));
-        return -1;
-    }
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
-                strerror(errno));
-        if (in != STDIN_FILENO)
-            close(in);
-        return -1;
-    }
-    unlink(tmp);
-    char buf[65536];
-    ssize_t got;
-    int err = 0, rerr = 0;
-    while (!err && (got = read(in, buf, sizeof buf)) != 0) {
-        if (got < 0) {
-            if (errno != EINTR)
-                err = rerr = errno;
-            continue;
-        }
-        for (ssize_t put = 0; put < got && !err;) {
-            ssize_t w = write(fd, buf + put, (size_t)(got - put));
-            if (w < 0 && errno != EINTR)
-                err = errno;
-            else if (w > 0)
-                put += w;
-        }
-    }
-    if (in != STDIN_FILENO)
-        close(in);
-    if (!err && lseek(fd, 0, SEEK_SET) < 0)
-        err = errno;
-    if (err) {
-        if (rerr)
-            fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(err));
-        else
-            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
-                    strerror(err));
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* How messages name answers file PATH: "-" is standard input. */
-static const char *file_name(const char *path)
-{
-    return strcmp(path, "-") ? path : "<stdin>";
-}
-
-/* 1 if answers file PATH is read once only: "-" or a pipe. */
-static int read_once(const char *path)
-{
-    struct stat st;
-    return !strcmp(path, "-") || (!stat(path, &st) && S_ISFIFO(st.st_mode));
-}
-
 /* Advises the respondents of answers file FI (those named, or all). */
 static void advise_file(advise_run *a, size_t fi)
 {
     eng_engine *e = a->e;
-    const char *path = file_name(a->files[fi]);
-    eng_answers *ans = NULL;
+    const char *path = cli_answers_name(a->files[fi]);
     unsigned char *pick = NULL;
-    if (read_once(a->files[fi])) {
-        int fd = spool(a->files[fi], path);
-        if (fd < 0) {
-            advise_fail(a, EX_NOINPUT);
-            return;
-        }
-        ans = eng_answers_read_fd(e, fd, path);
-    } else {
-        ans = eng_answers_read(e, path);
-    }
+    eng_answers *ans = cli_answers_read(e, a->files[fi]);
     if (!ans) {
         int oom = errno == ENOMEM;
         cli_diags(e, a->shown);
@@ -1391,7 +1310,7 @@ static void advise_file(advise_run *a, size_t fi)
             if (eng_diag_add(e, ENG_ERROR, path, line, col,
                              "duplicate respondent '%s' (first in %s at line %d): a "
                              "respondent's name is given once in all the answers files",
-                             name, file_name(a->files[s->file]), s->line)) {
+                             name, cli_answers_name(a->files[s->file]), s->line)) {
                 advise_oom(a);
                 goto done;
             }

@@ -107,6 +107,16 @@ int cli_name_given(const char *command, const char *opt, int what, const char *n
  * since nothing there runs them; `test` and `lint` read and check them. */
 extern const eng_config cli_advice_config;
 
+/* Reads answers file PATH as eng_answers_read does.  "-" is standard
+ * input, and it or a pipe (bash's <(...), a FIFO) is first copied into an
+ * unlinked temporary file in $TMPDIR, since a respondent's section is read
+ * again when it is asserted.  NULL after saying why, with errno ENOMEM
+ * when memory ran out; diagnostics of the reading are left in the
+ * engine's list for the caller to print. */
+eng_answers *cli_answers_read(eng_engine *e, const char *path);
+/* How messages name answers file PATH: "<stdin>" for "-". */
+const char *cli_answers_name(const char *path);
+
 /* Puts respondent NAME of the answers file PATH into the engine's working
  * memory (reset, answers, run), leaving out the answers to question SKIP
  * when it is not NULL.  A label for the respondent goes into WHO.  Prints

@@ -21,7 +21,8 @@ static const char facts_help[] =
     "quiescence and prints every fact in working memory, one per line,\n"
     "sorted bytewise.  With an answers file and no RESPONDENT, every\n"
     "respondent runs in turn from a reset and each line starts with the\n"
-    "respondent's name.\n"
+    "respondent's name.  ANSWERS_FILE '-' is standard input, and a pipe\n"
+    "is read too.\n"
     "\n"
     "Options:\n"
     "  --strategy depth|breadth  order of activations of equal salience\n"
@@ -226,7 +227,8 @@ int cmd_facts(int argc, char **argv)
     if (watching)
         cli_watch_start(&w, e, (unsigned)watching);
     if (pos[1]) {
-        ans = eng_answers_read(e, pos[1]);
+        ans = cli_answers_read(e, pos[1]);
+        pos[1] = cli_answers_name(pos[1]);
         int oom = !ans && errno == ENOMEM;
         if (!ans) {
             cli_diags(e, shown);

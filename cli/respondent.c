@@ -18,7 +18,8 @@ int cli_load_answers(kb *k, const char *path, const char *name,
 {
     eng_engine *e = kb_engine(k);
     size_t shown = eng_diag_count(e);
-    eng_answers *ans = eng_answers_read(e, path);
+    eng_answers *ans = cli_answers_read(e, path);
+    path = cli_answers_name(path);
     int oom = !ans && errno == ENOMEM;
     *errors = 0;
     if (!ans) {

@@ -4,6 +4,7 @@
  * the knowledge base.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -710,4 +712,122 @@ int cli_printable(const char *text)
         if (*c < 0x20 || *c == 0x7f)
             return 0;
     return cli_utf8_ok(text);
+}
+
+/* Opens PATH, read once, for spool: standard input for "-", else a pipe.
+ * A FIFO is opened without blocking, then waited on until a writer writes
+ * or goes: on a terminal, a note after a second says what it waits for
+ * (a FIFO nothing writes to would otherwise wait in silence), and a note
+ * says how to end answers typed at the terminal.  -1 after saying why. */
+static int open_input(const char *path, const char *name)
+{
+    if (!strcmp(path, "-")) {
+        if (isatty(STDIN_FILENO))
+            fprintf(stderr, "%s: note: reading answers from the terminal; end them with Ctrl-D\n",
+                    name);
+        return STDIN_FILENO;
+    }
+    int in = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (in < 0) {
+        fprintf(stderr, "%s: error: cannot open: %s\n", name, strerror(errno));
+        return -1;
+    }
+    struct pollfd p = {.fd = in, .events = POLLIN};
+    int r;
+    while ((r = poll(&p, 1, 1000)) < 0 && errno == EINTR)
+        ;
+    if (r == 0) {
+        if (isatty(STDERR_FILENO))
+            fprintf(stderr, "%s: note: waiting for a program to write to this pipe\n", name);
+        while ((r = poll(&p, 1, -1)) < 0 && errno == EINTR)
+            ;
+    }
+    int fl = fcntl(in, F_GETFL);
+    if (r < 0 || fl < 0 || fcntl(in, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(errno));
+        close(in);
+        return -1;
+    }
+    return in;
+}
+
+/* An answers file that can be read only once ("-", standard input, or a
+ * pipe such as bash's <(...)) is copied into an unlinked temporary file,
+ * which the reader can read again by offset.  Returns its descriptor, or
+ * -1 after saying why, naming the input NAME. */
+static int spool(const char *path, const char *name)
+{
+    int in = open_input(path, name);
+    if (in < 0)
+        return -1;
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+                strerror(errno));
+        if (in != STDIN_FILENO)
+            close(in);
+        return -1;
+    }
+    unlink(tmp);
+    char buf[65536];
+    ssize_t got;
+    int err = 0, rerr = 0;
+    while (!err && (got = read(in, buf, sizeof buf)) != 0) {
+        if (got < 0) {
+            if (errno != EINTR)
+                err = rerr = errno;
+            continue;
+        }
+        for (ssize_t put = 0; put < got && !err;) {
+            ssize_t w = write(fd, buf + put, (size_t)(got - put));
+            if (w < 0 && errno != EINTR)
+                err = errno;
+            else if (w > 0)
+                put += w;
+        }
+    }
+    if (in != STDIN_FILENO)
+        close(in);
+    if (!err && lseek(fd, 0, SEEK_SET) < 0)
+        err = errno;
+    if (err) {
+        if (rerr)
+            fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(err));
+        else
+            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+                    strerror(err));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+const char *cli_answers_name(const char *path)
+{
+    return strcmp(path, "-") ? path : "<stdin>";
+}
+
+/* 1 if answers file PATH can be read once only: "-" or a pipe. */
+static int read_once(const char *path)
+{
+    struct stat st;
+    return !strcmp(path, "-") || (!stat(path, &st) && S_ISFIFO(st.st_mode));
+}
+
+eng_answers *cli_answers_read(eng_engine *e, const char *path)
+{
+    const char *name = cli_answers_name(path);
+    if (!read_once(path))
+        return eng_answers_read(e, name);
+    int fd = spool(path, name);
+    if (fd < 0) {
+        errno = EIO;            /* said why; not out of memory */
+        return NULL;
+    }
+    return eng_answers_read_fd(e, fd, name);
 }

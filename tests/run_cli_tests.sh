@@ -78,14 +78,18 @@ if [ "$(id -u)" != 0 ]; then
 fi
 chmod 644 "$TMP/unreadable/r.ini"
 
-# a FIFO named like a knowledge-base or answers file must not hang the loader
+# a FIFO in a knowledge-base directory must not hang the loader; a FIFO
+# named as the answers file is read as a pipe (tests/cli/answers-stdin.sh),
+# and one whose writer leaves without writing is an empty file
 mkdir -p "$TMP/fifo-kb" && printf '[rule r]\nthen = halt\n' >"$TMP/fifo-kb/a.ini"
 mkfifo "$TMP/fifo-kb/b.ini"
 expect "fifo in a kb directory" 66 "b.ini: error: not a regular file" \
     $RUN facts "$TMP/fifo-kb"
 mkfifo "$TMP/answers-fifo.ini"
-expect "fifo as answers file" 66 "answers-fifo.ini: error: not a regular file" \
+(: >"$TMP/answers-fifo.ini") &
+expect "fifo as answers file, nothing written" 0 "answers-fifo.ini: warning: no [answers NAME] sections" \
     $RUN facts "$TMP/fifo-kb/a.ini" "$TMP/answers-fifo.ini"
+wait
 
 # a 1 MB line
 { printf '[rule long]\nwhen = answer x ?y\nbecause = '
