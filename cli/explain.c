@@ -175,13 +175,9 @@ static int collect(void *ud, const eng_fact *f)
     return 0;
 }
 
-/* Adds relation REL to the N names of *V (capacity *CAP) unless there;
- * -1 when memory ran out. */
-static int rel_add(const char ***v, size_t *n, size_t *cap, const char *rel)
+/* Adds TEXT to the N names of *V without looking for it first. */
+static int rel_add_any(const char ***v, size_t *n, size_t *cap, const char *text)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*v)[i], rel))
-            return 0;
     if (*n == *cap) {
         size_t c = *cap ? 2 * *cap : 64;
         const char **g = realloc(*v, c * sizeof *g);
@@ -190,8 +186,18 @@ static int rel_add(const char ***v, size_t *n, size_t *cap, const char *rel)
         *v = g;
         *cap = c;
     }
-    (*v)[(*n)++] = rel;
+    (*v)[(*n)++] = text;
     return 0;
+}
+
+/* Adds relation REL to the N names of *V (capacity *CAP) unless there;
+ * -1 when memory ran out. */
+static int rel_add(const char ***v, size_t *n, size_t *cap, const char *rel)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], rel))
+            return 0;
+    return rel_add_any(v, n, cap, rel);
 }
 
 /* For a pattern whose relation (its first word, into REL of 128 bytes)
@@ -242,6 +248,138 @@ static int relation_unknown(eng_engine *e, const char *pattern, char *rel, char 
     return !known && !oom;
 }
 
+static long split_pattern(eng_engine *e, const char *pattern, eng_value *q,
+                          int *qconst, size_t max);
+
+/* The symbols a fact can hold, as sorted atoms: those of working
+ * memory's facts, of the constants of the rules' assert and add actions,
+ * and the options of the questions. */
+typedef struct atoms {
+    uint32_t *v;
+    size_t n, cap;
+} atoms;
+
+static int atoms_add(atoms *a, eng_value v)
+{
+    if (v.type != ENG_SYMBOL)
+        return 0;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 1024;
+        uint32_t *g = realloc(a->v, cap * sizeof *g);
+        if (!g)
+            return -1;
+        a->v = g;
+        a->cap = cap;
+    }
+    a->v[a->n++] = v.u.atom;
+    return 0;
+}
+
+static int cmp_atom(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static int atoms_has(const atoms *a, eng_value v)
+{
+    return bsearch(&v.u.atom, a->v, a->n, sizeof *a->v, cmp_atom) != NULL;
+}
+
+static int atoms_build(eng_engine *e, atoms *a)
+{
+    int oom = 0;
+    for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f))
+        for (size_t i = 0; i < eng_fact_size(f) && !oom; i++)
+            oom = atoms_add(a, eng_fact_value(f, i));
+    for (size_t i = 0; i < eng_rule_count(e) && !oom; i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        for (size_t k = 0; k < eng_rule_action_count(r) && !oom; k++) {
+            eng_act_kind kind = eng_rule_action_kind(r, k);
+            eng_value c;
+            if (kind == ENG_ACT_ASSERT || kind == ENG_ACT_ADD)
+                for (size_t j = 0; j < eng_rule_action_size(r, k) && !oom; j++)
+                    if (eng_rule_action_const(r, k, j, &c))
+                        oom = atoms_add(a, c);
+        }
+    }
+    for (size_t i = 0; i < eng_question_count(e) && !oom; i++) {
+        const eng_question *qq = eng_question_at(e, i);
+        for (size_t o = 0; o < eng_question_option_count(qq) && !oom; o++) {
+            const char *t = eng_question_option(qq, o, NULL);
+            eng_value v;
+            oom = eng_intern(e, t, strlen(t), ENG_SYMBOL, &v) || atoms_add(a, v);
+        }
+    }
+    if (!oom && a->n) {
+        qsort(a->v, a->n, sizeof *a->v, cmp_atom);
+        size_t w = 1;
+        for (size_t i = 1; i < a->n; i++)
+            if (a->v[i] != a->v[w - 1])
+                a->v[w++] = a->v[i];
+        a->n = w;
+    }
+    return oom ? -1 : 0;
+}
+
+/* For a pattern (Q, QC, QN values, constant where QC) with a symbol after
+ * its relation that no fact can hold (see atoms): 1, its index in *AT, and
+ * in BUF " (did you mean 'S'?)" for the closest symbol that a fact of the
+ * same relation holds at that place (or, failing that, any such symbol),
+ * or "".  0 when every symbol can be held, and when memory runs out (the
+ * hint is left out, not the answer). */
+static int value_unknown(eng_engine *e, const eng_value *q, const int *qc, size_t qn,
+                         size_t *at, char *buf, size_t size)
+{
+    atoms a = {NULL, 0, 0};
+    int hit = 0;
+    buf[0] = '\0';
+    if (atoms_build(e, &a) == 0)
+        for (size_t i = 1; i < qn && !hit; i++)
+            if (qc[i] && q[i].type == ENG_SYMBOL && !atoms_has(&a, q[i])) {
+                *at = i;
+                hit = 1;
+            }
+    if (hit) {
+        /* the same relation's values at that place first, then all */
+        const char **v = NULL;
+        size_t n = 0, cap = 0, i = *at;
+        int oom = 0;
+        const char *t;
+        for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f))
+            if (eng_fact_size(f) == qn && eng_value_equal(eng_fact_value(f, 0), q[0]) &&
+                (t = eng_value_text(e, eng_fact_value(f, i), NULL)))
+                oom = rel_add(&v, &n, &cap, t);
+        for (size_t r = 0; r < eng_rule_count(e) && !oom; r++) {
+            const eng_rule *rl = eng_rule_at(e, r);
+            for (size_t k = 0; k < eng_rule_action_count(rl) && !oom; k++) {
+                eng_value c, rel;
+                eng_act_kind kind = eng_rule_action_kind(rl, k);
+                if ((kind == ENG_ACT_ASSERT || kind == ENG_ACT_ADD) &&
+                    eng_rule_action_size(rl, k) == qn &&
+                    eng_rule_action_const(rl, k, 0, &rel) && eng_value_equal(rel, q[0]) &&
+                    eng_rule_action_const(rl, k, i, &c) && (t = eng_value_text(e, c, NULL)))
+                    oom = rel_add(&v, &n, &cap, t);
+            }
+        }
+        const char *word = eng_value_text(e, q[i], NULL);
+        const char *dym = oom ? NULL : eng_suggest(word, v, n);
+        if (!dym && !oom) {
+            n = 0;
+            for (size_t j = 0; j < a.n && !oom; j++) {
+                eng_value x = {.type = ENG_SYMBOL, .u.atom = a.v[j]};
+                oom = rel_add_any(&v, &n, &cap, eng_value_text(e, x, NULL));
+            }
+            dym = oom ? NULL : eng_suggest(word, v, n);
+        }
+        if (dym)
+            snprintf(buf, size, " (did you mean '%s'?)", dym);
+        free(v);
+    }
+    free(a.v);
+    return hit;
+}
+
 static int explain_how(eng_engine *e, const char *pattern)
 {
     found fd = {NULL, 0, 0, 0};
@@ -257,9 +395,18 @@ static int explain_how(eng_engine *e, const char *pattern)
     }
     if (n == 0) {
         char rel[128], dym[200];
+        eng_value q[ENG_WHY_MAX];
+        int qc[ENG_WHY_MAX];
+        long qn;
+        size_t at;
         if (relation_unknown(e, pattern, rel, dym, sizeof dym))
             printf("No fact matches '%s': no rule asserts a '%s' fact, and no fact has "
                    "that relation%s.\n", pattern, rel, dym);
+        else if ((qn = split_pattern(e, pattern, q, qc, ENG_WHY_MAX)) > 0 &&
+                 value_unknown(e, q, qc, (size_t)qn, &at, dym, sizeof dym))
+            printf("No fact matches '%s': no fact, rule conclusion or question option of "
+                   "the knowledge base has the value '%s'%s.\n", pattern,
+                   eng_value_text(e, q[at], NULL), dym);
         else
             printf("No fact matches '%s': it was not concluded.\n"
                    "Try: " PROG " explain ... --why-not '%s'\n", pattern, pattern);
@@ -525,6 +672,17 @@ static int explain_why_not(eng_engine *e, const char *pattern)
     const char *rel = eng_value_text(e, q[0], NULL);
     if (qn >= 2 && qc[1] && rel && !strcmp(rel, "answer"))
         return why_not_answer(e, q);
+    size_t at;
+    char name[128], dym[200];
+    if (relation_unknown(e, pattern, name, dym, sizeof dym)) {
+        printf("No rule of the knowledge base asserts a '%s' fact%s.\n", name, dym);
+        return 1;
+    }
+    if (value_unknown(e, q, qc, (size_t)qn, &at, dym, sizeof dym)) {
+        printf("No fact, rule conclusion or question option of the knowledge base has the "
+               "value '%s'%s, so no rule can conclude it.\n", eng_value_text(e, q[at], NULL), dym);
+        return 1;
+    }
     seen_facts sf = {NULL, 0, 0};
     char text[1024];
     pattern_text(e, q, qc, (size_t)qn, text, sizeof text);
@@ -537,13 +695,8 @@ static int explain_why_not(eng_engine *e, const char *pattern)
         fprintf(stderr, PROG ": out of memory\n");
         return 71;
     }
-    if (!nrules) {
-        char name[128], dym[200];
-        if (relation_unknown(e, pattern, name, dym, sizeof dym))
-            printf("No rule of the knowledge base asserts a '%s' fact%s.\n", name, dym);
-        else
-            printf("No rule of the knowledge base asserts a fact of that form.\n");
-    }
+    if (!nrules)
+        printf("No rule of the knowledge base asserts a fact of that form.\n");
     return 1;
 }
 

@@ -115,8 +115,24 @@ grep -qxF "No rule of the knowledge base asserts a 'scael' fact (did you mean 's
 # ... nothing close: no suggestion; a known relation: the usual answer
 $E town 'qqqqqqqq x' | grep -qxF "No fact matches 'qqqqqqqq x': no rule asserts a 'qqqqqqqq' fact, and no fact has that relation." ||
     { echo "no hint expected"; exit 1; }
-$E town 'scale huge' | grep -qxF "No fact matches 'scale huge': it was not concluded." ||
+$E town 'scale big' | grep -qxF "No fact matches 'scale big': it was not concluded." ||
     { echo "a known relation"; exit 1; }
+
+# a value that no fact, rule conclusion or question option has: said so,
+# with the closest that a fact of the relation has there ('big', from rule
+# big's assert), in how and why-not alike; then with nothing close
+$E town 'scale bigg' | grep -qxF "No fact matches 'scale bigg': no fact, rule conclusion or question option of the knowledge base has the value 'bigg' (did you mean 'big'?)." ||
+    { echo "unknown value: no hint"; $E town 'scale bigg'; exit 1; }
+status=0
+$E town --why-not 'scale bigg' >"$TMP/val.out" || status=$?
+[ "$status" -eq 1 ] &&
+    grep -qxF "No fact, rule conclusion or question option of the knowledge base has the value 'bigg' (did you mean 'big'?), so no rule can conclude it." "$TMP/val.out" ||
+    { echo "why-not unknown value: exit $status"; cat "$TMP/val.out"; exit 1; }
+$E town 'scale huge' | grep -qxF "No fact matches 'scale huge': no fact, rule conclusion or question option of the knowledge base has the value 'huge'." ||
+    { echo "unknown value, nothing close"; exit 1; }
+# an option of a question is a value a fact can have, answered or not
+$E town --why-not 'verdict region' | grep -qF "has the value" &&
+    { echo "an option's value called unknown"; exit 1; }
 
 # why not an answer: it is no conclusion; what was answered instead, or
 # that the question has no answer, or is no question
