@@ -182,6 +182,22 @@ size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
     return cli_diags_of(e, from, picked_keep, &p);
 }
 
+/* Writes TEXT to FP with its control characters (but tabs) made visible,
+ * so that bytes of a file or an answer cannot drive the terminal: as
+ * \xHH when ESCAPED, else as '?', which keeps the column of each later
+ * character (for the caret under a source line). */
+static void put_visible(FILE *fp, const char *text, int escaped)
+{
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        if ((*c >= 0x20 && *c != 0x7f) || *c == '\t')
+            fputc(*c, fp);
+        else if (escaped)
+            fprintf(fp, "\\x%02x", *c);
+        else
+            fputc('?', fp);
+    }
+}
+
 /* Prints each diagnostic KEEP accepts as PATH:LINE:COL: severity:
  * message, with the source line and a caret under the culprit.  For a
  * diagnostic made without its source line (those the kb layer adds,
@@ -210,9 +226,13 @@ static size_t cli_diags_of(eng_engine *e, size_t from,
             snprintf(loc, sizeof loc, ":%d:%d", d->line, d->col);
         else if (d->line > 0)
             snprintf(loc, sizeof loc, ":%d", d->line);
-        if (d->path[0])
-            fprintf(stderr, "%s%s: ", d->path, loc);
-        fprintf(stderr, "%s%s:%s %s\n", on, sev, off, d->message);
+        if (d->path[0]) {
+            put_visible(stderr, d->path, 1);
+            fprintf(stderr, "%s: ", loc);
+        }
+        fprintf(stderr, "%s%s:%s ", on, sev, off);
+        put_visible(stderr, d->message, 1);
+        fputc('\n', stderr);
         const char *source = d->source;
         int span = d->span;
         if (!source && d->path[0] && d->line > 0 && d->col > 0) {
@@ -224,7 +244,9 @@ static size_t cli_diags_of(eng_engine *e, size_t from,
             /* columns count bytes; the caret line counts characters, so
              * that it stays under the culprit after UTF-8 text: a UTF-8
              * continuation byte (10xxxxxx) takes no column of its own */
-            fprintf(stderr, "    %s\n    ", source);
+            fputs("    ", stderr);
+            put_visible(stderr, source, 0);
+            fputs("\n    ", stderr);
             for (int c = 1; c < d->col; c++) {
                 unsigned char ch = (unsigned char)source[c - 1];
                 if (ch == '\t')

@@ -2700,6 +2700,17 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
         return ENG_OK;
     }
     case ENG_Q_TEXT:
+        /* a line break joins the lines of a long answer, and a tab is
+         * text; other control characters (an escape sequence) would reach
+         * a terminal through every report and explanation */
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+                snprintf(err, errsize, "a text answer may not hold control character 0x%02x "
+                         "(at byte %zu of the answer)", c, i + 1);
+                return ENG_EINVAL;
+            }
+        }
         if (q->pattern) {
             int rc = pcre2_match(q->pattern->code, (PCRE2_SPTR)s, len, 0, 0,
                                  q->pattern->md, e->mctx);

@@ -96,3 +96,32 @@ for row in re.findall(r"<tr>(.*?)</tr>", h, re.S):
 PY
 fi
 exit 0
+
+# Control characters cannot reach a terminal: a text answer holding one is
+# an error at its line (naming the byte), and a diagnostic shows such bytes
+# of a file as \xHH in its message and '?' in the echoed line (the caret
+# keeps its column)
+cat >"$TMP/ctl-kb.ini" <<'INI'
+[question n]
+text = Name?
+type = text
+
+[rule r]
+when = answer n ?t
+then = assert greeting ?t
+because = Hello {?t}.
+INI
+printf '[answers a]\nn = bad\033[2Jname\n\n[answers b]\nn = two\n  lines\there\n' >"$TMP/ctl.ini"
+status=0
+$RUN facts "$TMP/ctl-kb.ini" "$TMP/ctl.ini" >"$TMP/ctl.out" 2>"$TMP/ctl.err" || status=$?
+[ "$status" -eq 65 ] || fail "control character in a text answer: exit $status"
+grep -qF "ctl.ini:2:5: error: respondent 'a', question 'n': a text answer may not hold control character 0x1b (at byte 4 of the answer)" "$TMP/ctl.err" ||
+    fail "control character: no error at its line: $(cat "$TMP/ctl.err")"
+grep -qF '    n = bad?[2Jname' "$TMP/ctl.err" || fail "the echoed line keeps the escape byte"
+if LC_ALL=C grep -q "$(printf '\033')" "$TMP/ctl.err" "$TMP/ctl.out"; then fail "an escape byte reached the output"; fi
+grep -qF 'b greeting "two\nlines\there"' "$TMP/ctl.out" || fail "a line break or tab refused: $(cat "$TMP/ctl.out")"
+printf '[answers evil\033[31mred]\nn = x\n' >"$TMP/ctl2.ini"
+$RUN facts "$TMP/ctl-kb.ini" "$TMP/ctl2.ini" >/dev/null 2>"$TMP/ctl.err" || true
+grep -qF "invalid name 'evil\\x1b[31mred'" "$TMP/ctl.err" || fail "message: no \\x1b: $(cat "$TMP/ctl.err")"
+grep -qxF '    [answers evil?[31mred]' "$TMP/ctl.err" || fail "source line not made visible"
+grep -qxF '             ^^^^^^^^^^^^' "$TMP/ctl.err" || fail "caret moved: $(cat "$TMP/ctl.err")"
