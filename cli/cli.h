@@ -137,6 +137,15 @@ int cli_load_answers(kb *k, const char *path, const char *name,
 int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
                      const char *skip,
                      const char *verb, char *who, size_t whosize);
+/* The same, also putting into NAME (NAMESIZE bytes) the respondent's name
+ * as `sessions export` writes it (cli_session_name). */
+int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char *id,
+                           const char *skip, const char *verb, char *who, size_t whosize,
+                           char *name, size_t namesize);
+/* Into BUF: the name session ID's respondent has in an answers file, the
+ * label RESPONDENT given at `ask --respondent` when it is a name an
+ * answers file can hold (and BUF can), else "session-ID".  Returns BUF. */
+const char *cli_session_name(long long id, const char *respondent, char *buf, size_t size);
 
 /* Writes the advice of report R as text for people. */
 void cli_report_text(FILE *fp, const kb_report *r, int colour);

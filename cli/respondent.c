@@ -82,8 +82,38 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     return exitc;
 }
 
+/* A section name the answers-file reader takes: a letter, '_' or a
+ * non-ASCII byte first, then those, digits, '.', ':' and '-'. */
+static int is_name(const char *s)
+{
+    const unsigned char *c = (const unsigned char *)s;
+    if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c >= 0x80))
+        return 0;
+    for (c++; *c; c++)
+        if (!(*c == '_' || *c == '.' || *c == ':' || *c == '-' || *c >= 0x80 ||
+              (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return 0;
+    return 1;
+}
+
+const char *cli_session_name(long long id, const char *respondent, char *buf, size_t size)
+{
+    if (is_name(respondent) && cli_utf8_ok(respondent) && strlen(respondent) < size)
+        snprintf(buf, size, "%s", respondent);
+    else
+        snprintf(buf, size, "session-%lld", id);
+    return buf;
+}
+
 int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
                      const char *skip, const char *verb, char *who, size_t whosize)
+{
+    return cli_load_session_named(k, kbpath, db, id, skip, verb, who, whosize, NULL, 0);
+}
+
+int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char *id,
+                           const char *skip, const char *verb, char *who, size_t whosize,
+                           char *name, size_t namesize)
 {
     eng_engine *e = kb_engine(k);
     char dbbuf[4096], err[1024];
@@ -168,6 +198,8 @@ int cli_load_session(kb *k, const char *kbpath, const char *db, const char *id,
     int shown = si.respondent[0] && cli_printable(si.respondent);
     snprintf(who, whosize, "session %lld%s%s%s", si.id, shown ? " (" : "",
              shown ? si.respondent : "", shown ? ")" : "");
+    if (name)
+        cli_session_name(si.id, si.respondent, name, namesize);
     if (rc && rc != ENG_ENOMEM)
         fprintf(stderr, PROG ": note: %s is not %s because of the error above\n", who, verb);
 done:

@@ -329,20 +329,6 @@ static int do_show(ctx *c, long long id)
 /* The longest line the engine reads (engine default). */
 #define MAX_LINE 4096
 
-/* A section name the answers-file reader takes: a letter, '_' or a
- * non-ASCII byte first, then those, digits, '.', ':' and '-'. */
-static int is_name(const char *s)
-{
-    const unsigned char *c = (const unsigned char *)s;
-    if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c >= 0x80))
-        return 0;
-    for (c++; *c; c++)
-        if (!(*c == '_' || *c == '.' || *c == ':' || *c == '-' || *c >= 0x80 ||
-              (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
-            return 0;
-    return 1;
-}
-
 /* A key the reader takes: a letter or '_', then letters, digits, '_', '.'. */
 static int is_key(const char *s)
 {
@@ -468,17 +454,15 @@ static int do_export(ctx *c, long long id, const char *out)
         }
     }
     if (!x) {
-        char label[64];
-        const char *name = si.respondent;
-        if (!is_name(name) || !cli_utf8_ok(name)) {
-            snprintf(label, sizeof label, "session-%lld", si.id);
+        char label[512];
+        const char *name = cli_session_name(si.id, si.respondent, label, sizeof label);
+        if (strcmp(name, si.respondent)) {
             if (si.respondent[0]) {
                 fprintf(stderr, PROG ": note: the respondent '");
                 put_safe(stderr, si.respondent, 0);
                 fprintf(stderr, "' is not a name an answers file can hold; the section is "
                                 "[answers %s]\n", label);
             }
-            name = label;
         }
         /* a file is replaced in one step (the old one or the whole new
          * one), written through a link, never put in place of a device */
@@ -736,11 +720,14 @@ static int show_report(const char *db, const char *id, const char *kbdir,
         kb_close(k);
         return exitc;
     }
-    char who[512];
-    exitc = cli_load_session(k, cli_kb_path(kbdir), db, id, NULL, "advised", who, sizeof who);
+    char who[512], name[512];
+    exitc = cli_load_session_named(k, cli_kb_path(kbdir), db, id, NULL, "advised", who,
+                                   sizeof who, name, sizeof name);
     kb_report *rep = NULL;
     int rc;
-    if (!exitc && (rc = kb_report_build(k, who, &rep)))
+    /* the respondent as `sessions export` names it, so that the report of
+     * the export through advise and this one agree */
+    if (!exitc && (rc = kb_report_build(k, name, &rep)))
         exitc = cli_exit(rc);
     if (!exitc) {
         cli_output o;

@@ -158,9 +158,9 @@ LDB="$T/labels.db"
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$LDB" --script --respondent x >/dev/null
 sqlite3 "$LDB" "UPDATE sessions SET respondent = CAST(x'ff0a1b5b33316d' AS TEXT)"
 $RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format json >"$T/l.json"
-python3 -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8"))["respondents"][0]; assert r["respondent"] == "session 1", r' "$T/l.json" ||
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1], encoding="utf-8"))["respondents"][0]; assert r["respondent"] == "session-1", r' "$T/l.json" ||
     { echo "a saved label that is not printable UTF-8 reached the JSON"; exit 1; }
-$RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format text | head -n 1 | grep -qx '== session 1 ==' ||
+$RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format text | head -n 1 | grep -qx '== session-1 ==' ||
     { echo "a saved label that is not printable UTF-8 reached the text report"; exit 1; }
 # the list shows such bytes as escapes, and lines up names that are not
 # ASCII by their characters

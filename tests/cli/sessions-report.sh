@@ -12,9 +12,22 @@ python3 - "$TMP/show.json" "$TMP/adv.json" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1]))["respondents"][0]
 b = json.load(open(sys.argv[2]))["respondents"][0]
-for k in ("situation", "maturity", "model", "roles", "finance", "advice", "journey"):
+for k in ("respondent", "situation", "maturity", "model", "roles", "finance", "advice", "journey"):
     assert a[k] == b[k], k
+assert a["respondent"] == "session-1", a["respondent"]
 PY
+# a named session: the report names the respondent as the export does
+printf 'municipality\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$TMP/n.db" --script --respondent alice >/dev/null 2>&1
+$RUN sessions --db "$TMP/n.db" --kb "$ROOT/rules" show 1 --format json >"$TMP/n.json"
+$RUN sessions --db "$TMP/n.db" export 1 | $RUN advise --kb "$ROOT/rules" --format json - >"$TMP/n-adv.json"
+python3 - "$TMP/n.json" "$TMP/n-adv.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["respondents"][0]
+b = json.load(open(sys.argv[2]))["respondents"][0]
+assert a["respondent"] == b["respondent"] == "alice", (a["respondent"], b["respondent"])
+PY
+$RUN sessions --db "$TMP/n.db" --kb "$ROOT/rules" show 1 --format text | head -n 1 | grep -qx '== alice ==' ||
+    { echo "text report: not named as the export"; exit 1; }
 $RUN sessions --db "$DB" --kb "$ROOT/rules" show 1 --format html -o "$TMP/s.html"
 grep -q '<svg' "$TMP/s.html"
 status=0; $RUN sessions --db "$DB" list --format json >/dev/null 2>&1 || status=$?; [ "$status" -eq 64 ]
