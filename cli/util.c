@@ -764,8 +764,8 @@ static int open_input(const char *path, const char *name)
         while ((r = poll(&p, 1, -1)) < 0 && errno == EINTR)
             ;
     }
-    int fl = fcntl(in, F_GETFL);
-    if (r < 0 || fl < 0 || fcntl(in, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+    int fl = r < 0 ? -1 : fcntl(in, F_GETFL);
+    if (fl < 0 || fcntl(in, F_SETFL, fl & ~O_NONBLOCK) < 0) {
         fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(errno));
         close(in);
         return -1;
