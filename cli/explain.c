@@ -200,6 +200,36 @@ static int rel_add(const char ***v, size_t *n, size_t *cap, const char *rel)
     return rel_add_any(v, n, cap, rel);
 }
 
+/* Adds to *V the texts of the values at place POS of the constants of
+ * the rules' assert and add actions, then of working memory's facts: of
+ * every fact when REL is NULL, else of those with relation REL and SIZE
+ * values.  -1 when memory ran out. */
+static int texts_at(eng_engine *e, const eng_value *rel, size_t size, size_t pos,
+                    const char ***v, size_t *n, size_t *cap)
+{
+    int oom = 0;
+    const char *t;
+    for (size_t i = 0; i < eng_rule_count(e) && !oom; i++) {
+        const eng_rule *r = eng_rule_at(e, i);
+        for (size_t a = 0; a < eng_rule_action_count(r) && !oom; a++) {
+            eng_act_kind k = eng_rule_action_kind(r, a);
+            size_t as = eng_rule_action_size(r, a);
+            eng_value c, r0;
+            if ((k == ENG_ACT_ASSERT || k == ENG_ACT_ADD) && pos < as &&
+                (!rel || (as == size && eng_rule_action_const(r, a, 0, &r0) &&
+                          eng_value_equal(r0, *rel))) &&
+                eng_rule_action_const(r, a, pos, &c) && (t = eng_value_text(e, c, NULL)))
+                oom = rel_add(v, n, cap, t);
+        }
+    }
+    for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f))
+        if (pos < eng_fact_size(f) &&
+            (!rel || (eng_fact_size(f) == size && eng_value_equal(eng_fact_value(f, 0), *rel))) &&
+            (t = eng_value_text(e, eng_fact_value(f, pos), NULL)))
+            oom = rel_add(v, n, cap, t);
+    return oom ? -1 : 0;
+}
+
 /* For a pattern whose relation (its first word, into REL of 128 bytes)
  * no rule asserts and no fact has: 1, and in BUF " (did you mean 'R'?)"
  * for the closest relation that is, or "".  0 for a relation that is
@@ -220,23 +250,7 @@ static int relation_unknown(eng_engine *e, const char *pattern, char *rel, char 
     rel[len] = '\0';
     const char **v = NULL;
     size_t n = 0, cap = 0;
-    int known = 0, oom = 0;
-    for (size_t i = 0; i < eng_rule_count(e) && !oom; i++) {
-        const eng_rule *r = eng_rule_at(e, i);
-        for (size_t a = 0; a < eng_rule_action_count(r) && !oom; a++) {
-            eng_act_kind k = eng_rule_action_kind(r, a);
-            eng_value c;
-            const char *t;
-            if ((k == ENG_ACT_ASSERT || k == ENG_ACT_ADD) && eng_rule_action_size(r, a) &&
-                eng_rule_action_const(r, a, 0, &c) && (t = eng_value_text(e, c, NULL)))
-                oom = rel_add(&v, &n, &cap, t);
-        }
-    }
-    for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f)) {
-        const char *t = eng_value_text(e, eng_fact_value(f, 0), NULL);
-        if (t)
-            oom = rel_add(&v, &n, &cap, t);
-    }
+    int known = 0, oom = texts_at(e, NULL, 0, 0, &v, &n, &cap);
     for (size_t i = 0; i < n && !known; i++)
         known = !strcmp(v[i], rel);
     if (!known && !oom) {
@@ -344,24 +358,7 @@ static int value_unknown(eng_engine *e, const eng_value *q, const int *qc, size_
         /* the same relation's values at that place first, then all */
         const char **v = NULL;
         size_t n = 0, cap = 0, i = *at;
-        int oom = 0;
-        const char *t;
-        for (const eng_fact *f = eng_fact_next(e, NULL); f && !oom; f = eng_fact_next(e, f))
-            if (eng_fact_size(f) == qn && eng_value_equal(eng_fact_value(f, 0), q[0]) &&
-                (t = eng_value_text(e, eng_fact_value(f, i), NULL)))
-                oom = rel_add(&v, &n, &cap, t);
-        for (size_t r = 0; r < eng_rule_count(e) && !oom; r++) {
-            const eng_rule *rl = eng_rule_at(e, r);
-            for (size_t k = 0; k < eng_rule_action_count(rl) && !oom; k++) {
-                eng_value c, rel;
-                eng_act_kind kind = eng_rule_action_kind(rl, k);
-                if ((kind == ENG_ACT_ASSERT || kind == ENG_ACT_ADD) &&
-                    eng_rule_action_size(rl, k) == qn &&
-                    eng_rule_action_const(rl, k, 0, &rel) && eng_value_equal(rel, q[0]) &&
-                    eng_rule_action_const(rl, k, i, &c) && (t = eng_value_text(e, c, NULL)))
-                    oom = rel_add(&v, &n, &cap, t);
-            }
-        }
+        int oom = texts_at(e, &q[0], qn, i, &v, &n, &cap);
         const char *word = eng_value_text(e, q[i], NULL);
         const char *dym = oom ? NULL : eng_suggest(word, v, n);
         if (!dym && !oom) {
