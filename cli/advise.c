@@ -30,9 +30,10 @@ static const char advise_help[] =
     "Usage: " PROG " advise [OPTIONS] ANSWERS_FILE... [RESPONDENT...]\n"
     "\n"
     "Turns each respondent's answers into advice: the governance situation\n"
-    "(with its scores and the evidence), maturity per dimension and band,\n"
-    "the governance model and why, the roles the twin needs that are\n"
-    "missing, financing routes, concrete next steps and a learning journey.\n"
+    "(what it is, its challenges and pitfalls, the scores and the evidence),\n"
+    "maturity per dimension and band, the governance model (what it is,\n"
+    "when it fits, why), the roles the twin needs that are missing,\n"
+    "financing routes, concrete next steps and a learning journey.\n"
     "The first argument is an answers file; a later one is an answers file\n"
     "too when a file of that name exists, and otherwise the name of a\n"
     "respondent to advise (or use -r).  '-' is standard input, and a pipe\n"
@@ -352,6 +353,18 @@ static void put_list(out *o, const kb_strs *s, char sep)
     }
 }
 
+/* A catalogue text under a heading, indented by two, after LABEL (NULL:
+ * none) and wrapped under its own start; nothing when TEXT is empty. */
+static void labelled(out *o, const char *label, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    put_lit(o, "  ");
+    if (label)
+        put_str(o, label);
+    wrap(o, text, label ? 4 : 2, 2 + (label ? (int)strlen(label) : 0));
+}
+
 static const char *bar(double level)
 {
     static const char *bars[] = {"[....]", "[#...]", "[##..]", "[###.]", "[####]"};
@@ -375,6 +388,11 @@ static void render_text(out *o, const kb_report *r)
         put_num(o, r->situation.number);
         put_char(o, ')');
         heading_end(o);
+        /* what the situation is and what to watch for: a respondent who
+         * does not know the four situations reads it here */
+        labelled(o, NULL, r->situation.summary);
+        labelled(o, "Challenges: ", r->situation.challenges);
+        labelled(o, "Pitfalls: ", r->situation.pitfalls);
         if (r->secondary.id) {
             put_lit(o, "  Close second: ");
             put_str(o, r->secondary.title);
@@ -426,6 +444,7 @@ static void render_text(out *o, const kb_report *r)
         if (r->weakest_first)
             put_lit(o, " -- work on the weakest dimensions first");
         heading_end(o);
+        labelled(o, NULL, r->band.summary);
         for (size_t i = 0; i < r->dimensions.n; i++) {
             const kb_item *d = &r->dimensions.v[i];
             put_lit(o, "  ");
@@ -444,10 +463,8 @@ static void render_text(out *o, const kb_report *r)
     }
     if (r->model.id) {
         heading(o, "Governance model: ", r->model.title);
-        if (r->model.text[0]) {
-            put_lit(o, "  ");
-            wrap(o, r->model.text, 2, 2);
-        }
+        labelled(o, NULL, r->model.summary);
+        labelled(o, "Fits: ", r->model.text);
         put_lit(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
         put_char(o, '\n');
@@ -603,9 +620,21 @@ static void jreasons(FILE *fp, const kb_strs *r)
         fputs(",\"more_reasons\":true", fp);
 }
 
-/* "id", "title", "reasons" and the fields of this item's section. */
+/* ,"NAME":"TEXT" when TEXT is not empty. */
+static void jtext(FILE *fp, const char *name, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    fprintf(fp, ",\"%s\":", name);
+    jstr(fp, text);
+}
+
+/* "id", "title", "reasons" and the fields of this item's section; with
+ * ABOUT, what the catalogue says of the item too (a situation's
+ * "summary", "challenges" and "pitfalls", a band's or a model's
+ * "summary"). */
 static void jitem(FILE *fp, const kb_item *it, const char *numname,
-                  const char *textname)
+                  const char *textname, int about)
 {
     if (!it->id) {
         fputs("null", fp);
@@ -623,6 +652,11 @@ static void jitem(FILE *fp, const kb_item *it, const char *numname,
         fprintf(fp, ",\"%s\":", textname);
         jstr(fp, it->text);
     }
+    if (about) {
+        jtext(fp, "summary", it->summary);
+        jtext(fp, "challenges", it->challenges);
+        jtext(fp, "pitfalls", it->pitfalls);
+    }
     jreasons(fp, &it->reasons);
     fputc('}', fp);
 }
@@ -634,7 +668,7 @@ static void jlist(FILE *fp, const kb_list *l, const char *numname,
     for (size_t i = 0; i < l->n; i++) {
         if (i)
             fputc(',', fp);
-        jitem(fp, &l->v[i], numname, textname);
+        jitem(fp, &l->v[i], numname, textname, 0);
     }
     fputc(']', fp);
 }
@@ -644,19 +678,19 @@ void cli_report_json(FILE *fp, const kb_report *r)
     fputs("{\"respondent\":", fp);
     jstr(fp, r->respondent);
     fputs(",\"situation\":{\"primary\":", fp);
-    jitem(fp, &r->situation, "score", NULL);
+    jitem(fp, &r->situation, "score", NULL, 1);
     fputs(",\"secondary\":", fp);
-    jitem(fp, &r->secondary, "score", NULL);
+    jitem(fp, &r->secondary, "score", NULL, 1);
     fputs(",\"transition\":", fp);
-    jitem(fp, &r->transition, NULL, NULL);
+    jitem(fp, &r->transition, NULL, NULL, 1);
     fputs(",\"scores\":", fp);
     jlist(fp, &r->scores, "score", NULL);
     fputs("},\"maturity\":{\"band\":", fp);
-    jitem(fp, &r->band, NULL, NULL);
+    jitem(fp, &r->band, NULL, NULL, 1);
     fprintf(fp, ",\"weakest_first\":%s,\"dimensions\":", r->weakest_first ? "true" : "false");
     jlist(fp, &r->dimensions, "level", NULL);
     fputs("},\"model\":", fp);
-    jitem(fp, &r->model, NULL, "fits");
+    jitem(fp, &r->model, NULL, "fits", 1);
     fputs(",\"roles\":", fp);
     jlist(fp, &r->roles, NULL, "does");
     fputs(",\"finance\":", fp);

@@ -694,6 +694,22 @@ static void section_none(FILE *fp, const char *text)
     fprintf(fp, "<p class=\"none\">%s</p>\n</section>\n", text);
 }
 
+static int has(const char *text)
+{
+    return text && text[0];
+}
+
+/* A term of a <dl class="meta"> and its catalogue TEXT, when there is
+ * one. */
+static void about(FILE *fp, const char *term, const char *text)
+{
+    if (!has(text))
+        return;
+    fprintf(fp, "<dt>%s</dt><dd>", term);
+    esc(fp, text);
+    fputs("</dd>\n", fp);
+}
+
 static void situation(FILE *fp, const kb_report *r, size_t k)
 {
     if (!r->situation.id)
@@ -719,6 +735,14 @@ static void situation(FILE *fp, const kb_report *r, size_t k)
         fputs("</strong>: the twin is in transition.", fp);
     }
     fputs("</p>\n", fp);
+    if (has(r->situation.summary) || has(r->situation.challenges) ||
+        has(r->situation.pitfalls)) {
+        fputs("<dl class=\"meta\">\n", fp);
+        about(fp, "What it is", r->situation.summary);
+        about(fp, "Challenges", r->situation.challenges);
+        about(fp, "Pitfalls", r->situation.pitfalls);
+        fputs("</dl>\n", fp);
+    }
     if (cli_list_has_reasons(&r->scores)) {
         fputs("<p class=\"why\">Evidence</p>\n<div class=\"evidence\">\n", fp);
         const kb_item *it;
@@ -755,6 +779,11 @@ static void maturity(FILE *fp, const kb_report *r, size_t k)
         fputs("<p class=\"lede\">The weakest dimensions are two or more levels behind the "
               "strongest: work on them first, because they limit what the strong ones can "
               "deliver.</p>\n", fp);
+    if (has(r->band.summary)) {
+        fputs("<p>", fp);
+        esc(fp, r->band.summary);
+        fputs("</p>\n", fp);
+    }
     if (r->dimensions.n) {
         fputs("<div class=\"table-wrap\"><table class=\"maturity\">\n<thead><tr>"
               "<th scope=\"col\">Dimension</th><th scope=\"col\" class=\"n\">Level</th>"
@@ -790,10 +819,15 @@ static void model(FILE *fp, const kb_report *r, size_t k)
     fputs("Governance model: ", fp);
     esc(fp, title_of(&r->model));
     fputs("</h3>\n", fp);
-    if (r->model.text && r->model.text[0]) {
+    if (has(r->model.summary)) {
         fputs("<p class=\"lede\">", fp);
-        esc(fp, r->model.text);
+        esc(fp, r->model.summary);
         fputs("</p>\n", fp);
+    }
+    if (has(r->model.text)) {
+        fputs("<dl class=\"meta\">\n", fp);
+        about(fp, "Fits", r->model.text);
+        fputs("</dl>\n", fp);
     }
     reasons(fp, "Signals", &r->model.reasons);
     fputs("</section>\n", fp);

@@ -163,6 +163,18 @@ static void md_summary(FILE *fp, const kb_report *r)
     fputc('\n', fp);
 }
 
+/* A paragraph of catalogue text after LABEL (markup, or NULL); nothing
+ * when TEXT is empty. */
+static void md_para(FILE *fp, const char *label, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    if (label)
+        fputs(label, fp);
+    md_text(fp, text);
+    fputs("\n\n", fp);
+}
+
 static void md_situation(FILE *fp, const kb_report *r)
 {
     if (!r->situation.id)
@@ -170,6 +182,9 @@ static void md_situation(FILE *fp, const kb_report *r)
     fputs("## Situation: ", fp);
     md_text(fp, r->situation.title);
     fputs("\n\n", fp);
+    md_para(fp, NULL, r->situation.summary);
+    md_para(fp, "**Challenges:** ", r->situation.challenges);
+    md_para(fp, "**Pitfalls:** ", r->situation.pitfalls);
     if (r->secondary.id) {
         fputs("Close second: ", fp);
         md_text(fp, r->secondary.title);
@@ -213,6 +228,7 @@ static void md_maturity(FILE *fp, const kb_report *r)
         md_text(fp, r->band.title);
     }
     fputs("\n\n", fp);
+    md_para(fp, NULL, r->band.summary);
     double lo = cli_dims_lowest(&r->dimensions);
     if (r->weakest_first)
         fputs("The weakest dimensions are two or more levels behind the strongest: "
@@ -242,10 +258,8 @@ static void md_model(FILE *fp, const kb_report *r)
     fputs("## Governance model: ", fp);
     md_text(fp, r->model.title);
     fputs("\n\n", fp);
-    if (r->model.text && r->model.text[0]) {
-        md_text(fp, r->model.text);
-        fputs("\n\n", fp);
-    }
+    md_para(fp, NULL, r->model.summary);
+    md_para(fp, "**Fits:** ", r->model.text);
     md_why(fp, "**Signals**", &r->model.reasons);
 }
 

@@ -126,6 +126,10 @@ typedef struct kb_item {
     char *id;               /* e.g. "arena", "GOV-202", "data_steward" */
     char *title;            /* catalogue title, or the id */
     char *text;             /* longer text where the catalogue has one, or "" */
+    char *summary;          /* situation, band, model: what it is, from the
+                               catalogue's summary, or "" */
+    char *challenges;       /* situation: its typical challenges, or "" */
+    char *pitfalls;         /* situation: its pitfalls, or "" */
     double number;          /* situation score, maturity level, unit minutes */
     long rank;              /* journey position, advice priority, unit loop */
     long eqf;               /* journey: the unit's EQF level */

@@ -185,6 +185,9 @@ typedef struct rentry {
     int kind;               /* K_* */
     const char *title;      /* "title" as written, or NULL */
     const char *text;       /* the key kind_texts names, or "" */
+    const char *summary;    /* situation, band, model: "summary", or "" */
+    const char *challenges; /* situation: "challenges", or "" */
+    const char *pitfalls;   /* situation: "pitfalls", or "" */
     long rank;              /* advice: "priority", 3 without one */
     double minutes;         /* unit: "minutes", 0 without */
     long eqf;               /* unit: "eqf", 0 without */
@@ -317,8 +320,19 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
     re->kind = kind;
     re->title = kb_entry_value(en, "title");
     re->text = text ? text : "";
+    re->summary = re->challenges = re->pitfalls = "";
     re->rank = 3;
     re->module = "";
+    if (kind == K_SITUATION || kind == K_BAND || kind == K_MODEL) {
+        const char *v = kb_entry_value(en, "summary");
+        re->summary = v ? v : "";
+    }
+    if (kind == K_SITUATION) {
+        const char *v = kb_entry_value(en, "challenges");
+        re->challenges = v ? v : "";
+        v = kb_entry_value(en, "pitfalls");
+        re->pitfalls = v ? v : "";
+    }
     if (kind == K_ADVICE) {
         re->rank = (long)number(kb_entry_value(en, "priority"), 3);
         if (cat_list(k, c, en, "who", "persona", &re->who) ||
@@ -347,6 +361,7 @@ static int rcat_build(kb *k)
     if (!c)
         return ENG_ENOMEM;
     c->none.text = c->none.module = "";
+    c->none.summary = c->none.challenges = c->none.pitfalls = "";
     c->none.rank = 3;
     size_t n = 0;
     for (size_t i = 0; i < k->ncat; i++)
@@ -831,6 +846,9 @@ static const rentry *fill(rb *b, kb_item *it, int kind, eng_value name,
     it->id = t ? (char *)t : number_text(b, name);      /* read-only */
     it->title = re->title && re->title[0] ? (char *)re->title : it->id;
     it->text = (char *)re->text;
+    it->summary = (char *)re->summary;
+    it->challenges = (char *)re->challenges;
+    it->pitfalls = (char *)re->pitfalls;
     fmemo *m = reasons_of(b, f, depth);
     size_t n = m ? m->n[depth] : 0;
     if (!n)

@@ -1,0 +1,163 @@
+# What the catalogue says of the advice's situation, band and model is in
+# the report, in every format: the situation's summary, challenges and
+# pitfalls (a close second's too, in JSON), the maturity
+# band's summary, the model's summary and when it fits.  The texts are read
+# from the knowledge base's own catalogue, so a reworded catalogue does not
+# break the test and a report that shows another entry's text fails it.
+# Catalogue text is escaped in HTML and Markdown like any other.
+set -eu
+ROOT=$(pwd)
+EX="$ROOT/examples/answers.ini"
+fail() { echo "$*"; exit 1; }
+
+for f in text markdown html json; do
+    $RUN advise --kb "$ROOT/rules" --format $f "$EX" >"$TMP/all.$f"
+done
+
+python3 - "$ROOT/rules/catalogue" "$TMP/all" <<'PY'
+import html, json, os, re, sys
+
+def catalogue(folder):
+    """[KIND NAME] -> {key: value}, continuation lines joined by a blank."""
+    entries = {}
+    for name in sorted(os.listdir(folder)):
+        cur, key = None, None
+        for line in open(os.path.join(folder, name), encoding="utf-8"):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith(";"):
+                key = None
+                continue
+            m = re.match(r"^\[(\S+) (\S+)\]\s*$", line)
+            if m:
+                cur, key = entries.setdefault(m.groups(), {}), None
+            elif line[0] in " \t" and key:
+                cur[key] += " " + line.strip()
+            elif cur is not None and "=" in line:
+                key, value = (s.strip() for s in line.split("=", 1))
+                cur[key] = value
+    return entries
+
+def flat(s):
+    return " ".join(s.split())
+
+cat = catalogue(sys.argv[1])
+base = sys.argv[2]
+reps = json.load(open(base + ".json"))["respondents"]
+assert len(reps) == 5, len(reps)
+# each respondent's part starts at "@@ NAME": its heading in each format
+text = flat(re.sub(r"(?m)^== (.*) ==$", r"@@ \1", open(base + ".text", encoding="utf-8").read()))
+md = flat(re.sub(r"(?m)^# ", "@@ ", open(base + ".markdown", encoding="utf-8").read()))
+page = open(base + ".html", encoding="utf-8").read()
+page = re.sub(r'<h2 id="r\d+-name">', "@@ ", page)
+page = flat(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+for r in reps:
+    sit, band, model = r["situation"]["primary"], r["maturity"]["band"], r["model"]
+    s, b, m = (cat[("situation", sit["id"])], cat[("band", band["id"])],
+               cat[("model", model["id"])])
+    # JSON: the catalogue's texts, word for word
+    for k in ("summary", "challenges", "pitfalls"):
+        assert sit[k] == s[k], (r["respondent"], k, sit[k], s[k])
+    assert band["summary"] == b["summary"], (band["summary"], b["summary"])
+    assert model["summary"] == m["summary"] and model["fits"] == m["fits"], model
+    if r["situation"]["secondary"]:
+        sec = r["situation"]["secondary"]
+        assert sec["summary"] == cat[("situation", sec["id"])]["summary"], sec
+    # the scores list stays short: the four situations without their texts
+    assert all("summary" not in x for x in r["situation"]["scores"])
+    # text, Markdown and HTML: the same words, wrapped and marked up
+    # their own way, and each under its own respondent
+    for name, doc in (("text", text), ("markdown", md), ("html", page)):
+        at = doc.index("@@ " + r["respondent"] + " ")
+        end = doc.find("@@ ", at + 1)
+        part = doc[at:end if end > 0 else len(doc)]
+        for k, label in (("summary", ""), ("challenges", "Challenges"),
+                         ("pitfalls", "Pitfalls")):
+            want = flat(s[k])
+            assert want in part, (name, r["respondent"], k)
+            if label:
+                assert re.search(re.escape(label) + r":? ?\**:?\** " + re.escape(want[:20]),
+                                 part), (name, label)
+        assert flat(b["summary"]) in part, (name, r["respondent"], "band")
+        assert flat(m["summary"]) in part, (name, r["respondent"], "model")
+        assert re.search(r"Fits:?\**:? ?\**:? " + re.escape(flat(m["fits"])[:20]), part), \
+            (name, r["respondent"], "fits")
+        # the situation's texts come before its evidence, the band's before
+        # the dimensions, the model's before its signals
+        assert part.index(flat(s["pitfalls"])) < part.index("Evidence"), name
+        assert part.index(flat(m["summary"])) < part.index("Signals"), name
+PY
+
+# catalogue text with markup characters: escaped in HTML, Markdown's
+# specials taken literally
+mkdir "$TMP/kb"
+cat >"$TMP/kb/r.ini" <<'INI'
+[question org.type]
+text = Type?
+type = one
+option = municipality : A municipality
+
+[rule lab]
+when = answer org.type municipality
+then = assert situation primary lab
+then = assert situation secondary studio
+because = A municipality starts in a Lab, or a Studio.
+
+[situation lab]
+title = DT Lab
+openness = 1
+summary = A <b>team</b> & *one* domain | no more.
+actors = -
+data = -
+citizens = -
+money = -
+challenges = Choosing <i>one</i> use case.
+decisions = -
+pitfalls = Pilots that never end_or_do.
+modules = EDU-100
+
+[situation studio]
+title = DT Studio
+openness = 2
+summary = Several departments share the twin.
+actors = -
+data = -
+citizens = -
+money = -
+challenges = Silos.
+decisions = -
+pitfalls = Upkeep.
+modules = EDU-100
+
+[module EDU-100]
+track = edu
+title = Basics
+summary = -
+
+[track edu]
+title = Education
+INI
+printf '[answers one]\norg.type = municipality\n' >"$TMP/one.ini"
+$RUN advise --kb "$TMP/kb" --format html "$TMP/one.ini" >"$TMP/one.html"
+grep -qF '<dt>What it is</dt><dd>A &lt;b&gt;team&lt;/b&gt; &amp; *one* domain | no more.</dd>' \
+    "$TMP/one.html" || fail "html summary: $(grep -F 'What it is' "$TMP/one.html")"
+grep -qF '<dt>Challenges</dt><dd>Choosing &lt;i&gt;one&lt;/i&gt; use case.</dd>' "$TMP/one.html" ||
+    fail "html challenges: $(grep -F 'Challenges' "$TMP/one.html")"
+if grep -qF '<b>team' "$TMP/one.html"; then fail "catalogue markup reached the page"; fi
+$RUN advise --kb "$TMP/kb" --format markdown "$TMP/one.ini" >"$TMP/one.md"
+grep -qxF 'A \<b\>team\</b\> \& \*one\* domain \| no more.' "$TMP/one.md" ||
+    fail "markdown summary: $(sed -n '/^## Situation/,/^## /p' "$TMP/one.md")"
+grep -qxF '**Pitfalls:** Pilots that never end\_or\_do.' "$TMP/one.md" || fail "markdown pitfalls"
+$RUN advise --kb "$TMP/kb" "$TMP/one.ini" >"$TMP/one.txt"
+grep -qxF '  A <b>team</b> & *one* domain | no more.' "$TMP/one.txt" ||
+    fail "text summary: $(sed -n '/^Situation/,/^$/p' "$TMP/one.txt")"
+grep -qxF '  Pitfalls: Pilots that never end_or_do.' "$TMP/one.txt" || fail "text pitfalls"
+$RUN advise --kb "$TMP/kb" --format json "$TMP/one.ini" >"$TMP/one.json"
+python3 - "$TMP/one.json" <<'PY'
+import json, sys
+sit = json.load(open(sys.argv[1]))["respondents"][0]["situation"]
+assert sit["secondary"]["summary"] == "Several departments share the twin.", sit["secondary"]
+assert sit["secondary"]["pitfalls"] == "Upkeep.", sit["secondary"]
+assert sit["primary"]["challenges"] == "Choosing <i>one</i> use case.", sit["primary"]
+PY
+# no band and no model concluded: no text of theirs, and no empty lines for them
+if grep -q "Fits:" "$TMP/one.txt"; then fail "a model text without a model"; fi
