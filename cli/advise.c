@@ -340,17 +340,81 @@ static void reasons(out *o, const kb_strs *r, int indent)
         bullet(o, cli_more_reasons, indent);
 }
 
-/* ", ITEM" for each item of S after the first, " ITEM" for it. */
-/* The items of S after a blank each, separated by SEP: ';' for role
- * titles, which may hold commas themselves ("Director, CDO or CIO"). */
-static void put_list(out *o, const kb_strs *s, char sep)
+/* Text that flows along a line wrapped at WRAP_AT, piece by piece: COL is
+ * the column reached, INDENT that of the lines it continues on, FRESH
+ * whether nothing of it is on the line yet. */
+typedef struct flow {
+    out *o;
+    int col, indent, fresh;
+    int gap;                /* the last piece ended with a space */
+} flow;
+
+static flow flow_at(out *o, int col, int indent)
 {
+    return (flow){.o = o, .col = col, .indent = indent, .fresh = 1};
+}
+
+/* Appends TEXT a word at a time: a word after a space goes on the next
+ * line when it would pass WRAP_AT; a word TEXT starts with, without a
+ * space, joins the last one (a ';' after an item). */
+static void flow_put(flow *f, const char *text)
+{
+    const char *p = text;
+    for (;;) {
+        int gap = f->gap;
+        f->gap = 0;
+        for (; *p == ' '; p++)
+            gap = 1;
+        size_t w = strcspn(p, " ");
+        if (!w) {
+            f->gap = gap;       /* a space TEXT ends with goes before the next */
+            break;
+        }
+        if (gap && !f->fresh) {
+            if (f->col + 1 + (int)w > WRAP_AT) {
+                put_break(f->o, (size_t)f->indent);
+                f->col = f->indent;
+            } else {
+                put_char(f->o, ' ');
+                f->col++;
+            }
+        }
+        put(f->o, p, w);
+        f->col += (int)w;
+        f->fresh = 0;
+        p += w;
+    }
+}
+
+/* Appends TAIL whole, after the line's text or at the start of the next
+ * line when it does not fit (without its leading spaces there), and ends
+ * the line. */
+static void flow_end(flow *f, const char *tail)
+{
+    size_t len = strlen(tail);
+    if (len && !f->fresh && f->col + (int)len > WRAP_AT) {
+        put_break(f->o, (size_t)f->indent);
+        tail += strspn(tail, " ");
+        len = strlen(tail);
+    }
+    put(f->o, tail, len);
+    put_char(f->o, '\n');
+}
+
+/* The items of S after LABEL, separated by SEP ("; " for role titles,
+ * which may hold commas themselves: "Director, CDO or CIO"), wrapped
+ * under the first item. */
+static void put_list(out *o, const char *label, const kb_strs *s, const char *sep)
+{
+    size_t len = strlen(label);
+    put(o, label, len);
+    flow f = flow_at(o, (int)len, (int)len);
     for (size_t j = 0; j < s->n; j++) {
         if (j)
-            put_char(o, sep);
-        put_char(o, ' ');
-        put_str(o, s->v[j]);
+            flow_put(&f, sep);
+        flow_put(&f, s->v[j]);
     }
+    flow_end(&f, "");
 }
 
 /* A catalogue text under a heading, indented by two, after LABEL (NULL:
@@ -370,6 +434,29 @@ static const char *bar(double level)
     static const char *bars[] = {"[....]", "[#...]", "[##..]", "[###.]", "[####]"};
     int i = (int)level;
     return bars[i < 0 ? 0 : i > 4 ? 4 : i];
+}
+
+/* The line of a next step's J-th unit: its id and title, under "Learn:"
+ * for the first, and where the respondent's journey has it. */
+static void learn_unit(out *o, const kb_report *r, const kb_item *it, size_t j)
+{
+    const char *id = it->units.v[j];
+    long at = cli_journey_position(r, id);
+    if (j)
+        put_spaces(o, 13);
+    else
+        put_lit(o, "      Learn: ");
+    put_padded(o, id, 8);
+    put_char(o, ' ');
+    size_t len = strlen(id);
+    flow f = flow_at(o, 14 + (int)(len > 8 ? len : 8), 22);
+    flow_put(&f, it->unit_titles.v[j]);
+    if (at) {
+        char mark[64];
+        snprintf(mark, sizeof mark, " (unit %ld of your journey)", at);
+        flow_put(&f, mark);
+    }
+    flow_end(&f, "");
 }
 
 static void render_text(out *o, const kb_report *r)
@@ -504,21 +591,16 @@ static void render_text(out *o, const kb_report *r)
         put_lit(o, "  ");
         put_long(o, (long)(i + 1), 2);
         put_lit(o, ". ");
-        put_str(o, it->title);
-        put_str(o, it->rank <= 1 ? "  [do first]" : it->rank == 2 ? "  [next]"
-                                                                 : "  [when there is room]");
-        put_lit(o, "\n      ");
+        flow f = flow_at(o, 6, 6);
+        flow_put(&f, it->title);
+        flow_end(&f, it->rank <= 1 ? "  [do first]" : it->rank == 2 ? "  [next]"
+                                                                    : "  [when there is room]");
+        put_lit(o, "      ");
         wrap(o, it->text, 6, 6);
-        if (it->who.n) {
-            put_lit(o, "      Who:");
-            put_list(o, &it->who, ';');
-            put_char(o, '\n');
-        }
-        if (it->units.n) {
-            put_lit(o, "      Learn:");
-            put_list(o, &it->units, ',');
-            put_char(o, '\n');
-        }
+        if (it->who.n)
+            put_list(o, "      Who: ", &it->who, "; ");
+        for (size_t j = 0; j < it->units.n; j++)
+            learn_unit(o, r, it, j);
         if (it->reasons.n) {
             put_lit(o, "      Because:\n");
             reasons(o, &it->reasons, 8);
@@ -543,12 +625,16 @@ static void render_text(out *o, const kb_report *r)
         put_lit(o, ". ");
         put_padded(o, it->id, 8);
         put_char(o, ' ');
-        put_str(o, it->title);
-        put_lit(o, " (");
-        put_num(o, it->number);
-        put_lit(o, " min, EQF ");
-        put_long(o, it->eqf, 0);
-        put_lit(o, ")\n");
+        size_t len = strlen(it->id);
+        flow f = flow_at(o, 7 + (int)(len > 8 ? len : 8), 15);
+        flow_put(&f, it->title);
+        char tail[80];
+        if (it->number == (double)(long)it->number)
+            snprintf(tail, sizeof tail, " (%ld min, EQF %ld)", (long)it->number, it->eqf);
+        else
+            snprintf(tail, sizeof tail, " (%g min, EQF %ld)", it->number, it->eqf);
+        flow_put(&f, tail);
+        flow_end(&f, "");
         reasons(o, &it->reasons, 8);   /* why this unit, for this respondent */
     }
     put_char(o, '\n');
@@ -708,6 +794,19 @@ void cli_report_json(FILE *fp, const kb_report *r)
         jstrs(fp, &it->who);
         fputs(",\"units\":", fp);
         jstrs(fp, &it->units);
+        fputs(",\"learn\":[", fp);
+        for (size_t j = 0; j < it->units.n; j++) {
+            long at = cli_journey_position(r, it->units.v[j]);
+            fputs(j ? ",{\"id\":" : "{\"id\":", fp);
+            jstr(fp, it->units.v[j]);
+            fputs(",\"title\":", fp);
+            jstr(fp, it->unit_titles.v[j]);
+            if (at)
+                fprintf(fp, ",\"journey_position\":%ld}", at);
+            else
+                fputs(",\"journey_position\":null}", fp);
+        }
+        fputc(']', fp);
         jreasons(fp, &it->reasons);
         fputc('}', fp);
     }

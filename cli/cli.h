@@ -241,6 +241,9 @@ int cli_list_has_reasons(const kb_list *l);
  * primary situation first, then the others by score, highest first (on a
  * tie, as R lists them); NULL past the last. */
 const kb_item *cli_score_at(const kb_report *r, size_t i);
+/* The position of UNIT in R's learning journey, or 0 when it is not in
+ * it: a next step's units that the journey holds are marked so. */
+long cli_journey_position(const kb_report *r, const char *unit);
 /* The length in bytes of the UTF-8 character TEXT starts with, or 0 when
  * it starts with none (an overlong form, a surrogate, a code point past
  * U+10FFFF, a stray or missing continuation byte, or the end). */

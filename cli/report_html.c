@@ -308,7 +308,6 @@ static int is_weak(const kb_report *r, const kb_item *d, double lo)
     return r->weakest_first && d->number == lo;
 }
 
-/* A comma-separated list of S. */
 /* SEP between the items: "; " for role titles, which may hold commas
  * themselves ("Director, CDO or CIO"). */
 static void strs(FILE *fp, const kb_strs *s, const char *sep)
@@ -856,6 +855,27 @@ static void cards(FILE *fp, size_t k, const char *id, const char *heading,
     fputs("</div>\n</section>\n", fp);
 }
 
+/* A next step's units, "ID Title" each; one that the journey holds links
+ * to its row there. */
+static void learn(FILE *fp, const kb_report *r, const kb_item *it, size_t k)
+{
+    for (size_t j = 0; j < it->units.n; j++) {
+        long at = cli_journey_position(r, it->units.v[j]);
+        size_t row = 0;         /* the row's anchor: rows, not positions, are unique */
+        while (at && row < r->journey.n && strcmp(r->journey.v[row].id, it->units.v[j]))
+            row++;
+        if (j)
+            fputs("; ", fp);
+        if (at)
+            fprintf(fp, "<a href=\"#r%zu-unit-%zu\">", k, row + 1);
+        esc(fp, it->units.v[j]);
+        fputc(' ', fp);
+        esc(fp, it->unit_titles.v[j]);
+        if (at)
+            fprintf(fp, "</a> (unit %ld of your journey)", at);
+    }
+}
+
 static void advice(FILE *fp, const kb_report *r, size_t k)
 {
     section_open(fp, k, "steps");
@@ -881,7 +901,7 @@ static void advice(FILE *fp, const kb_report *r, size_t k)
             }
             if (it->units.n) {
                 fputs("<dt>Learn</dt><dd>", fp);
-                strs(fp, &it->units, ", ");
+                learn(fp, r, it, k);
                 fputs("</dd>", fp);
             }
             fputs("</dl>\n", fp);
@@ -911,7 +931,8 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
           "</tr></thead>\n<tbody>\n", fp);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
-        fprintf(fp, "<tr><td class=\"n\">%ld</td><td class=\"id\">", it->rank);
+        fprintf(fp, "<tr id=\"r%zu-unit-%zu\"><td class=\"n\">%ld</td><td class=\"id\">", k,
+                i + 1, it->rank);
         esc(fp, it->id);
         fputs("</td><td>", fp);
         esc(fp, title_of(it));

@@ -290,6 +290,26 @@ static void md_items(FILE *fp, const char *heading, const char *none,
 /* "label: a, b, c" as a list item, or nothing. */
 /* SEP between the items: "; " for role titles, which may hold commas
  * themselves ("Director, CDO or CIO"). */
+/* A next step's units, "ID Title" each, and where the journey has
+ * them. */
+static void md_learn(FILE *fp, const kb_report *r, const kb_item *it)
+{
+    if (!it->units.n)
+        return;
+    fputs("- **Learn:** ", fp);
+    for (size_t j = 0; j < it->units.n; j++) {
+        long at = cli_journey_position(r, it->units.v[j]);
+        if (j)
+            fputs("; ", fp);
+        md_text(fp, it->units.v[j]);
+        fputc(' ', fp);
+        md_text(fp, it->unit_titles.v[j]);
+        if (at)
+            fprintf(fp, " (unit %ld of your journey)", at);
+    }
+    fputc('\n', fp);
+}
+
 static void md_strs(FILE *fp, const char *label, const kb_strs *s,
                     const char *sep)
 {
@@ -322,7 +342,7 @@ static void md_advice(FILE *fp, const kb_report *r)
         }
         fprintf(fp, "- **Priority:** %ld (%s)\n", it->rank, priority_name(it->rank));
         md_strs(fp, "Who", &it->who, "; ");
-        md_strs(fp, "Learn", &it->units, ", ");
+        md_learn(fp, r, it);
         if (it->reasons.n == 1 && !it->reasons.more) {
             fputs("- **Because:** ", fp);
             md_text(fp, it->reasons.v[0]);

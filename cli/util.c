@@ -696,6 +696,14 @@ const kb_item *cli_score_at(const kb_report *r, size_t i)
     return NULL;
 }
 
+long cli_journey_position(const kb_report *r, const char *unit)
+{
+    for (size_t i = 0; i < r->journey.n; i++)
+        if (!strcmp(r->journey.v[i].id, unit))
+            return r->journey.v[i].rank;
+    return 0;
+}
+
 size_t cli_utf8_char(const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;

@@ -137,6 +137,8 @@ typedef struct kb_item {
     kb_strs reasons;        /* `because` sentences, evidence first */
     kb_strs who;            /* advice: persona titles */
     kb_strs units;          /* advice: unit ids */
+    kb_strs unit_titles;    /* advice: each unit's title, in the order of
+                               units (its id when the catalogue has none) */
 } kb_item;
 
 typedef struct kb_list {

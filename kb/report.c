@@ -194,6 +194,7 @@ typedef struct rentry {
     const char *module;     /* unit: "module", or "" */
     kb_strs who;            /* advice: "who" as persona titles, each once */
     kb_strs units;          /* advice: "units", each once */
+    kb_strs unit_titles;    /* advice: their titles, one for each */
 } rentry;
 
 /* The catalogue as reports read it: made by the first report, freed by
@@ -338,6 +339,16 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
         if (cat_list(k, c, en, "who", "persona", &re->who) ||
             cat_list(k, c, en, "units", NULL, &re->units))
             return -1;
+        /* one title for each unit, even where two units share one */
+        kb_strs *t = &re->unit_titles;
+        if (re->units.n &&
+            !(t->v = chunk_alloc(&c->mem, re->units.n * sizeof *t->v, 1)))
+            return -1;
+        for (size_t i = 0; i < re->units.n; i++) {
+            const char *title = kb_entry_value(
+                kb_catalogue_entry(k, "unit", re->units.v[i]), "title");
+            t->v[t->n++] = title && *title ? (char *)title : re->units.v[i];
+        }
     } else if (kind == K_UNIT) {
         const char *module = kb_entry_value(en, "module");
         re->minutes = number(kb_entry_value(en, "minutes"), 0);
@@ -1056,6 +1067,7 @@ static void collect(rb *b)
             it->rank = re->rank;
             it->who = re->who;
             it->units = re->units;
+            it->unit_titles = re->unit_titles;
             break;
         default:
             fill_unit(b, it, f);

@@ -57,6 +57,9 @@ assert label and "<img src=x onerror=alert(1)> 1" in label[0], label
 # the JSON carries the same texts
 assert rep["situation"]["scores"][0]["title"] == 'Lab <script>alert("lab")</script> & co'
 assert rep["journey"]["units"][0]["module"] == "M-1"
+assert rep["advice"][0]["learn"] == [{"id": "U-1", "title": rep["journey"]["units"][0]["title"],
+                                      "journey_position": 1}], rep["advice"][0]["learn"]
+assert "<script>" in rep["advice"][0]["learn"][0]["title"]
 PY
 
 python3 - "$TMP/esc.md" <<'PY'
