@@ -774,15 +774,15 @@ static void maturity(FILE *fp, const kb_report *r, size_t k)
         esc(fp, title_of(&r->band));
     }
     fputs("</h3>\n", fp);
+    if (has(r->band.summary)) {
+        fputs("<p class=\"lede\">", fp);
+        esc(fp, r->band.summary);
+        fputs("</p>\n", fp);
+    }
     if (r->weakest_first)
         fputs("<p class=\"lede\">The weakest dimensions are two or more levels behind the "
               "strongest: work on them first, because they limit what the strong ones can "
               "deliver.</p>\n", fp);
-    if (has(r->band.summary)) {
-        fputs("<p>", fp);
-        esc(fp, r->band.summary);
-        fputs("</p>\n", fp);
-    }
     if (r->dimensions.n) {
         fputs("<div class=\"table-wrap\"><table class=\"maturity\">\n<thead><tr>"
               "<th scope=\"col\">Dimension</th><th scope=\"col\" class=\"n\">Level</th>"
