@@ -206,7 +206,14 @@ static int do_list(ctx *c)
             return store_fail(c, rc);
     }
     if (!n) {
-        printf("no sessions in %s\n", c->path);
+        /* no sessions is no error, but a path with no file at all may be a
+         * mistyped --db: it is named as such */
+        struct stat sb;
+        if (!c->st && stat(c->path, &sb) && errno == ENOENT)
+            printf("no sessions: there is no database at %s yet ('" PROG
+                   " ask' saves sessions there)\n", c->path);
+        else
+            printf("no sessions in %s\n", c->path);
         kb_sessions_free(v, n);
         return cli_flush_stdout();
     }

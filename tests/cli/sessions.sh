@@ -117,7 +117,7 @@ sed -n 4p "$T/out" | grep -q '^ 1  big-city-platform  2024-05-01T11:00:00Z'
 LDT_ADVISOR_DB="$DB" $RUN sessions list >"$T/env.out"
 cmp -s "$T/out" "$T/env.out"
 XDG_DATA_HOME="$T/xdg" $RUN sessions list >"$T/xdg.out"
-grep -qxF "no sessions in $T/xdg/ldt-advisor/ldt-advisor.db" "$T/xdg.out"
+grep -qxF "no sessions: there is no database at $T/xdg/ldt-advisor/ldt-advisor.db yet ('ldt-advisor ask' saves sessions there)" "$T/xdg.out"
 [ ! -e "$T/xdg" ]     # reading never creates the database
 
 # --- show
@@ -289,7 +289,8 @@ $RUN sessions --db "$DB" show 2 >/dev/null
 expect 66 "no sessions database at $T/none.db" $RUN sessions --db "$T/none.db" show 1
 [ ! -e "$T/none.db" ]
 expect 0 "" $RUN sessions --db "$T/none.db" list
-grep -qxF "no sessions in $T/none.db" "$T/out"
+grep -qxF "no sessions: there is no database at $T/none.db yet ('ldt-advisor ask' saves sessions there)" "$T/out"
+[ ! -e "$T/none.db" ]
 # every reading command, also those that replay a session under the
 # knowledge base (show --format, explain --session), refuses a missing
 # database the same way and creates neither it nor its directories
