@@ -5,6 +5,13 @@
 # from the knowledge base's own catalogue, so a reworded catalogue does not
 # break the test and a report that shows another entry's text fails it.
 # Catalogue text is escaped in HTML and Markdown like any other.
+#
+# A next step's units are shown with their titles, and those that the
+# respondent's learning journey holds say where: "(unit N of your
+# journey)" in text and Markdown, a link to the journey's row in HTML,
+# "learn": [{"id", "title", "journey_position"}] in JSON (null when the
+# journey does not have it).  Positions come from the report's own
+# journey.  A title many lines long is wrapped, with its mark.
 set -eu
 ROOT=$(pwd)
 EX="$ROOT/examples/answers.ini"
@@ -47,9 +54,17 @@ assert len(reps) == 5, len(reps)
 # each respondent's part starts at "@@ NAME": its heading in each format
 text = flat(re.sub(r"(?m)^== (.*) ==$", r"@@ \1", open(base + ".text", encoding="utf-8").read()))
 md = flat(re.sub(r"(?m)^# ", "@@ ", open(base + ".markdown", encoding="utf-8").read()))
-page = open(base + ".html", encoding="utf-8").read()
-page = re.sub(r'<h2 id="r\d+-name">', "@@ ", page)
-page = flat(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+raw = open(base + ".html", encoding="utf-8").read()
+ids = set(re.findall(r'\sid="([^"]+)"', raw))
+for href in re.findall(r'href="#([^"]+)"', raw):
+    assert href in ids, "a link to nothing: " + href
+page = flat(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'<h2 id="r\d+-name">', "@@ ", raw))))
+
+def part(doc, who):
+    at = doc.index("@@ " + who + " ")
+    end = doc.find("@@ ", at + 1)
+    return doc[at:end if end > 0 else len(doc)]
+
 for r in reps:
     sit, band, model = r["situation"]["primary"], r["maturity"]["band"], r["model"]
     s, b, m = (cat[("situation", sit["id"])], cat[("band", band["id"])],
@@ -67,24 +82,51 @@ for r in reps:
     # text, Markdown and HTML: the same words, wrapped and marked up
     # their own way, and each under its own respondent
     for name, doc in (("text", text), ("markdown", md), ("html", page)):
-        at = doc.index("@@ " + r["respondent"] + " ")
-        end = doc.find("@@ ", at + 1)
-        part = doc[at:end if end > 0 else len(doc)]
+        sect = part(doc, r["respondent"])
         for k, label in (("summary", ""), ("challenges", "Challenges"),
                          ("pitfalls", "Pitfalls")):
             want = flat(s[k])
-            assert want in part, (name, r["respondent"], k)
+            assert want in sect, (name, r["respondent"], k)
             if label:
                 assert re.search(re.escape(label) + r":? ?\**:?\** " + re.escape(want[:20]),
-                                 part), (name, label)
-        assert flat(b["summary"]) in part, (name, r["respondent"], "band")
-        assert flat(m["summary"]) in part, (name, r["respondent"], "model")
-        assert re.search(r"Fits:?\**:? ?\**:? " + re.escape(flat(m["fits"])[:20]), part), \
+                                 sect), (name, label)
+        assert flat(b["summary"]) in sect, (name, r["respondent"], "band")
+        assert flat(m["summary"]) in sect, (name, r["respondent"], "model")
+        assert re.search(r"Fits:?\**:? ?\**:? " + re.escape(flat(m["fits"])[:20]), sect), \
             (name, r["respondent"], "fits")
         # the situation's texts come before its evidence, the band's before
         # the dimensions, the model's before its signals
-        assert part.index(flat(s["pitfalls"])) < part.index("Evidence"), name
-        assert part.index(flat(m["summary"])) < part.index("Signals"), name
+        assert sect.index(flat(s["pitfalls"])) < sect.index("Evidence"), name
+        assert sect.index(flat(m["summary"])) < sect.index("Signals"), name
+
+# the units of the next steps
+marked = unmarked = 0
+for k, r in enumerate(reps, 1):
+    where = {u["id"]: u["position"] for u in r["journey"]["units"]}
+    t, md_r, h = (part(doc, r["respondent"]) for doc in (text, md, page))
+    for a in r["advice"]:
+        learn = a["learn"]
+        assert [u["id"] for u in learn] == a["units"], (a["id"], learn)
+        for u in learn:
+            assert u["title"] == cat[("unit", u["id"])]["title"], u
+            assert u["journey_position"] == where.get(u["id"]), (r["respondent"], u)
+            mark = f" (unit {u['journey_position']} of your journey)" if u["journey_position"] else ""
+            marked += bool(mark)
+            unmarked += not mark
+            shown = f"{u['id']} {u['title']}"
+            for name, doc in (("text", t), ("markdown", md_r), ("html", h)):
+                assert shown + mark in doc, (name, r["respondent"], shown + mark)
+                if not mark:
+                    assert shown + " (unit" not in doc, (name, shown)
+            if mark:
+                # the link goes to the journey row of that unit
+                row = re.search(r'<a href="#(r%d-unit-\d+)">%s ' % (k, re.escape(u["id"])), raw)
+                assert row, (r["respondent"], u["id"])
+                tr = re.search(r'<tr id="%s"><td class="n">(\d+)</td><td class="id">([^<]+)<'
+                               % row.group(1), raw)
+                assert tr and tr.group(2) == u["id"] and int(tr.group(1)) == u["journey_position"], \
+                    (row.group(1), tr and tr.groups())
+assert marked and unmarked, (marked, unmarked)
 PY
 
 # catalogue text with markup characters: escaped in HTML, Markdown's
@@ -161,3 +203,77 @@ assert sit["primary"]["challenges"] == "Choosing <i>one</i> use case.", sit["pri
 PY
 # no band and no model concluded: no text of theirs, and no empty lines for them
 if grep -q "Fits:" "$TMP/one.txt"; then fail "a model text without a model"; fi
+
+# a unit title many lines long: wrapped in the next step and in the
+# journey, every line within 76 columns, the mark at the end
+mkdir "$TMP/long"
+long=$(python3 -c 'print(" ".join(["Governance"] * 60))')
+cat >"$TMP/long/r.ini" <<INI
+[question org.type]
+text = Type?
+type = one
+option = municipality : A municipality
+
+[rule step]
+when = answer org.type municipality
+then = assert advice start
+then = assert journey unit X-101 1
+because = Everyone starts.
+
+[advice start]
+title = Start
+text = Begin with the basics.
+who = director
+units = X-101
+priority = 1
+
+[unit X-101]
+title = $long
+module = X-100
+loop = 1
+eqf = 4
+minutes = 20
+personas = director
+situations = lab
+dimensions = governance
+rank = 1
+summary = Where to begin.
+
+[module X-100]
+track = x
+title = Basics
+summary = -
+
+[track x]
+title = X
+
+[persona director]
+title = Director
+eqf = 6
+group = stakeholder
+track = x
+does = Decides.
+needs = Advice.
+
+[situation lab]
+title = DT Lab
+openness = 1
+summary = -
+actors = -
+data = -
+citizens = -
+money = -
+challenges = -
+decisions = -
+pitfalls = -
+modules = X-100
+
+[dimension governance]
+title = Governance
+summary = -
+INI
+$RUN advise --kb "$TMP/long" "$TMP/one.ini" >"$TMP/long.txt" || fail "advise: $(cat "$TMP/long.txt")"
+grep -qxF '                      (unit 1 of your journey)' "$TMP/long.txt" ||
+    fail "long title: $(sed -n '/Learn:/,/Because/p' "$TMP/long.txt")"
+awk 'length > 76 { bad = 1 } END { exit bad }' "$TMP/long.txt" || fail "a line past 76 columns"
+[ "$(grep -c 'Governance Governance' "$TMP/long.txt")" -gt 5 ] || fail "title not wrapped"
