@@ -629,10 +629,11 @@ static void render_text(out *o, const kb_report *r)
         flow f = flow_at(o, 7 + (int)(len > 8 ? len : 8), 15);
         flow_put(&f, it->title);
         char tail[80];
-        if (it->number == (double)(long)it->number)
-            snprintf(tail, sizeof tail, " (%ld min, EQF %ld)", (long)it->number, it->eqf);
+        double m = it->number;      /* whole minutes as put_num writes them */
+        if (m > -1e6 && m < 1e6 && m == (double)(long)m)
+            snprintf(tail, sizeof tail, " (%ld min, EQF %ld)", (long)m, it->eqf);
         else
-            snprintf(tail, sizeof tail, " (%g min, EQF %ld)", it->number, it->eqf);
+            snprintf(tail, sizeof tail, " (%g min, EQF %ld)", m, it->eqf);
         flow_put(&f, tail);
         flow_end(&f, "");
         reasons(o, &it->reasons, 8);   /* why this unit, for this respondent */

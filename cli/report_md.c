@@ -287,9 +287,6 @@ static void md_items(FILE *fp, const char *heading, const char *none,
     }
 }
 
-/* "label: a, b, c" as a list item, or nothing. */
-/* SEP between the items: "; " for role titles, which may hold commas
- * themselves ("Director, CDO or CIO"). */
 /* A next step's units, "ID Title" each, and where the journey has
  * them. */
 static void md_learn(FILE *fp, const kb_report *r, const kb_item *it)
@@ -310,6 +307,9 @@ static void md_learn(FILE *fp, const kb_report *r, const kb_item *it)
     fputc('\n', fp);
 }
 
+/* "label: a, b, c" as a list item, or nothing. */
+/* SEP between the items: "; " for role titles, which may hold commas
+ * themselves ("Director, CDO or CIO"). */
 static void md_strs(FILE *fp, const char *label, const kb_strs *s,
                     const char *sep)
 {

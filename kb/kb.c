@@ -53,7 +53,7 @@ static const fdef f_module[] = {
     REF("track", F_SYMBOL, 1, "track"), TEXT("title"), TEXT("summary"), END};
 static const fdef f_unit[] = {
     TEXT("title"), REF("module", F_SYMBOL, 1, "module"), RANGE("loop", 1, 3),
-    RANGE("eqf", 4, 6), NUM("minutes"), REF("personas", F_LIST, 1, "persona"),
+    RANGE("eqf", 4, 6), RANGE("minutes", 1, 1440), REF("personas", F_LIST, 1, "persona"),
     REF("situations", F_LIST, 1, "situation"), REF("dimensions", F_LIST, 1, "dimension"),
     REF("requires", F_LIST, 0, "unit"), NUM("rank"), TEXT("summary"), END};
 static const fdef f_persona[] = {

@@ -556,6 +556,17 @@ static double value_number(eng_value v)
     return v.type == ENG_INT ? (double)v.u.i : v.type == ENG_REAL ? v.u.r : 0;
 }
 
+/* V as a whole number, toward zero: a journey position that a rule
+ * computed.  Past +-1e15 (or not a number) it is held there, since a
+ * double beyond a long has no long to convert to. */
+static long value_long(eng_value v)
+{
+    if (v.type == ENG_INT)
+        return v.u.i;
+    double d = value_number(v);
+    return d > 1e15 ? (long)1e15 : d < -1e15 ? (long)-1e15 : d == d ? (long)d : 0;
+}
+
 /* Is V the symbol S?  (eng_value_equal, for a symbol S.) */
 static int is(eng_value v, eng_value s)
 {
@@ -927,7 +938,7 @@ static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
     if (score)
         unit_reasons(b, it, unit, score);
     it->number = re->minutes;
-    it->rank = (long)value_number(eng_fact_value(f, 3));
+    it->rank = value_long(eng_fact_value(f, 3));
     it->eqf = re->eqf;
     it->module = (char *)re->module;
 }

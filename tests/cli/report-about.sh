@@ -11,7 +11,9 @@
 # journey)" in text and Markdown, a link to the journey's row in HTML,
 # "learn": [{"id", "title", "journey_position"}] in JSON (null when the
 # journey does not have it).  Positions come from the report's own
-# journey.  A title many lines long is wrapped, with its mark.
+# journey.  A title many lines long is wrapped, with its mark.  A unit's
+# minutes must be whole and at most a day's; a journey position a rule
+# computes past 1e15 is held there.
 set -eu
 ROOT=$(pwd)
 EX="$ROOT/examples/answers.ini"
@@ -277,3 +279,22 @@ grep -qxF '                      (unit 1 of your journey)' "$TMP/long.txt" ||
     fail "long title: $(sed -n '/Learn:/,/Because/p' "$TMP/long.txt")"
 awk 'length > 76 { bad = 1 } END { exit bad }' "$TMP/long.txt" || fail "a line past 76 columns"
 [ "$(grep -c 'Governance Governance' "$TMP/long.txt")" -gt 5 ] || fail "title not wrapped"
+
+# a unit's minutes are whole and within a day: a length the journey's total
+# can hold, so 1e30 is an error at its place, not a garbled total
+sed 's/^minutes = 20$/minutes = 1e30/' "$TMP/long/r.ini" >"$TMP/r-big.ini"
+mkdir "$TMP/big" && mv "$TMP/r-big.ini" "$TMP/big/r.ini"
+line=$(grep -n '^minutes = 1e30$' "$TMP/big/r.ini" | cut -d: -f1)
+if $RUN advise --kb "$TMP/big" "$TMP/one.ini" >"$TMP/big.out" 2>&1; then fail "minutes 1e30 accepted"; fi
+grep -qF "$TMP/big/r.ini:$line:11: error: unit 'X-101', key 'minutes': expected a whole number from 1 to 1440, found '1e30'" \
+    "$TMP/big.out" || fail "minutes 1e30: $(cat "$TMP/big.out")"
+# a position a rule computed past what a whole number holds is held at
+# 1e15, in every format, not converted into anything
+mkdir "$TMP/far"
+sed 's/^then = assert journey unit X-101 1$/then = assert journey unit X-101 1e30/' \
+    "$TMP/long/r.ini" >"$TMP/far/r.ini"
+grep -q '^then = assert journey unit X-101 1e30$' "$TMP/far/r.ini" || fail "no 1e30 rule"
+$RUN advise --kb "$TMP/far" --format json "$TMP/one.ini" >"$TMP/far.json" || fail "1e30 position"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["respondents"][0]
+assert r["journey"]["units"][0]["position"] == 10**15, r["journey"]
+assert r["advice"][0]["learn"][0]["journey_position"] == 10**15, r["advice"]' "$TMP/far.json"
