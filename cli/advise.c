@@ -29,11 +29,13 @@
 static const char advise_help[] =
     "Usage: " PROG " advise [OPTIONS] ANSWERS_FILE... [RESPONDENT...]\n"
     "\n"
-    "Turns each respondent's answers into advice: the governance situation\n"
-    "(what it is, its challenges and pitfalls, the scores and the evidence),\n"
-    "maturity per dimension and band, the governance model (what it is,\n"
-    "when it fits, why), the roles the twin needs that are missing,\n"
-    "financing routes, concrete next steps and a learning journey.\n"
+    "Turns each respondent's answers into advice: a summary, the governance\n"
+    "situation (what it is, its challenges and pitfalls, the scores and the\n"
+    "evidence), maturity per dimension and band, the governance model (what\n"
+    "it is, when it fits, why), the roles the twin needs that are missing,\n"
+    "financing routes, concrete next steps (by priority; within one, the\n"
+    "situation's own steps, then the weakest dimension's) and a learning\n"
+    "journey.\n"
     "The first argument is an answers file; a later one is an answers file\n"
     "too when a file of that name exists, and otherwise the name of a\n"
     "respondent to advise (or use -r).  '-' is standard input, and a pipe\n"
@@ -459,6 +461,72 @@ static void learn_unit(out *o, const kb_report *r, const kb_item *it, size_t j)
     flow_end(&f, "");
 }
 
+/* A line of the summary: LABEL in a column of its own, then the pieces
+ * of VALUE (NULL-terminated) flowing under the value's start. */
+#define SUMMARY_COL 20
+static void summary_line_label(out *o, const char *label)
+{
+    put_lit(o, "  ");
+    put_padded(o, label, SUMMARY_COL - 2);
+}
+
+static void summary_line(out *o, const char *label, ...)
+{
+    summary_line_label(o, label);
+    flow f = flow_at(o, SUMMARY_COL, SUMMARY_COL);
+    va_list ap;
+    va_start(ap, label);
+    for (const char *p; (p = va_arg(ap, const char *));)
+        flow_put(&f, p);
+    va_end(ap);
+    flow_end(&f, "");
+}
+
+/* The report in a few lines, for the reader who reads no further: the
+ * conclusions by name, the roles to fill, the journey's size and the
+ * first three next steps, numbered as in their list below. */
+static void render_summary(out *o, const kb_report *r)
+{
+    heading(o, "Summary", "");
+    const kb_item *sit = &r->situation;
+    summary_line(o, "Situation", sit->id ? sit->title : "not determined",
+                 r->secondary.id ? "; close second: " : "",
+                 r->secondary.id ? r->secondary.title : "",
+                 r->transition.id ? "; in transition to " : "",
+                 r->transition.id ? r->transition.title : "", (char *)NULL);
+    summary_line(o, "Maturity", r->band.id ? r->band.title : "not determined",
+                 r->weakest_first ? "; work on the weakest dimensions first" : "",
+                 (char *)NULL);
+    summary_line(o, "Governance model", r->model.id ? r->model.title : "not determined",
+                 (char *)NULL);
+    summary_line_label(o, "Roles to fill");
+    flow f = flow_at(o, SUMMARY_COL, SUMMARY_COL);
+    for (size_t i = 0; i < r->roles.n; i++) {
+        if (i)
+            flow_put(&f, "; ");     /* a title may hold commas */
+        flow_put(&f, r->roles.v[i].title);
+    }
+    flow_end(&f, r->roles.n ? "" : "none");
+    char journey[96];
+    long mins = r->journey_minutes % 60;
+    snprintf(journey, sizeof journey, "%zu unit%s, %ld h %s%ld min", r->journey.n,
+             r->journey.n == 1 ? "" : "s", r->journey_minutes / 60,
+             mins >= 0 && mins < 10 ? "0" : "", mins);
+    summary_line(o, "Learning journey", journey, (char *)NULL);
+    for (size_t i = 0; i < r->advice.n && i < 3; i++) {
+        if (i)
+            put_spaces(o, SUMMARY_COL);
+        else
+            summary_line_label(o, "Start with");
+        put_long(o, (long)(i + 1), 0);
+        put_lit(o, ". ");
+        f = flow_at(o, SUMMARY_COL + 3, SUMMARY_COL + 3);
+        flow_put(&f, r->advice.v[i].title);
+        flow_end(&f, "");
+    }
+    put_char(o, '\n');
+}
+
 static void render_text(out *o, const kb_report *r)
 {
     heading_begin(o);
@@ -467,6 +535,7 @@ static void render_text(out *o, const kb_report *r)
     put_lit(o, " ==");
     heading_end(o);
     put_char(o, '\n');
+    render_summary(o, r);
     if (r->situation.id) {
         heading_begin(o);
         put_lit(o, "Situation: ");
@@ -791,7 +860,14 @@ void cli_report_json(FILE *fp, const kb_report *r)
         jstr(fp, it->title);
         fputs(",\"text\":", fp);
         jstr(fp, it->text);
-        fprintf(fp, ",\"priority\":%ld,\"who\":", it->rank);
+        fprintf(fp, ",\"priority\":%ld,\"dimension\":", it->rank);
+        if (it->dimension)
+            jstr(fp, it->dimension);
+        else
+            fputs("null", fp);
+        fputs(",\"situation_step\":", fp);
+        fputs(it->own_situation ? "true" : "false", fp);
+        fputs(",\"who\":", fp);
         jstrs(fp, &it->who);
         fputs(",\"units\":", fp);
         jstrs(fp, &it->units);

@@ -6,8 +6,9 @@
  * The page needs nothing else: the CSS is inline, the charts are inline
  * SVG drawn here, there are no scripts, fonts or images to fetch, and a
  * Content-Security-Policy says so to the browser.  For each respondent it
- * shows a summary first (situation, maturity band, governance model, the
- * three most important next steps), the two charts (situation scores as
+ * shows a summary first (situation, maturity band, governance model,
+ * roles to fill, the journey's size, the first three next steps), the two
+ * charts (situation scores as
  * bars, the eight maturity dimensions as a radar), then every section with
  * its reasons, and the learning journey as a table with the total time.
  *
@@ -655,14 +656,27 @@ static void summary(FILE *fp, const kb_report *r, size_t k)
     }
     fputs("</dd></div>\n<div><dt>Governance model</dt><dd><strong>", fp);
     esc(fp, r->model.id ? title_of(&r->model) : "Not determined");
-    fprintf(fp, "</strong></dd></div>\n<div><dt>Learning journey</dt><dd><strong>%zu unit%s"
+    /* as many as the journey's units, the titles under the count */
+    fprintf(fp, "</strong></dd></div>\n<div><dt>Roles to fill</dt><dd><strong>");
+    if (r->roles.n) {
+        fprintf(fp, "%zu role%s</strong><span class=\"note\">", r->roles.n,
+                r->roles.n == 1 ? "" : "s");
+        for (size_t i = 0; i < r->roles.n; i++) {
+            fputs(i ? "; " : "", fp);
+            esc(fp, title_of(&r->roles.v[i]));
+        }
+        fputs("</span>", fp);
+    } else {
+        fputs("None</strong>", fp);
+    }
+    fprintf(fp, "</dd></div>\n<div><dt>Learning journey</dt><dd><strong>%zu unit%s"
             "</strong><span class=\"note\">", r->journey.n, r->journey.n == 1 ? "" : "s");
     minutes(fp, r->journey_minutes);
     fputs(" in all</span></dd></div>\n</dl>\n", fp);
     size_t top = r->advice.n < 3 ? r->advice.n : 3;
     if (top) {
-        fprintf(fp, "<h4>The %s most important next step%s</h4>\n<ol class=\"top-steps\">\n",
-                top == 1 ? "one" : top == 2 ? "two" : "three", top == 1 ? "" : "s");
+        fprintf(fp, "<h4>Start with %s</h4>\n<ol class=\"top-steps\">\n",
+                top == 1 ? "this step" : "these steps");
         for (size_t i = 0; i < top; i++) {
             const kb_item *it = &r->advice.v[i];
             fputs("<li><strong>", fp);

@@ -146,6 +146,14 @@ static void md_summary(FILE *fp, const kb_report *r)
         md_text(fp, r->model.title);
     else
         fputs("not determined", fp);
+    fputs("\n- **Roles to fill:** ", fp);
+    for (size_t i = 0; i < r->roles.n; i++) {
+        if (i)
+            fputs("; ", fp);
+        md_text(fp, r->roles.v[i].title);
+    }
+    if (!r->roles.n)
+        fputs("none", fp);
     fprintf(fp, "\n- **Learning journey:** %zu unit%s, ", r->journey.n,
             r->journey.n == 1 ? "" : "s");
     md_minutes(fp, r->journey_minutes);
@@ -153,8 +161,7 @@ static void md_summary(FILE *fp, const kb_report *r)
     if (!r->advice.n)
         return;
     size_t top = r->advice.n < 3 ? r->advice.n : 3;
-    fprintf(fp, "**The %s most important next step%s**\n\n",
-            top == 1 ? "one" : top == 2 ? "two" : "three", top == 1 ? "" : "s");
+    fprintf(fp, "**Start with %s**\n\n", top == 1 ? "this step" : "these steps");
     for (size_t i = 0; i < top; i++) {
         fprintf(fp, "%zu. ", i + 1);
         md_text(fp, r->advice.v[i].title);

@@ -130,7 +130,9 @@ typedef struct kb_item {
                                catalogue's summary, or "" */
     char *challenges;       /* situation: its typical challenges, or "" */
     char *pitfalls;         /* situation: its pitfalls, or "" */
-    double number;          /* situation score, maturity level, unit minutes */
+    double number;          /* situation score, maturity level, unit
+                               minutes; advice: the respondent's level in
+                               its dimension (-1 without one) */
     long rank;              /* journey position, advice priority, unit loop */
     long eqf;               /* journey: the unit's EQF level */
     char *module;           /* journey: the unit's module */
@@ -139,6 +141,10 @@ typedef struct kb_item {
     kb_strs units;          /* advice: unit ids */
     kb_strs unit_titles;    /* advice: each unit's title, in the order of
                                units (its id when the catalogue has none) */
+    char *dimension;        /* advice: the maturity dimension it strengthens
+                               (its id), or NULL */
+    int own_situation;      /* advice: 1 when the catalogue gives it to the
+                               primary situation */
 } kb_item;
 
 typedef struct kb_list {
@@ -160,7 +166,9 @@ typedef struct kb_report {
     kb_item model;
     kb_list roles;          /* need role P */
     kb_list finance;        /* finance option F */
-    kb_list advice;         /* by priority, then id */
+    kb_list advice;         /* most urgent first: by priority, then the
+                               primary situation's own, then the weakest
+                               dimension first, then by id */
     kb_list journey;        /* by position */
     long journey_minutes;
 } kb_report;

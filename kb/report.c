@@ -189,6 +189,8 @@ typedef struct rentry {
     const char *challenges; /* situation: "challenges", or "" */
     const char *pitfalls;   /* situation: "pitfalls", or "" */
     long rank;              /* advice: "priority", 3 without one */
+    int dim;                /* advice: "dimension" as an index of dims, or -1 */
+    unsigned sits;          /* advice: bit i when "situation" names sits[i] */
     double minutes;         /* unit: "minutes", 0 without */
     long eqf;               /* unit: "eqf", 0 without */
     const char *module;     /* unit: "module", or "" */
@@ -313,6 +315,25 @@ static int cat_list(kb *k, kb_rcat *c, const eng_entry *en, const char *key,
     return 0;
 }
 
+/* The names of NAMES (N of them) that the comma-separated LIST holds, as
+ * a bit each. */
+static unsigned names_in(const char *list, const char *const *names, size_t n)
+{
+    unsigned bits = 0;
+    while (list && *list) {
+        list += strspn(list, " \t,");
+        size_t len = strcspn(list, ",");
+        size_t end = len;
+        while (end && (list[end - 1] == ' ' || list[end - 1] == '\t'))
+            end--;
+        for (size_t i = 0; i < n; i++)
+            if (strlen(names[i]) == end && !memcmp(list, names[i], end))
+                bits |= 1u << i;
+        list += len;
+    }
+    return bits;
+}
+
 /* Fills RE from the catalogue entry EN of KIND, as kb_catalogue gives its
  * keys.  -1 when out of memory. */
 static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry *en)
@@ -323,6 +344,7 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
     re->text = text ? text : "";
     re->summary = re->challenges = re->pitfalls = "";
     re->rank = 3;
+    re->dim = -1;
     re->module = "";
     if (kind == K_SITUATION || kind == K_BAND || kind == K_MODEL) {
         const char *v = kb_entry_value(en, "summary");
@@ -336,6 +358,11 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
     }
     if (kind == K_ADVICE) {
         re->rank = (long)number(kb_entry_value(en, "priority"), 3);
+        const char *v = kb_entry_value(en, "dimension");
+        for (size_t i = 0; v && i < NDIMS; i++)
+            if (kb_streq(v, dims[i]))
+                re->dim = (int)i;
+        re->sits = names_in(kb_entry_value(en, "situation"), sits, NSITS);
         if (cat_list(k, c, en, "who", "persona", &re->who) ||
             cat_list(k, c, en, "units", NULL, &re->units))
             return -1;
@@ -374,6 +401,7 @@ static int rcat_build(kb *k)
     c->none.text = c->none.module = "";
     c->none.summary = c->none.challenges = c->none.pitfalls = "";
     c->none.rank = 3;
+    c->none.dim = -1;
     size_t n = 0;
     for (size_t i = 0; i < k->ncat; i++)
         for (int j = 0; j < NKINDS; j++)
@@ -943,11 +971,21 @@ static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
     it->module = (char *)re->module;
 }
 
+/* Next steps, most urgent first: by priority; within one, the steps the
+ * catalogue gives the primary situation (the situation's own advice),
+ * then by the respondent's level in the dimension a step strengthens,
+ * weakest first, as the maturity model advises (a step of no dimension
+ * after those of one); then by name. */
 static int cmp_advice(const void *a, const void *b)
 {
     const kb_item *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank < y->rank ? -1 : 1;
+    if (x->own_situation != y->own_situation)
+        return x->own_situation ? -1 : 1;
+    double lx = x->dimension ? x->number : 5, ly = y->dimension ? y->number : 5;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
     return kb_strcmp(x->id, y->id);
 }
 
@@ -1061,6 +1099,10 @@ static void collect(rb *b)
     }
     for (int i = R_NEED; i <= R_JOURNEY && !b->oom; i++)
         list_alloc(b, list_of(r, i), count[i]);
+    unsigned primary = 0;   /* the primary situation's bit of rentry.sits */
+    for (size_t i = 0; i < NSITS; i++)
+        if (r->situation.id && !strcmp(r->situation.id, sits[i]))
+            primary = 1u << i;
     for (size_t i = 0; i < nf && !b->oom; i++) {
         const eng_fact *f = fv[i].f;
         kb_list *l = list_of(r, fv[i].rel);
@@ -1079,6 +1121,13 @@ static void collect(rb *b)
             it->who = re->who;
             it->units = re->units;
             it->unit_titles = re->unit_titles;
+            it->own_situation = (re->sits & primary) != 0;
+            it->number = -1;
+            if (re->dim >= 0) {
+                it->dimension = (char *)dims[re->dim];
+                it->number = dimfacts[re->dim] ?
+                    value_number(eng_fact_value(dimfacts[re->dim], 2)) : 0;
+            }
             break;
         default:
             fill_unit(b, it, f);
