@@ -145,6 +145,8 @@ typedef struct kb_item {
                                (its id), or NULL */
     int own_situation;      /* advice: 1 when the catalogue gives it to the
                                primary situation */
+    size_t order;           /* advice: its entry's place in the catalogue
+                               (load order); SIZE_MAX without one */
 } kb_item;
 
 typedef struct kb_list {
@@ -168,7 +170,7 @@ typedef struct kb_report {
     kb_list finance;        /* finance option F */
     kb_list advice;         /* most urgent first: by priority, then the
                                primary situation's own, then the weakest
-                               dimension first, then by id */
+                               dimension first, then in catalogue order */
     kb_list journey;        /* by position */
     long journey_minutes;
 } kb_report;

@@ -191,6 +191,7 @@ typedef struct rentry {
     long rank;              /* advice: "priority", 3 without one */
     int dim;                /* advice: "dimension" as an index of dims, or -1 */
     unsigned sits;          /* advice: bit i when "situation" names sits[i] */
+    size_t order;           /* its place in the catalogue, in load order */
     double minutes;         /* unit: "minutes", 0 without */
     long eqf;               /* unit: "eqf", 0 without */
     const char *module;     /* unit: "module", or "" */
@@ -402,6 +403,7 @@ static int rcat_build(kb *k)
     c->none.summary = c->none.challenges = c->none.pitfalls = "";
     c->none.rank = 3;
     c->none.dim = -1;
+    c->none.order = SIZE_MAX;
     size_t n = 0;
     for (size_t i = 0; i < k->ncat; i++)
         for (int j = 0; j < NKINDS; j++)
@@ -413,8 +415,9 @@ static int rcat_build(kb *k)
     if ((n && !(c->v = calloc(n, sizeof *c->v))) ||
         !(c->slot = calloc(c->nslots, sizeof *c->slot)))
         goto oom;
+    /* in load order, which makes an entry's place its order */
     for (size_t i = 0; i < k->ncat; i++) {
-        const eng_entry *en = k->cat[i];
+        const eng_entry *en = eng_entry_at(e, i);
         int kind = -1;
         for (int j = 0; j < NKINDS && kind < 0; j++)
             if (kb_streq(en->kind, kind_names[j]))
@@ -427,6 +430,7 @@ static int rcat_build(kb *k)
         if (intern(e, en->name, &name) || rentry_fill(k, c, re, kind, en))
             goto oom;
         re->atom = name.u.atom;
+        re->order = c->n;
         size_t mask = c->nslots - 1, j = rentry_hash(kind, re->atom) & mask;
         while (c->slot[j])
             j = (j + 1) & mask;
@@ -975,7 +979,9 @@ static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
  * catalogue gives the primary situation (the situation's own advice),
  * then by the respondent's level in the dimension a step strengthens,
  * weakest first, as the maturity model advises (a step of no dimension
- * after those of one); then by name. */
+ * after those of one); then in the catalogue's order, which is the
+ * author's (a Lab's "tie the pilot to one real decision" before its "agree
+ * exit criteria"), and by name for steps with no entry. */
 static int cmp_advice(const void *a, const void *b)
 {
     const kb_item *x = a, *y = b;
@@ -986,6 +992,8 @@ static int cmp_advice(const void *a, const void *b)
     double lx = x->dimension ? x->number : 5, ly = y->dimension ? y->number : 5;
     if (lx != ly)
         return lx < ly ? -1 : 1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
     return kb_strcmp(x->id, y->id);
 }
 
@@ -1122,6 +1130,7 @@ static void collect(rb *b)
             it->units = re->units;
             it->unit_titles = re->unit_titles;
             it->own_situation = (re->sits & primary) != 0;
+            it->order = re->order;
             it->number = -1;
             if (re->dim >= 0) {
                 it->dimension = (char *)dims[re->dim];

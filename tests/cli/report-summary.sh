@@ -9,7 +9,7 @@
 # Next steps are ordered by priority; within a priority the steps the
 # catalogue gives the primary situation come first, then the step of the
 # dimension where the respondent is weakest, a step of no dimension after
-# those of one, then by name.  The JSON says why: each step's `dimension`
+# those of one, then in the catalogue's order (the author's).  The JSON says why: each step's `dimension`
 # and `situation_step`, checked against the catalogue, which is read here.
 set -eu
 ROOT=$(pwd)
@@ -55,7 +55,9 @@ assert all(len(line) <= 76 for line in text.splitlines()), "a line past 76 colum
 def duration(m):
     return "%d h %02d min" % (m // 60, m % 60)
 
-# the order of the next steps, and what it rests on
+# the order of the next steps, and what it rests on; the catalogue's own
+# order last (its entries in the order of the files and within each)
+order = {name: i for i, (kind, name) in enumerate(cat) if kind == "advice"}
 moved = 0
 for r in reps:
     primary = r["situation"]["primary"]["id"]
@@ -67,7 +69,7 @@ for r in reps:
         assert a["situation_step"] == (primary in sits), (r["respondent"], a["id"])
     want = sorted(r["advice"], key=lambda a: (
         a["priority"], not a["situation_step"],
-        level[a["dimension"]] if a["dimension"] else 5, a["id"]))
+        level[a["dimension"]] if a["dimension"] else 5, order[a["id"]]))
     assert [a["id"] for a in r["advice"]] == [a["id"] for a in want], \
         (r["respondent"], [a["id"] for a in r["advice"]])
     moved += [a["id"] for a in want] != [a["id"] for a in
@@ -135,9 +137,9 @@ PY
 
 # each tie-break alone, in a knowledge base of its own: the Lab's own
 # step first though its dimension is strong, then the weakest dimension's
-# step, the stronger one's, one of no dimension, and a priority-2 step
-# last though it is the Lab's own and of the weakest dimension; by name
-# they would come a, b, c, z, d
+# step, the two stronger ones in the catalogue's order, one of no
+# dimension, and a priority-2 step last though it is the Lab's own and of
+# the weakest dimension; by name they would come a, b, c, y, z, d
 mkdir "$TMP/kb"
 cat >"$TMP/kb/r.ini" <<'INI'
 [question org.type]
@@ -155,6 +157,7 @@ then = assert advice b.strong
 then = assert advice c.none
 then = assert advice d.later
 then = assert advice z.own
+then = assert advice y.same
 because = A municipality gets every step.
 
 [track edu]
@@ -223,6 +226,14 @@ units = EDU-101
 dimension = skills
 priority = 1
 
+[advice y.same]
+title = Same level, written first
+text = Y.
+who = director
+units = EDU-101
+dimension = data
+priority = 1
+
 [advice b.strong]
 title = Strong step
 text = B.
@@ -263,21 +274,24 @@ INI
 printf '[answers one]\norg.type = municipality\n' >"$TMP/one.ini"
 $RUN advise --kb "$TMP/kb" "$TMP/one.ini" >"$TMP/one.txt"
 order=$(sed -n 's/^ *[0-9]*\. \(.*\)  \[.*\]$/\1/p' "$TMP/one.txt" | tr '\n' '|')
-[ "$order" = "Own step|Weak step|Strong step|General step|Later step|" ] || fail "text order: $order"
+[ "$order" = "Own step|Weak step|Same level, written first|Strong step|General step|Later step|" ] ||
+    fail "text order: $order"
 sed -n '/^Summary$/,/^$/p' "$TMP/one.txt" >"$TMP/one.summary"
 printf '%s\n' "Summary" "  Situation         DT Lab" \
     "  Maturity          not determined; work on the weakest dimensions first" \
     "  Governance model  not determined" "  Roles to fill     none" \
     "  Learning journey  0 units, 0 h 00 min" "  Start with        1. Own step" \
-    "                    2. Weak step" "                    3. Strong step" "" >"$TMP/want.summary"
+    "                    2. Weak step" "                    3. Same level, written first" "" \
+    >"$TMP/want.summary"
 cmp -s "$TMP/one.summary" "$TMP/want.summary" || fail "summary: $(cat "$TMP/one.summary")"
 $RUN advise --kb "$TMP/kb" --format json "$TMP/one.ini" >"$TMP/one.json"
 python3 - "$TMP/one.json" <<'PY'
 import json, sys
 adv = json.load(open(sys.argv[1]))["respondents"][0]["advice"]
 got = [(a["id"], a["dimension"], a["situation_step"]) for a in adv]
-assert got == [("z.own", "data", True), ("a.weak", "skills", False), ("b.strong", "data", False),
-               ("c.none", None, False), ("d.later", "skills", True)], got
+assert got == [("z.own", "data", True), ("a.weak", "skills", False), ("y.same", "data", False),
+               ("b.strong", "data", False), ("c.none", None, False),
+               ("d.later", "skills", True)], got
 PY
 
 # a knowledge base that decides nothing: the summary says so, line by line,
