@@ -32,10 +32,10 @@ static const char advise_help[] =
     "Turns each respondent's answers into advice: a summary, the governance\n"
     "situation (what it is, its challenges and pitfalls, the scores and the\n"
     "evidence), maturity per dimension and band, the governance model (what\n"
-    "it is, when it fits, why), the roles the twin needs that are missing,\n"
-    "financing routes, concrete next steps (by priority; within one, the\n"
-    "situation's own steps, then the weakest dimension's) and a learning\n"
-    "journey.\n"
+    "it is, when it fits, why; every model's score and what speaks for the\n"
+    "others), the roles the twin needs that are missing, financing routes,\n"
+    "concrete next steps (by priority; within one, the situation's own\n"
+    "steps, then the weakest dimension's) and a learning journey.\n"
     "The first argument is an answers file; a later one is an answers file\n"
     "too when a file of that name exists, and otherwise the name of a\n"
     "respondent to advise (or use -r).  '-' is standard input, and a pipe\n"
@@ -388,6 +388,26 @@ static void flow_put(flow *f, const char *text)
     }
 }
 
+/* Appends TEXT as one word, never broken, after a space when the piece
+ * before ended with one. */
+static void flow_keep(flow *f, const char *text)
+{
+    size_t w = strlen(text);
+    if (f->gap && !f->fresh) {
+        if (f->col + 1 + (int)w > WRAP_AT) {
+            put_break(f->o, (size_t)f->indent);
+            f->col = f->indent;
+        } else {
+            put_char(f->o, ' ');
+            f->col++;
+        }
+    }
+    f->gap = 0;
+    put(f->o, text, w);
+    f->col += (int)w;
+    f->fresh = 0;
+}
+
 /* Appends TAIL whole, after the line's text or at the start of the next
  * line when it does not fit (without its leading spaces there), and ends
  * the line. */
@@ -527,6 +547,41 @@ static void render_summary(out *o, const kb_report *r)
     put_char(o, '\n');
 }
 
+/* Every model's score, the chosen one first, wrapped. */
+static void model_scores(out *o, const kb_report *r)
+{
+    if (!r->models.n)
+        return;
+    put_lit(o, "  Scores: ");
+    flow f = flow_at(o, 10, 4);
+    for (size_t i = 0; i < r->models.n; i++) {
+        char num[32];       /* as put_num writes it, then the comma */
+        double d = r->models.v[i].number;
+        const char *comma = i + 1 < r->models.n ? "," : "";
+        if (d > -1e6 && d < 1e6 && d == (double)(long)d)
+            snprintf(num, sizeof num, "%ld%s", (long)d, comma);
+        else
+            snprintf(num, sizeof num, "%g%s", d, comma);
+        /* the title's last word and the score stay on one line */
+        const char *title = r->models.v[i].title, *last = strrchr(title, ' ');
+        char head[256], tail[256];
+        last = last ? last + 1 : title;
+        size_t hn = (size_t)(last - title);
+        if (hn < sizeof head && strlen(last) + strlen(num) + 2 < sizeof tail) {
+            memcpy(head, title, hn);
+            head[hn] = '\0';
+            flow_put(&f, head);
+            snprintf(tail, sizeof tail, "%s %s", last, num);
+            flow_keep(&f, tail);
+        } else {
+            flow_put(&f, title);
+            flow_keep(&f, num);
+        }
+        flow_put(&f, " ");
+    }
+    flow_end(&f, "");
+}
+
 static void render_text(out *o, const kb_report *r)
 {
     heading_begin(o);
@@ -621,13 +676,27 @@ static void render_text(out *o, const kb_report *r)
         heading(o, "Governance model: ", r->model.title);
         labelled(o, NULL, r->model.summary);
         labelled(o, "Fits: ", r->model.text);
+        model_scores(o, r);
         put_lit(o, "  Signals:\n");
         reasons(o, &r->model.reasons, 4);
-        put_char(o, '\n');
     } else {
         heading(o, "Governance model: ", "not determined");
-        put_char(o, '\n');
+        model_scores(o, r);
     }
+    /* the signals of the models not chosen: what a close runner-up has
+     * for it, which the chosen model's signals do not say */
+    for (size_t i = 0; i < r->models.n; i++) {
+        const kb_item *it = &r->models.v[i];
+        if (!it->rank || it->number <= 0 || !it->reasons.n)
+            continue;
+        put_lit(o, "  Signals for ");
+        put_str(o, it->title);
+        put_lit(o, " (");
+        put_num(o, it->number);
+        put_lit(o, "):\n");
+        reasons(o, &it->reasons, 4);
+    }
+    put_char(o, '\n');
     heading(o, "Roles the twin needs that you lack", r->roles.n ? "" : " (none)");
     for (size_t i = 0; i < r->roles.n; i++) {
         const kb_item *it = &r->roles.v[i];
@@ -847,6 +916,8 @@ void cli_report_json(FILE *fp, const kb_report *r)
     jlist(fp, &r->dimensions, "level", NULL);
     fputs("},\"model\":", fp);
     jitem(fp, &r->model, NULL, "fits", 1);
+    fputs(",\"model_scores\":", fp);
+    jlist(fp, &r->models, "score", NULL);
     fputs(",\"roles\":", fp);
     jlist(fp, &r->roles, NULL, "does");
     fputs(",\"finance\":", fp);

@@ -837,12 +837,44 @@ static void model(FILE *fp, const kb_report *r, size_t k)
         esc(fp, r->model.summary);
         fputs("</p>\n", fp);
     }
-    if (has(r->model.text)) {
+    if (has(r->model.text) || r->models.n)
         fputs("<dl class=\"meta\">\n", fp);
-        about(fp, "Fits", r->model.text);
-        fputs("</dl>\n", fp);
+    about(fp, "Fits", r->model.text);
+    if (r->models.n) {
+        fputs("<dt>Scores</dt><dd>", fp);
+        for (size_t i = 0; i < r->models.n; i++) {
+            const kb_item *it = &r->models.v[i];
+            fputs(i ? ", " : "", fp);
+            fputs(it->rank ? "" : "<strong>", fp);
+            esc(fp, title_of(it));
+            fputc(' ', fp);
+            num(fp, it->number);
+            fputs(it->rank ? "" : "</strong>", fp);
+        }
+        fputs("</dd>\n", fp);
     }
+    if (has(r->model.text) || r->models.n)
+        fputs("</dl>\n", fp);
     reasons(fp, "Signals", &r->model.reasons);
+    /* what the models not chosen have for them, as a situation's
+     * evidence */
+    int others = 0;
+    for (size_t i = 0; i < r->models.n; i++) {
+        const kb_item *it = &r->models.v[i];
+        if (!it->rank || it->number <= 0 || !it->reasons.n)
+            continue;
+        if (!others++)
+            fputs("<p class=\"why\">Signals for the other models</p>\n<div class=\"evidence\">\n", fp);
+        fputs("<div><h4>", fp);
+        esc(fp, title_of(it));
+        fputs(" <span class=\"score\">&middot; ", fp);
+        num(fp, it->number);
+        fputs("</span></h4>\n", fp);
+        reasons(fp, NULL, &it->reasons);
+        fputs("</div>\n", fp);
+    }
+    if (others)
+        fputs("</div>\n", fp);
     fputs("</section>\n", fp);
 }
 

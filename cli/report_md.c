@@ -267,7 +267,26 @@ static void md_model(FILE *fp, const kb_report *r)
     fputs("\n\n", fp);
     md_para(fp, NULL, r->model.summary);
     md_para(fp, "**Fits:** ", r->model.text);
+    if (r->models.n) {
+        fputs("| Model | Score |\n| --- | ---: |\n", fp);
+        for (size_t i = 0; i < r->models.n; i++) {
+            const kb_item *it = &r->models.v[i];
+            fputs(it->rank ? "| " : "| **", fp);
+            md_text(fp, it->title);
+            fprintf(fp, it->rank ? " | %g |\n" : "** | **%g** |\n", it->number);
+        }
+        fputc('\n', fp);
+    }
     md_why(fp, "**Signals**", &r->model.reasons);
+    for (size_t i = 0; i < r->models.n; i++) {
+        const kb_item *it = &r->models.v[i];
+        if (!it->rank || it->number <= 0 || !it->reasons.n)
+            continue;
+        fputs("**Signals for ", fp);
+        md_text(fp, it->title);
+        fprintf(fp, " (%g)**\n\n", it->number);
+        md_reasons(fp, &it->reasons);
+    }
 }
 
 /* Roles and financing: a heading per item, its text, its reasons. */

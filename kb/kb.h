@@ -133,7 +133,8 @@ typedef struct kb_item {
     double number;          /* situation score, maturity level, unit
                                minutes; advice: the respondent's level in
                                its dimension (-1 without one) */
-    long rank;              /* journey position, advice priority, unit loop */
+    long rank;              /* journey position, advice priority, unit
+                               loop; models: 0 the chosen one, 1 others */
     long eqf;               /* journey: the unit's EQF level */
     char *module;           /* journey: the unit's module */
     kb_strs reasons;        /* `because` sentences, evidence first */
@@ -146,7 +147,8 @@ typedef struct kb_item {
     int own_situation;      /* advice: 1 when the catalogue gives it to the
                                primary situation */
     size_t order;           /* advice: its entry's place in the catalogue
-                               (load order); SIZE_MAX without one */
+                               (load order; SIZE_MAX without one); models:
+                               the entry's "order" */
 } kb_item;
 
 typedef struct kb_list {
@@ -166,6 +168,8 @@ typedef struct kb_report {
     kb_item band;
     int weakest_first;      /* spread of 2 or more: work on the weakest */
     kb_item model;
+    kb_list models;         /* each `model score M N`: number = N, the
+                               chosen model first, then highest first */
     kb_list roles;          /* need role P */
     kb_list finance;        /* finance option F */
     kb_list advice;         /* most urgent first: by priority, then the

@@ -188,7 +188,8 @@ typedef struct rentry {
     const char *summary;    /* situation, band, model: "summary", or "" */
     const char *challenges; /* situation: "challenges", or "" */
     const char *pitfalls;   /* situation: "pitfalls", or "" */
-    long rank;              /* advice: "priority", 3 without one */
+    long rank;              /* advice: "priority", 3 without one; model:
+                               "order", 7 without one */
     int dim;                /* advice: "dimension" as an index of dims, or -1 */
     unsigned sits;          /* advice: bit i when "situation" names sits[i] */
     size_t order;           /* its place in the catalogue, in load order */
@@ -351,6 +352,8 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
         const char *v = kb_entry_value(en, "summary");
         re->summary = v ? v : "";
     }
+    if (kind == K_MODEL)
+        re->rank = (long)number(kb_entry_value(en, "order"), 7);
     if (kind == K_SITUATION) {
         const char *v = kb_entry_value(en, "challenges");
         re->challenges = v ? v : "";
@@ -997,6 +1000,21 @@ static int cmp_advice(const void *a, const void *b)
     return kb_strcmp(x->id, y->id);
 }
 
+/* Model scores: the chosen model first, then the highest score, then the
+ * simpler model (the catalogue's "order"), as the knowledge base breaks
+ * ties after situation fit. */
+static int cmp_model(const void *a, const void *b)
+{
+    const kb_item *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    if (x->number != y->number)
+        return x->number > y->number ? -1 : 1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return kb_strcmp(x->id, y->id);
+}
+
 static int cmp_journey(const void *a, const void *b)
 {
     const kb_item *x = a, *y = b;
@@ -1012,6 +1030,7 @@ static int cmp_id(const void *a, const void *b)
 static kb_list *list_of(kb_report *r, int rel)
 {
     switch (rel) {
+    case R_MODEL: return &r->models;
     case R_NEED: return &r->roles;
     case R_FINANCE: return &r->finance;
     case R_ADVICE: return &r->advice;
@@ -1031,7 +1050,8 @@ static void list_alloc(rb *b, kb_list *l, size_t n)
 /* A list item's conclusion, met in working memory. */
 typedef struct found {
     const eng_fact *f;
-    int rel;                /* R_NEED, R_FINANCE, R_ADVICE or R_JOURNEY */
+    int rel;                /* R_MODEL (a score), R_NEED, R_FINANCE,
+                               R_ADVICE or R_JOURNEY */
 } found;
 
 /* One pass over working memory picks up every conclusion; the items of
@@ -1083,7 +1103,8 @@ static void collect(rb *b)
             if (!r->model.id)
                 fill(b, &r->model, K_MODEL, a2, f, 2);
         } else {
-            listed = (code == R_NEED && n == 3 && is(a1, c->sym[S_ROLE])) ||
+            listed = (code == R_MODEL && n == 4 && is(a1, c->sym[S_SCORE])) ||
+                     (code == R_NEED && n == 3 && is(a1, c->sym[S_ROLE])) ||
                      (code == R_FINANCE && n == 3 && is(a1, c->sym[S_OPTION])) ||
                      (code == R_ADVICE && n == 2) ||
                      (code == R_JOURNEY && n == 4 && is(a1, c->sym[S_UNIT]));
@@ -1105,7 +1126,7 @@ static void collect(rb *b)
         fv[nf++].rel = code;
         count[code]++;
     }
-    for (int i = R_NEED; i <= R_JOURNEY && !b->oom; i++)
+    for (int i = R_MODEL; i <= R_JOURNEY && !b->oom; i++)
         list_alloc(b, list_of(r, i), count[i]);
     unsigned primary = 0;   /* the primary situation's bit of rentry.sits */
     for (size_t i = 0; i < NSITS; i++)
@@ -1117,6 +1138,12 @@ static void collect(rb *b)
         kb_item *it = &l->v[l->n++];
         const rentry *re;
         switch (fv[i].rel) {
+        case R_MODEL:
+            re = fill(b, it, K_MODEL, eng_fact_value(f, 2), f, 0);
+            it->number = value_number(eng_fact_value(f, 3));
+            it->rank = !(r->model.id && !strcmp(it->id, r->model.id));
+            it->order = (size_t)(re->rank > 0 ? re->rank : 0);
+            break;
         case R_NEED:
             fill(b, it, K_PERSONA, eng_fact_value(f, 2), f, 1);
             break;
@@ -1171,6 +1198,8 @@ static void collect(rb *b)
         qsort(r->advice.v, r->advice.n, sizeof *r->advice.v, cmp_advice);
     if (r->journey.n)
         qsort(r->journey.v, r->journey.n, sizeof *r->journey.v, cmp_journey);
+    if (r->models.n)
+        qsort(r->models.v, r->models.n, sizeof *r->models.v, cmp_model);
     if (r->roles.n)
         qsort(r->roles.v, r->roles.n, sizeof *r->roles.v, cmp_id);
     if (r->finance.n)

@@ -188,7 +188,7 @@ while i < len(lines):
         tables += 1
     else:
         i += 1
-assert tables == 3, tables   # scores, maturity, journey
+assert tables == 4, tables   # situation scores, maturity, model scores, journey
 # why each unit: one item per row of the journey table, its reasons nested
 why = md[md.index("**Why these units**"):]
 journey_rows = [l for l in md[md.index("## Learning journey"):].split("\n") if re.match(r"^\| \d+ \| ", l)]
@@ -203,7 +203,7 @@ PY
 # with a real GFM renderer when there is one (the e2e test installs it)
 if command -v cmark-gfm >/dev/null 2>&1; then
     cmark-gfm -e table "$TMP/f.md" >"$TMP/f-md.html"
-    [ "$(grep -c '<table>' "$TMP/f-md.html")" -eq 3 ] || fail "cmark-gfm: not 3 tables"
+    [ "$(grep -c '<table>' "$TMP/f-md.html")" -eq 4 ] || fail "cmark-gfm: not 4 tables"
 fi
 
 # a knowledge base that decides nothing: every format says so, section by

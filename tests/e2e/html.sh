@@ -21,7 +21,7 @@
 #     Markdown specials: shown as written, charts whole on a phone;
 #   - printing to PDF; the Content-Security-Policy stopping a script added
 #     to the page; the Markdown report rendered by cmark-gfm (GitHub's
-#     renderer) with its three tables intact.
+#     renderer) with its four tables intact.
 # Ends with "N passed, N failed"; exits 1 on a failure.  When Chromium is
 # missing and cannot be installed it says so and exits 0 (skipped).
 set -u
@@ -150,7 +150,7 @@ if command -v cmark-gfm >/dev/null 2>&1; then
     { printf '<!DOCTYPE html><meta charset="utf-8"><title>md</title>\n'
       cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$T/report.md"; } >"$T/md.html"
     chrome --dump-dom "file://$T/md.html" >"$T/md-dom.html"
-    run "Markdown through cmark-gfm: headings and three tables" $CHECK md "$T/md-dom.html"
+    run "Markdown through cmark-gfm: headings and four tables" $CHECK md "$T/md-dom.html"
 else
     skip=$((skip + 1))
     echo "skip Markdown through cmark-gfm (not installed)"

@@ -305,8 +305,8 @@ def check_md(dom_path):
     d = load_dom(dom_path)
     problems = []
     tables = d.all("table")
-    if len(tables) != 3:
-        problems.append("%d tables, expected 3" % len(tables))
+    if len(tables) != 4:      # situation scores, maturity, model scores, journey
+        problems.append("%d tables, expected 4" % len(tables))
     for t in tables:
         rows = [e for e in d.all("tr") if t in e["up"]]
         n = {len([c for c in d.els if c["tag"] in ("td", "th") and r in c["up"]]) for r in rows}
