@@ -547,6 +547,17 @@ static void render_summary(out *o, const kb_report *r)
     put_char(o, '\n');
 }
 
+/* LABEL, IT's title and score, and its reasons under them. */
+static void scored_reasons(out *o, const char *label, const kb_item *it)
+{
+    put_str(o, label);
+    put_str(o, it->title);
+    put_lit(o, " (");
+    put_num(o, it->number);
+    put_lit(o, "):\n");
+    reasons(o, &it->reasons, 4);
+}
+
 /* Every model's score, the chosen one first, wrapped. */
 static void model_scores(out *o, const kb_report *r)
 {
@@ -629,16 +640,9 @@ static void render_text(out *o, const kb_report *r)
         /* each situation's evidence under its name, the primary's first:
          * one list would mix the signs of a Lab into an Arena's case */
         const kb_item *it;
-        for (size_t i = 0; (it = cli_score_at(r, i)); i++) {
-            if (!it->reasons.n)
-                continue;
-            put_lit(o, "  Evidence for ");
-            put_str(o, it->title);
-            put_lit(o, " (");
-            put_num(o, it->number);
-            put_lit(o, "):\n");
-            reasons(o, &it->reasons, 4);
-        }
+        for (size_t i = 0; (it = cli_score_at(r, i)); i++)
+            if (it->reasons.n)
+                scored_reasons(o, "  Evidence for ", it);
         put_lit(o, "  Decision:\n");
         reasons(o, &r->situation.reasons, 4);
         put_char(o, '\n');
@@ -685,17 +689,9 @@ static void render_text(out *o, const kb_report *r)
     }
     /* the signals of the models not chosen: what a close runner-up has
      * for it, which the chosen model's signals do not say */
-    for (size_t i = 0; i < r->models.n; i++) {
-        const kb_item *it = &r->models.v[i];
-        if (!it->rank || it->number <= 0 || !it->reasons.n)
-            continue;
-        put_lit(o, "  Signals for ");
-        put_str(o, it->title);
-        put_lit(o, " (");
-        put_num(o, it->number);
-        put_lit(o, "):\n");
-        reasons(o, &it->reasons, 4);
-    }
+    const kb_item *other;
+    for (size_t i = 0; (other = cli_other_model_at(r, i)); i++)
+        scored_reasons(o, "  Signals for ", other);
     put_char(o, '\n');
     heading(o, "Roles the twin needs that you lack", r->roles.n ? "" : " (none)");
     for (size_t i = 0; i < r->roles.n; i++) {

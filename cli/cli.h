@@ -241,6 +241,9 @@ int cli_list_has_reasons(const kb_list *l);
  * primary situation first, then the others by score, highest first (on a
  * tie, as R lists them); NULL past the last. */
 const kb_item *cli_score_at(const kb_report *r, size_t i);
+/* The I-th model not chosen whose signals the report shows (a score
+ * above 0 and reasons), in R's order of models; NULL past the last. */
+const kb_item *cli_other_model_at(const kb_report *r, size_t i);
 /* The position of UNIT in R's learning journey, or 0 when it is not in
  * it: a next step's units that the journey holds are marked so. */
 long cli_journey_position(const kb_report *r, const char *unit);

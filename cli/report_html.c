@@ -723,6 +723,18 @@ static void about(FILE *fp, const char *term, const char *text)
     fputs("</dd>\n", fp);
 }
 
+/* A box of an evidence grid: IT's title and score, then its reasons. */
+static void evidence_box(FILE *fp, const kb_item *it)
+{
+    fputs("<div><h4>", fp);
+    esc(fp, title_of(it));
+    fputs(" <span class=\"score\">&middot; ", fp);
+    num(fp, it->number);
+    fputs("</span></h4>\n", fp);
+    reasons(fp, NULL, &it->reasons);
+    fputs("</div>\n", fp);
+}
+
 static void situation(FILE *fp, const kb_report *r, size_t k)
 {
     if (!r->situation.id)
@@ -759,17 +771,9 @@ static void situation(FILE *fp, const kb_report *r, size_t k)
     if (cli_list_has_reasons(&r->scores)) {
         fputs("<p class=\"why\">Evidence</p>\n<div class=\"evidence\">\n", fp);
         const kb_item *it;
-        for (size_t i = 0; (it = cli_score_at(r, i)); i++) {
-            if (!it->reasons.n)
-                continue;
-            fputs("<div><h4>", fp);
-            esc(fp, title_of(it));
-            fputs(" <span class=\"score\">&middot; ", fp);
-            num(fp, it->number);
-            fputs("</span></h4>\n", fp);
-            reasons(fp, NULL, &it->reasons);
-            fputs("</div>\n", fp);
-        }
+        for (size_t i = 0; (it = cli_score_at(r, i)); i++)
+            if (it->reasons.n)
+                evidence_box(fp, it);
         fputs("</div>\n", fp);
     }
     reasons(fp, "Decision", &r->situation.reasons);
@@ -858,22 +862,13 @@ static void model(FILE *fp, const kb_report *r, size_t k)
     reasons(fp, "Signals", &r->model.reasons);
     /* what the models not chosen have for them, as a situation's
      * evidence */
-    int others = 0;
-    for (size_t i = 0; i < r->models.n; i++) {
-        const kb_item *it = &r->models.v[i];
-        if (!it->rank || it->number <= 0 || !it->reasons.n)
-            continue;
-        if (!others++)
+    const kb_item *it;
+    for (size_t i = 0; (it = cli_other_model_at(r, i)); i++) {
+        if (!i)
             fputs("<p class=\"why\">Signals for the other models</p>\n<div class=\"evidence\">\n", fp);
-        fputs("<div><h4>", fp);
-        esc(fp, title_of(it));
-        fputs(" <span class=\"score\">&middot; ", fp);
-        num(fp, it->number);
-        fputs("</span></h4>\n", fp);
-        reasons(fp, NULL, &it->reasons);
-        fputs("</div>\n", fp);
+        evidence_box(fp, it);
     }
-    if (others)
+    if (cli_other_model_at(r, 0))
         fputs("</div>\n", fp);
     fputs("</section>\n", fp);
 }

@@ -278,10 +278,8 @@ static void md_model(FILE *fp, const kb_report *r)
         fputc('\n', fp);
     }
     md_why(fp, "**Signals**", &r->model.reasons);
-    for (size_t i = 0; i < r->models.n; i++) {
-        const kb_item *it = &r->models.v[i];
-        if (!it->rank || it->number <= 0 || !it->reasons.n)
-            continue;
+    const kb_item *it;
+    for (size_t i = 0; (it = cli_other_model_at(r, i)); i++) {
         fputs("**Signals for ", fp);
         md_text(fp, it->title);
         fprintf(fp, " (%g)**\n\n", it->number);

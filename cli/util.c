@@ -696,6 +696,16 @@ const kb_item *cli_score_at(const kb_report *r, size_t i)
     return NULL;
 }
 
+const kb_item *cli_other_model_at(const kb_report *r, size_t i)
+{
+    for (size_t j = 0; j < r->models.n; j++) {
+        const kb_item *it = &r->models.v[j];
+        if (it->rank && it->number > 0 && it->reasons.n && !i--)
+            return it;
+    }
+    return NULL;
+}
+
 long cli_journey_position(const kb_report *r, const char *unit)
 {
     for (size_t i = 0; i < r->journey.n; i++)

@@ -25,29 +25,10 @@ done
 
 python3 - "$ROOT/rules/catalogue" "$TMP/all" <<'PY'
 import html, json, os, re, sys
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.getcwd(), "tests", "cli"))
+from kbcat import catalogue, flat
 
-def catalogue(folder):
-    """[KIND NAME] -> {key: value}, continuation lines joined by a blank."""
-    entries = {}
-    for name in sorted(os.listdir(folder)):
-        cur, key = None, None
-        for line in open(os.path.join(folder, name), encoding="utf-8"):
-            line = line.rstrip("\n")
-            if not line.strip() or line.lstrip().startswith(";"):
-                key = None
-                continue
-            m = re.match(r"^\[(\S+) (\S+)\]\s*$", line)
-            if m:
-                cur, key = entries.setdefault(m.groups(), {}), None
-            elif line[0] in " \t" and key:
-                cur[key] += " " + line.strip()
-            elif cur is not None and "=" in line:
-                key, value = (s.strip() for s in line.split("=", 1))
-                cur[key] = value
-    return entries
-
-def flat(s):
-    return " ".join(s.split())
 
 cat = catalogue(sys.argv[1])
 base = sys.argv[2]
