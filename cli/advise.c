@@ -356,6 +356,24 @@ static flow flow_at(out *o, int col, int indent)
     return (flow){.o = o, .col = col, .indent = indent, .fresh = 1};
 }
 
+/* Appends the W bytes at P as one word, after a space when GAP (on the
+ * next line when the word would pass WRAP_AT). */
+static void flow_word(flow *f, const char *p, size_t w, int gap)
+{
+    if (gap && !f->fresh) {
+        if (f->col + 1 + (int)w > WRAP_AT) {
+            put_break(f->o, (size_t)f->indent);
+            f->col = f->indent;
+        } else {
+            put_char(f->o, ' ');
+            f->col++;
+        }
+    }
+    put(f->o, p, w);
+    f->col += (int)w;
+    f->fresh = 0;
+}
+
 /* Appends TEXT a word at a time: a word after a space goes on the next
  * line when it would pass WRAP_AT; a word TEXT starts with, without a
  * space, joins the last one (a ';' after an item). */
@@ -372,18 +390,7 @@ static void flow_put(flow *f, const char *text)
             f->gap = gap;       /* a space TEXT ends with goes before the next */
             break;
         }
-        if (gap && !f->fresh) {
-            if (f->col + 1 + (int)w > WRAP_AT) {
-                put_break(f->o, (size_t)f->indent);
-                f->col = f->indent;
-            } else {
-                put_char(f->o, ' ');
-                f->col++;
-            }
-        }
-        put(f->o, p, w);
-        f->col += (int)w;
-        f->fresh = 0;
+        flow_word(f, p, w, gap);
         p += w;
     }
 }
@@ -392,20 +399,9 @@ static void flow_put(flow *f, const char *text)
  * before ended with one. */
 static void flow_keep(flow *f, const char *text)
 {
-    size_t w = strlen(text);
-    if (f->gap && !f->fresh) {
-        if (f->col + 1 + (int)w > WRAP_AT) {
-            put_break(f->o, (size_t)f->indent);
-            f->col = f->indent;
-        } else {
-            put_char(f->o, ' ');
-            f->col++;
-        }
-    }
+    int gap = f->gap;
     f->gap = 0;
-    put(f->o, text, w);
-    f->col += (int)w;
-    f->fresh = 0;
+    flow_word(f, text, strlen(text), gap);
 }
 
 /* Appends TAIL whole, after the line's text or at the start of the next
