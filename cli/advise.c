@@ -563,12 +563,8 @@ static void model_scores(out *o, const kb_report *r)
     flow f = flow_at(o, 10, 4);
     for (size_t i = 0; i < r->models.n; i++) {
         char num[32];       /* as put_num writes it, then the comma */
-        double d = r->models.v[i].number;
-        const char *comma = i + 1 < r->models.n ? "," : "";
-        if (d > -1e6 && d < 1e6 && d == (double)(long)d)
-            snprintf(num, sizeof num, "%ld%s", (long)d, comma);
-        else
-            snprintf(num, sizeof num, "%g%s", d, comma);
+        snprintf(num, sizeof num, "%g%s", r->models.v[i].number,
+                 i + 1 < r->models.n ? "," : "");
         /* the title's last word and the score stay on one line */
         const char *title = r->models.v[i].title, *last = strrchr(title, ' ');
         char head[256], tail[256];
@@ -758,12 +754,8 @@ static void render_text(out *o, const kb_report *r)
         size_t len = strlen(it->id);
         flow f = flow_at(o, 7 + (int)(len > 8 ? len : 8), 15);
         flow_put(&f, it->title);
-        char tail[80];
-        double m = it->number;      /* whole minutes as put_num writes them */
-        if (m > -1e6 && m < 1e6 && m == (double)(long)m)
-            snprintf(tail, sizeof tail, " (%ld min, EQF %ld)", (long)m, it->eqf);
-        else
-            snprintf(tail, sizeof tail, " (%g min, EQF %ld)", m, it->eqf);
+        char tail[80];      /* the minutes as put_num writes them */
+        snprintf(tail, sizeof tail, " (%g min, EQF %ld)", it->number, it->eqf);
         flow_put(&f, tail);
         flow_end(&f, "");
         reasons(o, &it->reasons, 8);   /* why this unit, for this respondent */

@@ -317,25 +317,6 @@ static int cat_list(kb *k, kb_rcat *c, const eng_entry *en, const char *key,
     return 0;
 }
 
-/* The names of NAMES (N of them) that the comma-separated LIST holds, as
- * a bit each. */
-static unsigned names_in(const char *list, const char *const *names, size_t n)
-{
-    unsigned bits = 0;
-    while (list && *list) {
-        list += strspn(list, " \t,");
-        size_t len = strcspn(list, ",");
-        size_t end = len;
-        while (end && (list[end - 1] == ' ' || list[end - 1] == '\t'))
-            end--;
-        for (size_t i = 0; i < n; i++)
-            if (strlen(names[i]) == end && !memcmp(list, names[i], end))
-                bits |= 1u << i;
-        list += len;
-    }
-    return bits;
-}
-
 /* Fills RE from the catalogue entry EN of KIND, as kb_catalogue gives its
  * keys.  -1 when out of memory. */
 static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry *en)
@@ -366,7 +347,13 @@ static int rentry_fill(kb *k, kb_rcat *c, rentry *re, int kind, const eng_entry 
         for (size_t i = 0; v && i < NDIMS; i++)
             if (kb_streq(v, dims[i]))
                 re->dim = (int)i;
-        re->sits = names_in(kb_entry_value(en, "situation"), sits, NSITS);
+        kb_strs named = {0};
+        if (cat_list(k, c, en, "situation", NULL, &named))
+            return -1;
+        for (size_t i = 0; i < named.n; i++)
+            for (size_t j = 0; j < NSITS; j++)
+                if (kb_streq(named.v[i], sits[j]))
+                    re->sits |= 1u << j;
         if (cat_list(k, c, en, "who", "persona", &re->who) ||
             cat_list(k, c, en, "units", NULL, &re->units))
             return -1;
@@ -1177,7 +1164,7 @@ static void collect(rb *b)
         kb_item *it = &r->scores.v[r->scores.n++];
         fill(b, it, K_SITUATION, c->sit[i], scorefacts[i], 0);
         it->number = scorefacts[i] ? value_number(eng_fact_value(scorefacts[i], 3)) : 0;
-        if (r->situation.id && !strcmp(r->situation.id, sits[i]))
+        if (primary == 1u << i)
             r->situation.number = it->number;
         if (r->secondary.id && !strcmp(r->secondary.id, sits[i]))
             r->secondary.number = it->number;
