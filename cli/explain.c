@@ -590,7 +590,7 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
         if (sb) {
             printf("%*s  '%s' is not concluded (see above)\n", ind, "", need);
         } else if (depth + 1 >= WHY_NOT_DEPTH) {
-            printf("%*s  '%s' is not concluded either (ask --why-not '%s' to go on)\n",
+            printf("%*s  '%s' is not concluded either (run explain --why-not '%s' to go on)\n",
                    ind, "", need, need);
         } else {
             printf("%*s  '%s' is not concluded either:\n", ind, "", need);

@@ -383,7 +383,7 @@ cat >"$TMP/chain.want" <<'OUT'
       rule make-c (CHAIN:16)
         'b x' is not concluded either:
           rule make-b (CHAIN:12)
-            'a x' is not concluded either (ask --why-not 'a x' to go on)
+            'a x' is not concluded either (run explain --why-not 'a x' to go on)
   rule make-d-too (CHAIN:24)
     'c x' is not concluded (see above)
 OUT
