@@ -828,13 +828,15 @@ static void maturity(FILE *fp, const kb_report *r, size_t k)
     fputs("</section>\n", fp);
 }
 
+/* The chosen model, or "not determined" with the scores when the rules
+ * scored models but chose none (as the text report does). */
 static void model(FILE *fp, const kb_report *r, size_t k)
 {
-    if (!r->model.id)
+    if (!r->model.id && !r->models.n)
         return;
     section_open(fp, k, "model");
     fputs("Governance model: ", fp);
-    esc(fp, title_of(&r->model));
+    esc(fp, r->model.id ? title_of(&r->model) : "not determined");
     fputs("</h3>\n", fp);
     if (has(r->model.summary)) {
         fputs("<p class=\"lede\">", fp);
@@ -865,7 +867,8 @@ static void model(FILE *fp, const kb_report *r, size_t k)
     const kb_item *it;
     for (size_t i = 0; (it = cli_other_model_at(r, i)); i++) {
         if (!i)
-            fputs("<p class=\"why\">Signals for the other models</p>\n<div class=\"evidence\">\n", fp);
+            fprintf(fp, "<p class=\"why\">Signals for %s</p>\n<div class=\"evidence\">\n",
+                    r->model.id ? "the other models" : "each model");
         evidence_box(fp, it);
     }
     if (cli_other_model_at(r, 0))

@@ -258,12 +258,14 @@ static void md_maturity(FILE *fp, const kb_report *r)
     md_why(fp, "**Why this band**", &r->band.reasons);
 }
 
+/* The chosen model, or "not determined" with the scores when the rules
+ * scored models but chose none (as the text report does). */
 static void md_model(FILE *fp, const kb_report *r)
 {
-    if (!r->model.id)
+    if (!r->model.id && !r->models.n)
         return;
     fputs("## Governance model: ", fp);
-    md_text(fp, r->model.title);
+    md_text(fp, r->model.id ? r->model.title : "not determined");
     fputs("\n\n", fp);
     md_para(fp, NULL, r->model.summary);
     md_para(fp, "**Fits:** ", r->model.text);

@@ -82,7 +82,8 @@ PY
 
 # a knowledge base of its own: two models tied, the simpler (lower
 # "order") first although its name comes later; a model of score 0 has no
-# signals shown; with no model chosen the text still gives the scores
+# signals shown; with no model chosen every format still gives the scores
+# and the signals
 mkdir "$TMP/kb"
 cat >"$TMP/kb/r.ini" <<'INI'
 [question org.type]
@@ -133,3 +134,34 @@ printf '%s\n' "Governance model: not determined" "  Scores: Alpha model 3, Beta 
     "  Signals for Alpha model (3):" "    - Every organisation has the same signals." \
     "  Signals for Beta model (3):" "    - Every organisation has the same signals." "" >"$TMP/want.model"
 cmp -s "$TMP/region.model" "$TMP/want.model" || fail "region: $(cat "$TMP/region.model")"
+# Markdown and HTML say "not determined" with the same scores and signals
+$RUN advise --kb "$TMP/kb" --format markdown "$TMP/two.ini" region >"$TMP/region.md"
+sed -n '/^## Governance model/,/^## Roles/p' "$TMP/region.md" | sed '$d' >"$TMP/region.md.model"
+printf '%s\n' "## Governance model: not determined" "" "| Model | Score |" "| --- | ---: |" \
+    "| Alpha model | 3 |" "| Beta model | 3 |" "| Gamma model | 0 |" "" \
+    "**Signals for Alpha model (3)**" "" "- Every organisation has the same signals." "" \
+    "**Signals for Beta model (3)**" "" "- Every organisation has the same signals." "" \
+    >"$TMP/want.md.model"
+cmp -s "$TMP/region.md.model" "$TMP/want.md.model" || fail "region markdown: $(cat "$TMP/region.md.model")"
+$RUN advise --kb "$TMP/kb" --format html "$TMP/two.ini" region >"$TMP/region.html"
+python3 - "$TMP/region.html" <<'PY'
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+sect = h[h.index('<h3 id="r1-model">'):]
+sect = sect[:sect.index("</section>")]
+assert sect.startswith('<h3 id="r1-model">Governance model: not determined</h3>'), sect
+assert "<dt>Scores</dt><dd>Alpha model 3, Beta model 3, Gamma model 0</dd>" in sect, sect
+assert "<strong>" not in sect, sect
+assert '<p class="why">Signals for each model</p>' in sect, sect
+boxes = re.findall(r'<h4>([^<]+) <span class="score">&middot; (\d+)</span></h4>', sect)
+assert boxes == [("Alpha model", "3"), ("Beta model", "3")], boxes
+PY
+# a knowledge base that scores no model has no model section in Markdown
+# or HTML (the summary says "not determined")
+sed -i 's/^then = assert model score \([a-z]*\) [0-9]*$/then = assert noted \1/' "$TMP/kb/r.ini"
+$RUN advise --kb "$TMP/kb" --format markdown "$TMP/two.ini" region >"$TMP/none.md"
+grep -qxF -- "- **Governance model:** not determined" "$TMP/none.md" || fail "summary: $(cat "$TMP/none.md")"
+if grep -q "^## Governance model" "$TMP/none.md"; then fail "a model section without scores"; fi
+$RUN advise --kb "$TMP/kb" --format html "$TMP/two.ini" region >"$TMP/none.html"
+grep -q '<dt>Governance model</dt><dd><strong>Not determined' "$TMP/none.html" || fail "html summary"
+if grep -q 'id="r1-model"' "$TMP/none.html"; then fail "an html model section without scores"; fi
