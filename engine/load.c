@@ -1575,10 +1575,17 @@ static char *reader(char *str, int num, void *stream)
         if (lead == len || line[lead] == ';' || line[lead] == '#')
             continue;       /* blank or comment: inih would skip it too */
         if (line[lead] == '[') {
-            if (lead > 0 && r->haskey)
+            if (lead > 0 && r->haskey) {
+                /* the header's warning, not the section's above: reading
+                 * that section again stops before this line, so it must
+                 * not count among the section's reported problems */
+                int insect = r->insect;
+                r->insect = 0;
                 rerr(r, ENG_WARNING, r->line, (int)lead + 1, 1, line,
                      "this indented line is a section header, not part of the value above; "
                      "to continue the value, do not start the line with '['");
+                r->insect = insect;
+            }
             sect_start(r, line, len, lead);
             r->soff = r->lineoff;
             r->shash = HASH_INIT;

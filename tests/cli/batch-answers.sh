@@ -197,3 +197,26 @@ for cmd in "facts $TMP/kb.ini" "advise --kb $TMP/kb.ini"; do
         { echo "$cmd noisy: the last line's error not shown"; exit 1; }
     if grep -qF "not shown" "$TMP/named.err"; then echo "$cmd noisy: still errors not shown"; exit 1; fi
 done
+
+# a respondent whose section ends at an indented header (" [answers ...]"),
+# with errors past the file's first 50: the warning about that header line
+# is not one of the section's problems, so naming the respondent shows
+# every error the reading left out (the last one was lost)
+{ printf '[answers first]\n'
+  i=0; while [ $i -lt 40 ]; do echo "bad line $i"; i=$((i + 1)); done
+  printf '[answers tail]\n'
+  i=0; while [ $i -lt 8 ]; do echo "bad line $i"; i=$((i + 1)); done
+  printf 'colour = red\nshape = round\nweight = 3\n  [answers after]\nsize = 10\n'
+} >"$TMP/indented.ini"
+named 65 facts "$TMP/kb.ini" "$TMP/indented.ini"
+grep -qF "indented.ini:54:3: warning: this indented line is a section header" "$TMP/named.err" ||
+    { echo "indented: no warning for the header"; cat "$TMP/named.err"; exit 1; }
+grep -qF "at least 1 more errors from here on are not shown" "$TMP/named.err" ||
+    { echo "indented: no note"; cat "$TMP/named.err"; exit 1; }
+named 65 facts "$TMP/kb.ini" "$TMP/indented.ini" tail
+for q in colour shape weight; do
+    grep -qF "error: respondent 'tail': unknown question '$q'" "$TMP/named.err" ||
+        { echo "indented: the error of '$q' not shown"; cat "$TMP/named.err"; exit 1; }
+done
+[ "$(grep -c 'error:' "$TMP/named.err")" -eq 11 ] ||
+    { echo "indented: $(grep -c 'error:' "$TMP/named.err") errors shown, expected 11"; cat "$TMP/named.err"; exit 1; }
