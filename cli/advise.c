@@ -744,6 +744,10 @@ static void render_text(out *o, const kb_report *r)
     put_long(o, mins, 0);
     put_lit(o, " min in all");
     heading_end(o);
+    if (r->journey_reasons.n) {
+        put_lit(o, "  Why:\n");        /* where it starts and stops, its size */
+        reasons(o, &r->journey_reasons, 4);
+    }
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
         put_lit(o, "  ");
@@ -942,7 +946,9 @@ void cli_report_json(FILE *fp, const kb_report *r)
         jreasons(fp, &it->reasons);
         fputc('}', fp);
     }
-    fprintf(fp, "],\"journey\":{\"total_minutes\":%ld,\"units\":[", r->journey_minutes);
+    fprintf(fp, "],\"journey\":{\"total_minutes\":%ld", r->journey_minutes);
+    jreasons(fp, &r->journey_reasons);
+    fputs(",\"units\":[", fp);
     for (size_t i = 0; i < r->journey.n; i++) {
         const kb_item *it = &r->journey.v[i];
         fprintf(fp, "%s{\"position\":%ld,\"id\":", i ? "," : "", it->rank);

@@ -961,6 +961,7 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
     section_open(fp, k, "journey");
     fputs("Learning journey</h3>\n", fp);
     if (!r->journey.n) {
+        reasons(fp, "Why this journey", &r->journey_reasons);
         section_none(fp, "No units were chosen.");
         return;
     }
@@ -968,6 +969,7 @@ static void journey(FILE *fp, const kb_report *r, size_t k)
             r->journey.n == 1 ? "" : "s");
     minutes(fp, r->journey_minutes);
     fputs(" in all, in the order to take them.</p>\n", fp);
+    reasons(fp, "Why this journey", &r->journey_reasons);
     fputs("<div class=\"table-wrap\"><table class=\"journey\">\n<thead><tr>"
           "<th scope=\"col\" class=\"n\">#</th><th scope=\"col\">Unit</th>"
           "<th scope=\"col\">Title</th><th scope=\"col\" class=\"mod\">Module</th>"

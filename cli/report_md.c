@@ -387,6 +387,7 @@ static void md_journey(FILE *fp, const kb_report *r)
             r->journey.n == 1 ? "" : "s");
     md_minutes(fp, r->journey_minutes);
     fputs("\n\n", fp);
+    md_why(fp, "**Why this journey**", &r->journey_reasons);
     if (!r->journey.n) {
         fputs("No units were chosen.\n\n", fp);
         return;

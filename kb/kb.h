@@ -176,6 +176,11 @@ typedef struct kb_report {
                                primary situation's own, then the weakest
                                dimension first, then in catalogue order */
     kb_list journey;        /* by position */
+    kb_strs journey_reasons;    /* why the journey has its shape: the
+                               sentences that set where it starts, the loop
+                               it does not go on to and its size
+                               (journey.loop, journey.beyond, journey.size
+                               of rules/journey.ini) */
     long journey_minutes;
 } kb_report;
 

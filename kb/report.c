@@ -147,16 +147,22 @@ static const char *const kind_names[NKINDS] = {
 static const char *const kind_texts[NKINDS] = {
     NULL, NULL, "fits", "does", "first_step", "text", "summary", NULL};
 
-/* The relations of the conclusions, as kb_rcat.rel tells them. */
+/* The relations of the conclusions, as kb_rcat.rel tells them, and after
+ * them those of rules/journey.ini that shape the whole journey, in the
+ * order the report gives their sentences: where it starts, the loop it
+ * does not go on to, how many units it holds. */
 enum { R_NONE, R_SITUATION, R_MATURITY, R_MODEL, R_NEED, R_FINANCE, R_ADVICE,
-       R_JOURNEY, NRELS };
+       R_JOURNEY, R_JLOOP, R_JBEYOND, R_JSIZE, NRELS };
+
+#define NSHAPE (NRELS - R_JLOOP)
 
 static const char *const rel_names[NRELS] = {
-    NULL, "situation", "maturity", "model", "need", "finance", "advice", "journey"};
+    NULL, "situation", "maturity", "model", "need", "finance", "advice", "journey",
+    "journey.loop", "journey.beyond", "journey.size"};
 
 int kb_is_conclusion(const char *rel)
 {
-    for (int i = R_NONE + 1; i < NRELS; i++)
+    for (int i = R_NONE + 1; i <= R_JOURNEY; i++)
         if (!strcmp(rel, rel_names[i]))
             return 1;
     return 0;
@@ -965,6 +971,31 @@ static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
     it->module = (char *)re->module;
 }
 
+/* Why the journey has its shape, not why it holds each unit: the
+ * sentences of the rules that set where it starts, the loop it does not
+ * go on to and its size (FACTS[i] of relation R_JLOOP + i, N[i] of
+ * each), each fact's own. */
+static void journey_reasons(rb *b, const eng_fact *facts[NSHAPE][4],
+                            const size_t n[NSHAPE])
+{
+    racc a;
+    a.n = 0;
+    a.mask = 0;
+    for (size_t i = 0; i < NSHAPE; i++)
+        for (size_t j = 0; j < n[i]; j++) {
+            rtext *t;
+            fmemo *m = eng_fact_origin(facts[i][j]) == ENG_FROM_RULE ?
+                       memo_of(b, facts[i][j]) : NULL;
+            if (m && (t = because_of(b, m)))
+                take(&a, t);
+        }
+    char **v;
+    if (b->oom || !a.n || !(v = texts_of(b, a.v, a.n)))
+        return;
+    b->r->journey_reasons.v = v;
+    b->r->journey_reasons.n = a.n;
+}
+
 /* Next steps, most urgent first: by priority; within one, the steps the
  * catalogue gives the primary situation (the situation's own advice),
  * then by the respondent's level in the dimension a step strengthens,
@@ -1049,6 +1080,8 @@ static void collect(rb *b)
     const kb_rcat *c = b->cat;
     kb_report *r = b->r;
     const eng_fact *dimfacts[NDIMS] = {0}, *scorefacts[NSITS] = {0};
+    const eng_fact *shape[NSHAPE][4] = {{0}};   /* a few of each, in order */
+    size_t nshape[NSHAPE] = {0};
     found some[128], *fv = some;
     size_t nf = 0, capf = sizeof some / sizeof *some, count[NRELS] = {0};
     const unsigned char *rels = c->rel;
@@ -1064,6 +1097,11 @@ static void collect(rb *b)
         eng_value a1 = eng_fact_value(f, 1);
         eng_value a2 = n > 2 ? eng_fact_value(f, 2) : a1;
         int listed = 0;
+        if (code >= R_JLOOP) {
+            if (nshape[code - R_JLOOP] < 4)
+                shape[code - R_JLOOP][nshape[code - R_JLOOP]++] = f;
+            continue;
+        }
         if (code == R_SITUATION && n == 3) {
             kb_item *it = is(a1, c->sym[S_PRIMARY]) ? &r->situation
                         : is(a1, c->sym[S_SECONDARY]) ? &r->secondary
@@ -1179,6 +1217,7 @@ static void collect(rb *b)
         if (it->number > hi) hi = it->number;
     }
     r->weakest_first = hi - lo >= 2;
+    journey_reasons(b, shape, nshape);
     if (b->oom)
         return;     /* the report is dropped; an item may lack its id */
     if (r->advice.n)
