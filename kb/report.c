@@ -29,6 +29,8 @@
 
 #define MAX_REASONS 16          /* an item's reasons, at most */
 #define MAX_DEPTH 2             /* the deepest an item's reasons go */
+#define MAX_SHAPE 4             /* facts of each relation that shapes the
+                                   journey, at most (the shipped KB: one) */
 #define MAX_BECAUSE 2048        /* a sentence is cut to this less one byte */
 #define CHUNK 8192              /* bytes a chunk of memory is allocated with */
 #define FIRST_CHUNK 24576       /* ... a report's first, allocated with it
@@ -974,9 +976,9 @@ static void fill_unit(rb *b, kb_item *it, const eng_fact *f)
 /* Why the journey has its shape, not why it holds each unit: the
  * sentences of the rules that set where it starts, the loop it does not
  * go on to and its size (FACTS[i] of relation R_JLOOP + i, N[i] of
- * each), each fact's own. */
-static void journey_reasons(rb *b, const eng_fact *facts[NSHAPE][4],
-                            const size_t n[NSHAPE])
+ * each), each fact's own.  MORE: facts of them were left out. */
+static void journey_reasons(rb *b, const eng_fact *facts[NSHAPE][MAX_SHAPE],
+                            const size_t n[NSHAPE], int more)
 {
     racc a;
     a.n = 0;
@@ -987,13 +989,14 @@ static void journey_reasons(rb *b, const eng_fact *facts[NSHAPE][4],
             fmemo *m = eng_fact_origin(facts[i][j]) == ENG_FROM_RULE ?
                        memo_of(b, facts[i][j]) : NULL;
             if (m && (t = because_of(b, m)))
-                take(&a, t);
+                more |= take(&a, t);
         }
     char **v;
     if (b->oom || !a.n || !(v = texts_of(b, a.v, a.n)))
         return;
     b->r->journey_reasons.v = v;
     b->r->journey_reasons.n = a.n;
+    b->r->journey_reasons.more = more;
 }
 
 /* Next steps, most urgent first: by priority; within one, the steps the
@@ -1080,8 +1083,9 @@ static void collect(rb *b)
     const kb_rcat *c = b->cat;
     kb_report *r = b->r;
     const eng_fact *dimfacts[NDIMS] = {0}, *scorefacts[NSITS] = {0};
-    const eng_fact *shape[NSHAPE][4] = {{0}};   /* a few of each, in order */
+    const eng_fact *shape[NSHAPE][MAX_SHAPE] = {{0}};   /* in order */
     size_t nshape[NSHAPE] = {0};
+    int more_shape = 0;
     found some[128], *fv = some;
     size_t nf = 0, capf = sizeof some / sizeof *some, count[NRELS] = {0};
     const unsigned char *rels = c->rel;
@@ -1098,8 +1102,10 @@ static void collect(rb *b)
         eng_value a2 = n > 2 ? eng_fact_value(f, 2) : a1;
         int listed = 0;
         if (code >= R_JLOOP) {
-            if (nshape[code - R_JLOOP] < 4)
+            if (nshape[code - R_JLOOP] < MAX_SHAPE)
                 shape[code - R_JLOOP][nshape[code - R_JLOOP]++] = f;
+            else
+                more_shape = 1;
             continue;
         }
         if (code == R_SITUATION && n == 3) {
@@ -1217,7 +1223,7 @@ static void collect(rb *b)
         if (it->number > hi) hi = it->number;
     }
     r->weakest_first = hi - lo >= 2;
-    journey_reasons(b, shape, nshape);
+    journey_reasons(b, shape, nshape, more_shape);
     if (b->oom)
         return;     /* the report is dropped; an item may lack its id */
     if (r->advice.n)

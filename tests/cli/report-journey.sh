@@ -5,7 +5,8 @@
 # checked against the answers and the catalogue (knowledge, time budget,
 # the role's "eqf"), which are read here, and against the facts of the same
 # run; text, Markdown and HTML give the same sentences as JSON.  A
-# knowledge base without rules/journey.ini gives none.
+# knowledge base without rules/journey.ini gives none; one that concludes
+# more of these facts than a report reads says there is more.
 set -eu
 ROOT=$(pwd)
 EX="$ROOT/examples/answers.ini"
@@ -142,4 +143,37 @@ t = open(tmp + "/nj.text", encoding="utf-8").read()
 assert t.rstrip().endswith("Learning journey: 0 units, 0 h 00 min in all"), t[-300:]
 for f in ("markdown", "html"):
     assert "Why this journey" not in open("%s/nj.%s" % (tmp, f), encoding="utf-8").read(), f
+PY
+
+# ... and one whose rules conclude more of these facts than a report
+# reads (four of each): the sentences come in the order loop, size, each
+# once, and the report says there is more.
+cat >"$TMP/kb/shape.ini" <<'INI'
+[rule shape.sizes]
+when = session start
+then = assert journey.size 1
+then = assert journey.size 2
+then = assert journey.size 3
+then = assert journey.size 4
+then = assert journey.size 5
+because = Five sizes at once.
+
+[rule shape.loop]
+when = session start
+then = assert journey.loop 1
+because = It starts at loop one.
+INI
+for f in text json; do
+    $RUN advise --kb "$TMP/kb" --format $f "$EX" small-town-exploring >"$TMP/many.$f"
+done
+python3 - "$TMP" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+j = json.load(open(tmp + "/many.json"))["respondents"][0]["journey"]
+assert j["reasons"] == ["It starts at loop one.", "Five sizes at once."], j
+assert j["more_reasons"] is True, j
+t = open(tmp + "/many.text", encoding="utf-8").read()
+tail = t[t.index("\nLearning journey: "):]
+want = "  Why:\n    - It starts at loop one.\n    - Five sizes at once.\n    - ... and more"
+assert want in tail, tail
 PY
