@@ -8,7 +8,8 @@
  *   explain --why-not CONCLUSION  for a conclusion not reached: the rules
  *                               that could reach it and, for each, the
  *                               first condition that fails, with what it
- *                               expected and what it found
+ *                               expected and what it found (and past a
+ *                               `not` that blocks, what would fail next)
  *
  * The respondent comes from an answers file (ANSWERS_FILE RESPONDENT) or a
  * saved session (--session ID); either way the answers are replayed from a
@@ -36,9 +37,10 @@ static const char explain_help[] =
     "                      whether they can still fire, what they can change\n"
     "  --why-not CONCLUSION\n"
     "                      why a conclusion was not reached: each rule that\n"
-    "                      could reach it and the first condition that fails,\n"
-    "                      then the rules that could have made the fact it\n"
-    "                      needed, two levels down\n"
+    "                      could reach it and the first condition that fails\n"
+    "                      (past a `not` that blocks it, where it would fail\n"
+    "                      next), then the rules that could have made the\n"
+    "                      fact it needed, two levels down\n"
     "\n"
     "Options:\n"
     "  --kb DIR            the knowledge base (default as for advise)\n"
@@ -531,6 +533,22 @@ static void pattern_text(eng_engine *e, const eng_value *q, const int *qc,
  * that fails for it; a condition that needed a fact no rule made is
  * followed in turn (not for answers, which no rule makes).  Gives the
  * number of rules listed, or -1 when out of memory. */
+/* What the rule would do past the `not` (or `exists`) W fails at, had it
+ * held: fail later too, and where, or nothing more in the way. */
+static void print_past(const eng_rule *r, const eng_why_not *w, int ind)
+{
+    eng_cond_info ci, pi;
+    if (!w->past || eng_rule_cond(r, w->cond, &ci) != ENG_OK)
+        return;
+    const char *if_held = ci.kind == ENG_CE_EXISTS ? "with such a fact" : "without such facts";
+    if (w->past_result == ENG_WHY_MATCHED)
+        printf("%*s  %s, all its other conditions hold: this one alone stands in the way\n",
+               ind, "", if_held);
+    else if (eng_rule_cond(r, w->past_cond, &pi) == ENG_OK)
+        printf("%*s  %s, it would still fail, at 'when = %s' (line %d): %s\n", ind, "",
+               if_held, pi.text, pi.line, w->past_detail);
+}
+
 static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
                           size_t qn, int depth, seen_facts *sf)
 {
@@ -560,6 +578,7 @@ static long why_not_rules(eng_engine *e, const eng_value *q, const int *qc,
                        ci.line, w->detail);
             else
                 printf("%*s  fails: %s\n", ind, "", w->detail);
+            print_past(r, w, ind);
         } else if (w->result == ENG_WHY_MATCHED && adds) {
             printf("%*s  all its conditions hold: it adds to a total, which came to\n"
                    "%*s  another value (or went to other values than the pattern's)\n",

@@ -448,6 +448,18 @@ typedef struct eng_why_not {
     size_t nneed;
     eng_value need[ENG_WHY_MAX];
     int needconst[ENG_WHY_MAX];
+    /* ENG_WHY_FAILED at a `not` that a fact blocks, or an `exists` that
+     * none satisfies: what the conditions after it make of the partial
+     * matches it stops, as though it held.  PAST is 0 when not looked at
+     * (another kind of condition failed, or the partial matches were too
+     * many to try), else PAST_RESULT is ENG_WHY_MATCHED (that condition is
+     * all that stands in the way) or ENG_WHY_FAILED (every one of them
+     * fails later too; PAST_COND is the condition the furthest one fails
+     * at, PAST_DETAIL says how). */
+    int past;
+    eng_why_result past_result;
+    size_t past_cond;
+    char past_detail[1024];
 } eng_why_not;
 
 /* Fills *OUT for rule R in the current working memory.  With WANT (N

@@ -198,10 +198,18 @@ static void why_rejected(eng_engine *e, const eng_rule *r, size_t i,
     wput(b, "' does not satisfy the pattern's own constraints");
 }
 
-/* The pattern of CE as written, without the `not` or `exists` before it. */
+/* The pattern of CE as written, without the `not` or `exists` before it
+ * or the `?f <-` that names its fact. */
 static const char *pattern_text(const pce *ce)
 {
     const char *s = ce->text;
+    if (*s == '?') {
+        const char *a = strstr(s, "<-");
+        if (a) {
+            for (s = a + 2; *s == ' ' || *s == '\t'; s++)
+                ;
+        }
+    }
     if (ce->kind == CE_NOT || ce->kind == CE_EXISTS) {
         while (*s && *s != ' ' && *s != '\t')
             s++;
@@ -279,8 +287,11 @@ static void needed_fact(const eng_rule *r, size_t i, const tok *t,
     out->nneed = am->arity;
 }
 
-static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
-                     const binds *bs, eng_why_not *out)
+/* Says in B why condition I of R passes nothing on for partial match T
+ * (NULL: the first in its node's memory that agrees with BS).  With OUT,
+ * fills its NEED when the condition needed a fact that is not there. */
+static void diagnose(eng_engine *e, const eng_rule *r, size_t i, const tok *t,
+                     wbuf *b, const binds *bs, eng_why_not *out)
 {
     const cond *c = &r->conds[i];
     const node *n = c->node;
@@ -290,8 +301,8 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
         wput(b, "no fact matches '%s' together with the conditions before it", c->text);
         return;
     }
-    /* a left token to explain with: the first partial match before it */
-    const tok *t = first_tok(n, bs);
+    if (!t)
+        t = first_tok(n, bs);
     uint16_t slot = (uint16_t)n->depth;
     if (n->type == N_NEG) {
         /* some fact matches what must not exist */
@@ -312,7 +323,8 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
         return;
     }
     if (n->am->count == 0) {
-        needed_fact(r, i, t, bs, out);
+        if (out)
+            needed_fact(r, i, t, bs, out);
         size_t nn = near_facts(e, ce, near, 4);
         if (!nn) {
             char rel[128];
@@ -321,15 +333,15 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
                 char k1[128];
                 eng_value_format(e, ce->terms[0].k, k1, sizeof k1);
                 wput(b, "it expected a fact '%s'; there is no '%s %s ...' fact at all%s",
-                     ce->text, rel, k1,
+                     pattern_text(ce), rel, k1,
                      !strcmp(rel, "answer") ? " (the question was not answered)" : "");
             } else {
                 wput(b, "it expected a fact '%s'; there is no '%s' fact of %zu values",
-                     ce->text, rel, ce->nterms + 1);
+                     pattern_text(ce), rel, ce->nterms + 1);
             }
             return;
         }
-        wput(b, "it expected a fact '%s': ", ce->text);
+        wput(b, "it expected a fact '%s': ", pattern_text(ce));
         for (size_t k = 0; k < nn && k < 3; k++) {
             if (k)
                 wput(b, "; ");
@@ -341,8 +353,9 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
     for (size_t k = 0; t && k < n->am->nb; k++)
         for (const fact_ent *x = n->am->b[k]; x; x = x->bnext) {
             if (n->type == N_JOIN && !fact_ok(x->f, slot, bs)) {
-                needed_fact(r, i, t, bs, out);
-                wput(b, "it expected a fact '%s' with the values of the conclusion asked about (", ce->text);
+                if (out)
+                    needed_fact(r, i, t, bs, out);
+                wput(b, "it expected a fact '%s' with the values of the conclusion asked about (", pattern_text(ce));
                 int first = 1;
                 for (size_t q = 0; bs && q < bs->n; q++)
                     if (bs->v[q].slot == slot) {
@@ -356,8 +369,9 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
                 return;
             }
             if (!eng_keys_equal(n, t, x->f)) {
-                needed_fact(r, i, t, bs, out);
-                wput(b, "it expected a fact '%s' agreeing with the values bound before (", ce->text);
+                if (out)
+                    needed_fact(r, i, t, bs, out);
+                wput(b, "it expected a fact '%s' agreeing with the values bound before (", pattern_text(ce));
                 wkeys(e, b, n, ce, t);
                 wput(b, "), and found '");
                 wfact(e, b, x->f);
@@ -375,7 +389,116 @@ static void diagnose(eng_engine *e, const eng_rule *r, size_t i, wbuf *b,
                 return;
             }
         }
-    wput(b, "no fact matches '%s' together with the conditions before it", ce->text);
+    wput(b, "no fact matches '%s' together with the conditions before it", pattern_text(ce));
+}
+
+/* Past a `not` that blocks (or an `exists` that finds nothing): the
+ * conditions after it, matched by hand against their alpha memories for
+ * each partial match the network stopped there, as though the condition
+ * held.  The network cannot say this: it passes nothing on past the
+ * condition, so the nodes after it are empty for those partial matches. */
+#define PAST_BUDGET 200000      /* facts tried before giving up */
+
+typedef struct past {
+    eng_engine *e;
+    const eng_rule *r;
+    const binds *bs;
+    tok *t;                     /* the partial match being extended */
+    tok *best;                  /* the one that got furthest */
+    size_t bestc;               /* the condition it fails at, nconds: none */
+    int found;                  /* BEST is set */
+    long budget;
+} past;
+
+static size_t next_pattern(const eng_rule *r, size_t j)
+{
+    while (j < r->nconds && r->conds[j].kind == CE_TEST)
+        j++;
+    return j;
+}
+
+static void past_stop(past *p, size_t j)
+{
+    if (p->found && j <= p->bestc)
+        return;
+    p->found = 1;
+    p->bestc = j;
+    p->best->n = p->t->n;
+    memcpy(p->best->facts, p->t->facts, p->t->n * sizeof *p->t->facts);
+    if (j >= p->r->nconds)
+        p->budget = 0;          /* a whole match: nothing goes further */
+}
+
+static void past_extend(past *p, size_t j)
+{
+    j = next_pattern(p->r, j);
+    if (j >= p->r->nconds) {
+        past_stop(p, j);
+        return;
+    }
+    const node *n = p->r->conds[j].node;
+    int any = 0;
+    for (size_t k = 0; k < n->am->nb && p->budget > 0; k++)
+        for (const fact_ent *x = n->am->b[k]; x && p->budget > 0; x = x->bnext) {
+            p->budget--;
+            if (!eng_beta_ok(p->e, n, p->t, x->f))
+                continue;
+            if (n->type != N_JOIN) {
+                any = 1;
+                goto decided;
+            }
+            if (!fact_ok(x->f, n->depth, p->bs))
+                continue;
+            any = 1;
+            p->t->facts[n->depth] = x->f;
+            p->t->n = (uint16_t)(n->depth + 1);
+            past_extend(p, j + 1);
+            p->t->n = n->depth;
+        }
+decided:
+    if (p->budget <= 0)
+        return;
+    if (n->type == N_NEG ? any : !any)
+        past_stop(p, j);
+    else if (n->type != N_JOIN)
+        past_extend(p, j + 1);
+}
+
+/* Fills OUT's PAST fields for condition I of R, a `not` or `exists` that
+ * the partial matches in its node's memory agreeing with BS stop at. */
+static void look_past(eng_engine *e, const eng_rule *r, size_t i, const binds *bs,
+                      eng_why_not *out)
+{
+    const node *n = r->conds[i].node;
+    size_t depth = r->term->depth + 1;
+    past p = {e, r, bs, NULL, NULL, 0, 0, PAST_BUDGET};
+    p.t = eng_scratch_alloc(e, sizeof *p.t + depth * sizeof *p.t->facts);
+    p.best = eng_scratch_alloc(e, sizeof *p.best + depth * sizeof *p.best->facts);
+    if (!p.t || !p.best)
+        return;
+    memset(p.t, 0, sizeof *p.t);
+    memset(p.best, 0, sizeof *p.best);
+    for (size_t k = 0; k < n->nb && p.budget > 0; k++)
+        for (const tok *t0 = n->b[k]; t0 && p.budget > 0; t0 = t0->bnext) {
+            if (!tok_ok(t0, bs))
+                continue;
+            p.t->n = t0->n;
+            memcpy(p.t->facts, t0->facts, t0->n * sizeof *t0->facts);
+            past_extend(&p, i + 1);
+        }
+    /* out of budget without a whole match: the furthest so far may not
+     * be the furthest there is */
+    if (!p.found || (p.budget <= 0 && p.bestc < r->nconds))
+        return;
+    out->past = 1;
+    if (p.bestc >= r->nconds) {
+        out->past_result = ENG_WHY_MATCHED;
+        return;
+    }
+    wbuf b = {out->past_detail, sizeof out->past_detail, 0};
+    out->past_result = ENG_WHY_FAILED;
+    out->past_cond = p.bestc;
+    diagnose(e, r, p.bestc, p.best, &b, bs, NULL);
 }
 
 /* Holds the variables of R's action that could assert WANT to its values. */
@@ -420,6 +543,8 @@ static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
     out->detail[0] = '\0';
     out->cond = 0;
     out->nneed = 0;
+    out->past = 0;
+    out->past_detail[0] = '\0';
     if (!r->term) {
         out->result = ENG_WHY_NEVER;
         wput(&b, "a test of this rule is always false");
@@ -443,7 +568,9 @@ static int why_not(eng_engine *e, const eng_rule *r, const eng_value *want,
         if (!count_ok(next, &bs)) {
             out->result = ENG_WHY_FAILED;
             out->cond = i;
-            diagnose(e, r, i, &b, &bs, out);
+            diagnose(e, r, i, NULL, &b, &bs, out);
+            if (c->node->type == N_NEG || c->node->type == N_EXISTS)
+                look_past(e, r, i, &bs, out);
             return ENG_OK;
         }
     }

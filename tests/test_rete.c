@@ -1850,6 +1850,120 @@ static void why_not_names_variables_and_facts(void **state)
     assert_string_equal(w.detail, "it requires that no fact matches 'b ?x' with ?x = 5, but 'b 5' does");
 }
 
+static void why_not_rule(eng_engine *e, const char *rule, const char *want, eng_why_not *w)
+{
+    eng_value v[4];
+    int vc[4] = {1, 1, 1, 1};
+    size_t nv = 0;
+    if (want) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", want);
+        for (char *s = strtok(buf, " "); s && nv < 4; s = strtok(NULL, " "))
+            assert_int_equal(eng_value_parse(e, s, &v[nv++]), ENG_OK);
+    }
+    assert_int_equal(eng_rule_why_not(e, tu_rule(e, rule), nv ? v : NULL, nv ? vc : NULL,
+                                      nv, w), ENG_OK);
+    assert_int_equal(w->result, ENG_WHY_FAILED);
+}
+
+/* A `not` that a fact blocks (or an `exists` that finds none) hides what
+ * comes after it: the network passes nothing on.  Why-not goes on by hand
+ * as though the condition held, and says where the furthest partial match
+ * would fail next, or that nothing else stands in the way. */
+static void why_not_looks_past_a_blocking_not(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule pick]\nwhen = p ?x\nwhen = not q ?x\nwhen = c ?y\nwhen = ?y > ?x\n"
+        "then = assert pick ?x\n"
+        "[rule chain]\nwhen = a ?x\nwhen = not b ?x\nwhen = c ?x\nwhen = ?h <- d ?x\n"
+        "then = assert chain ?x\n"
+        "[rule twice]\nwhen = a ?x\nwhen = not b ?x\nwhen = not f ?x\nthen = assert twice ?x\n"
+        "[rule ex]\nwhen = a ?x\nwhen = exists g ?x\nwhen = h ?x\nthen = assert ex ?x\n"
+        "[rule plain]\nwhen = a ?x\nwhen = d ?x\nthen = assert plain ?x\n");
+    fact(e, "a 1");
+    fact(e, "a 2");
+    fact(e, "b 1");
+    fact(e, "b 2");
+    fact(e, "c 2");
+    fact(e, "f 2");
+    fact(e, "p 5");
+    fact(e, "q 5");
+    run(e);
+    eng_why_not w;
+    /* past the `not`, the test fails */
+    why_not_rule(e, "pick", NULL, &w);
+    assert_int_equal(w.cond, 1);
+    assert_int_equal(w.past, 1);
+    assert_int_equal(w.past_result, ENG_WHY_FAILED);
+    assert_int_equal(w.past_cond, 2);
+    assert_string_equal(w.past_detail, "the test '?y > ?x' is false (?y = 2, ?x = 5)");
+    /* the furthest of them is the one followed: ?x = 2 gets to `d`, the
+     * pattern named without its `?h <-` */
+    why_not_rule(e, "chain", NULL, &w);
+    assert_int_equal(w.past_cond, 3);
+    assert_string_equal(w.past_detail, "it expected a fact 'd ?x'; there is no 'd' fact of 2 values");
+    /* a second `not` blocks it too */
+    why_not_rule(e, "twice", "twice 2", &w);
+    assert_int_equal(w.past_result, ENG_WHY_FAILED);
+    assert_int_equal(w.past_cond, 2);
+    assert_string_equal(w.past_detail,
+                        "it requires that no fact matches 'f ?x' with ?x = 2, but 'f 2' does");
+    /* asked about ?x = 1, which `f` does not block: the `not b` alone */
+    why_not_rule(e, "twice", "twice 1", &w);
+    assert_int_equal(w.past_result, ENG_WHY_MATCHED);
+    /* an `exists` that finds nothing, then a pattern */
+    why_not_rule(e, "ex", NULL, &w);
+    assert_int_equal(w.cond, 1);
+    /* the pattern as written, without its `exists` (nor a `?h <-`, above) */
+    assert_string_equal(w.detail, "it expected a fact 'g ?x'; there is no 'g' fact of 2 values");
+    assert_int_equal(w.past_result, ENG_WHY_FAILED);
+    assert_int_equal(w.past_cond, 2);
+    fact(e, "h 1");
+    run(e);
+    why_not_rule(e, "ex", NULL, &w);
+    assert_int_equal(w.past, 1);
+    assert_int_equal(w.past_result, ENG_WHY_MATCHED);
+    /* with a bigger c, the test holds: only the `not` is left */
+    fact(e, "c 9");
+    run(e);
+    why_not_rule(e, "pick", NULL, &w);
+    assert_int_equal(w.past_result, ENG_WHY_MATCHED);
+    /* a pattern that fails is no `not`: nothing past it */
+    why_not_rule(e, "plain", NULL, &w);
+    assert_int_equal(w.cond, 1);
+    assert_int_equal(w.past, 0);
+}
+
+/* Too many partial matches past a `not` to try them all: nothing is
+ * said of what lies past it rather than a guess, and it ends soon. */
+static void why_not_past_gives_up_rather_than_guess(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e, "[rule wide]\nwhen = a ?x\nwhen = not b\nwhen = c ?y\nwhen = d ?x ?y\n"
+               "then = assert wide ?x ?y\n");
+    char buf[32];
+    for (int i = 0; i < 600; i++) {
+        snprintf(buf, sizeof buf, "a %d", i);
+        fact(e, buf);
+        snprintf(buf, sizeof buf, "c %d", i);
+        fact(e, buf);
+    }
+    fact(e, "b");
+    fact(e, "d 0 1000");
+    run(e);
+    eng_why_not w;
+    why_not_rule(e, "wide", NULL, &w);
+    assert_int_equal(w.cond, 1);
+    assert_int_equal(w.past, 0);
+    /* a whole match ends the search before the budget does */
+    fact(e, "d 0 0");
+    run(e);
+    why_not_rule(e, "wide", NULL, &w);
+    assert_int_equal(w.past, 1);
+    assert_int_equal(w.past_result, ENG_WHY_MATCHED);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
@@ -1859,6 +1973,8 @@ int main(void)
         T(reset_with_a_listener_sees_every_event),
         T(explanations_and_runtime_parses_keep_no_memory),
         T(why_not_names_variables_and_facts),
+        T(why_not_looks_past_a_blocking_not),
+        T(why_not_past_gives_up_rather_than_guess),
         T(memory_tests_agree_with_expressions),
         T(shared_tests_explain_each_rule),
         T(join_in_any_assertion_order),
