@@ -265,8 +265,8 @@ grep -qE '^ +1\. .*  \[do first\]$' "$TMP/st.txt" || fail "no priority: $(grep -
 grep -qE '  \[when there is room\]$' "$TMP/st.txt" || fail "no third priority"
 grep -qxF "      Who: Director, CDO or CIO; LDT programme manager" "$TMP/st.txt" ||
     fail "who: $(grep -m3 'Who:' "$TMP/st.txt")"
-grep -qF "(Exploring the idea)" "$TMP/st.txt" || fail "twin.stage label missing"
-if grep -qE 'open_tender|one_year|open_source|[(]exploring[)]' "$TMP/all.md"; then
+grep -qF "(stage: Exploring the idea)" "$TMP/st.txt" || fail "twin.stage label missing"
+if grep -qE 'open_tender|one_year|open_source|[(]exploring[)]|stage: exploring[)]' "$TMP/all.md"; then
     fail "an option identifier in the advice: $(grep -m1 -E 'open_tender|one_year|open_source' "$TMP/all.md")"
 fi
 grep -qF -- "- **Who:** Director, CDO or CIO; LDT programme manager" "$TMP/all.md" || fail "markdown who"
