@@ -9,8 +9,9 @@
  *
  * At the prompt: a number or value answers (several, comma-separated, for
  * questions with several answers); `?` shows the help text, `why` why the
- * question is asked, `back` changes the previous answer, `skip` leaves it
- * unanswered ("don't know"), `quit` (or Ctrl-D) saves and leaves, Ctrl-C
+ * question is asked, `back` asks the previous question again (its answer
+ * stays saved until another is given), `skip` leaves it unanswered
+ * ("don't know"), `quit` (or Ctrl-D) saves and leaves, Ctrl-C
  * leaves with every answer given so far saved.
  */
 #include <ctype.h>
@@ -36,7 +37,8 @@ static const char ask_help[] =
     "\n"
     "At the prompt: a number or value answers (several, comma-separated,\n"
     "where several answers are allowed); ?  help text;  why  why this\n"
-    "question is asked;  back  change the previous answer;  skip  leave it\n"
+    "question is asked;  back  ask the previous question again (its answer\n"
+    "stays saved until you give another);  skip  leave it\n"
     "unanswered;  quit  save and leave (so does Ctrl-D).\n"
     "\n"
     "Options:\n"
@@ -85,6 +87,10 @@ typedef struct asker {
     char kbsaved[4096];     /* kbpath made absolute, as the session keeps it */
     ans *v;                 /* answers in the order given */
     size_t n, cap;
+    /* answers `back` went past, the latest first: still saved, and kept
+     * until the question is answered again (or put back on leaving) */
+    ans *pend;
+    size_t npend, cappend;
     int colour;
     unsigned watch;         /* CLI_WATCH_* */
     char err[1024];
@@ -99,6 +105,13 @@ static void ans_free(asker *a)
     free(a->v);
     a->v = NULL;
     a->n = a->cap = 0;
+    for (size_t i = 0; i < a->npend; i++) {
+        free(a->pend[i].qid);
+        free(a->pend[i].value);
+    }
+    free(a->pend);
+    a->pend = NULL;
+    a->npend = a->cappend = 0;
 }
 
 /* The exit status for a failed kb_store_* call. */
@@ -219,6 +232,53 @@ static int replay(asker *a)
     if (!rc)
         rc = eng_run(e, 0, NULL);
     return rc;
+}
+
+/* `back` past the latest answer: it leaves the answers the next question
+ * is chosen from, but stays saved (the database is not touched) until its
+ * question is answered again, so that leaving before then loses nothing.
+ * 0, or -1 when out of memory. */
+static int pend_push(asker *a)
+{
+    if (a->npend == a->cappend) {
+        size_t cap = a->cappend ? a->cappend * 2 : 8;
+        ans *v = realloc(a->pend, cap * sizeof *v);
+        if (!v)
+            return -1;
+        a->pend = v;
+        a->cappend = cap;
+    }
+    a->pend[a->npend++] = a->v[--a->n];
+    return 0;
+}
+
+/* QID was answered (or skipped) again: its old answer is not pending. */
+static void pend_drop(asker *a, const char *qid)
+{
+    for (size_t i = 0; i < a->npend; i++)
+        if (!strcmp(a->pend[i].qid, qid)) {
+            free(a->pend[i].qid);
+            free(a->pend[i].value);
+            memmove(&a->pend[i], &a->pend[i + 1], (a->npend - i - 1) * sizeof *a->pend);
+            a->npend--;
+            return;
+        }
+}
+
+/* Puts the answers `back` went past and that were not given again back
+ * among the answers, in the order they were given, as the database still
+ * holds them.  0, or -1 when out of memory. */
+static int pend_restore(asker *a)
+{
+    while (a->npend) {
+        ans *x = &a->pend[a->npend - 1];
+        if (ans_set(a, x->qid, x->value))
+            return -1;
+        free(x->qid);
+        free(x->value);
+        a->npend--;
+    }
+    return 0;
 }
 
 static char *trim(char *s)
@@ -606,6 +666,17 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
  * so far are saved too.  Returns EXITC, or the status of a failure. */
 static int leave(asker *a, int exitc)
 {
+    if (a->npend) {
+        /* answers `back` went past are still saved: the conclusions
+         * saved with them must be theirs */
+        if (pend_restore(a))
+            return out_of_memory(a);
+        int rrc = replay(a);
+        if (rrc) {
+            cli_diags(a->e, 0);
+            return rrc == ENG_ENOMEM ? out_of_memory(a) : cli_exit(rrc);
+        }
+    }
     int rc = save_conclusions(a, 0);
     if (rc)
         return save_failed(a, rc, "the conclusions so far", "The answers given are saved");
@@ -648,6 +719,16 @@ static int loop(asker *a)
                 fprintf(stderr, "QUESTION none: no unanswered question can change the advice\n");
         }
         force = NULL;
+        if (!q && a->npend) {
+            /* nothing more to ask without the answers `back` went past
+             * and that were not given again: they are still saved, so
+             * they count (and may make more questions matter) */
+            if (pend_restore(a)) {
+                exitc = out_of_memory(a);
+                break;
+            }
+            continue;
+        }
         if (!q) {
             kb_report *rep = NULL;
             char label[64];
@@ -686,6 +767,12 @@ static int loop(asker *a)
             } else if (interrupted || errno == EINTR) {
                 printf("\nInterrupted.");
                 exitc = leave(a, 130);
+            } else if (ferror(stdin)) {
+                /* not the end of the answers: they could not be read */
+                int err = errno;
+                putchar('\n');
+                fprintf(stderr, PROG ": ask: cannot read standard input: %s\n", strerror(err));
+                exitc = leave(a, EX_NOINPUT);
             } else {
                 putchar('\n');
                 exitc = leave(a, 0);
@@ -721,16 +808,14 @@ static int loop(asker *a)
                 printf("There is no earlier answer to go back to.\n");
                 goto prompt;
             }
-            ans last = a->v[a->n - 1];
-            if ((rc = kb_store_answer_delete(a->st, a->id, last.qid, a->err, sizeof a->err))) {
-                exitc = save_failed(a, rc, "going back", "The answers given are safe");
+            if (pend_push(a)) {
+                exitc = out_of_memory(a);
                 break;
             }
-            printf("Back to '%s' (it was: %s).\n", last.qid, last.value ? last.value : "skipped");
-            force = eng_question_find(a->e, last.qid);
-            a->n--;
-            free(last.qid);
-            free(last.value);
+            const ans *last = &a->pend[a->npend - 1];
+            printf("Back to '%s' (it was: %s; that answer stays saved until you give another).\n",
+                   last->qid, last->value ? last->value : "skipped");
+            force = eng_question_find(a->e, last->qid);
             continue;
         }
         const char *value = NULL;
@@ -757,6 +842,7 @@ static int loop(asker *a)
             exitc = save_failed(a, rc, "the answer", "The answers given before it are safe");
             break;
         }
+        pend_drop(a, eng_question_id(q));
         rc = ans_set(a, eng_question_id(q), value);
         free(norm);
         if (rc) {
@@ -844,6 +930,10 @@ int cmd_ask(int argc, char **argv)
         cli_usage("ask: --respondent is for a new session; a resumed session keeps its own "
                   "label");
         return EX_USAGE;
+    }
+    if (cli_std_closed & 1u) {
+        fprintf(stderr, PROG ": ask: cannot read the answers: standard input is closed\n");
+        return EX_NOINPUT;
     }
     if (!script && !isatty(STDIN_FILENO)) {
         fprintf(stderr, PROG ": ask: standard input is not a terminal, so nobody can answer.\n"

@@ -31,6 +31,14 @@ int cli_exit(int status);
 /* Flushes standard output and checks it for a write error (a full disk, a
  * closed pipe).  0, or EX_IOERR after saying so on stderr. */
 int cli_flush_stdout(void);
+/* At start: each of standard input, output and error that is closed gets
+ * /dev/null opened the wrong way round in its place, so that reading or
+ * writing it fails as on a closed descriptor (EBADF) while no file the
+ * program opens takes its number (a temporary file read back as standard
+ * input, a report written into one).  Returns the closed ones as bits
+ * (1 << fd). */
+unsigned cli_std_guard(void);
+extern unsigned cli_std_closed;
 /* Opens the existing sessions database PATH for a command that only reads
  * it: a missing database is not created, nor an empty file made one.  0
  * with *ST set, or an exit status after saying why (with *ST NULL):

@@ -52,6 +52,7 @@ int main(int argc, char **argv)
      * write that fails with EFBIG, reported with the file's name like a
      * full disk, not a signal that kills the program in mid-write. */
     signal(SIGXFSZ, SIG_IGN);
+    cli_std_guard();
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(main_help, stdout);

@@ -754,6 +754,24 @@ int cli_printable(const char *text)
     return cli_utf8_ok(text);
 }
 
+unsigned cli_std_closed;
+
+unsigned cli_std_guard(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        /* the lowest free number: this one, as the ones below are open */
+        int x = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (x >= 0 && x != fd) {
+            dup2(x, fd);
+            close(x);
+        }
+        cli_std_closed |= 1u << fd;
+    }
+    return cli_std_closed;
+}
+
 /* Opens PATH, read once, for spool: standard input for "-", else a pipe.
  * A FIFO is opened without blocking, then waited on until a writer writes
  * or goes: on a terminal, a note after a second says what it waits for
@@ -762,6 +780,10 @@ int cli_printable(const char *text)
 static int open_input(const char *path, const char *name)
 {
     if (!strcmp(path, "-")) {
+        if (cli_std_closed & 1u) {
+            fprintf(stderr, "%s: error: cannot read: standard input is closed\n", name);
+            return -1;
+        }
         if (isatty(STDIN_FILENO))
             fprintf(stderr, "%s: note: reading answers from the terminal; end them with Ctrl-D\n",
                     name);

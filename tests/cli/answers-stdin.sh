@@ -50,3 +50,20 @@ status=0
 $RUN explain --kb kb.ini - gamma 'scale big' <a.ini >got.txt 2>err.txt || status=$?
 [ "$status" -eq 66 ] && grep -qF "<stdin>: error: no respondent 'gamma' in this file" err.txt ||
     { echo "explain -, no such respondent: exit $status"; cat err.txt; exit 1; }
+
+# a closed standard input is no empty file (the program's own temporary
+# copy must not take its number and be read back as the answers), and a
+# closed standard output is no silent success (a report must not go into
+# a file the program opened)
+status=0
+$RUN advise --kb kb.ini - <&- >got.txt 2>err.txt || status=$?
+[ "$status" -eq 66 ] && grep -qxF "<stdin>: error: cannot read: standard input is closed" err.txt ||
+    { echo "advise - with stdin closed: exit $status"; cat err.txt; exit 1; }
+status=0
+$RUN ask --kb kb.ini --db closed.db --script <&- >got.txt 2>err.txt || status=$?
+[ "$status" -eq 66 ] && grep -qF "cannot read the answers: standard input is closed" err.txt &&
+    [ ! -e closed.db ] || { echo "ask with stdin closed: exit $status"; cat err.txt; exit 1; }
+status=0
+$RUN advise --kb kb.ini - <a.ini >&- 2>err.txt || status=$?
+[ "$status" -eq 74 ] && grep -qF "cannot write to standard output" err.txt ||
+    { echo "advise - with stdout closed: exit $status"; cat err.txt; exit 1; }

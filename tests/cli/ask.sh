@@ -67,7 +67,7 @@ grep -qF "Not an answer to this question: expected a whole number from 0 to 5000
   || { cat "$TMP/c.out"; exit 1; }
 grep -qF "Not an answer to this question: expected a whole number from 0 to 50000000, found 1200.5" "$TMP/c.out" \
   || { cat "$TMP/c.out"; exit 1; }
-grep -qF "Back to 'org.population' (it was: 12000)" "$TMP/c.out"
+grep -qF "Back to 'org.population' (it was: 12000;" "$TMP/c.out"
 # a skipped question is no answer: counted apart, here and in the list
 grep -qF "[2 answered, 1 skipped, about" "$TMP/c.out" || { cat "$TMP/c.out"; exit 1; }
 grep -qF "Saved as session 1 (2 answers, 1 skipped)" "$TMP/c.out" || { tail "$TMP/c.out"; exit 1; }
@@ -85,6 +85,31 @@ status=0
 printf 'quit\n' | $A --resume 99 >/dev/null 2>"$TMP/u.err" || status=$?
 [ "$status" -eq 66 ] && grep -qF "no session 99 in" "$TMP/u.err" \
   || { echo "exit $status, expected 66"; cat "$TMP/u.err"; exit 1; }
+
+# back only asks again: leaving before another answer (quit, Ctrl-D,
+# several steps back) keeps the answers it went past, in the session's
+# answers and in the conclusions saved with them
+B="$TMP/back.db"
+printf 'municipality\n12000\n3\nback\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$B" --script >"$TMP/b.out" 2>&1
+grep -qF "Back to 'org.ldt_staff' (it was: 3; that answer stays saved until you give another)" "$TMP/b.out" ||
+    { cat "$TMP/b.out"; exit 1; }
+grep -qF "Saved as session 1 (3 answers)" "$TMP/b.out" || { tail "$TMP/b.out"; exit 1; }
+$RUN sessions --db "$B" show 1 >"$TMP/b.show"
+grep -qE "^ +org.ldt_staff +3$" "$TMP/b.show" || { cat "$TMP/b.show"; exit 1; }
+printf 'municipality\n12000\n3\nback\nback\nback\n' | $RUN ask --kb "$ROOT/rules" --db "$B" --script >"$TMP/b2.out" 2>&1
+$RUN sessions --db "$B" show 2 >"$TMP/b2.show"
+for qa in "org.type +municipality" "org.population +12000" "org.ldt_staff +3"; do
+    grep -qE "^ +$qa$" "$TMP/b2.show" || { echo "lost $qa"; cat "$TMP/b2.show"; exit 1; }
+done
+# the conclusions saved are those of the three answers: the same as a
+# session that never went back
+printf 'municipality\n12000\n3\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$B" --script >/dev/null 2>&1
+$RUN sessions --db "$B" compare 2 3 >"$TMP/b.cmp"
+grep -qF "the same (3)" "$TMP/b.cmp" && grep -qE "^  the same \([0-9]+\)$" "$TMP/b.cmp" &&
+    [ "$(grep -c "the same" "$TMP/b.cmp")" -eq 3 ] || { cat "$TMP/b.cmp"; exit 1; }
+# answered again after going back: the new answer replaces the old one
+printf 'municipality\n12000\n3\nback\n7\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$B" --script >/dev/null 2>&1
+$RUN sessions --db "$B" show 4 | grep -qE "^ +org.ldt_staff +7$" || { $RUN sessions --db "$B" show 4; exit 1; }
 
 # SIGKILL in the middle: every answer given before the kill is kept
 K="$TMP/kill.db"
