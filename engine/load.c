@@ -3087,6 +3087,7 @@ static long check_answers(rdr *r, sect *s, int assert_them, int record,
                      "respondent '%s': question '%s' is answered twice (first at line %d)",
                      s->name, k->key, s->kvs[j].line);
                 bad++;
+                break;      /* one error a repeat, naming the first */
             }
         r->seen[q->index] = r->stamp;
         if (k->over) {      /* over a limit: reported while reading */

@@ -1019,6 +1019,31 @@ static void odd_blank_continues_the_key_before(void **state)
     eng_answers_free(a);
 }
 
+/* A question answered three times: one error for each repeat, each naming
+ * the first answer, not one for every earlier pair. */
+static void each_repeat_is_one_error_naming_the_first(void **state)
+{
+    fx *f = FX(state);
+    eng_engine *e = f->e;
+    write_text(f->path,
+               "[answers a]\n"
+               "kind = city\n"
+               "kind = city\n"
+               "kind = island\n");
+    eng_answers *a = eng_answers_read(e, f->path);
+    assert_non_null(a);
+    assert_int_equal(eng_diag_count(e), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const eng_diag *d = eng_diag_at(e, i);
+        assert_int_equal(d->severity, ENG_ERROR);
+        assert_int_equal(d->line, (int)i + 3);
+        assert_string_equal(d->message,
+                            "respondent 'a': question 'kind' is answered twice (first at line 2)");
+    }
+    assert_false(eng_answers_valid(a, 0));
+    eng_answers_free(a);
+}
+
 /* CRLF line ends, comments, continuation lines and blank lines between
  * respondents read the same the second time. */
 static void second_reading_sees_the_first(void **state)
@@ -1082,6 +1107,7 @@ int main(void)
         T(lines_belong_to_their_respondent),
         T(second_reading_sees_the_first),
         T(odd_blank_continues_the_key_before),
+        T(each_repeat_is_one_error_naming_the_first),
     };
 #undef T
     return cmocka_run_group_tests_name("answers", tests, NULL, NULL);
