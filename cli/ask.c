@@ -59,10 +59,12 @@ static const char ask_help[] =
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
     "in the knowledge base, 66 no session to resume (no such session, no\n"
-    "sessions at all for the latest, or no database), 70 the rules stopped\n"
-    "on an error (a division by zero), 71 out of memory, 74 the database\n"
-    "failed (a full disk, a read-only file), 130 interrupted.  Every answer\n"
-    "given before a failure is saved: continue with --resume.\n";
+    "sessions at all for the latest, or no database) or the answers cannot\n"
+    "be read (standard input closed), 70 the rules stopped on an error (a\n"
+    "division by zero), 71 out of memory, 74 the database failed (a full\n"
+    "disk, a read-only file) or the questions could not be written, 130\n"
+    "interrupted.  Every answer given before a failure is saved: continue\n"
+    "with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -751,7 +753,16 @@ static int loop(asker *a)
         show_question(a, q, &group);
     prompt:
         fputs("> ", stdout);
-        fflush(stdout);
+        if (fflush(stdout) == EOF || ferror(stdout)) {
+            /* nobody sees the questions: answers read now would answer
+             * questions that were never shown */
+            int err = errno;
+            fprintf(stderr, PROG ": ask: cannot write to standard output: %s; the answers "
+                    "given so far are saved: continue with\n  " PROG " ask --resume %lld\n",
+                    strerror(err), a->id);
+            exitc = leave(a, EX_IOERR);
+            break;
+        }
         /* a Ctrl-C that came while the question was being prepared: the
          * read below would not see it and wait for input (only a signal
          * during the read itself interrupts it) */

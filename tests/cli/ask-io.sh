@@ -245,3 +245,19 @@ intact "$V/s.db" immutable
 ro_off
 resume_to_end "$V/s.db"
 echo "read-only at resume ($how): 3 answers readable, exit 74, resumed once writable"
+
+# standard output that cannot be written (a full device, a closed one):
+# nobody sees the questions, so no line read is taken as an answer to one;
+# exit 74, and what the session held before is still there
+O="$TMP/out"
+new_session "$O"
+status=0
+printf '5\n5\n5\n' | $RUN ask $KB --db "$O/s.db" --script --resume 1 >/dev/full 2>"$O/err" || status=$?
+[ "$status" -eq 74 ] && grep -qF "cannot write to standard output: No space left on device" "$O/err" ||
+    fail "ask to /dev/full: exit $status: $(cat "$O/err")"
+status=0
+printf '5\n5\n5\n' | $RUN ask $KB --db "$O/s.db" --script --resume 1 >&- 2>"$O/err" || status=$?
+[ "$status" -eq 74 ] && grep -qF "cannot write to standard output" "$O/err" ||
+    fail "ask with stdout closed: exit $status: $(cat "$O/err")"
+$RUN sessions --db "$O/s.db" show 1 >"$O/show"
+grep -qF "Answers (3):" "$O/show" || fail "answers changed: $(cat "$O/show")"
