@@ -1159,6 +1159,14 @@ int cli_output_open(cli_output *o, const char *path)
             goto fail;
         }
         mode = st.st_mode & 07777;
+    } else if (is_sqlite_side(target)) {
+        /* the name of a database's journal or log that is not there yet:
+         * SQLite would take the report for one when it next opens the
+         * database, and delete it or roll the database back with it */
+        fprintf(stderr, PROG ": cannot write '%s': it is the name of a file SQLite keeps beside "
+                "a database (its journal or write-ahead log); choose another file with -o\n",
+                path);
+        goto fail;
     }
     /* the temporary file: DIR/.BASE.XXXXXX, in the same file system */
     size_t len = strlen(target);

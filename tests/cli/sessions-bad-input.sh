@@ -201,6 +201,14 @@ expect 73 "cannot write '$T/other.db': it is an SQLite database" \
     $RUN sessions --db "$DB" --kb "$ROOT/rules" show 1 --format html -o "$T/other.db"
 expect 73 "cannot write '$T/other.db': it is an SQLite database" \
     $RUN advise --kb "$ROOT/rules" -o "$T/other.db" "$ROOT/examples/answers.ini"
+# nor under the name of its journal or log before there is one: SQLite
+# would take the report for one when it next opens the database
+for f in -wal -shm -journal; do
+    rm -f "$T/other.db$f"
+    expect 73 "cannot write '$T/other.db$f': it is the name of a file SQLite keeps beside a database" \
+        $RUN advise --kb "$ROOT/rules" -o "$T/other.db$f" "$ROOT/examples/answers.ini"
+    [ ! -e "$T/other.db$f" ] || { echo "advise wrote $T/other.db$f"; exit 1; }
+done
 cmp -s "$T/other.db" "$T/s.copy" || { echo "another sessions database was written over"; exit 1; }
 [ "$(sqlite3 "$T/other.db" 'SELECT count(*) FROM sessions')" -eq 2 ] || { echo "sessions lost"; exit 1; }
 expect 64 "sessions: -o needs a file name" $RUN sessions --db "$DB" export 1 -o ""
