@@ -98,20 +98,21 @@ typedef struct asker {
     char err[1024];
 } asker;
 
+static void ans_list_free(ans *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].qid);
+        free(v[i].value);
+    }
+    free(v);
+}
+
 static void ans_free(asker *a)
 {
-    for (size_t i = 0; i < a->n; i++) {
-        free(a->v[i].qid);
-        free(a->v[i].value);
-    }
-    free(a->v);
+    ans_list_free(a->v, a->n);
     a->v = NULL;
     a->n = a->cap = 0;
-    for (size_t i = 0; i < a->npend; i++) {
-        free(a->pend[i].qid);
-        free(a->pend[i].value);
-    }
-    free(a->pend);
+    ans_list_free(a->pend, a->npend);
     a->pend = NULL;
     a->npend = a->cappend = 0;
 }
