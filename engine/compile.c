@@ -618,6 +618,12 @@ static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
             pl->ct[pl->nct++].k = t->k;
         } else if (t->kind == TERM_VAR) {
             var *v = lookup(&c->sc, t->var);
+            if (ce->factvar && !strcmp(t->var, ce->factvar)) {
+                cerr(c, t->line, t->col, t->span,
+                     "?%s is bound to this whole fact with '<-'; it cannot also be one of its values (expected another variable name)",
+                     t->var);
+                continue;   /* ?f stays bound to the fact: no second error */
+            }
             if (v && v->isfact) {
                 cerr(c, t->line, t->col, t->span,
                      "?%s is bound to a whole fact with '<-'; it cannot be matched as a value",
@@ -634,7 +640,7 @@ static int plan_pattern_in(cctx *c, pce *ce, plan *pl, uint16_t slot)
                 pl->keys[pl->nkey++].pos = v->pos;
             } else {
                 if (c->sc.n >= 256) {
-                    cerr(c, t->line, t->col, t->span, "too many variables in one %s",
+                    cerr(c, t->line, t->col, t->span, "too many variables in one %s (expected at most 256: split it into rules that pass on intermediate facts)",
                          c->what);
                     return -1;
                 }
@@ -867,6 +873,18 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
         size_t nl = bar - i - 2;
         if (nl == 0 || nl >= sizeof name) {
             cerr(c, line, col, (int)(j - i + 1), "expected a variable name inside '{?...}'");
+            return -1;
+        }
+        size_t good = eng_symbol_len(s + i + 2, nl);
+        if (good < nl) {
+            if (good)
+                cerr(c, line, col + 2 + (int)good, 1,
+                     "expected '}' or '|REL' after '{?%.*s', found '%c'",
+                     (int)good, s + i + 2, s[i + 2 + good]);
+            else
+                cerr(c, line, col + 2, 1,
+                     "expected a variable name (a letter or '_' first) after '{?', found '%c'",
+                     s[i + 2]);
             return -1;
         }
         memcpy(name, s + i + 2, nl);

@@ -152,8 +152,10 @@ static int text_equal(const eng_engine *e, eng_value a, eng_value b)
         const char *sb = eng_atom(e, b.u.atom, &lb);
         return la == lb && !memcmp(sa, sb, la);
     }
-    if (eng_is_num(a) && eng_is_num(b))
-        return eng_num_d(a) == eng_num_d(b);
+    if (eng_is_num(a) && eng_is_num(b)) {
+        int ok;
+        return eng_value_cmp(e, a, b, &ok) == 0;    /* exact, not as doubles */
+    }
     return 0;
 }
 

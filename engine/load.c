@@ -2137,14 +2137,33 @@ static int file_seen(eng_engine *e, const struct stat *st)
  * the buffer; a file that grows while it is read is still read whole.
  * A file this engine has read before is not read again: ENG_OK with *BUF
  * NULL. */
+/* Says why PATH could not be opened, ERR being errno: a link that leads
+ * nowhere is named as such, since the link itself is there to be seen. */
+static void open_error(eng_engine *e, const char *path, int err)
+{
+    struct stat ls;
+    char to[256];
+    ssize_t n;
+    if (err == ENOENT && !lstat(path, &ls) && S_ISLNK(ls.st_mode) &&
+        (n = readlink(path, to, sizeof to - 1)) > 0) {
+        to[n] = '\0';
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "cannot open: it is a symbolic link to '%s', which does not exist", to);
+    } else if (err == ELOOP) {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL,
+                  "cannot open: its symbolic links lead round in a loop");
+    } else {
+        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s", strerror(err));
+    }
+}
+
 static int read_file(eng_engine *e, const char *path, char **buf, size_t *len,
                      size_t limit)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
-        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
-                  strerror(errno));
+        open_error(e, path, errno);
         return ENG_EIO;
     }
     if (fstat(fd, &st)) {
@@ -2362,8 +2381,7 @@ int eng_load_path(eng_engine *e, const char *path)
     }
     struct stat st;
     if (stat(path, &st)) {
-        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
-                  strerror(errno));
+        open_error(e, path, errno);
         return ENG_EIO;
     }
     int rc;
@@ -3400,8 +3418,7 @@ static eng_answers *answers_read(eng_engine *e, const char *path, int given)
     }
     int fd = given >= 0 ? given : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        eng_diagf(e, ENG_ERROR, path, 0, 0, 1, NULL, "cannot open: %s",
-                  strerror(errno));
+        open_error(e, path, errno);
         eng_answers_free(a);
         errno = EIO;
         return NULL;

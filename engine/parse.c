@@ -282,6 +282,8 @@ static int keyword(const char *s, size_t n)
     }
 }
 
+static void check_glued(parser *p, ltok *t);
+
 static void lex(parser *p, ltok *t)
 {
     const char *s = p->s;
@@ -342,7 +344,7 @@ static void lex(parser *p, ltok *t)
             }
         } else if (eng_parse_number(s + st, i - st, &t->v)) {
             perr(p, st, i - st,
-                 "invalid number '%.*s' (expected digits with an optional sign, fraction and exponent, such as 3, -0.75 or 1e3, within the range of a double)",
+                 "invalid number '%.*s' (expected digits with an optional sign, fraction and exponent, such as 3, -0.75 or 1e3; whole numbers up to 19 digits, others within the range of a double and not so small that they read as 0)",
                  (int)(i - st), s + st);
             t->k = K_ERR;
         } else {
@@ -389,6 +391,7 @@ static void lex(parser *p, ltok *t)
                 t->k = K_STR;
             }
             p->prevk = t->k;
+            check_glued(p, t);
             return;
         }
         ebuf_add(p->e, &b, s + i, run - i);
@@ -495,6 +498,28 @@ static void lex(parser *p, ltok *t)
     t->len = i - st;
     p->pos = i;
     p->prevk = t->k;
+    check_glued(p, t);
+}
+
+/* A term glued to what follows it without a blank, as in a?b, a"b",
+ * "a"b or ??: an error naming both, rather than two terms read silently. */
+static void check_glued(parser *p, ltok *t)
+{
+    if (t->k != K_SYM && t->k != K_NUM && t->k != K_VAR && t->k != K_WILD &&
+        t->k != K_STR)
+        return;
+    size_t end = t->off + t->len;
+    if (end >= p->n)
+        return;
+    unsigned char c = (unsigned char)p->s[end];
+    if (c != '"' && c != '?' &&
+        !((t->k == K_STR || t->k == K_WILD) && is_symch(c)))
+        return;
+    perr(p, t->off, t->len + 1,
+         "expected a blank between '%.*s' and the '%c' glued to it (two terms are written apart)",
+         (int)t->len, p->s + t->off, c);
+    t->k = K_ERR;
+    p->prevk = K_ERR;
 }
 
 static void advance(parser *p)
@@ -571,17 +596,50 @@ static pexpr *need_bool(parser *p, pexpr *x, const ltok *at)
     return x;
 }
 
+/* Where in the digit-led word W (N bytes) a '-' follows a number and
+ * comes before a digit, as in 10-1 or 2.5-1; 0 when it does not.  Such a
+ * word is one symbol by the extension that makes 2_to_8 one ('-' may be
+ * part of a symbol, '+' may not), which inside an expression is a
+ * subtraction written without blanks. */
+static size_t glued_sum(const char *w, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_digit((unsigned char)w[i]))
+        i++;
+    if (i < n && w[i] == '.')
+        for (i++; i < n && is_digit((unsigned char)w[i]); i++)
+            ;
+    if (i + 1 < n && w[i] == '-' &&
+        (is_digit((unsigned char)w[i + 1]) || w[i + 1] == '.'))
+        return i;
+    return 0;
+}
+
 static pexpr *p_primary(parser *p)
 {
     ltok t = p->cur;
     pexpr *x;
     switch (t.k) {
     case K_NUM: case K_SYM: case K_STR:
+        /* 'and', 'or' and 'in' are values where nothing can follow them:
+         * before ',', '}', ')' or the end, as in {and, or} */
         if (t.k == K_SYM && (is_kw(&t, KW_AND) || is_kw(&t, KW_OR) ||
-                             is_kw(&t, KW_IN))) {
+                             is_kw(&t, KW_IN)) &&
+            p->next.k != K_COMMA && p->next.k != K_RBRACE &&
+            p->next.k != K_RPAREN && p->next.k != K_END) {
             perr(p, t.off, t.len, "expected a value before '%.*s'",
                  (int)t.len, p->s + t.off);
             return NULL;
+        }
+        if (t.k == K_SYM && is_digit((unsigned char)p->s[t.off])) {
+            size_t op = glued_sum(p->s + t.off, t.len);
+            if (op) {
+                perr(p, t.off, t.len,
+                     "'%.*s' reads as one symbol, not as arithmetic: expected blanks around '-' to subtract, or quotes for text (\"%.*s\")",
+                     (int)t.len, p->s + t.off,
+                     (int)t.len, p->s + t.off);
+                return NULL;
+            }
         }
         x = newx(p, X_CONST, &t);
         if (x)
@@ -982,14 +1040,25 @@ pce *eng_parse_ce(eng_engine *e, const srcmap *m, const char *s, size_t n)
             return NULL;
         }
         c->kind = CE_PATTERN;
+    } else if ((is_kw(&p.cur, KW_EXISTS) && is_kw(&p.next, KW_NOT)) ||
+               ((is_kw(&p.cur, KW_NOT) || is_kw(&p.cur, KW_EXISTS)) &&
+                is_kw(&p.next, KW_EXISTS))) {
+        /* (not not EXPR is a test, negated twice) */
+        perr(&p, p.next.off, p.next.len,
+             "expected a relation name after '%.*s', found '%.*s' (a pattern takes one of 'not' and 'exists')",
+             (int)p.cur.len, s + p.cur.off, (int)p.next.len, s + p.next.off);
+        return NULL;
     } else if ((is_kw(&p.cur, KW_NOT) || is_kw(&p.cur, KW_EXISTS)) &&
                p.next.k == K_SYM && !is_kw(&p.next, KW_NOT)) {
         c->kind = is_kw(&p.cur, KW_NOT) ? CE_NOT : CE_EXISTS;
         advance(&p);
-    } else if (is_kw(&p.cur, KW_EXISTS)) {
+    } else if (is_kw(&p.cur, KW_EXISTS) ||
+               (is_kw(&p.cur, KW_NOT) && p.next.k == K_END)) {
         perr(&p, p.next.off, p.next.len,
-             "expected a relation name (a symbol) after 'exists', found %s",
-             kname(p.next.k));
+             "expected %s after '%.*s', found %s",
+             is_kw(&p.cur, KW_NOT) ? "a pattern (REL TERM ...) or a condition"
+                                   : "a relation name (a symbol)",
+             (int)p.cur.len, s + p.cur.off, kname(p.next.k));
         return NULL;
     } else if (p.cur.k == K_SYM && !is_kw(&p.cur, KW_TEST) &&
                !is_kw(&p.cur, KW_NOT) && !starts_expr_op(&p, &p.next)) {

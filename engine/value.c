@@ -592,21 +592,38 @@ int eng_parse_number(const char *s, size_t n, eng_value *out)
     memcpy(buf, s, n);
     buf[n] = '\0';
     if (!frac && !expo) {
+        /* a whole number is held exactly or not at all: one past the
+         * 64-bit range would otherwise become a rounded double */
         errno = 0;
         long long ll = strtoll(buf, NULL, 10);
-        if (errno != ERANGE) {
-            *out = eng_num_int(ll);
-            return 0;
-        }
+        if (errno == ERANGE)
+            return -1;
+        *out = eng_num_int(ll);
+        return 0;
     }
     errno = 0;
     double d = strtod(buf, NULL);
-    /* underflow (a subnormal, or a value too small that reads as 0) is
-     * fine; overflow is not a number we can hold */
-    if (!isfinite(d) || (errno == ERANGE && fabs(d) >= 1.0))
+    /* a subnormal is a number we can hold; overflow is not, nor a value
+     * so small that it reads as 0 although its digits are not all 0 */
+    if (!isfinite(d) || (errno == ERANGE && (fabs(d) >= 1.0 || d == 0)))
         return -1;
     *out = eng_num_real(d);
     return 0;
+}
+
+/* I against D exactly: converting I to a double would round every
+ * integer past 2^53, so 2^63 - 1 would equal the real 2^63. */
+static int cmp_int_real(int64_t i, double d)
+{
+    if (d >= 9.2233720368547758e18)
+        return -1;
+    if (d < -9.2233720368547758e18)
+        return 1;
+    double w = trunc(d);            /* within range: exact as an integer */
+    int64_t wi = (int64_t)w;
+    if (i != wi)
+        return (i > wi) - (i < wi);
+    return (d < w) - (d > w);
 }
 
 int eng_value_cmp(const eng_engine *e, eng_value a, eng_value b, int *ok)
@@ -615,7 +632,11 @@ int eng_value_cmp(const eng_engine *e, eng_value a, eng_value b, int *ok)
     if (eng_is_num(a) && eng_is_num(b)) {
         if (a.type == ENG_INT && b.type == ENG_INT)
             return (a.u.i > b.u.i) - (a.u.i < b.u.i);
-        double x = eng_num_d(a), y = eng_num_d(b);
+        if (a.type == ENG_INT)
+            return cmp_int_real(a.u.i, b.u.r);
+        if (b.type == ENG_INT)
+            return -cmp_int_real(b.u.i, a.u.r);
+        double x = a.u.r, y = b.u.r;
         return (x > y) - (x < y);
     }
     if (eng_is_num(a) || eng_is_num(b)) {

@@ -956,6 +956,71 @@ static void check_reasons(lint *L)
     }
 }
 
+static int symch(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == ':' || c == '-' || (unsigned char)c >= 0x80;
+}
+
+/* The length of the variable name (a symbol) that S (N bytes) starts
+ * with; 0 when it starts with none. */
+static size_t name_len(const char *s, size_t n)
+{
+    if (!n || !(symch(s[0]) && !(s[0] >= '0' && s[0] <= '9') && s[0] != '.' &&
+                s[0] != ':' && s[0] != '-'))
+        return 0;
+    size_t i = 1;
+    while (i < n && symch(s[i]))
+        i++;
+    return i;
+}
+
+/* A string asserted by a rule that holds {?var}: only `because` puts
+ * values into text, so the fact keeps the braces as written, which a
+ * rule author reading RULES.md's reasons may not expect. */
+static void check_string_templates(lint *L)
+{
+    eng_engine *e = L->e;
+    char buf[512];
+    for (size_t i = 0; i < eng_rule_count(e); i++) {
+        const eng_rule *rl = eng_rule_at(e, i);
+        for (size_t a = 0; a < eng_rule_action_count(rl); a++) {
+            size_t n = eng_rule_action_size(rl, a);
+            for (size_t pos = 1; pos < n; pos++) {
+                eng_value v;
+                size_t len;
+                const char *t;
+                if (!eng_rule_action_const(rl, a, pos, &v) || v.type != ENG_STRING ||
+                    !(t = eng_value_text(e, v, &len)))
+                    continue;
+                const char *brace = NULL;
+                for (const char *q = t; (q = memchr(q, '{', len - (size_t)(q - t))) &&
+                     !brace; q++)
+                    if ((size_t)(q - t) + 2 < len && q[1] == '?' &&
+                        name_len(q + 2, len - (size_t)(q - t) - 2))
+                        brace = q;
+                if (!brace)
+                    continue;
+                size_t rest = len - (size_t)(brace - t);
+                size_t nl = 2 + name_len(brace + 2, rest - 2);
+                const char *close = memchr(brace, '}', rest);
+                size_t shown = close && close - brace < 80 ? (size_t)(close - brace) + 1 : nl;
+                /* the column of the braces in the line as written */
+                int col;
+                const char *text = action_text(L, rl, a, &col, buf, sizeof buf);
+                const char *at = col > 0 ? strstr(text, "{?") : NULL;
+                add(L, ENG_WARNING, rule_path(rl), eng_rule_action_line(rl, a),
+                    at ? col + (int)(at - text) : (col > 0 ? col : 1),
+                    "the string asserted here keeps '%.*s' as written: only 'because' "
+                    "replaces {?var} by its value (to carry the value, make ?%.*s a "
+                    "term of its own)",
+                    (int)shown, brace, (int)nl - 2, brace + 2);
+                break;
+            }
+        }
+    }
+}
+
 /* A bare {?var} in a because bound to the answer of a `one` or `many`
  * question (`answer Q ?var`, Q constant) shows the option's value, an
  * identifier such as open_tender, to the people who read the advice;
@@ -1311,12 +1376,6 @@ static void ref(lint *L, smap *m, const char *s, size_t n, size_t who)
         L->oom = 1;
     else if (!isnew && x->val != who)
         x->val = ANYONE;
-}
-
-static int symch(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == ':' || c == '-' || (unsigned char)c >= 0x80;
 }
 
 /* Every symbol in the condition TEXT (not variables, strings, regexes). */
@@ -2186,6 +2245,8 @@ int kb_lint(kb *k, size_t *nwarn)
         check_shown_answers(&L);
     if (!L.oom)
         check_reasons(&L);
+    if (!L.oom)
+        check_string_templates(&L);
     if (!L.oom)
         check_answer_ranges(&L);
     if (!L.oom)

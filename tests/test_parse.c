@@ -166,6 +166,130 @@ static void ce_fact_binding_on_not(void **state)
     assert_diag(e, ENG_ERROR, 2, 14, "cannot bind a 'not' pattern");
 }
 
+static void ce_fact_variable_as_its_own_value(void **state)
+{
+    eng_engine *e = ENG(state);
+    /* one error, at the inner ?f; the retract below it raises none */
+    assert_int_equal(load_bad(e,
+        "[rule r]\n"
+        "when = ?f <- todo ?f\n"
+        "then = retract ?f\n"), 1);
+    assert_diag(e, ENG_ERROR, 2, 19, "bound to this whole fact");
+    assert_non_null(strstr(tu_find_diag(e, "whole fact")->message, "expected"));
+}
+
+static void ce_not_and_exists_do_not_stack(void **state)
+{
+    eng_engine *e = ENG(state);
+    assert_int_equal(load_bad(e,
+        "[rule a]\n"
+        "when = p ?x\n"
+        "when = exists not q\n"
+        "then = halt\n"
+        "[rule b]\n"
+        "when = p ?x\n"
+        "when = not exists q\n"
+        "then = halt\n"
+        "[rule c]\n"
+        "when = p ?x\n"
+        "when = not\n"
+        "then = halt\n"), 3);
+    assert_diag(e, ENG_ERROR, 3, 15, "after 'exists', found 'not'");
+    assert_diag(e, ENG_ERROR, 7, 12, "after 'not', found 'exists'");
+    assert_diag(e, ENG_ERROR, 11, 11, "expected a pattern (REL TERM ...) or a condition after 'not', found end of line");
+}
+
+static void ce_not_twice_is_a_test(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule d]\n"
+        "when = p ?x\n"
+        "when = not not (?x > 1)\n"
+        "then = assert q ?x\n");
+}
+
+/* 'and', 'or' and 'in' are the language's words, and values where no
+ * operand can follow them: in a set, before ')' or at the end. */
+static void ce_keywords_as_set_values(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule r]\n"
+        "when = p ?x\n"
+        "when = (?x in {and, or, in})\n"
+        "then = assert word ?x\n"
+        "[rule s]\n"
+        "when = p ?x\n"
+        "when = ?x = or\n"
+        "then = assert or-seen\n");
+    fact(e, "p and");
+    fact(e, "p or");
+    fact(e, "p but");
+    run(e);
+    assert_non_null(tu_find(e, "word and"));
+    assert_non_null(tu_find(e, "word or"));
+    assert_null(tu_find(e, "word but"));
+    assert_non_null(tu_find(e, "or-seen"));
+}
+
+/* ... but not where an operand can follow */
+static void ce_keyword_before_operand_is_an_operator(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_bad(e,
+        "[rule t]\n"
+        "when = p ?x\n"
+        "when = (?x in {a, and b})\n"
+        "then = halt\n");
+    assert_diag(e, ENG_ERROR, 3, 19, "expected a value before 'and'");
+}
+
+/* A word that starts with a digit is a symbol (the 2_to_8 extension); in
+ * an expression, one that reads as a sum is refused with the fix. */
+static void ce_digit_led_sum_in_expression(void **state)
+{
+    eng_engine *e = ENG(state);
+    assert_int_equal(load_bad(e,
+        "[rule r]\n"
+        "when = p ?x\n"
+        "when = (?x - 1 = 10-1)\n"
+        "then = halt\n"
+        "[rule s]\n"
+        "when = p ?x\n"
+        "when = ?x in {2_to_8, 2.5-1}\n"
+        "then = halt\n"), 2);
+    assert_diag(e, ENG_ERROR, 3, 18, "'10-1' reads as one symbol");
+    assert_diag(e, ENG_ERROR, 7, 23, "'2.5-1' reads as one symbol");
+}
+
+/* the extension itself still holds, in patterns and in expressions */
+static void ce_digit_led_symbols_still_symbols(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule r]\n"
+        "when = p 10-1 ?x\n"
+        "when = ?x in {2_to_8, 3D, 1e3x}\n"
+        "then = assert q ?x\n");
+}
+
+static void because_variable_name_ends_at_brace(void **state)
+{
+    eng_engine *e = ENG(state);
+    assert_int_equal(load_bad(e,
+        "[rule r]\n"
+        "when = p ?x\n"
+        "then = halt\n"
+        "because = see {?x y}\n"
+        "[rule s]\n"
+        "when = p ?x\n"
+        "then = halt\n"
+        "because = see {?1}\n"), 2);
+    assert_diag(e, ENG_ERROR, 4, 18, "expected '}' or '|REL' after '{?x', found ' '");
+    assert_diag(e, ENG_ERROR, 8, 17, "expected a variable name (a letter or '_' first) after '{?', found '1'");
+}
+
 /* ------------------------------------------------------------ regex */
 
 static void regex_bad_at_its_column(void **state)
@@ -799,6 +923,14 @@ int main(void)
         T(ce_bad_variable_name),
         T(ce_number_glued_to_letters),
         T(ce_fact_binding_on_not),
+        T(ce_fact_variable_as_its_own_value),
+        T(ce_not_and_exists_do_not_stack),
+        T(ce_not_twice_is_a_test),
+        T(ce_keywords_as_set_values),
+        T(ce_keyword_before_operand_is_an_operator),
+        T(ce_digit_led_sum_in_expression),
+        T(ce_digit_led_symbols_still_symbols),
+        T(because_variable_name_ends_at_brace),
         T(regex_bad_at_its_column),
         T(regex_bad_char_class),
         T(regex_unknown_flag),

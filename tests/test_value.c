@@ -444,13 +444,59 @@ static void exponents_normalise(void **state)
     assert_true(eng_value_equal(back, v));
 }
 
-static void huge_integer_literal_becomes_real(void **state)
+static void numbers_held_exactly_or_refused(void **state)
 {
     eng_engine *e = ENG(state);
-    /* one past INT64_MAX does not wrap around */
-    eng_value v = parse(e, "9223372036854775808");
+    eng_value v = parse(e, "9223372036854775807");
+    assert_int_equal(v.type, ENG_INT);
+    assert_true(v.u.i == INT64_MAX);
+    v = parse(e, "-9223372036854775808");
+    assert_int_equal(v.type, ENG_INT);
+    assert_true(v.u.i == INT64_MIN);
+    /* one past the range would be a rounded double: refused, as is a
+     * fraction so small that it would read as 0 */
+    assert_int_equal(eng_value_parse(e, "9223372036854775808", &v), ENG_EINVAL);
+    assert_int_equal(eng_value_parse(e, "-9223372036854775809", &v), ENG_EINVAL);
+    assert_int_equal(eng_value_parse(e, "1e-400", &v), ENG_EINVAL);
+    assert_int_equal(eng_value_parse(e, "1e400", &v), ENG_EINVAL);
+    /* a subnormal is held, and so are huge values written as reals */
+    v = parse(e, "4.9e-324");
     assert_int_equal(v.type, ENG_REAL);
-    assert_true(v.u.r > 9.2e18);
+    assert_true(v.u.r > 0);
+    v = parse(e, "1e20");
+    assert_int_equal(v.type, ENG_REAL);
+    assert_int_equal(eng_diag_count(e), 0);
+}
+
+/* An integer and a real compare by their exact values: 2^63 - 1 is less
+ * than the real 2^63 although converting it to a double gives 2^63, and
+ * 2^53 + 1 is more than 2^53 + 0.5 would be. */
+static void integers_and_reals_compare_exactly(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule below]\n"
+        "when = n ?x\n"
+        "when = (?x < 9.2233720368547758e18)\n"
+        "then = assert below ?x\n"
+        "[rule equal]\n"
+        "when = n ?x\n"
+        "when = (?x = 9.2233720368547758e18)\n"
+        "then = assert equal ?x\n"
+        "[rule half]\n"
+        "when = n ?x\n"
+        "when = (?x > 4503599627370495.5)\n"
+        "then = assert half ?x\n");
+    fact(e, "n 9223372036854775807");
+    fact(e, "n -9223372036854775808");
+    fact(e, "n 4503599627370496");
+    fact(e, "n 4503599627370495");
+    run(e);
+    assert_non_null(tu_find(e, "below 9223372036854775807"));
+    assert_int_equal(tu_count(e, "equal ?"), 0);
+    assert_non_null(tu_find(e, "half 4503599627370496"));
+    assert_null(tu_find(e, "half 4503599627370495"));
+    assert_non_null(tu_find(e, "half 9223372036854775807"));
 }
 
 static void normalised_numbers_are_one_fact(void **state)
@@ -495,7 +541,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(format_control_chars_round_trip, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(integral_numbers_are_integers, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(exponents_normalise, tu_setup, tu_teardown),
-        cmocka_unit_test_setup_teardown(huge_integer_literal_becomes_real, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(numbers_held_exactly_or_refused, tu_setup, tu_teardown),
+        cmocka_unit_test_setup_teardown(integers_and_reals_compare_exactly, tu_setup, tu_teardown),
         cmocka_unit_test_setup_teardown(normalised_numbers_are_one_fact, tu_setup, tu_teardown),
     };
     return cmocka_run_group_tests_name("value", tests, NULL, NULL);

@@ -78,6 +78,17 @@ expect 65 "respondent 'broken' has invalid answers" $RUN explain $K "$A" broken 
 # and a missing answers file is 66 too
 expect 66 "none.ini: error: cannot open" $RUN advise $K "$T/none.ini"
 expect 66 "none.ini: error: cannot open" $RUN explain $K "$T/none.ini" zeta 'scale ?'
+# a link that leads nowhere, or round in a loop, says so: the link itself
+# is there to be seen, so "No such file" would mislead
+ln -s gone.ini "$T/dangling.ini"
+ln -s "$T/loop-b.ini" "$T/loop-a.ini"
+ln -s "$T/loop-a.ini" "$T/loop-b.ini"
+expect 66 "dangling.ini: error: cannot open: it is a symbolic link to 'gone.ini', which does not exist" \
+    $RUN advise $K "$T/dangling.ini"
+expect 66 "loop-a.ini: error: cannot open: its symbolic links lead round in a loop" \
+    $RUN advise $K "$T/loop-a.ini"
+expect 66 "dangling.ini: error: cannot open: it is a symbolic link to 'gone.ini'" \
+    $RUN lint "$T/dangling.ini"
 
 # --- a question the knowledge base does not have: 66
 expect 66 "explain: no question 'nosuch' in the knowledge base" \
