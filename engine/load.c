@@ -79,8 +79,9 @@ typedef struct sect {
     int hidden;                 /* answers: a problem of it was not reported
                                    (see rerr) */
     uint32_t shown;             /* answers: its problems reported before */
-    int lineerr;                /* answers: a line of it is in error (not
-                                   key = value, not UTF-8, too long...) */
+    int lineerr;                /* a line of it is in error (answers: not
+                                   key = value, not UTF-8, too long...; a
+                                   knowledge base: not UTF-8, too long) */
     size_t bytes;               /* answers: bytes of all its values */
     spool *pool;                /* its strings (kind, name; an answers
                                    file's keys and copies of lines) are
@@ -1125,7 +1126,7 @@ static void sect_finish(rdr *r)
         return;
     r->insect = 0;
     /* an empty [answers] section is a respondent who knows no answer */
-    if (s->valid && !s->nkvs && s->bkind != KIND_RULE &&
+    if (s->valid && !s->nkvs && !s->lineerr && s->bkind != KIND_RULE &&
         s->bkind != KIND_QUESTION && r->mode == MODE_KB)
         rerr(r, ENG_WARNING, s->line, 1, 1, s->text,
              "empty section [%s %s]: it has no keys, so it does nothing",
@@ -1557,6 +1558,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)r->e->cfg.max_line + 1, 1, NULL,
                  "line is %zu bytes long; the limit is %zu (continue a long value on indented lines)",
                  len, r->e->cfg.max_line);
+            r->s.lineerr = 1;   /* a key lost: the section is not empty */
             r->sskip = 1;
             continue;
         }
@@ -1566,6 +1568,7 @@ static char *reader(char *str, int num, void *stream)
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
                  "invalid UTF-8 byte 0x%02x: files must be UTF-8 text",
                  (unsigned char)line[bad]);
+            r->s.lineerr = 1;
             r->sskip = 1;
             continue;
         }

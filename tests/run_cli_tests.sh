@@ -97,6 +97,18 @@ wait
   printf '\nthen = halt\n'; } >"$TMP/long.ini"
 expect "1 MB line" 65 "long.ini:3:4097: error: line is 1048586 bytes long; the limit is 4096" \
     $RUN facts "$TMP/long.ini"
+# a section whose only key is on a line too long, or not UTF-8, lost that
+# key: it is not "empty", and the error is all that is said
+{ printf '[facts long]\nfact = p '
+  head -c 5000 /dev/zero | tr '\0' 'a'
+  printf '\n[facts latin1]\nfact = p caf\351\n'; } >"$TMP/lost-key.ini"
+$RUN facts "$TMP/lost-key.ini" >/dev/null 2>"$TMP/lost-key.err"
+if grep -q "empty section" "$TMP/lost-key.err" ||
+   [ "$(grep -c ': error: ' "$TMP/lost-key.err")" -ne 2 ]; then
+    bad "lost key, no empty-section warning" "$TMP/lost-key.err"
+else
+    ok "lost key, no empty-section warning"
+fi
 
 # 10,000 rules load and run
 awk 'BEGIN {
