@@ -343,11 +343,46 @@ static int text_add(text *t, const char *s, size_t n)
     return 0;
 }
 
+/* Whether the comma-separated list IN has an empty item ("1,,2", "1,"). */
+static int has_empty_item(const char *in)
+{
+    if (!strchr(in, ','))
+        return 0;
+    for (const char *p = in;; p++) {
+        size_t n = strcspn(p, ",");
+        if (strspn(p, " \t") >= n)
+            return 1;
+        p += n;
+        if (!*p)
+            return 0;
+    }
+}
+
+/* The value of the item ST (LEN bytes, trimmed) copied into ITEM: an
+ * option's value for its number, else the item itself.  *NOOPT is set
+ * when the item is a number no option has.  NULL when out of memory. */
+static const char *item_value(const eng_question *q, text *item, const char *st,
+                              size_t len, int *noopt)
+{
+    item->len = 0;
+    if (text_add(item, st, len))
+        return NULL;
+    char *end;
+    long k = strtol(item->p, &end, 10);
+    if (*item->p && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
+        return eng_question_option(q, (size_t)k - 1, NULL);
+    if (*item->p && strspn(item->p, "0123456789") == item->len)
+        *noopt = 1;
+    return item->p;
+}
+
 /* Turns option numbers into option values ("1, 3" -> "grant, partnership");
  * every other item is kept whole, whatever its length, for
  * eng_answer_parse to accept or reject.  *NOOPT receives 1 when an item
  * is a number no option has (an option's value is never a number, so the
- * answer is refused).  NULL when out of memory. */
+ * answer is refused).  An empty item ("1,,2", "1,") is kept, for
+ * eng_answer_parse to refuse as it does in an answers file.  NULL when
+ * out of memory. */
 static char *numbers_to_values(const eng_question *q, const char *in, int *noopt)
 {
     *noopt = 0;
@@ -356,8 +391,27 @@ static char *numbers_to_values(const eng_question *q, const char *in, int *noopt
         return strdup(in);
     text out = {0}, item = {0};
     int fail = text_reserve(&out, strlen(in));
+    int empties = has_empty_item(in);
     const char *p = in;
     while (*p && !fail) {
+        if (empties) {
+            /* item by item between the commas, empty ones included */
+            size_t n = strcspn(p, ",");
+            const char *st = p;
+            size_t len = n;
+            while (len && (*st == ' ' || *st == '\t'))
+                st++, len--;
+            while (len && (st[len - 1] == ' ' || st[len - 1] == '\t'))
+                len--;
+            const char *val = item_value(q, &item, st, len, noopt);
+            fail = !val || text_add(&out, val, strlen(val));
+            p += n;
+            if (*p && !fail) {
+                p++;
+                fail = text_add(&out, *p ? ", " : ",", *p ? 2 : 1);
+            }
+            continue;
+        }
         while (*p == ' ' || *p == '\t' || *p == ',')
             p++;
         if (!*p)
@@ -368,19 +422,8 @@ static char *numbers_to_values(const eng_question *q, const char *in, int *noopt
         size_t len = (size_t)(p - st);
         while (len && (st[len - 1] == ' ' || st[len - 1] == '\t'))
             len--;
-        item.len = 0;
-        if (text_add(&item, st, len)) {
-            fail = 1;
-            break;
-        }
-        char *end;
-        long k = strtol(item.p, &end, 10);
-        const char *val = item.p;
-        if (*item.p && !*end && k >= 1 && (size_t)k <= eng_question_option_count(q))
-            val = eng_question_option(q, (size_t)k - 1, NULL);
-        else if (*item.p && strspn(item.p, "0123456789") == item.len)
-            *noopt = 1;
-        fail = (out.len && text_add(&out, ", ", 2)) || text_add(&out, val, strlen(val));
+        const char *val = item_value(q, &item, st, len, noopt);
+        fail = !val || (out.len && text_add(&out, ", ", 2)) || text_add(&out, val, strlen(val));
     }
     free(item.p);
     if (fail) {
@@ -842,7 +885,9 @@ static int loop(asker *a)
                 break;
             }
             if (rc) {
-                printf("Not an answer to this question: %s.  Try again (or ? for help).\n", err);
+                fputs("Not an answer to this question: ", stdout);
+                cli_put_visible(stdout, err);
+                fputs(".  Try again (or ? for help).\n", stdout);
                 goto prompt;
             }
             value = norm;

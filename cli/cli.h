@@ -263,6 +263,9 @@ size_t cli_utf8_char(const char *text);
 int cli_utf8_ok(const char *text);
 /* ... and without control characters (a label fit for any output). */
 int cli_printable(const char *text);
+/* Writes TEXT to FP with its control characters (but tabs) as \xHH, so
+ * that what a user typed or a file held cannot drive the terminal. */
+void cli_put_visible(FILE *fp, const char *text);
 /* The line that ends a list of reasons that has more (kb_strs.more). */
 extern const char cli_more_reasons[];
 

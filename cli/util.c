@@ -198,6 +198,11 @@ static void put_visible(FILE *fp, const char *text, int escaped)
     }
 }
 
+void cli_put_visible(FILE *fp, const char *text)
+{
+    put_visible(fp, text, 1);
+}
+
 /* Prints each diagnostic KEEP accepts as PATH:LINE:COL: severity:
  * message, with the source line and a caret under the culprit.  For a
  * diagnostic made without its source line (those the kb layer adds,
@@ -373,12 +378,25 @@ void cli_no_session(const char *path, long long id)
 
 void cli_usage(const char *fmt, ...)
 {
+    /* the message quotes what was typed: its control characters are
+     * shown, not sent to the terminal */
+    char small[512], *msg = small;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, PROG ": ");
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (!msg)
+        msg = small;    /* out of memory: the message cut short */
+    fprintf(stderr, PROG ": ");
+    put_visible(stderr, n >= 0 ? msg : fmt, 1);
     fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+    if (msg != small)
+        free(msg);
 }
 
 

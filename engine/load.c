@@ -1551,6 +1551,19 @@ static char *reader(char *str, int num, void *stream)
         r->cont = 0;
         if (r->gaveup)
             continue;
+        /* a CR that ends no line: the file ends its lines with CR alone
+         * (as old Mac files do), so that what looks like many lines here
+         * is one; said before the length, which would be its symptom */
+        const char *cr = memchr(line, '\r', avail);
+        if (cr) {
+            skip_header(r, line, (size_t)(cr - line));
+            rerr(r, ENG_ERROR, r->line, (int)(cr - line) + 1, 1, NULL,
+                 "a carriage return (CR) inside the line: expected lines ended by LF or CR LF "
+                 "(a file whose lines end with CR alone must be converted)");
+            r->s.lineerr = 1;
+            r->sskip = 1;
+            continue;
+        }
         if (len > r->e->cfg.max_line) {
             /* a header ends the section before: its error is not the
              * section's (see rerr) */

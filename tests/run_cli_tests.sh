@@ -97,6 +97,10 @@ wait
   printf '\nthen = halt\n'; } >"$TMP/long.ini"
 expect "1 MB line" 65 "long.ini:3:4097: error: line is 1048586 bytes long; the limit is 4096" \
     $RUN facts "$TMP/long.ini"
+# an answers file whose lines end with CR alone is one line, and says so
+printf '[answers a]\rorg.type = region\r' >"$TMP/cr-answers.ini"
+expect "CR line ends in answers" 65 "cr-answers.ini:1:12: error: a carriage return (CR) inside the line: expected lines ended by LF or CR LF" \
+    $RUN advise --kb rules "$TMP/cr-answers.ini"
 # a section whose only key is on a line too long, or not UTF-8, lost that
 # key: it is not "empty", and the error is all that is said
 { printf '[facts long]\nfact = p '

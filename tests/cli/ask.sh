@@ -316,3 +316,35 @@ grep -qF "the answers given so far are saved in session 1" "$TMP/div.err" || { c
 grep -qxF "  ldt-advisor ask --resume 1" "$TMP/div.err" || { cat "$TMP/div.err"; exit 1; }
 [ "$(tail -c 1 "$TMP/div.out" | od -An -c | tr -d ' ')" = '\n' ] || { echo "the prompt's line is not ended"; exit 1; }
 $RUN sessions --db "$TMP/div.db" export 1 | grep -qxF "n = 0" || { echo "the answer was not saved"; exit 1; }
+
+# an empty item in a list is refused as an answers file refuses it, not
+# passed over: "1,,2", "1," and ", 1" are asked again, "1, 2" is saved
+mkdir -p "$TMP/emptykb"
+cat >"$TMP/emptykb/kb.ini" <<'INI'
+[question q]
+text = Pick
+type = many
+option = a : A
+option = b : B
+
+[rule r]
+when = answer q ?x
+then = assert seen ?x
+INI
+printf '1,,2\n1,\n , 1\n1, 2\n' \
+  | $RUN ask --kb "$TMP/emptykb" --db "$TMP/empty.db" --script >"$TMP/empty.out" 2>&1 \
+  || { cat "$TMP/empty.out"; exit 1; }
+[ "$(grep -c "Not an answer to this question: an empty item in the list (expected any of: a, b)" "$TMP/empty.out")" -eq 3 ] \
+  || { cat "$TMP/empty.out"; exit 1; }
+$RUN sessions --db "$TMP/empty.db" export 1 | grep -qxF "q = a, b" \
+  || { $RUN sessions --db "$TMP/empty.db" export 1; exit 1; }
+
+# what was typed is quoted with its control characters shown as \xHH:
+# an escape sequence typed as an answer does not reach the terminal
+printf '\033[31mred\nquit\n' \
+  | $RUN ask --kb "$TMP/emptykb" --db "$TMP/esc.db" --script >"$TMP/esc.out" 2>&1 \
+  || { cat -A "$TMP/esc.out"; exit 1; }
+grep -qF "found '\x1b[31mred'" "$TMP/esc.out" || { cat -A "$TMP/esc.out"; exit 1; }
+if LC_ALL=C grep -q "$(printf '\033')" "$TMP/esc.out"; then
+    echo "a raw escape reached the terminal"; cat -A "$TMP/esc.out"; exit 1
+fi

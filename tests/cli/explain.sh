@@ -169,6 +169,14 @@ for bad in '(' 'verdict ?1' 'verdict ?v,' 'verdict ??' '?x metropolis' '"open'; 
 done
 $E town '?x metropolis' 2>&1 | grep -qF "'?x metropolis' is not a fact pattern: it does not start with a relation's name" ||
     { $E town '?x metropolis'; exit 1; }
+# a control character in the pattern is shown, never sent to the terminal
+esc=$(printf 'verdict \033[31m ?')
+$E town "$esc" 2>"$TMP/esc.err" >/dev/null || true
+grep -qF "'verdict \x1b[31m ?' is not a fact pattern: '\x1b[31m' is not a value" "$TMP/esc.err" ||
+    { cat -A "$TMP/esc.err"; exit 1; }
+if LC_ALL=C grep -q "$(printf '\033')" "$TMP/esc.err"; then
+    echo "a raw escape reached standard error"; exit 1
+fi
 $E town 'verdict ?1' 2>&1 | grep -qF "'?1' is no variable: after '?' comes a name of letters, digits and _ . : - that starts with a letter or '_'" ||
     { $E town 'verdict ?1'; exit 1; }
 
