@@ -59,12 +59,13 @@ static const char ask_help[] =
     "\n"
     "Exit status: 0 finished or saved, 64 usage (e.g. no terminal), 65 errors\n"
     "in the knowledge base, 66 no session to resume (no such session, no\n"
-    "sessions at all for the latest, or no database) or the answers cannot\n"
-    "be read (standard input closed), 70 the rules stopped on an error (a\n"
-    "division by zero), 71 out of memory, 74 the database failed (a full\n"
-    "disk, a read-only file) or the questions could not be written, 130\n"
-    "interrupted.  Every answer given before a failure is saved: continue\n"
-    "with --resume.\n";
+    "sessions at all for the latest, or no database), a --db file that is\n"
+    "no database of ours (a directory, another program's, damaged, newer)\n"
+    "or the answers cannot be read (standard input closed), 70 the rules\n"
+    "stopped on an error (a division by zero), 71 out of memory, 74 the\n"
+    "database failed (a full disk, a read-only file) or the questions\n"
+    "could not be written, 130 interrupted.  Every answer given before a\n"
+    "failure is saved: continue with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -1045,7 +1046,9 @@ int cmd_ask(int argc, char **argv)
     }
     a.st = kb_store_open(dbpath, a.err, sizeof a.err);
     if (!a.st) {
-        exitc = errno == ENOMEM ? EX_OSERR : EX_IOERR;
+        /* a file there that is no usable database is 66, as for every
+         * command that reads one; one that cannot be made or written 74 */
+        exitc = errno == ENOMEM ? EX_OSERR : errno == EINVAL ? EX_NOINPUT : EX_IOERR;
         fprintf(stderr, PROG ": %s\n", a.err);
         goto done;
     }

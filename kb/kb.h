@@ -227,7 +227,10 @@ const char *kb_store_default_path(char *buf, size_t size);
  * schema forward) the database PATH, which must be a regular file (a
  * directory, a device or a pipe is refused).  On failure returns NULL,
  * writes a message naming PATH and what to do into ERR, and sets errno to
- * ENOMEM when memory ran out (else to EIO). */
+ * ENOMEM when memory ran out, to EINVAL when a file is there that is no
+ * usable database of ours (a directory, a device, an unreadable file,
+ * another program's database, a damaged one, a newer schema), else to
+ * EIO (it could not be created or written). */
 kb_store *kb_store_open(const char *path, char *err, size_t errsize);
 /* As kb_store_open for a reader: a database that is missing, or an SQLite
  * file without anything in it, is refused and left as it is (errno then

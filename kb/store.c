@@ -63,6 +63,8 @@ struct kb_store {
     int msg_rc;             /* and its result code (valid while msg[0]) */
     int existing;           /* kb_store_open_existing: make nothing */
     int nothing;            /* ... and there was no database there */
+    int unusable;           /* a file is there, but no database of ours
+                               that can be used (errno EINVAL) */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -980,6 +982,7 @@ static int open_once(kb_store *s, int existed, char *err, size_t errsize, int *a
             say(err, errsize,
                 "%s: %s: it is not an ldt-advisor database, or it is damaged; it was left "
                 "as it is: choose another file with --db", path, msg);
+            s->unusable = 1;
             return ENG_EIO;
         }
         if (code == SQLITE_CANTOPEN) {
@@ -991,8 +994,10 @@ static int open_once(kb_store *s, int existed, char *err, size_t errsize, int *a
         return fail(s, rc, "open the database", err, errsize);
     }
     int fresh;
-    if (check_ours(s, &p, &fresh, err, errsize))
+    if (check_ours(s, &p, &fresh, err, errsize)) {
+        s->unusable = 1;
         return ENG_EIO;
+    }
     if (fresh && s->existing) {
         /* an SQLite file with nothing in it yet: a reader leaves it so */
         say(err, errsize, "no sessions database at %s: it is an empty SQLite database "
@@ -1082,16 +1087,19 @@ static kb_store *store_open(const char *path, int existing, char *err, size_t er
         if (S_ISDIR(st.st_mode)) {
             say(err, errsize, "%s is a directory: the database is a file (choose one with --db)",
                 path);
+            s->unusable = 1;
             goto fail;
         }
         if (!S_ISREG(st.st_mode)) {
             /* SQLite would wait on a pipe, or say "disk I/O error" */
             say(err, errsize, "%s is not a regular file (a device, a pipe or a socket): the "
                 "database is a file (choose one with --db)", path);
+            s->unusable = 1;
             goto fail;
         }
         if (access(path, R_OK)) {
             say(err, errsize, "cannot open %s: %s", path, strerror(errno));
+            s->unusable = 1;
             goto fail;
         }
     } else if (errno == ENOENT && existing) {
@@ -1132,9 +1140,9 @@ static kb_store *store_open(const char *path, int existing, char *err, size_t er
 fail:
     if (errsize && !err[0])
         say(err, errsize, "cannot open %s", path);
-    int nothing = s->nothing;
+    int nothing = s->nothing, unusable = s->unusable;
     kb_store_close(s);
-    errno = rc == ENG_ENOMEM ? ENOMEM : nothing ? ENOENT : EIO;
+    errno = rc == ENG_ENOMEM ? ENOMEM : nothing ? ENOENT : unusable ? EINVAL : EIO;
     return NULL;
 }
 

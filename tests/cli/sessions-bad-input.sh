@@ -88,8 +88,18 @@ for sub in list "show 1" "export latest"; do
 done
 expect 66 "$T/fifo.db is not a regular file" \
     $RUN explain --kb "$ROOT/rules" --db "$T/fifo.db" --session 1 'situation primary ?'
-expect 74 "$T/fifo.db is not a regular file" \
+# ask, which writes the database, says 66 for the same files as the
+# readers: they are there and no database of ours (74 is for a write that
+# failed)
+expect 66 "$T/fifo.db is not a regular file" \
     $RUN ask --kb "$ROOT/rules" --db "$T/fifo.db" --script
+expect 66 "$T/dir.db is a directory" \
+    $RUN ask --kb "$ROOT/rules" --db "$T/dir.db" --script
+for f in text junk; do
+    expect 66 "$T/$f.db: file is not a database" \
+        $RUN ask --kb "$ROOT/rules" --db "$T/$f.db" --script
+    cmp -s "$T/$f.db" "$T/$f.copy" || { echo "ask changed $f.db"; exit 1; }
+done
 expect 66 "/dev/null is not a regular file" $RUN sessions --db /dev/null list
 # an empty file is no database yet: a reading command does not make it one
 : >"$T/zero.db"

@@ -322,10 +322,13 @@ expect 66 "file is not a database" \
     $RUN explain --kb "$ROOT/rules" --session 1 --db "$T/junk.db" 'situation primary ?'
 expect 66 "not an ldt-advisor database: $T/foreign.db" \
     $RUN explain --kb "$ROOT/rules" --session 1 --db "$T/foreign.db" 'situation primary ?'
+expect 66 "not an ldt-advisor database: $T/foreign.db" \
+    $RUN ask --kb "$ROOT/rules" --db "$T/foreign.db" --script
 cmp "$T/junk.db" "$T/junk.copy"
 cmp "$T/foreign.db" "$T/foreign.copy"
 sqlite3 "$DB" "PRAGMA user_version = 99"
 expect 66 "written by a newer ldt-advisor" $RUN sessions --db "$DB" list
+expect 66 "written by a newer ldt-advisor" $RUN ask --kb "$ROOT/rules" --db "$DB" --script --resume
 sqlite3 "$DB" "PRAGMA user_version = 1"
 expect 66 "is a directory" $RUN sessions --db "$T" list
 
