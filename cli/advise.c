@@ -1108,6 +1108,18 @@ int cli_output_open(cli_output *o, const char *path)
         return 0;
     struct stat st;
     char *target = NULL;
+    /* a pipe, a socket or a device reached through links (/dev/stdout is
+     * a link to /proc/self/fd/1, itself a link to "pipe:[N]", which names
+     * no file): written to as it is */
+    if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        if (access(path, W_OK) || !(o->fp = fopen(path, "w"))) {
+            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+            memset(o, 0, sizeof *o);
+            return EX_CANTCREAT;
+        }
+        o->path = strdup(path);     /* for messages: "the output" without */
+        return 0;
+    }
     /* write through a symbolic link to the file it names, also one that
      * does not exist yet (never over the link itself) */
     if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {

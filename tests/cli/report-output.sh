@@ -179,6 +179,16 @@ $RUN advise $KB --format json -o "$D/fifo" "$EX" big-city-platform
 wait "$reader"
 [ -p "$D/fifo" ] || fail "the pipe was replaced"
 python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/fifo.out"
+# -o /dev/stdout and /dev/stderr when they are pipes: links to
+# /proc/self/fd/N, which link to "pipe:[N]", a name of no file
+status=0
+$RUN advise $KB --format json -o /dev/stdout "$EX" big-city-platform 2>"$TMP/so.err" | cat >"$TMP/so.out" ||
+    status=$?
+[ "$status" -eq 0 ] && [ ! -s "$TMP/so.err" ] || fail "-o /dev/stdout to a pipe: $(cat "$TMP/so.err")"
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/so.out"
+{ $RUN advise $KB -o /dev/stderr "$EX" big-city-platform 2>&1 >/dev/null | cat >"$TMP/se.out"; } ||
+    fail "-o /dev/stderr to a pipe"
+grep -qF "== big-city-platform ==" "$TMP/se.out" || fail "-o /dev/stderr: $(cat "$TMP/se.out")"
 rm -f "$D/fifo" "$D/link.html" "$D/target.html" "$D/keep.md" "$D/new.txt" "$D/mixed.json"
 clean "links and pipes"
 
