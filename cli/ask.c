@@ -64,8 +64,9 @@ static const char ask_help[] =
     "or the answers cannot be read (standard input closed), 70 the rules\n"
     "stopped on an error (a division by zero), 71 out of memory, 74 the\n"
     "database failed (a full disk, a read-only file) or the questions\n"
-    "could not be written, 130 interrupted.  Every answer given before a\n"
-    "failure is saved: continue with --resume.\n";
+    "could not be written, 75 another ask is filling the session right\n"
+    "now, 130 interrupted.  Every answer given before a failure is saved:\n"
+    "continue with --resume.\n";
 
 static volatile sig_atomic_t interrupted;
 
@@ -663,6 +664,18 @@ static int load_answers(asker *a)
     return rc;
 }
 
+/* Claims session a->id for this process (see kb_store_session_claim):
+ * 0, or the exit status after saying why not, 75 when another `ask` is
+ * filling it. */
+static int claim(asker *a)
+{
+    int rc = kb_store_session_claim(a->st, a->id, a->err, sizeof a->err);
+    if (!rc)
+        return 0;
+    fprintf(stderr, PROG ": %s\n", a->err);
+    return rc == ENG_ESTATE ? EX_TEMPFAIL : EX_IOERR;
+}
+
 /* Resumes session ID (0: the latest) when RESUME, else starts one. */
 static int resume_or_start(asker *a, const char *dbpath, int resume, long long id,
                            const char *respondent)
@@ -684,6 +697,10 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
             return store_exit(rc);
         }
         a->id = si.id;
+        if ((rc = claim(a)) != 0) {
+            kb_session_info_clear(&si);
+            return rc;
+        }
         printf("Resuming session %lld%s%s%s.\n", si.id, si.respondent[0] ? " (" : "",
                si.respondent, si.respondent[0] ? ")" : "");
         if (strcmp(si.fingerprint, a->fingerprint))
@@ -705,6 +722,8 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
         fprintf(stderr, PROG ": %s\n", a->err);
         return store_exit(rc);
     }
+    if ((rc = claim(a)) != 0)
+        return rc;
     printf("Session %lld started; every answer is saved as you go.\n", a->id);
     return 0;
 }

@@ -284,6 +284,12 @@ int kb_store_conclusions_put(kb_store *s, long long id,
                              const kb_conclusion *c, size_t n, int finished,
                              const char *kb_path, const char *fingerprint,
                              char *err, size_t errsize);
+/* Claims session ID for this kb_store until it is closed, so that two
+ * `ask` filling the same session at once cannot overwrite each other's
+ * answers: ENG_OK, ENG_ESTATE when another kb_store (in this process or
+ * another) holds it (ERR says so), ENG_EIO.  On a file system without
+ * such locks nothing is claimed, and ENG_OK returned. */
+int kb_store_session_claim(kb_store *s, long long id, char *err, size_t errsize);
 /* The session ID (0: the most recently updated one). */
 int kb_store_session_get(kb_store *s, long long id, kb_session_info *out,
                          char *err, size_t errsize);

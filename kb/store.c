@@ -29,6 +29,7 @@
  * the busy timeout: 5000 ms, or $LDT_ADVISOR_BUSY_MS.  Only bound
  * parameters carry data into SQL; the text of every statement is constant.
  */
+#define _GNU_SOURCE     /* F_OFD_SETLK: a lock that is not the process's */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +66,9 @@ struct kb_store {
     int nothing;            /* ... and there was no database there */
     int unusable;           /* a file is there, but no database of ours
                                that can be used (errno EINVAL) */
+    int claimfd;            /* the database file opened again, holding the
+                               claim on a session (kb_store_session_claim),
+                               or -1 */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -1080,6 +1084,7 @@ static kb_store *store_open(const char *path, int existing, char *err, size_t er
     }
     s->busy_ms = busy_ms();
     s->existing = existing;
+    s->claimfd = -1;
     struct stat st;
     int existed = 0;
     if (stat(path, &st) == 0) {
@@ -1152,8 +1157,48 @@ void kb_store_close(kb_store *s)
         return;
     if (s->db)
         sqlite3_close(s->db);
+    /* after SQLite's connection: closing a descriptor of the file would
+     * drop the locks SQLite's own hold on it (they belong to the process) */
+    if (s->claimfd >= 0)
+        close(s->claimfd);
     free(s->path);
     free(s);
+}
+
+/* Where a session's claim is locked: a byte far past the locks SQLite
+ * takes on the database file (from 1 GiB, a few hundred bytes), past any
+ * size it will have; the file does not grow for it. */
+#define CLAIM_BASE (1LL << 40)
+
+int kb_store_session_claim(kb_store *s, long long id, char *err, size_t errsize)
+{
+    if (s->claimfd < 0) {
+        s->claimfd = open(s->path, O_RDWR | O_CLOEXEC);
+        if (s->claimfd < 0) {
+            say(err, errsize, "cannot open %s to claim session %lld: %s", s->path, id,
+                strerror(errno));
+            return ENG_EIO;
+        }
+    }
+    /* an open file description's lock: unlike a process's, closing
+     * SQLite's descriptors leaves it, and a process that dies drops it */
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = CLAIM_BASE + (id & (CLAIM_BASE - 1));
+    fl.l_len = 1;
+    if (fcntl(s->claimfd, F_OFD_SETLK, &fl) == 0)
+        return ENG_OK;
+    if (errno == EAGAIN || errno == EACCES) {
+        say(err, errsize, "session %lld is being answered right now by another '" "ldt-advisor"
+            " ask' (with %s): finish or quit it there, then resume it", id, s->path);
+        return ENG_ESTATE;
+    }
+    if (errno == EINVAL || errno == ENOLCK || errno == EOPNOTSUPP)
+        return ENG_OK;      /* a file system without such locks: no claim */
+    say(err, errsize, "cannot claim session %lld in %s: %s", id, s->path, strerror(errno));
+    return ENG_EIO;
 }
 
 int kb_store_readonly(const kb_store *s)

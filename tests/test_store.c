@@ -622,6 +622,34 @@ static void test_delete_and_unknown(void **state)
 
 /* Opening PATH must fail with a message containing WANT, leaving the
  * file byte for byte as it was and no journal beside it. */
+/* A session claimed through one kb_store cannot be claimed through
+ * another, in this process too, until the first is closed; other
+ * sessions are free, and the claim leaves SQLite's own locks alone. */
+static void test_session_claim(void **state)
+{
+    (void)state;
+    const char *path = at("claim.db");
+    kb_store *a = open_ok(path);
+    long long one = new_session(a, "one"), two = new_session(a, "two");
+    assert_int_equal(kb_store_session_claim(a, one, err, sizeof err), ENG_OK);
+    /* claiming again what it holds is no conflict */
+    assert_int_equal(kb_store_session_claim(a, one, err, sizeof err), ENG_OK);
+    kb_store *b = open_ok(path);
+    err[0] = '\0';
+    assert_int_equal(kb_store_session_claim(b, one, err, sizeof err), ENG_ESTATE);
+    assert_non_null(strstr(err, "is being answered right now"));
+    assert_non_null(strstr(err, path));
+    assert_int_equal(kb_store_session_claim(b, two, err, sizeof err), ENG_OK);
+    /* both still write, each to its own session */
+    put_ok(a, one, "q", "1");
+    put_ok(b, two, "q", "2");
+    kb_store_close(a);
+    assert_int_equal(kb_store_session_claim(b, one, err, sizeof err), ENG_OK);
+    put_ok(b, one, "r", "3");
+    kb_store_close(b);
+    assert_int_equal(raw_int(path, "SELECT count(*) FROM answers"), 3);
+}
+
 static void refused_unchanged(const char *path, const char *want)
 {
     size_t n0, n1;
@@ -1534,6 +1562,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_reopen),
         cmocka_unit_test(test_answers),
+        cmocka_unit_test(test_session_claim),
         cmocka_unit_test(test_values_unchanged),
         cmocka_unit_test(test_conclusions),
         cmocka_unit_test(test_sessions_order),

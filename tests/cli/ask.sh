@@ -348,3 +348,34 @@ grep -qF "found '\x1b[31mred'" "$TMP/esc.out" || { cat -A "$TMP/esc.out"; exit 1
 if LC_ALL=C grep -q "$(printf '\033')" "$TMP/esc.out"; then
     echo "a raw escape reached the terminal"; cat -A "$TMP/esc.out"; exit 1
 fi
+
+# two `ask` on one session at once: the second is refused (75) before it
+# asks or saves anything, while the first goes on; once the first has
+# quit, or was killed with SIGKILL, the session can be resumed again
+CDB="$TMP/claim.db"
+printf '1\nquit\n' | $RUN ask --kb "$TMP/emptykb" --db "$CDB" --script >/dev/null 2>&1
+rm -f "$TMP/cfifo"; mkfifo "$TMP/cfifo"
+$RUN ask --kb "$ROOT/rules" --db "$CDB" --script --resume 1 <"$TMP/cfifo" >"$TMP/c1.out" 2>&1 &
+holder=$!
+exec 6>"$TMP/cfifo"
+i=0
+while ! grep -qF "Resuming session 1" "$TMP/c1.out" && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+for which in 1 latest; do
+    status=0
+    printf 'region\nquit\n' | $RUN ask --kb "$ROOT/rules" --db "$CDB" --script --resume $which \
+        >"$TMP/c2.out" 2>"$TMP/c2.err" || status=$?
+    [ "$status" -eq 75 ] || { echo "second ask on a claimed session ($which): exit $status"; cat "$TMP/c2.err"; exit 1; }
+    grep -qF "session 1 is being answered right now by another 'ldt-advisor ask'" "$TMP/c2.err" \
+        || { cat "$TMP/c2.err"; exit 1; }
+    grep -qF "Resuming" "$TMP/c2.out" && { echo "the refused ask resumed"; exit 1; }
+done
+$RUN sessions --db "$CDB" export 1 | grep -q "region" && { echo "the refused ask saved an answer"; exit 1; }
+# a new session is not held up by it
+printf 'quit\n' | $RUN ask --kb "$TMP/emptykb" --db "$CDB" --script >/dev/null 2>&1 \
+    || { echo "a new session was refused while session 1 is claimed"; exit 1; }
+kill -KILL "$holder"
+wait "$holder" 2>/dev/null || true
+exec 6>&-
+printf 'quit\n' | $RUN ask --kb "$TMP/emptykb" --db "$CDB" --script --resume 1 >"$TMP/c3.out" 2>&1 \
+    || { echo "not resumed after the holder was killed"; cat "$TMP/c3.out"; exit 1; }
+grep -qF "Resuming session 1" "$TMP/c3.out"
