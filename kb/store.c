@@ -1191,8 +1191,8 @@ int kb_store_session_claim(kb_store *s, long long id, char *err, size_t errsize)
     if (fcntl(s->claimfd, F_OFD_SETLK, &fl) == 0)
         return ENG_OK;
     if (errno == EAGAIN || errno == EACCES) {
-        say(err, errsize, "session %lld is being answered right now by another '" "ldt-advisor"
-            " ask' (with %s): finish or quit it there, then resume it", id, s->path);
+        say(err, errsize, "session %lld is being answered right now by another 'ldt-advisor ask' "
+            "(with %s): finish or quit it there, then resume it", id, s->path);
         return ENG_ESTATE;
     }
     if (errno == EINVAL || errno == ENOLCK || errno == EOPNOTSUPP)
