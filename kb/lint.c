@@ -966,8 +966,8 @@ static int symch(int c)
  * with; 0 when it starts with none. */
 static size_t name_len(const char *s, size_t n)
 {
-    if (!n || !(symch(s[0]) && !(s[0] >= '0' && s[0] <= '9') && s[0] != '.' &&
-                s[0] != ':' && s[0] != '-'))
+    unsigned char c = n ? (unsigned char)s[0] : 0;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80))
         return 0;
     size_t i = 1;
     while (i < n && symch(s[i]))
@@ -994,11 +994,9 @@ static void check_string_templates(lint *L)
                     !(t = eng_value_text(e, v, &len)))
                     continue;
                 const char *brace = NULL;
-                for (const char *q = t; (q = memchr(q, '{', len - (size_t)(q - t))) &&
-                     !brace; q++)
-                    if ((size_t)(q - t) + 2 < len && q[1] == '?' &&
-                        name_len(q + 2, len - (size_t)(q - t) - 2))
-                        brace = q;
+                for (size_t k = 0; k + 2 < len && !brace; k++)
+                    if (t[k] == '{' && t[k + 1] == '?' && name_len(t + k + 2, len - k - 2))
+                        brace = t + k;
                 if (!brace)
                     continue;
                 size_t rest = len - (size_t)(brace - t);
