@@ -1016,22 +1016,22 @@ static void cannot_create(const char *path, const char *dir, int err)
 {
     switch (err) {
     case ENOENT:
-        fprintf(stderr, PROG ": cannot create '%s': the directory '%s' does not exist\n",
+        cli_errorf(PROG ": cannot create '%s': the directory '%s' does not exist",
                 path, dir);
         break;
     case EACCES: case EPERM:
-        fprintf(stderr, PROG ": cannot create '%s': no permission to write in the "
-                "directory '%s'\n", path, dir);
+        cli_errorf(PROG ": cannot create '%s': no permission to write in the "
+                "directory '%s'", path, dir);
         break;
     case EROFS:
-        fprintf(stderr, PROG ": cannot create '%s': the directory '%s' is on a read-only "
-                "file system\n", path, dir);
+        cli_errorf(PROG ": cannot create '%s': the directory '%s' is on a read-only "
+                "file system", path, dir);
         break;
     case ENOTDIR:
-        fprintf(stderr, PROG ": cannot create '%s': '%s' is not a directory\n", path, dir);
+        cli_errorf(PROG ": cannot create '%s': '%s' is not a directory", path, dir);
         break;
     default:
-        fprintf(stderr, PROG ": cannot create '%s': %s\n", path, strerror(err));
+        cli_errorf(PROG ": cannot create '%s': %s", path, strerror(err));
     }
 }
 
@@ -1113,7 +1113,7 @@ int cli_output_open(cli_output *o, const char *path)
      * no file): written to as it is */
     if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         if (access(path, W_OK) || !(o->fp = fopen(path, "w"))) {
-            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+            cli_errorf(PROG ": cannot write '%s': %s", path, strerror(errno));
             memset(o, 0, sizeof *o);
             return EX_CANTCREAT;
         }
@@ -1125,7 +1125,7 @@ int cli_output_open(cli_output *o, const char *path)
     if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
         target = realpath(path, NULL);
         if (!target && !(target = link_end(path)) && errno == ELOOP) {
-            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(ELOOP));
+            cli_errorf(PROG ": cannot write '%s': %s", path, strerror(ELOOP));
             memset(o, 0, sizeof *o);
             return EX_CANTCREAT;
         }
@@ -1145,11 +1145,11 @@ int cli_output_open(cli_output *o, const char *path)
     mode_t mode = 0666 & ~mask;
     if (!stat(target, &st)) {
         if (S_ISDIR(st.st_mode)) {
-            fprintf(stderr, PROG ": cannot create '%s': it is a directory\n", path);
+            cli_errorf(PROG ": cannot create '%s': it is a directory", path);
             goto fail;
         }
         if (access(target, W_OK)) {
-            fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+            cli_errorf(PROG ": cannot write '%s': %s", path, strerror(errno));
             goto fail;
         }
         if (!S_ISREG(st.st_mode)) {
@@ -1157,7 +1157,7 @@ int cli_output_open(cli_output *o, const char *path)
              * it is, never rename over it */
             o->fp = fopen(target, "w");
             if (!o->fp) {
-                fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+                cli_errorf(PROG ": cannot write '%s': %s", path, strerror(errno));
                 goto fail;
             }
             free(target);
@@ -1166,8 +1166,8 @@ int cli_output_open(cli_output *o, const char *path)
         if (is_sqlite(target) || is_sqlite_side(target)) {
             /* a sessions database (this one or another): a report or an
              * export written over it would lose every session in it */
-            fprintf(stderr, PROG ": cannot write '%s': it is an SQLite database, such as "
-                    "saved sessions are kept in; choose another file with -o\n", path);
+            cli_errorf(PROG ": cannot write '%s': it is an SQLite database, such as "
+                    "saved sessions are kept in; choose another file with -o", path);
             goto fail;
         }
         mode = st.st_mode & 07777;
@@ -1175,8 +1175,8 @@ int cli_output_open(cli_output *o, const char *path)
         /* the name of a database's journal or log that is not there yet:
          * SQLite would take the report for one when it next opens the
          * database, and delete it or roll the database back with it */
-        fprintf(stderr, PROG ": cannot write '%s': it is the name of a file SQLite keeps beside "
-                "a database (its journal or write-ahead log); choose another file with -o\n",
+        cli_errorf(PROG ": cannot write '%s': it is the name of a file SQLite keeps beside "
+                "a database (its journal or write-ahead log); choose another file with -o",
                 path);
         goto fail;
     }
@@ -1193,7 +1193,7 @@ int cli_output_open(cli_output *o, const char *path)
     else
         snprintf(dir, sizeof dir, "%.*s", (int)dirlen, target);
     if (!*base) {
-        fprintf(stderr, PROG ": cannot create '%s': it names a directory, not a file\n", path);
+        cli_errorf(PROG ": cannot create '%s': it names a directory, not a file", path);
         goto fail;
     }
     o->tmp = malloc(len + 10);
@@ -1223,7 +1223,7 @@ int cli_output_open(cli_output *o, const char *path)
     (void)fchmod(fd, mode);     /* mkstemp makes it 0600 */
     o->fp = fdopen(fd, "w");
     if (!o->fp) {
-        fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+        cli_errorf(PROG ": cannot write '%s': %s", path, strerror(errno));
         close(fd);
         unlink(o->tmp);
         signals_restore();
@@ -1266,18 +1266,18 @@ int cli_output_close(cli_output *o, int commit)
         err = errno ? errno : EIO;
     o->fp = NULL;
     if (err && (commit || !o->tmp)) {
-        fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(err));
+        cli_errorf(PROG ": cannot write '%s': %s", path, strerror(err));
         rc = EX_IOERR;
     }
     if (o->tmp) {
         if (commit && !rc && rename(o->tmp, o->path)) {
-            fprintf(stderr, PROG ": cannot replace '%s': %s\n", path, strerror(errno));
+            cli_errorf(PROG ": cannot replace '%s': %s", path, strerror(errno));
             rc = EX_CANTCREAT;
         }
         if (!commit || rc) {
             unlink(o->tmp);
             if (commit)
-                fprintf(stderr, PROG ": '%s' is unchanged\n", path);
+                cli_errorf(PROG ": '%s' is unchanged", path);
         }
         signals_restore();
     }
@@ -1323,7 +1323,7 @@ static void print_stats(const char *when, size_t n, const struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-    fprintf(stderr, "stats: %s: %zu respondents in %.3f s (%.0f a second), peak memory %ld KiB\n",
+    cli_errorf("stats: %s: %zu respondents in %.3f s (%.0f a second), peak memory %ld KiB",
             when, n, s, s > 0 ? (double)n / s : 0.0, peak_kib());
 }
 
@@ -1489,7 +1489,7 @@ static void advise_one(advise_run *a, const eng_answers *ans, const char *path, 
             return;
         }
         /* the error printed above names a rule, not the respondent */
-        fprintf(stderr, "%s: note: respondent '%s' is not advised because of the error above\n",
+        cli_errorf("%s: note: respondent '%s' is not advised because of the error above",
                 path, name);
         return;
     }
@@ -1618,7 +1618,7 @@ static void advise_file(advise_run *a, size_t fi)
         if (pick[i] != 1)
             continue;
         if (!eng_answers_valid(ans, i)) {
-            fprintf(stderr, "%s: note: respondent '%s' is not advised because of %s\n", path,
+            cli_errorf("%s: note: respondent '%s' is not advised because of %s", path,
                     eng_answers_name(ans, i),
                     eng_answers_hidden(ans, i) && !a->nwho ? "errors in its answers (not all shown)"
                                                            : "the errors above");
@@ -1779,10 +1779,10 @@ int cmd_advise(int argc, char **argv)
             continue;
         const char *nofile = a.given[w] ? ", and there is no file of that name" : "";
         if (a.nfiles == 1)
-            fprintf(stderr, "%s: error: no respondent '%s' in this file%s\n", a.files[0],
+            cli_errorf("%s: error: no respondent '%s' in this file%s", a.files[0],
                     a.who[w], nofile);
         else
-            fprintf(stderr, PROG ": error: no respondent '%s' in the %zu answers files%s\n",
+            cli_errorf(PROG ": error: no respondent '%s' in the %zu answers files%s",
                     a.who[w], a.nfiles, nofile);
         advise_fail(&a, EX_NOINPUT);
     }
@@ -1798,7 +1798,7 @@ int cmd_advise(int argc, char **argv)
     /* a file named with -o is left as it was when nobody could be advised */
     written = a.advised > 0 || !a.exitc;
     if (!written && dest.tmp)
-        fprintf(stderr, PROG ": nobody was advised, so '%s' is unchanged\n", dest.path);
+        cli_errorf(PROG ": nobody was advised, so '%s' is unchanged", dest.path);
 done:
     /* the file is put in place only when the advice was written: not after
      * a knowledge base or answers file that could not be read */

@@ -143,9 +143,9 @@ static int save_failed(asker *a, int rc, const char *what, const char *safe)
                 "  " PROG " ask\n", what, a->id);
         return EX_NOINPUT;
     }
-    fprintf(stderr, PROG ": %s could not be saved: %s\n"
-            "%s; fix the problem and continue with\n"
-            "  " PROG " ask --resume %lld\n", what, a->err, safe, a->id);
+    cli_errorf(PROG ": %s could not be saved: %s", what, a->err);
+    fprintf(stderr, "%s; fix the problem and continue with\n"
+            "  " PROG " ask --resume %lld\n", safe, a->id);
     return store_exit(rc);
 }
 
@@ -637,8 +637,8 @@ static int load_answers(asker *a)
     for (size_t i = 0; i < n && rc == ENG_OK; i++) {
         const eng_question *q = eng_question_find(a->e, v[i].question);
         if (!q) {
-            printf("note: the answer to '%s' is kept, but the knowledge base no longer has that question\n",
-                   v[i].question);
+            cli_printf("note: the answer to '%s' is kept, but the knowledge base no longer has that question",
+                       v[i].question);
             continue;
         }
         if (v[i].value) {
@@ -652,8 +652,8 @@ static int load_answers(asker *a)
                 break;
             }
             if (prc) {
-                printf("note: the saved answer to '%s' no longer fits (%s): it will be asked again\n",
-                       v[i].question, err);
+                cli_printf("note: the saved answer to '%s' no longer fits (%s): it will be asked again",
+                           v[i].question, err);
                 continue;
             }
         }
@@ -672,7 +672,7 @@ static int claim(asker *a)
     int rc = kb_store_session_claim(a->st, a->id, a->err, sizeof a->err);
     if (!rc)
         return 0;
-    fprintf(stderr, PROG ": %s\n", a->err);
+    cli_errorf(PROG ": %s", a->err);
     return rc == ENG_ESTATE ? EX_TEMPFAIL : EX_IOERR;
 }
 
@@ -688,12 +688,12 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
             if (id)
                 cli_no_session(dbpath, id);
             else
-                fprintf(stderr, PROG ": there are no sessions in %s, so none to resume ('" PROG
-                        " ask' without --resume starts one)\n", dbpath);
+                cli_errorf(PROG ": there are no sessions in %s, so none to resume ('" PROG
+                        " ask' without --resume starts one)", dbpath);
             return EX_NOINPUT;
         }
         if (rc) {
-            fprintf(stderr, PROG ": %s\n", a->err);
+            cli_errorf(PROG ": %s", a->err);
             return store_exit(rc);
         }
         a->id = si.id;
@@ -711,7 +711,7 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
         rc = load_answers(a);
         if (rc) {
             /* ENG_EINVAL: deleted by another process since it was found */
-            fprintf(stderr, PROG ": %s\n", rc == ENG_ENOMEM ? "out of memory" : a->err);
+            cli_errorf(PROG ": %s", rc == ENG_ENOMEM ? "out of memory" : a->err);
             return rc == ENG_ENOMEM ? EX_OSERR : rc == ENG_EINVAL ? EX_NOINPUT : EX_IOERR;
         }
         return 0;
@@ -719,7 +719,7 @@ static int resume_or_start(asker *a, const char *dbpath, int resume, long long i
     int rc = kb_store_session_new(a->st, respondent ? respondent : "", a->kbsaved,
                                   a->fingerprint, &a->id, a->err, sizeof a->err);
     if (rc) {
-        fprintf(stderr, PROG ": %s\n", a->err);
+        cli_errorf(PROG ": %s", a->err);
         return store_exit(rc);
     }
     if ((rc = claim(a)) != 0)
@@ -888,8 +888,8 @@ static int loop(asker *a)
                 break;
             }
             const ans *last = &a->pend[a->npend - 1];
-            printf("Back to '%s' (it was: %s; that answer stays saved until you give another).\n",
-                   last->qid, last->value ? last->value : "skipped");
+            cli_printf("Back to '%s' (it was: %s; that answer stays saved until you give another).",
+                       last->qid, last->value ? last->value : "skipped");
             force = eng_question_find(a->e, last->qid);
             continue;
         }
@@ -1039,7 +1039,7 @@ int cmd_ask(int argc, char **argv)
             exitc = cli_exit(status);
             goto done;
         }
-        fprintf(stderr, PROG ": cannot read the knowledge base %s to fingerprint it\n", a.kbpath);
+        cli_errorf(PROG ": cannot read the knowledge base %s to fingerprint it", a.kbpath);
         exitc = EX_NOINPUT;
         goto done;
     }
@@ -1058,8 +1058,8 @@ int cmd_ask(int argc, char **argv)
     struct stat sb;
     if (resume && stat(dbpath, &sb) && errno == ENOENT) {
         /* nothing to resume: the database is not made for that */
-        fprintf(stderr, PROG ": no sessions database at %s, so no session to resume ('" PROG
-                " ask' without --resume starts one there)\n", dbpath);
+        cli_errorf(PROG ": no sessions database at %s, so no session to resume ('" PROG
+                " ask' without --resume starts one there)", dbpath);
         exitc = EX_NOINPUT;
         goto done;
     }
@@ -1068,15 +1068,15 @@ int cmd_ask(int argc, char **argv)
         /* a file there that is no usable database is 66, as for every
          * command that reads one; one that cannot be made or written 74 */
         exitc = errno == ENOMEM ? EX_OSERR : errno == EINVAL ? EX_NOINPUT : EX_IOERR;
-        fprintf(stderr, PROG ": %s\n", a.err);
+        cli_errorf(PROG ": %s", a.err);
         goto done;
     }
     if (kb_store_readonly(a.st)) {
         /* a questionnaire whose answers cannot be kept is not started */
-        fprintf(stderr, PROG ": %s is read-only (the file, its directory or its file "
+        cli_errorf(PROG ": %s is read-only (the file, its directory or its file "
                 "system): no answer could be saved.  Its sessions can still be read "
                 "('" PROG " sessions --db %s list'); make it writable, or choose another "
-                "file with --db\n", dbpath, dbpath);
+                "file with --db", dbpath, dbpath);
         exitc = EX_IOERR;
         goto done;
     }

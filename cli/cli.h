@@ -65,6 +65,20 @@ void cli_usage(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+/* Prints MESSAGE and a newline on stderr (cli_errorf) or stdout
+ * (cli_printf), its control characters shown as \xHH: for messages that
+ * quote a path, a name or a value someone typed.  One line: a newline in
+ * MESSAGE is shown too. */
+void cli_errorf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+void cli_printf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 
 /* A scanner for COMMAND [OPTIONS] [ARGS], the same for every command:
  * options may come anywhere; `--` ends them (what follows is an argument

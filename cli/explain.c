@@ -399,16 +399,17 @@ static int explain_how(eng_engine *e, const char *pattern)
         long qn;
         size_t at;
         if (relation_unknown(e, pattern, rel, dym, sizeof dym))
-            printf("No fact matches '%s': no rule asserts a '%s' fact, and no fact has "
-                   "that relation%s.\n", pattern, rel, dym);
+            cli_printf("No fact matches '%s': no rule asserts a '%s' fact, and no fact has "
+                       "that relation%s.", pattern, rel, dym);
         else if ((qn = split_pattern(e, pattern, q, qc, ENG_WHY_MAX)) > 0 &&
                  value_unknown(e, q, qc, (size_t)qn, &at, dym, sizeof dym))
-            printf("No fact matches '%s': no fact, rule conclusion or question option of "
-                   "the knowledge base has the value '%s'%s.\n", pattern,
-                   eng_value_text(e, q[at], NULL), dym);
-        else
-            printf("No fact matches '%s': it was not concluded.\n"
-                   "Try: " PROG " explain ... --why-not '%s'\n", pattern, pattern);
+            cli_printf("No fact matches '%s': no fact, rule conclusion or question option of "
+                       "the knowledge base has the value '%s'%s.", pattern,
+                       eng_value_text(e, q[at], NULL), dym);
+        else {
+            cli_printf("No fact matches '%s': it was not concluded.", pattern);
+            cli_printf("Try: " PROG " explain ... --why-not '%s'", pattern);
+        }
         return 1;
     }
     seen s = {0};
@@ -646,8 +647,8 @@ static int why_not_answer(eng_engine *e, const eng_value *q)
     eng_value_format(e, q[1], qid, sizeof qid);
     if (!eng_question_find(e, qid)) {
         char dym[300];
-        printf("It is an answer, and the knowledge base has no question '%s'%s.\n", qid,
-               suggest(e, qid, dym, sizeof dym));
+        cli_printf("It is an answer, and the knowledge base has no question '%s'%s.", qid,
+                   suggest(e, qid, dym, sizeof dym));
         return 1;
     }
     const eng_fact *f[16];
@@ -680,23 +681,23 @@ static int explain_why_not(eng_engine *e, const char *pattern)
     if (eng_query(e, pattern, first_match, &holds) > 0 && holds) {
         char buf[1024];
         eng_fact_format(e, holds, buf, sizeof buf);
-        printf("'%s' holds (as '%s'); see how with: " PROG " explain ... '%s'\n",
-               pattern, buf, buf);
+        cli_printf("'%s' holds (as '%s'); see how with: " PROG " explain ... '%s'",
+                   pattern, buf, buf);
         return 0;
     }
-    printf("'%s' was not concluded.\n", pattern);
+    cli_printf("'%s' was not concluded.", pattern);
     const char *rel = eng_value_text(e, q[0], NULL);
     if (qn >= 2 && qc[1] && rel && !strcmp(rel, "answer"))
         return why_not_answer(e, q);
     size_t at;
     char name[128], dym[200];
     if (relation_unknown(e, pattern, name, dym, sizeof dym)) {
-        printf("No rule of the knowledge base asserts a '%s' fact%s.\n", name, dym);
+        cli_printf("No rule of the knowledge base asserts a '%s' fact%s.", name, dym);
         return 1;
     }
     if (value_unknown(e, q, qc, (size_t)qn, &at, dym, sizeof dym)) {
-        printf("No fact, rule conclusion or question option of the knowledge base has the "
-               "value '%s'%s, so no rule can conclude it.\n", eng_value_text(e, q[at], NULL), dym);
+        cli_printf("No fact, rule conclusion or question option of the knowledge base has the "
+                   "value '%s'%s, so no rule can conclude it.", eng_value_text(e, q[at], NULL), dym);
         return 1;
     }
     seen_facts sf = {NULL, 0, 0};
@@ -996,7 +997,7 @@ static const eng_question *why_question(eng_engine *e, const char *qid)
     const eng_question *q = eng_question_find(e, qid);
     if (!q) {
         char dym[300];
-        fprintf(stderr, PROG ": explain: no question '%s' in the knowledge base%s\n", qid,
+        cli_errorf(PROG ": explain: no question '%s' in the knowledge base%s", qid,
                 suggest(e, qid, dym, sizeof dym));
     }
     return q;
@@ -1060,7 +1061,7 @@ int cmd_explain(int argc, char **argv)
         return EX_USAGE;
     }
     if ((why != NULL) + (whynot != NULL) + (npos > nsrc) != 1 || npos < nsrc) {
-        cli_usage("explain: give the respondent (ANSWERS_FILE RESPONDENT or --session ID)\n"
+        cli_usage("explain: give the respondent (ANSWERS_FILE RESPONDENT or --session ID) "
                   "and one of CONCLUSION, --why QUESTION or --why-not CONCLUSION");
         return EX_USAGE;
     }
@@ -1107,7 +1108,8 @@ int cmd_explain(int argc, char **argv)
                                        &file_errors);
     if (exitc)
         goto done;
-    printf("Respondent: %s\n\n", who);
+    cli_printf("Respondent: %s", who);
+    putchar('\n');
     if (wq)
         exitc = cli_exit(cli_why(stdout, k, wq));
     else if (whynot)

@@ -256,7 +256,7 @@ int cmd_facts(int argc, char **argv)
             exitc = EX_DATAERR;
         if (pos[2]) {
             if (from == to) {
-                fprintf(stderr, "%s: error: no respondent '%s' in this file (it has %zu)\n",
+                cli_errorf("%s: error: no respondent '%s' in this file (it has %zu)",
                         pos[1], pos[2], to);
                 exitc = EX_NOINPUT;     /* what was asked for is not there */
                 goto done;
@@ -281,7 +281,7 @@ int cmd_facts(int argc, char **argv)
             const char *name = eng_answers_name(ans, i);
             /* a respondent left out is named, as advise names it */
             if (!eng_answers_valid(ans, i)) {
-                fprintf(stderr, "%s: note: respondent '%s' is left out because of %s\n", pos[1],
+                cli_errorf("%s: note: respondent '%s' is left out because of %s", pos[1],
                         name, eng_answers_hidden(ans, i) && !pos[2]
                                   ? "errors in its answers (not all shown)" : "the errors above");
                 exitc = EX_DATAERR;
@@ -299,7 +299,7 @@ int cmd_facts(int argc, char **argv)
                 if (!exitc)
                     exitc = cli_exit(rc);
                 /* the error printed above names a rule, not the respondent */
-                fprintf(stderr, "%s: note: respondent '%s' is left out because of the error above\n",
+                cli_errorf("%s: note: respondent '%s' is left out because of the error above",
                         pos[1], name);
                 continue;
             }

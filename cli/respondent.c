@@ -40,10 +40,10 @@ int cli_load_answers(kb *k, const char *path, const char *name,
     *errors = cli_diags_one(e, shown, ans, path, i);
     shown = eng_diag_count(e);
     if (i == n) {
-        fprintf(stderr, "%s: error: no respondent '%s' in this file\n", path, name);
+        cli_errorf("%s: error: no respondent '%s' in this file", path, name);
         exitc = EX_NOINPUT;     /* what was asked for is not there */
     } else if (!eng_answers_valid(ans, i)) {
-        fprintf(stderr, "%s: error: respondent '%s' has invalid answers (see above)\n", path, name);
+        cli_errorf("%s: error: respondent '%s' has invalid answers (see above)", path, name);
         exitc = EX_DATAERR;
     } else {
         int rc = eng_reset(e);
@@ -74,7 +74,7 @@ int cli_load_answers(kb *k, const char *path, const char *name,
             exitc = cli_exit(rc);
         /* the error printed above names a rule, not the respondent */
         if (rc && rc != ENG_ENOMEM)
-            fprintf(stderr, "%s: note: respondent '%s' is not %s because of the error above\n",
+            cli_errorf("%s: note: respondent '%s' is not %s because of the error above",
                     path, name, verb);
         snprintf(who, whosize, "%s (from %s)", name, path);
     }
@@ -145,7 +145,7 @@ int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char
     }
     if (rc || (rc = kb_store_answers(st, si.id, &v, &n, err, sizeof err))) {
         /* ENG_EINVAL: deleted by another process since it was found */
-        fprintf(stderr, PROG ": %s\n", err);
+        cli_errorf(PROG ": %s", err);
         exitc = rc == ENG_ENOMEM ? EX_OSERR : rc == ENG_EINVAL ? EX_NOINPUT : EX_IOERR;
         goto done;
     }
@@ -162,8 +162,8 @@ int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char
     for (size_t i = 0; i < n && !rc; i++) {
         const eng_question *q = eng_question_find(e, v[i].question);
         if (!q && v[i].value)
-            fprintf(stderr, PROG ": note: session %lld's answer to '%s' is left out: the "
-                    "knowledge base has no such question\n", si.id, v[i].question);
+            cli_errorf(PROG ": note: session %lld's answer to '%s' is left out: the "
+                    "knowledge base has no such question", si.id, v[i].question);
         if (!q || !v[i].value || (skip && !strcmp(skip, v[i].question)))
             continue;
         eng_value vals[ENG_MAX_VALUES];
@@ -175,7 +175,7 @@ int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char
             break;
         }
         if (prc) {
-            fprintf(stderr, PROG ": note: session %lld's answer to '%s' no longer fits the knowledge base (%s); left out\n",
+            cli_errorf(PROG ": note: session %lld's answer to '%s' no longer fits the knowledge base (%s); left out",
                     si.id, v[i].question, perr);
             continue;
         }
@@ -201,7 +201,7 @@ int cli_load_session_named(kb *k, const char *kbpath, const char *db, const char
     if (name)
         cli_session_name(si.id, si.respondent, name, namesize);
     if (rc && rc != ENG_ENOMEM)
-        fprintf(stderr, PROG ": note: %s is not %s because of the error above\n", who, verb);
+        cli_errorf(PROG ": note: %s is not %s because of the error above", who, verb);
 done:
     kb_answers_free(v, n);
     kb_session_info_clear(&si);

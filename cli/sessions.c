@@ -150,13 +150,13 @@ static int store_fail(ctx *c, int rc)
     switch (rc) {
     case ENG_EINVAL:
         /* the session is gone (deleted by another process meanwhile) */
-        fprintf(stderr, PROG ": %s (see '" PROG " sessions list')\n", c->err);
+        cli_errorf(PROG ": %s (see '" PROG " sessions list')", c->err);
         return EX_NOINPUT;
     case ENG_ENOMEM:
         fprintf(stderr, PROG ": out of memory\n");
         return EX_OSERR;
     default:
-        fprintf(stderr, PROG ": %s\n", c->err);
+        cli_errorf(PROG ": %s", c->err);
         return EX_IOERR;
     }
 }
@@ -210,10 +210,10 @@ static int do_list(ctx *c)
          * mistyped --db: it is named as such */
         struct stat sb;
         if (!c->st && stat(c->path, &sb) && errno == ENOENT)
-            printf("no sessions: there is no database at %s yet ('" PROG
-                   " ask' saves sessions there)\n", c->path);
+            cli_printf("no sessions: there is no database at %s yet ('" PROG
+                       " ask' saves sessions there)", c->path);
         else
-            printf("no sessions in %s\n", c->path);
+            cli_printf("no sessions in %s", c->path);
         kb_sessions_free(v, n);
         return cli_flush_stdout();
     }
@@ -663,7 +663,7 @@ static int do_delete(ctx *c, long long id)
         put_safe(stdout, si.respondent, 0);
         fputs(")", stdout);
     }
-    printf(" from %s\n", c->path);
+    cli_printf(" from %s", c->path);
     kb_session_info_clear(&si);
     return cli_flush_stdout();
 }
@@ -874,8 +874,8 @@ int cmd_sessions(int argc, char **argv)
         return EX_USAGE;
     }
     if (out && strcmp(out, "-") && is_database(out, c.path)) {
-        fprintf(stderr, PROG ": cannot write '%s': it would replace the sessions database "
-                "%s (or a file SQLite keeps beside it); choose another file with -o\n", out,
+        cli_errorf(PROG ": cannot write '%s': it would replace the sessions database "
+                "%s (or a file SQLite keeps beside it); choose another file with -o", out,
                 c.path);
         return EX_CANTCREAT;
     }

@@ -133,7 +133,7 @@ int cmd_test(int argc, char **argv)
         if (j == ntests) {
             /* what was asked for is not there, as a file that is not
              * (the argument names no file either) */
-            fprintf(stderr, PROG ": test: no scenario named '%s', nor a file or directory\n",
+            cli_errorf(PROG ": test: no scenario named '%s', nor a file or directory",
                     names[i]);
             exitc = EX_NOINPUT;
         }

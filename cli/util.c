@@ -189,12 +189,19 @@ size_t cli_diags_one(eng_engine *e, size_t from, const eng_answers *ans,
 static void put_visible(FILE *fp, const char *text, int escaped)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
-        if ((*c >= 0x20 && *c != 0x7f) || *c == '\t')
+        /* the C1 controls U+0080 to U+009F, in UTF-8, drive some terminals too */
+        int c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
+        if (c1 && escaped)
+            fprintf(fp, "\\x%02x\\x%02x", c[0], c[1]);
+        else if (c1)
+            fputc('?', fp);
+        else if ((*c >= 0x20 && *c != 0x7f) || *c == '\t')
             fputc(*c, fp);
         else if (escaped)
             fprintf(fp, "\\x%02x", *c);
         else
             fputc('?', fp);
+        c += c1;
     }
 }
 
@@ -343,7 +350,7 @@ int cli_store_open_existing(const char *path, int missing_ok, kb_store **st)
         return 0;               /* an SQLite file with nothing in it */
     if (!*st) {
         int oom = errno == ENOMEM;
-        fprintf(stderr, PROG ": %s\n", err);
+        cli_errorf(PROG ": %s", err);
         return oom ? EX_OSERR : EX_NOINPUT;
     }
     return 0;
@@ -369,34 +376,56 @@ int cli_session_id(const char *s, long long *id)
 void cli_no_session(const char *path, long long id)
 {
     if (id)
-        fprintf(stderr, PROG ": no session %lld in %s (see '" PROG " sessions list')\n", id,
+        cli_errorf(PROG ": no session %lld in %s (see '" PROG " sessions list')", id,
                 path);
     else
-        fprintf(stderr, PROG ": there are no sessions in %s, so none is the latest ('" PROG
-                " ask' saves sessions there)\n", path);
+        cli_errorf(PROG ": there are no sessions in %s, so none is the latest ('" PROG
+                " ask' saves sessions there)", path);
+}
+
+/* Formats FMT into a message and writes it to FP, its control characters
+ * shown (the message quotes what was typed or read), then a newline. */
+static void put_message(FILE *fp, const char *fmt, va_list ap)
+{
+    char small[512], *msg = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)))
+        vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!msg)
+        msg = small;    /* out of memory: the message cut short */
+    put_visible(fp, n >= 0 ? msg : fmt, 1);
+    fputc('\n', fp);
+    if (msg != small)
+        free(msg);
 }
 
 void cli_usage(const char *fmt, ...)
 {
-    /* the message quotes what was typed: its control characters are
-     * shown, not sent to the terminal */
-    char small[512], *msg = small;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1))) {
-        va_start(ap, fmt);
-        vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    }
-    if (!msg)
-        msg = small;    /* out of memory: the message cut short */
     fprintf(stderr, PROG ": ");
-    put_visible(stderr, n >= 0 ? msg : fmt, 1);
-    fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-    if (msg != small)
-        free(msg);
+    put_message(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    put_message(stderr, fmt, ap);
+    va_end(ap);
+}
+
+void cli_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    put_message(stdout, fmt, ap);
+    va_end(ap);
 }
 
 
@@ -799,17 +828,17 @@ static int open_input(const char *path, const char *name)
 {
     if (!strcmp(path, "-")) {
         if (cli_std_closed & 1u) {
-            fprintf(stderr, "%s: error: cannot read: standard input is closed\n", name);
+            cli_errorf("%s: error: cannot read: standard input is closed", name);
             return -1;
         }
         if (isatty(STDIN_FILENO))
-            fprintf(stderr, "%s: note: reading answers from the terminal; end them with Ctrl-D\n",
+            cli_errorf("%s: note: reading answers from the terminal; end them with Ctrl-D",
                     name);
         return STDIN_FILENO;
     }
     int in = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (in < 0) {
-        fprintf(stderr, "%s: error: cannot open: %s\n", name, strerror(errno));
+        cli_errorf("%s: error: cannot open: %s", name, strerror(errno));
         return -1;
     }
     struct pollfd p = {.fd = in, .events = POLLIN};
@@ -818,13 +847,13 @@ static int open_input(const char *path, const char *name)
         ;
     if (r == 0) {
         if (isatty(STDERR_FILENO))
-            fprintf(stderr, "%s: note: waiting for a program to write to this pipe\n", name);
+            cli_errorf("%s: note: waiting for a program to write to this pipe", name);
         while ((r = poll(&p, 1, -1)) < 0 && errno == EINTR)
             ;
     }
     int fl = r < 0 ? -1 : fcntl(in, F_GETFL);
     if (fl < 0 || fcntl(in, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-        fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(errno));
+        cli_errorf("%s: error: cannot read: %s", name, strerror(errno));
         close(in);
         return -1;
     }
@@ -847,7 +876,7 @@ static int spool(const char *path, const char *name)
     snprintf(tmp, sizeof tmp, "%s/ldt-advisor-answers.XXXXXX", dir);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+        cli_errorf("%s: error: cannot keep a copy of it in '%s': %s", name, dir,
                 strerror(errno));
         if (in != STDIN_FILENO)
             close(in);
@@ -877,9 +906,9 @@ static int spool(const char *path, const char *name)
         err = errno;
     if (err) {
         if (rerr)
-            fprintf(stderr, "%s: error: cannot read: %s\n", name, strerror(err));
+            cli_errorf("%s: error: cannot read: %s", name, strerror(err));
         else
-            fprintf(stderr, "%s: error: cannot keep a copy of it in '%s': %s\n", name, dir,
+            cli_errorf("%s: error: cannot keep a copy of it in '%s': %s", name, dir,
                     strerror(err));
         close(fd);
         return -1;
