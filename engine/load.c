@@ -2751,6 +2751,12 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                          "(at byte %zu of the answer)", c, i + 1);
                 return ENG_EINVAL;
             }
+            /* nor a C1 control, U+0080 to U+009F (0xc2 0x80..0x9f) */
+            if (c == 0xc2 && i + 1 < len && ((unsigned char)s[i + 1] & 0xe0) == 0x80) {
+                snprintf(err, errsize, "a text answer may not hold control character "
+                         "U+%04X (at byte %zu of the answer)", (unsigned char)s[i + 1], i + 1);
+                return ENG_EINVAL;
+            }
         }
         if (q->pattern) {
             int rc = pcre2_match(q->pattern->code, (PCRE2_SPTR)s, len, 0, 0,

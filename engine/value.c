@@ -698,11 +698,18 @@ size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
     case ENG_STRING: {
         size_t len;
         const char *s = eng_atom(e, v.u.atom, &len);
+        /* a C1 control (U+0080 to U+009F, 0xc2 0x80..0x9f in UTF-8) is
+         * shown as its two bytes' \xHH, as C0 controls are: it too could
+         * drive a terminal, and the parser reads it back the same */
+#define C1_AT(i) ((unsigned char)s[i] == 0xc2 && i + 1 < len && \
+                  ((unsigned char)s[i + 1] & 0xe0) == 0x80)
         size_t need = 2;
         for (size_t i = 0; i < len; i++) {
             unsigned char c = (unsigned char)s[i];
             need += (c == '"' || c == '\\' || c == '\n' || c == '\t' ||
-                     c == '\r') ? 2 : (c < 0x20 || c == 0x7f) ? 4 : 1;
+                     c == '\r') ? 2 : (c < 0x20 || c == 0x7f || C1_AT(i)) ? 4 : 1;
+            if (C1_AT(i))
+                need += 4, i++;
         }
         size_t o = 0;
 #define PUT(ch) do { if (o + 1 < size) buf[o] = (char)(ch); o++; } while (0)
@@ -713,13 +720,18 @@ size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
             else if (c == '\n') { PUT('\\'); PUT('n'); }
             else if (c == '\t') { PUT('\\'); PUT('t'); }
             else if (c == '\r') { PUT('\\'); PUT('r'); }
-            else if (c < 0x20 || c == 0x7f) {
+            else if (c < 0x20 || c == 0x7f || C1_AT(i)) {
                 static const char hx[] = "0123456789abcdef";
                 PUT('\\'); PUT('x'); PUT(hx[c >> 4]); PUT(hx[c & 15]);
+                if (C1_AT(i)) {
+                    c = (unsigned char)s[++i];
+                    PUT('\\'); PUT('x'); PUT(hx[c >> 4]); PUT(hx[c & 15]);
+                }
             } else PUT(c);
         }
         PUT('"');
 #undef PUT
+#undef C1_AT
         if (size)
             buf[o < size ? o : size - 1] = '\0';
         return need;

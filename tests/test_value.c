@@ -192,6 +192,14 @@ static void format_strings_quoted_and_escaped(void **state)
     assert_string_equal(fmt(e, str(e, "\\\"")), "\"\\\\\\\"\"");
     /* non-ASCII UTF-8 passes through untouched */
     assert_string_equal(fmt(e, str(e, "caf\xc3\xa9")), "\"caf\xc3\xa9\"");
+    /* control characters, C0 and C1 (U+0080..U+009F), as \xHH, which
+     * reads back as the same bytes; U+00A0 is text; a lone 0xc2 at the
+     * end is no C1 control (the count fmt checks must match) */
+    assert_string_equal(fmt(e, str(e, "a\x1b[1m\x7f")), "\"a\\x1b[1m\\x7f\"");
+    assert_string_equal(fmt(e, str(e, "a\xc2\x9b" "1m\xc2\x80\xc2\x9f\xc2\xa0")),
+                        "\"a\\xc2\\x9b" "1m\\xc2\\x80\\xc2\\x9f\xc2\xa0\"");
+    assert_string_equal(fmt(e, str(e, "\xc2")), "\"\xc2\"");
+    assert_true(eng_value_equal(parse(e, "\"a\\xc2\\x9b\""), str(e, "a\xc2\x9b")));
 }
 
 static void format_integers(void **state)
