@@ -486,9 +486,9 @@ static kv *kv_next(sect *s)
 }
 
 /* Whether S (N bytes) is a symbol: a letter or '_' first, then letters,
- * digits, _ . : - (bytes from 0x80 count as letters); or a digit first,
- * when the word is not a number (the extension that makes option values
- * such as 2_to_8 symbols). */
+ * digits, _ . : - (bytes from 0x80 count as letters, but for a C1
+ * control); or a digit first, when the word is not a number (the
+ * extension that makes option values such as 2_to_8 symbols). */
 static int is_symbol(const char *s, size_t n)
 {
     if (n && s[0] >= '0' && s[0] <= '9') {
@@ -498,8 +498,9 @@ static int is_symbol(const char *s, size_t n)
         for (size_t i = 1; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                  c >= 0x80 || (c >= '0' && c <= '9') || c == '.' || c == ':' ||
-                  c == '-'))
+                  (c >= 0x80 && !(c == 0xc2 && i + 1 < n &&
+                                  ((unsigned char)s[i + 1] & 0xe0) == 0x80)) ||
+                  (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-'))
                 return 0;
         }
         return 1;

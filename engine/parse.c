@@ -134,13 +134,32 @@ static inline int is_symch(unsigned char c)
     return cclass[c] & C_SYMCH;
 }
 
-size_t eng_symbol_len(const char *s, size_t n)
+/* Bytes from 0x80 count as letters, but for the C1 controls U+0080 to
+ * U+009F (0xc2 then 0x80..0x9f): a symbol cannot hold one, as it cannot
+ * hold a C0 control.  S has N bytes; the byte at I is in it. */
+static inline int c1_at(const unsigned char *u, size_t i, size_t n)
+{
+    return u[i] == 0xc2 && i + 1 < n && (u[i + 1] & 0xe0) == 0x80;
+}
+
+static inline int letter_at(const char *s, size_t i, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    if (!n || !is_letter(u[0]))
+    return is_letter(u[i]) && !c1_at(u, i, n);
+}
+
+static inline int symch_at(const char *s, size_t i, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return is_symch(u[i]) && !c1_at(u, i, n);
+}
+
+size_t eng_symbol_len(const char *s, size_t n)
+{
+    if (!n || !letter_at(s, 0, n))
         return 0;
     size_t i = 1;
-    while (i < n && is_symch(u[i]))
+    while (i < n && symch_at(s, i, n))
         i++;
     return i;
 }
@@ -324,8 +343,8 @@ static void lex(parser *p, ltok *t)
                             ((s[i] == '+' || s[i] == '-') &&
                              (s[i - 1] == 'e' || s[i - 1] == 'E'))))
             i++;
-        if (i < p->n && is_symch((unsigned char)s[i])) {
-            while (i < p->n && is_symch((unsigned char)s[i]))
+        if (i < p->n && symch_at(s, i, p->n)) {
+            while (i < p->n && symch_at(s, i, p->n))
                 i++;
             if (is_digit((unsigned char)s[st])) {
                 /* Extension: a word that starts with a digit but is not a
@@ -350,8 +369,8 @@ static void lex(parser *p, ltok *t)
         } else {
             t->k = K_NUM;
         }
-    } else if (is_letter(c)) {
-        while (i < p->n && is_symch((unsigned char)s[i]))
+    } else if (letter_at(s, i, p->n)) {
+        while (i < p->n && symch_at(s, i, p->n))
             i++;
         if (eng_intern(p->e, s + st, i - st, ENG_SYMBOL, &t->v)) {
             perr(p, st, 1, "out of memory");
@@ -362,13 +381,13 @@ static void lex(parser *p, ltok *t)
         }
     } else if (c == '?') {
         i++;
-        if (i < p->n && is_letter((unsigned char)s[i])) {
+        if (i < p->n && letter_at(s, i, p->n)) {
             size_t ns = i;
-            while (i < p->n && is_symch((unsigned char)s[i]))
+            while (i < p->n && symch_at(s, i, p->n))
                 i++;
             t->name = eng_scratch_str(p->e, s + ns, i - ns);
             t->k = t->name ? K_VAR : K_ERR;
-        } else if (i < p->n && is_symch((unsigned char)s[i])) {
+        } else if (i < p->n && symch_at(s, i, p->n)) {
             perr(p, st, 2, "a variable name must start with a letter or '_' after '?'");
             t->k = K_ERR;
         } else {
@@ -490,8 +509,18 @@ static void lex(parser *p, ltok *t)
             t->k = K_ERR;
             break;
         default:
-            perr(p, st, 1, "unexpected character '%c' (expected a value, a variable or an operator)",
-                 c);
+            if (c1_at((const unsigned char *)s, st, p->n)) {
+                i++;
+                perr(p, st, 2, "unexpected control character U+%04X (expected a value, a "
+                     "variable or an operator; in a string it is written \\x%02x\\x%02x)",
+                     (unsigned char)s[st + 1], c, (unsigned char)s[st + 1]);
+            } else if (c < 0x20 || c == 0x7f) {
+                perr(p, st, 1, "unexpected control character 0x%02x (expected a value, a "
+                     "variable or an operator)", c);
+            } else {
+                perr(p, st, 1, "unexpected character '%c' (expected a value, a variable or "
+                     "an operator)", c);
+            }
             t->k = K_ERR;
         }
     }
@@ -513,7 +542,7 @@ static void check_glued(parser *p, ltok *t)
         return;
     unsigned char c = (unsigned char)p->s[end];
     if (c != '"' && c != '?' &&
-        !((t->k == K_STR || t->k == K_WILD) && is_symch(c)))
+        !((t->k == K_STR || t->k == K_WILD) && symch_at(p->s, end, p->n)))
         return;
     perr(p, t->off, t->len + 1,
          "expected a blank between '%.*s' and the '%c' glued to it (two terms are written apart)",
@@ -1292,9 +1321,10 @@ int eng_value_parse(eng_engine *e, const char *text, eng_value *out)
     /* a plain symbol (most catalogue values) is what the lexer would make
      * of it: interned without a parser */
     const unsigned char *u = (const unsigned char *)text;
-    if (is_letter(u[0])) {
+    if (letter_at(text, 0, 2)) {
         size_t n = 1;
-        while (is_symch(u[n]))
+        /* (the text ends with a NUL: the byte after a 0xc2 can be read) */
+        while (symch_at(text, n, n + 2))
             n++;
         if (!u[n])
             return eng_intern(e, text, n, ENG_SYMBOL, out) ? ENG_ENOMEM : ENG_OK;

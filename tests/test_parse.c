@@ -274,6 +274,35 @@ static void ce_digit_led_symbols_still_symbols(void **state)
         "then = assert q ?x\n");
 }
 
+/* A symbol or a variable's name may hold any UTF-8 letter (bytes from
+ * 0x80), but no control character: a C1 control (U+0080..U+009F) ends it
+ * with an error, as a C0 control does; U+00A0 and above stay letters. */
+static void ce_no_control_characters_in_symbols(void **state)
+{
+    eng_engine *e = ENG(state);
+    assert_int_equal(load_bad(e,
+        "[rule r]\n"
+        "when = p a\xc2\x9b" "b\n"
+        "when = q ?x\xc2\x85\n"
+        "when = s \x1b" "c\n"
+        "when = t 2\xc2\x80\n"
+        "then = halt\n"), 4);
+    assert_diag(e, ENG_ERROR, 2, 11, "unexpected control character U+009B (expected a value, "
+                "a variable or an operator; in a string it is written \\xc2\\x9b)");
+    assert_diag(e, ENG_ERROR, 3, 12, "unexpected control character U+0085");
+    assert_diag(e, ENG_ERROR, 4, 10, "unexpected control character 0x1b");
+    assert_diag(e, ENG_ERROR, 5, 11, "unexpected control character U+0080");
+}
+
+static void ce_letters_past_ascii_in_symbols(void **state)
+{
+    eng_engine *e = ENG(state);
+    load_ok(e,
+        "[rule r\xc2\xb7x]\n"
+        "when = p caf\xc3\xa9 l\xc2\xb7l \xc2\xa0x ?\xc3\xa9t\xc3\xa9\n"
+        "then = assert q \"\xc2\x9b\"\n");
+}
+
 static void because_variable_name_ends_at_brace(void **state)
 {
     eng_engine *e = ENG(state);
@@ -930,6 +959,8 @@ int main(void)
         T(ce_keyword_before_operand_is_an_operator),
         T(ce_digit_led_sum_in_expression),
         T(ce_digit_led_symbols_still_symbols),
+        T(ce_no_control_characters_in_symbols),
+        T(ce_letters_past_ascii_in_symbols),
         T(because_variable_name_ends_at_brace),
         T(regex_bad_at_its_column),
         T(regex_bad_char_class),

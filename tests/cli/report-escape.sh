@@ -149,3 +149,11 @@ $RUN facts "$TMP/c1-kb.ini" >"$TMP/c1.out" 2>"$TMP/c1.err" || fail "C1 in a stri
 nbsp=$(printf '\302\240')
 grep -qxF "b \"x\\xc2\\x9by${nbsp}z\"" "$TMP/c1.out" || fail "C1 in a fact: $(cat -v "$TMP/c1.out")"
 if LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$TMP/c1.out" "$TMP/c1.err"; then fail "a C1 control reached the output"; fi
+# nor can a respondent's name hold one (the report would print it)
+printf '[answers evil\302\233' >"$TMP/c1n.ini"
+printf '2J]\nn = x\n' >>"$TMP/c1n.ini"
+status=0
+$RUN facts "$TMP/ctl-kb.ini" "$TMP/c1n.ini" >"$TMP/c1.out" 2>"$TMP/c1.err" || status=$?
+[ "$status" -eq 65 ] || fail "C1 control in a respondent's name: exit $status"
+grep -qF "c1n.ini:1:10: error: invalid name 'evil\\xc2\\x9b2J'" "$TMP/c1.err" || fail "C1 name: $(cat -v "$TMP/c1.err")"
+if LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$TMP/c1.out" "$TMP/c1.err"; then fail "a C1 control reached the output"; fi
