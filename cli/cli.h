@@ -275,7 +275,8 @@ long cli_journey_position(const kb_report *r, const char *unit);
 size_t cli_utf8_char(const char *text);
 /* Whether TEXT is valid UTF-8 throughout. */
 int cli_utf8_ok(const char *text);
-/* ... and without control characters (a label fit for any output). */
+/* ... and without control characters, C1 (U+0080..U+009F) included (a
+ * label fit for any output). */
 int cli_printable(const char *text);
 /* Writes TEXT to FP with its control characters (but tabs) as \xHH, so
  * that what a user typed or a file held cannot drive the terminal. */

@@ -79,6 +79,8 @@ static void put_safe(FILE *fp, const char *s, int keep_nl)
             fputs(keep_nl ? "\t" : "\\t", fp);
         else if (*c < 0x20 || *c == 0x7f)
             fprintf(fp, "\\x%02x", *c);
+        else if (c[0] == 0xc2 && (c[1] & 0xe0) == 0x80)
+            fprintf(fp, "\\x%02x\\x%02x", c[0], c[1]), c++;   /* a C1 control */
         else if (*c < 0x80)
             fputc(*c, fp);
         else if ((u = cli_utf8_char((const char *)c))) {
@@ -99,6 +101,8 @@ static size_t safe_len(const char *s)
             n += 2;
         else if (*c < 0x20 || *c == 0x7f)
             n += 4;
+        else if (c[0] == 0xc2 && (c[1] & 0xe0) == 0x80)
+            n += 8, c++;
         else if (*c >= 0x80 && (u = cli_utf8_char((const char *)c))) {
             n++;
             c += u - 1;

@@ -796,8 +796,8 @@ int cli_utf8_ok(const char *text)
 int cli_printable(const char *text)
 {
     for (const unsigned char *c = (const unsigned char *)text; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return 0;
+        if (*c < 0x20 || *c == 0x7f || (c[0] == 0xc2 && (c[1] & 0xe0) == 0x80))
+            return 0;   /* a C0 or a C1 (U+0080..U+009F) control */
     return cli_utf8_ok(text);
 }
 

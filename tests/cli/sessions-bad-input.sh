@@ -157,7 +157,7 @@ fi
 
 # --- respondent labels: ask takes printable UTF-8 only; a label saved
 # otherwise (before ask refused it) reaches no report as it is
-for bad in "$(printf 'a\nb')" "$(printf 'red\033[31m')" "$(printf '\377\376')"; do
+for bad in "$(printf 'a\nb')" "$(printf 'red\033[31m')" "$(printf '\377\376')" "$(printf 'red\302\23331m')"; do
     expect 64 "ask: --respondent takes a name as printable text (UTF-8, without control characters such as line breaks)" \
         $RUN ask --kb "$ROOT/rules" --db "$DB" --script --respondent "$bad"
 done
@@ -175,7 +175,7 @@ $RUN sessions --db "$LDB" --kb "$ROOT/rules" show 1 --format text | head -n 1 | 
 # the list shows such bytes as escapes, and lines up names that are not
 # ASCII by their characters
 printf 'quit\n' | $RUN ask --kb "$ROOT/rules" --db "$LDB" --script --respondent "Zoë Ørsted" >/dev/null
-sqlite3 "$LDB" "UPDATE sessions SET respondent = CAST(x'41ff42' AS TEXT) WHERE id = 1"
+sqlite3 "$LDB" "UPDATE sessions SET respondent = CAST(x'41ff42c29b43' AS TEXT) WHERE id = 1"
 $RUN sessions --db "$LDB" list >"$T/list" || { echo "sessions list failed"; exit 1; }
 python3 - "$T/list" <<'PY' || { cat "$T/list"; exit 1; }
 import sys
@@ -183,7 +183,7 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 assert lines[0].startswith("ID  RESPONDENT"), lines
 col = lines[0].index("UPDATED")
 rows = {l.split()[0]: l for l in lines[1:]}
-assert rows["1"].split()[1] == "A\\xffB", rows
+assert rows["1"].split()[1] == "A\\xffB\\xc2\\x9bC", rows
 assert rows["2"][4:].startswith("Zoë Ørsted"), rows
 for r in rows.values():
     assert r[col - 2:col] == "  " and r[col:col + 4].isdigit(), (r, col)
