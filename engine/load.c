@@ -81,7 +81,8 @@ typedef struct sect {
     uint32_t shown;             /* answers: its problems reported before */
     int lineerr;                /* a line of it is in error (answers: not
                                    key = value, not UTF-8, too long...; a
-                                   knowledge base: not UTF-8, too long) */
+                                   knowledge base: not UTF-8, too long, a
+                                   control character) */
     size_t bytes;               /* answers: bytes of all its values */
     spool *pool;                /* its strings (kind, name; an answers
                                    file's keys and copies of lines) are
@@ -144,7 +145,9 @@ typedef struct rdr {
     int mode;
     sect s;
     int insect;
-    int utf8_ok;                /* the whole text is valid UTF-8 */
+    int utf8_ok;                /* the whole text is valid UTF-8 (and, a
+                                   knowledge base's, holds no control
+                                   character: see text_bad) */
     int passover;               /* the current section is passed over
                                    unread: a [test] under cfg.skip_tests,
                                    or a file of scenarios refused */
@@ -485,6 +488,62 @@ static kv *kv_next(sect *s)
     return k;
 }
 
+/* Byte-wise masks of a word of eight ASCII bytes (no high bit set): the
+ * high bit of each byte that is a control character (below 0x20, or DEL),
+ * and of each equal to X.  No carry crosses bytes, so each is exact. */
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+#define ASCII_CONTROL(w)  ((~((w) + 0x60 * ONES) | ((w) + ONES)) & HIGH)
+#define ASCII_EQ(w, x)    (~(((w) ^ (x) * ONES) + 0x7f * ONES) & HIGH)
+#define ASCII_TAB_CR(w)   (ASCII_EQ(w, '\t') | ASCII_EQ(w, '\r'))
+
+/* The offset of the first byte of a knowledge base's text S (N bytes)
+ * that is no UTF-8 or is a control character but tab, LF and CR (the line
+ * reader's): a C0 control, DEL, or a C1 control U+0080..U+009F.  -1 when
+ * there is none.  Sixteen bytes at a time while they are ASCII: a line's
+ * end costs a few masks, not a byte-wise look. */
+static long text_bad(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 16) {
+            uint64_t w[2];
+            memcpy(w, s + i, 16);
+            if (!((w[0] | w[1]) & HIGH)) {
+                /* most blocks hold nothing, most others a line's end */
+                uint64_t c0 = ASCII_CONTROL(w[0]), c1 = ASCII_CONTROL(w[1]);
+                if (c0 | c1) {
+                    c0 &= ~ASCII_EQ(w[0], '\n');
+                    c1 &= ~ASCII_EQ(w[1], '\n');
+                }
+                if (!(c0 | c1) ||
+                    !((c0 & ~ASCII_TAB_CR(w[0])) | (c1 & ~ASCII_TAB_CR(w[1])))) {
+                    i += 16;
+                    continue;
+                }
+            }
+        }
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+                return (long)i;
+            i++;
+            continue;
+        }
+        long bad = eng_utf8_bad(s + i, n - i < 4 ? n - i : 4);
+        if (bad == 0 || (c == 0xc2 && s[i + 1] < 0xa0))
+            return (long)i;     /* no UTF-8, or a C1 control */
+        i += c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+    }
+    return -1;
+}
+
+#undef ASCII_TAB_CR
+#undef ASCII_EQ
+#undef ASCII_CONTROL
+#undef HIGH
+#undef ONES
+
 /* Whether S (N bytes) is a symbol: a letter or '_' first, then letters,
  * digits, _ . : - (bytes from 0x80 count as letters, but for a C1
  * control); or a digit first, when the word is not a number (the
@@ -698,9 +757,11 @@ static void do_rule(rdr *r, sect *s)
         }
     }
     if (!nthen) {
-        rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
-             "rule '%s' has no 'then' line: what should it do when it fires?",
-             s->name);
+        /* (not said when the then line was lost to an error of its own) */
+        if (!s->lineerr)
+            rerr(r, ENG_ERROR, s->line, s->namecol, (int)strlen(s->name), s->text,
+                 "rule '%s' has no 'then' line: what should it do when it fires?",
+                 s->name);
         bad = 1;
     }
     pce **ces = eng_calloc(e, (nwhen + 1) * sizeof *ces);
@@ -1576,7 +1637,32 @@ static char *reader(char *str, int num, void *stream)
             r->sskip = 1;
             continue;
         }
-        long bad = r->utf8_ok ? -1 : eng_utf8_bad((const unsigned char *)line, len);
+        /* a knowledge base: no UTF-8 or a control character; an answers
+         * file has its own, narrower check for the latter (a text answer
+         * holds none; no name or option value can) */
+        long bad = r->utf8_ok ? -1
+                 : r->mode == MODE_KB ? text_bad((const unsigned char *)line, len)
+                 : eng_utf8_bad((const unsigned char *)line, len);
+        unsigned char c = bad >= 0 ? (unsigned char)line[bad] : 0;
+        if (bad >= 0 && (c < 0x80 || (c == 0xc2 && bad + 1 < (long)len &&
+                                      ((unsigned char)line[bad + 1] & 0xe0) == 0x80))) {
+            /* a raw escape sequence in a sentence or a title would reach
+             * the terminal through every report; a string that means to
+             * hold one says so with \xHH */
+            skip_header(r, line, len);
+            if (c == 0xc2)
+                rerr(r, ENG_ERROR, r->line, (int)bad + 1, 2, NULL,
+                     "control character U+%04X: a knowledge base's text holds none but "
+                     "tabs (in a string, write \\x%02x\\x%02x)",
+                     (unsigned char)line[bad + 1], c, (unsigned char)line[bad + 1]);
+            else
+                rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
+                     "control character 0x%02x: a knowledge base's text holds none but "
+                     "tabs (in a string, write \\x%02x)", c, c);
+            r->s.lineerr = 1;
+            r->sskip = 1;
+            continue;
+        }
         if (bad >= 0) {
             skip_header(r, line, len);
             rerr(r, ENG_ERROR, r->line, (int)bad + 1, 1, NULL,
@@ -2006,7 +2092,7 @@ static int parse_text_nul(eng_engine *e, const char *path, const char *buf,
     }
     /* valid as a whole, valid line by line (a newline cannot be part of
      * a multibyte sequence): one pass instead of one a line */
-    r.utf8_ok = eng_utf8_bad((const unsigned char *)buf, len) < 0;
+    r.utf8_ok = text_bad((const unsigned char *)buf, len) < 0;
     int rc = run_inih(&r);
     spool_reset(e, &r.pool, 1);
     return rc;

@@ -283,6 +283,59 @@ static void invalid_utf8_byte(void **state)
     assert_diag(e, ENG_ERROR, 6, 11, "invalid UTF-8 byte 0xc0");
 }
 
+/* A control character but tab is an error at its byte wherever it sits in
+ * a line, whatever is around it: the reader looks at sixteen bytes at a
+ * time, so each is tried at every offset of a long line, after and before
+ * tabs, CR LF ends and UTF-8 past ASCII (which must not count). */
+static void control_character_at_every_offset(void **state)
+{
+    (void)state;
+    static const struct { const char *bytes, *msg; } bad[] = {
+        {"\x01", "control character 0x01: a knowledge base's text holds none but tabs "
+                 "(in a string, write \\x01)"},
+        {"\x1b", "control character 0x1b"},
+        {"\x0b", "control character 0x0b"},
+        {"\x0c", "control character 0x0c"},
+        {"\x7f", "control character 0x7f"},
+        {"\xc2\x85", "control character U+0085: a knowledge base's text holds none but "
+                     "tabs (in a string, write \\xc2\\x85)"},
+        {"\xc2\x9f", "control character U+009F"},
+        {"\xc2\x80", "control character U+0080"},
+        {"\xff", "invalid UTF-8 byte 0xff"},
+        {"\xc2" "A", "invalid UTF-8 byte 0xc2"},
+    };
+    /* what must pass: tabs, a CR LF end, and letters past ASCII */
+    static const char *fill[] = {"x", "\t", "\xc2\xa0", "\xc3\xa9", "\xe2\x82\xac"};
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
+        for (size_t f = 0; f < sizeof fill / sizeof *fill; f++)
+            for (int k = 0; k < 40; k++) {
+                char text[512];
+                int o = snprintf(text, sizeof text, "[rule r]\r\nthen = halt\r\nbecause = ");
+                int col = 11;
+                for (int j = 0; j < k; j++, col += (int)strlen(fill[f]))
+                    o += snprintf(text + o, sizeof text - (size_t)o, "%s", fill[f]);
+                snprintf(text + o, sizeof text - (size_t)o, "%s%s tail\t\r\n",
+                         bad[b].bytes, fill[f]);
+                eng_engine *e = eng_new(NULL);      /* one a file: rule r each */
+                assert_non_null(e);
+                assert_int_equal(tu_load(e, text), ENG_EINVAL);
+                assert_int_equal(eng_error_count(e), 1);
+                assert_diag(e, ENG_ERROR, 3, col, bad[b].msg);
+                eng_free(e);
+            }
+    for (size_t f = 0; f < sizeof fill / sizeof *fill; f++) {
+        char text[512];
+        int o = snprintf(text, sizeof text, "[rule r]\r\nthen = halt\r\nbecause = ");
+        for (int j = 0; j < 40; j++)
+            o += snprintf(text + o, sizeof text - (size_t)o, "%s", fill[f]);
+        snprintf(text + o, sizeof text - (size_t)o, " tail\t\r\n; a comment \t\n");
+        eng_engine *e = eng_new(NULL);
+        assert_non_null(e);
+        load_ok(e, text);
+        eng_free(e);
+    }
+}
+
 static void line_without_equals(void **state)
 {
     eng_engine *e = FX(state)->e;
@@ -1836,6 +1889,7 @@ int main(void)
         T(line_of_exactly_max_length_is_fine),
         T(default_max_line_is_4096),
         T(invalid_utf8_byte),
+        T(control_character_at_every_offset),
         T(line_without_equals),
         T(missing_key_and_key_before_section),
         T(bad_section_headers),

@@ -64,3 +64,8 @@ st=0
 [ "$(wc -l <"$T/err")" -eq 2 ] && ! grep -qF '\x0a' "$T/err" &&
     grep -qF "explain: give the respondent (ANSWERS_FILE RESPONDENT or --session ID) and one of" "$T/err" ||
     { cat "$T/err"; exit 1; }
+
+# a symbol cannot hold a control character, C1 included: a pattern typed
+# with one is a usage error that shows it
+quoted 64 "'situation a\\xc2\\x9bb' is not a fact pattern: 'a\\xc2\\x9bb' is not a value" \
+    "$BIN" explain --kb "$KB" "$A" "$WHO" "$(printf 'situation a\302\233b')"

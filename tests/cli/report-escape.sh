@@ -143,7 +143,8 @@ cat >"$TMP/c1-kb.ini" <<'INI'
 [facts f]
 fact = a
 INI
-printf '[rule r]\nwhen = a\nthen = assert b "x\302\233y\302\240z"\n' >>"$TMP/c1-kb.ini"
+cp "$TMP/c1-kb.ini" "$TMP/c1-raw.ini"
+printf '[rule r]\nwhen = a\nthen = assert b "x\\xc2\\x9by\302\240z"\n' >>"$TMP/c1-kb.ini"
 $RUN facts "$TMP/c1-kb.ini" >"$TMP/c1.out" 2>"$TMP/c1.err" || fail "C1 in a string: $(cat "$TMP/c1.err")"
 # U+00A0 (no-break space) is text, kept as it is
 nbsp=$(printf '\302\240')
@@ -157,3 +158,15 @@ $RUN facts "$TMP/ctl-kb.ini" "$TMP/c1n.ini" >"$TMP/c1.out" 2>"$TMP/c1.err" || st
 [ "$status" -eq 65 ] || fail "C1 control in a respondent's name: exit $status"
 grep -qF "c1n.ini:1:10: error: invalid name 'evil\\xc2\\x9b2J'" "$TMP/c1.err" || fail "C1 name: $(cat -v "$TMP/c1.err")"
 if LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$TMP/c1.out" "$TMP/c1.err"; then fail "a C1 control reached the output"; fi
+
+# a knowledge base holds none raw, not even in a string or a sentence (it
+# would reach the terminal through every report): an error at the byte
+printf '[rule r]\nwhen = a\nthen = assert b "x\302\233y"\nbecause = A \033[2J sentence.\n' >>"$TMP/c1-raw.ini"
+status=0
+$RUN facts "$TMP/c1-raw.ini" >"$TMP/c1.out" 2>"$TMP/c1.err" || status=$?
+[ "$status" -eq 65 ] || fail "raw controls in a knowledge base: exit $status"
+grep -qF "c1-raw.ini:5:19: error: control character U+009B: a knowledge base's text holds none but tabs (in a string, write \xc2\x9b)" "$TMP/c1.err" &&
+    grep -qF "c1-raw.ini:6:13: error: control character 0x1b: a knowledge base's text holds none but tabs (in a string, write \x1b)" "$TMP/c1.err" &&
+    [ "$(grep -c 'error:' "$TMP/c1.err")" -eq 2 ] || fail "raw controls: $(cat -v "$TMP/c1.err")"
+if LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$TMP/c1.out" "$TMP/c1.err" ||
+   LC_ALL=C grep -q "$(printf '\033')" "$TMP/c1.out" "$TMP/c1.err"; then fail "a control reached the output"; fi
