@@ -37,10 +37,29 @@ static const char main_help[] =
     "  graph [KB]                        the rule dependency graph (Graphviz dot)\n"
     "  facts KB [ANSWERS [RESPONDENT]]   run the rules, print working memory\n"
     "\n"
-    "Run '" PROG " COMMAND --help' for a command's options.  They go after the\n"
-    "command, '--opt VALUE' or '--opt=VALUE'; '--' ends them.\n"
+    "Run '" PROG " COMMAND --help' (or '" PROG " help COMMAND') for a command's\n"
+    "options.  They go after the command, '--opt VALUE' or '--opt=VALUE'; '--'\n"
+    "ends them.\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n";
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"ask", cmd_ask},       {"sessions", cmd_sessions}, {"advise", cmd_advise},
+    {"test", cmd_test},     {"explain", cmd_explain},   {"lint", cmd_lint},
+    {"graph", cmd_graph},   {"facts", cmd_facts},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static int command_at(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return (int)i;
+    return -1;
+}
 
 int main(int argc, char **argv)
 {
@@ -54,6 +73,22 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     cli_std_guard();
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") && argc > 2) {
+        /* `help COMMAND` is `COMMAND --help` */
+        int k = command_at(argv[2]);
+        if (argc > 3) {
+            cli_usage("help: one command at a time (help COMMAND)");
+            return EX_USAGE;
+        }
+        if (k < 0) {
+            cli_usage("help: no command '%s' (ask, sessions, advise, test, explain, lint, "
+                      "graph or facts)", argv[2]);
+            return EX_USAGE;
+        }
+        static char help_opt[] = "--help";
+        char *args[] = {argv[2], help_opt, NULL};
+        return commands[k].run(2, args);
+    }
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         fputs(main_help, stdout);
         return cli_flush_stdout();
@@ -62,22 +97,9 @@ int main(int argc, char **argv)
         printf(PROG " %s (engine %s)\n", KB_VERSION, ENG_VERSION);
         return cli_flush_stdout();
     }
-    if (!strcmp(cmd, "facts"))
-        return cmd_facts(argc - 1, argv + 1);
-    if (!strcmp(cmd, "advise"))
-        return cmd_advise(argc - 1, argv + 1);
-    if (!strcmp(cmd, "test"))
-        return cmd_test(argc - 1, argv + 1);
-    if (!strcmp(cmd, "explain"))
-        return cmd_explain(argc - 1, argv + 1);
-    if (!strcmp(cmd, "ask"))
-        return cmd_ask(argc - 1, argv + 1);
-    if (!strcmp(cmd, "sessions"))
-        return cmd_sessions(argc - 1, argv + 1);
-    if (!strcmp(cmd, "lint"))
-        return cmd_lint(argc - 1, argv + 1);
-    if (!strcmp(cmd, "graph"))
-        return cmd_graph(argc - 1, argv + 1);
+    int k = command_at(cmd);
+    if (k >= 0)
+        return commands[k].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         cli_usage("unknown option '%s' (a command's options go after it: " PROG
                   " COMMAND [OPTIONS] [ARGS])", cmd);

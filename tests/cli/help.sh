@@ -1,5 +1,6 @@
 # --help and --version: every command's help starts with its usage and
-# exits 0; written to a full disk it exits 74 with a message, as every
+# exits 0, and `help COMMAND` prints the same; `help` of no command is a
+# usage error; written to a full disk it exits 74 with a message, as every
 # other output does.  The man page of each command names the same options
 # as its --help: each option of the man page's synopsis is one the help
 # lists, and each option line of the help has a name in the synopsis.
@@ -22,7 +23,21 @@ for c in $COMMANDS; do
     $RUN "$c" --help >"$TMP/out" || fail "$c --help: exit $?"
     grep -q "^Usage: ldt-advisor $c" "$TMP/out" || fail "$c --help: no usage line"
     [ -f "$ROOT/doc/man/ldt-advisor-$c.1" ] || fail "no man page for $c"
+    # `help COMMAND` is the same text
+    $RUN help "$c" >"$TMP/out2" || fail "help $c: exit $?"
+    cmp -s "$TMP/out" "$TMP/out2" || fail "help $c differs from $c --help"
 done
+$RUN help >"$TMP/out" || fail "help: exit $?"
+grep -q '^Usage: ldt-advisor COMMAND' "$TMP/out" || fail "help: no usage line"
+st=0
+$RUN help nosuch >"$TMP/out" 2>"$TMP/err" || st=$?
+[ "$st" -eq 64 ] && [ ! -s "$TMP/out" ] &&
+    grep -qF "help: no command 'nosuch' (ask, sessions, advise, test, explain, lint, graph or facts)" "$TMP/err" ||
+    fail "help nosuch: exit $st: $(cat "$TMP/err")"
+st=0
+$RUN help advise lint >"$TMP/out" 2>"$TMP/err" || st=$?
+[ "$st" -eq 64 ] && [ ! -s "$TMP/out" ] && grep -qF "help: one command at a time" "$TMP/err" ||
+    fail "help with two commands: exit $st: $(cat "$TMP/err")"
 
 # standard output that cannot be written: exit 74 and a message
 if [ -w /dev/full ]; then
