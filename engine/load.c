@@ -1637,9 +1637,9 @@ static char *reader(char *str, int num, void *stream)
             r->sskip = 1;
             continue;
         }
-        /* a knowledge base: no UTF-8 or a control character; an answers
-         * file has its own, narrower check for the latter (a text answer
-         * holds none; no name or option value can) */
+        /* a byte that is not UTF-8, or in a knowledge base a control
+         * character; an answers file has its own, narrower check for the
+         * latter (a text answer holds none; no name or option value can) */
         long bad = r->utf8_ok ? -1
                  : r->mode == MODE_KB ? text_bad((const unsigned char *)line, len)
                  : eng_utf8_bad((const unsigned char *)line, len);
