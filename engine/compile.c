@@ -853,7 +853,7 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
         if (i < n && !(s[i] == '{' && i + 1 < n && s[i + 1] == '?'))
             continue;
         if (i > lit)
-            parts[np++] = (btpl){s + lit, i - lit, 0, 0, {0}, 0, 0, 0, 0};
+            parts[np++] = (btpl){s + lit, i - lit, 0, 0, {0}, 0, 0, 0, 0, 0};
         if (i == n)
             break;
         size_t j = i + 2;
@@ -865,7 +865,7 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
             cerr(c, line, col, 2, "'{?' without a closing '}' in 'because'");
             return -1;
         }
-        /* {?var} or {?var|REL} */
+        /* {?var}, {?var|REL} or {?var|,} */
         size_t bar = i + 2;
         while (bar < j && s[bar] != '|')
             bar++;
@@ -900,14 +900,17 @@ static int compile_because(cctx *c, eng_rule *r, const srcmap *bmap,
                  name);
             return -1;
         }
-        btpl piece = {NULL, 0, v->slot, v->pos, {0}, 0, 0, line, col};
-        if (bar < j) {
+        btpl piece = {NULL, 0, v->slot, v->pos, {0}, 0, 0, 0, line, col};
+        if (bar + 2 == j && s[bar + 1] == ',') {
+            piece.grouped = 1;      /* {?var|,}: 1,200,000 */
+        } else if (bar < j) {
             size_t rl = j - bar - 1;
             int rline, rcol;
             eng_srcmap_pos(bmap, bar + 1, &rline, &rcol, NULL);
             if (!rl || eng_symbol_len(s + bar + 1, rl) != rl) {
                 cerr(c, rline, rcol, rl ? (int)rl : 1,
-                     "expected a relation name after '|' in '{?%s|REL}'", name);
+                     "expected a relation name after '|' in '{?%s|REL}', or ',' as in "
+                     "'{?%s|,}'", name, name);
                 return -1;
             }
             if (eng_intern(e, s + bar + 1, rl, ENG_SYMBOL, &piece.label))

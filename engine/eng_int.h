@@ -536,6 +536,7 @@ typedef struct btpl {           /* because template piece */
     const char *text; size_t len;   /* literal, or NULL for a ref */
     uint16_t slot, pos;
     eng_value label;                /* {?var|REL}: REL, else type 0 */
+    int grouped;                    /* {?var|,}: digits in groups of three */
     int line, col;                  /* of REL, for lint */
     int vline, vcol;                /* of the '{', for lint */
 } btpl;

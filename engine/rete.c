@@ -1471,6 +1471,31 @@ static const char *option_label(const eng_engine *e, eng_value qid, eng_value v)
     return NULL;
 }
 
+/* {?var|,}: the digits before the point of the number in BUF (LEN bytes
+ * of SIZE) in groups of three, split by commas: 1200000 as 1,200,000,
+ * -12345.5 as -12,345.5.  A number in exponent form stays as it is.  The
+ * new length. */
+static size_t group_digits(char *buf, size_t len, size_t size)
+{
+    size_t st = buf[0] == '-', end = st;
+    while (end < len && buf[end] >= '0' && buf[end] <= '9')
+        end++;
+    if (memchr(buf, 'e', len) || end - st <= 3)
+        return len;
+    size_t commas = (end - st - 1) / 3;
+    if (len + commas >= size)
+        return len;
+    /* from the end: the tail, then each digit, a comma before every third */
+    memmove(buf + end + commas, buf + end, len - end + 1);
+    size_t to = end + commas;
+    for (size_t k = 0; k < end - st; k++) {
+        buf[--to] = buf[end - 1 - k];
+        if (k % 3 == 2 && k + 1 < end - st)
+            buf[--to] = ',';
+    }
+    return len + commas;
+}
+
 size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
                         size_t size)
 {
@@ -1508,6 +1533,8 @@ size_t eng_fact_because(const eng_engine *e, const eng_fact *f, char *buf,
                 s = eng_atom(e, v.u.atom, &len);
             } else {
                 len = eng_value_format(e, v, tmp, sizeof tmp);
+                if (p->grouped)
+                    len = group_digits(tmp, len, sizeof tmp);
                 s = tmp;
             }
         } else {

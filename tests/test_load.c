@@ -491,6 +491,42 @@ static void byte_order_mark(void **state)
     assert_non_null(tu_find(e, "got 1"));
 }
 
+/* {?var|,} shows a number with its whole digits in groups of three, and
+ * any other value as {?var} would. */
+static void because_grouped_digits(void **state)
+{
+    eng_engine *e = FX(state)->e;
+    load_ok(e,
+        "[rule r]\n"
+        "when = n ?k ?x\n"
+        "then = assert shown ?k ?x\n"
+        "because = {?x|,} ({?x}).\n");
+    assert_int_equal(eng_reset(e), ENG_OK);
+    static const struct { const char *fact, *shown, *want; } cases[] = {
+        {"n a 1200000", "shown a 1200000", "1,200,000 (1200000)."},
+        {"n b 4800", "shown b 4800", "4,800 (4800)."},
+        {"n c 999", "shown c 999", "999 (999)."},
+        {"n d 0", "shown d 0", "0 (0)."},
+        {"n e -12345.5", "shown e -12345.5", "-12,345.5 (-12345.5)."},
+        {"n f 100000", "shown f 100000", "100,000 (100000)."},
+        {"n g -9223372036854775808", "shown g -9223372036854775808",
+         "-9,223,372,036,854,775,808 (-9223372036854775808)."},
+        {"n h 1e300", "shown h 1e300", "1e+300 (1e+300)."},
+        {"n i \"12345\"", "shown i \"12345\"", "12345 (12345)."},
+        {"n j x12345", "shown j x12345", "x12345 (x12345)."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        fact(e, cases[i].fact);
+    run(e);
+    char buf[128];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const eng_fact *f = tu_find(e, cases[i].shown);
+        assert_non_null(f);
+        eng_fact_because(e, f, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].want);
+    }
+}
+
 /* {?var|REL} shows the label of the value: the last value of the oldest
  * live fact `REL value LABEL`, whatever its type, or the value itself. */
 static void because_labels(void **state)
@@ -1900,6 +1936,7 @@ int main(void)
         T(comments_and_crlf),
         T(byte_order_mark),
         T(because_labels),
+        T(because_grouped_digits),
         T(because_option_labels),
         T(because_many_values),
         T(directory_in_sorted_order),
