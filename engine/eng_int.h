@@ -328,6 +328,13 @@ typedef struct srcmap {
 /* The offset of the first byte of S (N bytes) that is not UTF-8, or -1. */
 long eng_utf8_bad(const unsigned char *s, size_t n);
 /* Length of the symbol that starts S (at most N bytes), 0 if none does. */
+/* Whether the N bytes of U hold a C1 control (U+0080..U+009F: 0xc2 then
+ * 0x80..0x9f) at byte I, I < N.  Text treats one as a C0 control: no
+ * symbol or text answer holds one, and output shows it as \xHH. */
+static inline int eng_c1_at(const unsigned char *u, size_t i, size_t n)
+{
+    return u[i] == 0xc2 && i + 1 < n && (u[i + 1] & 0xe0) == 0x80;
+}
 size_t eng_symbol_len(const char *s, size_t n);
 void eng_srcmap_pos(const srcmap *m, size_t off, int *line, int *col,
                     const char **text);

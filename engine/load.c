@@ -557,8 +557,7 @@ static int is_symbol(const char *s, size_t n)
         for (size_t i = 1; i < n; i++) {
             unsigned char c = (unsigned char)s[i];
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                  (c >= 0x80 && !(c == 0xc2 && i + 1 < n &&
-                                  ((unsigned char)s[i + 1] & 0xe0) == 0x80)) ||
+                  (c >= 0x80 && !eng_c1_at((const unsigned char *)s, i, n)) ||
                   (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-'))
                 return 0;
         }
@@ -1644,8 +1643,8 @@ static char *reader(char *str, int num, void *stream)
                  : r->mode == MODE_KB ? text_bad((const unsigned char *)line, len)
                  : eng_utf8_bad((const unsigned char *)line, len);
         unsigned char c = bad >= 0 ? (unsigned char)line[bad] : 0;
-        if (bad >= 0 && (c < 0x80 || (c == 0xc2 && bad + 1 < (long)len &&
-                                      ((unsigned char)line[bad + 1] & 0xe0) == 0x80))) {
+        if (bad >= 0 && (c < 0x80 ||
+                         eng_c1_at((const unsigned char *)line, (size_t)bad, len))) {
             /* a raw escape sequence in a sentence or a title would reach
              * the terminal through every report; a string that means to
              * hold one says so with \xHH */
@@ -2839,7 +2838,7 @@ static int answer_parse(eng_engine *e, const eng_question *q, const char *text,
                 return ENG_EINVAL;
             }
             /* nor a C1 control, U+0080 to U+009F (0xc2 0x80..0x9f) */
-            if (c == 0xc2 && i + 1 < len && ((unsigned char)s[i + 1] & 0xe0) == 0x80) {
+            if (eng_c1_at((const unsigned char *)s, i, len)) {
                 snprintf(err, errsize, "a text answer may not hold control character "
                          "U+%04X (at byte %zu of the answer)", (unsigned char)s[i + 1], i + 1);
                 return ENG_EINVAL;

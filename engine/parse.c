@@ -134,24 +134,19 @@ static inline int is_symch(unsigned char c)
     return cclass[c] & C_SYMCH;
 }
 
-/* Bytes from 0x80 count as letters, but for the C1 controls U+0080 to
- * U+009F (0xc2 then 0x80..0x9f): a symbol cannot hold one, as it cannot
- * hold a C0 control.  S has N bytes; the byte at I is in it. */
-static inline int c1_at(const unsigned char *u, size_t i, size_t n)
-{
-    return u[i] == 0xc2 && i + 1 < n && (u[i + 1] & 0xe0) == 0x80;
-}
-
+/* Bytes from 0x80 count as letters, but for a C1 control (eng_c1_at): a
+ * symbol cannot hold one, as it cannot hold a C0 control.  S has N bytes;
+ * the byte at I is in it. */
 static inline int letter_at(const char *s, size_t i, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    return is_letter(u[i]) && !c1_at(u, i, n);
+    return is_letter(u[i]) && !eng_c1_at(u, i, n);
 }
 
 static inline int symch_at(const char *s, size_t i, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    return is_symch(u[i]) && !c1_at(u, i, n);
+    return is_symch(u[i]) && !eng_c1_at(u, i, n);
 }
 
 size_t eng_symbol_len(const char *s, size_t n)
@@ -509,7 +504,7 @@ static void lex(parser *p, ltok *t)
             t->k = K_ERR;
             break;
         default:
-            if (c1_at((const unsigned char *)s, st, p->n)) {
+            if (eng_c1_at((const unsigned char *)s, st, p->n)) {
                 i++;
                 perr(p, st, 2, "unexpected control character U+%04X (expected a value, a "
                      "variable or an operator; in a string it is written \\x%02x\\x%02x)",

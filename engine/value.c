@@ -701,8 +701,7 @@ size_t eng_value_format(const eng_engine *e, eng_value v, char *buf,
         /* a C1 control (U+0080 to U+009F, 0xc2 0x80..0x9f in UTF-8) is
          * shown as its two bytes' \xHH, as C0 controls are: it too could
          * drive a terminal, and the parser reads it back the same */
-#define C1_AT(i) ((unsigned char)s[i] == 0xc2 && i + 1 < len && \
-                  ((unsigned char)s[i + 1] & 0xe0) == 0x80)
+#define C1_AT(i) eng_c1_at((const unsigned char *)s, i, len)
         size_t need = 2;
         for (size_t i = 0; i < len; i++) {
             unsigned char c = (unsigned char)s[i];
